@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let optimize: [SwiftSetting] = []
+
+let package = Package(
+    name: "gonet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gonet", targets: ["gonet"]),
+        .library(name: "GoRules", targets: ["GoRules"]),
+        .library(name: "GoRecords", targets: ["GoRecords"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .target(name: "GoRules", swiftSettings: optimize),
+        .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"], swiftSettings: optimize),
+        .executableTarget(
+            name: "gonet",
+            dependencies: [
+                "GoRules", "GoRecords",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
+        .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules"]),
+    ]
+)

@@ -1,0 +1,157 @@
+/// How repetition is forbidden.
+public enum KoRule: String, Sendable {
+    /// Only the immediate recapture of a single stone is illegal.
+    case simple
+    /// No move may recreate an earlier position of the board (Tromp-Taylor, Chinese, CGOS).
+    case positionalSuperko = "superko"
+}
+
+/// One move of a game's history.
+public struct PlayedMove: Hashable, Sendable {
+    public var color: Stone
+    public var move: Move
+
+    public init(_ color: Stone, _ move: Move) {
+        self.color = color
+        self.move = move
+    }
+}
+
+/// A move that the rules refuse.
+public struct IllegalMoveError: Error, Equatable, CustomStringConvertible {
+    public var move: PlayedMove
+    public var reason: Legality
+    /// The number of moves already played when it was tried.
+    public var moveNumber: Int
+
+    public var description: String {
+        let what: String
+        switch reason {
+        case .offBoard: what = "off the board"
+        case .occupied: what = "point occupied"
+        case .suicide: what = "suicide"
+        case .ko: what = "ko recapture"
+        case .superko: what = "repeats an earlier position (superko)"
+        case .legal: what = "legal"
+        }
+        return "illegal move \(move.color.letter) \(move.move) at move \(moveNumber + 1): \(what)"
+    }
+}
+
+/// A game in progress: the board, the full history, the side to move, ko rule and undo.
+public struct Game: Sendable {
+    /// Side length.
+    public let size: Int
+    /// Points given to White.
+    public var komi: Double
+    /// Simple ko or positional superko.
+    public var koRule: KoRule
+    /// The board now.
+    public private(set) var board: Board
+    /// The colour to play next.
+    public private(set) var toMove: Stone = .black
+    /// Stones placed before the first move (handicap, SGF AB/AW).
+    public private(set) var setup: [PlayedMove] = []
+    /// Every move played, in order.
+    public private(set) var moves: [PlayedMove] = []
+    /// Board hashes of every position so far, for positional superko.
+    var seen: Set<UInt64> = []
+
+    /// A new game on an empty board.
+    public init(size: Int = 19, komi: Double = 7.5, koRule: KoRule = .positionalSuperko) {
+        self.size = size
+        self.komi = komi
+        self.koRule = koRule
+        board = Board(size: size)
+        seen.reserveCapacity(512)
+        seen.insert(board.hash)
+    }
+
+    /// Consecutive passes at the end of the history.
+    public var consecutivePasses: Int {
+        var n = 0
+        for m in moves.reversed() { if m.move == .pass { n += 1 } else { break } }
+        return n
+    }
+
+    /// Two passes in a row end the game.
+    public var isOver: Bool { consecutivePasses >= 2 }
+
+    /// The last move played, if any.
+    public var lastMove: PlayedMove? { moves.last }
+
+    /// Whether `color` may play `move` now under this game's ko rule.
+    public func legality(_ move: Move, for color: Stone) -> Legality {
+        let basic = board.legality(move, for: color)
+        guard basic == .legal, koRule == .positionalSuperko, move != .pass else { return basic }
+        return seen.contains(board.hash(after: move, by: color)) ? .superko : .legal
+    }
+
+    /// Plays a move (by the side to move unless a colour is given); throws when it is illegal.
+    public mutating func play(_ move: Move, by color: Stone? = nil) throws(IllegalMoveError) {
+        let c = color ?? toMove
+        let why = legality(move, for: c)
+        guard why == .legal else {
+            throw IllegalMoveError(move: PlayedMove(c, move), reason: why, moveNumber: moves.count)
+        }
+        board.play(move, c)
+        seen.insert(board.hash)
+        moves.append(PlayedMove(c, move))
+        toMove = c.opponent
+    }
+
+    /// Puts setup stones on an empty board before any move; White moves next when Black got a handicap.
+    public mutating func placeSetup(_ stones: [PlayedMove]) {
+        for s in stones {
+            guard let p = s.move.point, p.isOn(size: size), board[p] == nil else { continue }
+            board.place(p, s.color)
+            setup.append(s)
+        }
+        seen = [board.hash]
+        if setup.contains(where: { $0.color == .black }) && !setup.contains(where: { $0.color == .white }) {
+            toMove = .white
+        }
+    }
+
+    /// Sets the side to move (SGF `PL`, or a record whose first move is White's).
+    public mutating func setToMove(_ color: Stone) { toMove = color }
+
+    /// Takes back the last move; false when there is none.
+    @discardableResult
+    public mutating func undo() -> Bool {
+        guard !moves.isEmpty else { return false }
+        undo(to: moves.count - 1)
+        return true
+    }
+
+    /// Rewinds the game to the position after its first `count` moves.
+    public mutating func undo(to count: Int) {
+        let kept = Array(moves.prefix(max(0, count)))
+        let handicapToMove = toMoveAfterSetup
+        board = Board(size: size)
+        for s in setup { if let p = s.move.point { board.place(p, s.color) } }
+        seen = [board.hash]
+        moves = []
+        toMove = handicapToMove
+        for m in kept {
+            board.play(m.move, m.color)
+            seen.insert(board.hash)
+            moves.append(m)
+            toMove = m.color.opponent
+        }
+    }
+
+    var toMoveAfterSetup: Stone {
+        setup.contains(where: { $0.color == .black }) && !setup.contains(where: { $0.color == .white }) ? .white : .black
+    }
+
+    /// Places GTP's fixed handicap on an empty board; returns the points, or nil when not allowed.
+    public mutating func placeFixedHandicap(_ stones: Int) -> [Point]? {
+        guard moves.isEmpty, setup.isEmpty, let points = Handicap.fixedPoints(stones, size: size) else { return nil }
+        placeSetup(points.map { PlayedMove(.black, .play($0)) })
+        return points
+    }
+
+    /// Tromp-Taylor area score with this game's komi, after taking the `dead` stones off.
+    public func score(dead: Set<Point> = []) -> Score { board.areaScore(komi: komi, dead: dead) }
+}

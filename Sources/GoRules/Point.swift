@@ -1,0 +1,57 @@
+/// An intersection: `x` the column from the left, `y` the row from the top (SGF's order).
+public struct Point: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var x: Int
+    public var y: Int
+
+    @inlinable public init(x: Int, y: Int) {
+        self.x = x
+        self.y = y
+    }
+
+    /// The point of index `y * size + x` (FORMAT.md's point index on a 19x19 board).
+    @inlinable public init(index: Int, size: Int = 19) {
+        self.init(x: index % size, y: index / size)
+    }
+
+    /// `y * size + x`.
+    @inlinable public func index(size: Int = 19) -> Int { y * size + x }
+
+    /// Whether the point lies on a board of the given size.
+    @inlinable public func isOn(size: Int) -> Bool { x >= 0 && y >= 0 && x < size && y < size }
+
+    public static func < (a: Point, b: Point) -> Bool { (a.y, a.x) < (b.y, b.x) }
+
+    public var description: String { "(\(x), \(y))" }
+}
+
+/// A move: a stone on a point, or a pass.
+public enum Move: Hashable, Sendable, CustomStringConvertible {
+    case play(Point)
+    case pass
+
+    /// The point played, or nil for a pass.
+    @inlinable public var point: Point? {
+        if case .play(let p) = self { return p }
+        return nil
+    }
+
+    /// FORMAT.md's move index: `y * size + x`, and `size * size` for a pass.
+    @inlinable public func index(size: Int = 19) -> Int {
+        switch self {
+        case .play(let p): return p.index(size: size)
+        case .pass: return size * size
+        }
+    }
+
+    /// The move of a FORMAT.md move index (`size * size` is a pass).
+    @inlinable public init(index: Int, size: Int = 19) {
+        self = index == size * size ? .pass : .play(Point(index: index, size: size))
+    }
+
+    public var description: String {
+        switch self {
+        case .play(let p): return p.description
+        case .pass: return "pass"
+        }
+    }
+}

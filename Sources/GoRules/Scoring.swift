@@ -1,0 +1,66 @@
+/// The result of area scoring: points of each colour, komi and the margin.
+public struct Score: Sendable, Equatable, CustomStringConvertible {
+    /// Black's stones plus the empty points that reach only black.
+    public var black: Int
+    /// White's stones plus the empty points that reach only white.
+    public var white: Int
+    /// Points added to White.
+    public var komi: Double
+
+    /// Black's lead after komi (negative when White wins).
+    public var margin: Double { Double(black) - Double(white) - komi }
+
+    /// The winner, or nil for a draw.
+    public var winner: Stone? { margin > 0 ? .black : margin < 0 ? .white : nil }
+
+    /// GTP's and SGF's form: `B+3.5`, `W+12`, `0` for a draw.
+    public var description: String {
+        guard let w = winner else { return "0" }
+        let m = abs(margin)
+        let text = m == m.rounded() ? String(Int(m)) : String(m)
+        return "\(w.letter)+\(text)"
+    }
+}
+
+extension Board {
+    /// Tromp-Taylor area score: stones plus empty regions that reach only one colour, after
+    /// taking the `dead` stones off the board.
+    public func areaScore(komi: Double, dead: Set<Point> = []) -> Score {
+        var cells = self.cells
+        for p in dead where p.isOn(size: size) { cells[vertex(p)] = Board.empty }
+        var black = 0, white = 0
+        var visited = [Bool](repeating: false, count: cells.count)
+        var stack: [Int] = []
+        let d = dirs
+        for y in 0..<size {
+            for x in 0..<size {
+                let v = (y + 1) * stride + x + 1
+                switch cells[v] {
+                case 1: black += 1
+                case 2: white += 1
+                default:
+                    guard !visited[v] else { continue }
+                    // Flood the empty region, noting which colours border it.
+                    var region = 0
+                    var reaches: UInt8 = 0
+                    visited[v] = true
+                    stack.append(v)
+                    while let e = stack.popLast() {
+                        region += 1
+                        for k in 0..<4 {
+                            let n = e + d[k]
+                            let c = cells[n]
+                            if c == Board.empty {
+                                if !visited[n] { visited[n] = true; stack.append(n) }
+                            } else if c != Board.edge {
+                                reaches |= c
+                            }
+                        }
+                    }
+                    if reaches == 1 { black += region } else if reaches == 2 { white += region }
+                }
+            }
+        }
+        return Score(black: black, white: white, komi: komi)
+    }
+}
