@@ -23,6 +23,8 @@ public struct IllegalMoveError: Error, Equatable, CustomStringConvertible {
     public var reason: Legality
     /// The number of moves already played when it was tried.
     public var moveNumber: Int
+    /// The board size, to name the point as GTP does.
+    public var size: Int
 
     public var description: String {
         let what: String
@@ -34,7 +36,7 @@ public struct IllegalMoveError: Error, Equatable, CustomStringConvertible {
         case .superko: what = "repeats an earlier position (superko)"
         case .legal: what = "legal"
         }
-        return "illegal move \(move.color.letter) \(move.move) at move \(moveNumber + 1): \(what)"
+        return "illegal move \(move.color.letter) \(Coordinates.gtp(move.move, size: size)) at move \(moveNumber + 1): \(what)"
     }
 }
 
@@ -92,7 +94,7 @@ public struct Game: Sendable {
         let c = color ?? toMove
         let why = legality(move, for: c)
         guard why == .legal else {
-            throw IllegalMoveError(move: PlayedMove(c, move), reason: why, moveNumber: moves.count)
+            throw IllegalMoveError(move: PlayedMove(c, move), reason: why, moveNumber: moves.count, size: size)
         }
         board.play(move, c)
         seen.insert(board.hash)

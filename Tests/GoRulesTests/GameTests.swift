@@ -129,4 +129,22 @@ final class GameTests: XCTestCase {
         XCTAssertEqual(g.board.stones(of: .black).count, 4)
         XCTAssertNil(g.placeFixedHandicap(2), "the board is no longer empty")
     }
+
+    func testPositionalSuperkoRefusesACycle() throws {
+        // On 3x3 the seventh move recreates the position after the second: legal under simple ko only.
+        let moves = "B3 C2 A2 B2 C3 A3 B3".split(separator: " ").map { Coordinates.move(gtp: $0, size: 3)! }
+        var simple = Game(size: 3, komi: 0, koRule: .simple)
+        for m in moves { try simple.play(m) }
+        var strict = Game(size: 3, komi: 0, koRule: .positionalSuperko)
+        for m in moves.dropLast() { try strict.play(m) }
+        XCTAssertEqual(strict.board.legality(moves.last!, for: .black), .legal, "no simple ko here")
+        XCTAssertEqual(strict.legality(moves.last!, for: .black), .superko)
+        XCTAssertThrowsError(try strict.play(moves.last!)) { error in
+            XCTAssertEqual("\(error)", "illegal move B B3 at move 7: repeats an earlier position (superko)")
+        }
+        var replay = Game(size: 3, komi: 0, koRule: .simple)
+        var diagrams: [String] = [replay.board.diagram]
+        for m in moves.dropLast() { try replay.play(m); diagrams.append(replay.board.diagram) }
+        XCTAssertTrue(diagrams.dropLast().contains(simple.board.diagram), "the refused move repeats an earlier board")
+    }
 }

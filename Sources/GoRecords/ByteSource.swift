@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of bytes read in chunks: a file, or a decompressor over one.
+public protocol ByteSource: AnyObject {
+    /// The file this stream comes from, for error messages.
+    var name: String { get }
+    /// Fills the buffer from its start; returns the number of bytes read, 0 at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// An input or output failure, naming the file.
+public struct FileError: Error, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+
+    static func errno(_ path: String, _ what: String) -> FileError {
+        FileError(path: path, message: "\(what): \(String(cString: strerror(Glibc.errno)))")
+    }
+}
+
+/// A plain file read sequentially through a file descriptor.
+public final class FileByteSource: ByteSource {
+    public let name: String
+    let fd: Int32
+    /// Bytes delivered so far.
+    public private(set) var offset: Int = 0
+
+    /// Opens a file for reading; a missing, unreadable or directory path throws a `FileError`.
+    public init(path: String) throws {
+        name = path
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw FileError.errno(path, "cannot open") }
+        guard (st.st_mode & S_IFMT) != S_IFDIR else { throw FileError(path: path, message: "is a directory") }
+        fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError.errno(path, "cannot open") }
+    }
+
+    deinit { close(fd) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 {
+                offset += n
+                return n
+            }
+            if Glibc.errno != EINTR { throw FileError.errno(name, "read failed at byte \(offset)") }
+        }
+    }
+
+    /// The first bytes of a file, without consuming them (to recognise a format by its magic number).
+    public static func peek(path: String, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError.errno(path, "cannot open") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, 0) }
+        guard n >= 0 else { throw FileError.errno(path, "cannot read") }
+        return Array(bytes.prefix(n))
+    }
+}
+
+/// Bytes from memory, for tests and for text already in hand.
+public final class MemoryByteSource: ByteSource {
+    public let name: String
+    let bytes: [UInt8]
+    var position = 0
+
+    public init(_ bytes: [UInt8], name: String = "<memory>") {
+        self.bytes = bytes
+        self.name = name
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - position)
+        bytes.withUnsafeBytes { src in
+            buffer.baseAddress!.copyMemory(from: src.baseAddress! + position, byteCount: n)
+        }
+        position += n
+        return n
+    }
+}
+
+/// Opens a file for reading, decompressing it on the fly when it starts with zstd's magic number.
+public func openInput(path: String) throws -> ByteSource {
+    let file = try FileByteSource(path: path)
+    let head = try FileByteSource.peek(path: path, count: 4)
+    return head == ZstdReader.magic ? try ZstdReader(file) : file
+}

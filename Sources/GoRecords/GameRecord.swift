@@ -1,0 +1,42 @@
+import GoRules
+
+/// A recorded game: the rules it was played under, the players, the setup and the moves.
+public struct GameRecord: Sendable, Hashable {
+    public var size: Int = 19
+    public var komi: Double = 0
+    /// Handicap stones as HA says (the stones themselves are in `setup`).
+    public var handicap: Int = 0
+    public var result: GameResult = .unknown
+    public var blackPlayer: String = ""
+    public var whitePlayer: String = ""
+    /// SGF's DT, as written.
+    public var date: String = ""
+    /// SGF's RU, as written.
+    public var rules: String = ""
+    /// Stones on the board before the first move (AB/AW).
+    public var setup: [PlayedMove] = []
+    /// The main line's moves.
+    public var moves: [PlayedMove] = []
+    /// The root's other properties (GN, PC, BR, WR, TM, …) in file order, kept for a faithful write.
+    public var extraProperties: [SGFProperty] = []
+
+    public init(size: Int = 19, komi: Double = 0) {
+        self.size = size
+        self.komi = komi
+    }
+
+    /// A game at the start of this record, setup stones placed.
+    public func startingGame(koRule: KoRule = .simple) -> Game {
+        var g = Game(size: size, komi: komi, koRule: koRule)
+        g.placeSetup(setup)
+        if let first = moves.first { g.setToMove(first.color) }
+        return g
+    }
+
+    /// The game after every move, checking each under `koRule`; the error says which move is illegal.
+    public func replay(koRule: KoRule = .simple) throws(IllegalMoveError) -> Game {
+        var g = startingGame(koRule: koRule)
+        for m in moves { try g.play(m.move, by: m.color) }
+        return g
+    }
+}

@@ -1,0 +1,69 @@
+import GoRules
+
+/// Counts over a set of game records: what `gonet games info` reports.
+public struct RecordStatistics: Sendable {
+    /// Games read successfully.
+    public var games = 0
+    /// Moves in those games (passes included).
+    public var moves = 0
+    /// Games per board size.
+    public var sizes: [Int: Int] = [:]
+    public var blackWins = 0
+    public var whiteWins = 0
+    public var draws = 0
+    /// Missing, unreadable, `?` or `Void` results.
+    public var unknownResults = 0
+    /// Games per length, in buckets of `lengthBucket` moves.
+    public var lengths: [Int: Int] = [:]
+    public static let lengthBucket = 50
+    /// Games that could not be read, with the reason.
+    public var failures: [(index: Int, error: SGFError)] = []
+    /// A failure of the stream that ended reading early (games before it are counted).
+    public var streamError: String?
+
+    public init() {}
+
+    /// Counts one good game.
+    public mutating func add(_ r: GameRecord) {
+        games += 1
+        moves += r.moves.count
+        sizes[r.size, default: 0] += 1
+        lengths[r.moves.count / Self.lengthBucket * Self.lengthBucket, default: 0] += 1
+        switch r.result {
+        case .win(.black, _): blackWins += 1
+        case .win(.white, _): whiteWins += 1
+        case .draw: draws += 1
+        case .void, .unknown: unknownResults += 1
+        }
+    }
+
+    /// Adds another file's counts.
+    public mutating func merge(_ o: RecordStatistics) {
+        games += o.games
+        moves += o.moves
+        sizes.merge(o.sizes, uniquingKeysWith: +)
+        lengths.merge(o.lengths, uniquingKeysWith: +)
+        blackWins += o.blackWins
+        whiteWins += o.whiteWins
+        draws += o.draws
+        unknownResults += o.unknownResults
+        failures += o.failures
+        if streamError == nil { streamError = o.streamError }
+    }
+
+    /// Reads a whole SGF file or collection and counts it; a stream failure is recorded, not thrown.
+    public static func of(sgf reader: SGFReader) -> RecordStatistics {
+        var s = RecordStatistics()
+        do {
+            while let e = try reader.nextEntry() {
+                switch e.record {
+                case .success(let r): s.add(r)
+                case .failure(let err): s.failures.append((e.index, err))
+                }
+            }
+        } catch {
+            s.streamError = "\(error)"
+        }
+        return s
+    }
+}

@@ -1,0 +1,71 @@
+/// Cuts a stream of SGF text into the texts of its top-level game trees, chunk by chunk, so a
+/// collection of any size is read in bounded memory.
+final class SGFScanner {
+    /// One game tree's bytes and where they start.
+    struct Piece {
+        var bytes: [UInt8]
+        var line: Int
+        var column: Int
+        /// Set when the stream ended inside this tree.
+        var truncated: Bool
+    }
+
+    let source: ByteSource
+    var chunk: UnsafeMutableRawBufferPointer
+    var pos = 0
+    var end = 0
+    var done = false
+    var line = 1
+    var column = 1
+
+    init(_ source: ByteSource, chunkSize: Int = 1 << 18) {
+        self.source = source
+        chunk = .allocate(byteCount: chunkSize, alignment: 16)
+    }
+
+    deinit { chunk.deallocate() }
+
+    /// The next byte, or nil at the end of the stream.
+    @inline(__always) func nextByte() throws -> UInt8? {
+        if pos == end {
+            if done { return nil }
+            end = try source.read(into: chunk)
+            pos = 0
+            if end == 0 { done = true; return nil }
+        }
+        let b = chunk[pos]
+        pos += 1
+        if b == 10 { line += 1; column = 1 } else { column += 1 }
+        return b
+    }
+
+    /// The next game tree, nil at the end; stream errors (I/O, corrupt compression) are thrown.
+    func next() throws -> Piece? {
+        // Skip text between trees.
+        var b: UInt8
+        repeat {
+            guard let c = try nextByte() else { return nil }
+            b = c
+        } while b != 40
+        var piece = Piece(bytes: [40], line: line, column: column - 1, truncated: false)
+        piece.bytes.reserveCapacity(4096)
+        var depth = 1
+        var inValue = false
+        var escape = false
+        while let c = try nextByte() {
+            piece.bytes.append(c)
+            if inValue {
+                if escape { escape = false } else if c == 92 { escape = true } else if c == 93 { inValue = false }
+            } else if c == 91 {
+                inValue = true
+            } else if c == 40 {
+                depth += 1
+            } else if c == 41 {
+                depth -= 1
+                if depth == 0 { return piece }
+            }
+        }
+        piece.truncated = true
+        return piece
+    }
+}

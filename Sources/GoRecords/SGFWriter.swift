@@ -1,0 +1,42 @@
+import GoRules
+
+/// Writes records as FF[4] SGF.
+public enum SGFWriter {
+    /// One game tree on one line: root properties, setup, then `;B[..];W[..]`.
+    public static func sgf(_ r: GameRecord) -> String {
+        var s = "(;GM[1]FF[4]CA[UTF-8]SZ[\(r.size)]"
+        s += "KM[\(number(r.komi))]"
+        if r.handicap > 0 { s += "HA[\(r.handicap)]" }
+        if !r.rules.isEmpty { s += "RU[\(escape(r.rules))]" }
+        if !r.date.isEmpty { s += "DT[\(escape(r.date))]" }
+        if !r.blackPlayer.isEmpty { s += "PB[\(escape(r.blackPlayer))]" }
+        if !r.whitePlayer.isEmpty { s += "PW[\(escape(r.whitePlayer))]" }
+        if r.result != .unknown { s += "RE[\(r.result)]" }
+        for p in r.extraProperties {
+            s += p.id
+            for v in p.values { s += "[\(escape(v))]" }
+        }
+        for color in [Stone.black, .white] {
+            let stones = r.setup.filter { $0.color == color }.compactMap(\.move.point)
+            if stones.isEmpty { continue }
+            s += color == .black ? "AB" : "AW"
+            for p in stones { s += "[\(Coordinates.sgf(.play(p)))]" }
+        }
+        for m in r.moves { s += ";\(m.color.letter)[\(Coordinates.sgf(m.move))]" }
+        s += ")"
+        return s
+    }
+
+    /// Escapes `\` and `]`, the two characters SGF text cannot hold as they are.
+    public static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "\\" || $0 == "]" }) else { return text }
+        var out = ""
+        for c in text {
+            if c == "\\" || c == "]" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure gonet's speed (release builds only give meaningful figures).",
+        subcommands: [BenchBoard.self])
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+
+/// A command group whose implementation has not landed yet: it says so and which issue builds it.
+protocol PlannedCommand: ParsableCommand {
+    static var issue: Int { get }
+}
+
+extension PlannedCommand {
+    func run() throws {
+        throw ValidationError("`gonet \(Self.configuration.commandName ?? "")` is not implemented yet (issue \(Self.issue)).")
+    }
+}
+
+struct NetCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "net", abstract: "Create, inspect and run network files (not implemented yet).")
+    static let issue = 3
+}
+
+struct TrainCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a network from game archives (not implemented yet).")
+    static let issue = 5
+}
+
+struct EvalCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Measure a network on a data set (not implemented yet).")
+    static let issue = 5
+}
+
+struct GTPCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "gtp", abstract: "Play a network over GTP (not implemented yet).")
+    static let issue = 6
+}
+
+struct TournamentCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(commandName: "tournament", abstract: "Run tournaments between networks and engines (not implemented yet).")
+    static let issue = 7
+}
