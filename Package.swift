@@ -31,5 +31,6 @@ let package = Package(
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
         .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules"]),
+        .testTarget(name: "gonetTests", dependencies: ["gonet"]),
     ]
 )

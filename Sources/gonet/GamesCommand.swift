@@ -13,13 +13,14 @@ struct GamesInfo: ParsableCommand {
         commandName: "info",
         abstract: "Count games, moves, board sizes and results; list games that fail to parse.")
 
-    @Argument(help: "SGF files or .sgf.zst collections.")
-    var files: [String]
+    @Argument(help: "SGF files, .sgf.zst collections, or directories to search for them.")
+    var paths: [String]
 
     @Option(help: "How many failed games to list per file.")
     var showFailures = 10
 
     func run() throws {
+        let files = SourceFiles.expand(paths)
         var total = RecordStatistics()
         var unreadable = 0
         for path in files {

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// Runs the built `gonet` executable the way a user does.
+func runGonet(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let binary = productsDirectory.appendingPathComponent("gonet")
+    let p = Process()
+    p.executableURL = binary
+    p.arguments = arguments
+    p.currentDirectoryURL = packageRoot
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// `.build/<configuration>`, where SwiftPM puts the test bundle and the executables.
+let productsDirectory: URL = {
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        return bundle.bundleURL.deletingLastPathComponent()
+    }
+    return Bundle.main.bundleURL
+}()
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+final class CommandLineTests: XCTestCase {
+    func testHelpListsTheCommandGroups() throws {
+        let r = try runGonet(["--help"])
+        XCTAssertEqual(r.status, 0)
+        for group in ["games", "net", "train", "eval", "gtp", "tournament", "bench"] {
+            XCTAssertTrue(r.stdout.contains("  \(group) "), "gonet --help lists \(group)")
+        }
+    }
+
+    func testGamesInfoOnTheSample() throws {
+        let r = try runGonet(["games", "info", "Games/gnugo-selfplay-0000.sgf.zst"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("  games        90\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  moves        19,503 (216.7 per game)\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  results      B wins 42, W wins 48, draws 0, unknown 0\n"), r.stdout)
+    }
+
+    func testGamesInfoReportsFailedGamesAndMissingFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sgf = dir.appendingPathComponent("two.sgf")
+        try "(;SZ[9]RE[B+R];B[ee];W[ee])\n(;SZ[9]RE[W+2.5];B[ee];W[dd])\n".write(to: sgf, atomically: true, encoding: .utf8)
+        let r = try runGonet(["games", "info", sgf.path, dir.appendingPathComponent("missing.sgf").path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("  games        1 read, 1 failed (of 2)\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  failed       game 0: \(sgf.path):1:22: illegal move W E5 at move 2: point occupied\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("  results      B wins 0, W wins 1, draws 0, unknown 0\n"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("gonet: \(dir.appendingPathComponent("missing.sgf").path): cannot open: No such file or directory"), r.stderr)
+    }
+
+    func testUnimplementedGroupsSaySo() throws {
+        let r = try runGonet(["gtp"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("not implemented yet (issue 6)"), r.stderr)
+    }
+}
