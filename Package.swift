@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "gonet", targets: ["gonet"]),
         .library(name: "GoRules", targets: ["GoRules"]),
         .library(name: "GoRecords", targets: ["GoRecords"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "GoNetwork", targets: ["GoNetwork"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,14 +25,19 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
         .target(name: "GoRules", swiftSettings: optimize),
         .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"], swiftSettings: optimize),
+        .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
+        .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
             dependencies: [
-                "GoRules", "GoRecords",
+                "GoRules", "GoRecords", "NeuralNet", "GoNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
         .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet"]),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The shape of a network of FORMAT.md's family: trunk, blocks, filters and heads.
+public struct Architecture: Sendable, Equatable {
+    public enum Trunk: String, Sendable { case resnet, mobile }
+    public enum PolicyHead: String, Sendable { case fc, conv }
+    public enum ValueHead: String, Sendable { case fc, pool }
+
+    public var trunk: Trunk = .resnet
+    public var blocks: Int = 6
+    public var filters: Int = 64
+    /// Inner width of a mobile block (ignored by resnet).
+    public var expansion: Int = 0
+    public var policyHead: PolicyHead = .fc
+    public var policyFilters: Int = 2
+    public var valueHead: ValueHead = .fc
+    public var valueFilters: Int = 1
+    public var valueHidden: Int = 256
+
+    public init(trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
+                policyHead: PolicyHead = .fc, policyFilters: Int = 2,
+                valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256) {
+        self.trunk = trunk
+        self.blocks = blocks
+        self.filters = filters
+        self.expansion = expansion
+        self.policyHead = policyHead
+        self.policyFilters = policyFilters
+        self.valueHead = valueHead
+        self.valueFilters = valueFilters
+        self.valueHidden = valueHidden
+    }
+
+    /// The size limits a network file may ask for (a hostile file cannot make us allocate more).
+    static let limits = (blocks: 0...64, filters: 1...1024, expansion: 1...4096, heads: 1...1024, hidden: 1...8192)
+
+    /// Reads the `architecture` metadata JSON; missing head keys take FORMAT.md's defaults.
+    public init(json: String) throws {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw ArchitectureError("architecture is not a JSON object")
+        }
+        func int(_ key: String, _ range: ClosedRange<Int>, default d: Int?) throws -> Int {
+            guard let v = obj[key] else {
+                if let d { return d }
+                throw ArchitectureError("architecture lacks \"\(key)\"")
+            }
+            guard let n = (v as? NSNumber)?.intValue, "\(v)" == "\(n)", range.contains(n) else {
+                throw ArchitectureError("architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(v)")
+            }
+            return n
+        }
+        func name(_ key: String, default d: String?) throws -> String {
+            guard let v = obj[key] else {
+                if let d { return d }
+                throw ArchitectureError("architecture lacks \"\(key)\"")
+            }
+            guard let s = v as? String else { throw ArchitectureError("architecture \"\(key)\" must be a string") }
+            return s
+        }
+        let t = try name("trunk", default: nil)
+        guard let trunk = Trunk(rawValue: t) else { throw ArchitectureError("unknown trunk \"\(t)\" (resnet or mobile)") }
+        self.trunk = trunk
+        blocks = try int("blocks", Self.limits.blocks, default: nil)
+        filters = try int("filters", Self.limits.filters, default: nil)
+        expansion = trunk == .mobile ? try int("expansion", Self.limits.expansion, default: nil) : 0
+        let p = try name("policy_head", default: "fc")
+        guard let ph = PolicyHead(rawValue: p) else { throw ArchitectureError("unknown policy_head \"\(p)\" (fc or conv)") }
+        policyHead = ph
+        policyFilters = try int("policy_filters", Self.limits.heads, default: 2)
+        let v = try name("value_head", default: "fc")
+        guard let vh = ValueHead(rawValue: v) else { throw ArchitectureError("unknown value_head \"\(v)\" (fc or pool)") }
+        valueHead = vh
+        valueFilters = try int("value_filters", Self.limits.heads, default: 1)
+        valueHidden = try int("value_hidden", Self.limits.hidden, default: 256)
+    }
+
+    /// The `architecture` metadata JSON, keys in FORMAT.md's order.
+    public var json: String {
+        var parts = ["\"trunk\": \"\(trunk.rawValue)\"", "\"blocks\": \(blocks)", "\"filters\": \(filters)"]
+        if trunk == .mobile { parts.append("\"expansion\": \(expansion)") }
+        parts += ["\"policy_head\": \"\(policyHead.rawValue)\"", "\"policy_filters\": \(policyFilters)",
+                  "\"value_head\": \"\(valueHead.rawValue)\"", "\"value_filters\": \(valueFilters)",
+                  "\"value_hidden\": \(valueHidden)"]
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+
+    /// `resnet 6x64, fc policy (2), fc value (1, 256)`.
+    public var summary: String {
+        let t = trunk == .resnet ? "resnet \(blocks)x\(filters)" : "mobile \(blocks)x\(filters) expansion \(expansion)"
+        return "\(t), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
+    }
+}
+
+/// An architecture that cannot be built.
+public struct ArchitectureError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import NeuralNet
+
+/// A network file that cannot be used, with every reason found.
+public struct NetworkFileError: Error, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reasons: [String]
+
+    public init(path: String, reasons: [String]) {
+        self.path = path
+        self.reasons = reasons
+    }
+
+    public var description: String { "\(path): " + reasons.joined(separator: "; ") }
+}
+
+extension PolicyValueNetwork {
+    /// The `format` metadata value of FORMAT.md's network files.
+    public static let format = "gonet-network/1"
+    /// The only input features networks use.
+    public static let features = "planes6-v1"
+
+    /// Loads a network file, checking everything FORMAT.md lists: format, features and
+    /// architecture metadata, every tensor present with its shape and dtype, no extra tensor,
+    /// finite weights and non-negative running variances. The error lists every problem found.
+    public static func load(path: String) throws -> PolicyValueNetwork {
+        let file: SafeTensors
+        do { file = try SafeTensors.read(path: path) } catch let e as SafeTensorsError {
+            throw NetworkFileError(path: path, reasons: [e.message])
+        }
+        var reasons: [String] = []
+        let meta = file.metadata
+        switch meta["format"] {
+        case nil: reasons.append("no \"format\" metadata (expected \(format))")
+        case format?: break
+        case let f?: reasons.append("unknown format \"\(f)\" (expected \(format))")
+        }
+        switch meta["features"] {
+        case nil: reasons.append("no \"features\" metadata (expected \(features))")
+        case features?: break
+        case let f?: reasons.append("unknown features \"\(f)\" (expected \(features))")
+        }
+        guard let archText = meta["architecture"] else {
+            throw NetworkFileError(path: path, reasons: reasons + ["no \"architecture\" metadata"])
+        }
+        let arch: Architecture
+        do { arch = try Architecture(json: archText) } catch {
+            throw NetworkFileError(path: path, reasons: reasons + ["\(error)"])
+        }
+        let net = PolicyValueNetwork(arch)
+        var expected = Set<String>()
+        for p in net.parameters {
+            expected.insert(p.name)
+            guard let e = file.entries[p.name] else {
+                reasons.append("missing tensor \(p.name)")
+                continue
+            }
+            guard e.dtype == .F32 else {
+                reasons.append("tensor \(p.name) has dtype \(e.dtype.rawValue), expected F32")
+                continue
+            }
+            guard e.shape == p.shape else {
+                reasons.append("tensor \(p.name) has shape \(e.shape), expected \(p.shape)")
+                continue
+            }
+            let t = file.tensor(p.name)!
+            if let i = t.data.firstIndex(where: { !$0.isFinite }) {
+                reasons.append("tensor \(p.name) has a non-finite value (\(t.data[i])) at index \(i)")
+                continue
+            }
+            if p.name.hasSuffix("running_var"), let i = t.data.firstIndex(where: { $0 < 0 }) {
+                reasons.append("tensor \(p.name) has a negative running variance (\(t.data[i])) at index \(i)")
+                continue
+            }
+            p.value = t.data
+        }
+        for name in file.entries.keys.sorted() where !expected.contains(name) {
+            reasons.append("unexpected tensor \(name)")
+        }
+        guard reasons.isEmpty else { throw NetworkFileError(path: path, reasons: reasons) }
+        net.metadata = meta
+        net.weightsChanged()
+        return net
+    }
+
+    /// Writes the network as FORMAT.md's safetensors file (atomically), with `format`, `features`,
+    /// `architecture` and the network's other metadata.
+    public func save(path: String) throws {
+        var file = SafeTensors()
+        for p in parameters { file.set(p.name, Tensor(shape: p.shape, data: p.value)) }
+        var meta = metadata
+        meta["format"] = Self.format
+        meta["features"] = Self.features
+        meta["architecture"] = architecture.json
+        file.metadata = meta
+        try file.write(path: path)
+    }
+}

@@ -1,0 +1,67 @@
+import NeuralNet
+
+/// A batch of positions with their targets, as the loss of FORMAT.md needs them.
+public struct TrainingBatch: Sendable {
+    /// NCHW planes `[B][6][361]`.
+    public var planes: [Float]
+    /// The move played, 0…361 (361 = pass).
+    public var policyTargets: [Int32]
+    /// +1 when the player to move won, −1 lost, 0 draw.
+    public var valueTargets: [Float]
+    /// 0 where the result is unknown (no value loss).
+    public var valueMask: [Float]
+
+    public var count: Int { policyTargets.count }
+
+    public init(planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float]) {
+        self.planes = planes
+        self.policyTargets = policyTargets
+        self.valueTargets = valueTargets
+        self.valueMask = valueMask
+    }
+}
+
+/// The weights of the multi-output loss.
+public struct LossWeights: Sendable, Equatable {
+    public var policy: Float
+    public var value: Float
+    /// Coefficient c of c·Σw² over convolution and dense weights.
+    public var l2: Float
+
+    public init(policy: Float = 1, value: Float = 1, l2: Float = 0) {
+        self.policy = policy
+        self.value = value
+        self.l2 = l2
+    }
+}
+
+extension PolicyValueNetwork {
+    /// Training forward pass, the multi-output loss and backward: every trainable parameter's
+    /// `grad` holds the gradient of the returned total.
+    public func lossAndGradients(_ batch: TrainingBatch, weights: LossWeights) -> LossValue {
+        let b = batch.count
+        let (logits, values) = batch.planes.withUnsafeBufferPointer { forward(planes: $0.baseAddress!, batch: b, training: true) }
+        let dl = dLogits.reserve(b * Self.moves)
+        let dv = dValues.reserve(b)
+        let policyLoss = batch.policyTargets.withUnsafeBufferPointer { t in
+            Loss.softmaxCrossEntropy(logits: logits, batch: b, classes: Self.moves, targetIndices: t.baseAddress!, scale: weights.policy, dLogits: dl)
+        }
+        let valueLoss = batch.valueTargets.withUnsafeBufferPointer { t in
+            batch.valueMask.withUnsafeBufferPointer { m in
+                Loss.maskedSquaredError(values, targets: t.baseAddress!, mask: m.baseAddress!, batch: b, scale: weights.value, dy: dv)
+            }
+        }
+        backward(batch: b, dLogits: dl, dValues: dv)
+        let l2 = Loss.l2(trainableParameters, coefficient: weights.l2)
+        let total = Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + l2
+        return LossValue(policy: policyLoss, value: valueLoss, total: total)
+    }
+}
+
+extension PolicyValueNetwork {
+    /// The logits `[B][362]` of the last forward pass, copied.
+    public func lastLogits(batch: Int) -> [Float] { Array(UnsafeBufferPointer(start: logits.pointer, count: batch * Self.moves)) }
+
+    /// The values `[B]` of the last forward pass, copied.
+    public func lastValues(batch: Int) -> [Float] { Array(UnsafeBufferPointer(start: values.pointer, count: batch)) }
+}

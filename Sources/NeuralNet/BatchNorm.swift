@@ -1,0 +1,125 @@
+/// Batch normalisation over `[C][N]` rows with PyTorch's semantics: batch statistics (biased
+/// variance) in training, running averages updated with momentum 0.1 and the unbiased variance,
+/// eps 1e-5; an optional residual input and ReLU are fused into its output.
+public final class BatchNorm {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let runningMean: Parameter
+    public let runningVar: Parameter
+    public let channels: Int
+    public var momentum: Float = 0.1
+    public var eps: Float = 1e-5
+    /// 1/sqrt(var + eps) per channel from the last training forward pass.
+    var invStd: [Float]
+
+    public init(_ name: String, channels: Int) {
+        self.channels = channels
+        weight = Parameter(name + ".weight", shape: [channels], value: [Float](repeating: 1, count: channels))
+        bias = Parameter(name + ".bias", shape: [channels])
+        runningMean = Parameter(name + ".running_mean", shape: [channels], trainable: false)
+        runningVar = Parameter(name + ".running_var", shape: [channels], value: [Float](repeating: 1, count: channels), trainable: false)
+        invStd = [Float](repeating: 1, count: channels)
+    }
+
+    /// Training: normalises x in place (x becomes x̂, kept for backward), y = γx̂ + β (+ residual), ReLU'd when asked.
+    public func forwardTraining(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int,
+                                residual: UnsafePointer<Float>? = nil, relu: Bool) {
+        let g = weight.value, b = bias.value
+        var inv = invStd, rm = runningMean.value, rv = runningVar.value
+        let m = momentum, e = eps
+        inv.withUnsafeMutableBufferPointer { invp in
+            rm.withUnsafeMutableBufferPointer { rmp in
+                rv.withUnsafeMutableBufferPointer { rvp in
+                    let ip = invp.baseAddress!, mp = rmp.baseAddress!, vp = rvp.baseAddress!
+                    Parallel.forEach(channels, work: channels * n * 4) { c in
+                        let row = x + c * n, out = y + c * n
+                        var sum: Double = 0
+                        for i in 0..<n { sum += Double(row[i]) }
+                        let mean = sum / Double(n)
+                        var sq: Double = 0
+                        for i in 0..<n { let d = Double(row[i]) - mean; sq += d * d }
+                        let variance = sq / Double(n)
+                        let istd = Float(1 / (variance + Double(e)).squareRoot())
+                        ip[c] = istd
+                        mp[c] = (1 - m) * mp[c] + m * Float(mean)
+                        vp[c] = (1 - m) * vp[c] + m * Float(n > 1 ? sq / Double(n - 1) : variance)
+                        let fm = Float(mean), gc = g[c], bc = b[c]
+                        let res = residual.map { $0 + c * n }
+                        for i in 0..<n {
+                            let xh = (row[i] - fm) * istd
+                            row[i] = xh
+                            var v = gc * xh + bc
+                            if let res { v += res[i] }
+                            out[i] = relu ? max(v, 0) : v
+                        }
+                    }
+                }
+            }
+        }
+        invStd = inv
+        runningMean.value = rm
+        runningVar.value = rv
+    }
+
+    /// Inference with running statistics: y = γ(x − μ)/σ + β (+ residual), ReLU'd when asked.
+    public func forwardInference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int,
+                                 residual: UnsafePointer<Float>? = nil, relu: Bool) {
+        let (scale, shift) = folded()
+        Parallel.forEach(channels, work: channels * n) { c in
+            let row = x + c * n, out = y + c * n, s = scale[c], t = shift[c]
+            let res = residual.map { $0 + c * n }
+            for i in 0..<n {
+                var v = row[i] * s + t
+                if let res { v += res[i] }
+                out[i] = relu ? max(v, 0) : v
+            }
+        }
+    }
+
+    /// The per-channel affine map inference applies: scale γ/σ and shift β − μγ/σ.
+    public func folded() -> (scale: [Float], shift: [Float]) {
+        var scale = [Float](repeating: 0, count: channels), shift = scale
+        for c in 0..<channels {
+            let s = weight.value[c] / (runningVar.value[c] + eps).squareRoot()
+            scale[c] = s
+            shift[c] = bias.value[c] - runningMean.value[c] * s
+        }
+        return (scale, shift)
+    }
+
+    /// From dy (the gradient at y): γ and β gradients, and dx. With `relu`, dy is first masked by
+    /// y > 0 and, when `dResidual` is given, that masked gradient is also written there.
+    public func backward(_ xhat: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                         _ dx: UnsafeMutablePointer<Float>, n: Int, relu: Bool, dResidual: UnsafeMutablePointer<Float>? = nil) {
+        let g = weight.value, inv = invStd
+        var dg = [Float](repeating: 0, count: channels), db = dg
+        dg.withUnsafeMutableBufferPointer { dgp in
+            db.withUnsafeMutableBufferPointer { dbp in
+                let dgq = dgp.baseAddress!, dbq = dbp.baseAddress!
+                Parallel.forEach(channels, work: channels * n * 4) { c in
+                    let xr = xhat + c * n, yr = y + c * n, dyr = dy + c * n, dxr = dx + c * n
+                    let dres = dResidual.map { $0 + c * n }
+                    var sg: Double = 0, sb: Double = 0
+                    for i in 0..<n {
+                        var d = dyr[i]
+                        if relu && yr[i] <= 0 { d = 0 }
+                        if let dres { dres[i] = d }
+                        sg += Double(d * xr[i])
+                        sb += Double(d)
+                    }
+                    dgq[c] = Float(sg)
+                    dbq[c] = Float(sb)
+                    let k = g[c] * inv[c] / Float(n)
+                    let fn = Float(n), fsb = Float(sb), fsg = Float(sg)
+                    for i in 0..<n {
+                        var d = dyr[i]
+                        if relu && yr[i] <= 0 { d = 0 }
+                        dxr[i] = k * (fn * d - fsb - xr[i] * fsg)
+                    }
+                }
+            }
+        }
+        weight.grad = dg
+        bias.grad = db
+    }
+}

@@ -1,0 +1,86 @@
+/// A stride-1, same-padding convolution (1x1 or 3x3) over `[C][B·H·W]` activations: im2col plus one `sgemm`.
+public final class Conv2D {
+    /// `[out, in, k, k]`, PyTorch's layout, which is already the `[out][in·k·k]` matrix the product needs.
+    public let weight: Parameter
+    /// Optional per-output bias (`policy.out`, and convolutions with batch norm folded in).
+    public let bias: Parameter?
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernel: Int
+    public let height: Int
+    public let width: Int
+
+    public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
+        precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.height = height
+        self.width = width
+        weight = Parameter(name + ".weight", shape: [outChannels, inChannels, kernel, kernel], decays: true)
+        self.bias = bias ? Parameter(name + ".bias", shape: [outChannels]) : nil
+    }
+
+    /// Multiply-adds per position.
+    public var macsPerPoint: Int { outChannels * inChannels * kernel * kernel }
+
+    /// Floats of im2col workspace a batch needs (0 for 1x1).
+    public func columnsSize(batch: Int) -> Int { kernel == 3 ? inChannels * 9 * batch * height * width : 0 }
+
+    /// y = W ⊛ x (+ bias).
+    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, columns: Buffer) {
+        let n = batch * height * width
+        let k = inChannels * kernel * kernel
+        weight.value.withUnsafeBufferPointer { w in
+            if kernel == 1 {
+                BLAS.gemm(m: outChannels, n: n, k: k, a: w.baseAddress!, lda: k, b: x, ldb: n, c: y, ldc: n)
+            } else {
+                let cols = columns.reserve(k * n)
+                Im2Col.forward(x, cols, channels: inChannels, batch: batch, height: height, width: width)
+                BLAS.gemm(m: outChannels, n: n, k: k, a: w.baseAddress!, lda: k, b: cols, ldb: n, c: y, ldc: n)
+            }
+        }
+        if let bias {
+            bias.value.withUnsafeBufferPointer { b in
+                Parallel.forEach(outChannels, work: outChannels * n) { o in
+                    let row = y + o * n, v = b[o]
+                    for i in 0..<n { row[i] += v }
+                }
+            }
+        }
+    }
+
+    /// Sets the weight (and bias) gradients from dy, and writes dx when asked.
+    public func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int, columns: Buffer) {
+        let n = batch * height * width
+        let k = inChannels * kernel * kernel
+        if let bias {
+            bias.grad.withUnsafeMutableBufferPointer { g in
+                for o in 0..<outChannels {
+                    let row = dy + o * n
+                    var s: Float = 0
+                    for i in 0..<n { s += row[i] }
+                    g[o] = s
+                }
+            }
+        }
+        weight.value.withUnsafeBufferPointer { w in
+            weight.grad.withUnsafeMutableBufferPointer { g in
+                if kernel == 1 {
+                    BLAS.gemm(transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: x, ldb: n, c: g.baseAddress!, ldc: k)
+                    if let dx {
+                        BLAS.gemm(transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: dx, ldc: n)
+                    }
+                } else {
+                    let cols = columns.reserve(k * n)
+                    Im2Col.forward(x, cols, channels: inChannels, batch: batch, height: height, width: width)
+                    BLAS.gemm(transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: cols, ldb: n, c: g.baseAddress!, ldc: k)
+                    if let dx {
+                        BLAS.gemm(transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: cols, ldc: n)
+                        Im2Col.backward(cols, dx, channels: inChannels, batch: batch, height: height, width: width)
+                    }
+                }
+            }
+        }
+    }
+}

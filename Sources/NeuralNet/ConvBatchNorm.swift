@@ -1,0 +1,138 @@
+/// A convolution (standard or depthwise) followed by batch norm, with an optional residual input
+/// and ReLU fused into the output: the unit every trunk and head of a Go network is made of.
+///
+/// It owns the buffers its training pass keeps for backward (x̂ and the output), sized once per
+/// batch size; inference uses batch norm folded into the convolution's weights and a bias.
+public final class ConvBatchNorm {
+    public enum Kind {
+        case standard(Conv2D)
+        case depthwise(DepthwiseConv2D)
+    }
+
+    public let kind: Kind
+    public let bn: BatchNorm
+    public let outChannels: Int
+    public let relu: Bool
+    /// x̂ of the last training pass, `[out][N]`.
+    public let normalized = Buffer()
+    /// The output of the last forward pass, `[out][N]`.
+    public let output = Buffer()
+    /// Folded weights and bias for inference; rebuilt after the weights change.
+    var foldedWeights: [Float] = []
+    var foldedBias: [Float] = []
+    var foldedValid = false
+
+    public init(_ kind: Kind, bn: BatchNorm, relu: Bool) {
+        self.kind = kind
+        self.bn = bn
+        self.relu = relu
+        switch kind {
+        case .standard(let c): outChannels = c.outChannels
+        case .depthwise(let d): outChannels = d.channels
+        }
+    }
+
+    /// Convolution weight and batch-norm parameters and statistics.
+    public var parameters: [Parameter] {
+        let w: Parameter
+        switch kind {
+        case .standard(let c): w = c.weight
+        case .depthwise(let d): w = d.weight
+        }
+        return [w, bn.weight, bn.bias, bn.runningMean, bn.runningVar]
+    }
+
+    /// Multiply-adds per point.
+    public var macsPerPoint: Int {
+        switch kind {
+        case .standard(let c): return c.macsPerPoint
+        case .depthwise(let d): return d.channels * 9
+        }
+    }
+
+    /// Marks folded inference weights stale (after an optimizer step or a load).
+    public func invalidate() { foldedValid = false }
+
+    /// Training pass: batch statistics; keeps x̂ and the output for backward.
+    public func forwardTraining(_ x: UnsafePointer<Float>, batch: Int, points: Int, residual: UnsafePointer<Float>? = nil, columns: Buffer) {
+        let n = batch * points
+        let pre = normalized.reserve(outChannels * n)
+        let out = output.reserve(outChannels * n)
+        switch kind {
+        case .standard(let c): c.forward(x, pre, batch: batch, columns: columns)
+        case .depthwise(let d): d.forward(x, pre, batch: batch)
+        }
+        bn.forwardTraining(pre, out, n: n, residual: residual, relu: relu)
+        foldedValid = false
+    }
+
+    /// Backward from dOut: parameter gradients, and dx when asked. `dPre` is scratch of `[out][N]`;
+    /// with `dResidual`, the gradient that flows to the residual input is written there.
+    public func backward(_ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?,
+                         batch: Int, points: Int, dResidual: UnsafeMutablePointer<Float>? = nil, dPre: Buffer, columns: Buffer) {
+        let n = batch * points
+        let d = dPre.reserve(outChannels * n)
+        if relu || dResidual == nil {
+            bn.backward(normalized.pointer, output.pointer, dOut, d, n: n, relu: relu, dResidual: dResidual)
+        } else {
+            bn.backward(normalized.pointer, output.pointer, dOut, d, n: n, relu: false, dResidual: nil)
+            dResidual!.update(from: dOut, count: outChannels * n)
+        }
+        switch kind {
+        case .standard(let c): c.backward(x, d, dx, batch: batch, columns: columns)
+        case .depthwise(let dw): dw.backward(x, d, dx, batch: batch)
+        }
+    }
+
+    /// Inference with running statistics folded into the convolution; writes `output`.
+    public func forwardInference(_ x: UnsafePointer<Float>, batch: Int, points: Int, residual: UnsafePointer<Float>? = nil, columns: Buffer) {
+        if !foldedValid { fold() }
+        let n = batch * points
+        let out = output.reserve(outChannels * n)
+        foldedWeights.withUnsafeBufferPointer { w in
+            switch kind {
+            case .standard(let c):
+                let k = c.inChannels * c.kernel * c.kernel
+                if c.kernel == 1 {
+                    BLAS.gemm(m: outChannels, n: n, k: k, a: w.baseAddress!, lda: k, b: x, ldb: n, c: out, ldc: n)
+                } else {
+                    let cols = columns.reserve(k * n)
+                    Im2Col.forward(x, cols, channels: c.inChannels, batch: batch, height: c.height, width: c.width)
+                    BLAS.gemm(m: outChannels, n: n, k: k, a: w.baseAddress!, lda: k, b: cols, ldb: n, c: out, ldc: n)
+                }
+            case .depthwise(let d):
+                let saved = d.weight.value
+                d.weight.value = foldedWeights
+                d.forward(x, out, batch: batch)
+                d.weight.value = saved
+            }
+        }
+        let relu = self.relu
+        foldedBias.withUnsafeBufferPointer { b in
+            Parallel.forEach(outChannels, work: outChannels * n) { o in
+                let row = out + o * n, bias = b[o]
+                if let r = residual.map({ $0 + o * n }) {
+                    for i in 0..<n { let v = row[i] + bias + r[i]; row[i] = relu ? max(v, 0) : v }
+                } else {
+                    for i in 0..<n { let v = row[i] + bias; row[i] = relu ? max(v, 0) : v }
+                }
+            }
+        }
+    }
+
+    func fold() {
+        let (scale, shift) = bn.folded()
+        let w: [Float]
+        switch kind {
+        case .standard(let c): w = c.weight.value
+        case .depthwise(let d): w = d.weight.value
+        }
+        let per = w.count / outChannels
+        foldedWeights = w
+        for o in 0..<outChannels {
+            for i in 0..<per { foldedWeights[o * per + i] *= scale[o] }
+        }
+        foldedBias = shift
+        foldedValid = true
+    }
+}

@@ -1,0 +1,91 @@
+/// A 3x3 depthwise convolution (one filter per channel), stride 1, same padding, no bias by default.
+public final class DepthwiseConv2D {
+    /// `[C, 1, 3, 3]`.
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let channels: Int
+    public let height: Int
+    public let width: Int
+
+    public init(_ name: String, channels: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+        weight = Parameter(name + ".weight", shape: [channels, 1, 3, 3], decays: true)
+        self.bias = bias ? Parameter(name + ".bias", shape: [channels]) : nil
+    }
+
+    /// Calls body(k, yFrom, yTo, xFrom, xTo, offset): output points (y, x) in the ranges read input at (y, x) + offset.
+    @inline(__always)
+    func taps(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+        for k in 0..<9 {
+            let dy = k / 3 - 1, dx = k % 3 - 1
+            body(k, max(0, -dy), min(height, height - dy), max(0, -dx), min(width, width - dx), dy * width + dx)
+        }
+    }
+
+    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
+        let hw = height * width, n = batch * hw, w = width
+        weight.value.withUnsafeBufferPointer { wt in
+            let bias = self.bias?.value
+            Parallel.forEach(channels, work: channels * n * 9) { c in
+                let f = wt.baseAddress! + c * 9
+                let b0 = bias?[c] ?? 0
+                for b in 0..<batch {
+                    let src = x + c * n + b * hw, dst = y + c * n + b * hw
+                    dst.update(repeating: b0, count: hw)
+                    taps { k, y0, y1, x0, x1, off in
+                        let wk = f[k]
+                        for yy in y0..<y1 {
+                            let d = dst + yy * w, s = src + yy * w + off
+                            for xx in x0..<x1 { d[xx] += wk * s[xx] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int) {
+        let hw = height * width, n = batch * hw, w = width
+        let wt = weight.value
+        var grad = [Float](repeating: 0, count: channels * 9)
+        var biasGrad = [Float](repeating: 0, count: channels)
+        grad.withUnsafeMutableBufferPointer { g in
+            biasGrad.withUnsafeMutableBufferPointer { bg in
+                let gp = g.baseAddress!, bgp = bg.baseAddress!
+                Parallel.forEach(channels, work: channels * n * 18) { c in
+                    var acc = (0..<9).map { _ in Float(0) }
+                    var bsum: Float = 0
+                    for b in 0..<batch {
+                        let src = x + c * n + b * hw, d = dy + c * n + b * hw
+                        for i in 0..<hw { bsum += d[i] }
+                        taps { k, y0, y1, x0, x1, off in
+                            var s: Float = 0
+                            for yy in y0..<y1 {
+                                let dr = d + yy * w, sr = src + yy * w + off
+                                for xx in x0..<x1 { s += dr[xx] * sr[xx] }
+                            }
+                            acc[k] += s
+                        }
+                        if let dx {
+                            let o = dx + c * n + b * hw
+                            o.update(repeating: 0, count: hw)
+                            taps { k, y0, y1, x0, x1, off in
+                                let wk = wt[c * 9 + k]
+                                for yy in y0..<y1 {
+                                    let dr = d + yy * w, orow = o + yy * w + off
+                                    for xx in x0..<x1 { orow[xx] += wk * dr[xx] }
+                                }
+                            }
+                        }
+                    }
+                    for k in 0..<9 { gp[c * 9 + k] = acc[k] }
+                    bgp[c] = bsum
+                }
+            }
+        }
+        weight.grad = grad
+        if let bias { bias.grad = biasGrad }
+    }
+}

@@ -1,0 +1,26 @@
+/// A trainable tensor with its gradient, or a non-trainable statistic (batch-norm running mean and variance).
+public final class Parameter {
+    /// The name in a network file (`blocks.0.conv1.weight`).
+    public let name: String
+    public let shape: [Int]
+    public var value: [Float]
+    /// The gradient of the last backward pass (same count as `value`).
+    public var grad: [Float]
+    /// Whether an optimizer updates it (false for running statistics).
+    public let trainable: Bool
+    /// Whether L2 regularisation applies (convolution and dense weights, not biases or batch-norm affines).
+    public let decays: Bool
+
+    public init(_ name: String, shape: [Int], value: [Float]? = nil, trainable: Bool = true, decays: Bool = false) {
+        self.name = name
+        self.shape = shape
+        let n = shape.reduce(1, *)
+        self.value = value ?? [Float](repeating: 0, count: n)
+        precondition(self.value.count == n)
+        grad = trainable ? [Float](repeating: 0, count: n) : []
+        self.trainable = trainable
+        self.decays = decays
+    }
+
+    public var count: Int { value.count }
+}

@@ -1,0 +1,53 @@
+import GoNetwork
+import NeuralNet
+import XCTest
+
+/// gonet against PyTorch on the reference networks of ../shared/fixtures.
+final class FixtureTests: XCTestCase {
+    func testForwardMatchesPyTorch() throws {
+        for name in Fixtures.names {
+            let net = try PolicyValueNetwork.load(path: Fixtures.path("\(name).safetensors"))
+            let ref = try Fixtures.read("\(name)-forward.safetensors")
+            let planes = try XCTUnwrap(ref.tensor("planes"))
+            let batch = planes.shape[0]
+            let (logits, values) = planes.data.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
+            assertClose(Array(UnsafeBufferPointer(start: logits, count: batch * 362)), ref.tensor("policy")!.data, "\(name) policy")
+            assertClose(Array(UnsafeBufferPointer(start: values, count: batch)), ref.tensor("value")!.data, "\(name) value")
+        }
+    }
+
+    func testParameterCountOfTheBudgetFixture() throws {
+        let net = try PolicyValueNetwork.load(path: Fixtures.path("mobile-3x8e24-conv.safetensors"))
+        XCTAssertEqual(net.parameterCount, 2791)
+    }
+
+    func testTrainingStepMatchesPyTorch() throws {
+        for name in Fixtures.names {
+            let net = try PolicyValueNetwork.load(path: Fixtures.path("\(name).safetensors"))
+            let ref = try Fixtures.read("\(name)-train.safetensors")
+            let planes = ref.tensor("planes")!
+            let batch = TrainingBatch(
+                planes: planes.data,
+                policyTargets: ref.tensor("policy_target")!.data.map { Int32($0) },
+                valueTargets: ref.tensor("value_target")!.data,
+                valueMask: ref.tensor("value_mask")!.data)
+            let loss = net.lossAndGradients(batch, weights: LossWeights(policy: 1, value: 0.5))
+            let (logits, values) = (net.lastLogits(batch: batch.count), net.lastValues(batch: batch.count))
+            assertClose(logits, ref.tensor("policy_logits")!.data, "\(name) train logits")
+            assertClose(values, ref.tensor("value_output")!.data, "\(name) train values")
+            assertClose([Float(loss.policy)], ref.tensor("policy_loss")!.data, "\(name) policy loss")
+            assertClose([Float(loss.value)], ref.tensor("value_loss")!.data, "\(name) value loss")
+            assertClose([Float(loss.total)], ref.tensor("loss")!.data, "\(name) loss")
+            let largestGradient = net.trainableParameters.compactMap { ref.tensor("grad.\($0.name)")?.data.map(abs).max() }.max()!
+            for p in net.trainableParameters {
+                let g = try XCTUnwrap(ref.tensor("grad.\(p.name)"), "grad.\(p.name)")
+                assertClose(p.grad, g.data, "\(name) grad.\(p.name)", minimumFloor: 1e-3 * largestGradient)
+            }
+            SGD(momentum: 0.9).step(net.trainableParameters, lr: 0.1)
+            for p in net.parameters {
+                let a = try XCTUnwrap(ref.tensor("after.\(p.name)"), "after.\(p.name)")
+                assertClose(p.value, a.data, "\(name) after.\(p.name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import NeuralNet
+import XCTest
+
+/// The PyTorch reference fixtures in ../shared/fixtures (or `$GONET_SHARED/fixtures`).
+enum Fixtures {
+    static let names = ["resnet-2x8", "mobile-2x8e16", "resnet-1x4-h3", "mobile-3x8e24-conv"]
+
+    static let directory: URL = {
+        if let env = ProcessInfo.processInfo.environment["GONET_SHARED"] {
+            return URL(fileURLWithPath: env).appendingPathComponent("fixtures")
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/fixtures")
+    }()
+
+    static func path(_ file: String) throws -> String {
+        let p = directory.appendingPathComponent(file).path
+        guard FileManager.default.fileExists(atPath: p) else { throw XCTSkip("fixture \(p) is missing") }
+        return p
+    }
+
+    static func read(_ file: String) throws -> SafeTensors { try SafeTensors.read(path: path(file)) }
+}
+
+/// Asserts the tolerance: 1e-4 relative, and 1e-3 for values near zero, whose error is
+/// measured against a floor instead of their own magnitude: 1% of the tensor's largest magnitude,
+/// and at least `minimumFloor` (for gradients, 0.1% of the network's largest gradient: float32
+/// sums that cancel to an exact zero in PyTorch's float64, such as a bias feeding a batch norm,
+/// keep ~1e-8 of rounding).
+func assertClose(_ actual: [Float], _ expected: [Float], _ what: String, minimumFloor: Float = 1e-6,
+                 file: StaticString = #filePath, line: UInt = #line) {
+    guard actual.count == expected.count else {
+        XCTFail("\(what): \(actual.count) values, expected \(expected.count)", file: file, line: line)
+        return
+    }
+    let floor = max((expected.map { abs($0) }.max() ?? 0) * 1e-2, minimumFloor)
+    for i in actual.indices {
+        let nearZero = abs(expected[i]) < floor
+        let error = abs(actual[i] - expected[i]) / max(abs(expected[i]), floor)
+        if !(error <= (nearZero ? 1e-3 : 1e-4)) {
+            XCTFail("\(what)[\(i)]: \(actual[i]) vs PyTorch \(expected[i]) (relative error \(error))", file: file, line: line)
+            return
+        }
+    }
+}
