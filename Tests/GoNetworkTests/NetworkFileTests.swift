@@ -1,0 +1,110 @@
+import Foundation
+import GoNetwork
+import NeuralNet
+import XCTest
+
+final class NetworkFileTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-net-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func testCountsOfTheMediumNetwork() {
+        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 6, filters: 64))
+        XCTAssertEqual(net.parameterCount, 802_341)
+        // 13 3x3 convolutions (one 6→64, twelve 64→64), two 1x1 heads, three dense layers.
+        let convMacs = 361 * (6 * 64 * 9 + 12 * 64 * 64 * 9 + 64 * 2 + 64 * 1)
+        let denseMacs = 722 * 362 + 361 * 256 + 256
+        XCTAssertEqual(net.flopsPerPosition, 2 * (convMacs + denseMacs))
+    }
+
+    func testSaveLoadRoundTripKeepsWeightsAndMetadata() throws {
+        let a = Architecture(trunk: .mobile, blocks: 2, filters: 8, expansion: 16, policyHead: .conv, policyFilters: 4, valueHead: .pool, valueFilters: 2, valueHidden: 8)
+        let net = PolicyValueNetwork(a)
+        net.initialize(seed: 9)
+        net.metadata["name"] = "tiny"
+        let path = dir.appendingPathComponent("n.safetensors").path
+        try net.save(path: path)
+        let back = try PolicyValueNetwork.load(path: path)
+        XCTAssertEqual(back.architecture, a)
+        XCTAssertEqual(back.metadata["name"], "tiny")
+        XCTAssertEqual(back.metadata["format"], "gonet-network/1")
+        for (p, q) in zip(net.parameters, back.parameters) { XCTAssertEqual(p.value, q.value, p.name) }
+        let planes = (0..<(2 * 6 * 361)).map { Float($0 % 7 == 0 ? 1 : 0) }
+        XCTAssertEqual(net.evaluate(planes: planes, batch: 2).value, back.evaluate(planes: planes, batch: 2).value)
+        let probs = back.evaluate(planes: planes, batch: 2).policy
+        XCTAssertEqual(probs[0..<362].reduce(0, +), 1, accuracy: 1e-5)
+    }
+
+    func testSeededInitialisationIsReproducible() {
+        let a = Architecture(trunk: .resnet, blocks: 1, filters: 4)
+        let x = PolicyValueNetwork(a), y = PolicyValueNetwork(a), z = PolicyValueNetwork(a)
+        x.initialize(seed: 1); y.initialize(seed: 1); z.initialize(seed: 2)
+        XCTAssertEqual(x.parameters.map(\.value), y.parameters.map(\.value))
+        XCTAssertNotEqual(x.parameters.map(\.value), z.parameters.map(\.value))
+        // He initialisation: the stem's weights have variance 2 / fan-in (54).
+        let w = x.parameters.first { $0.name == "stem.conv.weight" }!.value
+        let variance = w.map { Double($0 * $0) }.reduce(0, +) / Double(w.count)
+        XCTAssertEqual(variance, 2.0 / 54, accuracy: 0.3 * 2.0 / 54)
+    }
+
+    /// Rewrites the fixture network with a change, returning the load error's text.
+    func loadError(_ change: (inout SafeTensors) -> Void) throws -> String {
+        var file = try Fixtures.read("resnet-2x8.safetensors")
+        change(&file)
+        let path = dir.appendingPathComponent("bad.safetensors").path
+        try file.write(path: path)
+        do {
+            _ = try PolicyValueNetwork.load(path: path)
+            return "loaded"
+        } catch {
+            return "\(error)".replacingOccurrences(of: path, with: "bad.safetensors")
+        }
+    }
+
+    func testBrokenNetworkFilesAreRejectedNamingTheTensor() throws {
+        XCTAssertEqual(try loadError { $0.entries["policy.fc.bias"] = nil }, "bad.safetensors: missing tensor policy.fc.bias")
+        XCTAssertEqual(try loadError { $0.set("extra.weight", Tensor(shape: [1], data: [0])) }, "bad.safetensors: unexpected tensor extra.weight")
+        XCTAssertEqual(try loadError { $0.set("stem.bn.bias", Tensor(shape: [9], data: [Float](repeating: 0, count: 9))) },
+                       "bad.safetensors: tensor stem.bn.bias has shape [9], expected [8]")
+        XCTAssertEqual(try loadError { $0.set("stem.bn.bias", int64: [Int64](repeating: 0, count: 8), shape: [8]) },
+                       "bad.safetensors: tensor stem.bn.bias has dtype I64, expected F32")
+        XCTAssertEqual(try loadError { f in
+            var t = f.tensor("blocks.1.conv2.weight")!
+            t.data[17] = .nan
+            f.set("blocks.1.conv2.weight", t)
+        }, "bad.safetensors: tensor blocks.1.conv2.weight has a non-finite value (nan) at index 17")
+        XCTAssertEqual(try loadError { f in
+            var t = f.tensor("value.bn.running_var")!
+            t.data[0] = -1
+            f.set("value.bn.running_var", t)
+        }, "bad.safetensors: tensor value.bn.running_var has a negative running variance (-1.0) at index 0")
+        XCTAssertEqual(try loadError { $0.metadata["format"] = "gonet-network/9" }, "bad.safetensors: unknown format \"gonet-network/9\" (expected gonet-network/1)")
+        XCTAssertEqual(try loadError { $0.metadata["features"] = "planes17" }, "bad.safetensors: unknown features \"planes17\" (expected planes6-v1)")
+        XCTAssertEqual(try loadError { $0.metadata["architecture"] = "{\"trunk\": \"transformer\", \"blocks\": 2, \"filters\": 8}" },
+                       "bad.safetensors: unknown trunk \"transformer\" (resnet or mobile)")
+        XCTAssertEqual(try loadError { $0.metadata["architecture"] = "{\"trunk\": \"resnet\", \"blocks\": 2}" },
+                       "bad.safetensors: architecture lacks \"filters\"")
+        XCTAssertEqual(try loadError { $0.metadata["architecture"] = "{\"trunk\": \"resnet\", \"blocks\": 2, \"filters\": 100000000}" },
+                       "bad.safetensors: architecture \"filters\" must be an integer in 1…1024, not 100000000")
+        XCTAssertEqual(try loadError { f in
+            f.entries["policy.fc.bias"] = nil
+            f.metadata["features"] = "x"
+        }, "bad.safetensors: unknown features \"x\" (expected planes6-v1); missing tensor policy.fc.bias", "every reason in one message")
+    }
+
+    func testTruncatedFileIsRejected() throws {
+        let src = try Fixtures.path("resnet-2x8.safetensors")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: src))
+        let path = dir.appendingPathComponent("cut.safetensors").path
+        try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try PolicyValueNetwork.load(path: path)) { e in
+            XCTAssertTrue("\(e)".hasPrefix("\(path): tensor "), "\(e)")
+            XCTAssertTrue("\(e)".contains("point past the end of the data"), "\(e)")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import GoNetwork
+import NeuralNet
+import XCTest
+
+/// The whole network's loss against finite differences, for every trunk and head.
+final class NetworkGradientTests: XCTestCase {
+    func batch(_ n: Int) -> TrainingBatch {
+        var planes = [Float](repeating: 0, count: n * 6 * 361)
+        var s: UInt64 = 12345
+        for i in planes.indices {
+            s = s &* 6364136223846793005 &+ 1442695040888963407
+            // Continuous inputs: binary planes tie many pre-activations exactly at ReLU kinks,
+            // where finite differences stop measuring the derivative.
+            planes[i] = Float(Double((s >> 33) % 20001) / 10000 - 1)
+        }
+        return TrainingBatch(planes: planes, policyTargets: (0..<n).map { Int32($0 * 97 % 362) },
+                             valueTargets: (0..<n).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: (0..<n).map { $0 == 1 ? 0 : 1 })
+    }
+
+    func check(_ a: Architecture) {
+        let net = PolicyValueNetwork(a)
+        net.initialize(seed: 3)
+        // Batch norms away from identity so their gradients are exercised.
+        for p in net.parameters where p.name.hasSuffix("bn.weight") || p.name.hasSuffix("bn1.weight") {
+            p.value = p.value.enumerated().map { 0.5 + Float($0.offset % 5) * 0.2 }
+        }
+        let b = batch(3)
+        let w = LossWeights(policy: 1, value: 0.7, l2: 1e-3)
+        _ = net.lossAndGradients(b, weights: w)
+        let analytic = net.trainableParameters.map(\.grad)
+        // One directional derivative per tensor: every element moves by ±h together. The
+        // summed signal stands far above float32 noise even with the small step a deep ReLU
+        // network with batch norm needs (a single element's finite difference is dominated by
+        // curvature at 1e-3 and by rounding at 1e-4).
+        var sign: UInt64 = 99
+        let h: Float = 2e-5
+        for (k, p) in net.trainableParameters.enumerated() {
+            let direction: [Float] = (0..<p.count).map { _ in
+                sign = sign &* 6364136223846793005 &+ 1442695040888963407
+                return (sign >> 40) & 1 == 0 ? 1 : -1
+            }
+            let expected = zip(analytic[k], direction).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            let saved = p.value
+            p.value = zip(saved, direction).map { $0 + h * $1 }
+            let up = net.lossAndGradients(b, weights: w).total
+            p.value = zip(saved, direction).map { $0 - h * $1 }
+            let down = net.lossAndGradients(b, weights: w).total
+            p.value = saved
+            let numeric = (up - down) / Double(2 * h)
+            XCTAssertLessThanOrEqual(abs(numeric - expected), 0.03 * max(abs(numeric), abs(expected)) + 0.02,
+                                     "\(a.summary): \(p.name): analytic \(expected), finite difference \(numeric)")
+        }
+    }
+
+    func testResnetFcHeads() { check(Architecture(trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc, valueFilters: 1, valueHidden: 8)) }
+
+    func testMobileConvPolicyPoolValue() {
+        check(Architecture(trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3, valueHead: .pool, valueFilters: 2, valueHidden: 5))
+    }
+}
+
