@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
-        .testTarget(name: "gonetTests", dependencies: ["gonet"]),
+        .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -33,11 +33,8 @@ public final class BatchNorm {
                     let ip = invp.baseAddress!, mp = rmp.baseAddress!, vp = rvp.baseAddress!
                     Parallel.forEach(channels, work: channels * n * 4) { c in
                         let row = x + c * n, out = y + c * n
-                        var sum: Double = 0
-                        for i in 0..<n { sum += Double(row[i]) }
-                        let mean = sum / Double(n)
-                        var sq: Double = 0
-                        for i in 0..<n { let d = Double(row[i]) - mean; sq += d * d }
+                        let mean = Sums.sum(row, n) / Double(n)
+                        let sq = Sums.squaredDeviation(row, n, mean: Float(mean))
                         let variance = sq / Double(n)
                         let istd = Float(1 / (variance + Double(e)).squareRoot())
                         ip[c] = istd
@@ -99,23 +96,19 @@ public final class BatchNorm {
                 Parallel.forEach(channels, work: channels * n * 4) { c in
                     let xr = xhat + c * n, yr = y + c * n, dyr = dy + c * n, dxr = dx + c * n
                     let dres = dResidual.map { $0 + c * n }
-                    var sg: Double = 0, sb: Double = 0
-                    for i in 0..<n {
-                        var d = dyr[i]
-                        if relu && yr[i] <= 0 { d = 0 }
-                        if let dres { dres[i] = d }
-                        sg += Double(d * xr[i])
-                        sb += Double(d)
+                    // The masked gradient goes to dx first (or to the residual's gradient), then is read back.
+                    let masked = dres ?? dxr
+                    if relu {
+                        for i in 0..<n { masked[i] = yr[i] > 0 ? dyr[i] : 0 }
+                    } else if masked != UnsafeMutablePointer(mutating: dyr) {
+                        masked.update(from: dyr, count: n)
                     }
+                    let sg = Sums.dot(masked, xr, n), sb = Sums.sum(masked, n)
                     dgq[c] = Float(sg)
                     dbq[c] = Float(sb)
                     let k = g[c] * inv[c] / Float(n)
                     let fn = Float(n), fsb = Float(sb), fsg = Float(sg)
-                    for i in 0..<n {
-                        var d = dyr[i]
-                        if relu && yr[i] <= 0 { d = 0 }
-                        dxr[i] = k * (fn * d - fsb - xr[i] * fsg)
-                    }
+                    for i in 0..<n { dxr[i] = k * (fn * masked[i] - fsb - xr[i] * fsg) }
                 }
             }
         }

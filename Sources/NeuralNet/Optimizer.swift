@@ -24,23 +24,22 @@ public final class SGD: Optimizer {
 
     public func step(_ parameters: [Parameter], lr: Float) {
         for p in parameters where p.trainable {
-            var v = state[p.name] ?? [Float](repeating: 0, count: p.count)
+            // PyTorch starts the momentum buffer at the first gradient.
             let first = state[p.name] == nil
+            if first { state[p.name] = [Float](repeating: 0, count: p.count) }
             let wd = p.decays ? weightDecay : 0
-            let mu = momentum
+            let mu = momentum, nesterov = self.nesterov
             p.value.withUnsafeMutableBufferPointer { w in
                 p.grad.withUnsafeBufferPointer { g in
-                    v.withUnsafeMutableBufferPointer { vb in
+                    state[p.name]!.withUnsafeMutableBufferPointer { v in
                         for i in 0..<w.count {
                             let gi = g[i] + wd * w[i]
-                            // PyTorch starts the momentum buffer at the first gradient.
-                            vb[i] = first ? gi : mu * vb[i] + gi
-                            w[i] -= lr * (nesterov ? gi + mu * vb[i] : vb[i])
+                            v[i] = first ? gi : mu * v[i] + gi
+                            w[i] -= lr * (nesterov ? gi + mu * v[i] : v[i])
                         }
                     }
                 }
             }
-            state[p.name] = v
         }
     }
 }

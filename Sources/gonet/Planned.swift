@@ -11,11 +11,6 @@ extension PlannedCommand {
     }
 }
 
-struct NetCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "net", abstract: "Create, inspect and run network files (not implemented yet).")
-    static let issue = 3
-}
-
 struct TrainCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a network from game archives (not implemented yet).")
     static let issue = 5

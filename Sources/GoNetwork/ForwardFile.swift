@@ -1,0 +1,33 @@
+import NeuralNet
+
+extension PolicyValueNetwork {
+    /// `gonet net forward`: reads `planes` [B,6,19,19] from a safetensors file's tensors and returns
+    /// `policy` [B,362] logits and `value` [B,1], so any framework can check its exports against gonet.
+    public func forward(file input: SafeTensors, path: String) throws -> SafeTensors {
+        guard let planes = input.tensor("planes") else {
+            throw SafeTensorsError(path: path, message: "no tensor \"planes\" (expected [B,6,19,19])")
+        }
+        guard planes.shape.count == 4, planes.shape[1] == 6, planes.shape[2] == 19, planes.shape[3] == 19, planes.shape[0] > 0 else {
+            throw SafeTensorsError(path: path, message: "tensor planes has shape \(planes.shape), expected [B,6,19,19]")
+        }
+        if let i = planes.data.firstIndex(where: { !$0.isFinite }) {
+            throw SafeTensorsError(path: path, message: "tensor planes has a non-finite value at index \(i)")
+        }
+        let batch = planes.shape[0]
+        var out = SafeTensors()
+        // Evaluate in slices so a large input never needs more than one slice's activations.
+        var logits: [Float] = [], values: [Float] = []
+        logits.reserveCapacity(batch * Self.moves)
+        let slice = 256
+        for start in stride(from: 0, to: batch, by: slice) {
+            let n = min(slice, batch - start)
+            let part = Array(planes.data[(start * 6 * 361)..<((start + n) * 6 * 361)])
+            let (l, v) = part.withUnsafeBufferPointer { forward(planes: $0.baseAddress!, batch: n, training: false) }
+            logits += UnsafeBufferPointer(start: l, count: n * Self.moves)
+            values += UnsafeBufferPointer(start: v, count: n)
+        }
+        out.set("policy", Tensor(shape: [batch, Self.moves], data: logits))
+        out.set("value", Tensor(shape: [batch, 1], data: values))
+        return out
+    }
+}

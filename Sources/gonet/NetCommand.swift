@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import GoNetwork
+import NeuralNet
+
+struct NetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "net",
+        abstract: "Create, inspect and run network files (safetensors, FORMAT.md's layout).",
+        subcommands: [NetNew.self, NetInfo.self, NetForward.self])
+}
+
+/// The architecture flags `net new` and `train` share, with FORMAT.md's defaults.
+struct ArchitectureOptions: ParsableArguments {
+    @Option(help: "Trunk: resnet or mobile.")
+    var trunk = "resnet"
+    @Option(help: "Residual blocks.")
+    var blocks = 6
+    @Option(help: "Trunk filters.")
+    var filters = 64
+    @Option(help: "Inner width of a mobile block (default 4 × filters).")
+    var expansion: Int?
+    @Option(help: "Policy head: fc or conv.")
+    var policyHead = "fc"
+    @Option(help: "Policy head filters.")
+    var policyFilters = 2
+    @Option(help: "Value head: fc or pool.")
+    var valueHead = "fc"
+    @Option(help: "Value head filters.")
+    var valueFilters = 1
+    @Option(help: "Value head hidden units.")
+    var valueHidden = 256
+
+    func architecture() throws -> Architecture {
+        guard let t = Architecture.Trunk(rawValue: trunk) else { throw ValidationError("--trunk must be resnet or mobile, not \(trunk)") }
+        guard let p = Architecture.PolicyHead(rawValue: policyHead) else { throw ValidationError("--policy-head must be fc or conv, not \(policyHead)") }
+        guard let v = Architecture.ValueHead(rawValue: valueHead) else { throw ValidationError("--value-head must be fc or pool, not \(valueHead)") }
+        for (name, value) in [("--blocks", blocks), ("--filters", filters), ("--policy-filters", policyFilters),
+                              ("--value-filters", valueFilters), ("--value-hidden", valueHidden), ("--expansion", expansion ?? 1)] {
+            guard value >= (name == "--blocks" ? 0 : 1), value <= 8192 else { throw ValidationError("\(name) \(value) is out of range") }
+        }
+        return Architecture(trunk: t, blocks: blocks, filters: filters, expansion: t == .mobile ? (expansion ?? 4 * filters) : 0,
+                            policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters, valueHidden: valueHidden)
+    }
+}
+
+struct NetNew: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "new", abstract: "Create a network with He-initialised weights.")
+
+    @OptionGroup var arch: ArchitectureOptions
+    @Option(help: "Random seed of the initial weights.")
+    var seed: UInt64 = 1
+    @Option(help: "Name stored in the file.")
+    var name: String?
+    @Option(help: "Author stored in the file.")
+    var author: String?
+    @Option(help: "Notes stored in the file.")
+    var notes: String?
+    @Option(name: .shortAndLong, help: "The network file to write.")
+    var output: String
+
+    func run() throws {
+        let net = PolicyValueNetwork(try arch.architecture())
+        net.initialize(seed: seed)
+        net.metadata["name"] = name ?? URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent
+        if let author { net.metadata["author"] = author }
+        if let notes { net.metadata["notes"] = notes }
+        net.metadata["created"] = ISO8601DateFormatter().string(from: Date())
+        try net.save(path: output)
+        print("wrote \(output): \(net.architecture.summary), \(Report.count(net.parameterCount)) parameters")
+    }
+}
+
+struct NetInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a network's architecture, size, cost and metadata.")
+
+    @Argument(help: "Network files.")
+    var files: [String]
+
+    func run() throws {
+        var failed = false
+        for file in files {
+            do {
+                let net = try PolicyValueNetwork.load(path: file)
+                print(file)
+                print("  architecture  \(net.architecture.summary)")
+                print("  parameters    \(Report.count(net.parameterCount))")
+                print("  FLOPs         \(Report.count(net.flopsPerPosition)) per position (\(Report.fixed(Double(net.flopsPerPosition) / 1e6, 1)) MFLOP)")
+                for key in ["name", "author", "created", "notes", "training"] {
+                    if let v = net.metadata[key] { print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(v)") }
+                }
+                let other = net.metadata.keys.filter { !["name", "author", "created", "notes", "training", "format", "features", "architecture"].contains($0) }
+                for key in other.sorted() { print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(net.metadata[key]!)") }
+                print("  format        \(net.metadata["format"] ?? ""), features \(net.metadata["features"] ?? "")")
+            } catch {
+                printError("gonet: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct NetForward: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward",
+        abstract: "Run a network on input planes: INPUT holds `planes` [B,6,19,19]; OUTPUT gets `policy` [B,362] logits and `value` [B,1].")
+
+    @Argument(help: "The network file.")
+    var network: String
+    @Argument(help: "A safetensors file with `planes`.")
+    var input: String
+    @Option(name: .shortAndLong, help: "The safetensors file to write.")
+    var output: String
+
+    func run() throws {
+        do {
+            let net = try PolicyValueNetwork.load(path: network)
+            let result = try net.forward(file: try SafeTensors.read(path: input), path: input)
+            try result.write(path: output)
+            let b = result.entries["value"]!.shape[0]
+            print("wrote \(output): policy [\(b), 362], value [\(b), 1]")
+        } catch {
+            printError("gonet: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
