@@ -114,6 +114,16 @@ public final class PolicyValueNetwork {
         weightsChanged()
     }
 
+    /// Whether 3x3 convolutions use Winograd F(4x4, 3x3) (the default: 3-4x fewer multiplications,
+    /// float32 rounding about 1e-6 of the activations' scale) or the direct im2col product.
+    public var useWinograd: Bool {
+        get { units.allSatisfy { $0.useWinograd } }
+        set {
+            for u in units { u.useWinograd = newValue }
+            weightsChanged()
+        }
+    }
+
     /// Call after changing weights by hand or by an optimizer: inference refolds batch norm.
     public func weightsChanged() {
         for u in units { u.invalidate() }

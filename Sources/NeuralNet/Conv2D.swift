@@ -9,6 +9,13 @@ public final class Conv2D {
     public let kernel: Int
     public let height: Int
     public let width: Int
+    /// Whether 3x3 forward and input-gradient passes use Winograd F(4x4, 3x3) instead of im2col.
+    public var useWinograd = true
+    var winograd: Winograd?
+    var winogradBackward: Winograd?
+    /// The weights each Winograd transform was made from (compared, so any change is seen).
+    var winogradSource: [Float] = []
+    var winogradBackwardSource: [Float] = []
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
         precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
@@ -29,6 +36,20 @@ public final class Conv2D {
 
     /// y = W ⊛ x (+ bias).
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, columns: Buffer) {
+        if kernel == 3 && useWinograd {
+            let wino = winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+            winograd = wino
+            if winogradSource != weight.value {
+                weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+                winogradSource = weight.value
+            }
+            if let bias {
+                bias.value.withUnsafeBufferPointer { wino.forward(x, y, batch: batch, workspace: columns, bias: $0.baseAddress!) }
+            } else {
+                wino.forward(x, y, batch: batch, workspace: columns)
+            }
+            return
+        }
         let n = batch * height * width
         let k = inChannels * kernel * kernel
         weight.value.withUnsafeBufferPointer { w in
@@ -75,7 +96,16 @@ public final class Conv2D {
                     let cols = columns.reserve(k * n)
                     Im2Col.forward(x, cols, channels: inChannels, batch: batch, height: height, width: width)
                     BLAS.gemm(transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: cols, ldb: n, c: g.baseAddress!, ldc: k)
-                    if let dx {
+                    if let dx, useWinograd {
+                        // dx is the convolution of dy with the flipped, transposed filters.
+                        let wino = winogradBackward ?? Winograd(inChannels: outChannels, outChannels: inChannels, height: height, width: width)
+                        winogradBackward = wino
+                        if winogradBackwardSource != weight.value {
+                            wino.setWeights(w.baseAddress!, flipped: true)
+                            winogradBackwardSource = weight.value
+                        }
+                        wino.forward(dy, dx, batch: batch, workspace: columns)
+                    } else if let dx {
                         BLAS.gemm(transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: cols, ldc: n)
                         Im2Col.backward(cols, dx, channels: inChannels, batch: batch, height: height, width: width)
                     }

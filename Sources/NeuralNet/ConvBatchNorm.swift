@@ -21,6 +21,7 @@ public final class ConvBatchNorm {
     var foldedWeights: [Float] = []
     var foldedBias: [Float] = []
     var foldedValid = false
+    var foldedWinograd: Winograd?
 
     public init(_ kind: Kind, bn: BatchNorm, relu: Bool) {
         self.kind = kind
@@ -48,6 +49,12 @@ public final class ConvBatchNorm {
         case .standard(let c): return c.macsPerPoint
         case .depthwise(let d): return d.channels * 9
         }
+    }
+
+    /// Whether a 3x3 convolution uses Winograd F(4x4, 3x3).
+    public var useWinograd: Bool {
+        get { if case .standard(let c) = kind { return c.useWinograd } else { return true } }
+        set { if case .standard(let c) = kind { c.useWinograd = newValue; foldedValid = false } }
     }
 
     /// Marks folded inference weights stale (after an optimizer step or a load).
@@ -89,6 +96,13 @@ public final class ConvBatchNorm {
         if !foldedValid { fold() }
         let n = batch * points
         let out = output.reserve(outChannels * n)
+        if let wino = foldedWinograd {
+            // Bias, residual and ReLU happen in the output transform.
+            foldedBias.withUnsafeBufferPointer { b in
+                wino.forward(x, out, batch: batch, workspace: columns, bias: b.baseAddress!, residual: residual, relu: self.relu)
+            }
+            return
+        }
         foldedWeights.withUnsafeBufferPointer { w in
             switch kind {
             case .standard(let c):
@@ -133,6 +147,13 @@ public final class ConvBatchNorm {
             for i in 0..<per { foldedWeights[o * per + i] *= scale[o] }
         }
         foldedBias = shift
+        if case .standard(let c) = kind, c.kernel == 3, c.useWinograd {
+            let wino = foldedWinograd ?? Winograd(inChannels: c.inChannels, outChannels: c.outChannels, height: c.height, width: c.width)
+            foldedWeights.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+            foldedWinograd = wino
+        } else {
+            foldedWinograd = nil
+        }
         foldedValid = true
     }
 }

@@ -9,7 +9,7 @@ public enum Parallel {
     /// operations in all) makes it worth it.
     @inline(__always)
     public static func forEach(_ n: Int, work: Int = .max, _ body: (Int) -> Void) {
-        if threads <= 1 || n <= 1 || work < 32_768 {
+        if threads <= 1 || n <= 1 || work < 1 << 19 {
             for i in 0..<n { body(i) }
         } else {
             DispatchQueue.concurrentPerform(iterations: n, execute: body)

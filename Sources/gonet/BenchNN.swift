@@ -22,6 +22,10 @@ struct BenchNN: ParsableCommand {
     var reference: String?
     @Option(help: "Minimum seconds per measurement.")
     var minTime = 2.0
+    @Option(help: "Comma-separated inference batch sizes.")
+    var batches = "1,8,64,256"
+    @Option(help: "Comma-separated training batch sizes.")
+    var trainingBatches = "64,256"
 
     static let shapes = ["small": (6, 32), "medium": (6, 64), "large": (10, 128)]
 
@@ -38,7 +42,7 @@ struct BenchNN: ParsableCommand {
             let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: blocks, filters: filters))
             net.initialize(seed: 1)
             let flops = Double(net.flopsPerPosition)
-            for batch in [1, 8, 64, 256] {
+            for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
                 let planes = randomPlanes(batch)
                 let s = timed {
                     planes.withUnsafeBufferPointer { _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
@@ -48,7 +52,7 @@ struct BenchNN: ParsableCommand {
                 printRow(size, "inference", batch, perS, perS * flops / 1e9, ref)
             }
             let sgd = SGD(momentum: 0.9)
-            for batch in [64, 256] {
+            for batch in trainingBatches.split(separator: ",").compactMap({ Int($0) }) {
                 let b = TrainingBatch(planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % 362) },
                                       valueTargets: (0..<batch).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: [Float](repeating: 1, count: batch))
                 let s = timed {

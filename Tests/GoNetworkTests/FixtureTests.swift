@@ -21,9 +21,17 @@ final class FixtureTests: XCTestCase {
         XCTAssertEqual(net.parameterCount, 2791)
     }
 
-    func testTrainingStepMatchesPyTorch() throws {
+    /// The direct convolution matches to the 1e-4.
+    func testTrainingStepMatchesPyTorch() throws { try checkTrainingStep(winograd: false, tolerance: 1e-4) }
+
+    /// Winograd F(4x4, 3x3), the default, adds float32 rounding that batch statistics magnify on
+    /// small values: measured up to 1.3e-4 relative here, so it is held to 2e-4.
+    func testTrainingStepWithWinogradMatchesPyTorch() throws { try checkTrainingStep(winograd: true, tolerance: 2e-4) }
+
+    func checkTrainingStep(winograd: Bool, tolerance: Float) throws {
         for name in Fixtures.names {
             let net = try PolicyValueNetwork.load(path: Fixtures.path("\(name).safetensors"))
+            net.useWinograd = winograd
             let ref = try Fixtures.read("\(name)-train.safetensors")
             let planes = ref.tensor("planes")!
             let batch = TrainingBatch(
@@ -33,20 +41,20 @@ final class FixtureTests: XCTestCase {
                 valueMask: ref.tensor("value_mask")!.data)
             let loss = net.lossAndGradients(batch, weights: LossWeights(policy: 1, value: 0.5))
             let (logits, values) = (net.lastLogits(batch: batch.count), net.lastValues(batch: batch.count))
-            assertClose(logits, ref.tensor("policy_logits")!.data, "\(name) train logits")
-            assertClose(values, ref.tensor("value_output")!.data, "\(name) train values")
-            assertClose([Float(loss.policy)], ref.tensor("policy_loss")!.data, "\(name) policy loss")
-            assertClose([Float(loss.value)], ref.tensor("value_loss")!.data, "\(name) value loss")
-            assertClose([Float(loss.total)], ref.tensor("loss")!.data, "\(name) loss")
+            assertClose(logits, ref.tensor("policy_logits")!.data, "\(name) train logits", tolerance: tolerance)
+            assertClose(values, ref.tensor("value_output")!.data, "\(name) train values", tolerance: tolerance)
+            assertClose([Float(loss.policy)], ref.tensor("policy_loss")!.data, "\(name) policy loss", tolerance: tolerance)
+            assertClose([Float(loss.value)], ref.tensor("value_loss")!.data, "\(name) value loss", tolerance: tolerance)
+            assertClose([Float(loss.total)], ref.tensor("loss")!.data, "\(name) loss", tolerance: tolerance)
             let largestGradient = net.trainableParameters.compactMap { ref.tensor("grad.\($0.name)")?.data.map(abs).max() }.max()!
             for p in net.trainableParameters {
                 let g = try XCTUnwrap(ref.tensor("grad.\(p.name)"), "grad.\(p.name)")
-                assertClose(p.grad, g.data, "\(name) grad.\(p.name)", minimumFloor: 1e-3 * largestGradient)
+                assertClose(p.grad, g.data, "\(name) grad.\(p.name)", minimumFloor: 1e-3 * largestGradient, tolerance: tolerance)
             }
             SGD(momentum: 0.9).step(net.trainableParameters, lr: 0.1)
             for p in net.parameters {
                 let a = try XCTUnwrap(ref.tensor("after.\(p.name)"), "after.\(p.name)")
-                assertClose(p.value, a.data, "\(name) after.\(p.name)")
+                assertClose(p.value, a.data, "\(name) after.\(p.name)", tolerance: tolerance)
             }
         }
     }

@@ -1,0 +1,67 @@
+import NeuralNet
+import XCTest
+
+final class WinogradTests: XCTestCase {
+    /// Winograd against im2col for the same weights, on a 19x19 board and a ragged 7x9 one.
+    func compare(cin: Int, cout: Int, batch: Int, h: Int, w: Int, flipped: Bool = false) {
+        let conv = Conv2D("c", in: cin, out: cout, kernel: 3, height: h, width: w)
+        conv.weight.value = noise(conv.weight.count, seed: 31)
+        let x = noise(cin * batch * h * w, seed: 32)
+        let n = batch * h * w
+        var direct = [Float](repeating: 0, count: cout * n)
+        let cols = Buffer()
+        x.withUnsafeBufferPointer { xp in direct.withUnsafeMutableBufferPointer { conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols) } }
+        let wino = Winograd(inChannels: cin, outChannels: cout, height: h, width: w)
+        conv.weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+        var fast = [Float](repeating: 0, count: cout * n)
+        let ws = Buffer()
+        x.withUnsafeBufferPointer { xp in fast.withUnsafeMutableBufferPointer { wino.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws) } }
+        let scale = direct.map { abs($0) }.max()!
+        for i in direct.indices {
+            XCTAssertEqual(fast[i], direct[i], accuracy: 1e-5 * scale, "element \(i)")
+            if abs(fast[i] - direct[i]) > 1e-5 * scale { return }
+        }
+    }
+
+    func testMatchesDirectConvolution() {
+        compare(cin: 5, cout: 7, batch: 3, h: 19, w: 19)
+        compare(cin: 2, cout: 3, batch: 2, h: 7, w: 9)
+    }
+
+    func testFlippedFiltersGiveTheTransposedConvolution() {
+        // dx of a convolution equals the convolution of dy with flipped, transposed filters.
+        let cin = 4, cout = 6, batch = 2, n = batch * 361
+        let conv = Conv2D("c", in: cin, out: cout, kernel: 3)
+        conv.weight.value = noise(conv.weight.count, seed: 41)
+        let x = noise(cin * n, seed: 42), dy = noise(cout * n, seed: 43)
+        var dx = [Float](repeating: 0, count: cin * n)
+        let cols = Buffer()
+        x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { dp in dx.withUnsafeMutableBufferPointer {
+            conv.backward(xp.baseAddress!, dp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols)
+        } } }
+        let wino = Winograd(inChannels: cout, outChannels: cin)
+        conv.weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!, flipped: true) }
+        var fast = [Float](repeating: 0, count: cin * n)
+        let ws = Buffer()
+        dy.withUnsafeBufferPointer { dp in fast.withUnsafeMutableBufferPointer { wino.forward(dp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws) } }
+        let scale = dx.map { abs($0) }.max()!
+        for i in dx.indices where abs(fast[i] - dx[i]) > 1e-5 * scale {
+            XCTFail("element \(i): \(fast[i]) vs \(dx[i])")
+            return
+        }
+    }
+
+    func testBiasResidualAndReLUAreFused() {
+        let wino = Winograd(inChannels: 1, outChannels: 2, height: 5, width: 5)
+        let w = [Float](repeating: 0, count: 18)
+        w.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+        let x = [Float](repeating: 1, count: 25)
+        let residual = (0..<50).map { Float($0 % 3) - 1 }
+        var y = [Float](repeating: 9, count: 50)
+        let bias: [Float] = [0.5, -2]
+        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
+            wino.forward(xp.baseAddress!, yp.baseAddress!, batch: 1, workspace: Buffer(), bias: bias, residual: residual, relu: true)
+        } }
+        XCTAssertEqual(y, (0..<50).map { max(bias[$0 / 25] + residual[$0], 0) })
+    }
+}
