@@ -105,18 +105,41 @@ public final class Winograd {
         transformOutput(m, y, batch: batch, bias: bias, residual: residual, relu: relu)
     }
 
-    /// Copies `[C][B·H·W]` into the channel-inner bordered grid `[B][gridY][gridX][cPad]`.
+    /// Copies `[C][B·H·W]` into the channel-inner bordered grid `[B][gridY][gridX][cPad]`,
+    /// 8 channels per store; only the border and the padding channels are zeroed.
     func layOut(_ x: UnsafePointer<Float>, _ grid: UnsafeMutablePointer<Float>, batch: Int) {
         let h = height, w = width, hw = h * w, n = batch * hw, cp = cPad, gy = gridY, gx = gridX, cin = inChannels
         Parallel.forEach(batch, work: batch * hw * cin * 4) { b in
             let board = grid + b * gy * gx * cp
-            board.update(repeating: 0, count: gy * gx * cp)
-            for c in 0..<cin {
-                let src = x + c * n + b * hw
-                for yy in 0..<h {
-                    let row = board + ((yy + 1) * gx + 1) * cp + c
-                    let s = src + yy * w
-                    for xx in 0..<w { row[xx * cp] = s[xx] }
+            // Border rows (top one, and every row past the board) and the border columns.
+            board.update(repeating: 0, count: gx * cp)
+            (board + (h + 1) * gx * cp).update(repeating: 0, count: (gy - h - 1) * gx * cp)
+            for yy in 1...h {
+                (board + yy * gx * cp).update(repeating: 0, count: cp)
+                (board + (yy * gx + w + 1) * cp).update(repeating: 0, count: (gx - w - 1) * cp)
+            }
+            let src = x + b * hw
+            for g in 0..<(cp / 8) {
+                let c0 = g * 8, lanes = min(8, cin - c0)
+                if lanes == 8 {
+                    let r0 = src + c0 * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n, r4 = r3 + n, r5 = r4 + n, r6 = r5 + n, r7 = r6 + n
+                    for yy in 0..<h {
+                        let dst = board + ((yy + 1) * gx + 1) * cp + c0
+                        let o = yy * w
+                        for xx in 0..<w {
+                            let p = o + xx
+                            Self.store(Lane(r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]), dst + xx * cp)
+                        }
+                    }
+                } else {
+                    for yy in 0..<h {
+                        let dst = board + ((yy + 1) * gx + 1) * cp + c0
+                        for xx in 0..<w {
+                            var v = Lane(repeating: 0)
+                            for l in 0..<lanes { v[l] = src[(c0 + l) * n + yy * w + xx] }
+                            Self.store(v, dst + xx * cp)
+                        }
+                    }
                 }
             }
         }
@@ -177,62 +200,67 @@ public final class Winograd {
     }
 
     /// y = Aᵀ·m·A per tile (the 4x4 outputs that lie on the board), with bias, residual and ReLU.
+    /// A row of tiles is staged channel-inner, then written out channel by channel in whole rows.
     func transformOutput(_ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                          bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool) {
         let h = height, w = width, hw = h * w, n = batch * hw
         let tiles = batch * tilesPerBoard, ty = tilesY, tx = tilesX, fp = fPad, f = outChannels
         let groups = fp / 8
         let stride = tiles * fp
-        var biasPadded = [Float](repeating: 0, count: fp)
-        if let bias { for o in 0..<f { biasPadded[o] = bias[o] } }
-        biasPadded.withUnsafeBufferPointer { bp in
-            let biases = bp.baseAddress!
-            Parallel.forEach(batch * ty, work: batch * tilesPerBoard * fp * 40) { task in
-                let b = task / ty, i = task % ty
-                withUnsafeTemporaryAllocation(of: Lane.self, capacity: 40) { tmp in
-                    let t = tmp.baseAddress!, res = t + 24
-                    do {
-                        for j in 0..<tx {
-                            let tile = (b * ty + i) * tx + j
-                            for g in 0..<groups {
-                                let src = m + tile * fp + g * 8
-                                // t = Aᵀ·m (4x6), column by column.
-                                for s in 0..<6 {
-                                    let p = src + s * stride
-                                    let m0 = Self.load(p), m1 = Self.load(p + 6 * stride), m2 = Self.load(p + 12 * stride)
-                                    let m3 = Self.load(p + 18 * stride), m4 = Self.load(p + 24 * stride), m5 = Self.load(p + 30 * stride)
-                                    t[s] = m0 + m1 + m2 + m3 + m4
-                                    t[6 + s] = m1 - m2 + 2 * (m3 - m4)
-                                    t[12 + s] = m1 + m2 + 4 * (m3 + m4)
-                                    t[18 + s] = m1 - m2 + 8 * (m3 - m4) + m5
-                                }
-                                let bv = Self.load(biases + g * 8)
-                                // Y = t·A, 16 outputs of 8 channels each.
-                                for r in 0..<4 {
-                                    let t0 = t[r * 6], t1 = t[r * 6 + 1], t2 = t[r * 6 + 2], t3 = t[r * 6 + 3], t4 = t[r * 6 + 4], t5 = t[r * 6 + 5]
-                                    res[r * 4] = t0 + t1 + t2 + t3 + t4 + bv
-                                    res[r * 4 + 1] = t1 - t2 + 2 * (t3 - t4) + bv
-                                    res[r * 4 + 2] = t1 + t2 + 4 * (t3 + t4) + bv
-                                    res[r * 4 + 3] = t1 - t2 + 8 * (t3 - t4) + t5 + bv
-                                }
-                                let channels = min(8, f - g * 8)
-                                for l in 0..<channels {
-                                    let o = g * 8 + l
-                                    let board = y + o * n + b * hw
-                                    let rboard = residual.map { $0 + o * n + b * hw }
-                                    for r in 0..<4 {
-                                        let yy = 4 * i + r
-                                        if yy >= h { break }
-                                        for s in 0..<4 {
-                                            let xx = 4 * j + s
-                                            if xx >= w { break }
-                                            var value = res[r * 4 + s][l]
-                                            if let rboard { value += rboard[yy * w + xx] }
-                                            board[yy * w + xx] = relu ? max(value, 0) : value
-                                        }
-                                    }
-                                }
+        let rowWidth = 4 * tx
+        Parallel.forEach(batch * ty, work: batch * tilesPerBoard * fp * 40) { task in
+            let b = task / ty, i = task % ty
+            withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24 + 4 * rowWidth * groups) { tmp in
+                let t = tmp.baseAddress!
+                // stage[(r · rowWidth + x) · groups + g]: 8 channels of output row r, column x.
+                let stage = t + 24
+                for j in 0..<tx {
+                    let tile = (b * ty + i) * tx + j
+                    for g in 0..<groups {
+                        let src = m + tile * fp + g * 8
+                        // t = Aᵀ·m (4x6), column by column.
+                        for s in 0..<6 {
+                            let p = src + s * stride
+                            let m0 = Self.load(p), m1 = Self.load(p + 6 * stride), m2 = Self.load(p + 12 * stride)
+                            let m3 = Self.load(p + 18 * stride), m4 = Self.load(p + 24 * stride), m5 = Self.load(p + 30 * stride)
+                            t[s] = m0 + m1 + m2 + m3 + m4
+                            t[6 + s] = m1 - m2 + 2 * (m3 - m4)
+                            t[12 + s] = m1 + m2 + 4 * (m3 + m4)
+                            t[18 + s] = m1 - m2 + 8 * (m3 - m4) + m5
+                        }
+                        // Y = t·A: 4x4 outputs of 8 channels.
+                        for r in 0..<4 {
+                            let t0 = t[r * 6], t1 = t[r * 6 + 1], t2 = t[r * 6 + 2], t3 = t[r * 6 + 3], t4 = t[r * 6 + 4], t5 = t[r * 6 + 5]
+                            let o = stage + (r * rowWidth + 4 * j) * groups + g
+                            o[0] = t0 + t1 + t2 + t3 + t4
+                            o[groups] = t1 - t2 + 2 * (t3 - t4)
+                            o[2 * groups] = t1 + t2 + 4 * (t3 + t4)
+                            o[3 * groups] = t1 - t2 + 8 * (t3 - t4) + t5
+                        }
+                    }
+                }
+                // Channel by channel, whole rows: bias, residual, ReLU.
+                let staged = UnsafeRawPointer(stage).assumingMemoryBound(to: Float.self)
+                let rows = min(4, h - 4 * i)
+                for o in 0..<f {
+                    let g = o / 8, l = o % 8
+                    let bo = bias?[o] ?? 0
+                    let lane = staged + g * 8 + l
+                    for r in 0..<rows {
+                        let yy = 4 * i + r
+                        let out = y + o * n + b * hw + yy * w
+                        let from = lane + r * rowWidth * groups * 8
+                        if let residual {
+                            let res = residual + o * n + b * hw + yy * w
+                            if relu {
+                                for xx in 0..<w { out[xx] = max(from[xx * groups * 8] + bo + res[xx], 0) }
+                            } else {
+                                for xx in 0..<w { out[xx] = from[xx * groups * 8] + bo + res[xx] }
                             }
+                        } else if relu {
+                            for xx in 0..<w { out[xx] = max(from[xx * groups * 8] + bo, 0) }
+                        } else {
+                            for xx in 0..<w { out[xx] = from[xx * groups * 8] + bo }
                         }
                     }
                 }
