@@ -10,6 +10,8 @@ public protocol ByteSource: AnyObject {
     var name: String { get }
     /// Fills the buffer from its start; returns the number of bytes read, 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Bytes of the underlying file consumed so far (compressed bytes for a decompressor), for progress.
+    var position: Int { get }
 }
 
 /// An input or output failure, naming the file.
@@ -48,6 +50,8 @@ public final class FileByteSource: ByteSource {
 
     deinit { close(fd) }
 
+    public var position: Int { offset }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
@@ -75,7 +79,7 @@ public final class FileByteSource: ByteSource {
 public final class MemoryByteSource: ByteSource {
     public let name: String
     let bytes: [UInt8]
-    var position = 0
+    public private(set) var position = 0
 
     public init(_ bytes: [UInt8], name: String = "<memory>") {
         self.bytes = bytes

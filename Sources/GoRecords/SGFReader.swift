@@ -33,6 +33,9 @@ public final class SGFReader: Sequence, IteratorProtocol {
         self.init(MemoryByteSource(Array(text.utf8), name: name))
     }
 
+    /// Bytes of the file read so far (compressed bytes for `.zst`), for progress.
+    public var bytesRead: Int { scanner.source.position }
+
     /// The next game; throws when the stream itself fails.
     public func nextEntry() throws -> SGFEntry? {
         guard let piece = try scanner.next() else { return nil }

@@ -36,6 +36,8 @@ public final class ZstdReader: ByteSource {
         input.deallocate()
     }
 
+    public var position: Int { source.offset }
+
     /// Compressed bytes consumed so far.
     public var compressedOffset: Int { source.offset - (inputEnd - inputStart) }
 

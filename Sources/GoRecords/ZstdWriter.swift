@@ -21,6 +21,7 @@ public final class ZstdWriter {
         file = f
         context = ZSTD_createCCtx()
         ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
+        ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
         output = .allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 16)
     }
 

@@ -1,0 +1,94 @@
+import GoRules
+
+/// A position as the network sees it, before symmetry: each point's colour and atari flag, the
+/// side to move, and the opponent's last move.
+public struct EncodedPosition: Sendable, Equatable {
+    /// Per point (index order): 0 empty, 1 black, 2 white, plus `Board.atariBit`.
+    public var codes: [UInt8]
+    public var toMove: Stone
+    /// The point of the previous move when the opponent played it, else -1.
+    public var theirLastMove: Int
+
+    public init(codes: [UInt8], toMove: Stone, theirLastMove: Int) {
+        self.codes = codes
+        self.toMove = toMove
+        self.theirLastMove = theirLastMove
+    }
+
+    /// The position of a game now (19x19).
+    public init(_ game: Game) {
+        precondition(game.size == 19, "networks play 19x19")
+        var codes = [UInt8](repeating: 0, count: 361)
+        codes.withUnsafeMutableBufferPointer { game.board.snapshot(into: $0.baseAddress!) }
+        var last = -1
+        if let m = game.lastMove, m.color == game.toMove.opponent, let p = m.move.point { last = p.index(size: 19) }
+        self.init(codes: codes, toMove: game.toMove, theirLastMove: last)
+    }
+}
+
+/// FORMAT.md's input features `planes6-v1`.
+public enum Features {
+    public static let planes = 6
+
+    /// Writes the 6 planes of a position under symmetry `k`: plane p's 361 values go to
+    /// `out + p · planeStride` (361 for one NCHW sample; B·361 in the channel-major batch layout).
+    @inline(__always)
+    public static func encode(codes: UnsafePointer<UInt8>, toMove: Stone, theirLastMove: Int, symmetry k: Int,
+                              into out: UnsafeMutablePointer<Float>, planeStride: Int) {
+        let ours: UInt8 = toMove.rawValue, theirs: UInt8 = toMove.opponent.rawValue
+        let p0 = out, p1 = out + planeStride, p2 = out + 2 * planeStride
+        let p3 = out + 3 * planeStride, p4 = out + 4 * planeStride, p5 = out + 5 * planeStride
+        Symmetry.destination[k].withUnsafeBufferPointer { dest in
+            for i in 0..<361 {
+                let c = codes[i]
+                let color = c & Board.colorMask
+                let d = Int(dest[i])
+                p0[d] = color == ours ? 1 : 0
+                p1[d] = color == theirs ? 1 : 0
+                p2[d] = color == 0 ? 1 : 0
+                p3[d] = 0
+                p4[d] = c & Board.atariBit != 0 ? 1 : 0
+            }
+            if theirLastMove >= 0 { p3[Int(dest[theirLastMove])] = 1 }
+        }
+        p5.update(repeating: toMove == .white ? 1 : 0, count: 361)
+    }
+
+    /// NCHW planes `[6][361]` of one position under symmetry k.
+    public static func planes(_ position: EncodedPosition, symmetry k: Int = 0) -> [Float] {
+        var out = [Float](repeating: 0, count: 6 * 361)
+        position.codes.withUnsafeBufferPointer { codes in
+            out.withUnsafeMutableBufferPointer {
+                encode(codes: codes.baseAddress!, toMove: position.toMove, theirLastMove: position.theirLastMove,
+                       symmetry: k, into: $0.baseAddress!, planeStride: 361)
+            }
+        }
+        return out
+    }
+
+    /// The value target of a result for the player to move: +1 win, −1 loss, 0 draw; mask 0 when unknown.
+    public static func valueTarget(winner: Stone?, isDraw: Bool, known: Bool, toMove: Stone) -> (target: Float, mask: Float) {
+        guard known else { return (0, 0) }
+        if isDraw { return (0, 1) }
+        return (winner == toMove ? 1 : -1, 1)
+    }
+}
+
+extension PolicyValueNetwork {
+    /// Inference on positions (BN folded, Winograd): move probabilities `[B][362]` and values.
+    public func evaluate(_ positions: [EncodedPosition], symmetry: Int = 0) -> (policy: [Float], value: [Float]) {
+        var planes = [Float]()
+        planes.reserveCapacity(positions.count * 6 * 361)
+        for p in positions { planes += Features.planes(p, symmetry: symmetry) }
+        var (policy, value) = evaluate(planes: planes, batch: positions.count)
+        if symmetry != 0 {
+            // Bring the policy back to the positions' own orientation.
+            var back = policy
+            for b in 0..<positions.count {
+                for i in 0..<361 { back[b * 362 + i] = policy[b * 362 + Symmetry.apply(symmetry, i)] }
+            }
+            policy = back
+        }
+        return (policy, value)
+    }
+}

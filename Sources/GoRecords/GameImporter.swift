@@ -1,0 +1,94 @@
+import Foundation
+import GoRules
+
+/// What an import did: games written, games skipped by reason with examples.
+public struct ImportReport: Sendable {
+    public var imported = 0
+    /// Skipped games per reason.
+    public var skipped: [String: Int] = [:]
+    /// The first few skipped games per reason, with file, line and message.
+    public var examples: [String: [String]] = [:]
+    /// Files that could not be read at all, or whose stream failed part-way (games before it are kept).
+    public var fileErrors: [String] = []
+
+    public var skippedTotal: Int { skipped.values.reduce(0, +) }
+
+    mutating func skip(_ reason: String, _ example: String) {
+        skipped[reason, default: 0] += 1
+        if examples[reason, default: []].count < 5 { examples[reason, default: []].append(example) }
+    }
+}
+
+/// Progress of an import, reported after every game.
+public struct ImportProgress: Sendable {
+    public var file: String
+    public var fileIndex: Int
+    public var fileCount: Int
+    /// Bytes of all files read so far, and in all.
+    public var bytesDone: Int
+    public var bytesTotal: Int
+    public var imported: Int
+    public var skipped: Int
+}
+
+/// Reads SGF files and collections and writes the games fit for training to an archive:
+/// 19x19, no handicap, at least one move, every move legal.
+public final class GameImporter {
+    let writer: GameArchiveWriter
+    public private(set) var report = ImportReport()
+
+    public init(output: String, append: Bool = false) throws {
+        writer = try GameArchiveWriter(path: output, append: append)
+    }
+
+    /// The reason a parsed record is not imported, or nil.
+    public static func rejection(_ r: GameRecord) -> String? {
+        if r.size != 19 { return "board size not 19" }
+        if r.handicap > 0 || !r.setup.isEmpty { return "handicap or setup stones" }
+        if r.moves.isEmpty { return "no moves" }
+        return nil
+    }
+
+    /// Imports every game of the files (directories searched recursively for SGF files).
+    public func importFiles(_ paths: [String], progress: (ImportProgress) -> Void = { _ in }) throws {
+        let files = SourceFiles.expand(paths)
+        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
+        let total = sizes.reduce(0, +)
+        var done = 0
+        for (k, file) in files.enumerated() {
+            let reader: SGFReader
+            do { reader = try SGFReader(path: file) } catch {
+                report.fileErrors.append("\(error)")
+                done += sizes[k]
+                continue
+            }
+            do {
+                while let e = try reader.nextEntry() {
+                    switch e.record {
+                    case .failure(let err):
+                        let reason = err.message.hasPrefix("illegal move") ? "illegal move" : "unparsable"
+                        report.skip(reason, err.description)
+                    case .success(let r):
+                        if let why = Self.rejection(r) {
+                            report.skip(why, "\(file):\(e.line):\(e.column): game \(e.index)")
+                        } else {
+                            try writer.write(r)
+                            report.imported += 1
+                        }
+                    }
+                    progress(ImportProgress(file: file, fileIndex: k, fileCount: files.count, bytesDone: done + reader.bytesRead,
+                                            bytesTotal: total, imported: report.imported, skipped: report.skippedTotal))
+                }
+            } catch {
+                report.fileErrors.append("\(error) (the games before it were imported)")
+            }
+            done += sizes[k]
+        }
+    }
+
+    /// Seals the archive.
+    public func finish() throws -> ImportReport {
+        try writer.finish()
+        return report
+    }
+}
