@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "GoRecords", targets: ["GoRecords"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "GoNetwork", targets: ["GoNetwork"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,16 +28,18 @@ let package = Package(
         .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"], swiftSettings: optimize),
         .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"], swiftSettings: optimize),
+        .target(name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
             dependencies: [
-                "GoRules", "GoRecords", "NeuralNet", "GoNetwork",
+                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
         .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],
     swiftLanguageModes: [.v5]

@@ -132,12 +132,17 @@ public final class PolicyValueNetwork {
     // MARK: Forward
 
     /// Runs the network on NCHW planes `[B][6][361]`; returns pointers to the logits `[B][362]`
-    /// and values `[B]` (valid until the next call). Training uses batch statistics and keeps what backward needs.
+    /// and values `[B]` (valid until the next call). Training uses batch statistics and keeps what
+    /// backward needs. `channelMajor` planes are `[6][B·361]`, the data loader's layout.
     @discardableResult
-    public func forward(planes: UnsafePointer<Float>, batch: Int, training: Bool) -> (logits: UnsafePointer<Float>, values: UnsafePointer<Float>) {
+    public func forward(planes: UnsafePointer<Float>, batch: Int, training: Bool, channelMajor: Bool = false) -> (logits: UnsafePointer<Float>, values: UnsafePointer<Float>) {
         let n = batch * Self.points
         let x = input.reserve(Self.planes * n)
-        Reshape.fromNCHW(planes, x, channels: Self.planes, batch: batch, points: Self.points)
+        if channelMajor {
+            x.update(from: planes, count: Self.planes * n)
+        } else {
+            Reshape.fromNCHW(planes, x, channels: Self.planes, batch: batch, points: Self.points)
+        }
         stem.forward(x, batch: batch, training: training, scratch: scratch)
         var t = stem.output.pointer
         for b in blocks {

@@ -2,8 +2,9 @@ import NeuralNet
 
 /// A batch of positions with their targets, as the loss of FORMAT.md needs them.
 public struct TrainingBatch: Sendable {
-    /// NCHW planes `[B][6][361]`.
+    /// NCHW planes `[B][6][361]`, or `[6][B·361]` when `channelMajor` (the loader's layout).
     public var planes: [Float]
+    public var channelMajor: Bool
     /// The move played, 0…361 (361 = pass).
     public var policyTargets: [Int32]
     /// +1 when the player to move won, −1 lost, 0 draw.
@@ -13,8 +14,9 @@ public struct TrainingBatch: Sendable {
 
     public var count: Int { policyTargets.count }
 
-    public init(planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float]) {
+    public init(planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float], channelMajor: Bool = false) {
         self.planes = planes
+        self.channelMajor = channelMajor
         self.policyTargets = policyTargets
         self.valueTargets = valueTargets
         self.valueMask = valueMask
@@ -40,7 +42,9 @@ extension PolicyValueNetwork {
     /// `grad` holds the gradient of the returned total.
     public func lossAndGradients(_ batch: TrainingBatch, weights: LossWeights) -> LossValue {
         let b = batch.count
-        let (logits, values) = batch.planes.withUnsafeBufferPointer { forward(planes: $0.baseAddress!, batch: b, training: true) }
+        let (logits, values) = batch.planes.withUnsafeBufferPointer {
+            forward(planes: $0.baseAddress!, batch: b, training: true, channelMajor: batch.channelMajor)
+        }
         let dl = dLogits.reserve(b * Self.moves)
         let dv = dValues.reserve(b)
         let policyLoss = batch.policyTargets.withUnsafeBufferPointer { t in

@@ -1,36 +1,51 @@
 import ArgumentParser
+import Foundation
+import GoNetwork
 import GoRecords
+import GoRules
+import Training
+import NeuralNet
 
 struct GamesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "games",
-        abstract: "Inspect game records (SGF files and zstd-compressed SGF collections).",
-        subcommands: [GamesInfo.self])
+        abstract: "Import, export and inspect game records (SGF, zstd-compressed SGF collections, *.games.zst archives).",
+        subcommands: [GamesInfo.self, GamesImport.self, GamesExport.self, GamesPlanes.self])
+}
+
+/// Reads every record of an SGF file/collection or archive, counting them.
+func statistics(of path: String) throws -> RecordStatistics {
+    if GameArchive.isArchive(path) {
+        let reader = try GameArchiveReader(path: path)
+        var s = RecordStatistics()
+        do { while let r = try reader.nextRecord() { s.add(r) } } catch { s.streamError = "\(error)" }
+        return s
+    }
+    return RecordStatistics.of(sgf: try SGFReader(path: path))
 }
 
 struct GamesInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Count games, moves, board sizes and results; list games that fail to parse.")
+        abstract: "Count games, moves, board sizes, results and game lengths; list games that fail to parse.")
 
-    @Argument(help: "SGF files, .sgf.zst collections, or directories to search for them.")
+    @Argument(help: "SGF files, .sgf.zst collections, .games.zst archives, or directories to search for SGF files.")
     var paths: [String]
 
     @Option(help: "How many failed games to list per file.")
     var showFailures = 10
 
     func run() throws {
-        let files = SourceFiles.expand(paths)
+        let files = SourceFiles.expand(paths, matching: { SourceFiles.isSGF($0) || GameArchive.isArchive($0) })
         var total = RecordStatistics()
         var unreadable = 0
         for path in files {
-            let reader: SGFReader
-            do { reader = try SGFReader(path: path) } catch {
+            let stats: RecordStatistics
+            do { stats = try statistics(of: path) } catch {
                 printError("gonet: \(error)")
                 unreadable += 1
                 continue
             }
-            let stats = RecordStatistics.of(sgf: reader)
             print(path)
             print(Report.statistics(stats, failuresShown: showFailures), terminator: "")
             total.merge(stats)
@@ -40,5 +55,126 @@ struct GamesInfo: ParsableCommand {
             print(Report.statistics(total, failuresShown: 0), terminator: "")
         }
         if unreadable > 0 || total.streamError != nil { throw ExitCode(1) }
+    }
+}
+
+struct GamesImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Write the 19x19 games without handicap of SGF files, directories and .sgf.zst collections to an archive.")
+
+    @Argument(help: "SGF files, .sgf.zst collections, or directories (searched recursively).")
+    var sources: [String]
+    @Option(name: .shortAndLong, help: "The archive to write (Games/NAME.games.zst).")
+    var output: String
+    @Flag(help: "Add to an existing archive instead of replacing it.")
+    var append = false
+
+    func run() throws {
+        guard GameArchive.isArchive(output) else { throw ValidationError("the output must end in .games.zst: \(output)") }
+        let importer = try GameImporter(output: output, append: append)
+        let bar = ProgressBar(label: "import")
+        try importer.importFiles(sources) { p in
+            bar.update(fraction: p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal) : 0,
+                       text: "\(Report.count(p.imported)) imported, \(Report.count(p.skipped)) skipped, file \(p.fileIndex + 1)/\(p.fileCount)")
+        }
+        let report = try importer.finish()
+        bar.finish()
+        print("\(output): \(Report.count(report.imported)) games imported, \(Report.count(report.skippedTotal)) skipped")
+        for (reason, n) in report.skipped.sorted(by: { $0.value > $1.value }) {
+            print("  skipped \(Report.count(n)): \(reason)")
+            for e in report.examples[reason] ?? [] { print("    \(e)") }
+        }
+        for e in report.fileErrors { printError("gonet: \(e)") }
+        if !report.fileErrors.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct GamesExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write an archive's games back as SGF: one collection (.sgf.zst or .sgf) or one file per game in a directory.")
+
+    @Argument(help: "A .games.zst archive.")
+    var archive: String
+    @Option(name: .shortAndLong, help: "FILE.sgf.zst, FILE.sgf, or a directory.")
+    var output: String
+
+    func run() throws {
+        let reader = try GameArchiveReader(path: archive)
+        var n = 0
+        if output.hasSuffix(".sgf.zst") {
+            let w = try ZstdWriter(path: output)
+            while let r = try reader.nextRecord() { try w.write(SGFWriter.sgf(r) + "\n"); n += 1 }
+            try w.finish()
+        } else if output.hasSuffix(".sgf") {
+            var text = ""
+            while let r = try reader.nextRecord() { text += SGFWriter.sgf(r) + "\n"; n += 1 }
+            try AtomicFile.write(Array(text.utf8), to: output)
+        } else {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            while let r = try reader.nextRecord() {
+                let name = String(format: "%07d.sgf", n)
+                try AtomicFile.write(Array((SGFWriter.sgf(r) + "\n").utf8), to: (output as NSString).appendingPathComponent(name))
+                n += 1
+            }
+        }
+        print("wrote \(Report.count(n)) games to \(output)")
+    }
+}
+
+struct GamesPlanes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "planes",
+        abstract: "Write what the network sees for one position: planes [1,6,19,19], policy_target [1], value_target [1], value_mask [1].")
+
+    @Argument(help: "An SGF collection or a .games.zst archive.")
+    var file: String
+    @Option(help: "0-based index of the game in the file.")
+    var game: Int
+    @Option(help: "Moves already played (0 = the empty board; the target is move M+1).")
+    var move: Int
+    @Option(help: "Symmetry 0…7 (FORMAT.md) applied to planes and target.")
+    var symmetry = 0
+    @Option(name: .shortAndLong, help: "The safetensors file to write.")
+    var output: String
+
+    func run() throws {
+        guard (0..<8).contains(symmetry) else { throw ValidationError("--symmetry must be 0…7") }
+        let record = try findRecord()
+        guard record.size == 19 else { throw ValidationError("game \(game) is \(record.size)x\(record.size): networks use 19x19") }
+        guard move >= 0, move < record.moves.count else {
+            throw ValidationError("game \(game) has \(record.moves.count) moves: --move must be 0…\(record.moves.count - 1) (the target is move M+1)")
+        }
+        let sample = try TrainingSample.at(record, move: move)
+        var t = SafeTensors()
+        t.set("planes", Tensor(shape: [1, 6, 19, 19], data: Features.planes(sample.position, symmetry: symmetry)))
+        t.set("policy_target", int64: [Int64(Symmetry.apply(symmetry, sample.policyTarget))], shape: [1])
+        t.set("value_target", Tensor(shape: [1], data: [sample.valueTarget]))
+        t.set("value_mask", Tensor(shape: [1], data: [sample.valueMask]))
+        t.metadata = ["features": PolicyValueNetwork.features, "source": file, "game": String(game), "move": String(move), "symmetry": String(symmetry)]
+        try t.write(path: output)
+        let target = Coordinates.gtp(Move(index: sample.policyTarget), size: 19)
+        print("wrote \(output): game \(game), \(sample.position.toMove) to move after \(move) moves, target \(target), value \(sample.valueTarget) (mask \(sample.valueMask))")
+    }
+
+    func findRecord() throws -> GameRecord {
+        guard game >= 0 else { throw ValidationError("--game must be 0 or more") }
+        if GameArchive.isArchive(file) {
+            let reader = try GameArchiveReader(path: file)
+            var i = 0
+            while let r = try reader.nextRecord() {
+                if i == game { return r }
+                i += 1
+            }
+            throw ValidationError("\(file) holds \(i) games: --game must be 0…\(i - 1)")
+        }
+        let reader = try SGFReader(path: file)
+        var i = 0
+        while let e = try reader.nextEntry() {
+            if i == game { return try e.record.get() }
+            i += 1
+        }
+        throw ValidationError("\(file) holds \(i) games: --game must be 0…\(i - 1)")
     }
 }
