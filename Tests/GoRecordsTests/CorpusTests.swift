@@ -1,3 +1,4 @@
+import Foundation
 import GoRecords
 import GoRules
 import XCTest
@@ -42,5 +43,39 @@ final class CorpusTests: XCTestCase {
         XCTAssertEqual(stats.blackWins + stats.whiteWins, 90)
         XCTAssertEqual(stats.sizes, [19: 90])
         XCTAssertEqual(stats.moves, 19_503)
+    }
+}
+
+/// Every game of ../shared/data through the archive format and back.
+final class ArchiveCorpusTests: XCTestCase {
+    func testEveryGameRoundTripsThroughTheArchive() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-corpus-\(UUID().uuidString).games.zst").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try GameArchiveWriter(path: path)
+        var originals: [GameRecord] = []
+        for file in try SharedData.collections() {
+            let reader = try SGFReader(path: file)
+            var n = 0
+            while n < SharedData.gamesPerFileLimit, let e = try reader.nextEntry() {
+                n += 1
+                guard case .success(var r) = e.record else { continue }
+                try writer.write(r)
+                // The archive keeps what training needs, not the SGF root's other properties;
+                // komi and margins are stored as float32.
+                r.extraProperties = []
+                originals.append(r)
+            }
+        }
+        try writer.finish()
+        let back = try GameArchiveReader(path: path)
+        var i = 0
+        while let r = try back.nextRecord() {
+            XCTAssertEqual(r, originals[i], "game \(i)")
+            i += 1
+        }
+        XCTAssertEqual(i, originals.count)
+        #if !DEBUG
+        XCTAssertEqual(i, 108_434 + 90)
+        #endif
     }
 }
