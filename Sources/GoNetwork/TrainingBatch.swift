@@ -63,6 +63,11 @@ extension PolicyValueNetwork {
 }
 
 extension PolicyValueNetwork {
+    /// The logits `[B][362]` and values `[B]` of the last forward pass (valid until the next one).
+    public var lastOutputs: (logits: UnsafePointer<Float>, values: UnsafePointer<Float>) {
+        (UnsafePointer(logits.pointer), UnsafePointer(values.pointer))
+    }
+
     /// The logits `[B][362]` of the last forward pass, copied.
     public func lastLogits(batch: Int) -> [Float] { Array(UnsafeBufferPointer(start: logits.pointer, count: batch * Self.moves)) }
 

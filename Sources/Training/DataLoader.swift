@@ -23,6 +23,8 @@ public struct LoaderConfiguration: Sendable {
     public var threads: Int = 1
     /// Batches prepared ahead of the trainer.
     public var queueDepth: Int = 4
+    /// Batches to pass over without encoding them: resuming a run where it stopped.
+    public var skipBatches: Int = 0
 
     public init(files: [String]) { self.files = files }
 }
@@ -107,6 +109,7 @@ public final class DataLoader {
         var pending = [UInt8](repeating: 0, count: c.batchSize * width)
         var symmetries = [Int](repeating: 0, count: c.batchSize)
         var filled = 0
+        var toSkip = c.skipBatches
         defer {
             scratch.deallocate()
             evicted.deallocate()
@@ -118,6 +121,10 @@ public final class DataLoader {
             filled += 1
             if filled == c.batchSize {
                 filled = 0
+                if toSkip > 0 {
+                    toSkip -= 1
+                    return !isStopping
+                }
                 return deliver(pending, symmetries, count: c.batchSize)
             }
             return true

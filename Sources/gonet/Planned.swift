@@ -11,15 +11,7 @@ extension PlannedCommand {
     }
 }
 
-struct TrainCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a network from game archives (not implemented yet).")
-    static let issue = 5
-}
 
-struct EvalCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Measure a network on a data set (not implemented yet).")
-    static let issue = 5
-}
 
 struct GTPCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "gtp", abstract: "Play a network over GTP (not implemented yet).")

@@ -1,0 +1,46 @@
+import Foundation
+import GoNetwork
+import NeuralNet
+
+/// A training checkpoint: the network's tensors, the optimizer's buffers (`optimizer.*`), and
+/// where the run stands (step, samples, elapsed seconds) in the metadata. The loader's position
+/// follows from the step: it is deterministic for its seed and skips the batches already used.
+public struct Checkpoint {
+    public static let format = "gonet-checkpoint/1"
+    public var step: Int
+    public var samples: Int
+    public var elapsed: Double
+
+    /// Writes atomically (temporary file, fsync, rename).
+    public static func save(_ net: PolicyValueNetwork, optimizer: Optimizer, step: Int, samples: Int, elapsed: Double, path: String) throws {
+        var file = SafeTensors()
+        for p in net.parameters { file.set(p.name, Tensor(shape: p.shape, data: p.value)) }
+        for (name, values) in optimizer.state { file.set("optimizer." + name, Tensor(shape: [values.count], data: values)) }
+        file.metadata = [
+            "format": format, "architecture": net.architecture.json, "step": String(step),
+            "samples": String(samples), "elapsed": String(elapsed),
+        ]
+        try file.write(path: path)
+    }
+
+    /// Restores weights and optimizer state into `net` and `optimizer`; returns where the run stood.
+    public static func load(_ path: String, into net: PolicyValueNetwork, optimizer: Optimizer) throws -> Checkpoint {
+        let file = try SafeTensors.read(path: path)
+        guard file.metadata["format"] == format else { throw ConfigurationError("\(path): not a gonet checkpoint") }
+        guard file.metadata["architecture"].flatMap({ try? Architecture(json: $0) }) == net.architecture else {
+            throw ConfigurationError("\(path): the checkpoint's architecture differs from this run's")
+        }
+        for p in net.parameters {
+            guard let t = file.tensor(p.name), t.shape == p.shape else { throw ConfigurationError("\(path): tensor \(p.name) missing or of the wrong shape") }
+            p.value = t.data
+        }
+        var state: [String: [Float]] = [:]
+        for name in file.entries.keys where name.hasPrefix("optimizer.") {
+            state[String(name.dropFirst("optimizer.".count))] = file.tensor(name)!.data
+        }
+        optimizer.state = state
+        net.weightsChanged()
+        return Checkpoint(step: Int(file.metadata["step"] ?? "") ?? 0, samples: Int(file.metadata["samples"] ?? "") ?? 0,
+                          elapsed: Double(file.metadata["elapsed"] ?? "") ?? 0)
+    }
+}

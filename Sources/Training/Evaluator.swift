@@ -1,0 +1,78 @@
+import Foundation
+import GoNetwork
+import NeuralNet
+
+/// Metrics of a network over archives, in inference mode (batch norm folded).
+public enum Evaluator {
+    /// Runs `net` over positions of `files` (validation side of the split when `validation`).
+    /// With `symmetries`, policy probabilities and values are averaged over all 8 symmetries.
+    public static func evaluate(_ net: PolicyValueNetwork, files: [String], validationFraction: Double = 0, validation: Bool = false,
+                                maxPositions: Int = .max, batch: Int = 256, symmetries: Bool = false, threads: Int = 1) throws -> Metrics {
+        var c = LoaderConfiguration(files: files)
+        c.batchSize = batch
+        c.shuffleBuffer = 1
+        c.randomSymmetry = false
+        c.validationFraction = validationFraction
+        c.validation = validation
+        c.epochs = 1
+        c.threads = threads
+        let loader = try DataLoader(c)
+        defer { loader.stop() }
+        var m = Metrics()
+        let start = Date()
+        while m.positions < maxPositions, var b = loader.next() {
+            if m.positions + b.count > maxPositions { b = b.prefix(maxPositions - m.positions) }
+            if symmetries {
+                let (logits, values) = averagedOverSymmetries(net, b)
+                logits.withUnsafeBufferPointer { l in values.withUnsafeBufferPointer { v in
+                    m.add(logits: l.baseAddress!, values: v.baseAddress!, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
+                } }
+            } else {
+                let (l, v) = b.planes.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: b.count, training: false, channelMajor: true) }
+                m.add(logits: l, values: v, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
+            }
+            m.batches += 1
+        }
+        m.seconds = Date().timeIntervalSince(start)
+        return m
+    }
+
+    /// Log-probabilities (as logits) and values averaged over the 8 symmetries of each position.
+    static func averagedOverSymmetries(_ net: PolicyValueNetwork, _ b: TrainingBatch) -> ([Float], [Float]) {
+        let n = b.count
+        var probs = [Float](repeating: 0, count: n * 362), values = [Float](repeating: 0, count: n)
+        var transformed = [Float](repeating: 0, count: b.planes.count)
+        for k in 0..<8 {
+            // Move every plane point p to Symmetry.apply(k, p).
+            let dest = Symmetry.destination[k]
+            for plane in 0..<6 {
+                for s in 0..<n {
+                    let base = plane * n * 361 + s * 361
+                    for p in 0..<361 { transformed[base + Int(dest[p])] = b.planes[base + p] }
+                }
+            }
+            let (l, v) = transformed.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: n, training: false, channelMajor: true) }
+            var soft = [Float](repeating: 0, count: n * 362)
+            soft.withUnsafeMutableBufferPointer { Activations.softmax(l, $0.baseAddress!, rows: n, columns: 362) }
+            for s in 0..<n {
+                // Back to the original orientation: the probability of move p is the transformed board's at apply(k, p).
+                for p in 0..<361 { probs[s * 362 + p] += soft[s * 362 + Int(dest[p])] / 8 }
+                probs[s * 362 + 361] += soft[s * 362 + 361] / 8
+                values[s] += v[s] / 8
+            }
+        }
+        return (probs.map { log(max($0, 1e-30)) }, values)
+    }
+}
+
+extension TrainingBatch {
+    /// The first `k` samples (channel-major planes).
+    func prefix(_ k: Int) -> TrainingBatch {
+        let n = count
+        var planes = [Float]()
+        planes.reserveCapacity(6 * k * 361)
+        for p in 0..<6 { planes += self.planes[(p * n * 361)..<(p * n * 361 + k * 361)] }
+        return TrainingBatch(planes: planes, policyTargets: Array(policyTargets.prefix(k)), valueTargets: Array(valueTargets.prefix(k)),
+                             valueMask: Array(valueMask.prefix(k)), channelMajor: true)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import NeuralNet
+
+/// Policy and value metrics over a set of positions.
+public struct Metrics: Sendable, Equatable {
+    public var positions = 0
+    /// Σ cross-entropy.
+    public var policyLossSum: Double = 0
+    public var top1 = 0
+    public var top5 = 0
+    /// Positions with a known result, Σ (value − target)², and how many had the right sign.
+    public var valued = 0
+    public var valueSquaredError: Double = 0
+    public var signCorrect = 0
+    public var signed = 0
+    /// Total loss (as optimised: weights and L2 included) summed per batch, and batches.
+    public var lossSum: Double = 0
+    public var batches = 0
+    /// Seconds of training or evaluation these metrics cover.
+    public var seconds: Double = 0
+
+    public init() {}
+
+    public var policyLoss: Double { positions > 0 ? policyLossSum / Double(positions) : 0 }
+    public var top1Accuracy: Double { positions > 0 ? Double(top1) / Double(positions) : 0 }
+    public var top5Accuracy: Double { positions > 0 ? Double(top5) / Double(positions) : 0 }
+    public var valueMSE: Double { valued > 0 ? valueSquaredError / Double(valued) : 0 }
+    public var valueSignAccuracy: Double { signed > 0 ? Double(signCorrect) / Double(signed) : 0 }
+    public var loss: Double { batches > 0 ? lossSum / Double(batches) : 0 }
+    public var samplesPerSecond: Double { seconds > 0 ? Double(positions) / seconds : 0 }
+
+    /// Adds a batch: logits `[B][362]`, values `[B]`, and its targets.
+    public mutating func add(logits: UnsafePointer<Float>, values: UnsafePointer<Float>, targets: [Int32],
+                             valueTargets: [Float], mask: [Float]) {
+        let b = targets.count
+        for s in 0..<b {
+            let z = logits + s * 362
+            var m = -Float.infinity
+            for i in 0..<362 { m = max(m, z[i]) }
+            var sum: Double = 0
+            for i in 0..<362 { sum += Double(expf(z[i] - m)) }
+            let t = Int(targets[s])
+            policyLossSum += Double(m) + log(sum) - Double(z[t])
+            // Rank of the target: how many moves score higher.
+            var higher = 0
+            let zt = z[t]
+            for i in 0..<362 where z[i] > zt { higher += 1 }
+            if higher == 0 { top1 += 1 }
+            if higher < 5 { top5 += 1 }
+            if mask[s] > 0 {
+                valued += 1
+                let e = Double(values[s] - valueTargets[s])
+                valueSquaredError += e * e
+                if valueTargets[s] != 0 {
+                    signed += 1
+                    if (values[s] > 0) == (valueTargets[s] > 0) { signCorrect += 1 }
+                }
+            }
+        }
+        positions += b
+    }
+
+    public mutating func merge(_ o: Metrics) {
+        positions += o.positions; policyLossSum += o.policyLossSum; top1 += o.top1; top5 += o.top5
+        valued += o.valued; valueSquaredError += o.valueSquaredError; signCorrect += o.signCorrect; signed += o.signed
+        lossSum += o.lossSum; batches += o.batches; seconds += o.seconds
+    }
+
+    /// The metrics as JSON fields.
+    public var json: [String: Double] {
+        ["positions": Double(positions), "policy_loss": policyLoss, "top1": top1Accuracy, "top5": top5Accuracy,
+         "value_mse": valueMSE, "value_sign": valueSignAccuracy, "samples_per_s": samplesPerSecond, "loss": loss]
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GoNetwork
+import GoRecords
+import Training
+import XCTest
+
+final class TrainerTests: XCTestCase {
+    var dir: URL!
+    var archive: String!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-trainer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
+        archive = dir.appendingPathComponent("s.games.zst").path
+        let w = try GameArchiveWriter(path: archive)
+        for e in try SGFReader(path: sample).prefix(20) { try w.write(try e.record.get()) }
+        try w.finish()
+        Trainer.stopRequested = false
+    }
+
+    override func tearDownWithError() throws {
+        Trainer.stopRequested = false
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func config(_ name: String, steps: Int = 12) -> TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.data = [archive]
+        c.architecture = Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 4, valueHead: .pool, valueFilters: 4, valueHidden: 8)
+        c.steps = steps
+        c.batch = 32
+        c.lr = 0.02
+        c.validationFraction = 0.2
+        c.validationPositions = 200
+        c.validateEvery = 5
+        c.logEvery = 4
+        c.checkpointEvery = 100
+        c.shuffleBuffer = 300
+        c.seed = 5
+        c.output = dir.appendingPathComponent("\(name).safetensors").path
+        return c
+    }
+
+    func testResumeIsExact() throws {
+        let straight = try Trainer(config("straight"))
+        try straight.run()
+        // The same run stopped after 6 steps (as Ctrl-C does), then resumed.
+        let first = try Trainer(config("split"))
+        try first.run { event in
+            if case .interval(let e, _) = event, e.step >= 4 { Trainer.stopRequested = true }
+        }
+        Trainer.stopRequested = false
+        let cp = try SafeTensorsPeek.step(first.checkpointPath)
+        XCTAssertEqual(cp, 4, "stopped after the step in progress")
+        let second = try Trainer(config("split"), resume: true)
+        try second.run()
+        for (a, b) in zip(straight.network.parameters, second.network.parameters) {
+            XCTAssertEqual(a.value, b.value, a.name)
+        }
+        let saved = try PolicyValueNetwork.load(path: config("split").output)
+        let training = try XCTUnwrap(saved.metadata["training"])
+        XCTAssertTrue(training.contains("\"steps_done\":12"), training)
+        XCTAssertTrue(training.contains("\"validation\""), training)
+        // The log kept the first part's lines and has the second's.
+        let log = try String(contentsOfFile: second.logPath, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(log.filter { $0.contains("\"kind\":\"train\"") }.count, 3, "step 4 from the first part, 8 and 12 from the second")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: second.plotPath))
+    }
+
+    func testNonFiniteLossStopsWithAClearMessage() throws {
+        // A network whose board logits overflow float32: the first loss is not finite.
+        let start = PolicyValueNetwork(config("x").architecture)
+        start.initialize(seed: 2)
+        start.parameters.first { $0.name == "policy.out.weight" }!.value = [3e38, 3e38, 3e38, 3e38]
+        let path = dir.appendingPathComponent("huge.safetensors").path
+        try start.save(path: path)
+        var c = config("nan", steps: 10)
+        c.network = path
+        let t = try Trainer(c)
+        XCTAssertThrowsError(try t.run()) { e in
+            XCTAssertTrue("\(e)".hasPrefix("the loss became"), "\(e)")
+            XCTAssertTrue("\(e)".contains("at step 1"), "\(e)")
+            XCTAssertTrue("\(e)".hasSuffix("no checkpoint was written yet"), "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: c.output), "no network file from a failed run")
+    }
+
+    func testConfigurationErrorsNameTheSetting() throws {
+        var c = TrainingConfiguration()
+        XCTAssertThrowsError(try c.set("batchsize", 3)) { XCTAssertTrue("\($0)".hasPrefix("unknown setting \"batchsize\""), "\($0)") }
+        XCTAssertThrowsError(try c.set("batch", 0)) { XCTAssertEqual("\($0)", "\"batch\": expected an integer in 1…65536, not 0") }
+        XCTAssertThrowsError(try c.set("optimizer", "rmsprop")) { XCTAssertEqual("\($0)", "\"optimizer\": expected one of sgd, adam, adamw, not rmsprop") }
+        XCTAssertThrowsError(try c.set("lr", "fast")) { XCTAssertEqual("\($0)", "\"lr\": expected a number in 1e-09…10.0, not fast") }
+        let path = dir.appendingPathComponent("c.json").path
+        try "{\"batch\": 64, \"lr\": 0.1, \"warmpu\": 10}".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TrainingConfiguration.load(path: path)) { XCTAssertTrue("\($0)".hasPrefix("\(path): unknown setting \"warmpu\""), "\($0)") }
+        try "{\"batch\": 64, \"lr\": 0.1, \"data\": [\"a.games.zst\"], \"lr-schedule\": \"step\"}".write(toFile: path, atomically: true, encoding: .utf8)
+        let loaded = try TrainingConfiguration.load(path: path)
+        XCTAssertEqual(loaded.batch, 64)
+        XCTAssertEqual(loaded.lrSchedule, "step")
+        XCTAssertEqual(loaded.data, ["a.games.zst"])
+        XCTAssertThrowsError(try loaded.validate()) { XCTAssertEqual("\($0)", "no output: give -o Networks/NAME.safetensors") }
+    }
+
+    func testEvaluatorAveragesSymmetries() throws {
+        let net = PolicyValueNetwork(config("e").architecture)
+        net.initialize(seed: 1)
+        let plain = try Evaluator.evaluate(net, files: [archive], maxPositions: 300)
+        let averaged = try Evaluator.evaluate(net, files: [archive], maxPositions: 300, symmetries: true)
+        XCTAssertEqual(plain.positions, 300)
+        XCTAssertEqual(averaged.positions, 300)
+        XCTAssertNotEqual(plain.policyLoss, averaged.policyLoss)
+        XCTAssertEqual(averaged.policyLoss, log(362), accuracy: 0.5, "an untrained network is close to uniform")
+    }
+}
+
+/// Reads a checkpoint's step without loading it into a network.
+enum SafeTensorsPeek {
+    static func step(_ path: String) throws -> Int {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let n = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as! [String: Any]
+        return Int((header["__metadata__"] as! [String: String])["step"]!)!
+    }
+}
