@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "GoNetwork", targets: ["GoNetwork"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,17 +29,19 @@ let package = Package(
         .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"], swiftSettings: optimize),
         .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"], swiftSettings: optimize),
+        .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork", "NeuralNet"], swiftSettings: optimize),
         .target(name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
             dependencies: [
-                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training",
+                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
         .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],

@@ -13,10 +13,6 @@ extension PlannedCommand {
 
 
 
-struct GTPCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(commandName: "gtp", abstract: "Play a network over GTP (not implemented yet).")
-    static let issue = 6
-}
 
 struct TournamentCommand: PlannedCommand {
     static let configuration = CommandConfiguration(commandName: "tournament", abstract: "Run tournaments between networks and engines (not implemented yet).")

@@ -1,0 +1,248 @@
+import Foundation
+import GoNetwork
+import GoRules
+
+/// Settings of the search.
+public struct SearchSettings: Sendable {
+    /// Playouts per move (when no time limit applies first).
+    public var visits: Int = 400
+    /// Seconds per move, if set (the clock's budget caps it too).
+    public var seconds: Double?
+    /// Leaves evaluated together by the network (virtual loss keeps them apart).
+    public var batchSize: Int = 8
+    public var cPuct: Double = 1.5
+    /// First-play urgency reduction: an unvisited child is valued at the parent's value minus this times √(prior mass visited).
+    public var fpuReduction: Double = 0.25
+    /// Dirichlet noise at the root (self-play exploration).
+    public var dirichletNoise = false
+    public var dirichletAlpha: Double = 0.03
+    public var dirichletWeight: Double = 0.25
+    /// Resign when the best move's win rate falls below this.
+    public var resignThreshold: Double?
+    public var seed: UInt64 = 1
+
+    public init() {}
+}
+
+/// PUCT Monte-Carlo tree search guided by the network's policy and value: batched evaluations
+/// with virtual loss, first-play urgency reduction, tree reuse between moves, optional Dirichlet
+/// noise, visit or time limits, resignation, and terminal positions (two passes) valued by
+/// Tromp-Taylor area scoring, so it never passes into a loss.
+public final class MCTSPlayer: Player {
+    let network: PolicyValueNetwork
+    public var settings: SearchSettings
+    var root: SearchNode?
+    /// The game the root stands for.
+    var rootGame: Game?
+    var rng: RandomSource
+    /// Playouts of the last search (for benchmarks).
+    public private(set) var lastPlayouts = 0
+    /// Network evaluations of the last search.
+    public private(set) var lastEvaluations = 0
+
+    public init(network: PolicyValueNetwork, settings: SearchSettings = SearchSettings()) {
+        self.network = network
+        self.settings = settings
+        rng = RandomSource(seed: settings.seed)
+    }
+
+    public func reset() {
+        root = nil
+        rootGame = nil
+    }
+
+    public func played(_ move: PlayedMove) {
+        guard let r = root, var g = rootGame, move.color == g.toMove, let child = r.child(for: move.move) else {
+            reset()
+            return
+        }
+        do { try g.play(move.move, by: move.color) } catch { reset(); return }
+        root = child
+        rootGame = g
+    }
+
+    public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
+        let g = Moves.withMover(game, color)
+        // Reuse the tree when it stands for this very position.
+        if let rg = rootGame, rg.moves != g.moves || rg.toMove != g.toMove || rg.board.hash != g.board.hash { reset() }
+        if root == nil {
+            root = SearchNode()
+            rootGame = g
+        }
+        let r = root!
+        let limit = [seconds, settings.seconds].compactMap { $0 }.min()
+        let start = Date()
+        lastPlayouts = 0
+        lastEvaluations = 0
+        if !r.evaluated { evaluate([(r, g)]) }
+        if settings.dirichletNoise { addNoise(r) }
+        var lastReport = Date()
+        while r.visits < settings.visits {
+            if let limit, Date().timeIntervalSince(start) >= limit { break }
+            runBatch(r, g)
+            if let analysis, Date().timeIntervalSince(lastReport) > 0.2 {
+                analysis(summary(r, g))
+                lastReport = Date()
+            }
+        }
+        var decision = summary(r, g)
+        decision.move = choose(r, g)
+        if let t = settings.resignThreshold, decision.winrate < t, g.moves.count > 60, r.visits >= min(settings.visits, 50) {
+            decision.resign = true
+        }
+        analysis?(decision)
+        return decision
+    }
+
+    /// The most visited move; a pass only when it does not lose under Tromp-Taylor as the board stands.
+    func choose(_ r: SearchNode, _ g: Game) -> Move {
+        let order = r.moves.indices.sorted { (r.children[$0]?.visits ?? 0, r.priors[$0]) > (r.children[$1]?.visits ?? 0, r.priors[$1]) }
+        for i in order {
+            let m = r.moves[i]
+            if m == .pass && g.lastMove?.move == .pass && !Moves.passIsSafe(g, g.toMove) && order.count > 1 { continue }
+            return m
+        }
+        return .pass
+    }
+
+    // MARK: Search
+
+    /// Selects up to `batchSize` leaves under virtual loss, evaluates them together, backs up.
+    func runBatch(_ root: SearchNode, _ rootGame: Game) {
+        var leaves: [(SearchNode, Game, [SearchNode])] = []
+        var terminal: [([SearchNode], Double)] = []
+        for _ in 0..<settings.batchSize {
+            var node = root
+            var game = rootGame
+            var path = [root]
+            var value: Double? = nil
+            while node.expanded {
+                let i = select(node)
+                let move = node.moves[i]
+                do { try game.play(move) } catch { break }
+                if node.children[i] == nil { node.children[i] = SearchNode() }
+                node = node.children[i]!
+                path.append(node)
+                if game.isOver {
+                    // Two passes: the board's Tromp-Taylor result, for the player to move now.
+                    let s = game.score()
+                    value = s.winner == nil ? 0 : (s.winner == game.toMove ? 1 : -1)
+                    break
+                }
+            }
+            for n in path { n.virtualLoss += 1 }
+            if let value {
+                terminal.append((path, value))
+            } else if leaves.contains(where: { $0.0 === node }) {
+                for n in path { n.virtualLoss -= 1 }
+                break
+            } else {
+                leaves.append((node, game, path))
+            }
+            lastPlayouts += 1
+        }
+        evaluate(leaves.map { ($0.0, $0.1) })
+        for (leaf, _, path) in leaves { backup(path, leaf.networkValue) }
+        for (path, v) in terminal { backup(path, v) }
+    }
+
+    /// PUCT with first-play urgency reduction.
+    @inline(__always)
+    func select(_ node: SearchNode) -> Int {
+        let parentVisits = Double(node.visits + node.virtualLoss)
+        let sqrtN = max(parentVisits, 1).squareRoot()
+        // The parent's value for the player choosing here.
+        let parentQ = node.visits > 0 ? -node.q() : node.networkValue
+        var visitedPrior: Double = 0
+        for (i, c) in node.children.enumerated() where (c?.visits ?? 0) + (c?.virtualLoss ?? 0) > 0 { visitedPrior += Double(node.priors[i]) }
+        let fpu = parentQ - settings.fpuReduction * visitedPrior.squareRoot()
+        var best = 0
+        var bestScore = -Double.infinity
+        for i in node.moves.indices {
+            let c = node.children[i]
+            let n = Double((c?.visits ?? 0) + (c?.virtualLoss ?? 0))
+            let q = n > 0 ? c!.q() : fpu
+            let u = settings.cPuct * Double(node.priors[i]) * sqrtN / (1 + n)
+            if q + u > bestScore {
+                bestScore = q + u
+                best = i
+            }
+        }
+        return best
+    }
+
+    /// Values from the leaf's side to move, up the path with alternating signs; removes virtual losses.
+    func backup(_ path: [SearchNode], _ leafValue: Double) {
+        // The leaf's value for the player who moved into it is the opposite of its own.
+        var v = -leafValue
+        for n in path.reversed() {
+            n.virtualLoss -= 1
+            n.visits += 1
+            n.valueSum += v
+            v = -v
+        }
+    }
+
+    /// Runs the network on the positions and expands the nodes with priors over sensible moves and pass.
+    func evaluate(_ items: [(SearchNode, Game)]) {
+        guard !items.isEmpty else { return }
+        let (policy, values) = network.evaluate(items.map { EncodedPosition($0.1) })
+        lastEvaluations += items.count
+        for (k, (node, game)) in items.enumerated() {
+            let color = game.toMove
+            var moves: [Move] = Moves.sensible(game, color).map { .play($0) }
+            moves.append(.pass)
+            var priors = moves.map { policy[k * 362 + $0.index(size: 19)] }
+            let total = priors.reduce(0, +)
+            if total > 0 { priors = priors.map { $0 / total } }
+            node.moves = moves
+            node.priors = priors
+            node.children = [SearchNode?](repeating: nil, count: moves.count)
+            node.networkValue = Double(values[k])
+            node.evaluated = true
+            node.expanded = true
+        }
+    }
+
+    func addNoise(_ node: SearchNode) {
+        guard node.expanded, !node.priors.isEmpty else { return }
+        var noise = node.priors.map { _ in gamma(settings.dirichletAlpha) }
+        let total = noise.reduce(0, +)
+        if total > 0 { noise = noise.map { $0 / total } }
+        let w = settings.dirichletWeight
+        node.priors = zip(node.priors, noise).map { Float((1 - w) * Double($0) + w * $1) }
+    }
+
+    /// A Gamma(α, 1) sample (Marsaglia-Tsang, boosted for α < 1).
+    func gamma(_ alpha: Double) -> Double {
+        func uniform() -> Double { max(Double(rng.next() >> 11) / Double(1 << 53), 1e-300) }
+        func normal() -> Double { (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()) }
+        if alpha < 1 { return gamma(alpha + 1) * pow(uniform(), 1 / alpha) }
+        let d = alpha - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            var x = 0.0, v = 0.0
+            repeat { x = normal(); v = 1 + c * x } while v <= 0
+            v = v * v * v
+            if log(uniform()) < 0.5 * x * x + d - d * v + d * log(v) { return d * v }
+        }
+    }
+
+    /// Candidates by visits with win rates, priors and principal variations.
+    func summary(_ r: SearchNode, _ g: Game) -> Decision {
+        var infos: [MoveInfo] = []
+        for i in r.moves.indices {
+            guard let c = r.children[i], c.visits > 0 else { continue }
+            var pv = [r.moves[i]]
+            var n = c
+            while n.expanded, let j = n.children.indices.max(by: { (n.children[$0]?.visits ?? 0) < (n.children[$1]?.visits ?? 0) }),
+                  let next = n.children[j], next.visits > 0, pv.count < 12 {
+                pv.append(n.moves[j])
+                n = next
+            }
+            infos.append(MoveInfo(move: r.moves[i], visits: c.visits, winrate: (c.q() + 1) / 2, prior: Double(r.priors[i]), pv: pv))
+        }
+        infos.sort { ($0.visits, $0.prior) > ($1.visits, $1.prior) }
+        let winrate = infos.first?.winrate ?? (r.networkValue + 1) / 2
+        return Decision(move: infos.first?.move ?? .pass, resign: false, candidates: infos, winrate: winrate)
+    }
+}

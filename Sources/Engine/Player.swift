@@ -1,0 +1,69 @@
+import GoNetwork
+import GoRules
+
+/// One candidate move with what the player thinks of it (for analysis output).
+public struct MoveInfo: Sendable, Equatable {
+    public var move: Move
+    public var visits: Int
+    /// Win probability for the player to move, 0…1.
+    public var winrate: Double
+    /// The network's prior probability.
+    public var prior: Double
+    /// The principal variation starting with `move`.
+    public var pv: [Move]
+
+    public init(move: Move, visits: Int, winrate: Double, prior: Double, pv: [Move]) {
+        self.move = move
+        self.visits = visits
+        self.winrate = winrate
+        self.prior = prior
+        self.pv = pv
+    }
+}
+
+/// A player's decision: the move (or resignation) and the candidates it weighed, best first.
+public struct Decision: Sendable {
+    public var move: Move
+    public var resign: Bool
+    public var candidates: [MoveInfo]
+    /// Win probability of the side to move before the move.
+    public var winrate: Double
+}
+
+/// Something that chooses moves for a side in a game.
+public protocol Player: AnyObject {
+    /// Chooses a move for `color` (who may not be the side to move); `seconds` bounds the thinking time.
+    func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision
+    /// Called when a move is played, so a search can keep its tree.
+    func played(_ move: PlayedMove)
+    /// Forgets everything about the game (new game, undo, setup).
+    func reset()
+}
+
+extension Player {
+    public func played(_ move: PlayedMove) {}
+    public func reset() {}
+}
+
+/// Move helpers every player shares.
+enum Moves {
+    /// Legal moves for `color` that do not fill its own single-point eyes.
+    static func sensible(_ game: Game, _ color: Stone) -> [Point] {
+        game.board.emptyPoints.filter { p in
+            !game.board.isEye(p, of: color) && game.legality(.play(p), for: color) == .legal
+        }
+    }
+
+    /// Whether passing now is safe for `color` under Tromp-Taylor: it does not lose if the game ended here.
+    static func passIsSafe(_ game: Game, _ color: Stone) -> Bool {
+        let s = game.score()
+        return s.winner == color
+    }
+
+    /// The game with `color` to move.
+    static func withMover(_ game: Game, _ color: Stone) -> Game {
+        var g = game
+        g.setToMove(color)
+        return g
+    }
+}

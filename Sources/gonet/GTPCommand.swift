@@ -1,0 +1,50 @@
+import ArgumentParser
+import Engine
+import Foundation
+import GoNetwork
+import NeuralNet
+
+struct GTPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gtp",
+        abstract: "Play a network over GTP version 2 on standard input and output (Sabaki, GoGui, Lizzie, KaTrain, gomill).",
+        discussion: "Logs go to standard error. Analysis: gogui-analyze_commands, lz-analyze and lz-genmove_analyze.")
+
+    @Option(help: "The network file.") var network: String
+    @Option(help: "policy (the network's move) or mcts (search).") var mode = "policy"
+    @Option(help: "Playouts per move in mcts mode.") var visits = 400
+    @Option(help: "Seconds per move in mcts mode (the clock's budget caps it too).") var timePerMove: Double?
+    @Option(help: "Threads.") var threads = 2
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Resign when the win rate falls below this (0…1).") var resignThreshold: Double?
+    @Option(help: "Policy mode: sample moves at this temperature (0 = best move).") var temperature = 0.0
+    @Option(help: "Leaves per network evaluation in mcts mode.") var batch = 8
+    @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
+    @Option(help: "Engine name reported to the controller.") var name = "gonet"
+
+    func run() throws {
+        guard mode == "policy" || mode == "mcts" else { throw ValidationError("--mode must be policy or mcts") }
+        Parallel.threads = threads
+        let net: PolicyValueNetwork
+        do { net = try PolicyValueNetwork.load(path: network) } catch {
+            printError("gonet gtp: \(error)")
+            throw ExitCode(1)
+        }
+        let player: Player
+        if mode == "policy" {
+            player = PolicyPlayer(network: net, temperature: temperature, seed: seed, resignThreshold: resignThreshold)
+        } else {
+            var s = SearchSettings()
+            s.visits = visits
+            s.seconds = timePerMove
+            s.seed = seed
+            s.resignThreshold = resignThreshold
+            s.batchSize = batch
+            s.dirichletNoise = noise
+            player = MCTSPlayer(network: net, settings: s)
+        }
+        printError("gonet gtp: \(network) (\(net.architecture.summary)), \(mode)\(mode == "mcts" ? " \(visits) visits" : "")")
+        let engine = GTPEngine(player: player, name: name, version: "0.1.0")
+        engine.run()
+    }
+}

@@ -1,0 +1,85 @@
+import Engine
+import Foundation
+import GoNetwork
+import GoRecords
+import GoRules
+import XCTest
+
+/// A network with every weight zero: a uniform policy and a value of 0, so a player's choices
+/// come from its rules (eyes, passing, Tromp-Taylor) alone.
+func uniformNetwork() -> PolicyValueNetwork {
+    PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool, valueFilters: 2, valueHidden: 4))
+}
+
+/// An SGF file of a 19x19 position built by `stone(x, y)`, written to a temporary path.
+func positionFile(_ name: String, komi: Double = 0, _ stone: (Int, Int) -> Stone?) throws -> String {
+    var r = GameRecord(size: 19, komi: komi)
+    for y in 0..<19 {
+        for x in 0..<19 {
+            if let s = stone(x, y) { r.setup.append(PlayedMove(s, .play(Point(x: x, y: y)))) }
+        }
+    }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-\(name)-\(UUID().uuidString).sgf").path
+    try SGFWriter.sgf(r).write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// The built `gonet` executable.
+let gonetBinary: URL = {
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet")
+    }
+    return URL(fileURLWithPath: ".build/debug/gonet")
+}()
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// An engine speaking GTP as a real subprocess.
+final class GTPProcess {
+    let process = Process()
+    let input = Pipe(), output = Pipe()
+    var buffer: [UInt8] = []
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+    }
+
+    /// Sends a command and returns (success, text) of its response.
+    func send(_ command: String) throws -> (ok: Bool, text: String) {
+        input.fileHandleForWriting.write(Data((command + "\n").utf8))
+        var lines: [String] = []
+        while true {
+            let line = try readLine()
+            if line.isEmpty { if lines.isEmpty { continue } else { break } }
+            lines.append(line)
+        }
+        let text = lines.joined(separator: "\n")
+        let ok = text.hasPrefix("=")
+        var body = Substring(text.dropFirst())
+        while let f = body.first, f.isNumber { body = body.dropFirst() }
+        return (ok, body.trimmingCharacters(in: .whitespaces))
+    }
+
+    func readLine() throws -> String {
+        while true {
+            if let nl = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<nl], as: UTF8.self)
+                buffer.removeSubrange(...nl)
+                return line
+            }
+            let d = output.fileHandleForReading.availableData
+            if d.isEmpty { throw NSError(domain: "gtp", code: 1, userInfo: [NSLocalizedDescriptionKey: "engine closed its output"]) }
+            buffer += d
+        }
+    }
+}
