@@ -39,6 +39,8 @@ public final class MCTSPlayer: Player {
     public private(set) var lastPlayouts = 0
     /// Network evaluations of the last search.
     public private(set) var lastEvaluations = 0
+    /// Visits already in the tree for the current position (kept from earlier searches).
+    public var rootVisits: Int { root?.visits ?? 0 }
 
     public init(network: PolicyValueNetwork, settings: SearchSettings = SearchSettings()) {
         self.network = network
