@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "gonet"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],

@@ -1,0 +1,99 @@
+import Engine
+import Foundation
+import GoNetwork
+import GoRules
+import XCTest
+
+/// `gonet gtp` as a real subprocess: a whole game against GNU Go, and hostile input.
+final class GTPProcessTests: XCTestCase {
+    var dir: URL!
+    var network: String!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-gtp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool, valueFilters: 2, valueHidden: 4))
+        net.initialize(seed: 11)
+        network = dir.appendingPathComponent("tiny.safetensors").path
+        try net.save(path: network)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func testFullGameAgainstGnuGoWithoutIllegalMoves() throws {
+        guard let gnugoPath = ["/usr/games/gnugo", "/usr/bin/gnugo"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("GNU Go is not installed (apt-get install gnugo)")
+        }
+        for mode in [["--mode", "policy", "--temperature", "1"], ["--mode", "mcts", "--visits", "16"]] {
+            let ours = try GTPProcess(gonetBinary.path, ["gtp", "--network", network, "--seed", "3"] + mode)
+            let gnugo = try GTPProcess(gnugoPath, ["--mode", "gtp", "--level", "1"])
+            var referee = Game(size: 19, komi: 7.5, koRule: .simple)
+            for e in [ours, gnugo] {
+                XCTAssertTrue(try e.send("boardsize 19").ok)
+                XCTAssertTrue(try e.send("clear_board").ok)
+                XCTAssertTrue(try e.send("komi 7.5").ok)
+            }
+            var moves = 0
+            while !referee.isOver && moves < 800 {
+                let color = referee.toMove
+                let (mover, other) = color == .black ? (ours, gnugo) : (gnugo, ours)
+                let r = try mover.send("genmove \(color)")
+                XCTAssertTrue(r.ok, r.text)
+                if r.text.lowercased() == "resign" { break }
+                let move = try XCTUnwrap(Coordinates.move(gtp: r.text, size: 19), "\(mode) move \(moves + 1): \(r.text)")
+                XCTAssertNoThrow(try referee.play(move), "\(mode): illegal move \(r.text) at move \(moves + 1)")
+                XCTAssertTrue(try other.send("play \(color) \(r.text)").ok)
+                moves += 1
+            }
+            XCTAssertTrue(referee.isOver, "\(mode): the game ended with two passes (\(moves) moves)")
+            XCTAssertGreaterThan(moves, 100)
+            // Both sides agree on the final position.
+            let ours1 = try ours.send("final_score").text
+            XCTAssertEqual(ours1, referee.score().description)
+            _ = try ours.send("quit")
+        }
+    }
+
+    func testHostileInputGetsErrorsAndAClosedInputEndsCleanly() throws {
+        let p = Process()
+        p.executableURL = gonetBinary
+        p.arguments = ["gtp", "--network", network]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var junk = Data("name\n".utf8)
+        junk += Data([0xFF, 0xFE, 0x00, 0x01, 0x80, 0x0A])  // binary garbage line
+        junk += Data(String(repeating: "x", count: 200_000).utf8) + Data("\n".utf8)  // a very long line
+        junk += Data("play b \(String(repeating: "Q", count: 5000))\n".utf8)
+        junk += Data("7 protocol_version\n".utf8)
+        input.fileHandleForWriting.write(junk)
+        try input.fileHandleForWriting.close()  // stdin closes without quit
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let responses = out.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        XCTAssertEqual(responses.first, "= gonet")
+        XCTAssertEqual(responses.last, "=7 2")
+        XCTAssertTrue(responses.contains("? unknown command"), out)
+        XCTAssertTrue(responses.contains("? syntax error"), out)
+    }
+
+    func testBrokenNetworkFailsBeforeReadingGTP() throws {
+        let bad = dir.appendingPathComponent("bad.safetensors").path
+        try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: bad))
+        let p = Process()
+        p.executableURL = gonetBinary
+        p.arguments = ["gtp", "--network", bad]
+        let err = Pipe()
+        p.standardError = err
+        p.standardInput = Pipe()
+        p.standardOutput = Pipe()
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 1)
+        XCTAssertTrue(message.contains("gonet gtp: \(bad): header length"), message)
+    }
+}
