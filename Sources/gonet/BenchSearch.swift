@@ -1,0 +1,106 @@
+import ArgumentParser
+import Engine
+import Foundation
+import GoNetwork
+import GoRules
+import NeuralNet
+
+struct BenchSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "MCTS playouts/s with the medium network (resnet 6x64) at several batch sizes and threads, next to the network's raw positions/s, and Leela Zero 0.17 on the same network size when installed.")
+
+    @Option(help: "Playouts per measured search.") var visits = 800
+    @Option(help: "Comma-separated leaf batch sizes.") var batches = "1,4,8,16"
+    @Option(help: "Comma-separated thread counts.") var threads = "1,2"
+    @Option(help: "Leela Zero binary (skipped when absent).") var leelaZero = "/usr/games/leelaz"
+
+    func run() throws {
+        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 6, filters: 64))
+        net.initialize(seed: 1)
+        // An opening position a few moves in.
+        var game = Game(size: 19, komi: 7.5)
+        for v in ["Q16", "D4", "Q3", "D16", "R5"] { try game.play(Coordinates.move(gtp: v, size: 19)!) }
+        print("resnet 6x64, \(visits) playouts per search from a 5-move opening")
+        print("threads  batch   playouts/s   network positions/s   search/network")
+        for t in threads.split(separator: ",").compactMap({ Int($0) }) {
+            Parallel.threads = t
+            for b in batches.split(separator: ",").compactMap({ Int($0) }) {
+                let raw = rawRate(net, batch: b)
+                var s = SearchSettings()
+                s.visits = visits
+                s.batchSize = b
+                let player = MCTSPlayer(network: net, settings: s)
+                _ = player.decide(game, color: game.toMove, seconds: nil, analysis: nil)  // warm-up
+                player.reset()
+                let start = Date()
+                let d = player.decide(game, color: game.toMove, seconds: nil, analysis: nil)
+                let elapsed = Date().timeIntervalSince(start)
+                let playouts = Double(d.candidates.reduce(0) { $0 + $1.visits }) / elapsed
+                print("\(String(t).leftPad(7)) \(String(b).leftPad(6)) \(Report.fixed(playouts, 1).leftPad(12)) \(Report.fixed(raw, 1).leftPad(21)) \(Report.fixed(playouts / raw, 2).leftPad(14))x")
+            }
+        }
+        try leela()
+    }
+
+    /// Positions/s of the network alone on batches of real positions.
+    func rawRate(_ net: PolicyValueNetwork, batch: Int) -> Double {
+        let positions = [EncodedPosition](repeating: EncodedPosition(Game(size: 19)), count: batch)
+        _ = net.evaluate(positions)
+        var n = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < 1.5 {
+            _ = net.evaluate(positions)
+            n += batch
+        }
+        return Double(n) / Date().timeIntervalSince(start)
+    }
+
+    func leela() throws {
+        guard FileManager.default.isExecutableFile(atPath: leelaZero) else {
+            print("Leela Zero: \(leelaZero) not found (apt-get install leela-zero) — skipped")
+            return
+        }
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-lz-6x64.txt").path
+        try LeelaZeroWeights.text(blocks: 6, filters: 64, seed: 1).write(toFile: weights, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: weights) }
+        for t in threads.split(separator: ",").compactMap({ Int($0) }) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: leelaZero)
+            p.arguments = ["--cpu-only", "-w", weights, "-t", String(t), "--noponder", "-v", String(visits), "--gtp", "-q"]
+            let input = Pipe(), output = Pipe()
+            p.standardInput = input
+            p.standardOutput = output
+            p.standardError = Pipe()
+            try p.run()
+            var buffer = Data()
+            func ask(_ command: String) -> String {
+                input.fileHandleForWriting.write(Data((command + "\n").utf8))
+                while true {
+                    if let r = buffer.range(of: Data("\n\n".utf8)) {
+                        let answer = String(decoding: buffer[buffer.startIndex..<r.lowerBound], as: UTF8.self)
+                        buffer.removeSubrange(buffer.startIndex..<r.upperBound)
+                        return answer
+                    }
+                    let d = output.fileHandleForReading.availableData
+                    if d.isEmpty { return "" }
+                    buffer += d
+                }
+            }
+            // A warm-up search, then a fresh tree on another position (clear_board empties the tree;
+            // a new position keeps Leela Zero's evaluation cache from answering for the network).
+            for c in ["boardsize 19", "clear_board", "play b Q16", "play w D4", "play b Q3", "play w D16", "play b R5", "genmove w",
+                      "clear_board", "play b D16", "play w Q4", "play b C4", "play w Q16", "play b E17"] { _ = ask(c) }
+            let start = Date()
+            let answer = ask("genmove w")
+            let elapsed = Date().timeIntervalSince(start)
+            _ = ask("quit")
+            p.waitUntilExit()
+            guard answer.hasPrefix("=") else {
+                print("Leela Zero: unexpected answer \(answer.prefix(100))")
+                return
+            }
+            print("Leela Zero 0.17 --cpu-only, \(t) thread\(t == 1 ? "" : "s"), same 6x64 size: \(Report.fixed(Double(visits) / elapsed, 1)) visits/s (\(visits) visits in \(Report.fixed(elapsed, 2)) s)")
+        }
+    }
+}
