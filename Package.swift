@@ -14,9 +14,11 @@ let package = Package(
         .library(name: "GoNetwork", targets: ["GoNetwork"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Tournament", targets: ["Tournament"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,11 +32,12 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"], swiftSettings: optimize),
         .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork", "NeuralNet"], swiftSettings: optimize),
+        .target(name: "Tournament", dependencies: ["GoRules", "GoRecords", "GoNetwork", "NeuralNet", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: optimize),
         .target(name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
             dependencies: [
-                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine",
+                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "gonet"]),
+        .testTarget(name: "TournamentTests", dependencies: ["Tournament", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],

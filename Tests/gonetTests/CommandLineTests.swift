@@ -59,9 +59,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("gonet: \(dir.appendingPathComponent("missing.sgf").path): cannot open: No such file or directory"), r.stderr)
     }
 
-    func testUnimplementedGroupsSaySo() throws {
+    func testMissingArgumentsAreReported() throws {
         let r = try runGonet(["gtp"])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stderr.contains("not implemented yet (issue 6)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("Missing expected argument '--network <network>'"), r.stderr)
     }
 }

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A player's rating with its 95% confidence interval.
+public struct Rating: Sendable, Equatable {
+    public var name: String
+    /// Elo, the players' mean at 0.
+    public var elo: Double
+    /// Half-width of the 95% interval (±).
+    public var interval: Double
+    public var games: Int
+    /// Points scored (a win 1, a draw ½).
+    public var score: Double
+}
+
+/// Bradley-Terry maximum-likelihood ratings on the Elo scale, as BayesElo and Ordo compute them
+/// without priors: P(i beats j) = 1 / (1 + 10^((r_j − r_i)/400)), a draw counts half a win for
+/// each side. Intervals come from the inverse of the observed information (the Hessian of the
+/// log-likelihood), with the ratings' mean held at 0.
+public enum BradleyTerry {
+    /// One result between two players: the points of `a` (1, ½ or 0).
+    public struct Result: Sendable {
+        public var a: Int
+        public var b: Int
+        public var scoreA: Double
+        public init(a: Int, b: Int, scoreA: Double) { self.a = a; self.b = b; self.scoreA = scoreA }
+    }
+
+    static let scale = 400 / log(10.0)
+
+    /// Ratings of `players` from results indexed into it.
+    public static func ratings(players: [String], results: [Result]) -> [Rating] {
+        let n = players.count
+        var games = [Int](repeating: 0, count: n), score = [Double](repeating: 0, count: n)
+        for r in results {
+            games[r.a] += 1; games[r.b] += 1
+            score[r.a] += r.scoreA; score[r.b] += 1 - r.scoreA
+        }
+        guard n > 1 else { return players.enumerated().map { Rating(name: $1, elo: 0, interval: .infinity, games: games[$0], score: score[$0]) } }
+        // Natural-log strengths θ; a tiny ridge keeps players who won or lost everything finite.
+        var theta = [Double](repeating: 0, count: n)
+        let ridge = 1e-3
+        for _ in 0..<200 {
+            var grad = [Double](repeating: 0, count: n)
+            var hess = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+            for r in results {
+                let p = 1 / (1 + exp(theta[r.b] - theta[r.a]))
+                grad[r.a] += r.scoreA - p
+                grad[r.b] -= r.scoreA - p
+                let w = p * (1 - p)
+                hess[r.a][r.a] += w; hess[r.b][r.b] += w
+                hess[r.a][r.b] -= w; hess[r.b][r.a] -= w
+            }
+            for i in 0..<n { grad[i] -= ridge * theta[i]; hess[i][i] += ridge }
+            guard let step = solve(hess, grad) else { break }
+            var change = 0.0
+            for i in 0..<n { theta[i] += step[i]; change = max(change, abs(step[i])) }
+            let mean = theta.reduce(0, +) / Double(n)
+            for i in 0..<n { theta[i] -= mean }
+            if change < 1e-10 { break }
+        }
+        // Covariance: inverse information restricted to mean-zero ratings.
+        var info = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for r in results {
+            let p = 1 / (1 + exp(theta[r.b] - theta[r.a]))
+            let w = p * (1 - p)
+            info[r.a][r.a] += w; info[r.b][r.b] += w
+            info[r.a][r.b] -= w; info[r.b][r.a] -= w
+        }
+        for i in 0..<n { info[i][i] += ridge }
+        // Adding the constraint's direction makes the matrix invertible without moving the mean-zero part.
+        var constrained = info
+        for i in 0..<n { for j in 0..<n { constrained[i][j] += 1.0 / Double(n) } }
+        var variances = [Double](repeating: .infinity, count: n)
+        for i in 0..<n {
+            var e = [Double](repeating: 0, count: n)
+            e[i] = 1 - 1.0 / Double(n)
+            for j in 0..<n where j != i { e[j] = -1.0 / Double(n) }
+            if let col = solve(constrained, e) {
+                variances[i] = zip(e, col).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+        }
+        return (0..<n).map { i in
+            Rating(name: players[i], elo: theta[i] * scale, interval: 1.96 * variances[i].squareRoot() * scale, games: games[i], score: score[i])
+        }
+    }
+
+    /// Solves A·x = b by Gaussian elimination with partial pivoting; nil when singular.
+    static func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {
+        let n = b.count
+        var m = a, x = b
+        for c in 0..<n {
+            guard let pivot = (c..<n).max(by: { abs(m[$0][c]) < abs(m[$1][c]) }), abs(m[pivot][c]) > 1e-12 else { return nil }
+            m.swapAt(c, pivot); x.swapAt(c, pivot)
+            for r in (c + 1)..<max(c + 1, n) {
+                let f = m[r][c] / m[c][c]
+                if f == 0 { continue }
+                for k in c..<n { m[r][k] -= f * m[c][k] }
+                x[r] -= f * x[c]
+            }
+        }
+        for c in stride(from: n - 1, through: 0, by: -1) {
+            var s = x[c]
+            for k in (c + 1)..<max(c + 1, n) { s -= m[c][k] * x[k] }
+            x[c] = s / m[c][c]
+        }
+        return x
+    }
+}

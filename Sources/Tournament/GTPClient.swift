@@ -1,0 +1,97 @@
+import Foundation
+
+/// An engine subprocess spoken to over GTP, with a deadline on every answer: the referee's side
+/// of the protocol. A crash, a hang or garbage is reported, never waited on forever.
+public final class GTPClient {
+    public enum Answer: Equatable, Sendable {
+        case success(String)
+        case failure(String)
+        /// No complete answer in time.
+        case timeout
+        /// The engine exited or closed its output.
+        case crashed
+    }
+
+    let process = Process()
+    let input = Pipe()
+    let output = Pipe()
+    let lock = NSCondition()
+    var buffer = Data()
+    var closed = false
+    public let command: [String]
+
+    /// Starts `command` (executable and arguments); its standard error goes to `log` when given.
+    public init(command: [String], log: FileHandle? = nil, directory: String? = nil) throws {
+        precondition(!command.isEmpty)
+        // A write to an engine that died must fail, not kill the referee.
+        signal(SIGPIPE, SIG_IGN)
+        self.command = command
+        var exe = command[0]
+        if !exe.contains("/") {
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            for dir in (path + ":/usr/games").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(exe)") {
+                exe = "\(dir)/\(exe)"
+                break
+            }
+        }
+        process.executableURL = URL(fileURLWithPath: exe)
+        process.arguments = Array(command.dropFirst())
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = log ?? FileHandle.nullDevice
+        output.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            guard let self else { return }
+            self.lock.lock()
+            if d.isEmpty { self.closed = true } else { self.buffer += d }
+            self.lock.broadcast()
+            self.lock.unlock()
+            if d.isEmpty { h.readabilityHandler = nil }
+        }
+        do { try process.run() } catch {
+            output.fileHandleForReading.readabilityHandler = nil
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    /// Ends the engine: `quit`, then a kill if it lingers.
+    public func stop() {
+        if process.isRunning {
+            try? input.fileHandleForWriting.write(contentsOf: Data("quit\n".utf8))
+            try? input.fileHandleForWriting.close()
+            let deadline = Date().addingTimeInterval(1)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { process.terminate() }
+            usleep(20_000)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+
+    /// Sends a command and waits up to `timeout` seconds for its answer.
+    public func send(_ command: String, timeout: Double) -> Answer {
+        guard process.isRunning else { return .crashed }
+        do { try input.fileHandleForWriting.write(contentsOf: Data((command + "\n").utf8)) } catch { return .crashed }
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            // An answer ends with an empty line; anything before its "=" or "?" is skipped.
+            if let end = buffer.range(of: Data("\n\n".utf8)) {
+                let raw = String(decoding: buffer[buffer.startIndex..<end.lowerBound], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex..<end.upperBound)
+                let text = raw.replacingOccurrences(of: "\r", with: "")
+                guard let start = text.firstIndex(where: { $0 == "=" || $0 == "?" }) else { continue }
+                var body = text[text.index(after: start)...]
+                while let f = body.first, f.isNumber { body = body.dropFirst() }
+                let value = body.trimmingCharacters(in: .whitespacesAndNewlines)
+                return text[start] == "=" ? .success(value) : .failure(value)
+            }
+            if closed || !process.isRunning { return .crashed }
+            if !lock.wait(until: min(deadline, Date().addingTimeInterval(0.2))) && Date() >= deadline { return .timeout }
+        }
+    }
+}

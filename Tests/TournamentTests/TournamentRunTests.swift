@@ -1,0 +1,170 @@
+import Foundation
+import GoNetwork
+import GoRecords
+import NeuralNet
+import Tournament
+import XCTest
+
+let engines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Engines").path
+
+/// The built `gonet` executable (networks play as `gonet gtp` subprocesses).
+let gonet: String = {
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet").path
+    }
+    return ".build/debug/gonet"
+}()
+
+final class TournamentRunTests: XCTestCase {
+    var dir: String!
+    var nets: [String] = []
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-tour-\(UUID().uuidString)").path
+        nets = []
+        for seed in [1, 2] as [UInt64] {
+            let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool, valueFilters: 2, valueHidden: 4))
+            net.initialize(seed: seed)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-tiny-\(seed)-\(UUID().uuidString).safetensors").path
+            try net.save(path: path)
+            nets.append(path)
+        }
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+        for n in nets { try? FileManager.default.removeItem(atPath: n) }
+    }
+
+    func config(games: Int = 1, seconds: Double = 10) -> TournamentConfig {
+        var c = TournamentConfig()
+        c.gamesPerPairing = games
+        c.secondsPerMove = seconds
+        c.moveCap = 120
+        c.concurrency = 2
+        return c
+    }
+
+    func testTwoNetworksAndGnuGoPlayToCompletion() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/games/gnugo") else { throw XCTSkip("GNU Go is not installed") }
+        let t = try TournamentDirectory.create(dir, config: config(games: 2))
+        try t.submit(network: nets[0], name: "alpha", author: "test")
+        try t.submit(network: nets[1], name: "beta", author: nil)
+        try t.submit(engine: "/usr/games/gnugo --mode gtp --level 1", name: "gnugo", author: nil)
+        let played = try t.run(gonet: gonet)
+        XCTAssertEqual(played.count, 6)
+        let games = try t.store.games()
+        XCTAssertEqual(games.count, 6)
+        XCTAssertEqual(Set(games.map(\.slot)).count, 6)
+        for g in games {
+            let record = try SGFReader.records(text: try String(contentsOfFile: (dir as NSString).appendingPathComponent(g.sgf), encoding: .utf8))[0]
+            XCTAssertEqual(record.result.description, g.result)
+            XCTAssertTrue(g.reason.hasPrefix("two passes") || g.reason.hasPrefix("move cap") || g.reason.contains("resigns"), g.reason)
+            XCTAssertEqual(record.moves.count, g.moves)
+        }
+        let s = Standings(entrants: try t.store.current(), games: games)
+        XCTAssertEqual(s.ratings.reduce(0) { $0 + $1.games }, 12)
+        XCTAssertEqual(s.ratings.map(\.elo).reduce(0, +), 0, accuracy: 1e-6)
+        // Each pairing: colours alternate.
+        let byPair = Dictionary(grouping: games) { Set([$0.black, $0.white]) }
+        for (_, pair) in byPair { XCTAssertEqual(Set(pair.map(\.black)).count, 2) }
+        XCTAssertEqual(try t.run(gonet: gonet).count, 0, "nothing left to play")
+        let html = HTMLReport.html(title: "t", config: t.config, entrants: try t.store.entrants(), games: games, directory: dir)
+        XCTAssertTrue(html.contains("<h2>Standings</h2>") && html.contains("const SGFS = [") && html.contains("<svg"))
+    }
+
+    func testFaultyEnginesForfeitWithoutStoppingTheRun() throws {
+        let t = try TournamentDirectory.create(dir, config: config(games: 1, seconds: 1))
+        try t.submit(network: nets[0], name: "net", author: nil)
+        // Registration only checks that an engine answers protocol_version: all three pass it.
+        try t.submit(engine: "\(engines)/crasher.sh", name: "crasher", author: nil)
+        try t.submit(engine: "\(engines)/illegal.sh", name: "illegal", author: nil)
+        try t.submit(engine: "\(engines)/silent.sh", name: "silent", author: nil)
+        XCTAssertThrowsError(try t.submit(engine: "/nonexistent/engine", name: "ghost", author: nil)) { e in
+            XCTAssertTrue("\(e)".hasPrefix("engine \"/nonexistent/engine\" is refused: cannot start"), "\(e)")
+        }
+        let played = try t.run(gonet: gonet)
+        XCTAssertEqual(played.count, 6, "every pairing was played")
+        let entrants = try t.store.current()
+        func id(_ n: String) -> Int64 { entrants.first { $0.name == n }!.id! }
+        for g in try t.store.games() {
+            let names = [g.black, g.white].map { id in entrants.first { $0.id == id }!.name }
+            if names.contains("net") {
+                // The network wins every game against a faulty engine, by forfeit or on time.
+                let netColor = g.black == id("net") ? "B" : "W"
+                XCTAssertEqual(g.winner, netColor, "\(names): \(g.result) \(g.reason)")
+            }
+            if names.contains("crasher") && names.contains("net") { XCTAssertTrue(g.reason.contains("crashed"), g.reason) }
+            if names.contains("illegal") && names.contains("net") { XCTAssertTrue(g.reason.contains("illegal move K10"), g.reason) }
+            if names.contains("silent") && names.contains("net") {
+                XCTAssertTrue(g.reason.contains("no move within 1.0 s"), g.reason)
+                XCTAssertTrue(g.result.hasSuffix("+T"), g.result)
+            }
+        }
+    }
+
+    func testSubmissionChecksRejectBadFilesWithEveryReason() throws {
+        var c = config()
+        c.parameterBudget = 1000
+        let t = try TournamentDirectory.create(dir, config: c)
+        XCTAssertThrowsError(try t.submit(network: nets[0], name: "big", author: nil)) { e in
+            XCTAssertEqual("\(e)", "\(nets[0]) is refused: 1695 parameters exceed the budget of 1000")
+        }
+        // A file with several problems at once.
+        var file = try SafeTensors.read(path: nets[0])
+        file.metadata["features"] = "planes17"
+        file.entries["value.fc2.bias"] = nil
+        var w = file.tensor("stem.conv.weight")!
+        w.data[3] = .infinity
+        file.set("stem.conv.weight", w)
+        let bad = (dir as NSString).appendingPathComponent("bad.safetensors")
+        try file.write(path: bad)
+        XCTAssertThrowsError(try t.submit(network: bad, name: "bad", author: nil)) { e in
+            let m = "\(e)"
+            XCTAssertTrue(m.contains("unknown features \"planes17\""), m)
+            XCTAssertTrue(m.contains("missing tensor value.fc2.bias"), m)
+            XCTAssertTrue(m.contains("tensor stem.conv.weight has a non-finite value"), m)
+        }
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: bad))
+        XCTAssertThrowsError(try t.submit(network: bad, name: "bad", author: nil)) { e in
+            XCTAssertTrue("\(e)".contains("too short for a safetensors file"), "\(e)")
+        }
+        XCTAssertThrowsError(try t.submit(network: nets[0], name: "bad name!", author: nil))
+        XCTAssertEqual(try t.store.entrants().count, 0, "nothing was registered")
+        // A name submitted again is a new version.
+        c.parameterBudget = 100_000
+        try c.save(dir)
+        let t2 = try TournamentDirectory(dir)
+        XCTAssertEqual(try t2.submit(network: nets[0], name: "x", author: nil).version, 1)
+        XCTAssertEqual(try t2.submit(network: nets[1], name: "x", author: nil).label, "x v2")
+        XCTAssertEqual(try t2.store.current().map(\.label), ["x v2"])
+    }
+
+    func testKillNineThenRunAgainKeepsEveryGameExactlyOnce() throws {
+        let t = try TournamentDirectory.create(dir, config: config(games: 4, seconds: 10))
+        try t.submit(network: nets[0], name: "a", author: nil)
+        try t.submit(network: nets[1], name: "b", author: nil)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: gonet)
+        p.arguments = ["tournament", "run", dir, "--concurrency", "1"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait for the first game to be committed, then kill the runner outright.
+        let deadline = Date().addingTimeInterval(120)
+        while try TournamentStore(path: (dir as NSString).appendingPathComponent("tournament.sqlite")).games().isEmpty && Date() < deadline {
+            usleep(100_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let before = try t.store.games()
+        XCTAssertGreaterThanOrEqual(before.count, 1)
+        XCTAssertLessThan(before.count, 4)
+        let again = try TournamentDirectory(dir)
+        try again.run(gonet: gonet)
+        let after = try again.store.games()
+        XCTAssertEqual(after.count, 4)
+        XCTAssertEqual(Set(after.map(\.slot)).count, 4, "no slot twice")
+        XCTAssertEqual(Array(after.prefix(before.count)), before, "the games from before the kill are kept as they were")
+    }
+}
