@@ -22,7 +22,8 @@ public final class TournamentDirectory {
     }
 
     public init(_ path: String) throws {
-        self.path = path
+        // Absolute, since engines run with the tournament directory as their working directory.
+        self.path = URL(fileURLWithPath: path).standardizedFileURL.path
         config = try TournamentConfig.load(path)
         for sub in ["entrants", "games", "logs"] {
             try FileManager.default.createDirectory(atPath: (path as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
