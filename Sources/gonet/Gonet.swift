@@ -1,7 +1,14 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Gonet: ParsableCommand {
+    /// Line-buffered output, so logs piped to a file or `tail -f` show each line as it comes.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "gonet",
         abstract: "Train Go policy/value networks from game records, play them over GTP, and run tournaments between them.",
