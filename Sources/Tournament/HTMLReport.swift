@@ -15,7 +15,8 @@ public enum HTMLReport {
             h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0}
             table{border-collapse:collapse;margin:1rem 0} th,td{padding:.35rem .6rem;border-bottom:1px solid #e4e4e4;text-align:right}
             th{background:#f4f4f4} td.l,th.l{text-align:left} tr:hover td{background:#fafafa}
-            .x{color:#bbb} .viewer{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}
+            .x{color:#bbb} .viewer{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap-reverse}
+            .viewer>div:last-child{position:sticky;top:1rem}
             #board{border:1px solid #999;background:#dcb35c} .games td a{cursor:pointer}
             .controls button{font-size:1rem;margin-right:.3rem} #info{font-family:monospace;white-space:pre-wrap;max-width:420px}
             </style></head><body>
@@ -56,7 +57,7 @@ public enum HTMLReport {
         h += """
             </table></div>
             <div><canvas id="board" width="420" height="420"></canvas>
-            <div class="controls"><button onclick="go(-1e9)">⏮</button><button onclick="go(-10)">−10</button><button onclick="go(-1)">◀</button><button onclick="go(1)">▶</button><button onclick="go(10)">+10</button><button onclick="go(1e9)">⏭</button></div>
+            <div class="controls"><button onclick="go(-1e9)">«</button><button onclick="go(-10)">−10</button><button onclick="go(-1)">‹</button><button onclick="go(1)">›</button><button onclick="go(10)">+10</button><button onclick="go(1e9)">»</button></div>
             <div id="info">Click a result to show its game.</div></div></div>
             <script>
             const SGFS = \(data);
@@ -93,7 +94,7 @@ public enum HTMLReport {
               if (last) { x.beginPath(); x.arc(s + last[0]*s, s + last[1]*s, s*0.2, 0, 7); x.strokeStyle = "#d00"; x.lineWidth = 2; x.stroke(); x.lineWidth = 1; }
               document.getElementById("info").textContent = current < 0 ? "Click a result to show its game." : "Game " + (current + 1) + ": " + header + "\\nmove " + shown + " / " + moves.length;
             }
-            draw();
+            if (SGFS.length) show(0); else draw();
             </script>
             </body></html>
 
