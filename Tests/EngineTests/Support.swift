@@ -29,7 +29,8 @@ let gonetBinary: URL = {
     for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
         return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet")
     }
-    return URL(fileURLWithPath: ".build/debug/gonet")
+    // On Linux the test bundle is an executable next to the products.
+    return Bundle.main.bundleURL.appendingPathComponent("gonet")
 }()
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -12,7 +12,8 @@ let gonet: String = {
     for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
         return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet").path
     }
-    return ".build/debug/gonet"
+    // On Linux the test bundle is an executable next to the products.
+    return Bundle.main.bundleURL.appendingPathComponent("gonet").path
 }()
 
 final class TournamentRunTests: XCTestCase {
