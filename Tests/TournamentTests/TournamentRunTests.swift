@@ -142,7 +142,8 @@ final class TournamentRunTests: XCTestCase {
     }
 
     func testKillNineThenRunAgainKeepsEveryGameExactlyOnce() throws {
-        let t = try TournamentDirectory.create(dir, config: config(games: 4, seconds: 10))
+        // Enough games that the run cannot finish between two looks at the database.
+        let t = try TournamentDirectory.create(dir, config: config(games: 24, seconds: 10))
         try t.submit(network: nets[0], name: "a", author: nil)
         try t.submit(network: nets[1], name: "b", author: nil)
         let p = Process()
@@ -154,18 +155,18 @@ final class TournamentRunTests: XCTestCase {
         // Wait for the first game to be committed, then kill the runner outright.
         let deadline = Date().addingTimeInterval(120)
         while try TournamentStore(path: (dir as NSString).appendingPathComponent("tournament.sqlite")).games().isEmpty && Date() < deadline {
-            usleep(100_000)
+            usleep(20_000)
         }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         let before = try t.store.games()
         XCTAssertGreaterThanOrEqual(before.count, 1)
-        XCTAssertLessThan(before.count, 4)
+        XCTAssertLessThan(before.count, 24)
         let again = try TournamentDirectory(dir)
         try again.run(gonet: gonet)
         let after = try again.store.games()
-        XCTAssertEqual(after.count, 4)
-        XCTAssertEqual(Set(after.map(\.slot)).count, 4, "no slot twice")
+        XCTAssertEqual(after.count, 24)
+        XCTAssertEqual(Set(after.map(\.slot)).count, 24, "no slot twice")
         XCTAssertEqual(Array(after.prefix(before.count)), before, "the games from before the kill are kept as they were")
     }
 }
