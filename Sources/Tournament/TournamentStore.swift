@@ -49,7 +49,11 @@ public final class TournamentStore {
     let db: DatabaseQueue
 
     public init(path: String) throws {
-        db = try DatabaseQueue(path: path)
+        // `standings` or `report` may read while `run` writes: wait for a lock instead of failing.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(15)
+        db = try DatabaseQueue(path: path, configuration: configuration)
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.create(table: "entrant") { t in
