@@ -76,6 +76,14 @@ public struct Referee {
                 }
             }
         }
+        // Under Tromp-Taylor scoring every dead stone must be captured: engines that know
+        // kgs-genmove_cleanup (GNU Go does) are asked for moves that way, so they do not pass
+        // with the opponent's dead stones still on the board.
+        var generate: [Stone: String] = [:]
+        for color in [Stone.black, .white] {
+            let cleanup = engines[color]!.send("known_command kgs-genmove_cleanup", timeout: 30) == .success("true")
+            generate[color] = cleanup ? "kgs-genmove_cleanup" : "genmove"
+        }
         for m in opening {
             let color = game.toMove
             try! game.play(m)
@@ -94,7 +102,7 @@ public struct Referee {
             let color = game.toMove
             let engine = engines[color]!
             let t0 = Date()
-            let answer = engine.send("genmove \(color)", timeout: secondsPerMove + 2)
+            let answer = engine.send("\(generate[color]!) \(color)", timeout: secondsPerMove + 2)
             let took = Date().timeIntervalSince(t0)
             let text: String
             switch answer {
