@@ -25,6 +25,9 @@ public struct LoaderConfiguration: Sendable {
     public var queueDepth: Int = 4
     /// Batches to pass over without encoding them: resuming a run where it stopped.
     public var skipBatches: Int = 0
+    /// Use one position in this many (counted across games, so each game gives a different
+    /// offset): a capped sample then spans many games instead of the first few.
+    public var keepEvery: Int = 1
 
     public init(files: [String]) { self.files = files }
 }
@@ -131,6 +134,8 @@ public final class DataLoader {
         }
 
         var epoch = 0
+        var seen = 0
+        let keepEvery = max(c.keepEvery, 1)
         outer: while c.epochs.map({ epoch < $0 }) ?? true {
             var order = Array(c.files.indices)
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
@@ -159,6 +164,8 @@ public final class DataLoader {
                     var positions = 0
                     var alive = true
                     let legal = SampleCoding.replay(r, scratch: scratch) { s in
+                        seen += 1
+                        guard seen % keepEvery == 0 else { return }
                         positions += 1
                         if buffer.insert(s, evicted: evicted, rng: &rng) { alive = alive && emit(evicted) }
                     }

@@ -6,9 +6,13 @@ import NeuralNet
 public enum Evaluator {
     /// Runs `net` over positions of `files` (validation side of the split when `validation`).
     /// With `symmetries`, policy probabilities and values are averaged over all 8 symmetries.
+    /// `every` keeps one position in that many, so a capped evaluation spans many games: positions
+    /// of one game share its result, and the first N positions of an archive are only ~N/200 games.
     public static func evaluate(_ net: PolicyValueNetwork, files: [String], validationFraction: Double = 0, validation: Bool = false,
-                                maxPositions: Int = .max, batch: Int = 256, symmetries: Bool = false, threads: Int = 1) throws -> Metrics {
+                                maxPositions: Int = .max, every: Int = 1, batch: Int = 256, symmetries: Bool = false,
+                                threads: Int = 1) throws -> Metrics {
         var c = LoaderConfiguration(files: files)
+        c.keepEvery = every
         c.batchSize = batch
         c.shuffleBuffer = 1
         c.randomSymmetry = false

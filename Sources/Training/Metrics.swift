@@ -66,9 +66,11 @@ public struct Metrics: Sendable, Equatable {
         lossSum += o.lossSum; batches += o.batches; seconds += o.seconds
     }
 
-    /// The metrics as JSON fields.
+    /// The metrics as JSON fields; `loss` (the optimised total) only where training computed it.
     public var json: [String: Double] {
-        ["positions": Double(positions), "policy_loss": policyLoss, "top1": top1Accuracy, "top5": top5Accuracy,
-         "value_mse": valueMSE, "value_sign": valueSignAccuracy, "samples_per_s": samplesPerSecond, "loss": loss]
+        var j = ["positions": Double(positions), "policy_loss": policyLoss, "top1": top1Accuracy, "top5": top5Accuracy,
+                 "value_mse": valueMSE, "value_sign": valueSignAccuracy, "samples_per_s": samplesPerSecond]
+        if batches > 0 { j["loss"] = loss }
+        return j
     }
 }

@@ -167,13 +167,17 @@ public final class Trainer {
         return lastValidation
     }
 
+    /// One validation position in this many: 20,000 positions then come from about 6,000 games.
+    static let validationEvery = 64
+
     /// Metrics of the current network on the validation positions.
     func validation() throws -> Metrics {
         let c = configuration
         if c.validationData.isEmpty {
             return try Evaluator.evaluate(network, files: c.data, validationFraction: c.validationFraction, validation: true,
-                                          maxPositions: c.validationPositions, batch: 256, threads: 1)
+                                          maxPositions: c.validationPositions, every: Self.validationEvery, batch: 256, threads: 1)
         }
-        return try Evaluator.evaluate(network, files: c.validationData, maxPositions: c.validationPositions, batch: 256, threads: 1)
+        return try Evaluator.evaluate(network, files: c.validationData, maxPositions: c.validationPositions,
+                                      every: Self.validationEvery, batch: 256, threads: 1)
     }
 }

@@ -18,7 +18,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Training archives (*.games.zst).") var data: [String] = []
     @Option(parsing: .upToNextOption, help: "Held-out archives for validation (default: a fraction of --data's games).") var validationData: [String] = []
     @Option(help: "Fraction of games held out for validation, by stable hash (default 0.02).") var validationFraction: Double?
-    @Option(help: "Positions per validation pass (default 20000).") var validationPositions: Int?
+    @Option(help: "Positions per validation pass, one in 64 of the held-out games' positions so they span many games (default 20000).") var validationPositions: Int?
     @Option(help: "Validate every N steps (default 500).") var validateEvery: Int?
     @Option(help: "A network file to continue training.") var network: String?
     @Option(help: "Trunk: resnet or mobile.") var trunk: String?
@@ -126,11 +126,13 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "The network file.") var net: String
     @Option(parsing: .upToNextOption, help: "Archives (*.games.zst).") var data: [String]
     @Option(help: "Evaluate at most this many positions.") var positions: Int?
+    @Option(help: "Use one position in N, so a --positions sample spans many games (default 1: all).") var every = 1
     @Option(help: "Only the validation side of this split fraction (as in training).") var validationFraction: Double?
     @Flag(help: "Average policy and value over the 8 symmetries.") var symmetries = false
     @Option(help: "Threads.") var threads = 2
 
     func run() throws {
+        guard every >= 1 else { throw ValidationError("--every must be 1 or more") }
         Parallel.threads = threads
         let network: PolicyValueNetwork
         do { network = try PolicyValueNetwork.load(path: net) } catch {
@@ -138,7 +140,7 @@ struct EvalCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let m = try Evaluator.evaluate(network, files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil,
-                                       maxPositions: positions ?? .max, symmetries: symmetries, threads: 1)
+                                       maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1)
         print("\(net) on \(Report.count(m.positions)) positions\(symmetries ? " (8 symmetries averaged)" : ""):")
         print("  policy loss    \(Report.fixed(m.policyLoss, 4))")
         print("  top-1          \(Report.fixed(100 * m.top1Accuracy, 2))%")

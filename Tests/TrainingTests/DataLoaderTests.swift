@@ -76,6 +76,26 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(signatures(batches), expected.sorted())
     }
 
+    func testKeepEveryTakesOnePositionInNAcrossGames() throws {
+        var c = config()
+        c.randomSymmetry = false
+        c.keepEvery = 7
+        let batches = try all(c)
+        // Positions are counted across games: global positions 7, 14, 21, … (1-based) are kept.
+        var expected: [String] = []
+        var seen = 0
+        for r in records {
+            for m in 0..<r.moves.count {
+                seen += 1
+                guard seen % 7 == 0 else { continue }
+                let s = try TrainingSample.at(r, move: m)
+                expected.append("\(Features.planes(s.position).hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask)")
+            }
+        }
+        XCTAssertEqual(expected.count, records.reduce(0) { $0 + $1.moves.count } / 7)
+        XCTAssertEqual(signatures(batches), expected.sorted())
+    }
+
     func testDeterministicForASeedAndShuffled() throws {
         let a = try all(config(seed: 9)), b = try all(config(seed: 9)), c = try all(config(seed: 10))
         XCTAssertEqual(a.map(\.planes), b.map(\.planes))

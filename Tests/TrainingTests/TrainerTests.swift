@@ -66,6 +66,10 @@ final class TrainerTests: XCTestCase {
         // The log kept the first part's lines and has the second's.
         let log = try String(contentsOfFile: second.logPath, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(log.filter { $0.contains("\"kind\":\"train\"") }.count, 3, "step 4 from the first part, 8 and 12 from the second")
+        // Training lines carry the optimised loss; validation computes none, so it reports none (not 0).
+        XCTAssertTrue(log.filter { $0.contains("\"kind\":\"train\"") }.allSatisfy { $0.contains("\"loss\":") })
+        XCTAssertTrue(log.filter { $0.contains("\"kind\":\"validation\"") }.allSatisfy { !$0.contains("\"loss\":") })
+        XCTAssertFalse(training.contains("\"loss\":0"), training)
         XCTAssertTrue(FileManager.default.fileExists(atPath: second.plotPath))
     }
 
