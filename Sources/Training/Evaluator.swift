@@ -1,5 +1,6 @@
 import Foundation
 import GoNetwork
+import GoRecords
 import NeuralNet
 
 /// Metrics of a network over archives, in inference mode (batch norm folded).
@@ -35,10 +36,25 @@ public enum Evaluator {
                 let (l, v) = b.planes.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: b.count, training: false, channelMajor: true) }
                 m.add(logits: l, values: v, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
             }
-            m.batches += 1
         }
         m.seconds = Date().timeIntervalSince(start)
         return m
+    }
+
+    /// Positions the loader would read from `files` (19x19 games without setup, on the asked side
+    /// of the split), counted from the records without replaying them.
+    public static func countPositions(files: [String], validationFraction: Double = 0, validation: Bool = false) -> Int {
+        var total = 0
+        for path in files {
+            // A broken archive counts up to where it breaks: the loader reports it and uses what came before.
+            guard let reader = try? GameArchiveReader(path: path) else { continue }
+            while let r = try? reader.nextRecord() {
+                guard r.size == 19, r.setup.isEmpty else { continue }
+                guard GameSplit.isValidation(r, fraction: validationFraction) == validation else { continue }
+                total += r.moves.count
+            }
+        }
+        return total
     }
 
     /// Log-probabilities (as logits) and values averaged over the 8 symmetries of each position.

@@ -167,17 +167,21 @@ public final class Trainer {
         return lastValidation
     }
 
-    /// One validation position in this many: 20,000 positions then come from about 6,000 games.
-    static let validationEvery = 64
+    /// One validation position in `validationEvery` (at most 64; found once by counting the
+    /// validation positions), so the pass spans the whole validation set, not its first games.
+    var validationEvery: Int?
 
     /// Metrics of the current network on the validation positions.
     func validation() throws -> Metrics {
         let c = configuration
-        if c.validationData.isEmpty {
-            return try Evaluator.evaluate(network, files: c.data, validationFraction: c.validationFraction, validation: true,
-                                          maxPositions: c.validationPositions, every: Self.validationEvery, batch: 256, threads: 1)
+        let held = c.validationData.isEmpty
+        let files = held ? c.data : c.validationData
+        let fraction = held ? c.validationFraction : 0
+        if validationEvery == nil {
+            let total = Evaluator.countPositions(files: files, validationFraction: fraction, validation: held)
+            validationEvery = max(1, min(64, total / max(c.validationPositions, 1)))
         }
-        return try Evaluator.evaluate(network, files: c.validationData, maxPositions: c.validationPositions,
-                                      every: Self.validationEvery, batch: 256, threads: 1)
+        return try Evaluator.evaluate(network, files: files, validationFraction: fraction, validation: held,
+                                      maxPositions: c.validationPositions, every: validationEvery!, batch: 256, threads: 1)
     }
 }

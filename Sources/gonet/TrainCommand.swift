@@ -18,7 +18,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Training archives (*.games.zst).") var data: [String] = []
     @Option(parsing: .upToNextOption, help: "Held-out archives for validation (default: a fraction of --data's games).") var validationData: [String] = []
     @Option(help: "Fraction of games held out for validation, by stable hash (default 0.02).") var validationFraction: Double?
-    @Option(help: "Positions per validation pass, one in 64 of the held-out games' positions so they span many games (default 20000).") var validationPositions: Int?
+    @Option(help: "Positions per validation pass, spread over the whole validation set (one in up to 64) (default 20000).") var validationPositions: Int?
     @Option(help: "Validate every N steps (default 500).") var validateEvery: Int?
     @Option(help: "A network file to continue training.") var network: String?
     @Option(help: "Trunk: resnet or mobile.") var trunk: String?
