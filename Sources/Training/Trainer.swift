@@ -169,7 +169,7 @@ public final class Trainer {
 
     /// One validation position in `validationEvery` (at most 64; found once by counting the
     /// validation positions), so the pass spans the whole validation set, not its first games.
-    var validationEvery: Int?
+    public private(set) var validationEvery: Int?
 
     /// Metrics of the current network on the validation positions.
     func validation() throws -> Metrics {

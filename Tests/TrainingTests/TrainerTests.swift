@@ -72,6 +72,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertFalse(training.contains("\"loss\":"), training)
         // Validation spreads its 200 positions over the held-out games (one in every few), not the first ones.
         XCTAssertTrue(training.contains("\"positions\":200"), training)
+        let every = try XCTUnwrap(second.validationEvery)
+        XCTAssertGreaterThan(every, 1, "the held-out games hold more than 200 positions, so validation skips between them")
+        XCTAssertEqual(every, min(64, Evaluator.countPositions(files: [config("split").data[0]], validationFraction: 0.2, validation: true) / 200))
         XCTAssertTrue(FileManager.default.fileExists(atPath: second.plotPath))
     }
 
