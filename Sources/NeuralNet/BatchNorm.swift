@@ -40,15 +40,8 @@ public final class BatchNorm {
                         ip[c] = istd
                         mp[c] = (1 - m) * mp[c] + m * Float(mean)
                         vp[c] = (1 - m) * vp[c] + m * Float(n > 1 ? sq / Double(n - 1) : variance)
-                        let fm = Float(mean), gc = g[c], bc = b[c]
-                        let res = residual.map { $0 + c * n }
-                        for i in 0..<n {
-                            let xh = (row[i] - fm) * istd
-                            row[i] = xh
-                            var v = gc * xh + bc
-                            if let res { v += res[i] }
-                            out[i] = relu ? max(v, 0) : v
-                        }
+                        BatchNorm.normalise(row, out, n: n, mean: Float(mean), invStd: istd, scale: g[c], shift: b[c],
+                                            residual: residual.map { $0 + c * n }, relu: relu)
                     }
                 }
             }
@@ -99,20 +92,73 @@ public final class BatchNorm {
                     // The masked gradient goes to dx first (or to the residual's gradient), then is read back.
                     let masked = dres ?? dxr
                     if relu {
-                        for i in 0..<n { masked[i] = yr[i] > 0 ? dyr[i] : 0 }
+                        BatchNorm.maskByPositive(yr, dyr, masked, n: n)
                     } else if masked != UnsafeMutablePointer(mutating: dyr) {
                         masked.update(from: dyr, count: n)
                     }
                     let sg = Sums.dot(masked, xr, n), sb = Sums.sum(masked, n)
                     dgq[c] = Float(sg)
                     dbq[c] = Float(sb)
-                    let k = g[c] * inv[c] / Float(n)
-                    let fn = Float(n), fsb = Float(sb), fsg = Float(sg)
-                    for i in 0..<n { dxr[i] = k * (fn * masked[i] - fsb - xr[i] * fsg) }
+                    BatchNorm.inputGradient(masked, xr, dxr, n: n, k: g[c] * inv[c] / Float(n), sumDy: Float(sb), sumDyX: Float(sg))
                 }
             }
         }
         weight.grad = dg
         bias.grad = db
+    }
+
+    /// row ← x̂ = (row − mean)·invStd; out ← scale·x̂ + shift (+ residual), ReLU'd when asked.
+    @inline(__always)
+    static func normalise(_ row: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>, n: Int, mean: Float, invStd: Float,
+                          scale: Float, shift: Float, residual: UnsafePointer<Float>?, relu: Bool) {
+        let vm = Lanes.V(repeating: mean), vi = Lanes.V(repeating: invStd)
+        let vs = Lanes.V(repeating: scale), vt = Lanes.V(repeating: shift), zero = Lanes.V()
+        let end = Lanes.bulk(n)
+        var i = 0
+        while i < end {
+            let xh = (Lanes.load(row + i) - vm) * vi
+            Lanes.store(xh, row + i)
+            var v = xh * vs + vt
+            if let residual { v += Lanes.load(residual + i) }
+            if relu { v = v.replacing(with: zero, where: v .< zero) }
+            Lanes.store(v, out + i)
+            i += Lanes.width
+        }
+        while i < n {
+            let xh = (row[i] - mean) * invStd
+            row[i] = xh
+            var v = scale * xh + shift
+            if let residual { v += residual[i] }
+            out[i] = relu ? max(v, 0) : v
+            i += 1
+        }
+    }
+
+    /// out ← dy where y > 0, else 0 (out may be dy itself).
+    @inline(__always)
+    static func maskByPositive(_ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, n: Int) {
+        let zero = Lanes.V(), end = Lanes.bulk(n)
+        var i = 0
+        while i < end {
+            Lanes.store(zero.replacing(with: Lanes.load(dy + i), where: Lanes.load(y + i) .> zero), out + i)
+            i += Lanes.width
+        }
+        while i < n { out[i] = y[i] > 0 ? dy[i] : 0; i += 1 }
+    }
+
+    /// dx ← k·(n·dy − Σdy − x̂·Σdy·x̂) (dx may be dy itself).
+    @inline(__always)
+    static func inputGradient(_ dy: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, n: Int,
+                              k: Float, sumDy: Float, sumDyX: Float) {
+        let fn = Float(n)
+        let vk = Lanes.V(repeating: k), vn = Lanes.V(repeating: fn)
+        let vb = Lanes.V(repeating: sumDy), vg = Lanes.V(repeating: sumDyX)
+        let end = Lanes.bulk(n)
+        var i = 0
+        while i < end {
+            Lanes.store(vk * (vn * Lanes.load(dy + i) - vb - Lanes.load(xhat + i) * vg), dx + i)
+            i += Lanes.width
+        }
+        while i < n { dx[i] = k * (fn * dy[i] - sumDy - xhat[i] * sumDyX); i += 1 }
     }
 }

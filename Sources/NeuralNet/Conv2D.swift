@@ -78,10 +78,7 @@ public final class Conv2D {
         if let bias {
             bias.grad.withUnsafeMutableBufferPointer { g in
                 for o in 0..<outChannels {
-                    let row = dy + o * n
-                    var s: Float = 0
-                    for i in 0..<n { s += row[i] }
-                    g[o] = s
+                    g[o] = Float(Sums.sum(dy + o * n, n))
                 }
             }
         }

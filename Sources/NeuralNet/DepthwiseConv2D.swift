@@ -59,7 +59,7 @@ public final class DepthwiseConv2D {
                     var bsum: Float = 0
                     for b in 0..<batch {
                         let src = x + c * n + b * hw, d = dy + c * n + b * hw
-                        for i in 0..<hw { bsum += d[i] }
+                        bsum += Float(Sums.sum(d, hw))
                         taps { k, y0, y1, x0, x1, off in
                             var s: Float = 0
                             for yy in y0..<y1 {
