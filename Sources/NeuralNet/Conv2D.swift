@@ -16,6 +16,10 @@ public final class Conv2D {
     /// The weights each Winograd transform was made from (compared, so any change is seen).
     var winogradSource: [Float] = []
     var winogradBackwardSource: [Float] = []
+    /// Winograd's transformed input from the last `forward(keepForBackward: true)`, and the batch
+    /// it holds (0 when another pass has run since), so backward need not transform x again.
+    let transformedInput = Buffer()
+    var transformedBatch = 0
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
         precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
@@ -34,8 +38,11 @@ public final class Conv2D {
     /// Floats of im2col workspace a batch needs (0 for 1x1).
     public func columnsSize(batch: Int) -> Int { kernel == 3 ? inChannels * 9 * batch * height * width : 0 }
 
-    /// y = W ⊛ x (+ bias).
-    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, columns: Buffer) {
+    /// y = W ⊛ x (+ bias). `keepForBackward` (training) keeps what the next backward of the same
+    /// x can reuse, at the cost of memory: Winograd's transformed input.
+    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, columns: Buffer,
+                        keepForBackward: Bool = false) {
+        transformedBatch = 0
         if kernel == 3 && useWinograd {
             let wino = winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
             winograd = wino
@@ -43,11 +50,13 @@ public final class Conv2D {
                 weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
                 winogradSource = weight.value
             }
+            let kept = keepForBackward ? transformedInput.reserve(wino.transformedInputSize(batch: batch)) : nil
             if let bias {
-                bias.value.withUnsafeBufferPointer { wino.forward(x, y, batch: batch, workspace: columns, bias: $0.baseAddress!) }
+                bias.value.withUnsafeBufferPointer { wino.forward(x, y, batch: batch, workspace: columns, bias: $0.baseAddress!, transformed: kept) }
             } else {
-                wino.forward(x, y, batch: batch, workspace: columns)
+                wino.forward(x, y, batch: batch, workspace: columns, transformed: kept)
             }
+            if keepForBackward { transformedBatch = batch }
             return
         }
         let n = batch * height * width
@@ -89,11 +98,13 @@ public final class Conv2D {
                     if let dx {
                         BLAS.gemm(transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: dx, ldc: n)
                     }
-                } else {
-                    let cols = columns.reserve(k * n)
-                    Im2Col.forward(x, cols, channels: inChannels, batch: batch, height: height, width: width)
-                    BLAS.gemm(transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: cols, ldb: n, c: g.baseAddress!, ldc: k)
-                    if let dx, useWinograd {
+                } else if useWinograd {
+                    let wino = winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+                    winograd = wino
+                    let kept = transformedBatch == batch ? UnsafePointer(transformedInput.pointer) : nil
+                    wino.weightGradient(x, dy, g.baseAddress!, batch: batch, workspace: columns, transformed: kept)
+                    transformedBatch = 0
+                    if let dx {
                         // dx is the convolution of dy with the flipped, transposed filters.
                         let wino = winogradBackward ?? Winograd(inChannels: outChannels, outChannels: inChannels, height: height, width: width)
                         winogradBackward = wino
@@ -102,7 +113,12 @@ public final class Conv2D {
                             winogradBackwardSource = weight.value
                         }
                         wino.forward(dy, dx, batch: batch, workspace: columns)
-                    } else if let dx {
+                    }
+                } else {
+                    let cols = columns.reserve(k * n)
+                    Im2Col.forward(x, cols, channels: inChannels, batch: batch, height: height, width: width)
+                    BLAS.gemm(transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: cols, ldb: n, c: g.baseAddress!, ldc: k)
+                    if let dx {
                         BLAS.gemm(transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: cols, ldc: n)
                         Im2Col.backward(cols, dx, channels: inChannels, batch: batch, height: height, width: width)
                     }

@@ -66,7 +66,7 @@ public final class ConvBatchNorm {
         let pre = normalized.reserve(outChannels * n)
         let out = output.reserve(outChannels * n)
         switch kind {
-        case .standard(let c): c.forward(x, pre, batch: batch, columns: columns)
+        case .standard(let c): c.forward(x, pre, batch: batch, columns: columns, keepForBackward: true)
         case .depthwise(let d): d.forward(x, pre, batch: batch)
         }
         bn.forwardTraining(pre, out, n: n, residual: residual, relu: relu)

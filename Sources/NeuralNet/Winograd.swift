@@ -86,14 +86,19 @@ public final class Winograd {
         return batch * gridY * gridX * cPad + 36 * tiles * (cPad + fPad)
     }
 
+    /// Floats of the transformed input V of a batch (what `forward` can keep for `weightGradient`).
+    public func transformedInputSize(batch: Int) -> Int { 36 * batch * tilesPerBoard * cPad }
+
     /// y = w ⊛ x (+ bias per channel, + residual), ReLU'd when asked; `[C][B·H·W]` layouts.
+    /// With `transformed`, the transformed input is written there and kept for `weightGradient`.
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, workspace: Buffer,
-                        bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, relu: Bool = false) {
+                        bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
+                        transformed: UnsafeMutablePointer<Float>? = nil) {
         let tiles = batch * tilesPerBoard
         let ws = workspace.reserve(workspaceSize(batch: batch))
         let grid = ws
-        let v = grid + batch * gridY * gridX * cPad
-        let m = v + 36 * tiles * cPad
+        let v = transformed ?? grid + batch * gridY * gridX * cPad
+        let m = grid + batch * gridY * gridX * cPad + 36 * tiles * cPad
         layOut(x, grid, batch: batch)
         transformInput(grid, v, batch: batch)
         filters.withUnsafeBufferPointer { u in
@@ -108,7 +113,12 @@ public final class Winograd {
     /// Copies `[C][B·H·W]` into the channel-inner bordered grid `[B][gridY][gridX][cPad]`,
     /// 8 channels per store; only the border and the padding channels are zeroed.
     func layOut(_ x: UnsafePointer<Float>, _ grid: UnsafeMutablePointer<Float>, batch: Int) {
-        let h = height, w = width, hw = h * w, n = batch * hw, cp = cPad, gy = gridY, gx = gridX, cin = inChannels
+        layOut(x, grid, batch: batch, channels: inChannels, padded: cPad)
+    }
+
+    /// The same for any channel count (`padded` a multiple of 8): the weight gradient lays out dy too.
+    func layOut(_ x: UnsafePointer<Float>, _ grid: UnsafeMutablePointer<Float>, batch: Int, channels cin: Int, padded cp: Int) {
+        let h = height, w = width, hw = h * w, n = batch * hw, gy = gridY, gx = gridX
         Parallel.forEach(batch, work: batch * hw * cin * 4) { b in
             let board = grid + b * gy * gx * cp
             // Border rows (top one, and every row past the board) and the border columns.

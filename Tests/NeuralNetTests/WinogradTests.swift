@@ -51,6 +51,41 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// The filter gradient through the transforms against the direct (im2col) one.
+    func compareWeightGradient(cin: Int, cout: Int, batch: Int, h: Int, w: Int) {
+        let conv = Conv2D("c", in: cin, out: cout, kernel: 3, height: h, width: w)
+        let n = batch * h * w
+        let x = noise(cin * n, seed: 51), dy = noise(cout * n, seed: 52)
+        func gradient(winograd: Bool, kept: Bool = false) -> [Float] {
+            conv.useWinograd = winograd
+            let cols = Buffer()
+            x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { dp in
+                if kept {
+                    // Training's forward keeps the transformed input for this backward.
+                    var y = [Float](repeating: 0, count: cout * n)
+                    y.withUnsafeMutableBufferPointer { conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols, keepForBackward: true) }
+                    cols.zero(cols.capacity)
+                }
+                conv.backward(xp.baseAddress!, dp.baseAddress!, nil, batch: batch, columns: cols)
+            } }
+            return conv.weight.grad
+        }
+        let direct = gradient(winograd: false), fast = gradient(winograd: true)
+        XCTAssertEqual(gradient(winograd: true, kept: true), fast, "the kept transformed input gives the same gradient")
+        let scale = direct.map { abs($0) }.max()!
+        XCTAssertGreaterThan(scale, 0)
+        for i in direct.indices where abs(fast[i] - direct[i]) > 1e-5 * scale {
+            XCTFail("\(cin)→\(cout) on \(h)x\(w), weight gradient \(i): \(fast[i]) vs \(direct[i])")
+            return
+        }
+    }
+
+    func testWeightGradientMatchesDirect() {
+        compareWeightGradient(cin: 5, cout: 11, batch: 3, h: 19, w: 19)
+        compareWeightGradient(cin: 9, cout: 2, batch: 2, h: 7, w: 9)
+        compareWeightGradient(cin: 16, cout: 16, batch: 1, h: 4, w: 4)
+    }
+
     func testBiasResidualAndReLUAreFused() {
         let wino = Winograd(inChannels: 1, outChannels: 2, height: 5, width: 5)
         let w = [Float](repeating: 0, count: 18)
