@@ -16,10 +16,12 @@ public final class Conv2D {
     /// The weights each Winograd transform was made from (compared, so any change is seen).
     var winogradSource: [Float] = []
     var winogradBackwardSource: [Float] = []
-    /// Winograd's transformed input from the last `forward(keepForBackward: true)`, and the batch
-    /// it holds (0 when another pass has run since), so backward need not transform x again.
+    /// Winograd's transformed input from the last `forward(keepForBackward: true)`, the input and
+    /// batch it came from (batch 0 when another pass has run since), so backward of that same x
+    /// need not transform it again.
     let transformedInput = Buffer()
     var transformedBatch = 0
+    var transformedSource: UnsafePointer<Float>?
 
     public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
         precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
@@ -56,7 +58,7 @@ public final class Conv2D {
             } else {
                 wino.forward(x, y, batch: batch, workspace: columns, transformed: kept)
             }
-            if keepForBackward { transformedBatch = batch }
+            if keepForBackward { transformedBatch = batch; transformedSource = x }
             return
         }
         let n = batch * height * width
@@ -101,7 +103,8 @@ public final class Conv2D {
                 } else if useWinograd {
                     let wino = winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
                     winograd = wino
-                    let kept = transformedBatch == batch ? UnsafePointer(transformedInput.pointer) : nil
+                    let same = transformedBatch == batch && transformedSource == x
+                    let kept = same ? UnsafePointer(transformedInput.pointer) : nil
                     wino.weightGradient(x, dy, g.baseAddress!, batch: batch, workspace: columns, transformed: kept)
                     transformedBatch = 0
                     if let dx {

@@ -86,6 +86,24 @@ final class WinogradTests: XCTestCase {
         compareWeightGradient(cin: 16, cout: 16, batch: 1, h: 4, w: 4)
     }
 
+    /// A kept transformed input is used only by the backward of the input it came from.
+    func testKeptTransformIsNotUsedForAnotherInput() {
+        let conv = Conv2D("c", in: 3, out: 4, kernel: 3)
+        let n = 2 * 361
+        let x1 = noise(3 * n, seed: 61), x2 = noise(3 * n, seed: 62), dy = noise(4 * n, seed: 63)
+        let cols = Buffer()
+        var y = [Float](repeating: 0, count: 4 * n)
+        func backward(_ x: [Float]) -> [Float] {
+            x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { conv.backward(xp.baseAddress!, $0.baseAddress!, nil, batch: 2, columns: cols) } }
+            return conv.weight.grad
+        }
+        let expected = backward(x2)
+        x1.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer {
+            conv.forward(xp.baseAddress!, $0.baseAddress!, batch: 2, columns: cols, keepForBackward: true)
+        } }
+        XCTAssertEqual(backward(x2), expected)
+    }
+
     func testBiasResidualAndReLUAreFused() {
         let wino = Winograd(inChannels: 1, outChannels: 2, height: 5, width: 5)
         let w = [Float](repeating: 0, count: 18)
