@@ -21,8 +21,7 @@ extension Winograd {
         let z = v + 36 * tiles * cPad
         let du = z + 36 * tiles * fPad
         if transformed == nil {
-            layOut(x, gridIn, batch: batch)
-            transformInput(gridIn, v, batch: batch)
+            transformInput(x, v, batch: batch, workspace: gridIn)
         }
         layOut(dy, gridDy, batch: batch, channels: outChannels, padded: fPad)
         transformOutputGradient(gridDy, z, batch: batch)

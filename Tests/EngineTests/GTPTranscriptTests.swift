@@ -93,6 +93,7 @@ final class GTPTranscriptTests: XCTestCase {
     func testLoadSGF() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-load-\(UUID().uuidString).sgf").path
         try "(;SZ[19]KM[6.5];B[pd];W[dd];B[pq];W[dp])".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let e = engine()
         XCTAssertEqual(e.handle("loadsgf \(path) 3"), "=\n\n")
         XCTAssertEqual(e.game.moves.count, 2, "the position before move 3")

@@ -14,6 +14,7 @@ final class PlayerTests: XCTestCase {
             if open && y == 18 && x >= 17 { return nil }
             return .black
         }
+        defer { try? FileManager.default.removeItem(atPath: path) }
         var g = try XCTUnwrap(try SGFReader(path: path).first { _ in true }.map { try $0.record.get() }).startingGame(koRule: .positionalSuperko)
         g.setToMove(.black)
         return g
@@ -43,6 +44,7 @@ final class PlayerTests: XCTestCase {
             if x == 2 && y == 9 { return .white }
             return x <= 9 ? .black : .white
         }
+        defer { try? FileManager.default.removeItem(atPath: path) }
         var g = try SGFReader(path: path).map { try $0.record.get() }[0].startingGame(koRule: .positionalSuperko)
         g.setToMove(.white)
         try g.play(.pass)  // White passes: Black's pass would end the game.

@@ -5,6 +5,7 @@ final class WinogradTests: XCTestCase {
     /// Winograd against im2col for the same weights, on a 19x19 board and a ragged 7x9 one.
     func compare(cin: Int, cout: Int, batch: Int, h: Int, w: Int, flipped: Bool = false) {
         let conv = Conv2D("c", in: cin, out: cout, kernel: 3, height: h, width: w)
+        conv.useWinograd = false
         conv.weight.value = noise(conv.weight.count, seed: 31)
         let x = noise(cin * batch * h * w, seed: 32)
         let n = batch * h * w
@@ -28,10 +29,25 @@ final class WinogradTests: XCTestCase {
         compare(cin: 2, cout: 3, batch: 2, h: 7, w: 9)
     }
 
+    /// Workers take whole boards, or parts of boards (tile ranges that cut rows of tiles) when
+    /// the batch would leave one idle: every split gives the single worker's result.
+    func testBoardsSplitAcrossWorkersMatchDirect() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        for threads in [2, 3] {
+            Parallel.threads = threads
+            for batch in [1, 2, 3, 5] { compare(cin: 24, cout: 40, batch: batch, h: 19, w: 19) }
+            compare(cin: 3, cout: 4, batch: 1, h: 7, w: 9)
+            compare(cin: 3, cout: 4, batch: 3, h: 4, w: 4)
+            compareWeightGradient(cin: 24, cout: 17, batch: 3, h: 19, w: 19)
+        }
+    }
+
     func testFlippedFiltersGiveTheTransposedConvolution() {
         // dx of a convolution equals the convolution of dy with flipped, transposed filters.
         let cin = 4, cout = 6, batch = 2, n = batch * 361
         let conv = Conv2D("c", in: cin, out: cout, kernel: 3)
+        conv.useWinograd = false
         conv.weight.value = noise(conv.weight.count, seed: 41)
         let x = noise(cin * n, seed: 42), dy = noise(cout * n, seed: 43)
         var dx = [Float](repeating: 0, count: cin * n)

@@ -1,0 +1,161 @@
+/// Winograd's per-tile transforms over channel-inner data, 8 channels (one `Lane`) at a time.
+extension Winograd {
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Lane {
+        UnsafeRawPointer(p).loadUnaligned(as: Lane.self)
+    }
+
+    @inline(__always) static func store(_ v: Lane, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lane.self)
+    }
+
+    /// Fills rows `gridRows` of board b's zero-bordered grid `[gridY][gridX][padded]` from the
+    /// `[C][B·H·W]` activations x (grid row r holds board row r - 1; `padded` a multiple of 8).
+    func layOutRows(_ x: UnsafePointer<Float>, _ grid: UnsafeMutablePointer<Float>, board b: Int, batch: Int,
+                    gridRows: Range<Int>, channels cin: Int, padded cp: Int) {
+        let h = height, w = width, hw = h * w, n = batch * hw, gx = gridX
+        let rows = gridRows.clamped(to: 0 ..< gridY)
+        for r in rows where r == 0 || r > h {
+            (grid + r * gx * cp).update(repeating: 0, count: gx * cp)
+        }
+        let boardRows = rows.clamped(to: 1 ..< h + 1)
+        for r in boardRows {
+            (grid + r * gx * cp).update(repeating: 0, count: cp)
+            (grid + (r * gx + w + 1) * cp).update(repeating: 0, count: (gx - w - 1) * cp)
+        }
+        let src = x + b * hw
+        for g in 0 ..< cp / 8 {
+            let c0 = g * 8, lanes = min(8, cin - c0)
+            if lanes == 8 {
+                let r0 = src + c0 * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n, r4 = r3 + n, r5 = r4 + n, r6 = r5 + n, r7 = r6 + n
+                for r in boardRows {
+                    let dst = grid + (r * gx + 1) * cp + c0
+                    let o = (r - 1) * w
+                    for xx in 0 ..< w {
+                        let p = o + xx
+                        Self.store(Lane(r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]), dst + xx * cp)
+                    }
+                }
+            } else {
+                for r in boardRows {
+                    let dst = grid + (r * gx + 1) * cp + c0
+                    let o = (r - 1) * w
+                    for xx in 0 ..< w {
+                        var v = Lane(repeating: 0)
+                        for l in 0 ..< lanes { v[l] = src[(c0 + l) * n + o + xx] }
+                        Self.store(v, dst + xx * cp)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The whole batch's grids `[B][gridY][gridX][padded]`, boards spread over the workers.
+    func layOut(_ x: UnsafePointer<Float>, _ grid: UnsafeMutablePointer<Float>, batch: Int, channels cin: Int, padded cp: Int) {
+        let board = gridY * gridX * cp
+        Parallel.forEach(batch, work: batch * height * width * cin * 4) { b in
+            layOutRows(x, grid + b * board, board: b, batch: batch, gridRows: 0 ..< gridY, channels: cin, padded: cp)
+        }
+    }
+
+    /// V[ξ][k][c] = (Bᵀ·d·B)[ξ] for the 6x6 patch d of each tile k of `tiles` (indices within
+    /// the board whose grid is given); row k - tiles.lowerBound of v, `stride` floats per ξ.
+    func transformInput(_ grid: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>, tiles: Range<Int>, stride: Int) {
+        let tx = tilesX, gx = gridX, cp = cPad
+        withUnsafeTemporaryAllocation(of: Lane.self, capacity: 36) { tmp in
+            let t = tmp.baseAddress!
+            for k in tiles {
+                let i = k / tx, j = k % tx
+                for g in 0 ..< cp / 8 {
+                    let origin = grid + ((4 * i) * gx + 4 * j) * cp + g * 8
+                    // t = Bᵀ·d, column by column.
+                    for s in 0 ..< 6 {
+                        let p = origin + s * cp
+                        let d0 = Self.load(p), d1 = Self.load(p + gx * cp), d2 = Self.load(p + 2 * gx * cp)
+                        let d3 = Self.load(p + 3 * gx * cp), d4 = Self.load(p + 4 * gx * cp), d5 = Self.load(p + 5 * gx * cp)
+                        t[s] = 4 * d0 - 5 * d2 + d4
+                        t[6 + s] = d3 + d4 - 4 * (d1 + d2)
+                        t[12 + s] = 4 * (d1 - d2) + d4 - d3
+                        t[18 + s] = 2 * (d3 - d1) + d4 - d2
+                        t[24 + s] = 2 * (d1 - d3) + d4 - d2
+                        t[30 + s] = 4 * d1 - 5 * d3 + d5
+                    }
+                    // V = t·B, row by row.
+                    let out = v + (k - tiles.lowerBound) * cp + g * 8
+                    for r in 0 ..< 6 {
+                        let t0 = t[r * 6], t1 = t[r * 6 + 1], t2 = t[r * 6 + 2], t3 = t[r * 6 + 3], t4 = t[r * 6 + 4], t5 = t[r * 6 + 5]
+                        let o = out + r * 6 * stride
+                        Self.store(4 * t0 - 5 * t2 + t4, o)
+                        Self.store(t3 + t4 - 4 * (t1 + t2), o + stride)
+                        Self.store(4 * (t1 - t2) + t4 - t3, o + 2 * stride)
+                        Self.store(2 * (t3 - t1) + t4 - t2, o + 3 * stride)
+                        Self.store(2 * (t1 - t3) + t4 - t2, o + 4 * stride)
+                        Self.store(4 * t1 - 5 * t3 + t5, o + 5 * stride)
+                    }
+                }
+            }
+        }
+    }
+
+    /// y = Aᵀ·m·A for the tiles `tiles` of board b (m: `[36][tiles.count][fPad]`), the 4x4 outputs
+    /// that lie on the board, with bias, residual and ReLU. Each row of tiles is staged
+    /// channel-inner in `stage` (16·tilesX·fPad floats), then written channel by channel.
+    func transformOutput(_ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, board b: Int, batch: Int, tiles: Range<Int>,
+                         stage: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool) {
+        let h = height, w = width, hw = h * w, n = batch * hw, tx = tilesX, fp = fPad, f = outChannels
+        let stride = tiles.count * fp
+        let rowWidth = 4 * tx
+        withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
+            let t = tmp.baseAddress!
+            for i in tiles.lowerBound / tx ... (tiles.upperBound - 1) / tx {
+                let ja = max(tiles.lowerBound, i * tx) - i * tx, jb = min(tiles.upperBound, (i + 1) * tx) - i * tx
+                for j in ja ..< jb {
+                    let row = i * tx + j - tiles.lowerBound
+                    for g in 0 ..< fp / 8 {
+                        let src = m + row * fp + g * 8
+                        // t = Aᵀ·m (4x6), column by column.
+                        for s in 0 ..< 6 {
+                            let p = src + s * stride
+                            let m0 = Self.load(p), m1 = Self.load(p + 6 * stride), m2 = Self.load(p + 12 * stride)
+                            let m3 = Self.load(p + 18 * stride), m4 = Self.load(p + 24 * stride), m5 = Self.load(p + 30 * stride)
+                            t[s] = m0 + m1 + m2 + m3 + m4
+                            t[6 + s] = m1 - m2 + 2 * (m3 - m4)
+                            t[12 + s] = m1 + m2 + 4 * (m3 + m4)
+                            t[18 + s] = m1 - m2 + 8 * (m3 - m4) + m5
+                        }
+                        // Y = t·A: 4x4 outputs of 8 channels, staged at (row r, column 4j + c).
+                        for r in 0 ..< 4 {
+                            let t0 = t[r * 6], t1 = t[r * 6 + 1], t2 = t[r * 6 + 2], t3 = t[r * 6 + 3], t4 = t[r * 6 + 4], t5 = t[r * 6 + 5]
+                            let o = stage + (r * rowWidth + 4 * j) * fp + g * 8
+                            Self.store(t0 + t1 + t2 + t3 + t4, o)
+                            Self.store(t1 - t2 + 2 * (t3 - t4), o + fp)
+                            Self.store(t1 + t2 + 4 * (t3 + t4), o + 2 * fp)
+                            Self.store(t1 - t2 + 8 * (t3 - t4) + t5, o + 3 * fp)
+                        }
+                    }
+                }
+                // Channel by channel, row segments: bias, residual, ReLU.
+                let rows = min(4, h - 4 * i), x0 = 4 * ja, x1 = min(4 * jb, w)
+                for o in 0 ..< f {
+                    let bo = bias?[o] ?? 0
+                    for r in 0 ..< rows {
+                        let at = o * n + b * hw + (4 * i + r) * w
+                        let out = y + at
+                        let from = UnsafePointer(stage + r * rowWidth * fp + o)
+                        if let residual {
+                            let res = residual + at
+                            if relu {
+                                for xx in x0 ..< x1 { out[xx] = max(from[xx * fp] + bo + res[xx], 0) }
+                            } else {
+                                for xx in x0 ..< x1 { out[xx] = from[xx * fp] + bo + res[xx] }
+                            }
+                        } else if relu {
+                            for xx in x0 ..< x1 { out[xx] = max(from[xx * fp] + bo, 0) }
+                        } else {
+                            for xx in x0 ..< x1 { out[xx] = from[xx * fp] + bo }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
