@@ -101,7 +101,9 @@ public final class Winograd {
                         bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
                         transformed: UnsafeMutablePointer<Float>? = nil) {
         let tpb = tilesPerBoard, tiles = batch * tpb, cp = cPad, fp = fPad
-        let threads = max(1, Parallel.threads)
+        let work = tiles * 36 * cp * fp
+        // One worker for a layer too small to repay a dispatch (a 32-filter layer at batch 1).
+        let threads = work < 1 << 21 ? 1 : max(1, Parallel.threads)
         // Split boards only when whole boards would leave workers idle or unevenly loaded.
         let parts = min(tpb, batch < 4 * threads && batch % threads != 0 ? threads : 1)
         let chunks = batch * parts
@@ -110,7 +112,7 @@ public final class Winograd {
         let ws = workspace.reserve(workers * slot)
         filters.withUnsafeBufferPointer { u in
             let u = u.baseAddress!
-            Parallel.forEach(workers, work: tiles * 36 * cp * fp) { worker in
+            Parallel.forEach(workers) { worker in
                 let grid = ws + worker * slot
                 let vLocal = grid + gridSize
                 let m = vLocal + 36 * tpb * cp
