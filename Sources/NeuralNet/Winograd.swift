@@ -138,19 +138,4 @@ public final class Winograd {
             }
         }
     }
-
-    /// V of a whole batch into `v` (`[36][tiles][cPad]`), for the weight gradient.
-    func transformInput(_ x: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>, batch: Int, workspace: UnsafeMutablePointer<Float>) {
-        let tpb = tilesPerBoard, cp = cPad, gridSize = gridY * gridX * cp
-        let workers = min(max(1, Parallel.threads), batch)
-        Parallel.forEach(workers, work: batch * tpb * cp * 40) { worker in
-            let grid = workspace + worker * gridSize
-            var b = worker
-            while b < batch {
-                layOutRows(x, grid, board: b, batch: batch, gridRows: 0 ..< gridY, channels: inChannels, padded: cp)
-                transformInput(grid, v + b * tpb * cp, tiles: 0 ..< tpb, stride: batch * tpb * cp)
-                b += workers
-            }
-        }
-    }
 }

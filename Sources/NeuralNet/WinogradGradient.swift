@@ -1,76 +1,104 @@
 /// The filter gradient of a 3x3 convolution through the same F(4x4, 3x3) transforms: with
 /// y = Aᵀ[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]A per tile, dg = Gᵀ[Σ over tiles (A·dy·Aᵀ) ⊙ (Bᵀ·d·B)]G.
-/// The sum over tiles is 36 products `[out × tiles] · [tiles × in]`: a quarter of the direct
-/// form's multiplications and no 9-fold copy of the input.
+/// The sum over tiles is 36 products `[out × tiles] · [tiles × in]` per board: a quarter of the
+/// direct form's multiplications and no 9-fold copy of the input.
 extension Winograd {
-    /// Floats of workspace `weightGradient` needs.
-    public func gradientWorkspaceSize(batch: Int) -> Int {
-        let tiles = batch * tilesPerBoard, board = gridY * gridX
-        return batch * board * (cPad + fPad) + 36 * tiles * (cPad + fPad) + 36 * fPad * cPad
+    /// Floats of one worker's gradient slot: a bordered grid, a board's V and Z, and its own dU.
+    var gradientSlotSize: Int {
+        gridY * gridX * max(cPad, fPad) + 36 * tilesPerBoard * (cPad + fPad) + 36 * fPad * cPad
     }
+
+    /// Workers `weightGradient` spreads a batch over.
+    func gradientWorkers(batch: Int) -> Int {
+        36 * batch * tilesPerBoard * cPad * fPad < 1 << 21 ? 1 : min(max(1, Parallel.threads), batch)
+    }
+
+    /// Floats of workspace `weightGradient` needs.
+    public func gradientWorkspaceSize(batch: Int) -> Int { gradientWorkers(batch: batch) * gradientSlotSize }
 
     /// dw[out][in][3][3] = the gradient of the loss for the filters, from the input x and the
     /// output gradient dy (`[C][B·H·W]` layouts). Overwrites dw. `transformed`, when given, is
     /// x's transformed input kept by `forward`, and x is not read.
+    ///
+    /// Each worker takes whole boards: it lays out and transforms dy (and x, unless kept) in its
+    /// own cache-resident slot and accumulates its own dU; the workers' dU are summed at the end.
     public func weightGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
                                batch: Int, workspace: Buffer, transformed: UnsafePointer<Float>? = nil) {
-        let tiles = batch * tilesPerBoard, board = gridY * gridX
-        let ws = workspace.reserve(gradientWorkspaceSize(batch: batch))
-        let gridIn = ws, gridDy = gridIn + batch * board * cPad
-        let v = gridDy + batch * board * fPad
-        let z = v + 36 * tiles * cPad
-        let du = z + 36 * tiles * fPad
-        if transformed == nil {
-            transformInput(x, v, batch: batch, workspace: gridIn)
+        let tpb = tilesPerBoard, tiles = batch * tpb, cp = cPad, fp = fPad
+        let workers = gradientWorkers(batch: batch)
+        let slot = gradientSlotSize, gridSize = gridY * gridX * max(cp, fp), plane = fp * cp
+        let ws = workspace.reserve(workers * slot)
+        func dU(_ worker: Int) -> UnsafeMutablePointer<Float> { ws + worker * slot + gridSize + 36 * tpb * (cp + fp) }
+        Parallel.forEach(workers) { worker in
+            let grid = ws + worker * slot
+            let vLocal = grid + gridSize
+            let z = vLocal + 36 * tpb * cp
+            let du = dU(worker)
+            var b = worker
+            while b < batch {
+                let v: UnsafePointer<Float>, vStride: Int
+                if let transformed {
+                    v = transformed + b * tpb * cp
+                    vStride = tiles * cp
+                } else {
+                    layOutRows(x, grid, board: b, batch: batch, gridRows: 0 ..< gridY, channels: inChannels, padded: cp)
+                    transformInput(grid, vLocal, tiles: 0 ..< tpb, stride: tpb * cp)
+                    v = UnsafePointer(vLocal)
+                    vStride = tpb * cp
+                }
+                layOutRows(dy, grid, board: b, batch: batch, gridRows: 0 ..< gridY, channels: outChannels, padded: fp)
+                transformOutputGradient(grid, z, tiles: 0 ..< tpb, stride: tpb * fp)
+                // dU[ξ] (+)= Z[ξ]ᵀ · V[ξ] over this board's tiles.
+                let beta: Float = b == worker ? 0 : 1
+                for xi in 0 ..< 36 {
+                    BLAS.single(true, false, fp, cp, tpb, 1, z + xi * tpb * fp, fp, v + xi * vStride, cp,
+                                beta, du + xi * plane, cp)
+                }
+                b += workers
+            }
         }
-        layOut(dy, gridDy, batch: batch, channels: outChannels, padded: fPad)
-        transformOutputGradient(gridDy, z, batch: batch)
-        BLAS.gemmBatch(count: 36, transA: true, m: fPad, n: cPad, k: tiles,
-                       a: z, lda: fPad, strideA: tiles * fPad,
-                       b: transformed ?? UnsafePointer(v), ldb: cPad, strideB: tiles * cPad,
-                       c: du, ldc: cPad, strideC: fPad * cPad)
-        transformFilterGradient(du, dw)
+        let total = dU(0)
+        for worker in 1 ..< workers {
+            let part = dU(worker)
+            for k in 0 ..< 36 * plane { total[k] += part[k] }
+        }
+        transformFilterGradient(total, dw)
     }
 
-    /// Z[ξ][tile][f] = (A·dy·Aᵀ)[ξ] for the 4x4 block of dy each tile produced (zero off the
-    /// board), 8 channels at a time. dy's grid has the forward input's one-point border, so a
-    /// tile's outputs start one row and one column in.
-    func transformOutputGradient(_ grid: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>, batch: Int) {
-        let tiles = batch * tilesPerBoard, ty = tilesY, tx = tilesX, gy = gridY, gx = gridX, fp = fPad
-        let groups = fp / 8
-        let stride = tiles * fp
-        Parallel.forEach(batch * ty, work: batch * tilesPerBoard * fp * 40) { task in
-            let b = task / ty, i = task % ty
-            withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
-                let t = tmp.baseAddress!
-                let board = grid + b * gy * gx * fp
-                for j in 0..<tx {
-                    let tile = (b * ty + i) * tx + j
-                    for g in 0..<groups {
-                        let origin = board + ((4 * i + 1) * gx + 4 * j + 1) * fp + g * 8
-                        // t = A·d (6x4), column by column.
-                        for s in 0..<4 {
-                            let p = origin + s * fp
-                            let d0 = Self.load(p), d1 = Self.load(p + gx * fp), d2 = Self.load(p + 2 * gx * fp), d3 = Self.load(p + 3 * gx * fp)
-                            t[s] = d0
-                            t[4 + s] = d0 + d1 + d2 + d3
-                            t[8 + s] = d0 - d1 + d2 - d3
-                            t[12 + s] = d0 + 2 * d1 + 4 * d2 + 8 * d3
-                            t[16 + s] = d0 - 2 * d1 + 4 * d2 - 8 * d3
-                            t[20 + s] = d3
-                        }
-                        // Z = t·Aᵀ, row by row.
-                        let out = z + tile * fp + g * 8
-                        for r in 0..<6 {
-                            let t0 = t[r * 4], t1 = t[r * 4 + 1], t2 = t[r * 4 + 2], t3 = t[r * 4 + 3]
-                            let o = out + r * 6 * stride
-                            Self.store(t0, o)
-                            Self.store(t0 + t1 + t2 + t3, o + stride)
-                            Self.store(t0 - t1 + t2 - t3, o + 2 * stride)
-                            Self.store(t0 + 2 * t1 + 4 * t2 + 8 * t3, o + 3 * stride)
-                            Self.store(t0 - 2 * t1 + 4 * t2 - 8 * t3, o + 4 * stride)
-                            Self.store(t3, o + 5 * stride)
-                        }
+    /// Z[ξ][k][f] = (A·dy·Aᵀ)[ξ] for the 4x4 block of dy each tile k of `tiles` produced (zero
+    /// off the board), 8 channels at a time; row k - tiles.lowerBound of z, `stride` floats per ξ.
+    /// dy's grid has the forward input's one-point border, so a tile's outputs start one row and
+    /// one column in.
+    func transformOutputGradient(_ grid: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>, tiles: Range<Int>, stride: Int) {
+        let tx = tilesX, gx = gridX, fp = fPad
+        withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
+            let t = tmp.baseAddress!
+            for k in tiles {
+                let i = k / tx, j = k % tx
+                for g in 0 ..< fp / 8 {
+                    let origin = grid + ((4 * i + 1) * gx + 4 * j + 1) * fp + g * 8
+                    // t = A·d (6x4), column by column.
+                    for s in 0 ..< 4 {
+                        let p = origin + s * fp
+                        let d0 = Self.load(p), d1 = Self.load(p + gx * fp), d2 = Self.load(p + 2 * gx * fp), d3 = Self.load(p + 3 * gx * fp)
+                        t[s] = d0
+                        t[4 + s] = d0 + d1 + d2 + d3
+                        t[8 + s] = d0 - d1 + d2 - d3
+                        t[12 + s] = d0 + 2 * d1 + 4 * d2 + 8 * d3
+                        t[16 + s] = d0 - 2 * d1 + 4 * d2 - 8 * d3
+                        t[20 + s] = d3
+                    }
+                    // Z = t·Aᵀ, row by row.
+                    let out = z + (k - tiles.lowerBound) * fp + g * 8
+                    for r in 0 ..< 6 {
+                        let t0 = t[r * 4], t1 = t[r * 4 + 1], t2 = t[r * 4 + 2], t3 = t[r * 4 + 3]
+                        let o = out + r * 6 * stride
+                        Self.store(t0, o)
+                        Self.store(t0 + t1 + t2 + t3, o + stride)
+                        Self.store(t0 - t1 + t2 - t3, o + 2 * stride)
+                        Self.store(t0 + 2 * t1 + 4 * t2 + 8 * t3, o + 3 * stride)
+                        Self.store(t0 - 2 * t1 + 4 * t2 - 8 * t3, o + 4 * stride)
+                        Self.store(t3, o + 5 * stride)
                     }
                 }
             }

@@ -49,14 +49,6 @@ extension Winograd {
         }
     }
 
-    /// The whole batch's grids `[B][gridY][gridX][padded]`, boards spread over the workers.
-    func layOut(_ x: UnsafePointer<Float>, _ grid: UnsafeMutablePointer<Float>, batch: Int, channels cin: Int, padded cp: Int) {
-        let board = gridY * gridX * cp
-        Parallel.forEach(batch, work: batch * height * width * cin * 4) { b in
-            layOutRows(x, grid + b * board, board: b, batch: batch, gridRows: 0 ..< gridY, channels: cin, padded: cp)
-        }
-    }
-
     /// V[ξ][k][c] = (Bᵀ·d·B)[ξ] for the 6x6 patch d of each tile k of `tiles` (indices within
     /// the board whose grid is given); row k - tiles.lowerBound of v, `stride` floats per ξ.
     func transformInput(_ grid: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>, tiles: Range<Int>, stride: Int) {
