@@ -125,29 +125,62 @@ extension Winograd {
                         }
                     }
                 }
-                // Channel by channel, row segments: bias, residual, ReLU.
-                let rows = min(4, h - 4 * i), x0 = 4 * ja, x1 = min(4 * jb, w)
-                for o in 0 ..< f {
-                    let bo = bias?[o] ?? 0
-                    for r in 0 ..< rows {
-                        let at = o * n + b * hw + (4 * i + r) * w
-                        let out = y + at
-                        let from = UnsafePointer(stage + r * rowWidth * fp + o)
-                        if let residual {
-                            let res = residual + at
-                            if relu {
-                                for xx in x0 ..< x1 { out[xx] = max(from[xx * fp] + bo + res[xx], 0) }
-                            } else {
-                                for xx in x0 ..< x1 { out[xx] = from[xx * fp] + bo + res[xx] }
-                            }
-                        } else if relu {
-                            for xx in x0 ..< x1 { out[xx] = max(from[xx * fp] + bo, 0) }
-                        } else {
-                            for xx in x0 ..< x1 { out[xx] = from[xx * fp] + bo }
-                        }
+                writeOut(stage, y, board: b, batch: batch, tileRow: i, columns: 4 * ja ..< min(4 * jb, w), lanes: t,
+                         bias: bias, residual: residual, relu: relu)
+            }
+        }
+    }
+
+    /// Writes a staged row of tiles (`stage[(r · 4·tilesX + x) · fPad + c]`, channel-inner) to the
+    /// channel-major rows of y with bias, residual and ReLU: blocks of 8 columns x 8 channels go
+    /// through an in-register transpose, the rest of a row element by element.
+    func writeOut(_ stage: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, board b: Int, batch: Int, tileRow i: Int,
+                  columns: Range<Int>, lanes: UnsafeMutablePointer<Lane>,
+                  bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool) {
+        let hw = height * width, n = batch * hw, fp = fPad, f = outChannels, rowWidth = 4 * tilesX
+        let rows = min(4, height - 4 * i)
+        for c0 in stride(from: 0, to: f, by: 8) {
+            let count = min(8, f - c0)
+            for r in 0 ..< rows {
+                let line = c0 * n + b * hw + (4 * i + r) * width
+                let from = stage + r * rowWidth * fp + c0
+                var x = columns.lowerBound
+                while x + 8 <= columns.upperBound {
+                    let p = from + x * fp
+                    var a0 = Self.load(p), a1 = Self.load(p + fp), a2 = Self.load(p + 2 * fp), a3 = Self.load(p + 3 * fp)
+                    var a4 = Self.load(p + 4 * fp), a5 = Self.load(p + 5 * fp), a6 = Self.load(p + 6 * fp), a7 = Self.load(p + 7 * fp)
+                    // Three perfect shuffles of the 64 values transpose them.
+                    for _ in 0 ..< 3 {
+                        let (b0, b1) = Self.interleave(a0, a4), (b2, b3) = Self.interleave(a1, a5)
+                        let (b4, b5) = Self.interleave(a2, a6), (b6, b7) = Self.interleave(a3, a7)
+                        (a0, a1, a2, a3, a4, a5, a6, a7) = (b0, b1, b2, b3, b4, b5, b6, b7)
+                    }
+                    lanes[0] = a0; lanes[1] = a1; lanes[2] = a2; lanes[3] = a3
+                    lanes[4] = a4; lanes[5] = a5; lanes[6] = a6; lanes[7] = a7
+                    for c in 0 ..< count {
+                        let at = line + c * n + x
+                        var v = lanes[c] + Lane(repeating: bias?[c0 + c] ?? 0)
+                        if let residual { v += Self.load(residual + at) }
+                        if relu { v.replace(with: 0, where: v .< 0) }
+                        Self.store(v, y + at)
+                    }
+                    x += 8
+                }
+                for c in 0 ..< count {
+                    let bo = bias?[c0 + c] ?? 0
+                    for xx in x ..< columns.upperBound {
+                        let at = line + c * n + xx
+                        var v = from[xx * fp + c] + bo
+                        if let residual { v += residual[at] }
+                        y[at] = relu ? max(v, 0) : v
                     }
                 }
             }
         }
+    }
+
+    /// (a0 b0 a1 b1 a2 b2 a3 b3, a4 b4 a5 b5 a6 b6 a7 b7).
+    @inline(__always) static func interleave(_ a: Lane, _ b: Lane) -> (Lane, Lane) {
+        (Lane(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]), Lane(a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]))
     }
 }
