@@ -90,7 +90,7 @@ extension Winograd {
 
     /// y = Aᵀ·m·A for the tiles `tiles` of board b (m: `[36][tiles.count][fPad]`), the 4x4 outputs
     /// that lie on the board, with bias, residual and ReLU. Each row of tiles is staged
-    /// channel-inner in `stage` (16·tilesX·fPad floats), then written channel by channel.
+    /// channel-inner in `stage` (16·tilesX·fPad floats), then transposed out by `writeOut`.
     func transformOutput(_ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, board b: Int, batch: Int, tiles: Range<Int>,
                          stage: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool) {
         let h = height, w = width, hw = h * w, n = batch * hw, tx = tilesX, fp = fPad, f = outChannels
