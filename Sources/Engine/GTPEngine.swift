@@ -23,7 +23,7 @@ public final class GTPEngine {
         "protocol_version", "name", "version", "known_command", "list_commands", "quit", "boardsize", "clear_board",
         "komi", "play", "genmove", "undo", "showboard", "final_score", "final_status_list", "fixed_handicap",
         "place_free_handicap", "set_free_handicap", "time_settings", "time_left", "kgs-time_settings", "loadsgf",
-        "printsgf", "reg_genmove", "kgs-genmove_cleanup", "gogui-analyze_commands", "gonet-policy", "gonet-value",
+        "printsgf", "reg_genmove", "kgs-genmove_cleanup", "gogui-analyze_commands", "gonet-policy", "gonet-value", "gonet-ownership",
         "lz-analyze", "lz-genmove_analyze",
     ]
 
@@ -99,13 +99,16 @@ public final class GTPEngine {
             player.reset()
             return ""
         case "showboard": return "\n" + showboard()
-        case "final_score": return game.score().description
+        case "final_score": return judgement().score(game.board, komi: game.komi).description
         case "final_status_list":
             guard a.count == 1 else { throw fail("syntax error") }
+            // The engine's own judgement (docs/ENDGAME.md): stones on points settled for the other colour are dead.
+            let dead = Set(judgement().deadStones(on: game.board))
+            let stones = Stone.allCases.flatMap { game.board.stones(of: $0) }.sorted()
             switch a[0] {
-            // Tromp-Taylor: every stone on the board counts as alive.
-            case "alive": return game.board.stones(of: .black).map(gtp).joined(separator: " ") + "\n" + game.board.stones(of: .white).map(gtp).joined(separator: " ")
-            case "dead", "seki": return ""
+            case "alive": return stones.filter { !dead.contains($0) }.map(gtp).joined(separator: " ")
+            case "dead": return stones.filter { dead.contains($0) }.map(gtp).joined(separator: " ")
+            case "seki": return ""
             default: throw fail("syntax error")
             }
         case "fixed_handicap", "place_free_handicap":
@@ -157,9 +160,10 @@ public final class GTPEngine {
             return ""
         case "printsgf": return "\n" + sgf()
         case "gogui-analyze_commands":
-            return "gfx/Policy/gonet-policy\nstring/Value/gonet-value"
+            return "gfx/Policy/gonet-policy\nstring/Value/gonet-value\ngfx/Ownership/gonet-ownership"
         case "gonet-policy": return try policyGfx()
         case "gonet-value": return try valueText()
+        case "gonet-ownership": return ownershipGfx()
         case "lz-analyze":
             let (c, interval) = try analyzeArguments(a)
             startAnalysis(c, interval: interval)
@@ -176,6 +180,11 @@ public final class GTPEngine {
     }
 
     func gtp(_ p: Point) -> String { Coordinates.gtp(.play(p), size: game.size) }
+
+    /// The territory judgement of the current position (seeded by the move number, so repeatable).
+    func judgement() -> Territory {
+        Territory(game.board, toMove: game.toMove, seed: UInt64(game.moves.count) &+ 1)
+    }
 
     func newGame() {
         let komi = game.komi
@@ -318,6 +327,14 @@ public final class GTPEngine {
             if p >= 0.01 { labels.append("\(v) \(Int((p * 100).rounded()))") }
         }
         return "INFLUENCE " + influence.joined(separator: " ") + "\nLABEL " + labels.joined(separator: " ") + "\nTEXT pass \(String(format: "%.1f", policy[361] * 100))%"
+    }
+
+    /// GoGui's INFLUENCE of the territory judgement (+1 Black, -1 White), dead stones marked.
+    func ownershipGfx() -> String {
+        let t = judgement()
+        let influence = game.board.allPoints.map { "\(gtp($0)) \(String(format: "%.2f", t.ownership[$0.index(size: game.size)]))" }
+        let dead = t.deadStones(on: game.board).map(gtp)
+        return "INFLUENCE " + influence.joined(separator: " ") + (dead.isEmpty ? "" : "\nMARK " + dead.joined(separator: " "))
     }
 
     func valueText() throws -> String {

@@ -27,7 +27,9 @@ public struct SearchSettings: Sendable {
 /// PUCT Monte-Carlo tree search guided by the network's policy and value: batched evaluations
 /// with virtual loss, first-play urgency reduction, tree reuse between moves, optional Dirichlet
 /// noise, visit or time limits, resignation, and terminal positions (two passes) valued by
-/// Tromp-Taylor area scoring, so it never passes into a loss.
+/// Tromp-Taylor area scoring. The endgame judgement (docs/ENDGAME.md) prunes the root: worthless
+/// moves and the pass go while worthwhile moves remain; a settled position is cleaned up and
+/// passed without a search.
 public final class MCTSPlayer: Player {
     let network: PolicyValueNetwork
     public var settings: SearchSettings
@@ -65,6 +67,18 @@ public final class MCTSPlayer: Player {
 
     public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
         let g = Moves.withMover(game, color)
+        // The endgame judgement decides the moves no search is needed for, and prunes the rest.
+        let judge = Endgame(g, color, seed: settings.seed)
+        let allowed = Set(Moves.sensible(g, color).filter(judge.isWorthwhile).map { Move.play($0) })
+        if g.lastMove?.move == .pass && judge.passWinsStrictly || allowed.isEmpty {
+            let move = judge.passWinsStrictly && g.lastMove?.move == .pass ? .pass : judge.cleanupMoves().first.map { Move.play($0) } ?? .pass
+            let (_, value) = network.evaluate([EncodedPosition(g)])
+            let winrate = Double(value[0] + 1) / 2
+            var decision = Decision(move: move, resign: false, candidates: [], winrate: winrate)
+            decision.resign = Resignation.shouldResign(winrate: winrate, threshold: settings.resignThreshold, game: g) && !judge.passWinsStrictly
+            analysis?(decision)
+            return decision
+        }
         // Reuse the tree when it stands for this very position.
         if let rg = rootGame, rg.moves != g.moves || rg.toMove != g.toMove || rg.board.hash != g.board.hash { reset() }
         if root == nil {
@@ -77,6 +91,8 @@ public final class MCTSPlayer: Player {
         lastPlayouts = 0
         lastEvaluations = 0
         if !r.evaluated { evaluate([(r, g)]) }
+        // Pass pruning: while worthwhile moves remain, passing at the root is never the answer.
+        restrict(r, to: allowed)
         if settings.dirichletNoise { addNoise(r) }
         var lastReport = Date()
         while r.visits < settings.visits {
@@ -88,23 +104,35 @@ public final class MCTSPlayer: Player {
             }
         }
         var decision = summary(r, g)
-        decision.move = choose(r, g)
-        if let t = settings.resignThreshold, decision.winrate < t, g.moves.count > 60, r.visits >= min(settings.visits, 50) {
+        decision.move = choose(r)
+        // Resign only on a search of some size: a handful of visits says little.
+        if Resignation.shouldResign(winrate: decision.winrate, threshold: settings.resignThreshold, game: g),
+           r.visits >= min(settings.visits, Self.resignMinimumVisits) {
             decision.resign = true
         }
         analysis?(decision)
         return decision
     }
 
-    /// The most visited move; a pass only when it does not lose under Tromp-Taylor as the board stands.
-    func choose(_ r: SearchNode, _ g: Game) -> Move {
-        let order = r.moves.indices.sorted { (r.children[$0]?.visits ?? 0, r.priors[$0]) > (r.children[$1]?.visits ?? 0, r.priors[$1]) }
-        for i in order {
-            let m = r.moves[i]
-            if m == .pass && g.lastMove?.move == .pass && !Moves.passIsSafe(g, g.toMove) && order.count > 1 { continue }
-            return m
-        }
-        return .pass
+    /// Visits a search needs before its win rate may resign the game (or all of them, when fewer are asked).
+    static let resignMinimumVisits = 50
+
+    /// The most visited move (ties to the higher prior).
+    func choose(_ r: SearchNode) -> Move {
+        let best = r.moves.indices.max { (r.children[$0]?.visits ?? 0, r.priors[$0]) < (r.children[$1]?.visits ?? 0, r.priors[$1]) }
+        return best.map { r.moves[$0] } ?? .pass
+    }
+
+    /// Keeps only the `allowed` moves at an expanded node (children and priors in step), priors renormalised.
+    func restrict(_ node: SearchNode, to allowed: Set<Move>) {
+        let keep = node.moves.indices.filter { allowed.contains(node.moves[$0]) }
+        guard keep.count < node.moves.count, !keep.isEmpty else { return }
+        node.moves = keep.map { node.moves[$0] }
+        node.children = keep.map { node.children[$0] }
+        var priors = keep.map { node.priors[$0] }
+        let total = priors.reduce(0, +)
+        if total > 0 { priors = priors.map { $0 / total } }
+        node.priors = priors
     }
 
     // MARK: Search

@@ -1,19 +1,22 @@
+import Foundation
 import GoNetwork
 import GoRules
 
-/// Plays the network's policy directly: the most probable sensible move (or a sample at a
-/// temperature), never filling its own eyes, passing only when that does not lose under
-/// Tromp-Taylor scoring.
+/// Plays the network's policy directly: the most probable move (or a sample at a temperature)
+/// among those the endgame judgement calls worthwhile; when none is left it captures the dead
+/// stones that strict area scoring would count, then passes (docs/ENDGAME.md).
 public final class PolicyPlayer: Player {
     let network: PolicyValueNetwork
     public var temperature: Double
     public var resignThreshold: Double?
     var rng: RandomSource
+    let seed: UInt64
 
     public init(network: PolicyValueNetwork, temperature: Double = 0, seed: UInt64 = 1, resignThreshold: Double? = nil) {
         self.network = network
         self.temperature = temperature
         self.resignThreshold = resignThreshold
+        self.seed = seed
         rng = RandomSource(seed: seed)
     }
 
@@ -33,17 +36,20 @@ public final class PolicyPlayer: Player {
         all.insert(passInfo, at: all.firstIndex { $0.prior < passPrior } ?? all.count)
         var decision = Decision(move: .pass, resign: false, candidates: all, winrate: winrate)
         defer { analysis?(decision) }
-        if let r = resignThreshold, winrate < r, game.moves.count > 60 {
+        if Resignation.shouldResign(winrate: winrate, threshold: resignThreshold, game: g) {
             decision.resign = true
             return decision
         }
         guard !candidates.isEmpty else { return decision }
-        let opponentPassed = game.lastMove?.move == .pass
-        let safe = Moves.passIsSafe(g, color)
-        // When the opponent passed and we win as the board stands, passing ends the game in our favour.
-        if opponentPassed && safe { return decision }
-        if passPrior > candidates[0].prior && safe { return decision }
-        decision.move = temperature > 0 ? sample(candidates) : candidates[0].move
+        let judge = Endgame(g, color, seed: seed)
+        // After the opponent's pass, passing ends the game: take it whenever it wins.
+        if g.lastMove?.move == .pass && judge.passWinsStrictly { return decision }
+        let useful = candidates.filter { judge.isWorthwhile($0.move.point!) }
+        if !useful.isEmpty {
+            decision.move = temperature > 0 ? sample(useful) : useful[0].move
+        } else if let cleanup = judge.cleanupMoves().first {
+            decision.move = .play(cleanup)
+        }
         return decision
     }
 
@@ -60,4 +66,16 @@ public final class PolicyPlayer: Player {
     }
 }
 
-import Foundation
+/// When a player gives up: the one rule both modes share.
+enum Resignation {
+    /// No resignation before this many moves: the value head's error on opening positions
+    /// (value MSE ~0.95 on held-out games, README "Training results") makes early values close
+    /// to a coin flip, and a 19x19 game is rarely lost before move 60.
+    static let earliestMove = 60
+
+    /// Whether `winrate` (for the player to move) is below the threshold late enough to count.
+    static func shouldResign(winrate: Double, threshold: Double?, game: Game) -> Bool {
+        guard let t = threshold, game.moves.count > earliestMove else { return false }
+        return winrate < t
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 /// The result of area scoring: points of each colour, komi and the margin.
 public struct Score: Sendable, Equatable, CustomStringConvertible {
     /// Black's stones plus the empty points that reach only black.
@@ -17,7 +18,8 @@ public struct Score: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         guard let w = winner else { return "0" }
         let m = abs(margin)
-        let text = m == m.rounded() ? String(Int(m)) : String(m)
+        // A margin past Int's range (an absurd komi) is written as a Double, never converted.
+        let text = m == m.rounded() && m < 1e15 ? String(Int(m)) : String(m)
         return "\(w.letter)+\(text)"
     }
 }
@@ -26,41 +28,53 @@ extension Board {
     /// Tromp-Taylor area score: stones plus empty regions that reach only one colour, after
     /// taking the `dead` stones off the board.
     public func areaScore(komi: Double, dead: Set<Point> = []) -> Score {
+        var black = 0, white = 0
+        for owner in areaOwners(dead: dead) {
+            if owner == .black { black += 1 } else if owner == .white { white += 1 }
+        }
+        return Score(black: black, white: white, komi: komi)
+    }
+
+    /// Per point index, who the point counts for under area scoring after taking the `dead`
+    /// stones off: the stone on it, or the one colour an empty region reaches (nil: neutral).
+    public func areaOwners(dead: Set<Point> = []) -> [Stone?] {
         var cells = self.cells
         for p in dead where p.isOn(size: size) { cells[vertex(p)] = Board.empty }
-        var black = 0, white = 0
+        var owners = [Stone?](repeating: nil, count: size * size)
         var visited = [Bool](repeating: false, count: cells.count)
         var stack: [Int] = []
+        var region: [Int] = []
         let d = dirs
         for y in 0..<size {
             for x in 0..<size {
                 let v = (y + 1) * stride + x + 1
-                switch cells[v] {
-                case 1: black += 1
-                case 2: white += 1
-                default:
-                    guard !visited[v] else { continue }
-                    // Flood the empty region, noting which colours border it.
-                    var region = 0
-                    var reaches: UInt8 = 0
-                    visited[v] = true
-                    stack.append(v)
-                    while let e = stack.popLast() {
-                        region += 1
-                        for k in 0..<4 {
-                            let n = e + d[k]
-                            let c = cells[n]
-                            if c == Board.empty {
-                                if !visited[n] { visited[n] = true; stack.append(n) }
-                            } else if c != Board.edge {
-                                reaches |= c
-                            }
+                if cells[v] != Board.empty {
+                    owners[y * size + x] = Stone(rawValue: cells[v])
+                    continue
+                }
+                guard !visited[v] else { continue }
+                // Flood the empty region, noting which colours border it.
+                region.removeAll(keepingCapacity: true)
+                var reaches: UInt8 = 0
+                visited[v] = true
+                stack.append(v)
+                while let e = stack.popLast() {
+                    region.append(e)
+                    for k in 0..<4 {
+                        let n = e + d[k]
+                        let c = cells[n]
+                        if c == Board.empty {
+                            if !visited[n] { visited[n] = true; stack.append(n) }
+                        } else if c != Board.edge {
+                            reaches |= c
                         }
                     }
-                    if reaches == 1 { black += region } else if reaches == 2 { white += region }
+                }
+                if let owner = Stone(rawValue: reaches) {
+                    for e in region { owners[(e / stride - 1) * size + e % stride - 1] = owner }
                 }
             }
         }
-        return Score(black: black, white: white, komi: komi)
+        return owners
     }
 }

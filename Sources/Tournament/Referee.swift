@@ -14,19 +14,34 @@ public struct GameOutcome: Sendable, Equatable {
 
 /// Plays one game between two GTP engines while holding the authoritative board: an illegal
 /// move, a move past the time limit, a crash or a garbled answer loses; two passes, a
-/// resignation or the move cap end the game, scored by Tromp-Taylor area scoring.
+/// resignation or the move cap end the game, scored by area under the `scoring` rule.
 public struct Referee {
     public var komi: Double
     public var moveCap: Int
     public var secondsPerMove: Double
     /// Moves played by the referee at the start (random, legal, off the first line).
     public var opening: [Move]
+    public var scoring: ScoringRule
+    /// The engine asked for the dead stones when the players disagree (`dead-removed` only).
+    public var refereeEngine: [String]
 
-    public init(komi: Double, moveCap: Int, secondsPerMove: Double, opening: [Move] = []) {
+    /// GNU Go as the referee of dead stones, as gogui-twogtp and gomill users run it.
+    public static let defaultRefereeEngine = ["gnugo", "--mode", "gtp", "--level", "10"]
+    /// Seconds for a setup command (boardsize, komi, play) or a status list: GNU Go answers them in
+    /// milliseconds; 30 s only guards against an engine that hangs while loading.
+    static let setupTimeout = 30.0
+    /// Slack on top of `secondsPerMove` before a silent engine is called hung: pipes and process
+    /// scheduling on a loaded 2-core machine; a move that arrives late still loses on time.
+    static let answerSlack = 2.0
+
+    public init(komi: Double, moveCap: Int, secondsPerMove: Double, opening: [Move] = [],
+                scoring: ScoringRule = .trompTaylor, refereeEngine: [String] = Referee.defaultRefereeEngine) {
         self.komi = komi
         self.moveCap = moveCap
         self.secondsPerMove = secondsPerMove
         self.opening = opening
+        self.scoring = scoring
+        self.refereeEngine = refereeEngine
     }
 
     /// A random opening of `count` moves, the same for every game of a slot pair (seeded).
@@ -34,7 +49,8 @@ public struct Referee {
         var rng = RandomSource(seed: seed)
         var game = Game(size: 19, komi: 7.5)
         var moves: [Move] = []
-        while moves.count < count {
+        // 225 points of the inner 15x15 board: an opening longer than a third of them is no opening.
+        while moves.count < min(count, 75) {
             let p = Point(x: 2 + rng.below(15), y: 2 + rng.below(15))
             if game.legality(.play(p), for: game.toMove) == .legal {
                 try! game.play(.play(p))
@@ -44,6 +60,23 @@ public struct Referee {
         return moves
     }
 
+    /// A failed exchange with an engine: who forfeits, and why.
+    private struct Forfeit: Error {
+        var loser: Stone
+        var why: String
+        var how: GameResult.Reason = .forfeit
+    }
+
+    /// Sends `command` to `color`'s engine; anything but a success forfeits that side.
+    private func ask(_ engines: [Stone: GTPClient], _ color: Stone, _ command: String, timeout: Double = Referee.setupTimeout) throws -> String {
+        switch engines[color]!.send(command, timeout: timeout) {
+        case .success(let s): return s
+        case .failure(let m): throw Forfeit(loser: color, why: "\(command.split(separator: " ").first ?? "") failed: \(m)")
+        case .timeout: throw Forfeit(loser: color, why: "no answer to \(command)", how: .time)
+        case .crashed: throw Forfeit(loser: color, why: "the engine crashed (at \(command))")
+        }
+    }
+
     /// Plays the game; `black` and `white` are started engines, names go into the SGF.
     public func play(black: GTPClient, white: GTPClient, blackName: String, whiteName: String, date: String) -> GameOutcome {
         let start = Date()
@@ -51,78 +84,118 @@ public struct Referee {
         var record = GameRecord(size: 19, komi: komi)
         record.blackPlayer = blackName
         record.whitePlayer = whiteName
-        record.rules = "Tromp-Taylor"
+        record.rules = scoring.sgfRules
         record.date = date
         let engines: [Stone: GTPClient] = [.black: black, .white: white]
 
-        func finish(_ winner: Stone?, _ result: GameResult, _ reason: String) -> GameOutcome {
+        func finish(_ winner: Stone?, _ result: GameResult, _ reason: String, _ extra: [SGFProperty] = []) -> GameOutcome {
             record.moves = game.moves
             record.result = result
-            record.extraProperties = [SGFProperty("C", [reason])]
+            record.extraProperties = extra + [SGFProperty("C", [reason])]
             return GameOutcome(winner: winner, result: result, reason: reason, record: record, seconds: Date().timeIntervalSince(start))
         }
-        func forfeit(_ loser: Stone, _ why: String, _ how: GameResult.Reason = .forfeit) -> GameOutcome {
-            finish(loser.opponent, .win(loser.opponent, how), "\(loser) forfeits: \(why)")
+        do {
+            for color in [Stone.black, .white] {
+                for cmd in ["boardsize 19", "clear_board", "komi \(komi)"] { _ = try ask(engines, color, cmd) }
+            }
+            // Under Tromp-Taylor every dead stone must be captured: engines that know
+            // kgs-genmove_cleanup (GNU Go does) are asked for moves that way, so they do not pass
+            // with the opponent's dead stones still on the board.
+            var generate: [Stone: String] = [:]
+            for color in [Stone.black, .white] {
+                let cleanup = scoring == .trompTaylor && engines[color]!.send("known_command kgs-genmove_cleanup", timeout: Referee.setupTimeout) == .success("true")
+                generate[color] = cleanup ? "kgs-genmove_cleanup" : "genmove"
+            }
+            for m in opening {
+                let color = game.toMove
+                try! game.play(m)
+                let v = Coordinates.gtp(m, size: 19)
+                for c in [Stone.black, .white] {
+                    do { _ = try ask(engines, c, "play \(color) \(v)") } catch var f as Forfeit {
+                        f.why = "refused the opening move \(color) \(v): \(f.why)"
+                        throw f
+                    }
+                }
+            }
+            while !game.isOver && game.moves.count < moveCap + opening.count {
+                let color = game.toMove
+                let t0 = Date()
+                let text = try ask(engines, color, "\(generate[color]!) \(color)", timeout: secondsPerMove + Referee.answerSlack)
+                let took = Date().timeIntervalSince(t0)
+                if took > secondsPerMove {
+                    throw Forfeit(loser: color, why: "took \(String(format: "%.1f", took)) s for a move (limit \(secondsPerMove) s)", how: .time)
+                }
+                if text.lowercased() == "resign" { return finish(color.opponent, .win(color.opponent, .resignation), "\(color) resigns") }
+                guard let move = Coordinates.move(gtp: text, size: 19) else { throw Forfeit(loser: color, why: "answered \"\(text.prefix(40))\", not a move") }
+                do { try game.play(move, by: color) } catch { throw Forfeit(loser: color, why: "illegal move \(text): \(error)") }
+                do { _ = try ask(engines, color.opponent, "play \(color) \(Coordinates.gtp(move, size: 19))") } catch var f as Forfeit {
+                    f.why = "refused the legal move \(color) \(text): \(f.why)"
+                    throw f
+                }
+            }
+        } catch let f as Forfeit {
+            return finish(f.loser.opponent, .win(f.loser.opponent, f.how), "\(f.loser) forfeits: \(f.why)")
+        } catch {
+            return finish(nil, .unknown, "referee error: \(error)")
         }
+        let ending = game.isOver ? "two passes" : "move cap \(moveCap) reached"
+        let dead = deadStones(game, engines)
+        let s = game.score(dead: dead.points)
+        let result: GameResult = s.winner.map { .win($0, .score(abs(s.margin))) } ?? .draw
+        var reason = "\(ending): \(scoring.sgfRules) score \(s.black) to \(s.white) + komi \(komi)"
+        if scoring == .deadRemoved {
+            let listed = [Stone.black, .white].map { c in
+                "\(c.letter) " + (dead.points.filter { game.board[$0] == c }.sorted().map { Coordinates.gtp(.play($0), size: 19) }.joined(separator: " "))
+            }
+            reason += "; dead stones (\(dead.decidedBy)\(dead.note.isEmpty ? "" : ": " + dead.note)): " + listed.joined(separator: "; ")
+        }
+        return finish(s.winner, result, reason, Self.territoryProperties(game.board, dead: dead.points))
+    }
 
-        // Set both engines up; a failure here forfeits that side.
-        for color in [Stone.black, .white] {
-            for cmd in ["boardsize 19", "clear_board", "komi \(komi)"] {
-                switch engines[color]!.send(cmd, timeout: 30) {
-                case .success: continue
-                case .failure(let m): return forfeit(color, "\(cmd) failed: \(m)")
-                case .timeout: return forfeit(color, "no answer to \(cmd)")
-                case .crashed: return forfeit(color, "the engine crashed (at \(cmd))")
-                }
+    /// SGF TB/TW: each side's area that is not its own stone (empty points and dead stones) after taking the dead off.
+    static func territoryProperties(_ board: Board, dead: Set<Point>) -> [SGFProperty] {
+        let owners = board.areaOwners(dead: dead)
+        var props: [SGFProperty] = []
+        for (key, color) in [("TB", Stone.black), ("TW", Stone.white)] {
+            let points = board.allPoints.filter { owners[$0.index(size: 19)] == color && board[$0] != color }
+            if !points.isEmpty { props.append(SGFProperty(key, points.map { Coordinates.sgf(.play($0)) })) }
+        }
+        return props
+    }
+
+    /// The dead stones under the scoring rule: none for Tromp-Taylor; otherwise the players'
+    /// agreed list, or the referee engine's.
+    func deadStones(_ game: Game, _ engines: [Stone: GTPClient]) -> DeadStones {
+        guard scoring == .deadRemoved else { return DeadStones(points: [], decidedBy: "none", note: "") }
+        var lists: [Set<Point>?] = []
+        for c in [Stone.black, .white] {
+            if case .success(let text) = engines[c]!.send("final_status_list dead", timeout: Referee.setupTimeout) {
+                lists.append(Self.points(text))
+            } else {
+                lists.append(nil)
             }
         }
-        // Under Tromp-Taylor scoring every dead stone must be captured: engines that know
-        // kgs-genmove_cleanup (GNU Go does) are asked for moves that way, so they do not pass
-        // with the opponent's dead stones still on the board.
-        var generate: [Stone: String] = [:]
-        for color in [Stone.black, .white] {
-            let cleanup = engines[color]!.send("known_command kgs-genmove_cleanup", timeout: 30) == .success("true")
-            generate[color] = cleanup ? "kgs-genmove_cleanup" : "genmove"
+        if let a = lists[0], let b = lists[1], a == b { return DeadStones(points: a, decidedBy: "players", note: "") }
+        let why = lists.contains(where: { $0 == nil }) ? "a player gave no list" : "the players disagree"
+        return refereeDeadStones(game, why: why)
+    }
+
+    /// Asks the referee engine, replaying the game into it.
+    func refereeDeadStones(_ game: Game, why: String) -> DeadStones {
+        let failed = { (m: String) in DeadStones(points: [], decidedBy: "none", note: "\(why); referee \(self.refereeEngine.first ?? "") failed: \(m)") }
+        guard !refereeEngine.isEmpty, let engine = try? GTPClient(command: refereeEngine) else { return failed("cannot start") }
+        defer { engine.stop() }
+        var commands = ["boardsize 19", "clear_board", "komi \(komi)"]
+        commands += game.moves.map { "play \($0.color) \(Coordinates.gtp($0.move, size: 19))" }
+        for c in commands {
+            guard case .success = engine.send(c, timeout: Referee.setupTimeout) else { return failed("no answer to \(c)") }
         }
-        for m in opening {
-            let color = game.toMove
-            try! game.play(m)
-            let v = Coordinates.gtp(m, size: 19)
-            for c in [Stone.black, .white] {
-                if case let answer = engines[c]!.send("play \(color) \(v)", timeout: 30), answer != .success("") {
-                    return forfeit(c, "refused the opening move \(color) \(v): \(answer)")
-                }
-            }
-        }
-        while !game.isOver {
-            if game.moves.count >= moveCap + opening.count {
-                let s = game.score()
-                return finish(s.winner, s.winner.map { .win($0, .score(abs(s.margin))) } ?? .draw, "move cap \(moveCap) reached: Tromp-Taylor score")
-            }
-            let color = game.toMove
-            let engine = engines[color]!
-            let t0 = Date()
-            let answer = engine.send("\(generate[color]!) \(color)", timeout: secondsPerMove + 2)
-            let took = Date().timeIntervalSince(t0)
-            let text: String
-            switch answer {
-            case .success(let s): text = s
-            case .failure(let m): return forfeit(color, "genmove failed: \(m)")
-            case .timeout: return forfeit(color, "no move within \(secondsPerMove) s", .time)
-            case .crashed: return forfeit(color, "the engine crashed")
-            }
-            if took > secondsPerMove { return forfeit(color, "took \(String(format: "%.1f", took)) s for a move (limit \(secondsPerMove) s)", .time) }
-            if text.lowercased() == "resign" { return finish(color.opponent, .win(color.opponent, .resignation), "\(color) resigns") }
-            guard let move = Coordinates.move(gtp: text, size: 19) else { return forfeit(color, "answered \"\(text.prefix(40))\", not a move") }
-            do { try game.play(move, by: color) } catch { return forfeit(color, "illegal move \(text): \(error)") }
-            switch engines[color.opponent]!.send("play \(color) \(Coordinates.gtp(move, size: 19))", timeout: 30) {
-            case .success: break
-            case .failure(let m): return forfeit(color.opponent, "refused the legal move \(color) \(text): \(m)")
-            case .timeout: return forfeit(color.opponent, "no answer to play", .time)
-            case .crashed: return forfeit(color.opponent, "the engine crashed")
-            }
-        }
-        let s = game.score()
-        return finish(s.winner, s.winner.map { .win($0, .score(abs(s.margin))) } ?? .draw, "two passes: Tromp-Taylor score \(s.black) to \(s.white) + komi \(komi)")
+        guard case .success(let text) = engine.send("final_status_list dead", timeout: 120) else { return failed("no answer to final_status_list") }
+        return DeadStones(points: Self.points(text), decidedBy: "referee", note: why)
+    }
+
+    /// The vertices of a status list (spaces and line breaks between them); anything else is skipped.
+    static func points(_ text: String) -> Set<Point> {
+        Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { Coordinates.move(gtp: $0, size: 19)?.point })
     }
 }

@@ -99,7 +99,8 @@ extension TournamentDirectory {
         let log = FileHandle(forWritingAtPath: logPath)
         defer { try? log?.close() }
         let referee = Referee(komi: config.komi, moveCap: config.moveCap, secondsPerMove: config.secondsPerMove,
-                              opening: Referee.randomOpening(count: config.randomOpeningMoves, seed: slot.openingSeed))
+                              opening: Referee.randomOpening(count: config.randomOpeningMoves, seed: slot.openingSeed),
+                              scoring: config.scoring, refereeEngine: config.refereeEngine)
         let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
         let outcome: GameOutcome
         // An engine that cannot even start forfeits the game.

@@ -5,8 +5,11 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     /// Games per pairing (colours alternate).
     public var gamesPerPairing = 4
     public var komi = 7.5
-    /// Scoring: Tromp-Taylor area scoring (the only one gonet's referee applies).
-    public var scoring = "area"
+    /// How games that end on the board are scored: "tromp-taylor" (strict; "area" is its old
+    /// name) or "dead-removed" (area scoring after the players' or the referee engine's dead stones).
+    public var scoring = ScoringRule.trompTaylor
+    /// The engine that decides dead stones when the players disagree (dead-removed scoring).
+    public var refereeEngine = Referee.defaultRefereeEngine
     /// Moves after which the game is scored as it stands.
     public var moveCap = 450
     /// How networks play: "policy" or "mcts", with visits per move for mcts.
@@ -28,7 +31,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case gamesPerPairing, komi, scoring, moveCap, networkMode, visits, secondsPerMove, parameterBudget, concurrency
+        case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove, parameterBudget, concurrency
         case randomOpeningMoves, schedule, reference, seed
     }
 
@@ -37,7 +40,13 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         gamesPerPairing = try c.decodeIfPresent(Int.self, forKey: .gamesPerPairing) ?? gamesPerPairing
         komi = try c.decodeIfPresent(Double.self, forKey: .komi) ?? komi
-        scoring = try c.decodeIfPresent(String.self, forKey: .scoring) ?? scoring
+        if let name = try c.decodeIfPresent(String.self, forKey: .scoring) {
+            guard let rule = ScoringRule(name: name) else {
+                throw TournamentError("scoring must be \(ScoringRule.allCases.map(\.rawValue).joined(separator: " or ")), not \(name)")
+            }
+            scoring = rule
+        }
+        refereeEngine = try c.decodeIfPresent([String].self, forKey: .refereeEngine) ?? refereeEngine
         moveCap = try c.decodeIfPresent(Int.self, forKey: .moveCap) ?? moveCap
         networkMode = try c.decodeIfPresent(String.self, forKey: .networkMode) ?? networkMode
         visits = try c.decodeIfPresent(Int.self, forKey: .visits) ?? visits
@@ -50,7 +59,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         guard ["round-robin", "gauntlet"].contains(schedule) else { throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)") }
         guard ["policy", "mcts"].contains(networkMode) else { throw TournamentError("networkMode must be policy or mcts, not \(networkMode)") }
-        guard scoring == "area" else { throw TournamentError("scoring must be area (Tromp-Taylor)") }
+        guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
         guard gamesPerPairing >= 1, concurrency >= 1, moveCap >= 1, secondsPerMove > 0 else { throw TournamentError("gamesPerPairing, concurrency, moveCap and secondsPerMove must be positive") }
     }
 

@@ -75,10 +75,8 @@ public final class TournamentDirectory {
             }
             return words
         }
-        var cmd = [gonet, "gtp", "--network", file(e.path ?? ""), "--mode", config.networkMode, "--threads", "1", "--name", e.label,
-                   "--seed", String(e.id ?? 1)]
-        if config.networkMode == "mcts" { cmd += ["--visits", String(config.visits)] }
-        return cmd
+        let spec = EngineSpec.network(path: file(e.path ?? ""), mode: config.networkMode, visits: config.visits)
+        return spec.command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1))
     }
 }
 

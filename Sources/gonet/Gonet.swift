@@ -15,6 +15,6 @@ struct Gonet: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             GamesCommand.self, NetCommand.self, TrainCommand.self, EvalCommand.self,
-            GTPCommand.self, TournamentCommand.self, BenchCommand.self,
+            GTPCommand.self, MatchCommand.self, TournamentCommand.self, BenchCommand.self,
         ])
 }

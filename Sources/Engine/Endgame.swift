@@ -1,0 +1,82 @@
+import GoRules
+
+/// The territory judgement applied to one decision: which moves are worth playing, which dead
+/// stones must still be captured, and when passing is right. Both players use it the same way
+/// (docs/ENDGAME.md).
+struct Endgame {
+    let game: Game
+    let color: Stone
+    let territory: Territory
+
+    init(_ game: Game, _ color: Stone, playouts: Int = Territory.defaultPlayouts, seed: UInt64 = 1) {
+        self.game = game
+        self.color = color
+        territory = Territory(game.board, toMove: color, playouts: playouts, seed: seed &+ UInt64(game.moves.count))
+    }
+
+    /// Whether a sensible move (legal, not filling a single-point eye) can gain anything: not a
+    /// quiet move inside the opponent's settled area (captures, ataris and escapes from atari
+    /// still count: the judgement of a group in a fight may be wrong), not inside its own unless
+    /// it attacks a dead stone, not a self-atari of more than one stone.
+    func isWorthwhile(_ p: Point) -> Bool {
+        let shape = game.board.shape(of: p, for: color)
+        guard let owner = territory.settledOwner(p) else { return !(shape.isSelfAtari && shape.stones > 1) }
+        return owner == color ? isCleanup(p, shape) : isTactical(p, shape)
+    }
+
+    /// A capture, an atari on a chain that is not pass-alive, or an escape to three liberties.
+    private func isTactical(_ p: Point, _ shape: MoveShape) -> Bool {
+        if shape.captures { return true }
+        guard !shape.isSelfAtari else { return false }
+        let board = game.board
+        for n in neighbours(p) {
+            guard let s = board[n], territory.passAlive[n.index(size: game.size)] == nil else { continue }
+            let libs = board.liberties(at: n)
+            if s == color.opponent && libs == 2 { return true }
+            if s == color && libs <= 2 && shape.liberties >= 3 { return true }
+        }
+        return false
+    }
+
+    /// The opponent's stones that the judgement calls dead (on points settled for `color`).
+    var deadOpponentStones: [Point] {
+        territory.deadStones(on: game.board).filter { game.board[$0] == color.opponent }
+    }
+
+    /// Moves that attack dead opponent stones inside `color`'s area, the most urgent first:
+    /// captures, then liberties of the chains with fewest liberties. Strict area scoring
+    /// (Tromp-Taylor) counts a dead stone as alive and the region around it as nobody's, so they
+    /// must be taken off before the game ends.
+    func cleanupMoves() -> [Point] {
+        let board = game.board
+        var scored: [(Point, Int)] = []
+        var seen = Set<Point>()
+        for s in deadOpponentStones {
+            let libs = board.liberties(at: s)
+            for n in neighbours(s) where board[n] == nil && !seen.contains(n) {
+                seen.insert(n)
+                guard game.legality(.play(n), for: color) == .legal, !board.isEye(n, of: color) else { continue }
+                let shape = board.shape(of: n, for: color)
+                if shape.isSelfAtari { continue }
+                scored.append((n, shape.captures ? 0 : libs))
+            }
+        }
+        return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
+    }
+
+    /// Whether passing now ends (or would end) the game in `color`'s favour under strict area scoring.
+    var passWinsStrictly: Bool { game.score().winner == color }
+
+    private func isCleanup(_ p: Point, _ shape: MoveShape) -> Bool {
+        guard !shape.isSelfAtari else { return false }
+        return neighbours(p).contains { n in
+            guard game.board[n] == color.opponent else { return false }
+            return territory.settledOwner(n) == color
+        }
+    }
+
+    private func neighbours(_ p: Point) -> [Point] {
+        [Point(x: p.x - 1, y: p.y), Point(x: p.x + 1, y: p.y), Point(x: p.x, y: p.y - 1), Point(x: p.x, y: p.y + 1)]
+            .filter { $0.isOn(size: game.size) }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The sequential probability ratio test of cutechess-cli and Leela Zero's `validation`: H0 "the
+/// Elo difference is elo0" against H1 "it is elo1", decided when the log-likelihood ratio of the
+/// games so far leaves the bounds set by the error rates α and β.
+///
+/// The model is BayesElo's: with draw Elo d and Elo x, P(win) = f(x − d), P(loss) = f(−x − d),
+/// f(x) = 1 / (1 + 10^(−x/400)); d is estimated from the games, and the hypotheses' Elo values are
+/// divided by BayesElo's scale 4·10^(−d/400) / (1 + 10^(−d/400))². Games of Go with a half-point
+/// komi have no draws: then d = 0, the scale is 1, and the LLR is the binomial one,
+/// W·ln(p1/p0) + L·ln((1 − p1)/(1 − p0)) with p = f(elo). (Both cutechess and Leela Zero return
+/// 0 while any of W, D, L is 0; without draws that would never decide, so gonet uses the binomial
+/// form there. With draws and no win or no loss yet, the LLR is 0, as in cutechess.)
+public struct SPRT: Sendable, Equatable, Codable {
+    public var elo0: Double
+    public var elo1: Double
+    public var alpha: Double
+    public var beta: Double
+
+    public init(elo0: Double, elo1: Double, alpha: Double = 0.05, beta: Double = 0.05) {
+        self.elo0 = elo0
+        self.elo1 = elo1
+        self.alpha = alpha
+        self.beta = beta
+    }
+
+    public enum Decision: String, Sendable { case continueTesting = "continue", acceptH0 = "H0", acceptH1 = "H1" }
+
+    /// ln(β / (1 − α)): at or below it, H0 is accepted.
+    public var lowerBound: Double { log(beta / (1 - alpha)) }
+    /// ln((1 − β) / α): at or above it, H1 is accepted.
+    public var upperBound: Double { log((1 - beta) / alpha) }
+
+    /// The log-likelihood ratio of H1 against H0 after these games.
+    public func llr(wins: Int, draws: Int, losses: Int) -> Double {
+        let w = Double(wins), d = Double(draws), l = Double(losses)
+        guard wins + draws + losses > 0 else { return 0 }
+        func f(_ x: Double) -> Double { 1 / (1 + pow(10, -x / 400)) }
+        if draws == 0 {
+            let p0 = f(elo0), p1 = f(elo1)
+            return w * log(p1 / p0) + l * log((1 - p1) / (1 - p0))
+        }
+        guard wins > 0, losses > 0 else { return 0 }
+        let n = w + d + l
+        let pw = w / n, pl = l / n
+        let drawElo = 200 * log10((1 - pl) / pl * (1 - pw) / pw)
+        let x = pow(10, -drawElo / 400)
+        let scale = 4 * x / ((1 + x) * (1 + x))
+        func probabilities(_ elo: Double) -> (win: Double, loss: Double, draw: Double) {
+            let win = f(elo / scale - drawElo), loss = f(-elo / scale - drawElo)
+            return (win, loss, 1 - win - loss)
+        }
+        let h0 = probabilities(elo0), h1 = probabilities(elo1)
+        return w * log(h1.win / h0.win) + l * log(h1.loss / h0.loss) + d * log(h1.draw / h0.draw)
+    }
+
+    /// Whether the test has decided after these games.
+    public func decision(wins: Int, draws: Int, losses: Int) -> Decision {
+        let r = llr(wins: wins, draws: draws, losses: losses)
+        return r >= upperBound ? .acceptH1 : r <= lowerBound ? .acceptH0 : .continueTesting
+    }
+}
