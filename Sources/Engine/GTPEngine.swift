@@ -102,8 +102,8 @@ public final class GTPEngine {
         case "final_score": return judgement().score(game.board, komi: game.komi).description
         case "final_status_list":
             guard a.count == 1 else { throw fail("syntax error") }
-            // The engine's own judgement (docs/ENDGAME.md): stones on points settled for the other colour are dead.
-            let dead = Set(judgement().deadStones(on: game.board))
+            // The engine's own judgement (docs/ENDGAME.md) as a final count.
+            let dead = Set(judgement().deadStones(on: game.board, threshold: Territory.counted))
             let stones = Stone.allCases.flatMap { game.board.stones(of: $0) }.sorted()
             switch a[0] {
             case "alive": return stones.filter { !dead.contains($0) }.map(gtp).joined(separator: " ")
@@ -333,7 +333,7 @@ public final class GTPEngine {
     func ownershipGfx() -> String {
         let t = judgement()
         let influence = game.board.allPoints.map { "\(gtp($0)) \(String(format: "%.2f", t.ownership[$0.index(size: game.size)]))" }
-        let dead = t.deadStones(on: game.board).map(gtp)
+        let dead = t.deadStones(on: game.board, threshold: Territory.counted).map(gtp)
         return "INFLUENCE " + influence.joined(separator: " ") + (dead.isEmpty ? "" : "\nMARK " + dead.joined(separator: " "))
     }
 

@@ -8,6 +8,12 @@ public struct MoveShape: Sendable, Equatable {
     /// Stones in that chain, the new one included.
     public var stones: Int
 
+    public init(captures: Bool, liberties: Int, stones: Int) {
+        self.captures = captures
+        self.liberties = liberties
+        self.stones = stones
+    }
+
     /// A self-atari that captures nothing: the chain is left with one liberty.
     public var isSelfAtari: Bool { !captures && liberties <= 1 }
 }

@@ -8,6 +8,12 @@ public struct Score: Sendable, Equatable, CustomStringConvertible {
     /// Points added to White.
     public var komi: Double
 
+    public init(black: Int, white: Int, komi: Double) {
+        self.black = black
+        self.white = white
+        self.komi = komi
+    }
+
     /// Black's lead after komi (negative when White wins).
     public var margin: Double { Double(black) - Double(white) - komi }
 

@@ -239,7 +239,7 @@ extension Match {
             lines.append(String(format: "SPRT elo0 %g elo1 %g alpha %g beta %g: LLR %.2f [%.2f, %.2f] — %@", s.elo0, s.elo1, s.alpha, s.beta,
                                 llr, s.lowerBound, s.upperBound, verdict))
         }
-        lines.append(String(format: "game length: median %.0f moves; stones captured after move %d: median A %.1f, B %.1f",
+        lines.append(String(format: "game length: median %g moves; stones captured after move %d: median A %g, B %g",
                             Self.median(games.map(\.moves)), Self.lateMove, Self.median(games.map(\.aCapturedLate)), Self.median(games.map(\.bCapturedLate))))
         let ends = Dictionary(grouping: games) { g -> String in
             if g.reason.contains("resigns") { return "resignation" }

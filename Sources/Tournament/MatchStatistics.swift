@@ -24,7 +24,9 @@ public struct MatchStatistics: Sendable, Equatable {
         let n = Double(games), p = score, z = 1.959964
         let centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         let half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
-        return max(0, centre - half)...min(1, centre + half)
+        // Rounding can leave a bound a hair inside 0 or 1 where it is exactly there (0 or N wins).
+        let low = centre - half < 1e-12 ? 0 : centre - half, high = centre + half > 1 - 1e-12 ? 1 : centre + half
+        return low...high
     }
 
     /// The logistic Elo difference of a score: −400·log10(1/s − 1) (infinite at 0 and 1).

@@ -181,7 +181,7 @@ public struct Referee {
     }
 
     /// Asks the referee engine, replaying the game into it.
-    func refereeDeadStones(_ game: Game, why: String) -> DeadStones {
+    public func refereeDeadStones(_ game: Game, why: String) -> DeadStones {
         let failed = { (m: String) in DeadStones(points: [], decidedBy: "none", note: "\(why); referee \(self.refereeEngine.first ?? "") failed: \(m)") }
         guard !refereeEngine.isEmpty, let engine = try? GTPClient(command: refereeEngine) else { return failed("cannot start") }
         defer { engine.stop() }
