@@ -120,7 +120,11 @@ public struct Referee {
             while !game.isOver && game.moves.count < moveCap + opening.count {
                 let color = game.toMove
                 let t0 = Date()
-                let text = try ask(engines, color, "\(generate[color]!) \(color)", timeout: secondsPerMove + Referee.answerSlack)
+                let text: String
+                do { text = try ask(engines, color, "\(generate[color]!) \(color)", timeout: secondsPerMove + Referee.answerSlack) } catch var f as Forfeit {
+                    if case .time = f.how { f.why = "no move within \(secondsPerMove) s" }
+                    throw f
+                }
                 let took = Date().timeIntervalSince(t0)
                 if took > secondsPerMove {
                     throw Forfeit(loser: color, why: "took \(String(format: "%.1f", took)) s for a move (limit \(secondsPerMove) s)", how: .time)
