@@ -2,19 +2,30 @@ import Foundation
 import GoNetwork
 import GoRules
 
-/// Settings of the search.
+/// Settings of the search. Values are in gonet's [-1, 1] value scale; Leela Zero's and
+/// KataGo's constants are on a [0, 1] win-rate scale, where an exploration constant is half as
+/// large for the same search.
 public struct SearchSettings: Sendable {
-    /// Playouts per move (when no time limit applies first).
+    /// Playouts per move (when no time limit applies first). 400 is the strength the goals
+    /// are measured at (README "Playing strength"); it takes 0.16 s a move for the budget
+    /// network and 0.5 s for the medium one on one thread.
     public var visits: Int = 400
     /// Seconds per move, if set (the clock's budget caps it too).
     public var seconds: Double?
-    /// Leaves evaluated together by the network (virtual loss keeps them apart).
+    /// Leaves evaluated together by the network (virtual loss keeps them apart). 8: on 2 threads
+    /// `gonet bench search` measured 1,126 playouts/s at 8 and 1,172 at 16 on the medium network
+    /// (README "Search"), and a smaller batch keeps the virtual loss from spreading a short search.
     public var batchSize: Int = 8
+    /// PUCT exploration constant. 1.5 is Leela Zero 0.17's 0.8 on its [0, 1] scale (≈ 1.6 here);
+    /// not yet swept on gonet's networks.
     public var cPuct: Double = 1.5
-    /// First-play urgency reduction: an unvisited child is valued at the parent's value minus this times √(prior mass visited).
+    /// First-play urgency reduction: an unvisited child is valued at the parent's value minus this
+    /// times √(prior mass visited). 0.25 is half Leela Zero's 0.25 on its [0, 1] scale (a milder
+    /// reduction, for networks whose priors are less sharp); not yet swept.
     public var fpuReduction: Double = 0.25
     /// Dirichlet noise at the root (self-play exploration).
     public var dirichletNoise = false
+    /// α = 0.03 and weight 0.25: AlphaGo Zero's values for 19x19 Go.
     public var dirichletAlpha: Double = 0.03
     public var dirichletWeight: Double = 0.25
     /// Resign when the best move's win rate falls below this.
