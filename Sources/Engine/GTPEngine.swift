@@ -82,7 +82,8 @@ public final class GTPEngine {
             newGame()
             return ""
         case "komi":
-            guard a.count == 1, let k = Double(a[0]), k.isFinite else { throw fail("syntax error") }
+            // Komi beyond the board's 361 points cannot change a result; larger values are refused.
+            guard a.count == 1, let k = Double(a[0]), k.isFinite, abs(k) <= 361 else { throw fail("syntax error") }
             game.komi = k
             return ""
         case "play":

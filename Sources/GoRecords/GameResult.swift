@@ -31,7 +31,8 @@ public enum GameResult: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .win(let s, let reason):
             switch reason {
-            case .score(let m): return "\(s.letter)+\(m == m.rounded() ? String(Int(m)) : String(m))"
+            // A margin past Int's range (an absurd komi, a hostile record) is written as a Double, never converted.
+            case .score(let m): return "\(s.letter)+\(m == m.rounded() && abs(m) < 1e15 ? String(Int(m)) : String(m))"
             case .resignation: return "\(s.letter)+R"
             case .time: return "\(s.letter)+T"
             case .forfeit: return "\(s.letter)+F"

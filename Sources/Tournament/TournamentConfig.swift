@@ -60,6 +60,8 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         guard ["round-robin", "gauntlet"].contains(schedule) else { throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)") }
         guard ["policy", "mcts"].contains(networkMode) else { throw TournamentError("networkMode must be policy or mcts, not \(networkMode)") }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
+        guard komi.isFinite, abs(komi) <= 361 else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
+        guard (0...75).contains(randomOpeningMoves) else { throw TournamentError("randomOpeningMoves must be 0 to 75, not \(randomOpeningMoves)") }
         guard gamesPerPairing >= 1, concurrency >= 1, moveCap >= 1, secondsPerMove > 0 else { throw TournamentError("gamesPerPairing, concurrency, moveCap and secondsPerMove must be positive") }
     }
 

@@ -25,6 +25,8 @@ final class GTPTranscriptTests: XCTestCase {
         XCTAssertEqual(e.handle("boardsize 19"), "=\n\n")
         XCTAssertEqual(e.handle("komi 6.5"), "=\n\n")
         XCTAssertEqual(e.handle("komi lots"), "? syntax error\n\n")
+        XCTAssertEqual(e.handle("komi 1e300"), "? syntax error\n\n")
+        XCTAssertEqual(e.handle("komi 99999999999999999999"), "? syntax error\n\n")
         XCTAssertEqual(e.handle("play black Q16"), "=\n\n")
         XCTAssertEqual(e.handle("play white q16"), "? illegal move\n\n")
         XCTAssertEqual(e.handle("play white Z99"), "? syntax error\n\n")
