@@ -17,6 +17,8 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public var visits = 100
     /// Seconds an engine may take per move before it forfeits.
     public var secondsPerMove = 10.0
+    /// Win rate under which networks resign (`gonet gtp --resign-threshold`); nil: they play on.
+    public var resignThreshold: Double?
     /// Largest number of trainable parameters a submitted network may have.
     public var parameterBudget = 100_000
     /// Games played at once.
@@ -31,7 +33,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove, parameterBudget, concurrency
+        case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove, resignThreshold, parameterBudget, concurrency
         case randomOpeningMoves, schedule, reference, seed
     }
 
@@ -51,6 +53,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         networkMode = try c.decodeIfPresent(String.self, forKey: .networkMode) ?? networkMode
         visits = try c.decodeIfPresent(Int.self, forKey: .visits) ?? visits
         secondsPerMove = try c.decodeIfPresent(Double.self, forKey: .secondsPerMove) ?? secondsPerMove
+        resignThreshold = try c.decodeIfPresent(Double.self, forKey: .resignThreshold)
         parameterBudget = try c.decodeIfPresent(Int.self, forKey: .parameterBudget) ?? parameterBudget
         concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? concurrency
         randomOpeningMoves = try c.decodeIfPresent(Int.self, forKey: .randomOpeningMoves) ?? randomOpeningMoves
@@ -61,6 +64,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         guard ["policy", "mcts"].contains(networkMode) else { throw TournamentError("networkMode must be policy or mcts, not \(networkMode)") }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
         guard komi.isFinite, abs(komi) <= 361 else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
+        if let r = resignThreshold, !(r >= 0 && r < 1) { throw TournamentError("resignThreshold must be in 0..<1, not \(r)") }
         guard (0...75).contains(randomOpeningMoves) else { throw TournamentError("randomOpeningMoves must be 0 to 75, not \(randomOpeningMoves)") }
         guard gamesPerPairing >= 1, concurrency >= 1, moveCap >= 1, secondsPerMove > 0 else { throw TournamentError("gamesPerPairing, concurrency, moveCap and secondsPerMove must be positive") }
     }

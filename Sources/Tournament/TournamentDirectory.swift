@@ -76,7 +76,7 @@ public final class TournamentDirectory {
             return words
         }
         let spec = EngineSpec.network(path: file(e.path ?? ""), mode: config.networkMode, visits: config.visits)
-        return spec.command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1))
+        return spec.command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
     }
 }
 

@@ -12,10 +12,12 @@ final class TournamentConfigTests: XCTestCase {
     func testScoringRulesAndRangesAreCheckedWithTheKeyNamed() throws {
         XCTAssertEqual(try decode(#"{"scoring": "area"}"#).get().scoring, .trompTaylor, "the old name still reads")
         XCTAssertEqual(try decode(#"{"scoring": "dead-removed"}"#).get().scoring, .deadRemoved)
+        XCTAssertEqual(try decode(#"{"resignThreshold": 0.05}"#).get().resignThreshold, 0.05)
         for (json, message) in [(#"{"scoring": "japanese"}"#, "scoring must be tromp-taylor or dead-removed, not japanese"),
                                 (#"{"komi": 1e20}"#, "komi must be a number from -361 to 361"),
                                 (#"{"randomOpeningMoves": 400}"#, "randomOpeningMoves must be 0 to 75, not 400"),
-                                (#"{"refereeEngine": []}"#, "refereeEngine must name a command")] {
+                                (#"{"refereeEngine": []}"#, "refereeEngine must name a command"),
+                                (#"{"resignThreshold": 1.5}"#, "resignThreshold must be in 0..<1, not 1.5")] {
             guard case .failure(let e) = decode(json) else { XCTFail(json); continue }
             XCTAssertTrue("\(e)".contains(message), "\(json): \(e)")
         }
