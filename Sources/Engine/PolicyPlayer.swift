@@ -9,11 +9,15 @@ public final class PolicyPlayer: Player {
     let network: PolicyValueNetwork
     public var temperature: Double
     public var resignThreshold: Double?
+    /// Average the network over the board's 8 symmetries (one batch of 8): +1.6 points of top-1
+    /// on held-out games for the budget network, at 8 positions' cost per move (~7 ms).
+    public var symmetries: Bool
     var rng: RandomSource
     let seed: UInt64
 
-    public init(network: PolicyValueNetwork, temperature: Double = 0, seed: UInt64 = 1, resignThreshold: Double? = nil) {
+    public init(network: PolicyValueNetwork, temperature: Double = 0, seed: UInt64 = 1, resignThreshold: Double? = nil, symmetries: Bool = true) {
         self.network = network
+        self.symmetries = symmetries
         self.temperature = temperature
         self.resignThreshold = resignThreshold
         self.seed = seed
@@ -22,7 +26,7 @@ public final class PolicyPlayer: Player {
 
     public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
         let g = Moves.withMover(game, color)
-        let (policy, value) = network.evaluate([EncodedPosition(g)])
+        let (policy, value) = symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
         let winrate = Double(value[0] + 1) / 2
         var candidates = Moves.sensible(g, color).map { p -> MoveInfo in
             let prior = Double(policy[p.index(size: 19)])

@@ -92,3 +92,28 @@ extension PolicyValueNetwork {
         return (policy, value)
     }
 }
+
+extension PolicyValueNetwork {
+    /// Inference averaged over the 8 symmetries (one batch of 8·B): move probabilities `[B][362]`
+    /// in the positions' own orientation and values. On the held-out Tygem month the budget
+    /// network's top-1 goes from 39.6% to 41.3% this way (README "Playing strength").
+    public func evaluateSymmetric(_ positions: [EncodedPosition]) -> (policy: [Float], value: [Float]) {
+        let n = positions.count
+        var planes = [Float]()
+        planes.reserveCapacity(8 * n * Self.planes * Self.points)
+        for k in 0..<8 { for p in positions { planes += Features.planes(p, symmetry: k) } }
+        let (all, values) = evaluate(planes: planes, batch: 8 * n)
+        var policy = [Float](repeating: 0, count: n * Self.moves), value = [Float](repeating: 0, count: n)
+        for k in 0..<8 {
+            let dest = Symmetry.destination[k]
+            for b in 0..<n {
+                let row = (k * n + b) * Self.moves
+                // The probability of point i is the transformed board's at its image under k.
+                for i in 0..<Self.points { policy[b * Self.moves + i] += all[row + Int(dest[i])] / 8 }
+                policy[b * Self.moves + Self.points] += all[row + Self.points] / 8
+                value[b] += values[k * n + b] / 8
+            }
+        }
+        return (policy, value)
+    }
+}

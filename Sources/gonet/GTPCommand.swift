@@ -19,6 +19,7 @@ struct GTPCommand: ParsableCommand {
     @Option(help: "Resign when the win rate falls below this (0…1).") var resignThreshold: Double?
     @Option(help: "Policy mode: sample moves at this temperature (0 = best move).") var temperature = 0.0
     @Option(help: "Leaves per network evaluation in mcts mode.") var batch = 8
+    @Flag(inversion: .prefixedNo, help: "Policy mode: average the network over the 8 board symmetries.") var symmetries = true
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
 
@@ -32,7 +33,7 @@ struct GTPCommand: ParsableCommand {
         }
         let player: Player
         if mode == "policy" {
-            player = PolicyPlayer(network: net, temperature: temperature, seed: seed, resignThreshold: resignThreshold)
+            player = PolicyPlayer(network: net, temperature: temperature, seed: seed, resignThreshold: resignThreshold, symmetries: symmetries)
         } else {
             var s = SearchSettings()
             s.visits = visits
