@@ -29,7 +29,7 @@ struct Endgame {
         if shape.captures { return true }
         guard !shape.isSelfAtari else { return false }
         let board = game.board
-        for n in neighbours(p) {
+        for n in p.neighbours(size: game.size) {
             guard let s = board[n], territory.passAlive[n.index(size: game.size)] == nil else { continue }
             let libs = board.liberties(at: n)
             if s == color.opponent && libs == 2 { return true }
@@ -53,7 +53,7 @@ struct Endgame {
         var seen = Set<Point>()
         for s in deadOpponentStones {
             let libs = board.liberties(at: s)
-            for n in neighbours(s) where board[n] == nil && !seen.contains(n) {
+            for n in s.neighbours(size: game.size) where board[n] == nil && !seen.contains(n) {
                 seen.insert(n)
                 guard game.legality(.play(n), for: color) == .legal, !board.isEye(n, of: color) else { continue }
                 let shape = board.shape(of: n, for: color)
@@ -69,14 +69,9 @@ struct Endgame {
 
     private func isCleanup(_ p: Point, _ shape: MoveShape) -> Bool {
         guard !shape.isSelfAtari else { return false }
-        return neighbours(p).contains { n in
+        return p.neighbours(size: game.size).contains { n in
             guard game.board[n] == color.opponent else { return false }
             return territory.settledOwner(n) == color
         }
-    }
-
-    private func neighbours(_ p: Point) -> [Point] {
-        [Point(x: p.x - 1, y: p.y), Point(x: p.x + 1, y: p.y), Point(x: p.x, y: p.y - 1), Point(x: p.x, y: p.y + 1)]
-            .filter { $0.isOn(size: game.size) }
     }
 }

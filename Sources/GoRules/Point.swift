@@ -19,6 +19,11 @@ public struct Point: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Whether the point lies on a board of the given size.
     @inlinable public func isOn(size: Int) -> Bool { x >= 0 && y >= 0 && x < size && y < size }
 
+    /// The points next to this one (left, right, above, below) that lie on a board of `size`.
+    public func neighbours(size: Int) -> [Point] {
+        [Point(x: x - 1, y: y), Point(x: x + 1, y: y), Point(x: x, y: y - 1), Point(x: x, y: y + 1)].filter { $0.isOn(size: size) }
+    }
+
     public static func < (a: Point, b: Point) -> Bool { (a.y, a.x) < (b.y, b.x) }
 
     public var description: String { "(\(x), \(y))" }

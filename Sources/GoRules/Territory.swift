@@ -58,7 +58,7 @@ public struct Territory: Sendable {
                 while let i = stack.popLast() {
                     region.append(i)
                     let p = Point(index: i, size: size)
-                    for n in [Point(x: p.x - 1, y: p.y), Point(x: p.x + 1, y: p.y), Point(x: p.x, y: p.y - 1), Point(x: p.x, y: p.y + 1)] where n.isOn(size: size) {
+                    for n in p.neighbours(size: size) {
                         let j = n.index(size: size)
                         if isOpen(board, j, for: color, sign) {
                             if !seen[j] { seen[j] = true; stack.append(j) }
