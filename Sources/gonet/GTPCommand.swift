@@ -19,6 +19,8 @@ struct GTPCommand: ParsableCommand {
     @Option(help: "Resign when the win rate falls below this (0…1).") var resignThreshold: Double?
     @Option(help: "Policy mode: sample moves at this temperature (0 = best move).") var temperature = 0.0
     @Option(help: "Leaves per network evaluation in mcts mode.") var batch = 8
+    @Option(help: "MCTS: the PUCT exploration constant (values in -1…1).") var cpuct: Double?
+    @Option(help: "MCTS: first-play urgency reduction.") var fpuReduction: Double?
     @Flag(inversion: .prefixedNo, help: "Policy mode: average the network over the 8 board symmetries.") var symmetries = true
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
@@ -41,6 +43,11 @@ struct GTPCommand: ParsableCommand {
             s.seed = seed
             s.resignThreshold = resignThreshold
             s.batchSize = batch
+            for (name, v) in [("--cpuct", cpuct), ("--fpu-reduction", fpuReduction)] {
+                if let v, !(v.isFinite && v >= 0 && v <= 100) { throw ValidationError("\(name) must be a number from 0 to 100") }
+            }
+            s.cPuct = cpuct ?? s.cPuct
+            s.fpuReduction = fpuReduction ?? s.fpuReduction
             s.dirichletNoise = noise
             player = MCTSPlayer(network: net, settings: s)
         }
