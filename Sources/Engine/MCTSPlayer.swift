@@ -16,13 +16,16 @@ public struct SearchSettings: Sendable {
     /// `gonet bench search` measured 1,126 playouts/s at 8 and 1,172 at 16 on the medium network
     /// (README "Search"), and a smaller batch keeps the virtual loss from spreading a short search.
     public var batchSize: Int = 8
-    /// PUCT exploration constant. 1.5 is Leela Zero 0.17's 0.8 on its [0, 1] scale (≈ 1.6 here);
-    /// not yet swept on gonet's networks.
-    public var cPuct: Double = 1.5
+    /// PUCT exploration constant. Measured with `gonet match`, budget network against itself:
+    /// at 400 visits 0.8 beat 1.5 (Leela Zero 0.17's 0.8 rescaled) 20–7 (74.1% [55.3, 86.8],
+    /// +182 Elo [+37, +328]); at 100 visits 0.8 vs 1.5 25–15 and 3.0 vs 1.5 15–25 (README
+    /// "Playing strength"). The two changes (this and FPU 0.5) were measured one at a time.
+    public var cPuct: Double = 0.8
     /// First-play urgency reduction: an unvisited child is valued at the parent's value minus this
-    /// times √(prior mass visited). 0.25 is half Leela Zero's 0.25 on its [0, 1] scale (a milder
-    /// reduction, for networks whose priors are less sharp); not yet swept.
-    public var fpuReduction: Double = 0.25
+    /// times √(prior mass visited). 0.5 is Leela Zero's 0.25 on its [0, 1] scale. Measured with
+    /// `gonet match`, budget network, 100 visits, 40 games: 0.5 beat 0.25 27–13 (67.5%
+    /// [52.0, 79.9], +127 Elo [+14, +240]); README "Playing strength".
+    public var fpuReduction: Double = 0.5
     /// Dirichlet noise at the root (self-play exploration).
     public var dirichletNoise = false
     /// α = 0.03 and weight 0.25: AlphaGo Zero's values for 19x19 Go.
