@@ -103,10 +103,12 @@ public final class Match {
     public func results() throws -> [MatchGame] {
         guard let data = FileManager.default.contents(atPath: directory + "/results.jsonl") else { return [] }
         var games: [MatchGame] = []
-        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
-            // A line cut short by a kill is the game that was being written: it is played again.
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        for (n, line) in lines.enumerated() {
             guard let g = try? JSONDecoder().decode(MatchGame.self, from: Data(line.utf8)) else {
-                if n == 0 || line.hasPrefix("{") { continue }
+                // A last line cut short by a kill is the game that was being written: it is played again.
+                if n == lines.count - 1 && !text.hasSuffix("\n") { continue }
                 throw TournamentError("\(directory)/results.jsonl line \(n + 1) is not a game")
             }
             games.append(g)
