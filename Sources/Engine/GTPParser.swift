@@ -1,6 +1,9 @@
+import Foundation
+
 /// One GTP command line after preprocessing (GTP 2, section 3.1): id, name and arguments.
 public struct GTPLine: Equatable, Sendable {
-    public var id: Int?
+    /// The command's id as sent (any number of digits; echoed in the response).
+    public var id: String?
     public var name: String
     public var arguments: [String]
 }
@@ -19,22 +22,26 @@ public enum GTPParser {
         }
         var words = text.split(separator: " ").map(String.init)
         guard !words.isEmpty else { return nil }
-        var id: Int?
-        if let n = Int(words[0]), words[0].allSatisfy(\.isNumber) {
-            id = n
+        var id: String?
+        if words[0].unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) {
+            id = words[0]
             words.removeFirst()
             guard !words.isEmpty else { return GTPLine(id: id, name: "", arguments: []) }
         }
         return GTPLine(id: id, name: words[0], arguments: Array(words.dropFirst()))
     }
 
-    /// A success response: `= id result` and an empty line.
-    public static func success(_ id: Int?, _ result: String) -> String {
-        "=\(id.map(String.init) ?? "")\(result.isEmpty ? "" : " " + result)\n\n"
+    /// A success response: `= id result` and an empty line. An empty line inside the result
+    /// would end the response early for the controller, so none is let through.
+    public static func success(_ id: String?, _ result: String) -> String {
+        var body = result
+        while body.contains("\n\n") { body = body.replacingOccurrences(of: "\n\n", with: "\n") }
+        while body.hasSuffix("\n") { body.removeLast() }
+        return "=\(id ?? "")\(body.isEmpty ? "" : " " + body)\n\n"
     }
 
     /// A failure response: `? id message` and an empty line.
-    public static func failure(_ id: Int?, _ message: String) -> String {
-        "?\(id.map(String.init) ?? "") \(message)\n\n"
+    public static func failure(_ id: String?, _ message: String) -> String {
+        "?\(id ?? "") \(message)\n\n"
     }
 }

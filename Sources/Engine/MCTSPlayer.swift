@@ -50,6 +50,8 @@ public final class MCTSPlayer: Player {
     var root: SearchNode?
     /// The game the root stands for.
     var rootGame: Game?
+    /// The restrictions the root was pruned by.
+    var rootRestrictions = MoveRestrictions.none
     var rng: RandomSource
     /// Playouts of the last search (for benchmarks).
     public private(set) var lastPlayouts = 0
@@ -79,13 +81,17 @@ public final class MCTSPlayer: Player {
         rootGame = g
     }
 
-    public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
+    public func decide(_ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
+                       analysis: ((Decision) -> Void)?) -> Decision {
         let g = Moves.withMover(game, color)
+        let moveNumber = g.moves.count + 1
+        func permitted(_ m: Move) -> Bool { restrictions.permits(m, by: color, moveNumber: moveNumber) }
         // The endgame judgement decides the moves no search is needed for, and prunes the rest.
         let judge = Endgame(g, color, seed: settings.seed)
-        let allowed = Set(Moves.sensible(g, color).filter(judge.isWorthwhile).map { Move.play($0) })
+        let allowed = Set(Moves.sensible(g, color).filter(judge.isWorthwhile).map { Move.play($0) }.filter(permitted))
         if g.lastMove?.move == .pass && judge.passWinsStrictly || allowed.isEmpty {
-            let move = judge.passWinsStrictly && g.lastMove?.move == .pass ? .pass : judge.cleanupMoves().first.map { Move.play($0) } ?? .pass
+            let cleanup = judge.cleanupMoves().map { Move.play($0) }.first(where: permitted)
+            let move = judge.passWinsStrictly && g.lastMove?.move == .pass ? .pass : cleanup ?? .pass
             let (_, value) = network.evaluate([EncodedPosition(g)])
             let winrate = Double(value[0] + 1) / 2
             var decision = Decision(move: move, resign: false, candidates: [], winrate: winrate)
@@ -93,8 +99,10 @@ public final class MCTSPlayer: Player {
             analysis?(decision)
             return decision
         }
-        // Reuse the tree when it stands for this very position.
+        // Reuse the tree when it stands for this very position and was pruned by the same restrictions.
         if let rg = rootGame, rg.moves != g.moves || rg.toMove != g.toMove || rg.board.hash != g.board.hash { reset() }
+        if restrictions != rootRestrictions { reset() }
+        rootRestrictions = restrictions
         if root == nil {
             root = SearchNode()
             rootGame = g
@@ -274,8 +282,13 @@ public final class MCTSPlayer: Player {
     /// Candidates by visits with win rates, priors and principal variations.
     func summary(_ r: SearchNode, _ g: Game) -> Decision {
         var infos: [MoveInfo] = []
+        var unvisited: [MoveInfo] = []
         for i in r.moves.indices {
-            guard let c = r.children[i], c.visits > 0 else { continue }
+            guard let c = r.children[i], c.visits > 0 else {
+                // Listed after the visited ones, for clients that ask for a minimum (`minmoves`).
+                unvisited.append(MoveInfo(move: r.moves[i], visits: 0, winrate: (r.networkValue + 1) / 2, prior: Double(r.priors[i]), pv: [r.moves[i]]))
+                continue
+            }
             var pv = [r.moves[i]]
             var n = c
             while n.expanded, let j = n.children.indices.max(by: { (n.children[$0]?.visits ?? 0) < (n.children[$1]?.visits ?? 0) }),
@@ -287,6 +300,7 @@ public final class MCTSPlayer: Player {
         }
         infos.sort { ($0.visits, $0.prior) > ($1.visits, $1.prior) }
         let winrate = infos.first?.winrate ?? (r.networkValue + 1) / 2
+        infos += unvisited.sorted { $0.prior > $1.prior }
         return Decision(move: infos.first?.move ?? .pass, resign: false, candidates: infos, winrate: winrate)
     }
 }

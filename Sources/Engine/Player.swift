@@ -28,12 +28,20 @@ public struct Decision: Sendable {
     public var candidates: [MoveInfo]
     /// Win probability of the side to move before the move.
     public var winrate: Double
+
+    public init(move: Move, resign: Bool, candidates: [MoveInfo], winrate: Double) {
+        self.move = move
+        self.resign = resign
+        self.candidates = candidates
+        self.winrate = winrate
+    }
 }
 
 /// Something that chooses moves for a side in a game.
 public protocol Player: AnyObject {
-    /// Chooses a move for `color` (who may not be the side to move); `seconds` bounds the thinking time.
-    func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision
+    /// Chooses a move for `color` (who may not be the side to move); `seconds` bounds the thinking
+    /// time; `restrictions` are moves a client asked it to leave out (`lz-analyze avoid …`).
+    func decide(_ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions, analysis: ((Decision) -> Void)?) -> Decision
     /// Called when a move is played, so a search can keep its tree.
     func played(_ move: PlayedMove)
     /// Forgets everything about the game (new game, undo, setup).
@@ -41,6 +49,10 @@ public protocol Player: AnyObject {
 }
 
 extension Player {
+    /// A decision without restrictions.
+    public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
+        decide(game, color: color, seconds: seconds, restrictions: .none, analysis: analysis)
+    }
     public func played(_ move: PlayedMove) {}
     public func reset() {}
 }

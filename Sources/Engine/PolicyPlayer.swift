@@ -24,11 +24,13 @@ public final class PolicyPlayer: Player {
         rng = RandomSource(seed: seed)
     }
 
-    public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
+    public func decide(_ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
+                       analysis: ((Decision) -> Void)?) -> Decision {
         let g = Moves.withMover(game, color)
+        let moveNumber = g.moves.count + 1
         let (policy, value) = symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
         let winrate = Double(value[0] + 1) / 2
-        var candidates = Moves.sensible(g, color).map { p -> MoveInfo in
+        var candidates = Moves.sensible(g, color).filter { restrictions.permits(.play($0), by: color, moveNumber: moveNumber) }.map { p -> MoveInfo in
             let prior = Double(policy[p.index(size: 19)])
             // No search: a move's "visits" are its prior in thousandths, so clients rank and show it.
             return MoveInfo(move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])
@@ -37,7 +39,9 @@ public final class PolicyPlayer: Player {
         let passPrior = Double(policy[361])
         let passInfo = MoveInfo(move: .pass, visits: Int((passPrior * 1000).rounded()), winrate: winrate, prior: passPrior, pv: [.pass])
         var all = candidates
-        all.insert(passInfo, at: all.firstIndex { $0.prior < passPrior } ?? all.count)
+        if restrictions.permits(.pass, by: color, moveNumber: moveNumber) {
+            all.insert(passInfo, at: all.firstIndex { $0.prior < passPrior } ?? all.count)
+        }
         var decision = Decision(move: .pass, resign: false, candidates: all, winrate: winrate)
         defer { analysis?(decision) }
         if Resignation.shouldResign(winrate: winrate, threshold: resignThreshold, game: g) {
@@ -51,7 +55,7 @@ public final class PolicyPlayer: Player {
         let useful = candidates.filter { judge.isWorthwhile($0.move.point!) }
         if !useful.isEmpty {
             decision.move = temperature > 0 ? sample(useful) : useful[0].move
-        } else if let cleanup = judge.cleanupMoves().first {
+        } else if let cleanup = judge.cleanupMoves().first(where: { restrictions.permits(.play($0), by: color, moveNumber: moveNumber) }) {
             decision.move = .play(cleanup)
         }
         return decision

@@ -1,0 +1,108 @@
+import Foundation
+import GoRules
+
+/// The analysis commands that stream lines until the next command: Leela Zero's `lz-analyze` and
+/// `lz-genmove_analyze`, KataGo's `kata-analyze` (what Sabaki, Lizzie and KaTrain send).
+extension GTPEngine {
+    /// The two line formats: Leela Zero's (win rate and prior in 1/10000) and KataGo's (0…1, ownership).
+    public enum AnalysisFormat: Sendable { case leelaZero, kataGo }
+
+    /// Commands whose response streams: `run` writes `=` before their lines.
+    static let streaming: Set<String> = ["lz-analyze", "kata-analyze", "lz-genmove_analyze"]
+
+    func analysisRequest(_ a: [String]) throws -> AnalyzeRequest {
+        try AnalyzeRequest(a, toMove: game.toMove, nextMove: game.moves.count + 1, boardSize: game.size)
+    }
+
+    /// `lz-analyze`/`kata-analyze` inside `handle`: starts the stream and answers at once.
+    func startAnalysis(_ a: [String], format: AnalysisFormat) throws -> String {
+        beginAnalysis(try analysisRequest(a), format: format)
+        return ""
+    }
+
+    /// `lz-genmove_analyze` inside `handle`: the info lines go to `output`, the move ends the response.
+    func genmoveAnalyze(_ a: [String]) throws -> String {
+        let request = try analysisRequest(a)
+        let move = try genmove(request.color, play: true, restrictions: request.restrictions) { [weak self] d in
+            self?.output(Self.infoLine(d, request: request, format: .leelaZero, ownership: nil))
+        }
+        return "\nplay \(move)"
+    }
+
+    /// One analysis line: `info move Q16 visits 12 winrate 5321 prior 1234 order 0 pv Q16 D4 …` for
+    /// Leela Zero (win rate and prior in 1/10000), the same keys with 0…1 values for KataGo, then
+    /// KataGo's `ownership` (361 values, +1 the side to move's) when asked for.
+    public static func infoLine(_ d: Decision, request: AnalyzeRequest, format: AnalysisFormat, ownership: [Double]?) -> String {
+        // Unvisited candidates only when `minmoves` asks for them, as in Leela Zero.
+        let shown = d.candidates.enumerated().filter { $0.element.visits > 0 || $0.offset < request.minMoves }.map(\.element)
+        var line = shown.prefix(max(20, request.minMoves)).enumerated().map { i, c in
+            let pv = c.pv.map { Coordinates.gtp($0, size: 19) }.joined(separator: " ")
+            let rates = format == .leelaZero
+                ? "winrate \(permyriad(c.winrate)) prior \(permyriad(c.prior))"
+                : "winrate \(fraction(c.winrate)) prior \(fraction(c.prior))"
+            return "info move \(Coordinates.gtp(c.move, size: 19)) visits \(c.visits) \(rates) order \(i) pv \(pv)"
+        }.joined(separator: " ")
+        if let ownership { line += " ownership " + ownership.map(fraction).joined(separator: " ") }
+        return line
+    }
+
+    /// A probability in 1/10000, clamped; a NaN (a broken network) reads as 0 instead of trapping.
+    static func permyriad(_ x: Double) -> Int { x.isFinite ? Int((min(max(x, 0), 1) * 10000).rounded()) : 0 }
+
+    static func fraction(_ x: Double) -> String { String(format: "%.6f", x.isFinite ? x : 0) }
+
+    /// The judgement's ownership from `color`'s view (KataGo's side-to-move default), rows from the top.
+    func ownershipForAnalysis(_ color: Stone) -> [Double] {
+        let t = judgement()
+        let sign: Double = color == .black ? 1 : -1
+        return (0..<game.size * game.size).map { sign * t.ownership[$0] }
+    }
+
+    /// Streams analysis on a background thread until `stopAnalysis()`.
+    func beginAnalysis(_ request: AnalyzeRequest, format: AnalysisFormat) {
+        let snapshot = Moves.withMover(game, request.color)
+        let player = self.player
+        // Analysis searches without a visit cap; the cap comes back when it stops.
+        let mcts = player as? MCTSPlayer
+        let savedVisits = mcts?.settings.visits
+        mcts?.settings.visits = 5_000_000
+        let ownership = request.ownership ? ownershipForAnalysis(request.color) : nil
+        let out = output
+        let stopFlag = StopFlag()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            var last = Date.distantPast
+            // Analyse in short searches so the output refreshes and a stop is seen quickly.
+            while !stopFlag.isSet {
+                let d = player.decide(snapshot, color: request.color, seconds: min(request.interval, 0.5),
+                                      restrictions: request.restrictions, analysis: nil)
+                if Date().timeIntervalSince(last) >= request.interval, !stopFlag.isSet {
+                    out(Self.infoLine(d, request: request, format: format, ownership: ownership))
+                    last = Date()
+                }
+                if player is PolicyPlayer { while !stopFlag.isSet && Date().timeIntervalSince(last) < request.interval { usleep(20_000) } }
+            }
+            done.signal()
+        }
+        analysisStop = {
+            stopFlag.set()
+            done.wait()
+            if let savedVisits { mcts?.settings.visits = savedVisits }
+        }
+        thread.start()
+    }
+
+    /// Ends a running analysis (any next line does).
+    public func stopAnalysis() {
+        analysisStop?()
+        analysisStop = nil
+    }
+}
+
+/// A thread-safe stop flag.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
+}
