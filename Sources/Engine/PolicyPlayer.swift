@@ -31,12 +31,13 @@ public final class PolicyPlayer: Player {
         let (policy, value) = symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
         let winrate = Double(value[0] + 1) / 2
         var candidates = Moves.sensible(g, color).filter { restrictions.permits(.play($0), by: color, moveNumber: moveNumber) }.map { p -> MoveInfo in
-            let prior = Double(policy[p.index(size: 19)])
+            // A non-finite output (a network that overflows on this position) counts as no prior.
+            let prior = policy[p.index(size: 19)].isFinite ? Double(policy[p.index(size: 19)]) : 0
             // No search: a move's "visits" are its prior in thousandths, so clients rank and show it.
             return MoveInfo(move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])
         }
         candidates.sort { $0.prior > $1.prior }
-        let passPrior = Double(policy[361])
+        let passPrior = policy[361].isFinite ? Double(policy[361]) : 0
         let passInfo = MoveInfo(move: .pass, visits: Int((passPrior * 1000).rounded()), winrate: winrate, prior: passPrior, pv: [.pass])
         var all = candidates
         if restrictions.permits(.pass, by: color, moveNumber: moveNumber) {

@@ -26,6 +26,10 @@ extension PolicyValueNetwork {
             logits += UnsafeBufferPointer(start: l, count: n * Self.moves)
             values += UnsafeBufferPointer(start: v, count: n)
         }
+        // A broken network is an error, not a file of NaNs (issue #15).
+        if let i = logits.firstIndex(where: { !$0.isFinite }) ?? values.firstIndex(where: { !$0.isFinite }).map({ $0 * Self.moves }) {
+            throw SafeTensorsError(path: path, message: "the network's output for position \(i / Self.moves) is not finite (weights too large?)")
+        }
         out.set("policy", Tensor(shape: [batch, Self.moves], data: logits))
         out.set("value", Tensor(shape: [batch, 1], data: values))
         return out

@@ -1,4 +1,5 @@
 import Foundation
+import GoRules
 import NeuralNet
 
 /// A network file that cannot be used, with every reason found.
@@ -22,7 +23,8 @@ extension PolicyValueNetwork {
 
     /// Loads a network file, checking everything FORMAT.md lists: format, features and
     /// architecture metadata, every tensor present with its shape and dtype, no extra tensor,
-    /// finite weights and non-negative running variances. The error lists every problem found.
+    /// finite weights and non-negative running variances, and finite outputs of a forward pass on
+    /// the empty board. The error lists every problem found.
     public static func load(path: String) throws -> PolicyValueNetwork {
         let file: SafeTensors
         do { file = try SafeTensors.read(path: path) } catch let e as SafeTensorsError {
@@ -80,6 +82,11 @@ extension PolicyValueNetwork {
         guard reasons.isEmpty else { throw NetworkFileError(path: path, reasons: reasons) }
         net.metadata = meta
         net.weightsChanged()
+        // Finite weights can still be large enough to overflow: one forward pass proves the outputs.
+        let (policy, value) = net.evaluate([EncodedPosition(Game(size: 19))])
+        if !policy.allSatisfy({ $0.isFinite }) || !value.allSatisfy({ $0.isFinite }) {
+            throw NetworkFileError(path: path, reasons: ["a forward pass on the empty board gives non-finite outputs (weights too large)"])
+        }
         return net
     }
 

@@ -104,6 +104,12 @@ public struct SafeTensors {
         return try parse([UInt8](data), path: path)
     }
 
+    /// A JSON number that is exactly an integer (NSNumber's own conversion of 1e300 or 2.5 is not).
+    private static func exactInt(_ any: Any) -> Int? {
+        guard let n = any as? NSNumber, let d = Int(exactly: n.doubleValue), "\(n)" == "\(d)" else { return nil }
+        return d
+    }
+
     /// Parses and checks the bytes of a file.
     public static func parse(_ bytes: [UInt8], path: String) throws -> SafeTensors {
         func fail(_ m: String) -> SafeTensorsError { SafeTensorsError(path: path, message: m) }
@@ -140,29 +146,37 @@ public struct SafeTensors {
             var shape: [Int] = []
             var count = 1
             for s in shapeAny {
-                guard let d = (s as? NSNumber)?.intValue, d >= 0, "\(s)" == "\(d)" else { throw fail("tensor \(name): bad shape \(shapeAny)") }
+                guard let d = exactInt(s), d >= 0 else { throw fail("tensor \(name): bad shape \(shapeAny)") }
+                // A zero dimension is a valid, empty tensor: only an overflow is refused here,
+                // the size is checked against the offsets below.
                 let (c, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, c <= dataLength else { throw fail("tensor \(name): shape \(shapeAny) is larger than the file") }
+                guard !overflow else { throw fail("tensor \(name): shape \(shapeAny) is larger than the file") }
                 count = c
                 shape.append(d)
             }
-            guard offsetsAny.count == 2, let begin = (offsetsAny[0] as? NSNumber)?.intValue,
-                  let end = (offsetsAny[1] as? NSNumber)?.intValue, begin >= 0, begin <= end else {
+            guard offsetsAny.count == 2, let begin = exactInt(offsetsAny[0]), let end = exactInt(offsetsAny[1]),
+                  begin >= 0, begin <= end else {
                 throw fail("tensor \(name): bad data_offsets \(offsetsAny)")
             }
             guard end <= dataLength else {
                 throw fail("tensor \(name): data_offsets [\(begin), \(end)] point past the end of the data (\(dataLength) bytes)")
             }
-            guard end - begin == count * dtype.size else {
+            let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
+            guard !overflow, end - begin == byteCount else {
                 throw fail("tensor \(name): \(end - begin) bytes do not hold shape \(shape) of \(dtype.rawValue)")
             }
             ranges.append((begin, end, name))
             result.entries[name] = Entry(dtype: dtype, shape: shape, bytes: Array(bytes[(dataStart + begin)..<(dataStart + end)]))
         }
-        ranges.sort { $0.0 < $1.0 }
-        for i in ranges.indices.dropFirst() where ranges[i].0 < ranges[i - 1].1 {
-            throw fail("tensors \(ranges[i - 1].2) and \(ranges[i].2) overlap")
+        // The safetensors spec: the data is indexed entirely, without holes (no polyglot files).
+        ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        var covered = 0
+        for (begin, end, name) in ranges {
+            guard begin >= covered else { throw fail("tensor \(name) overlaps the tensor before it") }
+            guard begin == covered else { throw fail("\(begin - covered) bytes before tensor \(name) belong to no tensor") }
+            covered = end
         }
+        guard covered == dataLength else { throw fail("\(dataLength - covered) bytes after the last tensor belong to no tensor") }
         return result
     }
 

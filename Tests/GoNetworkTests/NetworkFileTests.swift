@@ -78,6 +78,14 @@ final class NetworkFileTests: XCTestCase {
             t.data[17] = .nan
             f.set("blocks.1.conv2.weight", t)
         }, "bad.safetensors: tensor blocks.1.conv2.weight has a non-finite value (nan) at index 17")
+        // Finite weights so large that the outputs overflow: refused at load, not at the first genmove.
+        XCTAssertEqual(try loadError { f in
+            for name in f.entries.keys where name.hasSuffix("weight") {
+                var t = f.tensor(name)!
+                t.data = t.data.map { _ in 3e37 }
+                f.set(name, t)
+            }
+        }, "bad.safetensors: a forward pass on the empty board gives non-finite outputs (weights too large)")
         XCTAssertEqual(try loadError { f in
             var t = f.tensor("value.bn.running_var")!
             t.data[0] = -1
@@ -105,6 +113,20 @@ final class NetworkFileTests: XCTestCase {
         XCTAssertThrowsError(try PolicyValueNetwork.load(path: path)) { e in
             XCTAssertTrue("\(e)".hasPrefix("\(path): tensor "), "\(e)")
             XCTAssertTrue("\(e)".contains("point past the end of the data"), "\(e)")
+        }
+    }
+
+    /// `net forward` on finite inputs whose outputs overflow: an error naming the position, not a file of NaNs.
+    func testForwardRefusesNonFiniteOutputs() throws {
+        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
+                                                  valueHead: .pool, valueFilters: 2, valueHidden: 4))
+        net.initialize(seed: 1)
+        var input = SafeTensors()
+        var planes = [Float](repeating: 0, count: 2 * 6 * 361)
+        for i in (6 * 361)..<planes.count { planes[i] = 3e38 }
+        input.set("planes", Tensor(shape: [2, 6, 19, 19], data: planes))
+        XCTAssertThrowsError(try net.forward(file: input, path: "in.safetensors")) { e in
+            XCTAssertTrue("\(e)".hasPrefix("in.safetensors: the network's output for position 1 is not finite"), "\(e)")
         }
     }
 }

@@ -52,12 +52,31 @@ final class SafeTensorsTests: XCTestCase {
         assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,16]}}"),
                       "tensor x: 16 bytes do not hold shape [3] of F32")
         assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"y\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}"),
-                      "tensors x and y overlap")
+                      "tensor y overlaps the tensor before it")
         assertRejects(withHeader("{\"x\":{\"dtype\":\"Q7\",\"shape\":[2],\"data_offsets\":[0,8]}}"), "tensor x: unsupported dtype Q7")
         assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}"), "tensor x: bad shape [-2]")
         assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}"), "tensor x: bad data_offsets [8, 0]")
         assertRejects(withHeader("{\"x\":{\"shape\":[2]}}"), "tensor x: needs dtype, shape and data_offsets")
         assertRejects(withHeader("{\"__metadata__\":{\"a\":1}}"), "metadata a is not a string")
+    }
+
+    /// The safetensors spec: zero-sized tensors are valid, and the data has no holes or trailing bytes.
+    func testZeroSizedTensorsAndTheWholeBufferRule() throws {
+        let empty = try SafeTensors.parse(withHeader("{\"e\":{\"dtype\":\"F32\",\"shape\":[5,0],\"data_offsets\":[0,0]}}", data: []), path: "e")
+        XCTAssertEqual(empty.tensor("e")?.shape, [5, 0])
+        XCTAssertEqual(empty.tensor("e")?.data, [])
+        var s = SafeTensors()
+        s.set("zero", Tensor(shape: [0, 3], data: []))
+        s.set("one", Tensor(shape: [1], data: [2]))
+        XCTAssertEqual(try SafeTensors.parse(s.serialized(), path: "s").tensor("zero")?.shape, [0, 3], "round trip")
+        assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"),
+                      "8 bytes after the last tensor belong to no tensor")
+        assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}"),
+                      "8 bytes before tensor x belong to no tensor")
+        assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8.5]}}"),
+                      "tensor x: bad data_offsets [0, 8.5]")
+        assertRejects(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,1e300]}}"),
+                      "tensor x: bad data_offsets [0, 1e+300]")
     }
 
     func testMissingFile() {
