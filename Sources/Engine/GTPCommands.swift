@@ -15,8 +15,9 @@ extension GTPEngine {
 
     func setKomi(_ a: [String]) throws -> String {
         try GTPArguments.expect(a, 1)
-        // Komi beyond the board's 361 points cannot change a result; larger values are refused.
-        game.komi = try GTPArguments.number(a[0], -361...361)
+        let k = try GTPArguments.number(a[0], -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+        guard Limits.isValidKomi(k, size: game.size) else { throw GTPFailure("syntax error") }
+        game.komi = k
         return ""
     }
 

@@ -177,6 +177,9 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
     public private(set) var count = 0
     /// The failure that ended iteration with `for … in`, if any.
     public private(set) var error: Error?
+    /// Records left out because they cannot be replayed (komi or margin out of range, an illegal
+    /// move or setup stone), with where and why; `count` includes them.
+    public private(set) var rejected: [(index: Int, error: ArchiveError)] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
 
     public init(path: String) throws {
@@ -235,6 +238,13 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
             guard let record else { throw ArchiveError(path: path, offset: offset, message: "corrupt archive: malformed record") }
             consume(5 + length)
             count += 1
+            // A well-formed record that cannot be replayed (an older gonet imported it, or another
+            // program wrote it) is left out here, before export, eval or training see it; the
+            // records around it are still good.
+            if let why = record.problem() {
+                rejected.append((count - 1, ArchiveError(path: path, offset: offset - 5 - length, message: "record \(count) cannot be used: \(why)")))
+                continue
+            }
             return record
         }
     }

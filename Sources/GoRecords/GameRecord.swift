@@ -25,8 +25,10 @@ public struct GameRecord: Sendable, Hashable {
         self.komi = komi
     }
 
-    /// A game at the start of this record, setup stones placed.
-    public func startingGame(koRule: KoRule = .simple) -> Game {
+    /// A game at the start of this record, setup stones placed. Records are read under positional
+    /// superko by default, the rule gonet's engine and referee play, so that an archive never holds
+    /// a game that `loadsgf` or a match would refuse.
+    public func startingGame(koRule: KoRule = .positionalSuperko) -> Game {
         var g = Game(size: size, komi: komi, koRule: koRule)
         g.placeSetup(setup)
         if let first = moves.first { g.setToMove(first.color) }
@@ -34,9 +36,23 @@ public struct GameRecord: Sendable, Hashable {
     }
 
     /// The game after every move, checking each under `koRule`; the error says which move is illegal.
-    public func replay(koRule: KoRule = .simple) throws(IllegalMoveError) -> Game {
+    public func replay(koRule: KoRule = .positionalSuperko) throws(IllegalMoveError) -> Game {
         var g = startingGame(koRule: koRule)
         for m in moves { try g.play(m.move, by: m.color) }
         return g
+    }
+
+    /// Why this record cannot be used (a komi out of range, an absurd margin, a setup stone on an
+    /// occupied point, an illegal move), or nil: what every reader of stored records checks.
+    public func problem() -> String? {
+        guard Limits.isValidKomi(komi, size: size) else { return "komi \(komi) is out of range" }
+        if case .win(_, .score(let m)) = result, !(m.isFinite && m >= 0 && m <= Limits.margin) { return "margin \(m) is out of range" }
+        var board = Board(size: size)
+        for s in setup {
+            guard let p = s.move.point, board[p] == nil else { return "setup stone \(s.color) \(Coordinates.sgf(s.move)) is on an occupied point" }
+            board.place(p, s.color)
+        }
+        do { _ = try replay() } catch { return "\(error)" }
+        return nil
     }
 }

@@ -65,7 +65,9 @@ public enum GameResult: Sendable, Hashable, CustomStringConvertible {
         case "t", "time": self = .win(color, .time)
         case "f", "forfeit": self = .win(color, .forfeit)
         default:
-            if let m = Double(how), m.isFinite, m >= 0 { self = .win(color, .score(m)) } else { self = .unknown }
+            guard let m = Double(how), m.isFinite, m >= 0 else { self = .unknown; return }
+            // An absurd margin (RE[B+1e300]) still names the winner.
+            self = .win(color, m <= Limits.margin ? .score(m) : .unspecified)
         }
     }
 }

@@ -16,8 +16,8 @@ public struct RecordStatistics: Sendable {
     /// Games per length, in buckets of `lengthBucket` moves.
     public var lengths: [Int: Int] = [:]
     public static let lengthBucket = 50
-    /// Games that could not be read, with the reason.
-    public var failures: [(index: Int, error: SGFError)] = []
+    /// Games that could not be read or used (0-based index in the file), with the reason.
+    public var failures: [(index: Int, error: String)] = []
     /// A failure of the stream that ended reading early (games before it are counted).
     public var streamError: String?
 
@@ -51,6 +51,18 @@ public struct RecordStatistics: Sendable {
         if streamError == nil { streamError = o.streamError }
     }
 
+    /// Counts an SGF file or collection, or a `*.games.zst` archive (by its name); throws only when
+    /// the file cannot be opened at all.
+    public static func of(path: String) throws -> RecordStatistics {
+        guard GameArchive.isArchive(path) else { return of(sgf: try SGFReader(path: path)) }
+        let reader = try GameArchiveReader(path: path)
+        var s = RecordStatistics()
+        do { while let r = try reader.nextRecord() { s.add(r) } } catch { s.streamError = "\(error)" }
+        // Records the reader left out count as failures, at their place in the archive.
+        s.failures = reader.rejected.map { ($0.index, "\($0.error)") }
+        return s
+    }
+
     /// Reads a whole SGF file or collection and counts it; a stream failure is recorded, not thrown.
     public static func of(sgf reader: SGFReader) -> RecordStatistics {
         var s = RecordStatistics()
@@ -58,7 +70,7 @@ public struct RecordStatistics: Sendable {
             while let e = try reader.nextEntry() {
                 switch e.record {
                 case .success(let r): s.add(r)
-                case .failure(let err): s.failures.append((e.index, err))
+                case .failure(let err): s.failures.append((e.index, "\(err)"))
                 }
             }
         } catch {

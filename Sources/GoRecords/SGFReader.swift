@@ -36,9 +36,13 @@ public final class SGFReader: Sequence, IteratorProtocol {
     /// Bytes of the file read so far (compressed bytes for `.zst`), for progress.
     public var bytesRead: Int { scanner.source.position }
 
-    /// The next game; throws when the stream itself fails.
+    /// The next game; throws when the stream itself fails, or when it ends without any game tree
+    /// (an empty file, or text that is not SGF: "0 games" would hide the mistake).
     public func nextEntry() throws -> SGFEntry? {
-        guard let piece = try scanner.next() else { return nil }
+        guard let piece = try scanner.next() else {
+            if index == 0 { throw SGFError(file: scanner.source.name, line: 1, column: 1, message: "no SGF game tree (the file is empty or not SGF)") }
+            return nil
+        }
         defer { index += 1 }
         let file = scanner.source.name
         let result: Result<GameRecord, SGFError>

@@ -26,6 +26,9 @@ extension GameRecord {
             let t = km.values[0].trimmed
             if t.isEmpty { komi = 0 } else {
                 guard let k = Double(t), k.isFinite else { throw fail(km, "bad komi KM[\(km.values[0])]") }
+                guard Limits.isValidKomi(k, size: size) else {
+                    throw fail(km, "komi KM[\(km.values[0])] is beyond the board's \(size * size) points")
+                }
                 komi = k
             }
         }

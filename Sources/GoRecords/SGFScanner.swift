@@ -10,6 +10,12 @@ final class SGFScanner {
         var truncated: Bool
     }
 
+    /// The longest property value read: 16 MB. Real values (comments, long game records' notes)
+    /// stay under a megabyte; a hostile unterminated value would otherwise fill memory.
+    static let longestValue = 16 << 20
+    /// The largest game tree read: 64 MB, many times the largest real record with comments.
+    static let largestTree = 64 << 20
+
     let source: ByteSource
     var chunk: UnsafeMutableRawBufferPointer
     var pos = 0
@@ -52,17 +58,27 @@ final class SGFScanner {
         var depth = 1
         var inValue = false
         var escape = false
+        var valueStart = (line: 0, column: 0, offset: 0)
         while let c = try nextByte() {
             piece.bytes.append(c)
             if inValue {
                 if escape { escape = false } else if c == 92 { escape = true } else if c == 93 { inValue = false }
+                if inValue && piece.bytes.count - valueStart.offset > Self.longestValue {
+                    throw SGFError(file: source.name, line: valueStart.line, column: valueStart.column,
+                                   message: "a property value longer than \(Self.longestValue >> 20) MB (unterminated?)")
+                }
             } else if c == 91 {
                 inValue = true
+                valueStart = (line, column - 1, piece.bytes.count)
             } else if c == 40 {
                 depth += 1
             } else if c == 41 {
                 depth -= 1
                 if depth == 0 { return piece }
+            }
+            if piece.bytes.count > Self.largestTree {
+                throw SGFError(file: source.name, line: piece.line, column: piece.column,
+                               message: "a game tree larger than \(Self.largestTree >> 20) MB")
             }
         }
         piece.truncated = true

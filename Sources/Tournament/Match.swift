@@ -32,7 +32,7 @@ public struct MatchSettings: Codable, Sendable, Equatable {
     /// Refuses values that cannot make a match, naming the setting.
     public func validate() throws {
         guard (1...100_000).contains(games) else { throw TournamentError("games must be 1 to 100000, not \(games)") }
-        guard komi.isFinite, abs(komi) <= 361 else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
+        guard Limits.isValidKomi(komi, size: 19) else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
         guard (1...10_000).contains(moveCap) else { throw TournamentError("move cap must be 1 to 10000, not \(moveCap)") }
         guard secondsPerMove.isFinite, secondsPerMove > 0, secondsPerMove <= 86_400 else { throw TournamentError("seconds per move must be above 0 and at most 86400, not \(secondsPerMove)") }
         guard (0...75).contains(openingMoves) else { throw TournamentError("opening moves must be 0 to 75, not \(openingMoves)") }

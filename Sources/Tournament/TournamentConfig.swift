@@ -1,4 +1,5 @@
 import Foundation
+import GoRules
 
 /// A tournament's settings, `DIR/tournament.json`.
 public struct TournamentConfig: Codable, Sendable, Equatable {
@@ -63,7 +64,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         guard ["round-robin", "gauntlet"].contains(schedule) else { throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)") }
         guard ["policy", "mcts"].contains(networkMode) else { throw TournamentError("networkMode must be policy or mcts, not \(networkMode)") }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
-        guard komi.isFinite, abs(komi) <= 361 else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
+        guard Limits.isValidKomi(komi, size: 19) else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
         if let r = resignThreshold, !(r >= 0 && r < 1) { throw TournamentError("resignThreshold must be in 0..<1, not \(r)") }
         guard (0...75).contains(randomOpeningMoves) else { throw TournamentError("randomOpeningMoves must be 0 to 75, not \(randomOpeningMoves)") }
         guard gamesPerPairing >= 1, concurrency >= 1, moveCap >= 1, secondsPerMove > 0 else { throw TournamentError("gamesPerPairing, concurrency, moveCap and secondsPerMove must be positive") }

@@ -38,7 +38,8 @@ public struct LoaderStatistics: Sendable {
     public var positions = 0
     /// Games left out as the other side of the validation split.
     public var otherSplit = 0
-    /// Games the board refused part-way (positions before the bad move are used).
+    /// Games the board refused part-way (positions before the bad move are used), and records the
+    /// archive reader left out as unusable.
     public var illegal = 0
     /// Stream failures: the file, the offset and what went wrong (games before it were used).
     public var errors: [String] = []
@@ -153,7 +154,10 @@ public final class DataLoader {
                         note { $0.errors.append("\(error) (the \(reader.count) games before it were used)") }
                         break
                     }
-                    guard let r = record else { break }
+                    guard let r = record else {
+                        note { $0.illegal += reader.rejected.count }
+                        break
+                    }
                     if isStopping { break outer }
                     guard r.size == 19, r.setup.isEmpty else { continue }
                     if GameSplit.isValidation(r, fraction: c.validationFraction) != c.validation {

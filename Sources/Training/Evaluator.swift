@@ -38,6 +38,9 @@ public enum Evaluator {
             }
         }
         m.seconds = Date().timeIntervalSince(start)
+        // Metrics over a file that is not an archive, or one cut short, would be a silent lie.
+        let errors = loader.statistics.errors
+        if !errors.isEmpty { throw ConfigurationError(errors.joined(separator: "; ")) }
         return m
     }
 

@@ -13,17 +13,6 @@ struct GamesCommand: ParsableCommand {
         subcommands: [GamesInfo.self, GamesImport.self, GamesExport.self, GamesPlanes.self])
 }
 
-/// Reads every record of an SGF file/collection or archive, counting them.
-func statistics(of path: String) throws -> RecordStatistics {
-    if GameArchive.isArchive(path) {
-        let reader = try GameArchiveReader(path: path)
-        var s = RecordStatistics()
-        do { while let r = try reader.nextRecord() { s.add(r) } } catch { s.streamError = "\(error)" }
-        return s
-    }
-    return RecordStatistics.of(sgf: try SGFReader(path: path))
-}
-
 struct GamesInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
@@ -41,7 +30,7 @@ struct GamesInfo: ParsableCommand {
         var unreadable = 0
         for path in files {
             let stats: RecordStatistics
-            do { stats = try statistics(of: path) } catch {
+            do { stats = try RecordStatistics.of(path: path) } catch {
                 printError("gonet: \(error)")
                 unreadable += 1
                 continue
@@ -120,6 +109,7 @@ struct GamesExport: ParsableCommand {
             }
         }
         print("wrote \(Report.count(n)) games to \(output)")
+        for r in reader.rejected { printError("gonet: skipped \(r.error)") }
     }
 }
 

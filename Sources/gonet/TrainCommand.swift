@@ -139,8 +139,14 @@ struct EvalCommand: ParsableCommand {
             printError("gonet: \(error)")
             throw ExitCode(1)
         }
-        let m = try Evaluator.evaluate(network, files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil,
+        let m: Metrics
+        do {
+            m = try Evaluator.evaluate(network, files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil,
                                        maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1)
+        } catch {
+            printError("gonet: \(error)")
+            throw ExitCode(1)
+        }
         print("\(net) on \(Report.count(m.positions)) positions\(symmetries ? " (8 symmetries averaged)" : ""):")
         print("  policy loss    \(Report.fixed(m.policyLoss, 4))")
         print("  top-1          \(Report.fixed(100 * m.top1Accuracy, 2))%")

@@ -22,7 +22,7 @@ final class GameArchiveTests: XCTestCase {
         let results: [GameResult] = [.win(.black, .resignation), .win(.white, .score(2.5)), .draw, .unknown, .void,
                                      .win(.black, .time), .win(.white, .forfeit), .win(.black, .unspecified)]
         r.result = results[i % results.count]
-        r.moves = [PlayedMove(.black, .play(Point(x: i % 19, y: 3))), PlayedMove(.white, .pass), PlayedMove(.white, .play(Point(x: 3, y: 3)))]
+        r.moves = [PlayedMove(.black, .play(Point(x: i % 19, y: 3))), PlayedMove(.white, .pass), PlayedMove(.white, .play(Point(x: 3, y: 4)))]
         return r
     }
 

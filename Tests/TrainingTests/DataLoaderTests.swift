@@ -170,4 +170,16 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(stats.errors.count, 1)
         XCTAssertTrue(stats.errors[0].hasPrefix("\(cut): "), stats.errors[0])
     }
+
+    /// `gonet eval` on a file that is not an archive: the error `games info` gives, not "0 positions".
+    func testEvaluatingAFileThatIsNotAnArchiveIsAnError() throws {
+        let junk = dir.appendingPathComponent("junk.games.zst").path
+        try Data((0..<1000).map { UInt8($0 % 251) }).write(to: URL(fileURLWithPath: junk))
+        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
+                                                  valueHead: .pool, valueFilters: 2, valueHidden: 4))
+        XCTAssertThrowsError(try Evaluator.evaluate(net, files: [junk])) { e in
+            XCTAssertTrue("\(e)".hasPrefix("\(junk): "), "\(e)")
+        }
+        XCTAssertGreaterThan(try Evaluator.evaluate(net, files: [archive]).positions, 0, "a good archive still evaluates")
+    }
 }
