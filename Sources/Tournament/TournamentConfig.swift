@@ -38,36 +38,86 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         case randomOpeningMoves, schedule, reference, seed
     }
 
-    /// Missing keys keep their defaults; a wrong type is an error naming the key.
+    /// Missing keys keep their defaults; a wrong type or a value out of range is an error naming the key.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        gamesPerPairing = try c.decodeIfPresent(Int.self, forKey: .gamesPerPairing) ?? gamesPerPairing
-        komi = try c.decodeIfPresent(Double.self, forKey: .komi) ?? komi
-        if let name = try c.decodeIfPresent(String.self, forKey: .scoring) {
+        // Numbers are read as JSON numbers and checked here, so that `"seed": -1` or `1e20` gets a
+        // message naming the key instead of a decoder dump (issue #15).
+        func number(_ key: CodingKeys) throws -> Double? {
+            guard c.contains(key) else { return nil }
+            guard let x = try? c.decode(Double.self, forKey: key) else { throw TournamentError("\(key.stringValue) must be a number") }
+            return x
+        }
+        func integer(_ key: CodingKeys, _ range: ClosedRange<Double>) throws -> Int? {
+            guard let x = try number(key) else { return nil }
+            guard x == x.rounded(), range.contains(x) else {
+                throw TournamentError("\(key.stringValue) must be an integer from \(Int(range.lowerBound)) to \(Int(range.upperBound)), not \(x)")
+            }
+            return Int(x)
+        }
+        func text(_ key: CodingKeys) throws -> String? {
+            guard c.contains(key) else { return nil }
+            guard let s = try? c.decode(String.self, forKey: key) else { throw TournamentError("\(key.stringValue) must be a string") }
+            return s
+        }
+        gamesPerPairing = try integer(.gamesPerPairing, 1...10_000) ?? gamesPerPairing
+        komi = try number(.komi) ?? komi
+        if let name = try text(.scoring) {
             guard let rule = ScoringRule(name: name) else {
                 throw TournamentError("scoring must be \(ScoringRule.allCases.map(\.rawValue).joined(separator: " or ")), not \(name)")
             }
             scoring = rule
         }
-        refereeEngine = try c.decodeIfPresent([String].self, forKey: .refereeEngine) ?? refereeEngine
-        moveCap = try c.decodeIfPresent(Int.self, forKey: .moveCap) ?? moveCap
-        networkMode = try c.decodeIfPresent(String.self, forKey: .networkMode) ?? networkMode
-        visits = try c.decodeIfPresent(Int.self, forKey: .visits) ?? visits
-        secondsPerMove = try c.decodeIfPresent(Double.self, forKey: .secondsPerMove) ?? secondsPerMove
-        resignThreshold = try c.decodeIfPresent(Double.self, forKey: .resignThreshold)
-        parameterBudget = try c.decodeIfPresent(Int.self, forKey: .parameterBudget) ?? parameterBudget
-        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? concurrency
-        randomOpeningMoves = try c.decodeIfPresent(Int.self, forKey: .randomOpeningMoves) ?? randomOpeningMoves
-        schedule = try c.decodeIfPresent(String.self, forKey: .schedule) ?? schedule
-        reference = try c.decodeIfPresent(String.self, forKey: .reference)
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+        if c.contains(.refereeEngine) {
+            guard let words = try? c.decode([String].self, forKey: .refereeEngine) else {
+                throw TournamentError("refereeEngine must be a list of strings (the command and its arguments)")
+            }
+            refereeEngine = words
+        }
+        moveCap = try integer(.moveCap, 1...10_000) ?? moveCap
+        networkMode = try text(.networkMode) ?? networkMode
+        visits = try integer(.visits, 1...1_000_000) ?? visits
+        secondsPerMove = try number(.secondsPerMove) ?? secondsPerMove
+        resignThreshold = try number(.resignThreshold)
+        parameterBudget = try integer(.parameterBudget, 1...1_000_000_000) ?? parameterBudget
+        concurrency = try integer(.concurrency, 1...Double(Self.mostGamesAtOnce)) ?? concurrency
+        randomOpeningMoves = try integer(.randomOpeningMoves, 0...Double(Self.mostOpeningMoves)) ?? randomOpeningMoves
+        schedule = try text(.schedule) ?? schedule
+        reference = try text(.reference)
+        if let x = try number(.seed) {
+            guard x == x.rounded(), x >= 0, x < 0x1p64 else { throw TournamentError("seed must be a whole number from 0 to 2^64-1, not \(x)") }
+            seed = UInt64(x)
+        }
+        try validate()
+    }
+
+    /// Games at once: more than a machine has cores is no use, and each game holds two processes.
+    static let mostGamesAtOnce = 256
+    /// Random opening moves: 75 leaves most of a game to the players (and a colour pair shares them).
+    static let mostOpeningMoves = 75
+    /// Seconds per move: a day is far past any real time control.
+    static let longestMove = 86_400.0
+
+    /// Checks every value's range, naming the key: at `init`, before `run` and at load.
+    public func validate() throws {
         guard ["round-robin", "gauntlet"].contains(schedule) else { throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)") }
         guard ["policy", "mcts"].contains(networkMode) else { throw TournamentError("networkMode must be policy or mcts, not \(networkMode)") }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
         guard Limits.isValidKomi(komi, size: 19) else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
         if let r = resignThreshold, !(r >= 0 && r < 1) { throw TournamentError("resignThreshold must be in 0..<1, not \(r)") }
-        guard (0...75).contains(randomOpeningMoves) else { throw TournamentError("randomOpeningMoves must be 0 to 75, not \(randomOpeningMoves)") }
-        guard gamesPerPairing >= 1, concurrency >= 1, moveCap >= 1, secondsPerMove > 0 else { throw TournamentError("gamesPerPairing, concurrency, moveCap and secondsPerMove must be positive") }
+        guard (0...Self.mostOpeningMoves).contains(randomOpeningMoves) else {
+            throw TournamentError("randomOpeningMoves must be 0 to \(Self.mostOpeningMoves), not \(randomOpeningMoves)")
+        }
+        guard (1...10_000).contains(gamesPerPairing) else { throw TournamentError("gamesPerPairing must be 1 to 10000, not \(gamesPerPairing)") }
+        guard (1...Self.mostGamesAtOnce).contains(concurrency) else {
+            throw TournamentError("concurrency must be 1 to \(Self.mostGamesAtOnce), not \(concurrency)")
+        }
+        guard (1...10_000).contains(moveCap) else { throw TournamentError("moveCap must be 1 to 10000, not \(moveCap)") }
+        guard (1...1_000_000).contains(visits) else { throw TournamentError("visits must be 1 to 1000000, not \(visits)") }
+        guard secondsPerMove > 0, secondsPerMove <= Self.longestMove else {
+            throw TournamentError("secondsPerMove must be more than 0 and at most \(Int(Self.longestMove)), not \(secondsPerMove)")
+        }
+        guard parameterBudget >= 1 else { throw TournamentError("parameterBudget must be positive, not \(parameterBudget)") }
     }
 
     public static func load(_ dir: String) throws -> TournamentConfig {
@@ -75,8 +125,10 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TournamentError("\(path) not found: run `gonet tournament init \(dir)` first")
         }
-        do { return try JSONDecoder().decode(TournamentConfig.self, from: data) } catch {
-            throw TournamentError("\(path): \(error)")
+        do { return try JSONDecoder().decode(TournamentConfig.self, from: data) } catch let e as TournamentError {
+            throw TournamentError("\(path): \(e.message)")
+        } catch {
+            throw TournamentError("\(path): not valid JSON")
         }
     }
 

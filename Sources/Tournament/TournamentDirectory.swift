@@ -14,21 +14,29 @@ public final class TournamentDirectory {
         if fm.fileExists(atPath: (path as NSString).appendingPathComponent("tournament.json")) {
             throw TournamentError("\(path) already holds a tournament")
         }
+        try config.validate()
         for sub in ["", "entrants", "games", "logs"] {
             try fm.createDirectory(atPath: (path as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         try config.save(path)
-        return try TournamentDirectory(path)
+        return try TournamentDirectory(path, creating: true)
     }
 
-    public init(_ path: String) throws {
+    /// Opens a tournament; its database must exist (a lost `tournament.sqlite` is not an empty tournament).
+    public init(_ path: String, creating: Bool = false) throws {
         // Absolute, since engines run with the tournament directory as their working directory.
         self.path = URL(fileURLWithPath: path).standardizedFileURL.path
         config = try TournamentConfig.load(path)
         for sub in ["entrants", "games", "logs"] {
             try FileManager.default.createDirectory(atPath: (path as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        store = try TournamentStore(path: (path as NSString).appendingPathComponent("tournament.sqlite"))
+        let database = (path as NSString).appendingPathComponent("tournament.sqlite")
+        if !creating {
+            let size = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? nil
+            guard let size else { throw TournamentError("\(database) is missing: the tournament's games and entrants are lost") }
+            guard size > 0 else { throw TournamentError("\(database) is empty: the tournament's games and entrants are lost") }
+        }
+        store = try TournamentStore(path: database)
     }
 
     func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }

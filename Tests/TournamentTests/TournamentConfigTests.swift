@@ -15,12 +15,45 @@ final class TournamentConfigTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"resignThreshold": 0.05}"#).get().resignThreshold, 0.05)
         for (json, message) in [(#"{"scoring": "japanese"}"#, "scoring must be tromp-taylor or dead-removed, not japanese"),
                                 (#"{"komi": 1e20}"#, "komi must be a number from -361 to 361"),
-                                (#"{"randomOpeningMoves": 400}"#, "randomOpeningMoves must be 0 to 75, not 400"),
+                                (#"{"randomOpeningMoves": 400}"#, "randomOpeningMoves must be an integer from 0 to 75, not 400.0"),
+                                (#"{"randomOpeningMoves": -1}"#, "randomOpeningMoves must be an integer from 0 to 75, not -1.0"),
+                                (#"{"seed": -1}"#, "seed must be a whole number from 0 to 2^64-1, not -1.0"),
+                                (#"{"seed": "one"}"#, "seed must be a number"),
+                                (#"{"visits": 0}"#, "visits must be an integer from 1 to 1000000, not 0.0"),
+                                (#"{"gamesPerPairing": 2.5}"#, "gamesPerPairing must be an integer from 1 to 10000, not 2.5"),
+                                (#"{"concurrency": 1e9}"#, "concurrency must be an integer from 1 to 256"),
+                                (#"{"secondsPerMove": 1e300}"#, "secondsPerMove must be more than 0 and at most 86400"),
+                                (#"{"moveCap": 99999999999999999999}"#, "moveCap must be an integer from 1 to 10000"),
+                                (#"{"networkMode": 3}"#, "networkMode must be a string"),
+                                (#"{"refereeEngine": "gnugo"}"#, "refereeEngine must be a list of strings"),
                                 (#"{"refereeEngine": []}"#, "refereeEngine must name a command"),
                                 (#"{"resignThreshold": 1.5}"#, "resignThreshold must be in 0..<1, not 1.5")] {
             guard case .failure(let e) = decode(json) else { XCTFail(json); continue }
             XCTAssertTrue("\(e)".contains(message), "\(json): \(e)")
         }
+    }
+
+    func testLoadNamesTheFileAndAMissingDatabaseIsAnError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-config-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try TournamentDirectory.create(dir)
+        let json = (dir as NSString).appendingPathComponent("tournament.json")
+        try #"{"seed": -1}"#.write(toFile: json, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TournamentConfig.load(dir)) { e in
+            XCTAssertEqual("\(e)", "\(json): seed must be a whole number from 0 to 2^64-1, not -1.0")
+        }
+        try "{not json".write(toFile: json, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TournamentConfig.load(dir)) { e in XCTAssertEqual("\(e)", "\(json): not valid JSON") }
+        try "{}".write(toFile: json, atomically: true, encoding: .utf8)
+        XCTAssertNoThrow(try TournamentDirectory(dir))
+        let database = (dir as NSString).appendingPathComponent("tournament.sqlite")
+        try Data().write(to: URL(fileURLWithPath: database))
+        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in XCTAssertEqual("\(e)", "\(database) is empty: the tournament's games and entrants are lost") }
+        try FileManager.default.removeItem(atPath: database)
+        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in XCTAssertEqual("\(e)", "\(database) is missing: the tournament's games and entrants are lost") }
+        var bad = TournamentConfig()
+        bad.concurrency = 0
+        XCTAssertThrowsError(try TournamentDirectory.create(dir + "-2", config: bad)) { e in XCTAssertTrue("\(e)".hasPrefix("concurrency must be")) }
     }
 
     func testAHugeMarginIsWrittenNotTrapped() {
