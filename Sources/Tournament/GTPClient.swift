@@ -20,8 +20,13 @@ public final class GTPClient {
     var closed = false
     public let command: [String]
 
+    /// The most bytes of output kept while waiting for an answer: an engine that writes more than
+    /// this without ending an answer is treated as crashed instead of filling memory.
+    static let longestAnswer = 16 << 20
+    let errors = Pipe()
+
     /// Starts `command` (executable and arguments); its standard error goes to `log` when given.
-    public init(command: [String], log: FileHandle? = nil, directory: String? = nil) throws {
+    public init(command: [String], log: GameLog? = nil, directory: String? = nil) throws {
         precondition(!command.isEmpty)
         // A write to an engine that died must fail, not kill the referee.
         signal(SIGPIPE, SIG_IGN)
@@ -39,18 +44,32 @@ public final class GTPClient {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = log ?? FileHandle.nullDevice
+        if let log {
+            process.standardError = errors
+            errors.fileHandleForReading.readabilityHandler = { h in
+                let d = h.availableData
+                if d.isEmpty { h.readabilityHandler = nil } else { log.append(d) }
+            }
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         output.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             guard let self else { return }
             self.lock.lock()
-            if d.isEmpty { self.closed = true } else { self.buffer += d }
+            if d.isEmpty {
+                self.closed = true
+            } else if !self.closed {
+                self.buffer += d
+                if self.buffer.count > Self.longestAnswer { self.closed = true }
+            }
             self.lock.broadcast()
             self.lock.unlock()
             if d.isEmpty { h.readabilityHandler = nil }
         }
         do { try process.run() } catch {
             output.fileHandleForReading.readabilityHandler = nil
+            errors.fileHandleForReading.readabilityHandler = nil
             throw error
         }
     }
@@ -69,6 +88,7 @@ public final class GTPClient {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         output.fileHandleForReading.readabilityHandler = nil
+        // The stderr handler ends itself at the end of the stream, so the last lines reach the log.
     }
 
     /// Sends a command and waits up to `timeout` seconds for its answer.

@@ -170,9 +170,8 @@ public final class Match {
         let (blackName, whiteName) = aIsBlack ? ("A: \(engines.a.label)", "B: \(engines.b.label)") : ("B: \(engines.b.label)", "A: \(engines.a.label)")
         let name = String(format: "%05d", index)
         let logPath = "\(directory)/logs/\(name).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        defer { try? log?.close() }
+        let log = GameLog(path: logPath)
+        defer { log.close() }
         // Both games of a colour pair open the same way.
         var seed = settings.seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index / 2) &* 0xBF58_476D_1CE4_E5B9
         seed ^= seed >> 31

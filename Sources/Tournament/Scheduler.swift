@@ -95,9 +95,8 @@ extension TournamentDirectory {
     /// Plays one slot with fresh engine processes, writes its SGF and commits it.
     func playSlot(_ slot: Slot, gonet: String) throws -> GameRow {
         let logPath = file("logs/\(slot.key).log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        defer { try? log?.close() }
+        let log = GameLog(path: logPath)
+        defer { log.close() }
         let referee = Referee(komi: config.komi, moveCap: config.moveCap, secondsPerMove: config.secondsPerMove,
                               opening: Referee.randomOpening(count: config.randomOpeningMoves, seed: slot.openingSeed),
                               scoring: config.scoring, refereeEngine: config.refereeEngine)
