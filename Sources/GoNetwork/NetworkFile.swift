@@ -30,6 +30,11 @@ extension PolicyValueNetwork {
         do { file = try SafeTensors.read(path: path) } catch let e as SafeTensorsError {
             throw NetworkFileError(path: path, reasons: [e.message])
         }
+        return try load(file, path: path)
+    }
+
+    /// The checks of `load(path:)` on a file already parsed (`path` names it in errors).
+    public static func load(_ file: SafeTensors, path: String) throws -> PolicyValueNetwork {
         var reasons: [String] = []
         let meta = file.metadata
         switch meta["format"] {

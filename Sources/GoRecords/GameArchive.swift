@@ -182,9 +182,14 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
     public private(set) var rejected: [(index: Int, error: ArchiveError)] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(source: try openInput(path: path), path: path)
+    }
+
+    /// Reads the decompressed bytes of an archive from any source (tests, fuzzing).
+    public init(source: ByteSource, path: String) throws {
         self.path = path
-        source = try openInput(path: path)
+        self.source = source
         buffer.reserveCapacity(1 << 19)
         guard try fill(GameArchive.magic.count), Array(buffer[0..<8]) == GameArchive.magic else {
             throw ArchiveError(path: path, offset: 0, message: "not a gonet game archive (no GONETGA1 header)")

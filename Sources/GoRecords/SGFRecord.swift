@@ -43,10 +43,17 @@ extension GameRecord {
         rules = root["RU"]?.values[0] ?? ""
         extraProperties = root.properties.filter { !modelledRootProperties.contains($0.id) }
 
+        var placed = Set<Point>()
         for p in root.properties where p.id == "AB" || p.id == "AW" {
             let color: Stone = p.id == "AB" ? .black : .white
             for v in p.values {
-                for point in try points(v, p, file) { setup.append(PlayedMove(color, .play(point))) }
+                for point in try points(v, p, file) {
+                    // FF[4]: a point is set up at most once in a node.
+                    guard placed.insert(point).inserted else {
+                        throw fail(p, "setup point \(Coordinates.sgf(.play(point))) is given twice")
+                    }
+                    setup.append(PlayedMove(color, .play(point)))
+                }
             }
         }
         var game = startingGame()

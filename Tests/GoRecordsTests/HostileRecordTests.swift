@@ -87,6 +87,20 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertTrue(try failure(setup).hasPrefix("record 2 cannot be used: setup stone white aa is on an occupied point"))
     }
 
+    /// Found by `scripts/fuzz` (FuzzSGF): a point set up twice in the root made a record whose
+    /// written SGF read back as a different game.
+    func testAPointSetUpTwiceIsAnError() {
+        XCTAssertThrowsError(try SGFReader.records(text: "(;SZ[9]AB[aa:bb]AW[bb])", name: "d.sgf")) { e in
+            XCTAssertEqual("\(e)", "d.sgf:1:17: setup point bb is given twice")
+        }
+        XCTAssertThrowsError(try SGFReader.records(text: "(;SZ[9]AB[cc][cc])", name: "d.sgf"))
+        // Setup written grouped by colour reads back as the same set of stones.
+        let r = try? SGFReader.records(text: "(;AB[ia:bb]AW[cc]AB[qq])")[0]
+        let again = r.flatMap { try? SGFReader.records(text: SGFWriter.sgf($0))[0] }
+        XCTAssertEqual(again.map { Set($0.setup) }, r.map { Set($0.setup) })
+        XCTAssertEqual(r?.setup.count, 18)
+    }
+
     func testRecordsAreReadUnderPositionalSuperkoLikeTheEngine() {
         XCTAssertEqual(GameRecord().startingGame().koRule, .positionalSuperko)
     }

@@ -1,0 +1,17 @@
+import FuzzSupport
+import GoNetwork
+import NeuralNet
+
+/// Any bytes as a safetensors network file: the header parsed, the network checked and loaded.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzNetwork(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    guard let file = try? SafeTensors.parse(Array(UnsafeBufferPointer(start: data, count: count)), path: "fuzz.safetensors") else { return 0 }
+    _ = file.serialized()
+    _ = try? PolicyValueNetwork.load(file, path: "fuzz.safetensors")
+    return 0
+}
+
+@_cdecl("FuzzNetwork_main")
+public func fuzzNetworkMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv) { fuzzNetwork($0, $1) }
+}
