@@ -12,6 +12,9 @@ public final class GTPEngine {
     public internal(set) var game: Game
     var player: Player
     var clocks: [Stone: TimeControl] = [.black: TimeControl(), .white: TimeControl()]
+    /// Playouts of the territory judgement behind `final_score`, `final_status_list` and the
+    /// ownership displays (docs/ENDGAME.md); fewer only where speed matters more (fuzzing).
+    public var judgementPlayouts = Territory.defaultPlayouts
     /// True after `quit`.
     public internal(set) var quitRequested = false
     /// Receives analysis lines while a command streams (lz-analyze, lz-genmove_analyze); `run` sets it to stdout.
@@ -86,7 +89,7 @@ public final class GTPEngine {
 
     /// The territory judgement of the current position (seeded by the move number, so repeatable).
     func judgement() -> Territory {
-        Territory(game.board, toMove: game.toMove, seed: UInt64(game.moves.count) &+ 1)
+        Territory(game.board, toMove: game.toMove, playouts: judgementPlayouts, seed: UInt64(game.moves.count) &+ 1)
     }
 
     func newGame() {

@@ -12,6 +12,9 @@ public final class PolicyPlayer: Player {
     /// Average the network over the board's 8 symmetries (one batch of 8): +1.6 points of top-1
     /// on held-out games for the budget network, at 8 positions' cost per move (~7 ms).
     public var symmetries: Bool
+    /// Playouts of the endgame judgement (docs/ENDGAME.md); fewer only where speed matters more
+    /// than the judgement (the GTP fuzz target).
+    public var judgementPlayouts = Territory.defaultPlayouts
     var rng: RandomSource
     let seed: UInt64
 
@@ -50,7 +53,7 @@ public final class PolicyPlayer: Player {
             return decision
         }
         guard !candidates.isEmpty else { return decision }
-        let judge = Endgame(g, color, seed: seed)
+        let judge = Endgame(g, color, playouts: judgementPlayouts, seed: seed)
         // After the opponent's pass, passing ends the game: take it whenever it wins.
         if g.lastMove?.move == .pass && judge.passWinsStrictly { return decision }
         let useful = candidates.filter { judge.isWorthwhile($0.move.point!) }

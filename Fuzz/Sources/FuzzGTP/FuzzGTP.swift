@@ -7,7 +7,12 @@ let engine: GTPEngine = {
     let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 4, policyHead: .conv, policyFilters: 1,
                                               valueHead: .pool, valueFilters: 1, valueHidden: 2))
     net.initialize(seed: 1)
-    return GTPEngine(player: PolicyPlayer(network: net, symmetries: false))
+    // Four judgement playouts instead of 128: the code paths are the same, 30 times faster.
+    let player = PolicyPlayer(network: net, symmetries: false)
+    player.judgementPlayouts = 4
+    let engine = GTPEngine(player: player)
+    engine.judgementPlayouts = 4
+    return engine
 }()
 
 /// Any bytes as a stream of GTP command lines to one engine (state carries over between inputs,
