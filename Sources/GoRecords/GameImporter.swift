@@ -8,6 +8,9 @@ public struct ImportReport: Sendable {
     public var skipped: [String: Int] = [:]
     /// The first few skipped games per reason, with file, line and message.
     public var examples: [String: [String]] = [:]
+    /// Games read with a warning (an unknown charset), the first few with their place, and how many.
+    public var warnings: [String] = []
+    public var warningCount = 0
     /// Files that could not be read at all, or whose stream failed part-way (games before it are kept).
     public var fileErrors: [String] = []
 
@@ -64,6 +67,10 @@ public final class GameImporter {
             }
             do {
                 while let e = try reader.nextEntry() {
+                    if let w = e.warning {
+                        report.warningCount += 1
+                        if report.warnings.count < 5 { report.warnings.append("\(w)") }
+                    }
                     switch e.record {
                     case .failure(let err):
                         let reason = err.message.hasPrefix("illegal move") ? "illegal move" : "unparsable"

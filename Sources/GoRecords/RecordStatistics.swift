@@ -18,6 +18,8 @@ public struct RecordStatistics: Sendable {
     public static let lengthBucket = 50
     /// Games that could not be read or used (0-based index in the file), with the reason.
     public var failures: [(index: Int, error: String)] = []
+    /// Games read with a warning (an unknown charset), with its place.
+    public var warnings: [String] = []
     /// A failure of the stream that ended reading early (games before it are counted).
     public var streamError: String?
 
@@ -48,6 +50,7 @@ public struct RecordStatistics: Sendable {
         draws += o.draws
         unknownResults += o.unknownResults
         failures += o.failures
+        warnings += o.warnings
         if streamError == nil { streamError = o.streamError }
     }
 
@@ -68,6 +71,7 @@ public struct RecordStatistics: Sendable {
         var s = RecordStatistics()
         do {
             while let e = try reader.nextEntry() {
+                if let w = e.warning { s.warnings.append("\(w)") }
                 switch e.record {
                 case .success(let r): s.add(r)
                 case .failure(let err): s.failures.append((e.index, "\(err)"))

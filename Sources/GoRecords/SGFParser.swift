@@ -9,12 +9,31 @@ struct SGFParser {
     var line: Int
     var column: Int
 
-    /// Parses `text`, whose first byte sits at `line`:`column` of `file`.
-    static func mainLine(_ text: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(SGFError) -> [SGFNode] {
+    /// A property as read: values are bytes (escapes resolved) until the charset is known.
+    struct RawProperty {
+        var id: String
+        var values: [[UInt8]]
+        var line: Int, column: Int
+    }
+
+    /// Parses `text`, whose first byte sits at `line`:`column` of `file`; values are decoded by the
+    /// root's `CA` (`SGFCharset`) and formatted as FF[4] says (`SGFText`). The warning tells of
+    /// a charset that could not be used.
+    static func mainLine(_ text: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(SGFError) -> (nodes: [SGFNode], warning: SGFError?) {
         do {
             return try text.withUnsafeBufferPointer { buffer in
                 var p = SGFParser(bytes: buffer, file: file, line: line, column: column)
-                return try p.parseTree()
+                let raw = try p.parseTree()
+                let ca = raw.first?.first { $0.id == "CA" }
+                let charset = SGFCharset(ca: ca.flatMap { $0.values.first }.map { String(decoding: $0, as: UTF8.self) }, bytes: buffer)
+                let nodes = raw.map { props in
+                    SGFNode(properties: props.map { r in
+                        SGFProperty(r.id, r.values.map { SGFText.normalize(charset.decode($0), property: r.id) },
+                                    line: Int32(clamping: r.line), column: Int32(clamping: r.column))
+                    })
+                }
+                let warning = charset.warning.map { SGFError(file: file, line: ca.map(\.line) ?? line, column: ca.map(\.column) ?? column, message: $0) }
+                return (nodes, warning)
             }
         } catch let e as SGFError {
             throw e
@@ -40,8 +59,8 @@ struct SGFParser {
         b >= 33 && b < 127 ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16))"
     }
 
-    mutating func parseTree() throws(SGFError) -> [SGFNode] {
-        var nodes: [SGFNode] = []
+    mutating func parseTree() throws(SGFError) -> [[RawProperty]] {
+        var nodes: [[RawProperty]] = []
         // Per open tree: is it on the main line, has it had a child tree, has it had a node.
         var onMain: [Bool] = []
         var hadChild: [Bool] = []
@@ -79,8 +98,8 @@ struct SGFParser {
         }
     }
 
-    mutating func parseNode() throws(SGFError) -> SGFNode {
-        var node = SGFNode()
+    mutating func parseNode() throws(SGFError) -> [RawProperty] {
+        var node: [RawProperty] = []
         while true {
             skipWhitespace()
             guard !atEnd else { return node }
@@ -94,7 +113,7 @@ struct SGFParser {
                 advance()
             }
             guard !id.isEmpty else { throw SGFError(file: file, line: startLine, column: startColumn, message: "property name without an uppercase letter") }
-            var values: [String] = []
+            var values: [[UInt8]] = []
             skipWhitespace()
             while !atEnd, bytes[pos] == 91 {
                 values.append(try parseValue())
@@ -105,12 +124,12 @@ struct SGFParser {
                 throw SGFError(file: file, line: startLine, column: startColumn, message: atEnd
                     ? "unexpected end of file after property \(name)" : "property \(name) has no value")
             }
-            node.properties.append(SGFProperty(name, values, line: Int32(startLine), column: Int32(startColumn)))
+            node.append(RawProperty(id: name, values: values, line: startLine, column: startColumn))
         }
     }
 
     /// Reads `[...]`, resolving escapes: `\x` is `x`, and a backslash before a line break removes both.
-    mutating func parseValue() throws(SGFError) -> String {
+    mutating func parseValue() throws(SGFError) -> [UInt8] {
         let openLine = line, openColumn = column
         advance()
         let start = pos
@@ -140,7 +159,7 @@ struct SGFParser {
             if text != nil { text!.append(b) }
             advance()
         }
-        let value = escaped ? String(decoding: text!, as: UTF8.self) : String(decoding: bytes[start..<pos], as: UTF8.self)
+        let value = escaped ? text! : Array(bytes[start..<pos])
         advance()
         return value
     }

@@ -6,6 +6,8 @@ public struct SGFEntry: Sendable {
     public var line: Int
     public var column: Int
     public var record: Result<GameRecord, SGFError>
+    /// Something read in a way the file may not have meant (an unknown charset), with its place.
+    public var warning: SGFError?
 }
 
 /// Reads the games of an SGF file or collection, `.sgf` or zstd-compressed, one at a time.
@@ -23,9 +25,25 @@ public final class SGFReader: Sequence, IteratorProtocol {
         scanner = SGFScanner(source)
     }
 
-    /// Opens a file, recognising zstd compression by its magic number.
+    /// Opens a file, recognising zstd compression by its magic number and a UTF-16 file by its
+    /// byte order mark (read whole and turned into UTF-8; such files are single games).
     public convenience init(path: String) throws {
-        self.init(try openInput(path: path))
+        let source = try openInput(path: path)
+        let head = try FileByteSource.peek(path: path, count: 2)
+        if head == [0xFF, 0xFE] || head == [0xFE, 0xFF] {
+            var bytes: [UInt8] = []
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+            defer { chunk.deallocate() }
+            while true {
+                let n = try source.read(into: chunk)
+                if n == 0 { break }
+                bytes += chunk[0..<n]
+                guard bytes.count <= SGFScanner.largestTree else { break }
+            }
+            self.init(MemoryByteSource(SGFCharset.utf8FromUTF16(bytes) ?? bytes, name: path))
+        } else {
+            self.init(source)
+        }
     }
 
     /// Reads SGF text in memory.
@@ -46,13 +64,15 @@ public final class SGFReader: Sequence, IteratorProtocol {
         defer { index += 1 }
         let file = scanner.source.name
         let result: Result<GameRecord, SGFError>
+        var warning: SGFError?
         do {
-            let nodes = try SGFParser.mainLine(piece.bytes, file: file, line: piece.line, column: piece.column)
-            result = .success(try GameRecord(nodes: nodes, file: file))
+            let parsed = try SGFParser.mainLine(piece.bytes, file: file, line: piece.line, column: piece.column)
+            warning = parsed.warning
+            result = .success(try GameRecord(nodes: parsed.nodes, file: file))
         } catch {
             result = .failure(error)
         }
-        return SGFEntry(index: index, line: piece.line, column: piece.column, record: result)
+        return SGFEntry(index: index, line: piece.line, column: piece.column, record: result, warning: warning)
     }
 
     /// The next game, or nil at the end or on a stream failure (kept in `streamError`).

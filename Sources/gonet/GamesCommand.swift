@@ -74,6 +74,8 @@ struct GamesImport: ParsableCommand {
             print("  skipped \(Report.count(n)): \(reason)")
             for e in report.examples[reason] ?? [] { print("    \(e)") }
         }
+        if report.warningCount > 0 { print("  \(Report.count(report.warningCount)) games read with a warning:") }
+        for w in report.warnings { print("    \(w)") }
         for e in report.fileErrors { printError("gonet: \(e)") }
         if !report.fileErrors.isEmpty { throw ExitCode(1) }
     }

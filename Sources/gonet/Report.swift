@@ -54,6 +54,8 @@ enum Report {
         if s.failures.count > failuresShown && failuresShown > 0 {
             out += "  failed       … and \(s.failures.count - failuresShown) more\n"
         }
+        for w in s.warnings.prefix(max(failuresShown, 1)) { out += "  warning      \(w)\n" }
+        if s.warnings.count > max(failuresShown, 1) { out += "  warning      … and \(s.warnings.count - max(failuresShown, 1)) more\n" }
         if let e = s.streamError { out += "  error        \(e) (games before it are counted)\n" }
         return out
     }
