@@ -139,14 +139,8 @@ extension GTPEngine {
         do { records = try SGFReader(path: a[0]).prefix(1).map { try $0.record.get() } } catch { throw GTPFailure("cannot load file") }
         guard let r = records.first else { throw GTPFailure("cannot load file") }
         guard r.size == 19 else { throw GTPFailure("unacceptable size") }
-        var g = Game(size: 19, komi: r.komi, koRule: .positionalSuperko)
-        g.placeSetup(r.setup)
         let count = moveNumber.map { min($0 - 1, r.moves.count) } ?? r.moves.count
-        for m in r.moves.prefix(count) {
-            do { try g.play(m.move, by: m.color) } catch { throw GTPFailure("cannot load file") }
-        }
-        if count < r.moves.count { g.setToMove(r.moves[count].color) }
-        game = g
+        do { game = try r.game(afterMoves: count, koRule: .positionalSuperko) } catch { throw GTPFailure("cannot load file") }
         player.reset()
         return ""
     }
@@ -156,6 +150,7 @@ extension GTPEngine {
         r.setup = game.setup
         r.handicap = game.setup.count
         r.moves = game.moves
+        r.edits = game.edits
         r.blackPlayer = name
         r.whitePlayer = name
         if game.isOver { r.result = GameResult(sgf: game.score().description) }

@@ -11,10 +11,15 @@ import GoRules
 ///          u8 result (0 unknown, 1 void, 2 draw, 3 black wins, 4 white wins),
 ///          u8 reason (0 none, 1 score, 2 resignation, 3 time, 4 forfeit), f32 margin,
 ///          str black player, str white player, str date, str rules,
-///          u16 setup count, u16 × count, u32 move count, u16 × count
+///          u16 setup count, u16 × count, u32 move count, u16 × count,
+///          [u16 edit count, edit × count]   (only when the game has edits after the root)
 /// str      u16 byte length, UTF-8
 /// move     bit 15 set for White; bits 0–14 the point index y·size + x, size² for a pass
+/// edit     u32 moves played before it, u16: bit 15 White, bit 14 emptied (AE), bits 0–13 the point
 /// ```
+///
+/// The edit list was added after the first archives were written: records without edits are
+/// byte for byte what they were, and a reader that predates it refuses only records with edits.
 ///
 /// The body length lets a reader check each record's extent; a record cut short by the end of
 /// the stream is reported with its offset, and every record before it has been read.
@@ -63,6 +68,13 @@ public enum GameArchive {
         for s in r.setup { u16(move(s)) }
         u32(r.moves.count)
         for m in r.moves { u16(move(m)) }
+        if !r.edits.isEmpty {
+            u16(min(r.edits.count, 65535))
+            for e in r.edits.prefix(65535) {
+                u32(e.beforeMove)
+                u16(e.point.index(size: r.size) | (e.stone == .white ? 0x8000 : 0) | (e.stone == nil ? 0x4000 : 0))
+            }
+        }
         return out
     }
 
@@ -123,6 +135,16 @@ public enum GameArchive {
         for _ in 0..<moveCount {
             guard let m = move(u16()!) else { return nil }
             r.moves.append(m)
+        }
+        if p < body.count {
+            guard let editCount = u16(), editCount > 0, need(6 * editCount) else { return nil }
+            for _ in 0..<editCount {
+                let before = u32()!, v = u16()!
+                let index = v & 0x3FFF
+                guard index < size * size, before <= moveCount else { return nil }
+                let stone: Stone? = v & 0x4000 != 0 ? nil : (v & 0x8000 != 0 ? .white : .black)
+                r.edits.append(SetupStone(beforeMove: before, point: Point(index: index, size: size), stone: stone))
+            }
         }
         return p == body.count ? r : nil
     }

@@ -34,8 +34,9 @@ public struct ImportProgress: Sendable {
     public var skipped: Int
 }
 
-/// Reads SGF files and collections and writes the games fit for training to an archive:
-/// 19x19, no handicap, at least one move, every move legal.
+/// Reads SGF files and collections and writes their 19x19 games with at least one legal move to
+/// an archive. Games with handicap or setup stones are kept (the archive is a faithful store);
+/// training and evaluation read only the games without them.
 public final class GameImporter {
     let writer: GameArchiveWriter
     public private(set) var report = ImportReport()
@@ -47,7 +48,6 @@ public final class GameImporter {
     /// The reason a parsed record is not imported, or nil.
     public static func rejection(_ r: GameRecord) -> String? {
         if r.size != 19 { return "board size not 19" }
-        if r.handicap > 0 || !r.setup.isEmpty { return "handicap or setup stones" }
         if r.moves.isEmpty { return "no moves" }
         return nil
     }

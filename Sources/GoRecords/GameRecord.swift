@@ -17,6 +17,8 @@ public struct GameRecord: Sendable, Hashable {
     public var setup: [PlayedMove] = []
     /// The main line's moves.
     public var moves: [PlayedMove] = []
+    /// Stones put on or taken off after the root (AB/AW/AE in later nodes), by move number.
+    public var edits: [SetupStone] = []
     /// The root's other properties (GN, PC, BR, WR, TM, …) in file order, kept for a faithful write.
     public var extraProperties: [SGFProperty] = []
 
@@ -37,8 +39,25 @@ public struct GameRecord: Sendable, Hashable {
 
     /// The game after every move, checking each under `koRule`; the error says which move is illegal.
     public func replay(koRule: KoRule = .positionalSuperko) throws(IllegalMoveError) -> Game {
+        try game(afterMoves: moves.count, koRule: koRule)
+    }
+
+    /// The game after its first `count` moves, edits between them applied (those after move
+    /// `count` too when `count` is the whole game), the side to move the next move's colour.
+    public func game(afterMoves count: Int, koRule: KoRule = .positionalSuperko) throws(IllegalMoveError) -> Game {
         var g = startingGame(koRule: koRule)
-        for m in moves { try g.play(m.move, by: m.color) }
+        var e = 0
+        func applyEdits(upTo k: Int) {
+            let start = e
+            while e < edits.count && edits[e].beforeMove <= k { e += 1 }
+            if e > start { g.edit(Array(edits[start..<e])) }
+        }
+        for m in moves.prefix(count) {
+            applyEdits(upTo: g.moves.count)
+            try g.play(m.move, by: m.color)
+        }
+        applyEdits(upTo: count)
+        if count < moves.count { g.setToMove(moves[count].color) }
         return g
     }
 
@@ -52,6 +71,10 @@ public struct GameRecord: Sendable, Hashable {
             guard let p = s.move.point, board[p] == nil else { return "setup stone \(s.color) \(Coordinates.sgf(s.move)) is on an occupied point" }
             board.place(p, s.color)
         }
+        if let e = edits.first(where: { !$0.point.isOn(size: size) || $0.beforeMove < 0 || $0.beforeMove > moves.count }) {
+            return "edit of \(Coordinates.sgf(.play(e.point))) at move \(e.beforeMove) is off the board or the game"
+        }
+        if zip(edits, edits.dropFirst()).contains(where: { $0.beforeMove > $1.beforeMove }) { return "edits out of order" }
         do { _ = try replay() } catch { return "\(error)" }
         return nil
     }

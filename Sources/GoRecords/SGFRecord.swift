@@ -59,10 +59,31 @@ extension GameRecord {
         var game = startingGame()
         for (i, node) in nodes.enumerated() {
             var moveInNode = false
+            // Setup after the root edits the position before this node's move (FF[4] says not to
+            // mix the two in one node; when a file does, the setup comes first).
+            if i > 0 {
+                var changes: [SetupStone] = []
+                var placed = Set<Point>()
+                for p in node.properties where p.id == "AB" || p.id == "AW" || p.id == "AE" {
+                    let stone: Stone? = p.id == "AB" ? .black : p.id == "AW" ? .white : nil
+                    for v in p.values {
+                        for point in try points(v, p, file) {
+                            guard placed.insert(point).inserted else {
+                                throw fail(p, "setup point \(Coordinates.sgf(.play(point))) is given twice")
+                            }
+                            changes.append(SetupStone(beforeMove: moves.count, point: point, stone: stone))
+                        }
+                    }
+                }
+                if !changes.isEmpty {
+                    game.edit(changes)
+                    edits += changes
+                }
+            }
             for p in node.properties {
                 switch p.id {
                 case "AB", "AW", "AE":
-                    if i > 0 { throw fail(p, "setup stones (\(p.id)) in the middle of a game are not supported") }
+                    break
                 case "B", "W":
                     if moveInNode { throw fail(p, "two moves in one node") }
                     moveInNode = true

@@ -22,7 +22,35 @@ public enum SGFWriter {
             s += color == .black ? "AB" : "AW"
             for p in stones { s += "[\(Coordinates.sgf(.play(p)))]" }
         }
-        for m in r.moves { s += ";\(m.color.letter)[\(Coordinates.sgf(m.move))]" }
+        // Edits go in a node of their own before the move they precede (FF[4]: no setup and move in one node).
+        var e = 0
+        func writeEdits(before k: Int) {
+            // The last edit of a point wins (two setup nodes in a row become one).
+            var last: [Point: Stone?] = [:], order: [Point] = []
+            while e < r.edits.count && r.edits[e].beforeMove <= k {
+                let edit = r.edits[e]
+                if last[edit.point] == nil { order.append(edit.point) }
+                last[edit.point] = .some(edit.stone)
+                e += 1
+            }
+            guard !order.isEmpty else { return }
+            var node: [String: [Point]] = [:]
+            for p in order {
+                let stone = last[p]!
+                node[stone == .black ? "AB" : stone == .white ? "AW" : "AE", default: []].append(p)
+            }
+            s += ";"
+            for id in ["AB", "AW", "AE"] {
+                guard let points = node[id] else { continue }
+                s += id
+                for p in points { s += "[\(Coordinates.sgf(.play(p)))]" }
+            }
+        }
+        for (k, m) in r.moves.enumerated() {
+            writeEdits(before: k)
+            s += ";\(m.color.letter)[\(Coordinates.sgf(m.move))]"
+        }
+        writeEdits(before: r.moves.count)
         s += ")"
         return s
     }

@@ -40,6 +40,22 @@ public struct IllegalMoveError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// A stone put on or taken off the board between moves (SGF `AB`, `AW`, `AE` after the root:
+/// problem collections, edited records).
+public struct SetupStone: Hashable, Sendable {
+    /// How many moves had been played when it was applied.
+    public var beforeMove: Int
+    public var point: Point
+    /// The stone put there, or nil when the point is emptied.
+    public var stone: Stone?
+
+    public init(beforeMove: Int, point: Point, stone: Stone?) {
+        self.beforeMove = beforeMove
+        self.point = point
+        self.stone = stone
+    }
+}
+
 /// A game in progress: the board, the full history, the side to move, ko rule and undo.
 public struct Game: Sendable {
     /// Side length.
@@ -56,6 +72,8 @@ public struct Game: Sendable {
     public private(set) var setup: [PlayedMove] = []
     /// Every move played, in order.
     public private(set) var moves: [PlayedMove] = []
+    /// Stones put on or taken off between moves, in order.
+    public private(set) var edits: [SetupStone] = []
     /// Board hashes of every position so far, for positional superko.
     var seen: Set<UInt64> = []
 
@@ -115,6 +133,23 @@ public struct Game: Sendable {
         }
     }
 
+    /// Puts stones on or takes them off the board now (SGF `AB`/`AW`/`AE` in a later node). The
+    /// board is rebuilt from the resulting stones (a group left without liberties is taken off,
+    /// as a placed stone would capture it), ko is cleared, and the superko history starts again
+    /// from this position: a position edited by hand has no history to repeat.
+    public mutating func edit(_ changes: [SetupStone]) {
+        var stones: [Point: Stone] = [:]
+        for p in board.allPoints { if let s = board[p] { stones[p] = s } }
+        for c in changes where c.point.isOn(size: size) {
+            stones[c.point] = c.stone
+            edits.append(SetupStone(beforeMove: moves.count, point: c.point, stone: c.stone))
+        }
+        var rebuilt = Board(size: size)
+        for p in board.allPoints { if let s = stones[p] { rebuilt.place(p, s) } }
+        board = rebuilt
+        seen = [board.hash]
+    }
+
     /// Sets the side to move (SGF `PL`, or a record whose first move is White's).
     public mutating func setToMove(_ color: Stone) { toMove = color }
 
@@ -135,12 +170,21 @@ public struct Game: Sendable {
         seen = [board.hash]
         moves = []
         toMove = handicapToMove
+        let allEdits = edits
+        edits = []
+        func applyEdits() {
+            let now = allEdits.filter { $0.beforeMove == moves.count }
+            if !now.isEmpty { edit(now) }
+        }
         for m in kept {
+            applyEdits()
             board.play(m.move, m.color)
             seen.insert(board.hash)
             moves.append(m)
             toMove = m.color.opponent
         }
+        // Edits made right after the last kept move belong to this position; later ones go.
+        applyEdits()
     }
 
     var toMoveAfterSetup: Stone {

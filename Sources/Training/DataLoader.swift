@@ -159,7 +159,7 @@ public final class DataLoader {
                         break
                     }
                     if isStopping { break outer }
-                    guard r.size == 19, r.setup.isEmpty else { continue }
+                    guard r.size == 19, r.setup.isEmpty, r.edits.isEmpty else { continue }
                     if GameSplit.isValidation(r, fraction: c.validationFraction) != c.validation {
                         note { $0.otherSplit += 1 }
                         continue

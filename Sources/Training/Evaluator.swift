@@ -52,7 +52,7 @@ public enum Evaluator {
             // A broken archive counts up to where it breaks: the loader reports it and uses what came before.
             guard let reader = try? GameArchiveReader(path: path) else { continue }
             while let r = try? reader.nextRecord() {
-                guard r.size == 19, r.setup.isEmpty else { continue }
+                guard r.size == 19, r.setup.isEmpty, r.edits.isEmpty else { continue }
                 guard GameSplit.isValidation(r, fraction: validationFraction) == validation else { continue }
                 total += r.moves.count
             }

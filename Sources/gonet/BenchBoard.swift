@@ -24,7 +24,7 @@ struct BenchBoard: ParsableCommand {
         load: for path in files {
             let reader = try SGFReader(path: path)
             while let e = try reader.nextEntry() {
-                guard case .success(let r) = e.record, r.size == 19, r.setup.isEmpty else { continue }
+                guard case .success(let r) = e.record, r.size == 19, r.setup.isEmpty, r.edits.isEmpty else { continue }
                 records.append(r.moves.map { Int16($0.move.index(size: 19)) })
                 colors.append(r.moves.map(\.color))
                 if records.count >= games { break load }

@@ -60,4 +60,21 @@ final class GTPHostileInputTests: XCTestCase {
         XCTAssertEqual(GTPEngine.infoLine(d, request: request, format: .leelaZero, ownership: nil),
                        "info move pass visits 3 winrate 0 prior 0 order 0 pv pass")
     }
+
+    /// Setup after the root (issue #15): `loadsgf` applies it where it occurs, and `printsgf` keeps it.
+    func testLoadSGFAppliesSetupAfterTheRoot() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-edit-\(UUID().uuidString).sgf").path
+        try "(;GM[1]SZ[19]KM[6.5];B[dd];W[pd];AE[pd]AB[pp];W[dp];B[cc])".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let e = engine()
+        XCTAssertEqual(e.handle("loadsgf \(path) 3"), "=\n\n")
+        XCTAssertNil(e.game.board[Point(x: 15, y: 3)], "Q16 was taken off before move 3")
+        XCTAssertEqual(e.game.board[Point(x: 15, y: 15)], .black)
+        XCTAssertEqual(e.game.toMove, .white)
+        XCTAssertEqual(e.handle("loadsgf \(path)"), "=\n\n")
+        XCTAssertEqual(e.game.moves.count, 4)
+        XCTAssertTrue(e.handle("printsgf")!.contains(";AB[pp]AE[pd];W[dp]"))
+        XCTAssertEqual(e.handle("undo"), "=\n\n")
+        XCTAssertEqual(e.game.board[Point(x: 15, y: 15)], .black, "undo keeps the edit before the taken-back move's predecessor")
+    }
 }

@@ -96,13 +96,14 @@ final class GameArchiveTests: XCTestCase {
         let importer = try GameImporter(output: out)
         try importer.importFiles([sgf, dir.appendingPathComponent("missing.sgf").path])
         let report = try importer.finish()
-        XCTAssertEqual(report.imported, 2)
-        XCTAssertEqual(report.skipped, ["board size not 19": 1, "handicap or setup stones": 1, "no moves": 1, "illegal move": 1, "unparsable": 1])
+        XCTAssertEqual(report.imported, 3, "the handicap game is kept; training skips it")
+        XCTAssertEqual(report.skipped, ["board size not 19": 1, "no moves": 1, "illegal move": 1, "unparsable": 1])
         XCTAssertEqual(report.examples["illegal move"], ["\(sgf):5:16: illegal move W Q16 at move 2: point occupied"])
         XCTAssertEqual(report.examples["unparsable"], ["\(sgf):6:10: bad coordinate B[zz] on a 19x19 board"])
         XCTAssertEqual(report.fileErrors.count, 1)
         let games = Array(try GameArchiveReader(path: out))
-        XCTAssertEqual(games.map(\.moves.count), [2, 3])
-        XCTAssertEqual(games[1].result, .win(.white, .score(0.5)))
+        XCTAssertEqual(games.map(\.moves.count), [2, 1, 3])
+        XCTAssertEqual(games[1].setup.count, 2)
+        XCTAssertEqual(games[2].result, .win(.white, .score(0.5)))
     }
 }

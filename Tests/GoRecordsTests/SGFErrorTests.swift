@@ -43,7 +43,8 @@ final class SGFErrorTests: XCTestCase {
         XCTAssertEqual(try firstError("(B[aa])"), "t.sgf:1:2: expected ';' to start a node, found 'B'")
         XCTAssertEqual(try firstError("(;B)"), "t.sgf:1:3: property B has no value")
         XCTAssertEqual(try firstError("(;B[aa](;W[bb]);B[cc])"), "t.sgf:1:16: a node after variations: expected '(' or ')'")
-        XCTAssertEqual(try firstError("(;SZ[9];B[aa];AB[cc])"), "t.sgf:1:15: setup stones (AB) in the middle of a game are not supported")
+        XCTAssertEqual(try firstError("(;SZ[9];B[aa];AB[cc][cc])"), "t.sgf:1:15: setup point cc is given twice")
+        XCTAssertEqual(try firstError("(;SZ[9];B[aa];AE[zz])"), "t.sgf:1:15: bad point AE[zz] on a 9x9 board")
     }
 
     func testAGoodGameAfterABadOneIsStillRead() throws {

@@ -1,0 +1,54 @@
+import Foundation
+import GoRecords
+import GoRules
+import XCTest
+
+/// AB/AW/AE after the root (problem files, edited records): applied where they occur, kept by
+/// the archive, written back (issue #15).
+final class SetupEditTests: XCTestCase {
+    /// Black D16, White plays Q16; then a setup node removes Q16 and adds black stones; White plays on.
+    let text = "(;GM[1]SZ[19]KM[6.5];B[dd];W[pd];AE[pd]AB[pp][qq];W[dp];B[cc]AW[ee])"
+
+    func testEditsAreAppliedWhereTheyOccur() throws {
+        let r = try SGFReader.records(text: text)[0]
+        XCTAssertEqual(r.moves.count, 4)
+        XCTAssertEqual(r.edits.map(\.beforeMove), [2, 2, 2, 3])
+        let g = try r.replay()
+        XCTAssertNil(g.board[Point(x: 15, y: 3)], "AE took Q16 off")
+        XCTAssertEqual(g.board[Point(x: 15, y: 15)], .black)
+        XCTAssertEqual(g.board[Point(x: 4, y: 4)], .white, "AW in the node of B[cc] comes before it")
+        XCTAssertEqual(g.board[Point(x: 2, y: 2)], .black)
+        // The position before move 3 (White's D4) has the edit applied, White to move.
+        let before3 = try r.game(afterMoves: 2)
+        XCTAssertNil(before3.board[Point(x: 15, y: 3)])
+        XCTAssertEqual(before3.toMove, .white)
+    }
+
+    func testEditsSurviveSGFAndTheArchive() throws {
+        let r = try SGFReader.records(text: text)[0]
+        let written = SGFWriter.sgf(r)
+        XCTAssertTrue(written.hasSuffix(";B[dd];W[pd];AB[pp][qq]AE[pd];W[dp];AW[ee];B[cc])"), written)
+        let again = try SGFReader.records(text: written)[0]
+        XCTAssertEqual(try again.replay().board.hash, try r.replay().board.hash)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-edits-\(UUID().uuidString).games.zst").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try GameArchiveWriter(path: path)
+        try w.write(r)
+        var plain = GameRecord(size: 19, komi: 7.5)
+        plain.moves = [PlayedMove(.black, .play(Point(x: 3, y: 3)))]
+        try w.write(plain)
+        try w.finish()
+        let back = Array(try GameArchiveReader(path: path))
+        XCTAssertEqual(back, [r, plain])
+    }
+
+    func testGameUndoKeepsEditsInPlace() throws {
+        var g = try SGFReader.records(text: text)[0].replay()
+        g.undo(to: 2)
+        XCTAssertNil(g.board[Point(x: 15, y: 3)], "the edit before move 3 stays")
+        XCTAssertEqual(g.board[Point(x: 15, y: 15)], .black)
+        g.undo(to: 1)
+        XCTAssertEqual(g.board.stones(of: .black).count, 1, "taken back past the edit")
+        XCTAssertTrue(g.edits.isEmpty)
+    }
+}
