@@ -8,7 +8,10 @@ struct GTPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gtp",
         abstract: "Play a network over GTP version 2 on standard input and output (Sabaki, GoGui, Lizzie, KaTrain, gomill).",
-        discussion: "Logs go to standard error. Analysis: gogui-analyze_commands, lz-analyze and lz-genmove_analyze.")
+        discussion: """
+        Logs go to standard error. Analysis: gogui-analyze_commands, lz-analyze, lz-genmove_analyze and kata-analyze. \
+        Lizzie reads `version` as a Leela Zero version and warns below 0.15: --lizzie answers "0.17 gonet-0.1.0".
+        """)
 
     @Option(help: "The network file.") var network: String
     @Option(help: "policy (the network's move) or mcts (search).") var mode = "policy"
@@ -24,6 +27,9 @@ struct GTPCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Policy mode: average the network over the 8 board symmetries.") var symmetries = true
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
+    @Flag(help: "Answer `version` as the Leela Zero version Lizzie checks for (0.17), then gonet's own.") var lizzie = false
+
+    static let version = "0.1.0"
 
     func run() throws {
         guard mode == "policy" || mode == "mcts" else { throw ValidationError("--mode must be policy or mcts") }
@@ -52,7 +58,8 @@ struct GTPCommand: ParsableCommand {
             player = MCTSPlayer(network: net, settings: s)
         }
         printError("gonet gtp: \(network) (\(net.architecture.summary)), \(mode)\(mode == "mcts" ? " \(visits) visits" : "")")
-        let engine = GTPEngine(player: player, name: name, version: "0.1.0")
+        // Lizzie splits the answer at spaces and dots and needs a minor version of at least 15.
+        let engine = GTPEngine(player: player, name: name, version: lizzie ? "0.17 gonet-\(Self.version)" : Self.version)
         engine.run()
     }
 }

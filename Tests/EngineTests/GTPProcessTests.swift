@@ -97,4 +97,35 @@ final class GTPProcessTests: XCTestCase {
         XCTAssertEqual(p.terminationStatus, 1)
         XCTAssertTrue(message.contains("gonet gtp: \(bad): header length"), message)
     }
+
+    /// The streaming commands over real pipes: `=` first, then info lines, ended by the next
+    /// command's empty line; a bad argument list is one `?` answer; `--lizzie` answers `version`
+    /// as Lizzie's check needs.
+    func testAnalysisStreamsOverPipes() throws {
+        let p = Process()
+        p.executableURL = gonetBinary
+        p.arguments = ["gtp", "--network", network, "--lizzie"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data("1 version\n2 lz-analyze b avoid b q16 1 interval 5\n".utf8))
+        usleep(400_000)
+        input.fileHandleForWriting.write(Data("3 kata-analyze w 5 ownership true\n".utf8))
+        usleep(400_000)
+        input.fileHandleForWriting.write(Data("4 lz-analyze b avoid b\n5 lz-genmove_analyze b 5 allow b d4 1\nquit\n".utf8))
+        try input.fileHandleForWriting.close()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let responses = out.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        XCTAssertEqual(responses[0], "=1 0.17 gonet-0.1.0")
+        XCTAssertTrue(responses[1].hasPrefix("=2\ninfo move "), responses[1])
+        XCTAssertFalse(responses[1].contains("info move Q16 "), "Q16 is avoided")
+        XCTAssertTrue(responses[2].hasPrefix("=3\ninfo move "), responses[2])
+        XCTAssertTrue(responses[2].contains(" ownership "), responses[2])
+        XCTAssertEqual(responses[3], "?4 syntax error")
+        XCTAssertTrue(responses[4].hasPrefix("=5\n"), responses[4])
+        XCTAssertTrue(responses[4].hasSuffix("play D4"), responses[4])
+    }
 }
