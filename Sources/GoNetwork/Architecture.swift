@@ -31,8 +31,24 @@ public struct Architecture: Sendable, Equatable {
         self.valueHidden = valueHidden
     }
 
-    /// The size limits a network file may ask for (a hostile file cannot make us allocate more).
-    static let limits = (blocks: 0...64, filters: 1...1024, expansion: 1...4096, heads: 1...1024, hidden: 1...8192)
+    /// The size limits of every architecture: what a network file, `gonet net new` and `gonet train`
+    /// may ask for (a hostile file cannot make gonet allocate more). The one table of them.
+    public static let limits = (blocks: 0...64, filters: 1...1024, expansion: 1...4096, heads: 1...1024, hidden: 1...8192)
+
+    /// A mobile block's inner width when none is given: MobileNetV2's expansion factor of 4.
+    public static func defaultExpansion(filters: Int) -> Int { 4 * filters }
+
+    /// Throws unless every size is within `limits` (the message names the setting by its key).
+    public func validate() throws(ArchitectureError) {
+        let checks: [(String, Int, ClosedRange<Int>)] = [
+            ("blocks", blocks, Self.limits.blocks), ("filters", filters, Self.limits.filters),
+            ("policy_filters", policyFilters, Self.limits.heads), ("value_filters", valueFilters, Self.limits.heads),
+            ("value_hidden", valueHidden, Self.limits.hidden),
+        ] + (trunk == .mobile ? [("expansion", expansion, Self.limits.expansion)] : [])
+        for (key, value, range) in checks where !range.contains(value) {
+            throw ArchitectureError("architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(value)")
+        }
+    }
 
     /// Reads the `architecture` metadata JSON; missing head keys take FORMAT.md's defaults.
     public init(json: String) throws {

@@ -38,6 +38,7 @@ public final class Trainer {
     }
 
     public init(_ configuration: TrainingConfiguration, resume: Bool = false) throws {
+        var configuration = configuration
         try configuration.validate()
         self.configuration = configuration
         self.resume = resume

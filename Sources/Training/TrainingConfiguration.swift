@@ -109,14 +109,14 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "validate-every": validateEvery = try int(big)
         case "network": network = try string()
         case "trunk": architecture.trunk = Architecture.Trunk(rawValue: try string(["resnet", "mobile"]))!
-        case "blocks": architecture.blocks = try int(0...64)
-        case "filters": architecture.filters = try int(1...1024)
-        case "expansion": architecture.expansion = try int(1...4096)
+        case "blocks": architecture.blocks = try int(Architecture.limits.blocks)
+        case "filters": architecture.filters = try int(Architecture.limits.filters)
+        case "expansion": architecture.expansion = try int(Architecture.limits.expansion)
         case "policy-head": architecture.policyHead = Architecture.PolicyHead(rawValue: try string(["fc", "conv"]))!
-        case "policy-filters": architecture.policyFilters = try int(1...1024)
+        case "policy-filters": architecture.policyFilters = try int(Architecture.limits.heads)
         case "value-head": architecture.valueHead = Architecture.ValueHead(rawValue: try string(["fc", "pool"]))!
-        case "value-filters": architecture.valueFilters = try int(1...1024)
-        case "value-hidden": architecture.valueHidden = try int(1...8192)
+        case "value-filters": architecture.valueFilters = try int(Architecture.limits.heads)
+        case "value-hidden": architecture.valueHidden = try int(Architecture.limits.hidden)
         case "steps": steps = try int(big)
         case "epochs": epochs = try int(1...100_000)
         case "batch": batch = try int(1...65_536)
@@ -144,13 +144,17 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Checks the settings together; the error names what is wrong.
-    public func validate() throws {
+    /// Checks the settings together (a mobile trunk without an expansion gets the default one);
+    /// the error names what is wrong.
+    public mutating func validate() throws {
         if data.isEmpty { throw ConfigurationError("no training data: give --data ARCHIVE…") }
         if output.isEmpty { throw ConfigurationError("no output: give -o Networks/NAME.safetensors") }
         if steps != nil && epochs != nil { throw ConfigurationError("give --steps or --epochs, not both") }
         if steps == nil && epochs == nil { throw ConfigurationError("give --steps N or --epochs N") }
-        if architecture.trunk == .mobile && architecture.expansion == 0 { throw ConfigurationError("a mobile trunk needs \"expansion\"") }
+        if architecture.trunk == .mobile && architecture.expansion == 0 {
+            architecture.expansion = Architecture.defaultExpansion(filters: architecture.filters)
+        }
+        do { try architecture.validate() } catch { throw ConfigurationError(error.message) }
         for f in data + validationData where !FileManager.default.isReadableFile(atPath: f) {
             throw ConfigurationError("\(f): cannot open: no such file or not readable")
         }

@@ -35,12 +35,16 @@ struct ArchitectureOptions: ParsableArguments {
         guard let t = Architecture.Trunk(rawValue: trunk) else { throw ValidationError("--trunk must be resnet or mobile, not \(trunk)") }
         guard let p = Architecture.PolicyHead(rawValue: policyHead) else { throw ValidationError("--policy-head must be fc or conv, not \(policyHead)") }
         guard let v = Architecture.ValueHead(rawValue: valueHead) else { throw ValidationError("--value-head must be fc or pool, not \(valueHead)") }
-        for (name, value) in [("--blocks", blocks), ("--filters", filters), ("--policy-filters", policyFilters),
-                              ("--value-filters", valueFilters), ("--value-hidden", valueHidden), ("--expansion", expansion ?? 1)] {
-            guard value >= (name == "--blocks" ? 0 : 1), value <= 8192 else { throw ValidationError("\(name) \(value) is out of range") }
+        let a = Architecture(trunk: t, blocks: blocks, filters: filters,
+                             expansion: t == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
+                             policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters, valueHidden: valueHidden)
+        // The limits a network file is loaded with, so `net new` never writes what `load` refuses.
+        do { try a.validate() } catch {
+            // `architecture "value_hidden" must …` as the option it came from: `--value-hidden must …`.
+            let option = error.message.replacingOccurrences(of: "architecture \"", with: "--").replacingOccurrences(of: "\" must", with: " must")
+            throw ValidationError(option.replacingOccurrences(of: "_", with: "-"))
         }
-        return Architecture(trunk: t, blocks: blocks, filters: filters, expansion: t == .mobile ? (expansion ?? 4 * filters) : 0,
-                            policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters, valueHidden: valueHidden)
+        return a
     }
 }
 

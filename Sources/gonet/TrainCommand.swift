@@ -71,7 +71,6 @@ struct TrainCommand: ParsableCommand {
         do {
             if let config { c = try TrainingConfiguration.load(path: config) }
             for (key, value) in settings() { if let value { try c.set(key, value) } }
-            if c.architecture.trunk == .mobile && c.architecture.expansion == 0 { c.architecture.expansion = 4 * c.architecture.filters }
             try c.validate()
         } catch let e as ConfigurationError {
             throw ValidationError(e.message)

@@ -106,11 +106,13 @@ final class TrainerTests: XCTestCase {
         try "{\"batch\": 64, \"lr\": 0.1, \"warmpu\": 10}".write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try TrainingConfiguration.load(path: path)) { XCTAssertTrue("\($0)".hasPrefix("\(path): unknown setting \"warmpu\""), "\($0)") }
         try "{\"batch\": 64, \"lr\": 0.1, \"data\": [\"a.games.zst\"], \"lr-schedule\": \"step\"}".write(toFile: path, atomically: true, encoding: .utf8)
-        let loaded = try TrainingConfiguration.load(path: path)
+        var loaded = try TrainingConfiguration.load(path: path)
         XCTAssertEqual(loaded.batch, 64)
         XCTAssertEqual(loaded.lrSchedule, "step")
         XCTAssertEqual(loaded.data, ["a.games.zst"])
         XCTAssertThrowsError(try loaded.validate()) { XCTAssertEqual("\($0)", "no output: give -o Networks/NAME.safetensors") }
+        // The architecture's one table of limits applies to training settings too.
+        XCTAssertThrowsError(try loaded.set("filters", 2000)) { XCTAssertTrue("\($0)".contains("1…1024") || "\($0)".contains("1...1024"), "\($0)") }
     }
 
     func testEvaluatorAveragesSymmetries() throws {

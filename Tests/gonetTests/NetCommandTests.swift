@@ -37,6 +37,21 @@ final class NetCommandTests: XCTestCase {
         let r = try runGonet(["net", "new", "--trunk", "vit", "-o", dir.appendingPathComponent("x").path])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("--trunk must be resnet or mobile, not vit"), r.stderr)
+        // One table of limits: what `net new` accepts, `load` accepts (issue #14: --filters 2000 once
+        // passed the command line and wrote a file that load refused).
+        for (flag, value, message) in [("--filters", "2000", "--filters must be an integer in 1…1024, not 2000"),
+                                       ("--blocks", "65", "--blocks must be an integer in 0…64, not 65"),
+                                       ("--value-hidden", "9000", "--value-hidden must be an integer in 1…8192, not 9000")] {
+            let path = dir.appendingPathComponent("big.safetensors").path
+            let r = try runGonet(["net", "new", flag, value, "-o", path])
+            XCTAssertNotEqual(r.status, 0, flag)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        }
+        let largest = dir.appendingPathComponent("largest.safetensors").path
+        XCTAssertEqual(try runGonet(["net", "new", "--blocks", "0", "--filters", "1024", "--policy-head", "conv", "--value-head", "pool",
+                                     "--value-hidden", "8", "-o", largest]).status, 0)
+        XCTAssertEqual(try runGonet(["net", "info", largest]).status, 0, "what net new writes, load reads")
     }
 
     func testForwardMatchesTheFixture() throws {
