@@ -1,4 +1,5 @@
 import Foundation
+import GTP
 import GoNetwork
 import GoRules
 

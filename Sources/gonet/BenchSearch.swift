@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import GTP
 import GoNetwork
 import GoRules
 import NeuralNet
@@ -65,39 +66,19 @@ struct BenchSearch: ParsableCommand {
         try LeelaZeroWeights.text(blocks: 6, filters: 64, seed: 1).write(toFile: weights, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: weights) }
         for t in threads.split(separator: ",").compactMap({ Int($0) }) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: leelaZero)
-            p.arguments = ["--cpu-only", "-w", weights, "-t", String(t), "--noponder", "-v", String(visits), "--gtp", "-q"]
-            let input = Pipe(), output = Pipe()
-            p.standardInput = input
-            p.standardOutput = output
-            p.standardError = Pipe()
-            try p.run()
-            var buffer = Data()
-            func ask(_ command: String) -> String {
-                input.fileHandleForWriting.write(Data((command + "\n").utf8))
-                while true {
-                    if let r = buffer.range(of: Data("\n\n".utf8)) {
-                        let answer = String(decoding: buffer[buffer.startIndex..<r.lowerBound], as: UTF8.self)
-                        buffer.removeSubrange(buffer.startIndex..<r.upperBound)
-                        return answer
-                    }
-                    let d = output.fileHandleForReading.availableData
-                    if d.isEmpty { return "" }
-                    buffer += d
-                }
-            }
-            // A warm-up search, then a fresh tree on another position (clear_board empties the tree;
-            // a new position keeps Leela Zero's evaluation cache from answering for the network).
-            for c in ["boardsize 19", "clear_board", "play b Q16", "play w D4", "play b Q3", "play w D16", "play b R5", "genmove w",
-                      "clear_board", "play b D16", "play w Q4", "play b C4", "play w Q16", "play b E17"] { _ = ask(c) }
-            let start = Date()
-            let answer = ask("genmove w")
-            let elapsed = Date().timeIntervalSince(start)
-            _ = ask("quit")
-            p.waitUntilExit()
-            guard answer.hasPrefix("=") else {
-                print("Leela Zero: unexpected answer \(answer.prefix(100))")
+            let engine = try GTPClient(command: [leelaZero, "--cpu-only", "-w", weights, "-t", String(t), "--noponder", "-v", String(visits), "--gtp", "-q"])
+            defer { engine.stop() }
+            let elapsed: Double
+            do {
+                // A warm-up search, then a fresh tree on another position (clear_board empties the tree;
+                // a new position keeps Leela Zero's evaluation cache from answering for the network).
+                for c in ["boardsize 19", "clear_board", "play b Q16", "play w D4", "play b Q3", "play w D16", "play b R5", "genmove w",
+                          "clear_board", "play b D16", "play w Q4", "play b C4", "play w Q16", "play b E17"] { try engine.ask(c, timeout: 600) }
+                let start = Date()
+                try engine.ask("genmove w", timeout: 600)
+                elapsed = Date().timeIntervalSince(start)
+            } catch {
+                print("Leela Zero: \(error)")
                 return
             }
             print("Leela Zero 0.17 --cpu-only, \(t) thread\(t == 1 ? "" : "s"), same 6x64 size: \(Report.fixed(Double(visits) / elapsed, 1)) visits/s (\(visits) visits in \(Report.fixed(elapsed, 2)) s)")

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import GoNetwork
 import GoRules
+import GTP
 import XCTest
 
 /// `gonet gtp` as a real subprocess: a whole game against GNU Go, and hostile input.
@@ -25,33 +26,30 @@ final class GTPProcessTests: XCTestCase {
             throw XCTSkip("GNU Go is not installed (apt-get install gnugo)")
         }
         for mode in [["--mode", "policy", "--temperature", "1"], ["--mode", "mcts", "--visits", "16"]] {
-            let ours = try GTPProcess(gonetBinary.path, ["gtp", "--network", network, "--seed", "3"] + mode)
-            let gnugo = try GTPProcess(gnugoPath, ["--mode", "gtp", "--level", "1"])
+            let ours = try GTPClient(command: [gonetBinary.path, "gtp", "--network", network, "--seed", "3"] + mode)
+            let gnugo = try GTPClient(command: [gnugoPath, "--mode", "gtp", "--level", "1"])
+            defer { ours.stop(); gnugo.stop() }
             var referee = Game(size: 19, komi: 7.5, koRule: .simple)
             for e in [ours, gnugo] {
-                XCTAssertTrue(try e.send("boardsize 19").ok)
-                XCTAssertTrue(try e.send("clear_board").ok)
-                XCTAssertTrue(try e.send("komi 7.5").ok)
+                for c in ["boardsize 19", "clear_board", "komi 7.5"] { XCTAssertNoThrow(try e.ask(c)) }
             }
             var moves = 0
             while !referee.isOver && moves < 800 {
                 let color = referee.toMove
                 let (mover, other) = color == .black ? (ours, gnugo) : (gnugo, ours)
-                let r = try mover.send("genmove \(color)")
-                XCTAssertTrue(r.ok, r.text)
-                if r.text.lowercased() == "resign" { break }
-                let move = try XCTUnwrap(Coordinates.move(gtp: r.text, size: 19), "\(mode) move \(moves + 1): \(r.text)")
-                XCTAssertNoThrow(try referee.play(move), "\(mode): illegal move \(r.text) at move \(moves + 1)")
-                XCTAssertTrue(try other.send("play \(color) \(r.text)").ok)
+                let r = try mover.ask("genmove \(color)")
+                if r.lowercased() == "resign" { break }
+                let move = try XCTUnwrap(Coordinates.move(gtp: r, size: 19), "\(mode) move \(moves + 1): \(r)")
+                XCTAssertNoThrow(try referee.play(move), "\(mode): illegal move \(r) at move \(moves + 1)")
+                XCTAssertNoThrow(try other.ask("play \(color) \(r)"))
                 moves += 1
             }
             XCTAssertTrue(referee.isOver, "\(mode): the game ended with two passes (\(moves) moves)")
             XCTAssertGreaterThan(moves, 100)
             // gonet's count is the board's area score after taking off the stones it calls dead.
-            let dead = try ours.send("final_status_list dead").text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            let dead = try ours.ask("final_status_list dead").split(whereSeparator: { $0 == " " || $0 == "\n" })
                 .compactMap { Coordinates.move(gtp: $0, size: 19)?.point }
-            XCTAssertEqual(try ours.send("final_score").text, referee.score(dead: Set(dead)).description)
-            _ = try ours.send("quit")
+            XCTAssertEqual(try ours.ask("final_score"), referee.score(dead: Set(dead)).description)
         }
     }
 

@@ -1,3 +1,4 @@
+import GTP
 import GoRecords
 import GoRules
 import XCTest
@@ -10,10 +11,10 @@ final class GnuGoDifferentialTests: XCTestCase {
     }
 
     /// Compares both boards stone by stone, and `is_legal` on every point in `probe`.
-    func compare(_ gnugo: GnuGo, _ game: Game, probe: [Point], _ tally: inout Tally, _ context: @autoclosure () -> String) throws {
+    func compare(_ gnugo: GTPClient, _ game: Game, probe: [Point], _ tally: inout Tally, _ context: @autoclosure () -> String) throws {
         let size = game.size
         for color in Stone.allCases {
-            let theirs = Set(try gnugo.send("list_stones \(color)").split(separator: " ").map(String.init))
+            let theirs = Set(try gnugo.ask("list_stones \(color)").split(separator: " ").map(String.init))
             let ours = Set(game.board.stones(of: color).map { Coordinates.gtp(.play($0), size: size) })
             if theirs != ours {
                 XCTFail("\(context()): \(color) stones differ: only GNU Go \(theirs.subtracting(ours).sorted()), only gonet \(ours.subtracting(theirs).sorted())")
@@ -23,7 +24,7 @@ final class GnuGoDifferentialTests: XCTestCase {
         let color = game.toMove
         for p in probe {
             let v = Coordinates.gtp(.play(p), size: size)
-            let theirs = try gnugo.send("is_legal \(color) \(v)") == "1"
+            let theirs = try gnugo.ask("is_legal \(color) \(v)") == "1"
             let ours = game.legality(.play(p), for: color) == .legal
             tally.legalityChecks += 1
             if theirs != ours {
@@ -33,7 +34,7 @@ final class GnuGoDifferentialTests: XCTestCase {
     }
 
     func testRecordedGamesAgreeWithGnuGo() throws {
-        let gnugo = try GnuGo()
+        let gnugo = try GnuGo.start()
         var tally = Tally()
         var rng = RandomSource(seed: 7)
         var replayed = 0
@@ -44,12 +45,12 @@ final class GnuGoDifferentialTests: XCTestCase {
                 guard case .success(let record) = e.record else { continue }
                 taken += 1
                 replayed += 1
-                try gnugo.send("boardsize \(record.size)")
-                try gnugo.send("clear_board")
+                try gnugo.ask("boardsize \(record.size)")
+                try gnugo.ask("clear_board")
                 var game = record.startingGame(koRule: .simple)
                 for (i, m) in record.moves.enumerated() {
                     let before = game.board.captures(by: m.color)
-                    try gnugo.send("play \(m.color) \(Coordinates.gtp(m.move, size: record.size))")
+                    try gnugo.ask("play \(m.color) \(Coordinates.gtp(m.move, size: record.size))")
                     try game.play(m.move, by: m.color)
                     tally.moves += 1
                     if game.board.captures(by: m.color) > before { tally.captures += 1 }
@@ -66,13 +67,13 @@ final class GnuGoDifferentialTests: XCTestCase {
     }
 
     func testRandomCaptureAndKoRichGamesAgreeWithGnuGo() throws {
-        let gnugo = try GnuGo()
+        let gnugo = try GnuGo.start()
         var tally = Tally()
         var rng = RandomSource(seed: 2026)
         for (size, games) in [(5, 40), (7, 30), (9, 20), (19, 3)] {
             for g in 0..<games {
-                try gnugo.send("boardsize \(size)")
-                try gnugo.send("clear_board")
+                try gnugo.ask("boardsize \(size)")
+                try gnugo.ask("clear_board")
                 var game = Game(size: size, komi: 0, koRule: .simple)
                 // Random moves, eye-filling allowed, so groups die and ko fights happen all the time.
                 for i in 0..<(size * size * 3) {
@@ -81,13 +82,13 @@ final class GnuGoDifferentialTests: XCTestCase {
                     // Now and then try a move we believe illegal: GNU Go must refuse it too.
                     if let bad = empties.first(where: { game.legality(.play($0), for: color) != .legal }), rng.below(4) == 0 {
                         let v = Coordinates.gtp(.play(bad), size: size)
-                        XCTAssertThrowsError(try gnugo.send("play \(color) \(v)"), "size \(size) game \(g) move \(i): GNU Go accepted \(color) \(v), gonet says \(game.legality(.play(bad), for: color))")
+                        XCTAssertThrowsError(try gnugo.ask("play \(color) \(v)"), "size \(size) game \(g) move \(i): GNU Go accepted \(color) \(v), gonet says \(game.legality(.play(bad), for: color))")
                         tally.illegalTried += 1
                     }
                     let legal = empties.filter { game.legality(.play($0), for: color) == .legal }
                     let move: Move = legal.isEmpty || rng.below(40) == 0 ? .pass : .play(legal[rng.below(legal.count)])
                     let before = game.board.captures(by: color)
-                    try gnugo.send("play \(color) \(Coordinates.gtp(move, size: size))")
+                    try gnugo.ask("play \(color) \(Coordinates.gtp(move, size: size))")
                     try game.play(move)
                     tally.moves += 1
                     if game.board.captures(by: color) > before { tally.captures += 1 }

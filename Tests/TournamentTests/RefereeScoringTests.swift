@@ -1,4 +1,5 @@
 import Foundation
+import GTP
 import GoRecords
 import GoRules
 import Tournament

@@ -1,7 +1,8 @@
 import Foundation
 
-/// An engine subprocess spoken to over GTP, with a deadline on every answer: the referee's side
-/// of the protocol. A crash, a hang or garbage is reported, never waited on forever.
+/// An engine subprocess spoken to over GTP, with a deadline on every answer: the one GTP client of
+/// gonet (the referee, `gonet bench search` against Leela Zero, the tests against GNU Go and
+/// `gonet gtp`). A crash, a hang or garbage is reported, never waited on forever.
 public final class GTPClient {
     public enum Answer: Equatable, Sendable {
         case success(String)
@@ -91,6 +92,17 @@ public final class GTPClient {
         // The stderr handler ends itself at the end of the stream, so the last lines reach the log.
     }
 
+    /// Sends a command and returns its answer's text; a `?` answer, a timeout or a crash throws.
+    @discardableResult
+    public func ask(_ command: String, timeout: Double = 60) throws -> String {
+        switch send(command, timeout: timeout) {
+        case .success(let text): return text
+        case .failure(let message): throw GTPClientError(command: command, message: message)
+        case .timeout: throw GTPClientError(command: command, message: "no answer within \(timeout) s")
+        case .crashed: throw GTPClientError(command: command, message: "the engine exited or closed its output")
+        }
+    }
+
     /// Sends a command and waits up to `timeout` seconds for its answer.
     public func send(_ command: String, timeout: Double) -> Answer {
         guard process.isRunning else { return .crashed }
@@ -114,4 +126,11 @@ public final class GTPClient {
             if !lock.wait(until: min(deadline, Date().addingTimeInterval(0.2))) && Date() >= deadline { return .timeout }
         }
     }
+}
+
+/// A command that an engine refused (`?`), did not answer in time, or did not live to answer.
+public struct GTPClientError: Error, Equatable, CustomStringConvertible {
+    public var command: String
+    public var message: String
+    public var description: String { "\(command): \(message)" }
 }
