@@ -119,6 +119,11 @@ public final class Trainer {
         }
 
         while step < total {
+            // The time budget ends the run as its last step would: validation, checkpoint, file.
+            if let m = c.maxMinutes, Date().timeIntervalSince(runStart) >= m * 60 {
+                report(.note("time budget of \(m) min reached at step \(step) of \(total)"))
+                break
+            }
             if Self.stopRequested {
                 try checkpoint()
                 report(.note("stopped at step \(step); resume with --resume"))
@@ -126,7 +131,6 @@ public final class Trainer {
             }
             guard let batch = loader.next() else { break }
             let lr = schedule.rate(at: step)
-            let t0 = Date()
             let loss = network.lossAndGradients(batch, weights: weights)
             guard loss.total.isFinite else {
                 let kept = lastGood >= 0 ? "the last good checkpoint (step \(lastGood)) is kept at \(checkpointPath)" : "no checkpoint was written yet"
@@ -138,7 +142,6 @@ public final class Trainer {
             interval.batches += 1
             optimizer.step(params, lr: lr)
             network.weightsChanged()
-            _ = t0
             step += 1
             samples += batch.count
             if step % c.logEvery == 0 || step == total {

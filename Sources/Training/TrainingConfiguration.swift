@@ -19,6 +19,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Positions per validation pass.
     public var validationPositions: Int = 20_000
     public var validateEvery: Int = 500
+    /// Stop after this many minutes of training (with the final validation, checkpoint and
+    /// network file as at the end of `steps`); nil: no time limit.
+    public var maxMinutes: Double?
     /// A network file to continue from; otherwise `architecture` with `seed`.
     public var network: String?
     public var architecture = Architecture(trunk: .resnet, blocks: 6, filters: 64)
@@ -54,7 +57,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         "trunk", "blocks", "filters", "expansion", "policy-head", "policy-filters", "value-head", "value-filters", "value-hidden",
         "steps", "epochs", "batch", "optimizer", "momentum", "nesterov", "weight-decay", "lr", "lr-schedule", "warmup",
         "lr-min", "lr-step-every", "lr-gamma", "policy-weight", "value-weight", "l2", "seed", "threads", "shuffle-buffer",
-        "log-every", "checkpoint-every", "output",
+        "log-every", "checkpoint-every", "output", "max-minutes",
     ]
 
     /// Reads a JSON config file; unknown keys and bad values are errors that name them.
@@ -107,6 +110,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case "validation-fraction": validationFraction = try float(0...0.5)
         case "validation-positions": validationPositions = try int(big)
         case "validate-every": validateEvery = try int(big)
+        // Up to a year: a longer budget is no budget.
+        case "max-minutes": maxMinutes = try float(0.001...525_600)
         case "network": network = try string()
         case "trunk": architecture.trunk = Architecture.Trunk(rawValue: try string(["resnet", "mobile"]))!
         case "blocks": architecture.blocks = try int(Architecture.limits.blocks)

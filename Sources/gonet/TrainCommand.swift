@@ -20,6 +20,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fraction of games held out for validation, by stable hash (default 0.02).") var validationFraction: Double?
     @Option(help: "Positions per validation pass, spread over the whole validation set (one in up to 64) (default 20000).") var validationPositions: Int?
     @Option(help: "Validate every N steps (default 500).") var validateEvery: Int?
+    @Option(help: "Stop after this many minutes (validation, checkpoint and network file as at the end).") var maxMinutes: Double?
     @Option(help: "A network file to continue training.") var network: String?
     @Option(help: "Trunk: resnet or mobile.") var trunk: String?
     @Option(help: "Residual blocks.") var blocks: Int?
@@ -56,7 +57,7 @@ struct TrainCommand: ParsableCommand {
 
     func settings() -> [(String, Any?)] {
         [("data", data.isEmpty ? nil : data), ("validation-data", validationData.isEmpty ? nil : validationData),
-         ("validation-fraction", validationFraction), ("validation-positions", validationPositions), ("validate-every", validateEvery),
+         ("validation-fraction", validationFraction), ("validation-positions", validationPositions), ("validate-every", validateEvery), ("max-minutes", maxMinutes),
          ("network", network), ("trunk", trunk), ("blocks", blocks), ("filters", filters), ("expansion", expansion),
          ("policy-head", policyHead), ("policy-filters", policyFilters), ("value-head", valueHead), ("value-filters", valueFilters),
          ("value-hidden", valueHidden), ("steps", steps), ("epochs", epochs), ("batch", batch), ("optimizer", optimizer),

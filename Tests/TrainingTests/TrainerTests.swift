@@ -115,6 +115,32 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try loaded.set("filters", 2000)) { XCTAssertTrue("\($0)".contains("1…1024") || "\($0)".contains("1...1024"), "\($0)") }
     }
 
+    /// `--max-minutes`: a run stops on its time budget and ends as a finished one does.
+    func testATimeBudgetEndsTheRunWithValidationCheckpointAndFile() throws {
+        var c = config("timed", steps: 1_000_000)
+        c.maxMinutes = 0.005  // 0.3 s
+        c.validateEvery = 1_000_000
+        var notes: [String] = [], validations = 0
+        let start = Date()
+        let m = try Trainer(c).run { e in
+            switch e {
+            case .note(let n): notes.append(n)
+            case .validation: validations += 1
+            default: break
+            }
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 60)
+        XCTAssertTrue(notes.contains { $0.hasPrefix("time budget of 0.005 min reached at step ") }, "\(notes)")
+        XCTAssertEqual(validations, 1, "the final validation")
+        XCTAssertGreaterThan(m.positions, 0)
+        let net = try PolicyValueNetwork.load(path: c.output)
+        let training = try XCTUnwrap(net.metadata["training"])
+        XCTAssertTrue(training.contains("\"max_minutes\":0.005") || training.contains("steps_done"), training)
+        var bad = TrainingConfiguration()
+        XCTAssertThrowsError(try bad.set("max-minutes", -1))
+        XCTAssertThrowsError(try bad.set("max-minutes", 1e300))
+    }
+
     func testEvaluatorAveragesSymmetries() throws {
         let net = PolicyValueNetwork(config("e").architecture)
         net.initialize(seed: 1)
