@@ -22,10 +22,9 @@ public struct TrainingSample: Sendable, Equatable {
     /// The sample after `move` moves of a record (the target is move `move + 1`).
     public static func at(_ record: GameRecord, move: Int) throws -> TrainingSample {
         precondition(move >= 0 && move < record.moves.count)
-        var game = record.startingGame()
-        for m in record.moves.prefix(move) { try game.play(m.move, by: m.color) }
+        // Setup and edits included: the position as the record shows it before move `move + 1`.
+        let game = try record.game(afterMoves: move)
         let next = record.moves[move]
-        game.setToMove(next.color)
         let position = EncodedPosition(game)
         let (t, mask) = value(record.result, toMove: next.color)
         return TrainingSample(position: position, policyTarget: next.move.index(size: 19), valueTarget: t, valueMask: mask)

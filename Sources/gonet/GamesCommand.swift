@@ -92,26 +92,9 @@ struct GamesExport: ParsableCommand {
     var output: String
 
     func run() throws {
-        let reader = try GameArchiveReader(path: archive)
-        var n = 0
-        if output.hasSuffix(".sgf.zst") {
-            let w = try ZstdWriter(path: output)
-            while let r = try reader.nextRecord() { try w.write(SGFWriter.sgf(r) + "\n"); n += 1 }
-            try w.finish()
-        } else if output.hasSuffix(".sgf") {
-            var text = ""
-            while let r = try reader.nextRecord() { text += SGFWriter.sgf(r) + "\n"; n += 1 }
-            try AtomicFile.write(Array(text.utf8), to: output)
-        } else {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            while let r = try reader.nextRecord() {
-                let name = String(format: "%07d.sgf", n)
-                try AtomicFile.write(Array((SGFWriter.sgf(r) + "\n").utf8), to: (output as NSString).appendingPathComponent(name))
-                n += 1
-            }
-        }
-        print("wrote \(Report.count(n)) games to \(output)")
-        for r in reader.rejected { printError("gonet: skipped \(r.error)") }
+        let report = try GameExporter.export(archive: archive, to: output)
+        print("wrote \(Report.count(report.written)) games to \(output)")
+        for r in report.rejected { printError("gonet: skipped \(r)") }
     }
 }
 
@@ -152,21 +135,8 @@ struct GamesPlanes: ParsableCommand {
 
     func findRecord() throws -> GameRecord {
         guard game >= 0 else { throw ValidationError("--game must be 0 or more") }
-        if GameArchive.isArchive(file) {
-            let reader = try GameArchiveReader(path: file)
-            var i = 0
-            while let r = try reader.nextRecord() {
-                if i == game { return r }
-                i += 1
-            }
-            throw ValidationError("\(file) holds \(i) games: --game must be 0…\(i - 1)")
+        do { return try GameExporter.record(at: game, in: file) } catch let e as RecordLookupError {
+            throw ValidationError(e.message.replacingOccurrences(of: "the game must", with: "--game must"))
         }
-        let reader = try SGFReader(path: file)
-        var i = 0
-        while let e = try reader.nextEntry() {
-            if i == game { return try e.record.get() }
-            i += 1
-        }
-        throw ValidationError("\(file) holds \(i) games: --game must be 0…\(i - 1)")
     }
 }

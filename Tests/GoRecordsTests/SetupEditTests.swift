@@ -51,4 +51,29 @@ final class SetupEditTests: XCTestCase {
         XCTAssertEqual(g.board.stones(of: .black).count, 1, "taken back past the edit")
         XCTAssertTrue(g.edits.isEmpty)
     }
+
+    /// The library's exporter (issue #14: it lived in the command line): SGF collection and
+    /// directory, edits included, and the lookup of one game by index.
+    func testExporterWritesWhatTheArchiveHolds() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SGFReader.records(text: text)[0]
+        let archive = dir.appendingPathComponent("a.games.zst").path
+        let w = try GameArchiveWriter(path: archive)
+        try w.write(r)
+        try w.write(r)
+        try w.finish()
+        let one = dir.appendingPathComponent("all.sgf").path
+        XCTAssertEqual(try GameExporter.export(archive: archive, to: one).written, 2)
+        let back = try SGFReader.records(text: String(contentsOfFile: one, encoding: .utf8))
+        XCTAssertEqual(back.count, 2)
+        XCTAssertEqual(try back.map { try $0.replay().board.hash }, [try r.replay().board.hash, try r.replay().board.hash])
+        XCTAssertEqual(back.map { Set($0.edits) }, [Set(r.edits), Set(r.edits)])
+        let folder = dir.appendingPathComponent("games").path
+        XCTAssertEqual(try GameExporter.export(archive: archive, to: folder).written, 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["0000000.sgf", "0000001.sgf"])
+        XCTAssertEqual(try GameExporter.record(at: 1, in: archive), r)
+        XCTAssertThrowsError(try GameExporter.record(at: 2, in: archive)) { XCTAssertTrue("\($0)".hasSuffix("holds 2 games: the game must be 0…1")) }
+    }
 }

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Writes an archive's games back as SGF: one collection (`.sgf.zst` or `.sgf`) or one file per
+/// game in a directory (`0000000.sgf`, …). Records the reader leaves out are reported, not written.
+public enum GameExporter {
+    /// Games written, and the records left out with why.
+    public struct Report: Sendable {
+        public var written = 0
+        public var rejected: [String] = []
+    }
+
+    /// Exports `archive` to `output`; a stream failure is thrown after the games before it are written.
+    public static func export(archive: String, to output: String) throws -> Report {
+        let reader = try GameArchiveReader(path: archive)
+        var report = Report()
+        if output.hasSuffix(".sgf.zst") {
+            let w = try ZstdWriter(path: output)
+            while let r = try reader.nextRecord() { try w.write(SGFWriter.sgf(r) + "\n"); report.written += 1 }
+            try w.finish()
+        } else if output.hasSuffix(".sgf") {
+            var text = ""
+            while let r = try reader.nextRecord() { text += SGFWriter.sgf(r) + "\n"; report.written += 1 }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } else {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            while let r = try reader.nextRecord() {
+                let name = String(format: "%07d.sgf", report.written)
+                try Data((SGFWriter.sgf(r) + "\n").utf8).write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name)), options: .atomic)
+                report.written += 1
+            }
+        }
+        report.rejected = reader.rejected.map { "\($0.error)" }
+        return report
+    }
+
+    /// The `index`-th game (0-based) of an SGF file or collection or an archive.
+    public static func record(at index: Int, in file: String) throws -> GameRecord {
+        var i = 0
+        if GameArchive.isArchive(file) {
+            let reader = try GameArchiveReader(path: file)
+            while let r = try reader.nextRecord() {
+                if i == index { return r }
+                i += 1
+            }
+        } else {
+            let reader = try SGFReader(path: file)
+            while let e = try reader.nextEntry() {
+                if i == index { return try e.record.get() }
+                i += 1
+            }
+        }
+        throw RecordLookupError(message: "\(file) holds \(i) games: the game must be 0…\(i - 1)")
+    }
+}
+
+/// A game asked for by an index the file does not have.
+public struct RecordLookupError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
