@@ -80,7 +80,8 @@ extension GTPEngine {
                     out(Self.infoLine(d, request: request, format: format, ownership: ownership))
                     last = Date()
                 }
-                if player is PolicyPlayer { while !stopFlag.isSet && Date().timeIntervalSince(last) < request.interval { usleep(20_000) } }
+                // A policy player's answer does not change: wait for the next line or a stop, whichever comes first.
+                if player is PolicyPlayer { stopFlag.wait(until: last.addingTimeInterval(request.interval)) }
             }
             done.signal()
         }
@@ -99,10 +100,21 @@ extension GTPEngine {
     }
 }
 
-/// A thread-safe stop flag.
+/// A thread-safe stop flag that a waiting thread sees at once.
 final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { condition.lock(); defer { condition.unlock() }; return value }
+    func set() {
+        condition.lock()
+        value = true
+        condition.broadcast()
+        condition.unlock()
+    }
+    /// Sleeps until `deadline` or until the flag is set.
+    func wait(until deadline: Date) {
+        condition.lock()
+        while !value && condition.wait(until: deadline) {}
+        condition.unlock()
+    }
 }
