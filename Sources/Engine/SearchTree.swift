@@ -28,5 +28,4 @@ final class SearchNode {
     }
 
     /// Nodes in the subtree (for tests and statistics).
-    var size: Int { 1 + children.reduce(0) { $0 + ($1?.size ?? 0) } }
 }

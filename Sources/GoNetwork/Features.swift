@@ -65,13 +65,6 @@ public enum Features {
         }
         return out
     }
-
-    /// The value target of a result for the player to move: +1 win, −1 loss, 0 draw; mask 0 when unknown.
-    public static func valueTarget(winner: Stone?, isDraw: Bool, known: Bool, toMove: Stone) -> (target: Float, mask: Float) {
-        guard known else { return (0, 0) }
-        if isDraw { return (0, 1) }
-        return (winner == toMove ? 1 : -1, 1)
-    }
 }
 
 extension PolicyValueNetwork {

@@ -53,16 +53,6 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Many independent products of the same shape, spread over the workers.
-    public static func gemmBatch(count: Int, transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                                 a: UnsafePointer<Float>, lda: Int, strideA: Int,
-                                 b: UnsafePointer<Float>, ldb: Int, strideB: Int,
-                                 c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int) {
-        Parallel.forEach(count, work: count * m * n * k) { i in
-            single(transA, transB, m, n, k, 1, a + i * strideA, lda, b + i * strideB, ldb, 0, c + i * strideC, ldc)
-        }
-    }
-
     /// The machine's single-product threading: all of gonet's parallelism goes through `Parallel`.
     public static var threads: Int {
         get { Parallel.threads }

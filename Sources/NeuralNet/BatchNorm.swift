@@ -51,21 +51,6 @@ public final class BatchNorm {
         runningVar.value = rv
     }
 
-    /// Inference with running statistics: y = γ(x − μ)/σ + β (+ residual), ReLU'd when asked.
-    public func forwardInference(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int,
-                                 residual: UnsafePointer<Float>? = nil, relu: Bool) {
-        let (scale, shift) = folded()
-        Parallel.forEach(channels, work: channels * n) { c in
-            let row = x + c * n, out = y + c * n, s = scale[c], t = shift[c]
-            let res = residual.map { $0 + c * n }
-            for i in 0..<n {
-                var v = row[i] * s + t
-                if let res { v += res[i] }
-                out[i] = relu ? max(v, 0) : v
-            }
-        }
-    }
-
     /// The per-channel affine map inference applies: scale γ/σ and shift β − μγ/σ.
     public func folded() -> (scale: [Float], shift: [Float]) {
         var scale = [Float](repeating: 0, count: channels), shift = scale

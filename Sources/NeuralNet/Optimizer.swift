@@ -8,7 +8,8 @@ public protocol Optimizer: AnyObject {
     var state: [String: [Float]] { get set }
 }
 
-/// SGD with momentum (PyTorch's form: v = μv + g; w −= lr·v), optionally Nesterov, with decoupled weight decay.
+/// SGD with momentum (PyTorch's form: v = μv + g; w −= lr·v), optionally Nesterov, with PyTorch's
+/// coupled weight decay (added to the gradient before the momentum).
 public final class SGD: Optimizer {
     public var momentum: Float
     public var nesterov: Bool

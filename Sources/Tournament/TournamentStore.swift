@@ -27,7 +27,8 @@ public struct Entrant: Codable, FetchableRecord, PersistableRecord, Sendable, Eq
 public struct GameRow: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
     public static let databaseTableName = "game"
     public var id: Int64?
-    /// The schedule slot this game fills: "blackID-whiteID-pairIndex-gameIndex"; unique.
+    /// The schedule slot this game fills: "A-B-K", the pairing's two entrant ids and the game's
+    /// number within the pairing (colours alternate with K); unique.
     public var slot: String
     public var black: Int64
     public var white: Int64

@@ -43,5 +43,4 @@ public final class ShuffleBuffer {
     }
 
     /// Empties the buffer.
-    public func clear() { count = 0 }
 }
