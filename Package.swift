@@ -33,8 +33,8 @@ let package = Package(
         .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"], swiftSettings: optimize),
         .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"], swiftSettings: optimize),
-        .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork", "NeuralNet"], swiftSettings: optimize),
-        .target(name: "Tournament", dependencies: ["GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: optimize),
+        .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork"], swiftSettings: optimize),
+        .target(name: "Tournament", dependencies: ["GTP", "GoRules", "GoRecords", "GoNetwork", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: optimize),
         .target(name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
