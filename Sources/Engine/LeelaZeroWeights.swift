@@ -7,7 +7,7 @@ public enum LeelaZeroWeights {
         var rng = RandomSource(seed: seed)
         func random(_ n: Int, scale: Double) -> String {
             (0..<n).map { _ in
-                let u = Double(rng.next() >> 11) / Double(1 << 53) * 2 - 1
+                let u = rng.uniform() * 2 - 1
                 return String(format: "%.4g", u * scale)
             }.joined(separator: " ")
         }

@@ -258,25 +258,11 @@ public final class MCTSPlayer: Player {
 
     func addNoise(_ node: SearchNode) {
         guard node.expanded, !node.priors.isEmpty else { return }
-        var noise = node.priors.map { _ in gamma(settings.dirichletAlpha) }
+        var noise = node.priors.map { _ in rng.gamma(settings.dirichletAlpha) }
         let total = noise.reduce(0, +)
         if total > 0 { noise = noise.map { $0 / total } }
         let w = settings.dirichletWeight
         node.priors = zip(node.priors, noise).map { Float((1 - w) * Double($0) + w * $1) }
-    }
-
-    /// A Gamma(α, 1) sample (Marsaglia-Tsang, boosted for α < 1).
-    func gamma(_ alpha: Double) -> Double {
-        func uniform() -> Double { max(Double(rng.next() >> 11) / Double(1 << 53), 1e-300) }
-        func normal() -> Double { (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()) }
-        if alpha < 1 { return gamma(alpha + 1) * pow(uniform(), 1 / alpha) }
-        let d = alpha - 1.0 / 3, c = 1 / (9 * d).squareRoot()
-        while true {
-            var x = 0.0, v = 0.0
-            repeat { x = normal(); v = 1 + c * x } while v <= 0
-            v = v * v * v
-            if log(uniform()) < 0.5 * x * x + d - d * v + d * log(v) { return d * v }
-        }
     }
 
     /// Candidates by visits with win rates, priors and principal variations.

@@ -69,7 +69,7 @@ public final class PolicyPlayer: Player {
         let weights = c.map { pow($0.prior, 1 / temperature) }
         let total = weights.reduce(0, +)
         guard total > 0 else { return c[0].move }
-        var x = Double(rng.next() >> 11) / Double(1 << 53) * total
+        var x = rng.uniform() * total
         for (i, w) in weights.enumerated() {
             x -= w
             if x <= 0 { return c[i].move }

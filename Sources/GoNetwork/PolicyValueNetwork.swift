@@ -106,7 +106,7 @@ public final class PolicyValueNetwork {
             } else if p.name.hasSuffix(".weight") {
                 let fanIn = p.shape.dropFirst().reduce(1, *)
                 let std = (2 / Double(fanIn)).squareRoot()
-                p.value = (0..<p.count).map { _ in Float(std * gaussian(&rng)) }
+                p.value = (0..<p.count).map { _ in Float(std * rng.normal()) }
             } else {
                 p.value = [Float](repeating: 0, count: p.count)
             }
@@ -256,11 +256,4 @@ public final class PolicyValueNetwork {
         }
         stem.backward(input.pointer, dOut, nil, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
     }
-}
-
-/// A standard normal sample (Box-Muller).
-func gaussian(_ rng: inout RandomSource) -> Double {
-    let u1 = max(Double(rng.next() >> 11) / Double(1 << 53), 1e-300)
-    let u2 = Double(rng.next() >> 11) / Double(1 << 53)
-    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable generator (xoshiro256**), so runs can be repeated exactly.
 public struct RandomSource: RandomNumberGenerator, Sendable {
     var s: (UInt64, UInt64, UInt64, UInt64)
@@ -25,6 +27,29 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     /// A uniform integer in `0..<n` (Lemire's multiply-shift; the tiny bias is irrelevant here).
     public mutating func below(_ n: Int) -> Int {
         Int((UInt128(next()) &* UInt128(n)) >> 64)
+    }
+
+    /// A uniform double in [0, 1): the top 53 bits of one draw.
+    public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// A standard normal sample (Box-Muller, two draws; the first kept away from 0 for the log).
+    public mutating func normal() -> Double {
+        let u1 = max(uniform(), 1e-300)
+        let u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// A Gamma(α, 1) sample: Marsaglia and Tsang's method, boosted by U^(1/α) for α < 1 (the
+    /// Dirichlet noise of AlphaGo Zero uses α = 0.03).
+    public mutating func gamma(_ alpha: Double) -> Double {
+        if alpha < 1 { return gamma(alpha + 1) * pow(max(uniform(), 1e-300), 1 / alpha) }
+        let d = alpha - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            var x = 0.0, v = 0.0
+            repeat { x = normal(); v = 1 + c * x } while v <= 0
+            v = v * v * v
+            if log(max(uniform(), 1e-300)) < 0.5 * x * x + d - d * v + d * log(v) { return d * v }
+        }
     }
 
     /// The generator's whole state, to save and restore a run exactly.
