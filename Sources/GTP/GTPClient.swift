@@ -129,7 +129,9 @@ public final class GTPClient {
 }
 
 /// A command that an engine refused (`?`), did not answer in time, or did not live to answer.
-public struct GTPClientError: Error, Equatable, CustomStringConvertible {
+public struct GTPClientError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var command: String
     public var message: String
     public var description: String { "\(command): \(message)" }

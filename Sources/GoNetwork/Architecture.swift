@@ -108,7 +108,9 @@ public struct Architecture: Sendable, Equatable {
 }
 
 /// An architecture that cannot be built.
-public struct ArchitectureError: Error, Equatable, CustomStringConvertible {
+public struct ArchitectureError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

@@ -3,7 +3,9 @@ import GoRules
 import NeuralNet
 
 /// A network file that cannot be used, with every reason found.
-public struct NetworkFileError: Error, Equatable, CustomStringConvertible {
+public struct NetworkFileError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var path: String
     public var reasons: [String]
 

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +16,9 @@ public protocol ByteSource: AnyObject {
 }
 
 /// An input or output failure, naming the file.
-public struct FileError: Error, Equatable, CustomStringConvertible {
+public struct FileError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var path: String
     public var message: String
 

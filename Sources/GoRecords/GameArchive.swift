@@ -1,3 +1,4 @@
+import Foundation
 import GoRules
 
 /// gonet's compact game-record archive, `*.games.zst` (version 1).
@@ -151,7 +152,9 @@ public enum GameArchive {
 }
 
 /// A malformed archive: what went wrong and where (decompressed byte offset of the record).
-public struct ArchiveError: Error, Equatable, CustomStringConvertible {
+public struct ArchiveError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var path: String
     public var offset: Int
     public var message: String

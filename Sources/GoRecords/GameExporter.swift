@@ -54,7 +54,9 @@ public enum GameExporter {
 }
 
 /// A game asked for by an index the file does not have.
-public struct RecordLookupError: Error, CustomStringConvertible {
+public struct RecordLookupError: Error, LocalizedError, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var message: String
     public var description: String { message }
 }

@@ -1,5 +1,8 @@
+import Foundation
 /// A problem in an SGF file, with the place it was found.
-public struct SGFError: Error, Equatable, CustomStringConvertible {
+public struct SGFError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     /// The file (or `<memory>`).
     public var file: String
     /// 1-based line and column (in bytes) of the offending text.

@@ -1,7 +1,10 @@
+import Foundation
 import CZstd
 
 /// A zstd error, naming the file and the offset in the compressed stream where it was found.
-public struct ZstdError: Error, Equatable, CustomStringConvertible {
+public struct ZstdError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var path: String
     public var offset: Int
     public var message: String

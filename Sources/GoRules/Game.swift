@@ -1,3 +1,4 @@
+import Foundation
 /// How repetition is forbidden.
 public enum KoRule: String, Sendable {
     /// Only the immediate recapture of a single stone is illegal.
@@ -18,7 +19,9 @@ public struct PlayedMove: Hashable, Sendable {
 }
 
 /// A move that the rules refuse.
-public struct IllegalMoveError: Error, Equatable, CustomStringConvertible {
+public struct IllegalMoveError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var move: PlayedMove
     public var reason: Legality
     /// The number of moves already played when it was tried.

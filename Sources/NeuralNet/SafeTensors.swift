@@ -1,7 +1,9 @@
 import Foundation
 
 /// A malformed or unreadable safetensors file; the message names the file and, where there is one, the tensor.
-public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
+public struct SafeTensorsError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var path: String
     public var message: String
 

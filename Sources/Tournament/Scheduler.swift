@@ -106,11 +106,11 @@ extension TournamentDirectory {
         // An engine that cannot even start forfeits the game.
         let black: GTPClient, white: GTPClient
         do { black = try GTPClient(command: try command(for: slot.black, gonet: gonet), log: log, directory: path) } catch {
-            return try save(slot, forfeit: .black, why: "cannot start: \(error.localizedDescription)")
+            return try save(slot, forfeit: .black, why: "cannot start: \(error)")
         }
         do { white = try GTPClient(command: try command(for: slot.white, gonet: gonet), log: log, directory: path) } catch {
             black.stop()
-            return try save(slot, forfeit: .white, why: "cannot start: \(error.localizedDescription)")
+            return try save(slot, forfeit: .white, why: "cannot start: \(error)")
         }
         outcome = referee.play(black: black, white: white, blackName: slot.black.label, whiteName: slot.white.label, date: String(date))
         black.stop()

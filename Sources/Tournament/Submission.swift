@@ -44,7 +44,7 @@ public enum Submission {
     public static func engineProblem(_ command: [String]) -> String? {
         guard !command.isEmpty else { return "empty command" }
         let client: GTPClient
-        do { client = try GTPClient(command: command) } catch { return "cannot start \(command[0]): \(error.localizedDescription)" }
+        do { client = try GTPClient(command: command) } catch { return "cannot start \(command[0]): \(error)" }
         defer { client.stop() }
         switch client.send("protocol_version", timeout: 15) {
         case .success: return nil

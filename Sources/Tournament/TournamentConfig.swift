@@ -140,7 +140,9 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
 }
 
 /// A tournament operation that cannot be done, and why.
-public struct TournamentError: Error, CustomStringConvertible, Equatable {
+public struct TournamentError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

@@ -4,7 +4,9 @@ import GoRecords
 import NeuralNet
 
 /// Why a run stopped early.
-public struct TrainingStopped: Error, CustomStringConvertible {
+public struct TrainingStopped: Error, LocalizedError, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var message: String
     public var description: String { message }
 }

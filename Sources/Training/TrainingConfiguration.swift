@@ -3,7 +3,9 @@ import GoNetwork
 import NeuralNet
 
 /// A setting that cannot be used, naming it.
-public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+public struct ConfigurationError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { description }
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

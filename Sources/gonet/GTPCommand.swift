@@ -34,11 +34,7 @@ struct GTPCommand: ParsableCommand {
     func run() throws {
         guard mode == "policy" || mode == "mcts" else { throw ValidationError("--mode must be policy or mcts") }
         Parallel.threads = threads
-        let net: PolicyValueNetwork
-        do { net = try PolicyValueNetwork.load(path: network) } catch {
-            printError("gonet gtp: \(error)")
-            throw ExitCode(1)
-        }
+        let net = try failing("gonet gtp") { try PolicyValueNetwork.load(path: network) }
         let player: Player
         if mode == "policy" {
             player = PolicyPlayer(network: net, temperature: temperature, seed: seed, resignThreshold: resignThreshold, symmetries: symmetries)

@@ -29,7 +29,7 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "SPRT error rates alpha and beta.") var sprtError = 0.05
 
     func run() throws {
-        try fail {
+        try failing {
             var s = MatchSettings(a: a, b: b)
             s.games = games
             s.komi = komi
@@ -57,13 +57,5 @@ struct MatchCommand: ParsableCommand {
             }
             for line in match.report(all) { print(line) }
         }
-    }
-}
-
-/// Runs `body`, turning a library error into its message on standard error and exit status 1.
-func fail(_ body: () throws -> Void) throws {
-    do { try body() } catch let e as TournamentError {
-        printError("gonet: \(e.message)")
-        throw ExitCode(1)
     }
 }

@@ -118,15 +118,12 @@ struct NetForward: ParsableCommand {
     var output: String
 
     func run() throws {
-        do {
+        try failing {
             let net = try PolicyValueNetwork.load(path: network)
             let result = try net.forward(file: try SafeTensors.read(path: input), path: input)
             try result.write(path: output)
             let b = result.entries["value"]!.shape[0]
             print("wrote \(output): policy [\(b), 362], value [\(b), 1]")
-        } catch {
-            printError("gonet: \(error)")
-            throw ExitCode(1)
         }
     }
 }

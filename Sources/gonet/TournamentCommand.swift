@@ -12,10 +12,7 @@ struct TournamentCommand: ParsableCommand {
 
 /// Opens a tournament directory, turning errors into clear messages.
 func openTournament(_ dir: String) throws -> TournamentDirectory {
-    do { return try TournamentDirectory(dir) } catch {
-        printError("gonet: \(error)")
-        throw ExitCode(1)
-    }
+    try failing { try TournamentDirectory(dir) }
 }
 
 /// This executable's path, to start networks as `gonet gtp` subprocesses.
@@ -43,10 +40,7 @@ struct TournamentInit: ParsableCommand {
         c.visits = visits
         c.secondsPerMove = secondsPerMove
         c.concurrency = concurrency
-        do { _ = try TournamentDirectory.create(dir, config: c) } catch {
-            printError("gonet: \(error)")
-            throw ExitCode(1)
-        }
+        _ = try failing { try TournamentDirectory.create(dir, config: c) }
         print("created \(dir)/tournament.json (\(games) games per pairing, komi \(c.komi), area scoring, move cap \(c.moveCap), \(mode), budget \(budget) parameters)")
     }
 }
@@ -61,7 +55,7 @@ struct TournamentSubmit: ParsableCommand {
 
     func run() throws {
         let t = try openTournament(dir)
-        do {
+        try failing {
             let e: Entrant
             if let engine {
                 e = try t.submit(engine: engine, name: name, author: author)
@@ -71,9 +65,6 @@ struct TournamentSubmit: ParsableCommand {
                 e = try t.submit(network: network, name: name, author: author)
                 print("registered \(e.label): \(e.parameters ?? 0) parameters, sha256 \(e.sha256 ?? "")")
             }
-        } catch let e as TournamentError {
-            printError("gonet: \(e.message)")
-            throw ExitCode(1)
         }
     }
 }
@@ -102,7 +93,7 @@ struct TournamentRun: ParsableCommand {
         let t = try openTournament(dir)
         let start = Date()
         let lock = NSLock()
-        do {
+        try failing {
             let played = try t.run(gonet: gonetExecutable(), concurrency: concurrency, gamesPerPairing: games) { p in
                 lock.lock()
                 defer { lock.unlock() }
@@ -115,9 +106,6 @@ struct TournamentRun: ParsableCommand {
             let hours = Date().timeIntervalSince(start) / 3600
             print("\(played.count) games in \(Report.fixed(hours * 60, 1)) min (\(played.isEmpty ? "0" : Report.fixed(Double(played.count) / hours, 0)) games/hour)\n")
             print(Standings(entrants: try t.store.current(), games: try t.store.games()).text)
-        } catch let e as TournamentError {
-            printError("gonet: \(e.message)")
-            throw ExitCode(1)
         }
     }
 }

@@ -78,11 +78,7 @@ struct TrainCommand: ParsableCommand {
         }
         signal(SIGINT) { _ in Trainer.stopRequested = true }
         signal(SIGTERM) { _ in Trainer.stopRequested = true }
-        let trainer: Trainer
-        do { trainer = try Trainer(c, resume: resume) } catch {
-            printError("gonet: \(error)")
-            throw ExitCode(1)
-        }
+        let trainer = try failing { try Trainer(c, resume: resume) }
         let net = trainer.network
         print("training \(net.architecture.summary), \(Report.count(net.parameterCount)) parameters → \(c.output)")
         print("log \(trainer.logPath), plot \(trainer.plotPath), checkpoint \(trainer.checkpointPath)")
@@ -134,18 +130,10 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         guard every >= 1 else { throw ValidationError("--every must be 1 or more") }
         Parallel.threads = threads
-        let network: PolicyValueNetwork
-        do { network = try PolicyValueNetwork.load(path: net) } catch {
-            printError("gonet: \(error)")
-            throw ExitCode(1)
-        }
-        let m: Metrics
-        do {
-            m = try Evaluator.evaluate(network, files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil,
-                                       maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1)
-        } catch {
-            printError("gonet: \(error)")
-            throw ExitCode(1)
+        let network = try failing { try PolicyValueNetwork.load(path: net) }
+        let m = try failing {
+            try Evaluator.evaluate(network, files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil,
+                                   maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1)
         }
         print("\(net) on \(Report.count(m.positions)) positions\(symmetries ? " (8 symmetries averaged)" : ""):")
         print("  policy loss    \(Report.fixed(m.policyLoss, 4))")

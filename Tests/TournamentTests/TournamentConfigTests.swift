@@ -1,4 +1,5 @@
 import Foundation
+import GoNetwork
 import GoRecords
 import GoRules
 import Tournament
@@ -54,6 +55,14 @@ final class TournamentConfigTests: XCTestCase {
         var bad = TournamentConfig()
         bad.concurrency = 0
         XCTAssertThrowsError(try TournamentDirectory.create(dir + "-2", config: bad)) { e in XCTAssertTrue("\(e)".hasPrefix("concurrency must be")) }
+    }
+
+    /// Errors read through `localizedDescription` keep their own message (issue #14: Foundation's
+    /// generic text used to replace it in forfeit reasons).
+    func testErrorsKeepTheirMessageThroughLocalizedDescription() {
+        let errors: [Error] = [TournamentError("komi must be a number"), SGFError(file: "f.sgf", line: 2, column: 3, message: "bad"),
+                               NetworkFileError(path: "n", reasons: ["a", "b"])]
+        XCTAssertEqual(errors.map(\.localizedDescription), ["komi must be a number", "f.sgf:2:3: bad", "n: a; b"])
     }
 
     func testAHugeMarginIsWrittenNotTrapped() {
