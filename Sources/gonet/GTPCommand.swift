@@ -32,27 +32,22 @@ struct GTPCommand: ParsableCommand {
     static let version = "0.1.0"
 
     func run() throws {
-        guard mode == "policy" || mode == "mcts" else { throw ValidationError("--mode must be policy or mcts") }
+        var settings = PlayerSettings()
+        settings.mode = mode
+        settings.temperature = temperature
+        settings.symmetries = symmetries
+        settings.seed = seed
+        settings.resignThreshold = resignThreshold
+        settings.search.visits = visits
+        settings.search.seconds = timePerMove
+        settings.search.batchSize = batch
+        settings.search.cPuct = cpuct ?? settings.search.cPuct
+        settings.search.fpuReduction = fpuReduction ?? settings.search.fpuReduction
+        settings.search.dirichletNoise = noise
         Parallel.threads = threads
         let net = try failing("gonet gtp") { try PolicyValueNetwork.load(path: network) }
         let player: Player
-        if mode == "policy" {
-            player = PolicyPlayer(network: net, temperature: temperature, seed: seed, resignThreshold: resignThreshold, symmetries: symmetries)
-        } else {
-            var s = SearchSettings()
-            s.visits = visits
-            s.seconds = timePerMove
-            s.seed = seed
-            s.resignThreshold = resignThreshold
-            s.batchSize = batch
-            for (name, v) in [("--cpuct", cpuct), ("--fpu-reduction", fpuReduction)] {
-                if let v, !(v.isFinite && v >= 0 && v <= 100) { throw ValidationError("\(name) must be a number from 0 to 100") }
-            }
-            s.cPuct = cpuct ?? s.cPuct
-            s.fpuReduction = fpuReduction ?? s.fpuReduction
-            s.dirichletNoise = noise
-            player = MCTSPlayer(network: net, settings: s)
-        }
+        do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
         printError("gonet gtp: \(network) (\(net.architecture.summary)), \(mode)\(mode == "mcts" ? " \(visits) visits" : "")")
         // Lizzie splits the answer at spaces and dots and needs a minor version of at least 15.
         let engine = GTPEngine(player: player, name: name, version: lizzie ? "0.17 gonet-\(Self.version)" : Self.version)
