@@ -40,6 +40,10 @@ public struct TimeControl: Sendable, Equatable {
             // In byo-yomi: share the period's time among its stones.
             return max(0.05, (remaining - margin) / Double(stonesLeft))
         }
+        // Moves this side still has to play from main time: a 19x19 game runs about 240 moves
+        // (120 each; the Tygem corpus's median is close), and at least 30 more are assumed so the
+        // last of the main time is never spent on a few moves (the same shape as Leela Zero's
+        // and GNU Go's time managers, which also divide what is left by an estimate of moves left).
         let movesLeft = max(30, 120 - movesPlayed / 2)
         if byoYomiStones > 0 && byoYomiTime > 0 {
             // Main time first, then the byo-yomi period is there as a reserve.

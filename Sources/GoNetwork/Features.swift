@@ -28,6 +28,7 @@ public struct EncodedPosition: Sendable, Equatable {
 
 /// FORMAT.md's input features `planes6-v1`.
 public enum Features {
+    /// Planes per position (docs: `planes6-v1`).
     public static let planes = 6
 
     /// Writes the 6 planes of a position under symmetry `k`: plane p's 361 values go to

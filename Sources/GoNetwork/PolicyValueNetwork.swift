@@ -7,7 +7,8 @@ import NeuralNet
 ///
 /// Activations are channel-major, `[C][B·361]`; NCHW appears only at the input.
 public final class PolicyValueNetwork {
-    public static let planes = 6
+    /// The input planes: `Features.planes`, the one definition.
+    public static let planes = Features.planes
     public static let points = 361
     public static let moves = 362
 
