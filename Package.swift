@@ -34,8 +34,12 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"], swiftSettings: optimize),
         .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork"], swiftSettings: optimize),
-        .target(name: "Tournament", dependencies: ["GTP", "GoRules", "GoRecords", "GoNetwork", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: optimize),
-        .target(name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
+        .target(
+            name: "Tournament",
+            dependencies: ["GTP", "GoRules", "GoRecords", "GoNetwork", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: optimize),
+        .target(
+            name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
             dependencies: [
@@ -46,8 +50,12 @@ let package = Package(
         .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules", "GTP"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"]),
-        .testTarget(name: "TournamentTests", dependencies: ["Tournament", "GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"]),
+        .testTarget(
+            name: "TournamentTests",
+            dependencies: ["Tournament", "GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],

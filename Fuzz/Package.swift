@@ -9,11 +9,24 @@ let package = Package(
     dependencies: [.package(name: "gonet", path: "..")],
     targets: [
         .target(name: "FuzzSupport"),
-        .executableTarget(name: "FuzzSGF", dependencies: ["FuzzSupport", .product(name: "GoRecords", package: "gonet")]),
-        .executableTarget(name: "FuzzArchive", dependencies: ["FuzzSupport", .product(name: "GoRecords", package: "gonet")]),
-        .executableTarget(name: "FuzzNetwork", dependencies: ["FuzzSupport", .product(name: "GoNetwork", package: "gonet"), .product(name: "NeuralNet", package: "gonet")]),
-        .executableTarget(name: "FuzzGTP", dependencies: ["FuzzSupport", .product(name: "Engine", package: "gonet"), .product(name: "GoNetwork", package: "gonet")]),
-        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", .product(name: "Tournament", package: "gonet")]),
+        .executableTarget(
+            name: "FuzzSGF", dependencies: ["FuzzSupport", .product(name: "GoRecords", package: "gonet")]),
+        .executableTarget(
+            name: "FuzzArchive", dependencies: ["FuzzSupport", .product(name: "GoRecords", package: "gonet")]),
+        .executableTarget(
+            name: "FuzzNetwork",
+            dependencies: [
+                "FuzzSupport", .product(name: "GoNetwork", package: "gonet"),
+                .product(name: "NeuralNet", package: "gonet"),
+            ]),
+        .executableTarget(
+            name: "FuzzGTP",
+            dependencies: [
+                "FuzzSupport", .product(name: "Engine", package: "gonet"),
+                .product(name: "GoNetwork", package: "gonet"),
+            ]),
+        .executableTarget(
+            name: "FuzzConfig", dependencies: ["FuzzSupport", .product(name: "Tournament", package: "gonet")]),
     ],
     swiftLanguageModes: [.v5]
 )

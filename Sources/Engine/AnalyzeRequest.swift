@@ -20,7 +20,9 @@ public struct MoveRestrictions: Sendable, Equatable {
     /// Whether `color` may play `move` as move number `moveNumber`. With an `allow` list in
     /// force only its moves (and the pass) may be played, as in Leela Zero.
     public func permits(_ move: Move, by color: Stone, moveNumber: Int) -> Bool {
-        if avoid.contains(where: { $0.color == color && $0.move == move && moveNumber <= $0.untilMove }) { return false }
+        if avoid.contains(where: { $0.color == color && $0.move == move && moveNumber <= $0.untilMove }) {
+            return false
+        }
         guard move != .pass else { return true }
         let active = allow.filter { $0.color == color && moveNumber <= $0.untilMove }
         return active.isEmpty || active.contains { $0.move == move }
@@ -85,8 +87,10 @@ public struct AnalyzeRequest: Sendable, Equatable {
             }
         }
         // Leela Zero refuses `allow` together with `avoid` of a real move for the same colour.
-        for s in Stone.allCases where restrictions.allow.contains(where: { $0.color == s })
-            && restrictions.avoid.contains(where: { $0.color == s && $0.move != .pass }) {
+        for s in Stone.allCases
+        where restrictions.allow.contains(where: { $0.color == s })
+            && restrictions.avoid.contains(where: { $0.color == s && $0.move != .pass })
+        {
             throw GTPFailure("syntax error")
         }
         interval = max(Double(intervalCentis) / 100, Self.shortestInterval)
@@ -97,8 +101,13 @@ public struct AnalyzeRequest: Sendable, Equatable {
         var out: [Move] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let ends = part.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard ends.count <= 2, let first = Coordinates.move(gtp: ends[0], size: size) else { throw GTPFailure("syntax error") }
-            guard ends.count == 2 else { out.append(first); continue }
+            guard ends.count <= 2, let first = Coordinates.move(gtp: ends[0], size: size) else {
+                throw GTPFailure("syntax error")
+            }
+            guard ends.count == 2 else {
+                out.append(first)
+                continue
+            }
             guard case .play(let a) = first, case .play(let b)? = Coordinates.move(gtp: ends[1], size: size) else {
                 throw GTPFailure("syntax error")
             }

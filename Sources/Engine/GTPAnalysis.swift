@@ -32,12 +32,16 @@ extension GTPEngine {
     /// One analysis line: `info move Q16 visits 12 winrate 5321 prior 1234 order 0 pv Q16 D4 …` for
     /// Leela Zero (win rate and prior in 1/10000), the same keys with 0…1 values for KataGo, then
     /// KataGo's `ownership` (361 values, +1 the side to move's) when asked for.
-    public static func infoLine(_ d: Decision, request: AnalyzeRequest, format: AnalysisFormat, ownership: [Double]?) -> String {
+    public static func infoLine(_ d: Decision, request: AnalyzeRequest, format: AnalysisFormat, ownership: [Double]?)
+        -> String
+    {
         // Unvisited candidates only when `minmoves` asks for them, as in Leela Zero.
-        let shown = d.candidates.enumerated().filter { $0.element.visits > 0 || $0.offset < request.minMoves }.map(\.element)
+        let shown = d.candidates.enumerated().filter { $0.element.visits > 0 || $0.offset < request.minMoves }.map(
+            \.element)
         var line = shown.prefix(max(20, request.minMoves)).enumerated().map { i, c in
             let pv = c.pv.map { Coordinates.gtp($0, size: 19) }.joined(separator: " ")
-            let rates = format == .leelaZero
+            let rates =
+                format == .leelaZero
                 ? "winrate \(permyriad(c.winrate)) prior \(permyriad(c.prior))"
                 : "winrate \(fraction(c.winrate)) prior \(fraction(c.prior))"
             return "info move \(Coordinates.gtp(c.move, size: 19)) visits \(c.visits) \(rates) order \(i) pv \(pv)"
@@ -74,8 +78,9 @@ extension GTPEngine {
             var last = Date.distantPast
             // Analyse in short searches so the output refreshes and a stop is seen quickly.
             while !stopFlag.isSet {
-                let d = player.decide(snapshot, color: request.color, seconds: min(request.interval, 0.5),
-                                      restrictions: request.restrictions, analysis: nil)
+                let d = player.decide(
+                    snapshot, color: request.color, seconds: min(request.interval, 0.5),
+                    restrictions: request.restrictions, analysis: nil)
                 if Date().timeIntervalSince(last) >= request.interval, !stopFlag.isSet {
                     out(Self.infoLine(d, request: request, format: format, ownership: ownership))
                     last = Date()
@@ -104,7 +109,11 @@ extension GTPEngine {
 final class StopFlag: @unchecked Sendable {
     private let condition = NSCondition()
     private var value = false
-    var isSet: Bool { condition.lock(); defer { condition.unlock() }; return value }
+    var isSet: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return value
+    }
     func set() {
         condition.lock()
         value = true

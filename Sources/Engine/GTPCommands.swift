@@ -23,7 +23,8 @@ extension GTPEngine {
 
     func play(_ a: [String]) throws -> String {
         try GTPArguments.expect(a, 2)
-        let c = try GTPArguments.color(a[0]), m = try GTPArguments.vertex(a[1], size: game.size)
+        let c = try GTPArguments.color(a[0])
+        let m = try GTPArguments.vertex(a[1], size: game.size)
         do { try game.play(m, by: c) } catch { throw GTPFailure("illegal move") }
         player.played(PlayedMove(c, m))
         return ""
@@ -35,7 +36,9 @@ extension GTPEngine {
     }
 
     /// Asks the player for a move under the clock; plays it unless `play` is false.
-    func genmove(_ color: Stone, play: Bool, restrictions: MoveRestrictions, analysis: ((Decision) -> Void)?) throws -> String {
+    func genmove(_ color: Stone, play: Bool, restrictions: MoveRestrictions, analysis: ((Decision) -> Void)?) throws
+        -> String
+    {
         let budget = clocks[color]!.budget(movesPlayed: game.moves.count)
         let d = player.decide(game, color: color, seconds: budget, restrictions: restrictions, analysis: analysis)
         if d.resign { return "resign" }
@@ -70,9 +73,13 @@ extension GTPEngine {
     func handicap(_ a: [String], free: Bool) throws -> String {
         try GTPArguments.expect(a, 1)
         let n = try GTPArguments.integer(a[0], Int.min...Int.max)
-        guard game.moves.isEmpty && game.setup.isEmpty && game.board.emptyCount == 361 else { throw GTPFailure("board not empty") }
+        guard game.moves.isEmpty && game.setup.isEmpty && game.board.emptyCount == 361 else {
+            throw GTPFailure("board not empty")
+        }
         // Free placement may ask for more than the nine fixed points; gonet places those nine.
-        guard (2...9).contains(n) || (free && (2..<361).contains(n)) else { throw GTPFailure("invalid number of stones") }
+        guard (2...9).contains(n) || (free && (2..<361).contains(n)) else {
+            throw GTPFailure("invalid number of stones")
+        }
         guard let points = game.placeFixedHandicap(min(n, 9)) else { throw GTPFailure("invalid number of stones") }
         player.reset()
         return points.map(gtp).joined(separator: " ")
@@ -81,10 +88,14 @@ extension GTPEngine {
     func setFreeHandicap(_ a: [String]) throws -> String {
         var points: [Point] = []
         for v in a {
-            guard case .play(let p)? = Coordinates.move(gtp: v, size: game.size) else { throw GTPFailure("bad vertex list") }
+            guard case .play(let p)? = Coordinates.move(gtp: v, size: game.size) else {
+                throw GTPFailure("bad vertex list")
+            }
             points.append(p)
         }
-        if let why = game.setFreeHandicap(points) { throw GTPFailure(why.hasPrefix("board not empty") ? "board not empty" : "bad vertex list") }
+        if let why = game.setFreeHandicap(points) {
+            throw GTPFailure(why.hasPrefix("board not empty") ? "board not empty" : "bad vertex list")
+        }
         player.reset()
         return ""
     }
@@ -92,14 +103,18 @@ extension GTPEngine {
     /// GTP `time_settings main byo-yomi stones` (the spec's integers; fractions are accepted).
     func timeSettings(_ a: [String]) throws -> String {
         try GTPArguments.expect(a, 3)
-        let m = try GTPArguments.seconds(a[0]), b = try GTPArguments.seconds(a[1]), s = try GTPArguments.stones(a[2])
+        let m = try GTPArguments.seconds(a[0])
+        let b = try GTPArguments.seconds(a[1])
+        let s = try GTPArguments.stones(a[2])
         for c in Stone.allCases { clocks[c]!.set(main: m, byoYomi: b, stones: s) }
         return ""
     }
 
     func timeLeft(_ a: [String]) throws -> String {
         try GTPArguments.expect(a, 3)
-        let c = try GTPArguments.color(a[0]), t = try GTPArguments.seconds(a[1]), s = try GTPArguments.stones(a[2])
+        let c = try GTPArguments.color(a[0])
+        let t = try GTPArguments.seconds(a[1])
+        let s = try GTPArguments.stones(a[2])
         clocks[c]!.update(left: t, stones: s)
         return ""
     }
@@ -115,15 +130,21 @@ extension GTPEngine {
         case "absolute":
             try GTPArguments.expect(rest, 1)
             let main = try GTPArguments.seconds(rest[0])
-            for c in Stone.allCases { clocks[c]!.set(main: main, byoYomi: 0, stones: 0); clocks[c]!.limited = true }
+            for c in Stone.allCases {
+                clocks[c]!.set(main: main, byoYomi: 0, stones: 0)
+                clocks[c]!.limited = true
+            }
         case "canadian":
             try GTPArguments.expect(rest, 3)
-            let main = try GTPArguments.seconds(rest[0]), t = try GTPArguments.seconds(rest[1]), s = try GTPArguments.stones(rest[2])
+            let main = try GTPArguments.seconds(rest[0])
+            let t = try GTPArguments.seconds(rest[1])
+            let s = try GTPArguments.stones(rest[2])
             for c in Stone.allCases { clocks[c]!.set(main: main, byoYomi: t, stones: s) }
         case "byoyomi":
             // Japanese byo-yomi: main, period time, periods. One period is the safe reading.
             try GTPArguments.expect(rest, 3)
-            let main = try GTPArguments.seconds(rest[0]), t = try GTPArguments.seconds(rest[1])
+            let main = try GTPArguments.seconds(rest[0])
+            let t = try GTPArguments.seconds(rest[1])
             _ = try GTPArguments.stones(rest[2])
             for c in Stone.allCases { clocks[c]!.set(main: main, byoYomi: t, stones: 1) }
         default: throw GTPFailure("syntax error")
@@ -136,11 +157,15 @@ extension GTPEngine {
         guard a.count == 1 || a.count == 2 else { throw GTPFailure("syntax error") }
         let moveNumber = a.count == 2 ? try GTPArguments.integer(a[1], 1...Int(Int32.max)) : nil
         let records: [GameRecord]
-        do { records = try SGFReader(path: a[0]).prefix(1).map { try $0.record.get() } } catch { throw GTPFailure("cannot load file") }
+        do { records = try SGFReader(path: a[0]).prefix(1).map { try $0.record.get() } } catch {
+            throw GTPFailure("cannot load file")
+        }
         guard let r = records.first else { throw GTPFailure("cannot load file") }
         guard r.size == 19 else { throw GTPFailure("unacceptable size") }
         let count = moveNumber.map { min($0 - 1, r.moves.count) } ?? r.moves.count
-        do { game = try r.game(afterMoves: count, koRule: .positionalSuperko) } catch { throw GTPFailure("cannot load file") }
+        do { game = try r.game(afterMoves: count, koRule: .positionalSuperko) } catch {
+            throw GTPFailure("cannot load file")
+        }
         player.reset()
         return ""
     }
@@ -176,7 +201,9 @@ extension GTPEngine {
             }
             out += (row < 10 ? " \(row)" : " \(row)")
             if y == 0 { out += "   \(game.toMove) to move" }
-            if y == 1 { out += "   captures: black \(game.board.captures(by: .black)), white \(game.board.captures(by: .white))" }
+            if y == 1 {
+                out += "   captures: black \(game.board.captures(by: .black)), white \(game.board.captures(by: .white))"
+            }
             if y == 2 { out += "   komi \(game.komi), move \(game.moves.count)" }
             out += "\n"
         }
@@ -187,7 +214,8 @@ extension GTPEngine {
     func policyGfx() throws -> String {
         guard let net = (player as? NetworkBacked)?.network else { throw GTPFailure("no network") }
         let (policy, _) = net.evaluate([EncodedPosition(game)])
-        var influence: [String] = [], labels: [String] = []
+        var influence: [String] = []
+        var labels: [String] = []
         for i in 0..<361 where game.board.stone(atIndex: i) == nil {
             let p = policy[i]
             guard p >= 0.001 else { continue }
@@ -202,15 +230,19 @@ extension GTPEngine {
     /// GoGui's INFLUENCE of the territory judgement (+1 Black, -1 White), dead stones marked.
     func ownershipGfx() -> String {
         let t = judgement()
-        let influence = game.board.allPoints.map { "\(gtp($0)) \(String(format: "%.2f", t.ownership[$0.index(size: game.size)]))" }
+        let influence = game.board.allPoints.map {
+            "\(gtp($0)) \(String(format: "%.2f", t.ownership[$0.index(size: game.size)]))"
+        }
         let dead = t.deadStones(on: game.board, threshold: Territory.counted).map(gtp)
-        return "INFLUENCE " + influence.joined(separator: " ") + (dead.isEmpty ? "" : "\nMARK " + dead.joined(separator: " "))
+        return "INFLUENCE " + influence.joined(separator: " ")
+            + (dead.isEmpty ? "" : "\nMARK " + dead.joined(separator: " "))
     }
 
     func valueText() throws -> String {
         guard let net = (player as? NetworkBacked)?.network else { throw GTPFailure("no network") }
         let (_, value) = net.evaluate([EncodedPosition(game)])
-        return "\(game.toMove) to move: value \(String(format: "%.3f", value[0])) (win rate \(String(format: "%.1f", Double(value[0] + 1) * 50))%)"
+        return
+            "\(game.toMove) to move: value \(String(format: "%.3f", value[0])) (win rate \(String(format: "%.1f", Double(value[0] + 1) * 50))%)"
     }
 }
 

@@ -31,11 +31,29 @@ public final class GTPEngine {
         ("protocol_version", { _, _ in "2" }),
         ("name", { e, _ in e.name }),
         ("version", { e, _ in e.version }),
-        ("known_command", { e, a in try GTPArguments.expect(a, 1); return byName[a[0]] != nil ? "true" : "false" }),
+        (
+            "known_command",
+            { e, a in
+                try GTPArguments.expect(a, 1)
+                return byName[a[0]] != nil ? "true" : "false"
+            }
+        ),
         ("list_commands", { _, _ in commands.joined(separator: "\n") }),
-        ("quit", { e, _ in e.quitRequested = true; return "" }),
+        (
+            "quit",
+            { e, _ in
+                e.quitRequested = true
+                return ""
+            }
+        ),
         ("boardsize", { e, a in try e.boardsize(a) }),
-        ("clear_board", { e, _ in e.newGame(); return "" }),
+        (
+            "clear_board",
+            { e, _ in
+                e.newGame()
+                return ""
+            }
+        ),
         ("komi", { e, a in try e.setKomi(a) }),
         ("play", { e, a in try e.play(a) }),
         ("genmove", { e, a in try e.genmove(a, play: true) }),
@@ -53,7 +71,10 @@ public final class GTPEngine {
         ("kgs-time_settings", { e, a in try e.kgsTimeSettings(a) }),
         ("loadsgf", { e, a in try e.loadSGF(a) }),
         ("printsgf", { e, _ in "\n" + e.sgf() }),
-        ("gogui-analyze_commands", { _, _ in "gfx/Policy/gonet-policy\nstring/Value/gonet-value\ngfx/Ownership/gonet-ownership" }),
+        (
+            "gogui-analyze_commands",
+            { _, _ in "gfx/Policy/gonet-policy\nstring/Value/gonet-value\ngfx/Ownership/gonet-ownership" }
+        ),
         ("gonet-policy", { e, _ in try e.policyGfx() }),
         ("gonet-value", { e, _ in try e.valueText() }),
         ("gonet-ownership", { e, _ in e.ownershipGfx() }),
@@ -123,7 +144,8 @@ public final class GTPEngine {
                     write("=\(cmd.id ?? "")\n")
                     switch cmd.name {
                     case "lz-genmove_analyze":
-                        let move = try genmove(request.color, play: true, restrictions: request.restrictions) { [weak self] d in
+                        let move = try genmove(request.color, play: true, restrictions: request.restrictions) {
+                            [weak self] d in
                             self?.output(Self.infoLine(d, request: request, format: .leelaZero, ownership: nil))
                         }
                         write("play \(move)\n\n")

@@ -16,7 +16,10 @@ public enum GTPParser {
         text.reserveCapacity(raw.utf8.count)
         for scalar in raw.unicodeScalars {
             if scalar == "#" { break }
-            if scalar == "\t" { text.append(" "); continue }
+            if scalar == "\t" {
+                text.append(" ")
+                continue
+            }
             if scalar.value < 32 || scalar.value == 127 { continue }
             text.unicodeScalars.append(scalar)
         }

@@ -30,9 +30,15 @@ public enum LeelaAnalysis {
                     guard let m = Coordinates.move(gtp: value, size: 19) else { return nil }
                     info.move = m
                     sawMove = true
-                case "visits": guard let v = Int(value) else { return nil }; info.visits = v
-                case "winrate": guard let v = Int(value) else { return nil }; info.winrate = Double(v) / 10000
-                case "prior": guard let v = Int(value) else { return nil }; info.prior = Double(v) / 10000
+                case "visits":
+                    guard let v = Int(value) else { return nil }
+                    info.visits = v
+                case "winrate":
+                    guard let v = Int(value) else { return nil }
+                    info.winrate = Double(v) / 10000
+                case "prior":
+                    guard let v = Int(value) else { return nil }
+                    info.prior = Double(v) / 10000
                 default: break
                 }
                 i += 2

@@ -76,13 +76,18 @@ public final class MCTSPlayer: Player {
             reset()
             return
         }
-        do { try g.play(move.move, by: move.color) } catch { reset(); return }
+        do { try g.play(move.move, by: move.color) } catch {
+            reset()
+            return
+        }
         root = child
         rootGame = g
     }
 
-    public func decide(_ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
-                       analysis: ((Decision) -> Void)?) -> Decision {
+    public func decide(
+        _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
+        analysis: ((Decision) -> Void)?
+    ) -> Decision {
         let g = Moves.withMover(game, color)
         let moveNumber = g.moves.count + 1
         func permitted(_ m: Move) -> Bool { restrictions.permits(m, by: color, moveNumber: moveNumber) }
@@ -95,7 +100,9 @@ public final class MCTSPlayer: Player {
             let (_, value) = network.evaluate([EncodedPosition(g)])
             let winrate = Double(value[0] + 1) / 2
             var decision = Decision(move: move, resign: false, candidates: [], winrate: winrate)
-            decision.resign = Resignation.shouldResign(winrate: winrate, threshold: settings.resignThreshold, game: g) && !judge.passWinsStrictly
+            decision.resign =
+                Resignation.shouldResign(winrate: winrate, threshold: settings.resignThreshold, game: g)
+                && !judge.passWinsStrictly
             analysis?(decision)
             return decision
         }
@@ -129,7 +136,8 @@ public final class MCTSPlayer: Player {
         decision.move = choose(r)
         // Resign only on a search of some size: a handful of visits says little.
         if Resignation.shouldResign(winrate: decision.winrate, threshold: settings.resignThreshold, game: g),
-           r.visits >= min(settings.visits, Self.resignMinimumVisits) {
+            r.visits >= min(settings.visits, Self.resignMinimumVisits)
+        {
             decision.resign = true
         }
         analysis?(decision)
@@ -141,7 +149,9 @@ public final class MCTSPlayer: Player {
 
     /// The most visited move (ties to the higher prior).
     func choose(_ r: SearchNode) -> Move {
-        let best = r.moves.indices.max { (r.children[$0]?.visits ?? 0, r.priors[$0]) < (r.children[$1]?.visits ?? 0, r.priors[$1]) }
+        let best = r.moves.indices.max {
+            (r.children[$0]?.visits ?? 0, r.priors[$0]) < (r.children[$1]?.visits ?? 0, r.priors[$1])
+        }
         return best.map { r.moves[$0] } ?? .pass
     }
 
@@ -206,7 +216,9 @@ public final class MCTSPlayer: Player {
         // The parent's value for the player choosing here.
         let parentQ = node.visits > 0 ? -node.q() : node.networkValue
         var visitedPrior: Double = 0
-        for (i, c) in node.children.enumerated() where (c?.visits ?? 0) + (c?.virtualLoss ?? 0) > 0 { visitedPrior += Double(node.priors[i]) }
+        for (i, c) in node.children.enumerated() where (c?.visits ?? 0) + (c?.virtualLoss ?? 0) > 0 {
+            visitedPrior += Double(node.priors[i])
+        }
         let fpu = parentQ - settings.fpuReduction * visitedPrior.squareRoot()
         var best = 0
         var bestScore = -Double.infinity
@@ -272,17 +284,24 @@ public final class MCTSPlayer: Player {
         for i in r.moves.indices {
             guard let c = r.children[i], c.visits > 0 else {
                 // Listed after the visited ones, for clients that ask for a minimum (`minmoves`).
-                unvisited.append(MoveInfo(move: r.moves[i], visits: 0, winrate: (r.networkValue + 1) / 2, prior: Double(r.priors[i]), pv: [r.moves[i]]))
+                unvisited.append(
+                    MoveInfo(
+                        move: r.moves[i], visits: 0, winrate: (r.networkValue + 1) / 2, prior: Double(r.priors[i]),
+                        pv: [r.moves[i]]))
                 continue
             }
             var pv = [r.moves[i]]
             var n = c
-            while n.expanded, let j = n.children.indices.max(by: { (n.children[$0]?.visits ?? 0) < (n.children[$1]?.visits ?? 0) }),
-                  let next = n.children[j], next.visits > 0, pv.count < 12 {
+            while n.expanded,
+                let j = n.children.indices.max(by: { (n.children[$0]?.visits ?? 0) < (n.children[$1]?.visits ?? 0) }),
+                let next = n.children[j], next.visits > 0, pv.count < 12
+            {
                 pv.append(n.moves[j])
                 n = next
             }
-            infos.append(MoveInfo(move: r.moves[i], visits: c.visits, winrate: (c.q() + 1) / 2, prior: Double(r.priors[i]), pv: pv))
+            infos.append(
+                MoveInfo(
+                    move: r.moves[i], visits: c.visits, winrate: (c.q() + 1) / 2, prior: Double(r.priors[i]), pv: pv))
         }
         infos.sort { ($0.visits, $0.prior) > ($1.visits, $1.prior) }
         let winrate = infos.first?.winrate ?? (r.networkValue + 1) / 2

@@ -41,7 +41,9 @@ public struct Decision: Sendable {
 public protocol Player: AnyObject {
     /// Chooses a move for `color` (who may not be the side to move); `seconds` bounds the thinking
     /// time; `restrictions` are moves a client asked it to leave out (`lz-analyze avoid …`).
-    func decide(_ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions, analysis: ((Decision) -> Void)?) -> Decision
+    func decide(
+        _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions, analysis: ((Decision) -> Void)?
+    ) -> Decision
     /// Called when a move is played, so a search can keep its tree.
     func played(_ move: PlayedMove)
     /// Forgets everything about the game (new game, undo, setup).

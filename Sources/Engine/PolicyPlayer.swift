@@ -18,7 +18,10 @@ public final class PolicyPlayer: Player {
     var rng: RandomSource
     let seed: UInt64
 
-    public init(network: PolicyValueNetwork, temperature: Double = 0, seed: UInt64 = 1, resignThreshold: Double? = nil, symmetries: Bool = true) {
+    public init(
+        network: PolicyValueNetwork, temperature: Double = 0, seed: UInt64 = 1, resignThreshold: Double? = nil,
+        symmetries: Bool = true
+    ) {
         self.network = network
         self.symmetries = symmetries
         self.temperature = temperature
@@ -27,21 +30,28 @@ public final class PolicyPlayer: Player {
         rng = RandomSource(seed: seed)
     }
 
-    public func decide(_ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
-                       analysis: ((Decision) -> Void)?) -> Decision {
+    public func decide(
+        _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
+        analysis: ((Decision) -> Void)?
+    ) -> Decision {
         let g = Moves.withMover(game, color)
         let moveNumber = g.moves.count + 1
-        let (policy, value) = symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
+        let (policy, value) =
+            symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
         let winrate = Double(value[0] + 1) / 2
-        var candidates = Moves.sensible(g, color).filter { restrictions.permits(.play($0), by: color, moveNumber: moveNumber) }.map { p -> MoveInfo in
+        var candidates = Moves.sensible(g, color).filter {
+            restrictions.permits(.play($0), by: color, moveNumber: moveNumber)
+        }.map { p -> MoveInfo in
             // A non-finite output (a network that overflows on this position) counts as no prior.
             let prior = policy[p.index(size: 19)].isFinite ? Double(policy[p.index(size: 19)]) : 0
             // No search: a move's "visits" are its prior in thousandths, so clients rank and show it.
-            return MoveInfo(move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])
+            return MoveInfo(
+                move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])
         }
         candidates.sort { $0.prior > $1.prior }
         let passPrior = policy[361].isFinite ? Double(policy[361]) : 0
-        let passInfo = MoveInfo(move: .pass, visits: Int((passPrior * 1000).rounded()), winrate: winrate, prior: passPrior, pv: [.pass])
+        let passInfo = MoveInfo(
+            move: .pass, visits: Int((passPrior * 1000).rounded()), winrate: winrate, prior: passPrior, pv: [.pass])
         var all = candidates
         if restrictions.permits(.pass, by: color, moveNumber: moveNumber) {
             all.insert(passInfo, at: all.firstIndex { $0.prior < passPrior } ?? all.count)
@@ -59,7 +69,9 @@ public final class PolicyPlayer: Player {
         let useful = candidates.filter { judge.isWorthwhile($0.move.point!) }
         if !useful.isEmpty {
             decision.move = temperature > 0 ? sample(useful) : useful[0].move
-        } else if let cleanup = judge.cleanupMoves().first(where: { restrictions.permits(.play($0), by: color, moveNumber: moveNumber) }) {
+        } else if let cleanup = judge.cleanupMoves().first(where: {
+            restrictions.permits(.play($0), by: color, moveNumber: moveNumber)
+        }) {
             decision.move = .play(cleanup)
         }
         return decision

@@ -47,8 +47,11 @@ public struct TimeControl: Sendable, Equatable {
         let movesLeft = max(30, 120 - movesPlayed / 2)
         if byoYomiStones > 0 && byoYomiTime > 0 {
             // Main time first, then the byo-yomi period is there as a reserve.
-            return max(0.05, min(remaining / Double(movesLeft) + byoYomiTime / Double(byoYomiStones) * 0.8 - margin,
-                                 remaining + byoYomiTime / Double(byoYomiStones) - margin))
+            return max(
+                0.05,
+                min(
+                    remaining / Double(movesLeft) + byoYomiTime / Double(byoYomiStones) * 0.8 - margin,
+                    remaining + byoYomiTime / Double(byoYomiStones) - margin))
         }
         // Absolute time: a fraction of what is left.
         return max(0.02, (remaining - margin) / Double(movesLeft))

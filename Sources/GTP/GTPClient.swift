@@ -35,7 +35,8 @@ public final class GTPClient {
         var exe = command[0]
         if !exe.contains("/") {
             let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-            for dir in (path + ":/usr/games").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(exe)") {
+            for dir in (path + ":/usr/games").split(separator: ":")
+            where FileManager.default.isExecutableFile(atPath: "\(dir)/\(exe)") {
                 exe = "\(dir)/\(exe)"
                 break
             }
@@ -123,7 +124,9 @@ public final class GTPClient {
                 return text[start] == "=" ? .success(value) : .failure(value)
             }
             if closed || !process.isRunning { return .crashed }
-            if !lock.wait(until: min(deadline, Date().addingTimeInterval(0.2))) && Date() >= deadline { return .timeout }
+            if !lock.wait(until: min(deadline, Date().addingTimeInterval(0.2))) && Date() >= deadline {
+                return .timeout
+            }
         }
     }
 }

@@ -52,7 +52,9 @@ public final class GameLog: @unchecked Sendable {
         defer { lock.unlock() }
         guard !closed else { return }
         closed = true
-        if dropped > 0 { try? file?.write(contentsOf: Data("\n[gonet: \(dropped) bytes of engine output left out here]\n".utf8)) }
+        if dropped > 0 {
+            try? file?.write(contentsOf: Data("\n[gonet: \(dropped) bytes of engine output left out here]\n".utf8))
+        }
         try? file?.write(contentsOf: tail)
         try? file?.close()
     }

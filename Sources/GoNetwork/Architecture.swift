@@ -17,9 +17,11 @@ public struct Architecture: Sendable, Equatable {
     public var valueFilters: Int = 1
     public var valueHidden: Int = 256
 
-    public init(trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
-                policyHead: PolicyHead = .fc, policyFilters: Int = 2,
-                valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256) {
+    public init(
+        trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
+        policyHead: PolicyHead = .fc, policyFilters: Int = 2,
+        valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256
+    ) {
         self.trunk = trunk
         self.blocks = blocks
         self.filters = filters
@@ -33,20 +35,25 @@ public struct Architecture: Sendable, Equatable {
 
     /// The size limits of every architecture: what a network file, `gonet net new` and `gonet train`
     /// may ask for (a hostile file cannot make gonet allocate more). The one table of them.
-    public static let limits = (blocks: 0...64, filters: 1...1024, expansion: 1...4096, heads: 1...1024, hidden: 1...8192)
+    public static let limits = (
+        blocks: 0...64, filters: 1...1024, expansion: 1...4096, heads: 1...1024, hidden: 1...8192
+    )
 
     /// A mobile block's inner width when none is given: MobileNetV2's expansion factor of 4.
     public static func defaultExpansion(filters: Int) -> Int { 4 * filters }
 
     /// Throws unless every size is within `limits` (the message names the setting by its key).
     public func validate() throws(ArchitectureError) {
-        let checks: [(String, Int, ClosedRange<Int>)] = [
-            ("blocks", blocks, Self.limits.blocks), ("filters", filters, Self.limits.filters),
-            ("policy_filters", policyFilters, Self.limits.heads), ("value_filters", valueFilters, Self.limits.heads),
-            ("value_hidden", valueHidden, Self.limits.hidden),
-        ] + (trunk == .mobile ? [("expansion", expansion, Self.limits.expansion)] : [])
+        let checks: [(String, Int, ClosedRange<Int>)] =
+            [
+                ("blocks", blocks, Self.limits.blocks), ("filters", filters, Self.limits.filters),
+                ("policy_filters", policyFilters, Self.limits.heads),
+                ("value_filters", valueFilters, Self.limits.heads),
+                ("value_hidden", valueHidden, Self.limits.hidden),
+            ] + (trunk == .mobile ? [("expansion", expansion, Self.limits.expansion)] : [])
         for (key, value, range) in checks where !range.contains(value) {
-            throw ArchitectureError("architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(value)")
+            throw ArchitectureError(
+                "architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(value)")
         }
     }
 
@@ -61,7 +68,8 @@ public struct Architecture: Sendable, Equatable {
                 throw ArchitectureError("architecture lacks \"\(key)\"")
             }
             guard let n = (v as? NSNumber)?.intValue, "\(v)" == "\(n)", range.contains(n) else {
-                throw ArchitectureError("architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(v)")
+                throw ArchitectureError(
+                    "architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(v)")
             }
             return n
         }
@@ -74,17 +82,23 @@ public struct Architecture: Sendable, Equatable {
             return s
         }
         let t = try name("trunk", default: nil)
-        guard let trunk = Trunk(rawValue: t) else { throw ArchitectureError("unknown trunk \"\(t)\" (resnet or mobile)") }
+        guard let trunk = Trunk(rawValue: t) else {
+            throw ArchitectureError("unknown trunk \"\(t)\" (resnet or mobile)")
+        }
         self.trunk = trunk
         blocks = try int("blocks", Self.limits.blocks, default: nil)
         filters = try int("filters", Self.limits.filters, default: nil)
         expansion = trunk == .mobile ? try int("expansion", Self.limits.expansion, default: nil) : 0
         let p = try name("policy_head", default: "fc")
-        guard let ph = PolicyHead(rawValue: p) else { throw ArchitectureError("unknown policy_head \"\(p)\" (fc or conv)") }
+        guard let ph = PolicyHead(rawValue: p) else {
+            throw ArchitectureError("unknown policy_head \"\(p)\" (fc or conv)")
+        }
         policyHead = ph
         policyFilters = try int("policy_filters", Self.limits.heads, default: 2)
         let v = try name("value_head", default: "fc")
-        guard let vh = ValueHead(rawValue: v) else { throw ArchitectureError("unknown value_head \"\(v)\" (fc or pool)") }
+        guard let vh = ValueHead(rawValue: v) else {
+            throw ArchitectureError("unknown value_head \"\(v)\" (fc or pool)")
+        }
         valueHead = vh
         valueFilters = try int("value_filters", Self.limits.heads, default: 1)
         valueHidden = try int("value_hidden", Self.limits.hidden, default: 256)
@@ -94,16 +108,19 @@ public struct Architecture: Sendable, Equatable {
     public var json: String {
         var parts = ["\"trunk\": \"\(trunk.rawValue)\"", "\"blocks\": \(blocks)", "\"filters\": \(filters)"]
         if trunk == .mobile { parts.append("\"expansion\": \(expansion)") }
-        parts += ["\"policy_head\": \"\(policyHead.rawValue)\"", "\"policy_filters\": \(policyFilters)",
-                  "\"value_head\": \"\(valueHead.rawValue)\"", "\"value_filters\": \(valueFilters)",
-                  "\"value_hidden\": \(valueHidden)"]
+        parts += [
+            "\"policy_head\": \"\(policyHead.rawValue)\"", "\"policy_filters\": \(policyFilters)",
+            "\"value_head\": \"\(valueHead.rawValue)\"", "\"value_filters\": \(valueFilters)",
+            "\"value_hidden\": \(valueHidden)",
+        ]
         return "{" + parts.joined(separator: ", ") + "}"
     }
 
     /// `resnet 6x64, fc policy (2), fc value (1, 256)`.
     public var summary: String {
         let t = trunk == .resnet ? "resnet \(blocks)x\(filters)" : "mobile \(blocks)x\(filters) expansion \(expansion)"
-        return "\(t), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
+        return
+            "\(t), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
     }
 }
 

@@ -34,11 +34,18 @@ public enum Features {
     /// Writes the 6 planes of a position under symmetry `k`: plane p's 361 values go to
     /// `out + p · planeStride` (361 for one NCHW sample; B·361 in the channel-major batch layout).
     @inline(__always)
-    public static func encode(codes: UnsafePointer<UInt8>, toMove: Stone, theirLastMove: Int, symmetry k: Int,
-                              into out: UnsafeMutablePointer<Float>, planeStride: Int) {
-        let ours: UInt8 = toMove.rawValue, theirs: UInt8 = toMove.opponent.rawValue
-        let p0 = out, p1 = out + planeStride, p2 = out + 2 * planeStride
-        let p3 = out + 3 * planeStride, p4 = out + 4 * planeStride, p5 = out + 5 * planeStride
+    public static func encode(
+        codes: UnsafePointer<UInt8>, toMove: Stone, theirLastMove: Int, symmetry k: Int,
+        into out: UnsafeMutablePointer<Float>, planeStride: Int
+    ) {
+        let ours: UInt8 = toMove.rawValue
+        let theirs: UInt8 = toMove.opponent.rawValue
+        let p0 = out
+        let p1 = out + planeStride
+        let p2 = out + 2 * planeStride
+        let p3 = out + 3 * planeStride
+        let p4 = out + 4 * planeStride
+        let p5 = out + 5 * planeStride
         Symmetry.destination[k].withUnsafeBufferPointer { dest in
             for i in 0..<361 {
                 let c = codes[i]
@@ -60,8 +67,9 @@ public enum Features {
         var out = [Float](repeating: 0, count: 6 * 361)
         position.codes.withUnsafeBufferPointer { codes in
             out.withUnsafeMutableBufferPointer {
-                encode(codes: codes.baseAddress!, toMove: position.toMove, theirLastMove: position.theirLastMove,
-                       symmetry: k, into: $0.baseAddress!, planeStride: 361)
+                encode(
+                    codes: codes.baseAddress!, toMove: position.toMove, theirLastMove: position.theirLastMove,
+                    symmetry: k, into: $0.baseAddress!, planeStride: 361)
             }
         }
         return out
@@ -97,7 +105,8 @@ extension PolicyValueNetwork {
         planes.reserveCapacity(8 * n * Self.planes * Self.points)
         for k in 0..<8 { for p in positions { planes += Features.planes(p, symmetry: k) } }
         let (all, values) = evaluate(planes: planes, batch: 8 * n)
-        var policy = [Float](repeating: 0, count: n * Self.moves), value = [Float](repeating: 0, count: n)
+        var policy = [Float](repeating: 0, count: n * Self.moves)
+        var value = [Float](repeating: 0, count: n)
         for k in 0..<8 {
             let dest = Symmetry.destination[k]
             for b in 0..<n {

@@ -7,7 +7,9 @@ extension PolicyValueNetwork {
         guard let planes = input.tensor("planes") else {
             throw SafeTensorsError(path: path, message: "no tensor \"planes\" (expected [B,6,19,19])")
         }
-        guard planes.shape.count == 4, planes.shape[1] == 6, planes.shape[2] == 19, planes.shape[3] == 19, planes.shape[0] > 0 else {
+        guard planes.shape.count == 4, planes.shape[1] == 6, planes.shape[2] == 19, planes.shape[3] == 19,
+            planes.shape[0] > 0
+        else {
             throw SafeTensorsError(path: path, message: "tensor planes has shape \(planes.shape), expected [B,6,19,19]")
         }
         if let i = planes.data.firstIndex(where: { !$0.isFinite }) {
@@ -16,7 +18,8 @@ extension PolicyValueNetwork {
         let batch = planes.shape[0]
         var out = SafeTensors()
         // Evaluate in slices so a large input never needs more than one slice's activations.
-        var logits: [Float] = [], values: [Float] = []
+        var logits: [Float] = []
+        var values: [Float] = []
         logits.reserveCapacity(batch * Self.moves)
         let slice = 256
         for start in stride(from: 0, to: batch, by: slice) {
@@ -27,8 +30,12 @@ extension PolicyValueNetwork {
             values += UnsafeBufferPointer(start: v, count: n)
         }
         // A broken network is an error, not a file of NaNs (issue #15).
-        if let i = logits.firstIndex(where: { !$0.isFinite }) ?? values.firstIndex(where: { !$0.isFinite }).map({ $0 * Self.moves }) {
-            throw SafeTensorsError(path: path, message: "the network's output for position \(i / Self.moves) is not finite (weights too large?)")
+        if let i = logits.firstIndex(where: { !$0.isFinite })
+            ?? values.firstIndex(where: { !$0.isFinite }).map({ $0 * Self.moves })
+        {
+            throw SafeTensorsError(
+                path: path,
+                message: "the network's output for position \(i / Self.moves) is not finite (weights too large?)")
         }
         out.set("policy", Tensor(shape: [batch, Self.moves], data: logits))
         out.set("value", Tensor(shape: [batch, 1], data: values))

@@ -92,7 +92,8 @@ extension PolicyValueNetwork {
         // Finite weights can still be large enough to overflow: one forward pass proves the outputs.
         let (policy, value) = net.evaluate([EncodedPosition(Game(size: 19))])
         if !policy.allSatisfy({ $0.isFinite }) || !value.allSatisfy({ $0.isFinite }) {
-            throw NetworkFileError(path: path, reasons: ["a forward pass on the empty board gives non-finite outputs (weights too large)"])
+            throw NetworkFileError(
+                path: path, reasons: ["a forward pass on the empty board gives non-finite outputs (weights too large)"])
         }
         return net
     }

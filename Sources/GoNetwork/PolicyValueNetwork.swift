@@ -51,13 +51,17 @@ public final class PolicyValueNetwork {
     public init(_ a: Architecture) {
         architecture = a
         let f = a.filters
-        stem = ConvBatchNorm(.standard(Conv2D("stem.conv", in: Self.planes, out: f, kernel: 3)), bn: BatchNorm("stem.bn", channels: f), relu: true)
+        stem = ConvBatchNorm(
+            .standard(Conv2D("stem.conv", in: Self.planes, out: f, kernel: 3)), bn: BatchNorm("stem.bn", channels: f),
+            relu: true)
         blocks = (0..<a.blocks).map { i -> TrunkBlock in
             if a.trunk == .resnet { return ResidualBlock("blocks.\(i)", filters: f) }
             return MobileBlock("blocks.\(i)", filters: f, expansion: a.expansion)
         }
         let p = a.policyFilters
-        policyUnit = ConvBatchNorm(.standard(Conv2D("policy.conv", in: f, out: p, kernel: 1)), bn: BatchNorm("policy.bn", channels: p), relu: true)
+        policyUnit = ConvBatchNorm(
+            .standard(Conv2D("policy.conv", in: f, out: p, kernel: 1)), bn: BatchNorm("policy.bn", channels: p),
+            relu: true)
         if a.policyHead == .fc {
             policyFC = Dense("policy.fc", in: p * Self.points, out: Self.moves)
             policyOut = nil
@@ -68,7 +72,9 @@ public final class PolicyValueNetwork {
             policyPass = Dense("policy.pass", in: p, out: 1)
         }
         let v = a.valueFilters
-        valueUnit = ConvBatchNorm(.standard(Conv2D("value.conv", in: f, out: v, kernel: 1)), bn: BatchNorm("value.bn", channels: v), relu: true)
+        valueUnit = ConvBatchNorm(
+            .standard(Conv2D("value.conv", in: f, out: v, kernel: 1)), bn: BatchNorm("value.bn", channels: v),
+            relu: true)
         valueFC1 = Dense("value.fc1", in: a.valueHead == .fc ? v * Self.points : v, out: a.valueHidden)
         valueFC2 = Dense("value.fc2", in: a.valueHidden, out: 1)
     }
@@ -79,7 +85,9 @@ public final class PolicyValueNetwork {
     public var parameters: [Parameter] {
         var all = units.flatMap(\.parameters)
         if let policyFC { all += [policyFC.weight, policyFC.bias] }
-        if let policyOut, let policyPass { all += [policyOut.weight, policyOut.bias!, policyPass.weight, policyPass.bias] }
+        if let policyOut, let policyPass {
+            all += [policyOut.weight, policyOut.bias!, policyPass.weight, policyPass.bias]
+        }
         all += [valueFC1.weight, valueFC1.bias, valueFC2.weight, valueFC2.bias]
         return all
     }
@@ -136,7 +144,9 @@ public final class PolicyValueNetwork {
     /// and values `[B]` (valid until the next call). Training uses batch statistics and keeps what
     /// backward needs. `channelMajor` planes are `[6][B·361]`, the data loader's layout.
     @discardableResult
-    public func forward(planes: UnsafePointer<Float>, batch: Int, training: Bool, channelMajor: Bool = false) -> (logits: UnsafePointer<Float>, values: UnsafePointer<Float>) {
+    public func forward(planes: UnsafePointer<Float>, batch: Int, training: Bool, channelMajor: Bool = false) -> (
+        logits: UnsafePointer<Float>, values: UnsafePointer<Float>
+    ) {
         let n = batch * Self.points
         let x = input.reserve(Self.planes * n)
         if channelMajor {
@@ -225,7 +235,8 @@ public final class PolicyValueNetwork {
             policyOut.backward(policyUnit.output.pointer, dBoard, dh2, batch: batch, columns: scratch.columns)
             for i in 0..<(p * n) { dh[i] += dh2[i] }
         }
-        policyUnit.backward(trunkOut, dh, dT, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
+        policyUnit.backward(
+            trunkOut, dh, dT, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
 
         // Value head → dT2, then dT += dT2.
         let hiddenCount = batch * architecture.valueHidden
@@ -245,16 +256,19 @@ public final class PolicyValueNetwork {
             valueFC1.backward(valueIn.pointer, dHidden, dPooled, batch: batch)
             Reshape.meanPoolBackward(dPooled, dvh, channels: v, batch: batch, points: Self.points)
         }
-        valueUnit.backward(trunkOut, dvh, dT2, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
+        valueUnit.backward(
+            trunkOut, dvh, dT2, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
         for i in 0..<(f * n) { dT[i] += dT2[i] }
 
         // Trunk, last block first; dOut and dx alternate between the two trunk buffers.
-        var dOut = dT, dIn = dT2
+        var dOut = dT
+        var dIn = dT2
         for i in stride(from: blocks.count - 1, through: 0, by: -1) {
             let x = i == 0 ? stem.output.pointer : blocks[i - 1].output
             blocks[i].backward(x, dOut, dIn, batch: batch, scratch: scratch)
             swap(&dOut, &dIn)
         }
-        stem.backward(input.pointer, dOut, nil, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
+        stem.backward(
+            input.pointer, dOut, nil, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
     }
 }

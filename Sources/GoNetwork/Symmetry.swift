@@ -9,7 +9,8 @@ public enum Symmetry {
     /// The index symmetry k sends point index `i` to; 361 (pass) is fixed.
     public static func apply(_ k: Int, _ i: Int) -> Int {
         guard i < 361 else { return i }
-        var x = i % 19, y = i / 19
+        var x = i % 19
+        var y = i / 19
         if k & 1 != 0 { x = 18 - x }
         if k & 2 != 0 { y = 18 - y }
         if k & 4 != 0 { swap(&x, &y) }

@@ -14,7 +14,9 @@ public struct TrainingBatch: Sendable {
 
     public var count: Int { policyTargets.count }
 
-    public init(planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float], channelMajor: Bool = false) {
+    public init(
+        planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float], channelMajor: Bool = false
+    ) {
         self.planes = planes
         self.channelMajor = channelMajor
         self.policyTargets = policyTargets
@@ -48,11 +50,14 @@ extension PolicyValueNetwork {
         let dl = dLogits.reserve(b * Self.moves)
         let dv = dValues.reserve(b)
         let policyLoss = batch.policyTargets.withUnsafeBufferPointer { t in
-            Loss.softmaxCrossEntropy(logits: logits, batch: b, classes: Self.moves, targetIndices: t.baseAddress!, scale: weights.policy, dLogits: dl)
+            Loss.softmaxCrossEntropy(
+                logits: logits, batch: b, classes: Self.moves, targetIndices: t.baseAddress!, scale: weights.policy,
+                dLogits: dl)
         }
         let valueLoss = batch.valueTargets.withUnsafeBufferPointer { t in
             batch.valueMask.withUnsafeBufferPointer { m in
-                Loss.maskedSquaredError(values, targets: t.baseAddress!, mask: m.baseAddress!, batch: b, scale: weights.value, dy: dv)
+                Loss.maskedSquaredError(
+                    values, targets: t.baseAddress!, mask: m.baseAddress!, batch: b, scale: weights.value, dy: dv)
             }
         }
         backward(batch: b, dLogits: dl, dValues: dv)
@@ -69,7 +74,9 @@ extension PolicyValueNetwork {
     }
 
     /// The logits `[B][362]` of the last forward pass, copied.
-    public func lastLogits(batch: Int) -> [Float] { Array(UnsafeBufferPointer(start: logits.pointer, count: batch * Self.moves)) }
+    public func lastLogits(batch: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: logits.pointer, count: batch * Self.moves))
+    }
 
     /// The values `[B]` of the last forward pass, copied.
     public func lastValues(batch: Int) -> [Float] { Array(UnsafeBufferPointer(start: values.pointer, count: batch)) }
@@ -80,9 +87,13 @@ extension PolicyValueNetwork {
     /// move probabilities `[B][362]` (softmax of the logits) and values `[B]` in [-1, 1].
     public func evaluate(planes: [Float], batch: Int) -> (policy: [Float], value: [Float]) {
         precondition(planes.count == batch * Self.planes * Self.points, "planes must be [B][6][361]")
-        let (logits, values) = planes.withUnsafeBufferPointer { forward(planes: $0.baseAddress!, batch: batch, training: false) }
+        let (logits, values) = planes.withUnsafeBufferPointer {
+            forward(planes: $0.baseAddress!, batch: batch, training: false)
+        }
         var policy = [Float](repeating: 0, count: batch * Self.moves)
-        policy.withUnsafeMutableBufferPointer { Activations.softmax(logits, $0.baseAddress!, rows: batch, columns: Self.moves) }
+        policy.withUnsafeMutableBufferPointer {
+            Activations.softmax(logits, $0.baseAddress!, rows: batch, columns: Self.moves)
+        }
         return (policy, Array(UnsafeBufferPointer(start: values, count: batch)))
     }
 }

@@ -16,11 +16,15 @@ protocol TrunkBlock: AnyObject {
     var output: UnsafeMutablePointer<Float> { get }
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch)
     /// Parameter gradients from dOut; writes the gradient of the block's input into dx.
-    func backward(_ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int, scratch: Scratch)
+    func backward(
+        _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int,
+        scratch: Scratch)
 }
 
 extension ConvBatchNorm {
-    func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, residual: UnsafePointer<Float>? = nil, scratch: Scratch) {
+    func forward(
+        _ x: UnsafePointer<Float>, batch: Int, training: Bool, residual: UnsafePointer<Float>? = nil, scratch: Scratch
+    ) {
         if training {
             forwardTraining(x, batch: batch, points: 361, residual: residual, columns: scratch.columns)
         } else {
@@ -37,8 +41,12 @@ final class ResidualBlock: TrunkBlock {
     var output: UnsafeMutablePointer<Float> { second.output.pointer }
 
     init(_ name: String, filters f: Int) {
-        first = ConvBatchNorm(.standard(Conv2D(name + ".conv1", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn1", channels: f), relu: true)
-        second = ConvBatchNorm(.standard(Conv2D(name + ".conv2", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn2", channels: f), relu: true)
+        first = ConvBatchNorm(
+            .standard(Conv2D(name + ".conv1", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn1", channels: f),
+            relu: true)
+        second = ConvBatchNorm(
+            .standard(Conv2D(name + ".conv2", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn2", channels: f),
+            relu: true)
     }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {
@@ -46,10 +54,16 @@ final class ResidualBlock: TrunkBlock {
         second.forward(first.output.pointer, batch: batch, training: training, residual: x, scratch: scratch)
     }
 
-    func backward(_ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int, scratch: Scratch) {
+    func backward(
+        _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int,
+        scratch: Scratch
+    ) {
         let n = first.outChannels * batch * 361
-        let dMid = scratch.dMid1.reserve(n), dSkip = scratch.dSkip.reserve(n)
-        second.backward(first.output.pointer, dOut, dMid, batch: batch, points: 361, dResidual: dSkip, dPre: scratch.dPre, columns: scratch.columns)
+        let dMid = scratch.dMid1.reserve(n)
+        let dSkip = scratch.dSkip.reserve(n)
+        second.backward(
+            first.output.pointer, dOut, dMid, batch: batch, points: 361, dResidual: dSkip, dPre: scratch.dPre,
+            columns: scratch.columns)
         first.backward(x, dMid, dx, batch: batch, points: 361, dPre: scratch.dPre, columns: scratch.columns)
         for i in 0..<n { dx[i] += dSkip[i] }
     }
@@ -64,9 +78,15 @@ final class MobileBlock: TrunkBlock {
     var output: UnsafeMutablePointer<Float> { project.output.pointer }
 
     init(_ name: String, filters f: Int, expansion e: Int) {
-        expand = ConvBatchNorm(.standard(Conv2D(name + ".expand", in: f, out: e, kernel: 1)), bn: BatchNorm(name + ".bn1", channels: e), relu: true)
-        depthwise = ConvBatchNorm(.depthwise(DepthwiseConv2D(name + ".depthwise", channels: e)), bn: BatchNorm(name + ".bn2", channels: e), relu: true)
-        project = ConvBatchNorm(.standard(Conv2D(name + ".project", in: e, out: f, kernel: 1)), bn: BatchNorm(name + ".bn3", channels: f), relu: false)
+        expand = ConvBatchNorm(
+            .standard(Conv2D(name + ".expand", in: f, out: e, kernel: 1)), bn: BatchNorm(name + ".bn1", channels: e),
+            relu: true)
+        depthwise = ConvBatchNorm(
+            .depthwise(DepthwiseConv2D(name + ".depthwise", channels: e)), bn: BatchNorm(name + ".bn2", channels: e),
+            relu: true)
+        project = ConvBatchNorm(
+            .standard(Conv2D(name + ".project", in: e, out: f, kernel: 1)), bn: BatchNorm(name + ".bn3", channels: f),
+            relu: false)
     }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {
@@ -75,11 +95,20 @@ final class MobileBlock: TrunkBlock {
         project.forward(depthwise.output.pointer, batch: batch, training: training, residual: x, scratch: scratch)
     }
 
-    func backward(_ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int, scratch: Scratch) {
-        let ne = expand.outChannels * batch * 361, nf = project.outChannels * batch * 361
-        let d2 = scratch.dMid2.reserve(ne), d1 = scratch.dMid1.reserve(ne), dSkip = scratch.dSkip.reserve(nf)
-        project.backward(depthwise.output.pointer, dOut, d2, batch: batch, points: 361, dResidual: dSkip, dPre: scratch.dPre, columns: scratch.columns)
-        depthwise.backward(expand.output.pointer, d2, d1, batch: batch, points: 361, dPre: scratch.dPre, columns: scratch.columns)
+    func backward(
+        _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int,
+        scratch: Scratch
+    ) {
+        let ne = expand.outChannels * batch * 361
+        let nf = project.outChannels * batch * 361
+        let d2 = scratch.dMid2.reserve(ne)
+        let d1 = scratch.dMid1.reserve(ne)
+        let dSkip = scratch.dSkip.reserve(nf)
+        project.backward(
+            depthwise.output.pointer, dOut, d2, batch: batch, points: 361, dResidual: dSkip, dPre: scratch.dPre,
+            columns: scratch.columns)
+        depthwise.backward(
+            expand.output.pointer, d2, d1, batch: batch, points: 361, dPre: scratch.dPre, columns: scratch.columns)
         expand.backward(x, d1, dx, batch: batch, points: 361, dPre: scratch.dPre, columns: scratch.columns)
         for i in 0..<nf { dx[i] += dSkip[i] }
     }

@@ -35,7 +35,10 @@ public enum GameArchive {
     static func encode(_ r: GameRecord) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + 2 * r.moves.count)
-        func u16(_ v: Int) { out.append(UInt8(v & 0xFF)); out.append(UInt8((v >> 8) & 0xFF)) }
+        func u16(_ v: Int) {
+            out.append(UInt8(v & 0xFF))
+            out.append(UInt8((v >> 8) & 0xFF))
+        }
         func u32(_ v: Int) { for i in 0..<4 { out.append(UInt8((v >> (8 * i)) & 0xFF)) } }
         func f32(_ v: Double) { u32(Int(Float(v).bitPattern)) }
         func str(_ s: String) {
@@ -48,17 +51,33 @@ public enum GameArchive {
         f32(r.komi)
         out.append(UInt8(min(r.handicap, 255)))
         switch r.result {
-        case .unknown: out += [0, 0]; f32(0)
-        case .void: out += [1, 0]; f32(0)
-        case .draw: out += [2, 0]; f32(0)
+        case .unknown:
+            out += [0, 0]
+            f32(0)
+        case .void:
+            out += [1, 0]
+            f32(0)
+        case .draw:
+            out += [2, 0]
+            f32(0)
         case .win(let color, let reason):
             out.append(color == .black ? 3 : 4)
             switch reason {
-            case .unspecified: out.append(0); f32(0)
-            case .score(let m): out.append(1); f32(m)
-            case .resignation: out.append(2); f32(0)
-            case .time: out.append(3); f32(0)
-            case .forfeit: out.append(4); f32(0)
+            case .unspecified:
+                out.append(0)
+                f32(0)
+            case .score(let m):
+                out.append(1)
+                f32(m)
+            case .resignation:
+                out.append(2)
+                f32(0)
+            case .time:
+                out.append(3)
+                f32(0)
+            case .forfeit:
+                out.append(4)
+                f32(0)
             }
         }
         str(r.blackPlayer)
@@ -83,8 +102,16 @@ public enum GameArchive {
     static func decode(_ body: UnsafeRawBufferPointer) -> GameRecord? {
         var p = 0
         func need(_ n: Int) -> Bool { p + n <= body.count }
-        func u8() -> Int? { guard need(1) else { return nil }; defer { p += 1 }; return Int(body[p]) }
-        func u16() -> Int? { guard need(2) else { return nil }; defer { p += 2 }; return Int(body[p]) | Int(body[p + 1]) << 8 }
+        func u8() -> Int? {
+            guard need(1) else { return nil }
+            defer { p += 1 }
+            return Int(body[p])
+        }
+        func u16() -> Int? {
+            guard need(2) else { return nil }
+            defer { p += 2 }
+            return Int(body[p]) | Int(body[p + 1]) << 8
+        }
         func u32() -> Int? {
             guard need(4) else { return nil }
             defer { p += 4 }
@@ -97,8 +124,9 @@ public enum GameArchive {
             return String(decoding: UnsafeRawBufferPointer(rebasing: body[p..<(p + n)]), as: UTF8.self)
         }
         guard let size = u8(), (2...Board.maxSize).contains(size), let komi = f32(), let handicap = u8(),
-              let result = u8(), let reason = u8(), let margin = f32(),
-              let black = str(), let white = str(), let date = str(), let rules = str() else { return nil }
+            let result = u8(), let reason = u8(), let margin = f32(),
+            let black = str(), let white = str(), let date = str(), let rules = str()
+        else { return nil }
         var r = GameRecord(size: size, komi: komi)
         r.handicap = handicap
         switch (result, reason) {
@@ -140,7 +168,8 @@ public enum GameArchive {
         if p < body.count {
             guard let editCount = u16(), editCount > 0, need(6 * editCount) else { return nil }
             for _ in 0..<editCount {
-                let before = u32()!, v = u16()!
+                let before = u32()!
+                let v = u16()!
                 let index = v & 0x3FFF
                 guard index < size * size, before <= moveCount else { return nil }
                 let stone: Stone? = v & 0x4000 != 0 ? nil : (v & 0x8000 != 0 ? .white : .black)
@@ -259,20 +288,35 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
             guard marker == GameArchive.recordMarker else {
                 throw ArchiveError(path: path, offset: offset, message: "corrupt archive: no record at this point")
             }
-            guard try fill(5) else { throw ArchiveError(path: path, offset: offset, message: "truncated archive: a record is cut short") }
+            guard try fill(5) else {
+                throw ArchiveError(path: path, offset: offset, message: "truncated archive: a record is cut short")
+            }
             var length = 0
             for i in 0..<4 { length |= Int(buffer[start + 1 + i]) << (8 * i) }
-            guard length <= 1 << 24 else { throw ArchiveError(path: path, offset: offset, message: "corrupt archive: record length \(length)") }
-            guard try fill(5 + length) else { throw ArchiveError(path: path, offset: offset, message: "truncated archive: a record is cut short") }
-            let record = buffer.withUnsafeBytes { GameArchive.decode(UnsafeRawBufferPointer(rebasing: $0[(start + 5)..<(start + 5 + length)])) }
-            guard let record else { throw ArchiveError(path: path, offset: offset, message: "corrupt archive: malformed record") }
+            guard length <= 1 << 24 else {
+                throw ArchiveError(path: path, offset: offset, message: "corrupt archive: record length \(length)")
+            }
+            guard try fill(5 + length) else {
+                throw ArchiveError(path: path, offset: offset, message: "truncated archive: a record is cut short")
+            }
+            let record = buffer.withUnsafeBytes {
+                GameArchive.decode(UnsafeRawBufferPointer(rebasing: $0[(start + 5)..<(start + 5 + length)]))
+            }
+            guard let record else {
+                throw ArchiveError(path: path, offset: offset, message: "corrupt archive: malformed record")
+            }
             consume(5 + length)
             count += 1
             // A well-formed record that cannot be replayed (an older gonet imported it, or another
             // program wrote it) is left out here, before export, eval or training see it; the
             // records around it are still good.
             if let why = record.problem() {
-                rejected.append((count - 1, ArchiveError(path: path, offset: offset - 5 - length, message: "record \(count) cannot be used: \(why)")))
+                rejected.append(
+                    (
+                        count - 1,
+                        ArchiveError(
+                            path: path, offset: offset - 5 - length, message: "record \(count) cannot be used: \(why)")
+                    ))
                 continue
             }
             return record

@@ -15,17 +15,24 @@ public enum GameExporter {
         var report = Report()
         if output.hasSuffix(".sgf.zst") {
             let w = try ZstdWriter(path: output)
-            while let r = try reader.nextRecord() { try w.write(SGFWriter.sgf(r) + "\n"); report.written += 1 }
+            while let r = try reader.nextRecord() {
+                try w.write(SGFWriter.sgf(r) + "\n")
+                report.written += 1
+            }
             try w.finish()
         } else if output.hasSuffix(".sgf") {
             var text = ""
-            while let r = try reader.nextRecord() { text += SGFWriter.sgf(r) + "\n"; report.written += 1 }
+            while let r = try reader.nextRecord() {
+                text += SGFWriter.sgf(r) + "\n"
+                report.written += 1
+            }
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } else {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             while let r = try reader.nextRecord() {
                 let name = String(format: "%07d.sgf", report.written)
-                try Data((SGFWriter.sgf(r) + "\n").utf8).write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name)), options: .atomic)
+                try Data((SGFWriter.sgf(r) + "\n").utf8).write(
+                    to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name)), options: .atomic)
                 report.written += 1
             }
         }

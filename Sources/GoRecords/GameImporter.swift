@@ -83,8 +83,10 @@ public final class GameImporter {
                             report.imported += 1
                         }
                     }
-                    progress(ImportProgress(file: file, fileIndex: k, fileCount: files.count, bytesDone: done + reader.bytesRead,
-                                            bytesTotal: total, imported: report.imported, skipped: report.skippedTotal))
+                    progress(
+                        ImportProgress(
+                            file: file, fileIndex: k, fileCount: files.count, bytesDone: done + reader.bytesRead,
+                            bytesTotal: total, imported: report.imported, skipped: report.skippedTotal))
                 }
             } catch {
                 report.fileErrors.append("\(error) (the games before it were imported)")

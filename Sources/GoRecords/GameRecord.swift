@@ -65,16 +65,23 @@ public struct GameRecord: Sendable, Hashable {
     /// occupied point, an illegal move), or nil: what every reader of stored records checks.
     public func problem() -> String? {
         guard Limits.isValidKomi(komi, size: size) else { return "komi \(komi) is out of range" }
-        if case .win(_, .score(let m)) = result, !(m.isFinite && m >= 0 && m <= Limits.margin) { return "margin \(m) is out of range" }
+        if case .win(_, .score(let m)) = result, !(m.isFinite && m >= 0 && m <= Limits.margin) {
+            return "margin \(m) is out of range"
+        }
         var board = Board(size: size)
         for s in setup {
-            guard let p = s.move.point, board[p] == nil else { return "setup stone \(s.color) \(Coordinates.sgf(s.move)) is on an occupied point" }
+            guard let p = s.move.point, board[p] == nil else {
+                return "setup stone \(s.color) \(Coordinates.sgf(s.move)) is on an occupied point"
+            }
             board.place(p, s.color)
         }
-        if let e = edits.first(where: { !$0.point.isOn(size: size) || $0.beforeMove < 0 || $0.beforeMove > moves.count }) {
+        if let e = edits.first(where: { !$0.point.isOn(size: size) || $0.beforeMove < 0 || $0.beforeMove > moves.count }
+        ) {
             return "edit of \(Coordinates.sgf(.play(e.point))) at move \(e.beforeMove) is off the board or the game"
         }
-        if zip(edits, edits.dropFirst()).contains(where: { $0.beforeMove > $1.beforeMove }) { return "edits out of order" }
+        if zip(edits, edits.dropFirst()).contains(where: { $0.beforeMove > $1.beforeMove }) {
+            return "edits out of order"
+        }
         do { _ = try replay() } catch { return "\(error)" }
         return nil
     }

@@ -49,9 +49,15 @@ public enum GameResult: Sendable, Hashable, CustomStringConvertible {
         let t = text.trimmed
         let lower = t.lowercased()
         switch lower {
-        case "0", "draw", "jigo", "d": self = .draw; return
-        case "void": self = .void; return
-        case "", "?": self = .unknown; return
+        case "0", "draw", "jigo", "d":
+            self = .draw
+            return
+        case "void":
+            self = .void
+            return
+        case "", "?":
+            self = .unknown
+            return
         default: break
         }
         guard t.count >= 2, let color = Stone(name: String(t.prefix(1))), t.dropFirst().first == "+" else {
@@ -65,7 +71,10 @@ public enum GameResult: Sendable, Hashable, CustomStringConvertible {
         case "t", "time": self = .win(color, .time)
         case "f", "forfeit": self = .win(color, .forfeit)
         default:
-            guard let m = Double(how), m.isFinite, m >= 0 else { self = .unknown; return }
+            guard let m = Double(how), m.isFinite, m >= 0 else {
+                self = .unknown
+                return
+            }
             // An absurd margin (RE[B+1e300]) still names the winner.
             self = .win(color, m <= Limits.margin ? .score(m) : .unspecified)
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How the text of an SGF game is decoded (FF[4], property CA): the root's `CA` names the
@@ -69,10 +69,12 @@ struct SGFCharset {
         var buffer = [UInt8](repeating: 0, count: chunk)
         input.withUnsafeMutableBufferPointer { inBuf in
             buffer.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!)
+                    .assumingMemoryBound(to: CChar.self)
                 var inLeft = inBuf.count
                 while inLeft > 0 {
-                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!)
+                        .assumingMemoryBound(to: CChar.self)
                     var outLeft = outBuf.count
                     let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
                     out += outBuf[0..<(outBuf.count - outLeft)]
@@ -107,13 +109,19 @@ struct SGFCharset {
 /// values (moves, points, numbers) are left as read, so an error shows them as written.
 enum SGFText {
     static let textProperties: Set<String> = ["C", "GC"]
-    static let simpleTextProperties: Set<String> = ["AN", "BR", "BT", "CP", "DT", "EV", "GN", "N", "ON", "OT", "PB", "PC", "PW",
-                                                    "RE", "RO", "RU", "SO", "US", "WR", "WT", "AP", "CA"]
+    static let simpleTextProperties: Set<String> = [
+        "AN", "BR", "BT", "CP", "DT", "EV", "GN", "N", "ON", "OT", "PB", "PC", "PW",
+        "RE", "RO", "RU", "SO", "US", "WR", "WT", "AP", "CA",
+    ]
 
     static func normalize(_ value: String, property: String) -> String {
         let keepBreaks = textProperties.contains(property)
         guard keepBreaks || simpleTextProperties.contains(property) else { return value }
-        guard value.unicodeScalars.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" }) else {
+        guard
+            value.unicodeScalars.contains(where: {
+                $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}"
+            })
+        else {
             return value
         }
         var out = String.UnicodeScalarView()

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A problem in an SGF file, with the place it was found.
 public struct SGFError: Error, LocalizedError, Equatable, CustomStringConvertible {
     /// The message, for code that reads `localizedDescription`.

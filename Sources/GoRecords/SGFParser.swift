@@ -19,20 +19,27 @@ struct SGFParser {
     /// Parses `text`, whose first byte sits at `line`:`column` of `file`; values are decoded by the
     /// root's `CA` (`SGFCharset`) and formatted as FF[4] says (`SGFText`). The warning tells of
     /// a charset that could not be used.
-    static func mainLine(_ text: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(SGFError) -> (nodes: [SGFNode], warning: SGFError?) {
+    static func mainLine(_ text: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(SGFError) -> (
+        nodes: [SGFNode], warning: SGFError?
+    ) {
         do {
             return try text.withUnsafeBufferPointer { buffer in
                 var p = SGFParser(bytes: buffer, file: file, line: line, column: column)
                 let raw = try p.parseTree()
                 let ca = raw.first?.first { $0.id == "CA" }
-                let charset = SGFCharset(ca: ca.flatMap { $0.values.first }.map { String(decoding: $0, as: UTF8.self) }, bytes: buffer)
+                let charset = SGFCharset(
+                    ca: ca.flatMap { $0.values.first }.map { String(decoding: $0, as: UTF8.self) }, bytes: buffer)
                 let nodes = raw.map { props in
-                    SGFNode(properties: props.map { r in
-                        SGFProperty(r.id, r.values.map { SGFText.normalize(charset.decode($0), property: r.id) },
-                                    line: Int32(clamping: r.line), column: Int32(clamping: r.column))
-                    })
+                    SGFNode(
+                        properties: props.map { r in
+                            SGFProperty(
+                                r.id, r.values.map { SGFText.normalize(charset.decode($0), property: r.id) },
+                                line: Int32(clamping: r.line), column: Int32(clamping: r.column))
+                        })
                 }
-                let warning = charset.warning.map { SGFError(file: file, line: ca.map(\.line) ?? line, column: ca.map(\.column) ?? column, message: $0) }
+                let warning = charset.warning.map {
+                    SGFError(file: file, line: ca.map(\.line) ?? line, column: ca.map(\.column) ?? column, message: $0)
+                }
                 return (nodes, warning)
             }
         } catch let e as SGFError {
@@ -47,7 +54,12 @@ struct SGFParser {
     var atEnd: Bool { pos >= bytes.count }
 
     @inline(__always) mutating func advance() {
-        if bytes[pos] == 10 { line += 1; column = 1 } else { column += 1 }
+        if bytes[pos] == 10 {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
         pos += 1
     }
 
@@ -65,11 +77,15 @@ struct SGFParser {
         var onMain: [Bool] = []
         var hadChild: [Bool] = []
         skipWhitespace()
-        guard !atEnd, bytes[pos] == 40 else { throw fail(atEnd ? "empty input: no game tree" : "expected '(' to start a game tree") }
+        guard !atEnd, bytes[pos] == 40 else {
+            throw fail(atEnd ? "empty input: no game tree" : "expected '(' to start a game tree")
+        }
         while true {
             skipWhitespace()
             guard !atEnd else {
-                throw fail("unexpected end of file: \(onMain.count) game tree\(onMain.count == 1 ? "" : "s") not closed (missing ')')")
+                throw fail(
+                    "unexpected end of file: \(onMain.count) game tree\(onMain.count == 1 ? "" : "s") not closed (missing ')')"
+                )
             }
             switch bytes[pos] {
             case 40:  // (
@@ -80,7 +96,10 @@ struct SGFParser {
                 advance()
                 skipWhitespace()
                 guard !atEnd, bytes[pos] == 59 else {
-                    throw fail(atEnd ? "unexpected end of file after '('" : "expected ';' to start a node, found \(describe(bytes[pos]))")
+                    throw fail(
+                        atEnd
+                            ? "unexpected end of file after '('"
+                            : "expected ';' to start a node, found \(describe(bytes[pos]))")
                 }
             case 41:  // )
                 advance()
@@ -106,13 +125,18 @@ struct SGFParser {
             let b = bytes[pos]
             let isLetter = (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
             guard isLetter else { return node }
-            let startLine = line, startColumn = column
+            let startLine = line
+            let startColumn = column
             var id: [UInt8] = []
             while !atEnd, (bytes[pos] >= 65 && bytes[pos] <= 90) || (bytes[pos] >= 97 && bytes[pos] <= 122) {
                 if bytes[pos] <= 90 { id.append(bytes[pos]) }
                 advance()
             }
-            guard !id.isEmpty else { throw SGFError(file: file, line: startLine, column: startColumn, message: "property name without an uppercase letter") }
+            guard !id.isEmpty else {
+                throw SGFError(
+                    file: file, line: startLine, column: startColumn,
+                    message: "property name without an uppercase letter")
+            }
             var values: [[UInt8]] = []
             skipWhitespace()
             while !atEnd, bytes[pos] == 91 {
@@ -121,8 +145,10 @@ struct SGFParser {
             }
             let name = String(decoding: id, as: UTF8.self)
             guard !values.isEmpty else {
-                throw SGFError(file: file, line: startLine, column: startColumn, message: atEnd
-                    ? "unexpected end of file after property \(name)" : "property \(name) has no value")
+                throw SGFError(
+                    file: file, line: startLine, column: startColumn,
+                    message: atEnd
+                        ? "unexpected end of file after property \(name)" : "property \(name) has no value")
             }
             node.append(RawProperty(id: name, values: values, line: startLine, column: startColumn))
         }
@@ -130,14 +156,16 @@ struct SGFParser {
 
     /// Reads `[...]`, resolving escapes: `\x` is `x`, and a backslash before a line break removes both.
     mutating func parseValue() throws(SGFError) -> [UInt8] {
-        let openLine = line, openColumn = column
+        let openLine = line
+        let openColumn = column
         advance()
         let start = pos
         var escaped = false
         var text: [UInt8]? = nil
         while true {
             guard !atEnd else {
-                throw SGFError(file: file, line: openLine, column: openColumn, message: "unclosed '[': the value never ends")
+                throw SGFError(
+                    file: file, line: openLine, column: openColumn, message: "unclosed '[': the value never ends")
             }
             let b = bytes[pos]
             if b == 92 {  // backslash
@@ -147,7 +175,7 @@ struct SGFParser {
                 let n = bytes[pos]
                 if n == 10 || n == 13 {
                     advance()
-                    if !atEnd, (bytes[pos] == 10 || bytes[pos] == 13), bytes[pos] != n { advance() }
+                    if !atEnd, bytes[pos] == 10 || bytes[pos] == 13, bytes[pos] != n { advance() }
                 } else {
                     text!.append(n)
                     advance()

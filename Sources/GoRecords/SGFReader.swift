@@ -58,7 +58,11 @@ public final class SGFReader: Sequence, IteratorProtocol {
     /// (an empty file, or text that is not SGF: "0 games" would hide the mistake).
     public func nextEntry() throws -> SGFEntry? {
         guard let piece = try scanner.next() else {
-            if index == 0 { throw SGFError(file: scanner.source.name, line: 1, column: 1, message: "no SGF game tree (the file is empty or not SGF)") }
+            if index == 0 {
+                throw SGFError(
+                    file: scanner.source.name, line: 1, column: 1,
+                    message: "no SGF game tree (the file is empty or not SGF)")
+            }
             return nil
         }
         defer { index += 1 }

@@ -1,7 +1,9 @@
 import GoRules
 
 /// Root properties that `GameRecord` models; everything else is kept in `extraProperties`.
-let modelledRootProperties: Set<String> = ["GM", "FF", "CA", "SZ", "KM", "HA", "RE", "PB", "PW", "DT", "RU", "AB", "AW", "B", "W", "PL", "AP"]
+let modelledRootProperties: Set<String> = [
+    "GM", "FF", "CA", "SZ", "KM", "HA", "RE", "PB", "PW", "DT", "RU", "AB", "AW", "B", "W", "PL", "AP",
+]
 
 extension GameRecord {
     /// Builds a record from a main line of SGF nodes, checking sizes, coordinates and (by replay) move legality.
@@ -19,12 +21,16 @@ extension GameRecord {
             guard let n = parts.first ?? nil, parts.allSatisfy({ $0 == n }), parts.count <= 2 else {
                 throw fail(sz, "bad board size SZ[\(sz.values[0])]")
             }
-            guard (2...Board.maxSize).contains(n) else { throw fail(sz, "board size \(n) is not supported (2…\(Board.maxSize))") }
+            guard (2...Board.maxSize).contains(n) else {
+                throw fail(sz, "board size \(n) is not supported (2…\(Board.maxSize))")
+            }
             size = n
         }
         if let km = root["KM"] {
             let t = km.values[0].trimmed
-            if t.isEmpty { komi = 0 } else {
+            if t.isEmpty {
+                komi = 0
+            } else {
                 guard let k = Double(t), k.isFinite else { throw fail(km, "bad komi KM[\(km.values[0])]") }
                 guard Limits.isValidKomi(k, size: size) else {
                     throw fail(km, "komi KM[\(km.values[0])] is beyond the board's \(size * size) points")
@@ -107,7 +113,9 @@ extension GameRecord {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         let corners = parts.map { Coordinates.move(sgf: $0.trimmed, size: size)?.point }
         guard parts.count <= 2, let a = corners.first ?? nil, let b = corners.last ?? nil else {
-            throw SGFError(file: file, line: Int(p.line), column: Int(p.column), message: "bad point \(p.id)[\(value)] on a \(size)x\(size) board")
+            throw SGFError(
+                file: file, line: Int(p.line), column: Int(p.column),
+                message: "bad point \(p.id)[\(value)] on a \(size)x\(size) board")
         }
         var result: [Point] = []
         for y in min(a.y, b.y)...max(a.y, b.y) {

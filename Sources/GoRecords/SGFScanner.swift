@@ -37,11 +37,19 @@ final class SGFScanner {
             if done { return nil }
             end = try source.read(into: chunk)
             pos = 0
-            if end == 0 { done = true; return nil }
+            if end == 0 {
+                done = true
+                return nil
+            }
         }
         let b = chunk[pos]
         pos += 1
-        if b == 10 { line += 1; column = 1 } else { column += 1 }
+        if b == 10 {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
         return b
     }
 
@@ -64,8 +72,9 @@ final class SGFScanner {
             if inValue {
                 if escape { escape = false } else if c == 92 { escape = true } else if c == 93 { inValue = false }
                 if inValue && piece.bytes.count - valueStart.offset > Self.longestValue {
-                    throw SGFError(file: source.name, line: valueStart.line, column: valueStart.column,
-                                   message: "a property value longer than \(Self.longestValue >> 20) MB (unterminated?)")
+                    throw SGFError(
+                        file: source.name, line: valueStart.line, column: valueStart.column,
+                        message: "a property value longer than \(Self.longestValue >> 20) MB (unterminated?)")
                 }
             } else if c == 91 {
                 inValue = true
@@ -77,8 +86,9 @@ final class SGFScanner {
                 if depth == 0 { return piece }
             }
             if piece.bytes.count > Self.largestTree {
-                throw SGFError(file: source.name, line: piece.line, column: piece.column,
-                               message: "a game tree larger than \(Self.largestTree >> 20) MB")
+                throw SGFError(
+                    file: source.name, line: piece.line, column: piece.column,
+                    message: "a game tree larger than \(Self.largestTree >> 20) MB")
             }
         }
         piece.truncated = true

@@ -26,7 +26,8 @@ public enum SGFWriter {
         var e = 0
         func writeEdits(before k: Int) {
             // The last edit of a point wins (two setup nodes in a row become one).
-            var last: [Point: Stone?] = [:], order: [Point] = []
+            var last: [Point: Stone?] = [:]
+            var order: [Point] = []
             while e < r.edits.count && r.edits[e].beforeMove <= k {
                 let edit = r.edits[e]
                 if last[edit.point] == nil { order.append(edit.point) }

@@ -1,5 +1,5 @@
-import Foundation
 import CZstd
+import Foundation
 
 /// A zstd error, naming the file and the offset in the compressed stream where it was found.
 public struct ZstdError: Error, LocalizedError, Equatable, CustomStringConvertible {
@@ -29,7 +29,9 @@ public final class ZstdReader: ByteSource {
 
     public init(_ source: FileByteSource) throws {
         self.source = source
-        guard let ctx = ZSTD_createDCtx() else { throw ZstdError(path: source.name, offset: 0, message: "out of memory") }
+        guard let ctx = ZSTD_createDCtx() else {
+            throw ZstdError(path: source.name, offset: 0, message: "out of memory")
+        }
         context = ctx
         input = .allocate(byteCount: ZSTD_DStreamInSize(), alignment: 16)
     }
@@ -53,7 +55,9 @@ public final class ZstdReader: ByteSource {
             }
             if inputStart == inputEnd && sourceDone {
                 if !frameComplete {
-                    throw ZstdError(path: name, offset: compressedOffset, message: "truncated zstd stream (the last frame is incomplete)")
+                    throw ZstdError(
+                        path: name, offset: compressedOffset,
+                        message: "truncated zstd stream (the last frame is incomplete)")
                 }
                 return 0
             }
@@ -62,7 +66,8 @@ public final class ZstdReader: ByteSource {
             let ret = ZSTD_decompressStream(context, &outBuf, &inBuf)
             if ZSTD_isError(ret) != 0 {
                 let reason = String(cString: ZSTD_getErrorName(ret))
-                throw ZstdError(path: name, offset: compressedOffset + inBuf.pos, message: "corrupt zstd data (\(reason))")
+                throw ZstdError(
+                    path: name, offset: compressedOffset + inBuf.pos, message: "corrupt zstd data (\(reason))")
             }
             inputStart += inBuf.pos
             frameComplete = ret == 0

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CZstd
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Streaming zstd compression into a file, written through a temporary name and renamed on `finish`.
 public final class ZstdWriter {
@@ -55,7 +56,9 @@ public final class ZstdWriter {
         guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw FileError.errno(path, "cannot write") }
         fclose(file)
         finished = true
-        if temporaryPath != path, rename(temporaryPath, path) != 0 { throw FileError.errno(path, "cannot rename into place") }
+        if temporaryPath != path, rename(temporaryPath, path) != 0 {
+            throw FileError.errno(path, "cannot rename into place")
+        }
     }
 
     @discardableResult

@@ -224,8 +224,11 @@ public struct Board: Sendable {
             let n = v + d[k]
             let cn = cells[n]
             if cn == Board.empty { return .legal }
-            if cn == c { if libs[Int(head[n])] > 1 { return .legal } }
-            else if cn == o { if libs[Int(head[n])] == 1 { return .legal } }
+            if cn == c {
+                if libs[Int(head[n])] > 1 { return .legal }
+            } else if cn == o {
+                if libs[Int(head[n])] == 1 { return .legal }
+            }
         }
         return .suicide
     }
@@ -258,7 +261,10 @@ public struct Board: Sendable {
         for k in 0..<4 {
             let n = v + d[k]
             let cn = cells[n]
-            if cn == Board.empty { ownLibs += 1; continue }
+            if cn == Board.empty {
+                ownLibs += 1
+                continue
+            }
             if cn == Board.edge { continue }
             let g = Int(head[n])
             if any(seen .== g) { continue }
@@ -269,7 +275,8 @@ public struct Board: Sendable {
         // Join friendly groups, smaller into larger.
         for k in 0..<4 where cells[v + d[k]] == c {
             let n = v + d[k]
-            let a = Int(head[n]), b = Int(head[v])
+            let a = Int(head[n])
+            let b = Int(head[v])
             if a != b { merge(a, b) }
         }
         // Remove opponent groups left without liberties.
@@ -302,9 +309,10 @@ public struct Board: Sendable {
             for k in 0..<4 where cells[stone + d[k]] == Board.empty {
                 let n = stone + d[k]
                 if Int(head[n - s]) != big || cells[n - s] == Board.empty,
-                   Int(head[n - 1]) != big || cells[n - 1] == Board.empty,
-                   Int(head[n + 1]) != big || cells[n + 1] == Board.empty,
-                   Int(head[n + s]) != big || cells[n + s] == Board.empty {
+                    Int(head[n - 1]) != big || cells[n - 1] == Board.empty,
+                    Int(head[n + 1]) != big || cells[n + 1] == Board.empty,
+                    Int(head[n + s]) != big || cells[n + s] == Board.empty
+                {
                     libs[big] += 1
                 }
             }

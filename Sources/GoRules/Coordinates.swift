@@ -14,8 +14,9 @@ public enum Coordinates {
         let s = text.uppercased()
         if s == "PASS" { return .pass }
         guard let letter = s.first, let column = gtpColumns.firstIndex(of: letter),
-              s.count > 1, s.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }),
-              let row = Int(s.dropFirst()) else { return nil }
+            s.count > 1, s.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }),
+            let row = Int(s.dropFirst())
+        else { return nil }
         let p = Point(x: column, y: size - row)
         guard row >= 1, p.isOn(size: size) else { return nil }
         return .play(p)

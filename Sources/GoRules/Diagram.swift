@@ -22,13 +22,14 @@ extension Board {
     /// The board as a diagram (no coordinates), one row per line.
     public var diagram: String {
         (0..<size).map { y in
-            String((0..<size).map { x -> Character in
-                switch self[Point(x: x, y: y)] {
-                case .black: "X"
-                case .white: "O"
-                case nil: "."
-                }
-            })
+            String(
+                (0..<size).map { x -> Character in
+                    switch self[Point(x: x, y: y)] {
+                    case .black: "X"
+                    case .white: "O"
+                    case nil: "."
+                    }
+                })
         }.joined(separator: "\n")
     }
 }

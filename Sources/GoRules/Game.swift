@@ -1,4 +1,5 @@
 import Foundation
+
 /// How repetition is forbidden.
 public enum KoRule: String, Sendable {
     /// Only the immediate recapture of a single stone is illegal.
@@ -39,7 +40,8 @@ public struct IllegalMoveError: Error, LocalizedError, Equatable, CustomStringCo
         case .superko: what = "repeats an earlier position (superko)"
         case .legal: what = "legal"
         }
-        return "illegal move \(move.color.letter) \(Coordinates.gtp(move.move, size: size)) at move \(moveNumber + 1): \(what)"
+        return
+            "illegal move \(move.color.letter) \(Coordinates.gtp(move.move, size: size)) at move \(moveNumber + 1): \(what)"
     }
 }
 
@@ -191,7 +193,8 @@ public struct Game: Sendable {
     }
 
     var toMoveAfterSetup: Stone {
-        setup.contains(where: { $0.color == .black }) && !setup.contains(where: { $0.color == .white }) ? .white : .black
+        setup.contains(where: { $0.color == .black }) && !setup.contains(where: { $0.color == .white })
+            ? .white : .black
     }
 
     /// Places GTP's fixed handicap on an empty board; returns the points, or nil when not allowed.
@@ -205,7 +208,9 @@ public struct Game: Sendable {
     /// distinct points, fewer than the board has, on an empty board; nil with the reason otherwise.
     public mutating func setFreeHandicap(_ points: [Point]) -> String? {
         guard moves.isEmpty, setup.isEmpty else { return "board not empty" }
-        guard points.count >= 2, points.count < size * size else { return "bad vertex list: need 2 to \(size * size - 1) stones" }
+        guard points.count >= 2, points.count < size * size else {
+            return "bad vertex list: need 2 to \(size * size - 1) stones"
+        }
         guard points.allSatisfy({ $0.isOn(size: size) }) else { return "bad vertex list: a point is off the board" }
         guard Set(points).count == points.count else { return "bad vertex list: a point is repeated" }
         placeSetup(points.map { PlayedMove(.black, .play($0)) })

@@ -10,13 +10,19 @@ public enum Handicap {
     public static func fixedPoints(_ stones: Int, size: Int) -> [Point]? {
         guard stones >= 2, stones <= maxFixed(size: size) else { return nil }
         let e = size >= 13 ? 3 : 2
-        let low = e, high = size - 1 - e, mid = size / 2
+        let low = e
+        let high = size - 1 - e
+        let mid = size / 2
         // Board rows run from the top: D4 is (low, high) on 19x19.
-        let d4 = Point(x: low, y: high), q16 = Point(x: high, y: low)
-        let d16 = Point(x: low, y: low), q4 = Point(x: high, y: high)
+        let d4 = Point(x: low, y: high)
+        let q16 = Point(x: high, y: low)
+        let d16 = Point(x: low, y: low)
+        let q4 = Point(x: high, y: high)
         let center = Point(x: mid, y: mid)
-        let d10 = Point(x: low, y: mid), q10 = Point(x: high, y: mid)
-        let k4 = Point(x: mid, y: high), k16 = Point(x: mid, y: low)
+        let d10 = Point(x: low, y: mid)
+        let q10 = Point(x: high, y: mid)
+        let k4 = Point(x: mid, y: high)
+        let k16 = Point(x: mid, y: low)
         var points = [d4, q16]
         if stones >= 3 { points.append(d16) }
         if stones >= 4 { points.append(q4) }

@@ -10,5 +10,7 @@ public enum Limits {
     public static let margin = 2 * Double(Board.maxSize * Board.maxSize)
 
     /// Whether `komi` is finite and within `komi(size:)`.
-    public static func isValidKomi(_ komi: Double, size: Int) -> Bool { komi.isFinite && abs(komi) <= self.komi(size: size) }
+    public static func isValidKomi(_ komi: Double, size: Int) -> Bool {
+        komi.isFinite && abs(komi) <= self.komi(size: size)
+    }
 }

@@ -30,9 +30,13 @@ extension Board {
         for k in 0..<4 {
             let n = v + d[k]
             let cn = cells[n]
-            if cn == Board.empty { liberties.insert(n) }
-            else if cn == c { heads.insert(Int(head[n])) }
-            else if cn == 3 - c, self.libs[Int(head[n])] == 1 { captures = true }
+            if cn == Board.empty {
+                liberties.insert(n)
+            } else if cn == c {
+                heads.insert(Int(head[n]))
+            } else if cn == 3 - c, self.libs[Int(head[n])] == 1 {
+                captures = true
+            }
         }
         var stones = 1
         for h in heads {

@@ -33,7 +33,10 @@ extension Board {
                     points.append(e)
                     for k in 0..<4 {
                         let m = e + d[k]
-                        if cells[m] != c && cells[m] != Board.edge && regionOf[m] < 0 { regionOf[m] = id; stack.append(m) }
+                        if cells[m] != c && cells[m] != Board.edge && regionOf[m] < 0 {
+                            regionOf[m] = id
+                            stack.append(m)
+                        }
                     }
                 }
                 regions.append(points)
@@ -56,7 +59,11 @@ extension Board {
             vitalTo.append(vital ?? touching)
         }
         var chains = Set<Int>()
-        for y in 0..<size { for x in 0..<size where cells[(y + 1) * stride + x + 1] == c { chains.insert(Int(head[(y + 1) * stride + x + 1])) } }
+        for y in 0..<size {
+            for x in 0..<size where cells[(y + 1) * stride + x + 1] == c {
+                chains.insert(Int(head[(y + 1) * stride + x + 1]))
+            }
+        }
         var alive = Set(regions.indices)
         while true {
             var vitalCount = [Int: Int]()

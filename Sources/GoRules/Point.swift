@@ -21,7 +21,9 @@ public struct Point: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The points next to this one (left, right, above, below) that lie on a board of `size`.
     public func neighbours(size: Int) -> [Point] {
-        [Point(x: x - 1, y: y), Point(x: x + 1, y: y), Point(x: x, y: y - 1), Point(x: x, y: y + 1)].filter { $0.isOn(size: size) }
+        [Point(x: x - 1, y: y), Point(x: x + 1, y: y), Point(x: x, y: y - 1), Point(x: x, y: y + 1)].filter {
+            $0.isOn(size: size)
+        }
     }
 
     public static func < (a: Point, b: Point) -> Bool { (a.y, a.x) < (b.y, b.x) }

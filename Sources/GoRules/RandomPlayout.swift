@@ -10,7 +10,8 @@ extension Board {
     /// `scratch` holds candidate points; pass the same array to every call so a playout never allocates.
     @discardableResult
     public mutating func playRandomGame(
-        from color: Stone, using rng: inout RandomSource, maxMoves: Int, scratch: inout [Int16], avoidSelfAtari: Bool = false
+        from color: Stone, using rng: inout RandomSource, maxMoves: Int, scratch: inout [Int16],
+        avoidSelfAtari: Bool = false
     ) -> Int {
         var c = color.rawValue
         var passes = 0
@@ -31,7 +32,12 @@ extension Board {
                 moved = true
                 break
             }
-            if moved { passes = 0 } else { passes += 1; koVertex = -1 }
+            if moved {
+                passes = 0
+            } else {
+                passes += 1
+                koVertex = -1
+            }
             played += 1
             c = 3 - c
         }
@@ -47,15 +53,23 @@ extension Board {
         var friendly = false
         func add(_ l: Int) -> Bool {
             if l == found.0 || l == found.1 { return false }
-            if found.0 < 0 { found.0 = l; return false }
+            if found.0 < 0 {
+                found.0 = l
+                return false
+            }
             return true  // a second distinct liberty: no atari
         }
         for k in 0..<4 {
             let n = v + d[k]
             let cn = cells[n]
-            if cn == Board.empty { if add(n) { return false } }
-            else if cn == c { friendly = true; if libs[Int(head[n])] > 2 { return false } }
-            else if cn != Board.edge, libs[Int(head[n])] == 1 { return false }
+            if cn == Board.empty {
+                if add(n) { return false }
+            } else if cn == c {
+                friendly = true
+                if libs[Int(head[n])] > 2 { return false }
+            } else if cn != Board.edge, libs[Int(head[n])] == 1 {
+                return false
+            }
         }
         guard friendly else { return false }
         for k in 0..<4 where cells[v + d[k]] == c {

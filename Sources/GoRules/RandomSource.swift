@@ -43,10 +43,15 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     /// Dirichlet noise of AlphaGo Zero uses α = 0.03).
     public mutating func gamma(_ alpha: Double) -> Double {
         if alpha < 1 { return gamma(alpha + 1) * pow(max(uniform(), 1e-300), 1 / alpha) }
-        let d = alpha - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        let d = alpha - 1.0 / 3
+        let c = 1 / (9 * d).squareRoot()
         while true {
-            var x = 0.0, v = 0.0
-            repeat { x = normal(); v = 1 + c * x } while v <= 0
+            var x = 0.0
+            var v = 0.0
+            repeat {
+                x = normal()
+                v = 1 + c * x
+            } while v <= 0
             v = v * v * v
             if log(max(uniform(), 1e-300)) < 0.5 * x * x + d - d * v + d * log(v) { return d * v }
         }

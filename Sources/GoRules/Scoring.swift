@@ -1,4 +1,5 @@
 import Foundation
+
 /// The result of area scoring: points of each colour, komi and the margin.
 public struct Score: Sendable, Equatable, CustomStringConvertible {
     /// Black's stones plus the empty points that reach only black.
@@ -34,7 +35,8 @@ extension Board {
     /// Tromp-Taylor area score: stones plus empty regions that reach only one colour, after
     /// taking the `dead` stones off the board.
     public func areaScore(komi: Double, dead: Set<Point> = []) -> Score {
-        var black = 0, white = 0
+        var black = 0
+        var white = 0
         for owner in areaOwners(dead: dead) {
             if owner == .black { black += 1 } else if owner == .white { white += 1 }
         }
@@ -70,7 +72,10 @@ extension Board {
                         let n = e + d[k]
                         let c = cells[n]
                         if c == Board.empty {
-                            if !visited[n] { visited[n] = true; stack.append(n) }
+                            if !visited[n] {
+                                visited[n] = true
+                                stack.append(n)
+                            }
                         } else if c != Board.edge {
                             reaches |= c
                         }

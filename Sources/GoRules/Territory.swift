@@ -33,7 +33,9 @@ public struct Territory: Sendable {
         let cap = 3 * size * size
         for k in 0..<playouts {
             var b = board
-            b.playRandomGame(from: k % 2 == 0 ? color : color.opponent, using: &rng, maxMoves: cap, scratch: &scratch, avoidSelfAtari: true)
+            b.playRandomGame(
+                from: k % 2 == 0 ? color : color.opponent, using: &rng, maxMoves: cap, scratch: &scratch,
+                avoidSelfAtari: true)
             for (i, o) in b.areaOwners().enumerated() { sum[i] += o == .black ? 1 : o == .white ? -1 : 0 }
         }
         ownership = sum.map { playouts > 0 ? Double($0) / Double(playouts) : 0 }
@@ -53,7 +55,9 @@ public struct Territory: Sendable {
             let sign: Double = color == .black ? 1 : -1
             var seen = [Bool](repeating: false, count: size * size)
             for start in 0..<(size * size) where !seen[start] && isOpen(board, start, for: color, sign) {
-                var region: [Int] = [], stack = [start], sound = true
+                var region: [Int] = []
+                var stack = [start]
+                var sound = true
                 seen[start] = true
                 while let i = stack.popLast() {
                     region.append(i)
@@ -61,7 +65,10 @@ public struct Territory: Sendable {
                     for n in p.neighbours(size: size) {
                         let j = n.index(size: size)
                         if isOpen(board, j, for: color, sign) {
-                            if !seen[j] { seen[j] = true; stack.append(j) }
+                            if !seen[j] {
+                                seen[j] = true
+                                stack.append(j)
+                            }
                         } else if board[n] != color || sign * ownership[j] < Territory.settled {
                             sound = false  // an opponent stone that may live, or an unsettled wall
                         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes whole files so a crash leaves either the old file or the new one, never half of one.
@@ -8,12 +9,17 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw SafeTensorsError(path: path, message: "cannot write: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw SafeTensorsError(path: path, message: "cannot write: \(String(cString: strerror(errno)))")
+        }
         var written = 0
         let ok: Bool = bytes.withUnsafeBytes { raw in
             while written < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
                 written += n
             }
             return fsync(fd) == 0

@@ -26,31 +26,38 @@ public enum BLAS {
         if n >= m {
             let block = (n + workers - 1) / workers
             Parallel.forEach(workers) { w in
-                let n0 = w * block, nb = min(block, n - n0)
+                let n0 = w * block
+                let nb = min(block, n - n0)
                 guard nb > 0 else { return }
                 single(transA, transB, m, nb, k, alpha, a, lda, transB ? b + n0 * ldb : b + n0, ldb, beta, c + n0, ldc)
             }
         } else {
             let block = (m + workers - 1) / workers
             Parallel.forEach(workers) { w in
-                let m0 = w * block, mb = min(block, m - m0)
+                let m0 = w * block
+                let mb = min(block, m - m0)
                 guard mb > 0 else { return }
-                single(transA, transB, mb, n, k, alpha, transA ? a + m0 : a + m0 * lda, lda, b, ldb, beta, c + m0 * ldc, ldc)
+                single(
+                    transA, transB, mb, n, k, alpha, transA ? a + m0 : a + m0 * lda, lda, b, ldb, beta, c + m0 * ldc,
+                    ldc)
             }
         }
     }
 
     /// One single-threaded product (safe to call from several workers at once).
     @inline(__always)
-    static func single(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-                       _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                       _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    static func single(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
         if !configured {
             openblas_set_num_threads(1)
             configured = true
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// The machine's single-product threading: all of gonet's parallelism goes through `Parallel`.

@@ -17,22 +17,32 @@ public final class BatchNorm {
         weight = Parameter(name + ".weight", shape: [channels], value: [Float](repeating: 1, count: channels))
         bias = Parameter(name + ".bias", shape: [channels])
         runningMean = Parameter(name + ".running_mean", shape: [channels], trainable: false)
-        runningVar = Parameter(name + ".running_var", shape: [channels], value: [Float](repeating: 1, count: channels), trainable: false)
+        runningVar = Parameter(
+            name + ".running_var", shape: [channels], value: [Float](repeating: 1, count: channels), trainable: false)
         invStd = [Float](repeating: 1, count: channels)
     }
 
     /// Training: normalises x in place (x becomes x̂, kept for backward), y = γx̂ + β (+ residual), ReLU'd when asked.
-    public func forwardTraining(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int,
-                                residual: UnsafePointer<Float>? = nil, relu: Bool) {
-        let g = weight.value, b = bias.value
-        var inv = invStd, rm = runningMean.value, rv = runningVar.value
-        let m = momentum, e = eps
+    public func forwardTraining(
+        _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int,
+        residual: UnsafePointer<Float>? = nil, relu: Bool
+    ) {
+        let g = weight.value
+        let b = bias.value
+        var inv = invStd
+        var rm = runningMean.value
+        var rv = runningVar.value
+        let m = momentum
+        let e = eps
         inv.withUnsafeMutableBufferPointer { invp in
             rm.withUnsafeMutableBufferPointer { rmp in
                 rv.withUnsafeMutableBufferPointer { rvp in
-                    let ip = invp.baseAddress!, mp = rmp.baseAddress!, vp = rvp.baseAddress!
+                    let ip = invp.baseAddress!
+                    let mp = rmp.baseAddress!
+                    let vp = rvp.baseAddress!
                     Parallel.forEach(channels, work: channels * n * 4) { c in
-                        let row = x + c * n, out = y + c * n
+                        let row = x + c * n
+                        let out = y + c * n
                         let mean = Sums.sum(row, n) / Double(n)
                         let sq = Sums.squaredDeviation(row, n, mean: Float(mean))
                         let variance = sq / Double(n)
@@ -40,8 +50,9 @@ public final class BatchNorm {
                         ip[c] = istd
                         mp[c] = (1 - m) * mp[c] + m * Float(mean)
                         vp[c] = (1 - m) * vp[c] + m * Float(n > 1 ? sq / Double(n - 1) : variance)
-                        BatchNorm.normalise(row, out, n: n, mean: Float(mean), invStd: istd, scale: g[c], shift: b[c],
-                                            residual: residual.map { $0 + c * n }, relu: relu)
+                        BatchNorm.normalise(
+                            row, out, n: n, mean: Float(mean), invStd: istd, scale: g[c], shift: b[c],
+                            residual: residual.map { $0 + c * n }, relu: relu)
                     }
                 }
             }
@@ -53,7 +64,8 @@ public final class BatchNorm {
 
     /// The per-channel affine map inference applies: scale γ/σ and shift β − μγ/σ.
     public func folded() -> (scale: [Float], shift: [Float]) {
-        var scale = [Float](repeating: 0, count: channels), shift = scale
+        var scale = [Float](repeating: 0, count: channels)
+        var shift = scale
         for c in 0..<channels {
             let s = weight.value[c] / (runningVar.value[c] + eps).squareRoot()
             scale[c] = s
@@ -64,15 +76,23 @@ public final class BatchNorm {
 
     /// From dy (the gradient at y): γ and β gradients, and dx. With `relu`, dy is first masked by
     /// y > 0 and, when `dResidual` is given, that masked gradient is also written there.
-    public func backward(_ xhat: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                         _ dx: UnsafeMutablePointer<Float>, n: Int, relu: Bool, dResidual: UnsafeMutablePointer<Float>? = nil) {
-        let g = weight.value, inv = invStd
-        var dg = [Float](repeating: 0, count: channels), db = dg
+    public func backward(
+        _ xhat: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+        _ dx: UnsafeMutablePointer<Float>, n: Int, relu: Bool, dResidual: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let g = weight.value
+        let inv = invStd
+        var dg = [Float](repeating: 0, count: channels)
+        var db = dg
         dg.withUnsafeMutableBufferPointer { dgp in
             db.withUnsafeMutableBufferPointer { dbp in
-                let dgq = dgp.baseAddress!, dbq = dbp.baseAddress!
+                let dgq = dgp.baseAddress!
+                let dbq = dbp.baseAddress!
                 Parallel.forEach(channels, work: channels * n * 4) { c in
-                    let xr = xhat + c * n, yr = y + c * n, dyr = dy + c * n, dxr = dx + c * n
+                    let xr = xhat + c * n
+                    let yr = y + c * n
+                    let dyr = dy + c * n
+                    let dxr = dx + c * n
                     let dres = dResidual.map { $0 + c * n }
                     // The masked gradient goes to dx first (or to the residual's gradient), then is read back.
                     let masked = dres ?? dxr
@@ -81,10 +101,12 @@ public final class BatchNorm {
                     } else if masked != UnsafeMutablePointer(mutating: dyr) {
                         masked.update(from: dyr, count: n)
                     }
-                    let sg = Sums.dot(masked, xr, n), sb = Sums.sum(masked, n)
+                    let sg = Sums.dot(masked, xr, n)
+                    let sb = Sums.sum(masked, n)
                     dgq[c] = Float(sg)
                     dbq[c] = Float(sb)
-                    BatchNorm.inputGradient(masked, xr, dxr, n: n, k: g[c] * inv[c] / Float(n), sumDy: Float(sb), sumDyX: Float(sg))
+                    BatchNorm.inputGradient(
+                        masked, xr, dxr, n: n, k: g[c] * inv[c] / Float(n), sumDy: Float(sb), sumDyX: Float(sg))
                 }
             }
         }
@@ -94,10 +116,15 @@ public final class BatchNorm {
 
     /// row ← x̂ = (row − mean)·invStd; out ← scale·x̂ + shift (+ residual), ReLU'd when asked.
     @inline(__always)
-    static func normalise(_ row: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>, n: Int, mean: Float, invStd: Float,
-                          scale: Float, shift: Float, residual: UnsafePointer<Float>?, relu: Bool) {
-        let vm = Lanes.V(repeating: mean), vi = Lanes.V(repeating: invStd)
-        let vs = Lanes.V(repeating: scale), vt = Lanes.V(repeating: shift), zero = Lanes.V()
+    static func normalise(
+        _ row: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>, n: Int, mean: Float, invStd: Float,
+        scale: Float, shift: Float, residual: UnsafePointer<Float>?, relu: Bool
+    ) {
+        let vm = Lanes.V(repeating: mean)
+        let vi = Lanes.V(repeating: invStd)
+        let vs = Lanes.V(repeating: scale)
+        let vt = Lanes.V(repeating: shift)
+        let zero = Lanes.V()
         let end = Lanes.bulk(n)
         var i = 0
         while i < end {
@@ -121,29 +148,42 @@ public final class BatchNorm {
 
     /// out ← dy where y > 0, else 0 (out may be dy itself).
     @inline(__always)
-    static func maskByPositive(_ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, n: Int) {
-        let zero = Lanes.V(), end = Lanes.bulk(n)
+    static func maskByPositive(
+        _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, n: Int
+    ) {
+        let zero = Lanes.V()
+        let end = Lanes.bulk(n)
         var i = 0
         while i < end {
             Lanes.store(zero.replacing(with: Lanes.load(dy + i), where: Lanes.load(y + i) .> zero), out + i)
             i += Lanes.width
         }
-        while i < n { out[i] = y[i] > 0 ? dy[i] : 0; i += 1 }
+        while i < n {
+            out[i] = y[i] > 0 ? dy[i] : 0
+            i += 1
+        }
     }
 
     /// dx ← k·(n·dy − Σdy − x̂·Σdy·x̂) (dx may be dy itself).
     @inline(__always)
-    static func inputGradient(_ dy: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, n: Int,
-                              k: Float, sumDy: Float, sumDyX: Float) {
+    static func inputGradient(
+        _ dy: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, n: Int,
+        k: Float, sumDy: Float, sumDyX: Float
+    ) {
         let fn = Float(n)
-        let vk = Lanes.V(repeating: k), vn = Lanes.V(repeating: fn)
-        let vb = Lanes.V(repeating: sumDy), vg = Lanes.V(repeating: sumDyX)
+        let vk = Lanes.V(repeating: k)
+        let vn = Lanes.V(repeating: fn)
+        let vb = Lanes.V(repeating: sumDy)
+        let vg = Lanes.V(repeating: sumDyX)
         let end = Lanes.bulk(n)
         var i = 0
         while i < end {
             Lanes.store(vk * (vn * Lanes.load(dy + i) - vb - Lanes.load(xhat + i) * vg), dx + i)
             i += Lanes.width
         }
-        while i < n { dx[i] = k * (fn * dy[i] - sumDy - xhat[i] * sumDyX); i += 1 }
+        while i < n {
+            dx[i] = k * (fn * dy[i] - sumDy - xhat[i] * sumDyX)
+            i += 1
+        }
     }
 }

@@ -23,7 +23,10 @@ public final class Conv2D {
     var transformedBatch = 0
     var transformedSource: UnsafePointer<Float>?
 
-    public init(_ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
+    public init(
+        _ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, bias: Bool = false, height: Int = 19,
+        width: Int = 19
+    ) {
         precondition(kernel == 1 || kernel == 3, "only 1x1 and 3x3 convolutions")
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -42,11 +45,14 @@ public final class Conv2D {
 
     /// y = W ⊛ x (+ bias). `keepForBackward` (training) keeps what the next backward of the same
     /// x can reuse, at the cost of memory: Winograd's transformed input.
-    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, columns: Buffer,
-                        keepForBackward: Bool = false) {
+    public func forward(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, columns: Buffer,
+        keepForBackward: Bool = false
+    ) {
         transformedBatch = 0
         if kernel == 3 && useWinograd {
-            let wino = winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+            let wino =
+                winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
             winograd = wino
             if winogradSource != weight.value {
                 weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
@@ -54,11 +60,16 @@ public final class Conv2D {
             }
             let kept = keepForBackward ? transformedInput.reserve(wino.transformedInputSize(batch: batch)) : nil
             if let bias {
-                bias.value.withUnsafeBufferPointer { wino.forward(x, y, batch: batch, workspace: columns, bias: $0.baseAddress!, transformed: kept) }
+                bias.value.withUnsafeBufferPointer {
+                    wino.forward(x, y, batch: batch, workspace: columns, bias: $0.baseAddress!, transformed: kept)
+                }
             } else {
                 wino.forward(x, y, batch: batch, workspace: columns, transformed: kept)
             }
-            if keepForBackward { transformedBatch = batch; transformedSource = x }
+            if keepForBackward {
+                transformedBatch = batch
+                transformedSource = x
+            }
             return
         }
         let n = batch * height * width
@@ -75,7 +86,8 @@ public final class Conv2D {
         if let bias {
             bias.value.withUnsafeBufferPointer { b in
                 Parallel.forEach(outChannels, work: outChannels * n) { o in
-                    let row = y + o * n, v = b[o]
+                    let row = y + o * n
+                    let v = b[o]
                     for i in 0..<n { row[i] += v }
                 }
             }
@@ -83,7 +95,10 @@ public final class Conv2D {
     }
 
     /// Sets the weight (and bias) gradients from dy, and writes dx when asked.
-    public func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int, columns: Buffer) {
+    public func backward(
+        _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int,
+        columns: Buffer
+    ) {
         let n = batch * height * width
         let k = inChannels * kernel * kernel
         if let bias {
@@ -96,12 +111,18 @@ public final class Conv2D {
         weight.value.withUnsafeBufferPointer { w in
             weight.grad.withUnsafeMutableBufferPointer { g in
                 if kernel == 1 {
-                    BLAS.gemm(transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: x, ldb: n, c: g.baseAddress!, ldc: k)
+                    BLAS.gemm(
+                        transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: x, ldb: n, c: g.baseAddress!, ldc: k
+                    )
                     if let dx {
-                        BLAS.gemm(transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: dx, ldc: n)
+                        BLAS.gemm(
+                            transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: dx,
+                            ldc: n)
                     }
                 } else if useWinograd {
-                    let wino = winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+                    let wino =
+                        winograd
+                        ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
                     winograd = wino
                     let same = transformedBatch == batch && transformedSource == x
                     let kept = same ? UnsafePointer(transformedInput.pointer) : nil
@@ -109,7 +130,9 @@ public final class Conv2D {
                     transformedBatch = 0
                     if let dx {
                         // dx is the convolution of dy with the flipped, transposed filters.
-                        let wino = winogradBackward ?? Winograd(inChannels: outChannels, outChannels: inChannels, height: height, width: width)
+                        let wino =
+                            winogradBackward
+                            ?? Winograd(inChannels: outChannels, outChannels: inChannels, height: height, width: width)
                         winogradBackward = wino
                         if winogradBackwardSource != weight.value {
                             wino.setWeights(w.baseAddress!, flipped: true)
@@ -120,9 +143,13 @@ public final class Conv2D {
                 } else {
                     let cols = columns.reserve(k * n)
                     Im2Col.forward(x, cols, channels: inChannels, batch: batch, height: height, width: width)
-                    BLAS.gemm(transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: cols, ldb: n, c: g.baseAddress!, ldc: k)
+                    BLAS.gemm(
+                        transB: true, m: outChannels, n: k, k: n, a: dy, lda: n, b: cols, ldb: n, c: g.baseAddress!,
+                        ldc: k)
                     if let dx {
-                        BLAS.gemm(transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: cols, ldc: n)
+                        BLAS.gemm(
+                            transA: true, m: k, n: n, k: outChannels, a: w.baseAddress!, lda: k, b: dy, ldb: n, c: cols,
+                            ldc: n)
                         Im2Col.backward(cols, dx, channels: inChannels, batch: batch, height: height, width: width)
                     }
                 }

@@ -54,14 +54,21 @@ public final class ConvBatchNorm {
     /// Whether a 3x3 convolution uses Winograd F(4x4, 3x3).
     public var useWinograd: Bool {
         get { if case .standard(let c) = kind { return c.useWinograd } else { return true } }
-        set { if case .standard(let c) = kind { c.useWinograd = newValue; foldedValid = false } }
+        set {
+            if case .standard(let c) = kind {
+                c.useWinograd = newValue
+                foldedValid = false
+            }
+        }
     }
 
     /// Marks folded inference weights stale (after an optimizer step or a load).
     public func invalidate() { foldedValid = false }
 
     /// Training pass: batch statistics; keeps x̂ and the output for backward.
-    public func forwardTraining(_ x: UnsafePointer<Float>, batch: Int, points: Int, residual: UnsafePointer<Float>? = nil, columns: Buffer) {
+    public func forwardTraining(
+        _ x: UnsafePointer<Float>, batch: Int, points: Int, residual: UnsafePointer<Float>? = nil, columns: Buffer
+    ) {
         let n = batch * points
         let pre = normalized.reserve(outChannels * n)
         let out = output.reserve(outChannels * n)
@@ -75,8 +82,10 @@ public final class ConvBatchNorm {
 
     /// Backward from dOut: parameter gradients, and dx when asked. `dPre` is scratch of `[out][N]`;
     /// with `dResidual`, the gradient that flows to the residual input is written there.
-    public func backward(_ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?,
-                         batch: Int, points: Int, dResidual: UnsafeMutablePointer<Float>? = nil, dPre: Buffer, columns: Buffer) {
+    public func backward(
+        _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?,
+        batch: Int, points: Int, dResidual: UnsafeMutablePointer<Float>? = nil, dPre: Buffer, columns: Buffer
+    ) {
         let n = batch * points
         let d = dPre.reserve(outChannels * n)
         if relu || dResidual == nil {
@@ -92,14 +101,17 @@ public final class ConvBatchNorm {
     }
 
     /// Inference with running statistics folded into the convolution; writes `output`.
-    public func forwardInference(_ x: UnsafePointer<Float>, batch: Int, points: Int, residual: UnsafePointer<Float>? = nil, columns: Buffer) {
+    public func forwardInference(
+        _ x: UnsafePointer<Float>, batch: Int, points: Int, residual: UnsafePointer<Float>? = nil, columns: Buffer
+    ) {
         if !foldedValid { fold() }
         let n = batch * points
         let out = output.reserve(outChannels * n)
         if let wino = foldedWinograd {
             // Bias, residual and ReLU happen in the output transform.
             foldedBias.withUnsafeBufferPointer { b in
-                wino.forward(x, out, batch: batch, workspace: columns, bias: b.baseAddress!, residual: residual, relu: self.relu)
+                wino.forward(
+                    x, out, batch: batch, workspace: columns, bias: b.baseAddress!, residual: residual, relu: self.relu)
             }
             return
         }
@@ -124,11 +136,18 @@ public final class ConvBatchNorm {
         let relu = self.relu
         foldedBias.withUnsafeBufferPointer { b in
             Parallel.forEach(outChannels, work: outChannels * n) { o in
-                let row = out + o * n, bias = b[o]
+                let row = out + o * n
+                let bias = b[o]
                 if let r = residual.map({ $0 + o * n }) {
-                    for i in 0..<n { let v = row[i] + bias + r[i]; row[i] = relu ? max(v, 0) : v }
+                    for i in 0..<n {
+                        let v = row[i] + bias + r[i]
+                        row[i] = relu ? max(v, 0) : v
+                    }
                 } else {
-                    for i in 0..<n { let v = row[i] + bias; row[i] = relu ? max(v, 0) : v }
+                    for i in 0..<n {
+                        let v = row[i] + bias
+                        row[i] = relu ? max(v, 0) : v
+                    }
                 }
             }
         }
@@ -148,7 +167,9 @@ public final class ConvBatchNorm {
         }
         foldedBias = shift
         if case .standard(let c) = kind, c.kernel == 3, c.useWinograd {
-            let wino = foldedWinograd ?? Winograd(inChannels: c.inChannels, outChannels: c.outChannels, height: c.height, width: c.width)
+            let wino =
+                foldedWinograd
+                ?? Winograd(inChannels: c.inChannels, outChannels: c.outChannels, height: c.height, width: c.width)
             foldedWeights.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
             foldedWinograd = wino
         } else {

@@ -18,12 +18,15 @@ public final class Dense {
             for s in 0..<batch { (y + s * outputs).update(from: b.baseAddress!, count: outputs) }
         }
         weight.value.withUnsafeBufferPointer { w in
-            BLAS.gemm(transB: true, m: batch, n: outputs, k: inputs, a: x, lda: inputs, b: w.baseAddress!, ldb: inputs,
-                      beta: 1, c: y, ldc: outputs)
+            BLAS.gemm(
+                transB: true, m: batch, n: outputs, k: inputs, a: x, lda: inputs, b: w.baseAddress!, ldb: inputs,
+                beta: 1, c: y, ldc: outputs)
         }
     }
 
-    public func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int) {
+    public func backward(
+        _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int
+    ) {
         bias.grad.withUnsafeMutableBufferPointer { g in
             for o in 0..<outputs {
                 var s: Float = 0
@@ -32,11 +35,15 @@ public final class Dense {
             }
         }
         weight.grad.withUnsafeMutableBufferPointer { g in
-            BLAS.gemm(transA: true, m: outputs, n: inputs, k: batch, a: dy, lda: outputs, b: x, ldb: inputs, c: g.baseAddress!, ldc: inputs)
+            BLAS.gemm(
+                transA: true, m: outputs, n: inputs, k: batch, a: dy, lda: outputs, b: x, ldb: inputs,
+                c: g.baseAddress!, ldc: inputs)
         }
         if let dx {
             weight.value.withUnsafeBufferPointer { w in
-                BLAS.gemm(m: batch, n: inputs, k: outputs, a: dy, lda: outputs, b: w.baseAddress!, ldb: inputs, c: dx, ldc: inputs)
+                BLAS.gemm(
+                    m: batch, n: inputs, k: outputs, a: dy, lda: outputs, b: w.baseAddress!, ldb: inputs, c: dx,
+                    ldc: inputs)
             }
         }
     }

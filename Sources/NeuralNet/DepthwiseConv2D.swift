@@ -19,25 +19,30 @@ public final class DepthwiseConv2D {
     @inline(__always)
     func taps(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
         for k in 0..<9 {
-            let dy = k / 3 - 1, dx = k % 3 - 1
+            let dy = k / 3 - 1
+            let dx = k % 3 - 1
             body(k, max(0, -dy), min(height, height - dy), max(0, -dx), min(width, width - dx), dy * width + dx)
         }
     }
 
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
-        let hw = height * width, n = batch * hw, w = width
+        let hw = height * width
+        let n = batch * hw
+        let w = width
         weight.value.withUnsafeBufferPointer { wt in
             let bias = self.bias?.value
             Parallel.forEach(channels, work: channels * n * 9) { c in
                 let f = wt.baseAddress! + c * 9
                 let b0 = bias?[c] ?? 0
                 for b in 0..<batch {
-                    let src = x + c * n + b * hw, dst = y + c * n + b * hw
+                    let src = x + c * n + b * hw
+                    let dst = y + c * n + b * hw
                     dst.update(repeating: b0, count: hw)
                     taps { k, y0, y1, x0, x1, off in
                         let wk = f[k]
                         for yy in y0..<y1 {
-                            let d = dst + yy * w, s = src + yy * w + off
+                            let d = dst + yy * w
+                            let s = src + yy * w + off
                             for xx in x0..<x1 { d[xx] += wk * s[xx] }
                         }
                     }
@@ -46,24 +51,31 @@ public final class DepthwiseConv2D {
         }
     }
 
-    public func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int) {
-        let hw = height * width, n = batch * hw, w = width
+    public func backward(
+        _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int
+    ) {
+        let hw = height * width
+        let n = batch * hw
+        let w = width
         let wt = weight.value
         var grad = [Float](repeating: 0, count: channels * 9)
         var biasGrad = [Float](repeating: 0, count: channels)
         grad.withUnsafeMutableBufferPointer { g in
             biasGrad.withUnsafeMutableBufferPointer { bg in
-                let gp = g.baseAddress!, bgp = bg.baseAddress!
+                let gp = g.baseAddress!
+                let bgp = bg.baseAddress!
                 Parallel.forEach(channels, work: channels * n * 18) { c in
                     var acc = (0..<9).map { _ in Float(0) }
                     var bsum: Float = 0
                     for b in 0..<batch {
-                        let src = x + c * n + b * hw, d = dy + c * n + b * hw
+                        let src = x + c * n + b * hw
+                        let d = dy + c * n + b * hw
                         bsum += Float(Sums.sum(d, hw))
                         taps { k, y0, y1, x0, x1, off in
                             var s: Float = 0
                             for yy in y0..<y1 {
-                                let dr = d + yy * w, sr = src + yy * w + off
+                                let dr = d + yy * w
+                                let sr = src + yy * w + off
                                 for xx in x0..<x1 { s += dr[xx] * sr[xx] }
                             }
                             acc[k] += s
@@ -74,7 +86,8 @@ public final class DepthwiseConv2D {
                             taps { k, y0, y1, x0, x1, off in
                                 let wk = wt[c * 9 + k]
                                 for yy in y0..<y1 {
-                                    let dr = d + yy * w, orow = o + yy * w + off
+                                    let dr = d + yy * w
+                                    let orow = o + yy * w + off
                                     for xx in x0..<x1 { orow[xx] += wk * dr[xx] }
                                 }
                             }

@@ -28,7 +28,8 @@ public enum Loss {
     ) -> Double {
         var total: Double = 0
         for b in 0..<batch {
-            let z = logits + b * classes, d = dLogits + b * classes
+            let z = logits + b * classes
+            let d = dLogits + b * classes
             var m = -Float.infinity
             for i in 0..<classes { m = max(m, z[i]) }
             var s: Double = 0

@@ -29,7 +29,8 @@ public final class SGD: Optimizer {
             let first = state[p.name] == nil
             if first { state[p.name] = [Float](repeating: 0, count: p.count) }
             let wd = p.decays ? weightDecay : 0
-            let mu = momentum, nesterov = self.nesterov
+            let mu = momentum
+            let nesterov = self.nesterov
             p.value.withUnsafeMutableBufferPointer { w in
                 p.grad.withUnsafeBufferPointer { g in
                     state[p.name]!.withUnsafeMutableBufferPointer { v in
@@ -54,7 +55,9 @@ public final class Adam: Optimizer {
     public var decoupled: Bool
     public var state: [String: [Float]] = [:]
 
-    public init(beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false) {
+    public init(
+        beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false
+    ) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
@@ -65,7 +68,8 @@ public final class Adam: Optimizer {
     public func step(_ parameters: [Parameter], lr: Float) {
         let t = (state["__step"]?.first ?? 0) + 1
         state["__step"] = [t]
-        let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
+        let c1 = 1 - powf(beta1, t)
+        let c2 = 1 - powf(beta2, t)
         for p in parameters where p.trainable {
             var m = state[p.name + ".m"] ?? [Float](repeating: 0, count: p.count)
             var v = state[p.name + ".v"] ?? [Float](repeating: 0, count: p.count)

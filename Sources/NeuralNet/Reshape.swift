@@ -1,30 +1,40 @@
 /// Moves between the channel-major activation layout `[C][B·P]` and sample-major rows.
 public enum Reshape {
     /// y[b][c·P + p] = x[c][b·P + p]: PyTorch's NCHW flatten of each sample.
-    public static func flatten(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int) {
+    public static func flatten(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int
+    ) {
         for c in 0..<channels {
             for b in 0..<batch {
-                (y + b * channels * points + c * points).update(from: x + c * batch * points + b * points, count: points)
+                (y + b * channels * points + c * points).update(
+                    from: x + c * batch * points + b * points, count: points)
             }
         }
     }
 
     /// The inverse of `flatten`.
-    public static func unflatten(_ y: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int) {
+    public static func unflatten(
+        _ y: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int
+    ) {
         for c in 0..<channels {
             for b in 0..<batch {
-                (x + c * batch * points + b * points).update(from: y + b * channels * points + c * points, count: points)
+                (x + c * batch * points + b * points).update(
+                    from: y + b * channels * points + c * points, count: points)
             }
         }
     }
 
     /// NCHW input `[B][C][P]` to channel-major `[C][B·P]`.
-    public static func fromNCHW(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int) {
+    public static func fromNCHW(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int
+    ) {
         unflatten(x, y, channels: channels, batch: batch, points: points)
     }
 
     /// y[b][c] = mean over p of x[c][b·P + p].
-    public static func meanPool(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int) {
+    public static func meanPool(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int
+    ) {
         let inv = 1 / Float(points)
         for c in 0..<channels {
             for b in 0..<batch {
@@ -34,7 +44,9 @@ public enum Reshape {
     }
 
     /// dx[c][b·P + p] = dy[b][c] / P (overwrites dx).
-    public static func meanPoolBackward(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int) {
+    public static func meanPoolBackward(
+        _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int
+    ) {
         let inv = 1 / Float(points)
         for c in 0..<channels {
             for b in 0..<batch {

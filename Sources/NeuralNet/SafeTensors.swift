@@ -50,7 +50,9 @@ public struct SafeTensors {
     public mutating func set(_ name: String, _ t: Tensor) {
         var bytes = [UInt8](repeating: 0, count: t.count * 4)
         bytes.withUnsafeMutableBytes { dst in
-            for (i, v) in t.data.enumerated() { dst.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self) }
+            for (i, v) in t.data.enumerated() {
+                dst.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
+            }
         }
         entries[name] = Entry(dtype: .F32, shape: t.shape, bytes: bytes)
     }
@@ -59,7 +61,9 @@ public struct SafeTensors {
     public mutating func set(_ name: String, int64 values: [Int64], shape: [Int]) {
         var bytes = [UInt8](repeating: 0, count: values.count * 8)
         bytes.withUnsafeMutableBytes { dst in
-            for (i, v) in values.enumerated() { dst.storeBytes(of: v.littleEndian, toByteOffset: i * 8, as: Int64.self) }
+            for (i, v) in values.enumerated() {
+                dst.storeBytes(of: v.littleEndian, toByteOffset: i * 8, as: Int64.self)
+            }
         }
         entries[name] = Entry(dtype: .I64, shape: shape, bytes: bytes)
     }
@@ -72,10 +76,18 @@ public struct SafeTensors {
         e.bytes.withUnsafeBytes { src in
             for i in 0..<n {
                 switch e.dtype {
-                case .F32: data[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-                case .F64: data[i] = Float(Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
-                case .I64: data[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))
-                case .I32: data[i] = Float(Int32(littleEndian: src.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
+                case .F32:
+                    data[i] = Float(
+                        bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                case .F64:
+                    data[i] = Float(
+                        Double(
+                            bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                    )
+                case .I64:
+                    data[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))
+                case .I32:
+                    data[i] = Float(Int32(littleEndian: src.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))
                 }
             }
         }
@@ -99,7 +111,9 @@ public struct SafeTensors {
         } catch {
             throw SafeTensorsError(path: path, message: "cannot open: no such file or not readable")
         }
-        guard size >= 8 else { throw SafeTensorsError(path: path, message: "too short for a safetensors file (\(size) bytes)") }
+        guard size >= 8 else {
+            throw SafeTensorsError(path: path, message: "too short for a safetensors file (\(size) bytes)")
+        }
         guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else {
             throw SafeTensorsError(path: path, message: "cannot read")
         }
@@ -121,12 +135,15 @@ public struct SafeTensors {
         guard headerLength <= UInt64(bytes.count - 8) else {
             throw fail("header length \(headerLength) is larger than the file (\(bytes.count) bytes)")
         }
-        guard headerLength <= UInt64(maxHeader) else { throw fail("header length \(headerLength) exceeds \(maxHeader) bytes") }
+        guard headerLength <= UInt64(maxHeader) else {
+            throw fail("header length \(headerLength) exceeds \(maxHeader) bytes")
+        }
         let hl = Int(headerLength)
         let dataStart = 8 + hl
         let dataLength = bytes.count - dataStart
         guard let json = try? JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart])),
-              let header = json as? [String: Any] else {
+            let header = json as? [String: Any]
+        else {
             throw fail("header is not valid JSON")
         }
         var result = SafeTensors()
@@ -141,7 +158,8 @@ public struct SafeTensors {
                 continue
             }
             guard let info = value as? [String: Any], let dt = info["dtype"] as? String,
-                  let shapeAny = info["shape"] as? [Any], let offsetsAny = info["data_offsets"] as? [Any] else {
+                let shapeAny = info["shape"] as? [Any], let offsetsAny = info["data_offsets"] as? [Any]
+            else {
                 throw fail("tensor \(name): needs dtype, shape and data_offsets")
             }
             guard let dtype = DType(rawValue: dt) else { throw fail("tensor \(name): unsupported dtype \(dt)") }
@@ -157,28 +175,36 @@ public struct SafeTensors {
                 shape.append(d)
             }
             guard offsetsAny.count == 2, let begin = exactInt(offsetsAny[0]), let end = exactInt(offsetsAny[1]),
-                  begin >= 0, begin <= end else {
+                begin >= 0, begin <= end
+            else {
                 throw fail("tensor \(name): bad data_offsets \(offsetsAny)")
             }
             guard end <= dataLength else {
-                throw fail("tensor \(name): data_offsets [\(begin), \(end)] point past the end of the data (\(dataLength) bytes)")
+                throw fail(
+                    "tensor \(name): data_offsets [\(begin), \(end)] point past the end of the data (\(dataLength) bytes)"
+                )
             }
             let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
             guard !overflow, end - begin == byteCount else {
                 throw fail("tensor \(name): \(end - begin) bytes do not hold shape \(shape) of \(dtype.rawValue)")
             }
             ranges.append((begin, end, name))
-            result.entries[name] = Entry(dtype: dtype, shape: shape, bytes: Array(bytes[(dataStart + begin)..<(dataStart + end)]))
+            result.entries[name] = Entry(
+                dtype: dtype, shape: shape, bytes: Array(bytes[(dataStart + begin)..<(dataStart + end)]))
         }
         // The safetensors spec: the data is indexed entirely, without holes (no polyglot files).
         ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         var covered = 0
         for (begin, end, name) in ranges {
             guard begin >= covered else { throw fail("tensor \(name) overlaps the tensor before it") }
-            guard begin == covered else { throw fail("\(begin - covered) bytes before tensor \(name) belong to no tensor") }
+            guard begin == covered else {
+                throw fail("\(begin - covered) bytes before tensor \(name) belong to no tensor")
+            }
             covered = end
         }
-        guard covered == dataLength else { throw fail("\(dataLength - covered) bytes after the last tensor belong to no tensor") }
+        guard covered == dataLength else {
+            throw fail("\(dataLength - covered) bytes after the last tensor belong to no tensor")
+        }
         return result
     }
 
@@ -196,7 +222,9 @@ public struct SafeTensors {
         let names = entries.keys.sorted()
         for name in names {
             let e = entries[name]!
-            parts.append("\(jsonString(name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
+            parts.append(
+                "\(jsonString(name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}"
+            )
             offset += e.bytes.count
         }
         header += parts.joined(separator: ",") + "}"
@@ -205,7 +233,10 @@ public struct SafeTensors {
         var out: [UInt8] = []
         out.reserveCapacity(8 + h.count + offset)
         var n = UInt64(h.count)
-        for _ in 0..<8 { out.append(UInt8(n & 0xFF)); n >>= 8 }
+        for _ in 0..<8 {
+            out.append(UInt8(n & 0xFF))
+            n >>= 8
+        }
         out += h
         for name in names { out += entries[name]!.bytes }
         return out

@@ -13,9 +13,15 @@ enum Sums {
             let end = min(i + block, n)
             var acc = SIMD16<Float>()
             var j = i
-            while j + 16 <= end { acc += Lanes.load(x + j); j += 16 }
+            while j + 16 <= end {
+                acc += Lanes.load(x + j)
+                j += 16
+            }
             var s = acc.sum()
-            while j < end { s += x[j]; j += 1 }
+            while j < end {
+                s += x[j]
+                j += 1
+            }
             total += Double(s)
             i = end
         }
@@ -32,9 +38,17 @@ enum Sums {
             let end = min(i + block, n)
             var acc = SIMD16<Float>()
             var j = i
-            while j + 16 <= end { let d = Lanes.load(x + j) - m; acc += d * d; j += 16 }
+            while j + 16 <= end {
+                let d = Lanes.load(x + j) - m
+                acc += d * d
+                j += 16
+            }
             var s = acc.sum()
-            while j < end { let d = x[j] - mean; s += d * d; j += 1 }
+            while j < end {
+                let d = x[j] - mean
+                s += d * d
+                j += 1
+            }
             total += Double(s)
             i = end
         }
@@ -50,9 +64,15 @@ enum Sums {
             let end = min(i + block, n)
             var acc = SIMD16<Float>()
             var j = i
-            while j + 16 <= end { acc += Lanes.load(x + j) * Lanes.load(y + j); j += 16 }
+            while j + 16 <= end {
+                acc += Lanes.load(x + j) * Lanes.load(y + j)
+                j += 16
+            }
             var s = acc.sum()
-            while j < end { s += x[j] * y[j]; j += 1 }
+            while j < end {
+                s += x[j] * y[j]
+                j += 1
+            }
             total += Double(s)
             i = end
         }

@@ -45,10 +45,14 @@ public final class Winograd {
     /// Transforms `[out][in][3][3]` weights (G·g·Gᵀ). With `flipped`, the filters of the
     /// transposed convolution (`[in][out]`, rotated 180°) are used instead: backward's dx.
     public func setWeights(_ w: UnsafePointer<Float>, flipped: Bool = false) {
-        let o = outChannels, i = inChannels, fp = fPad, plane = fPad * cPad
+        let o = outChannels
+        let i = inChannels
+        let fp = fPad
+        let plane = fPad * cPad
         filters.withUnsafeMutableBufferPointer { u in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 27) { tmp in
-                let g = tmp.baseAddress!, t = g + 9
+                let g = tmp.baseAddress!
+                let t = g + 9
                 for a in 0..<o {
                     for b in 0..<i {
                         // Output channel a of this convolution reads input channel b.
@@ -56,7 +60,9 @@ public final class Winograd {
                         for k in 0..<9 { g[k] = flipped ? src[8 - k] : src[k] }
                         // t = G·g (6x3), then each row of t times Gᵀ.
                         for c in 0..<3 {
-                            let v0 = g[c], v1 = g[3 + c], v2 = g[6 + c]
+                            let v0 = g[c]
+                            let v1 = g[3 + c]
+                            let v2 = g[6 + c]
                             t[c] = v0 / 4
                             t[3 + c] = -(v0 + v1 + v2) / 6
                             t[6 + c] = -(v0 - v1 + v2) / 6
@@ -66,7 +72,9 @@ public final class Winograd {
                         }
                         let at = b * fp + a
                         for r in 0..<6 {
-                            let v0 = t[r * 3], v1 = t[r * 3 + 1], v2 = t[r * 3 + 2]
+                            let v0 = t[r * 3]
+                            let v1 = t[r * 3 + 1]
+                            let v2 = t[r * 3 + 2]
                             let base = (r * 6) * plane + at
                             u[base] = v0 / 4
                             u[base + plane] = -(v0 + v1 + v2) / 6
@@ -97,10 +105,15 @@ public final class Winograd {
     /// Each worker takes whole chunks — a board, or part of one when the batch is smaller than
     /// the workers — through layout, input transform, 36 products and output transform, so a
     /// chunk's data stays in the core's cache and one dispatch serves the whole layer.
-    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, workspace: Buffer,
-                        bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
-                        transformed: UnsafeMutablePointer<Float>? = nil) {
-        let tpb = tilesPerBoard, tiles = batch * tpb, cp = cPad, fp = fPad
+    public func forward(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, workspace: Buffer,
+        bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
+        transformed: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let tpb = tilesPerBoard
+        let tiles = batch * tpb
+        let cp = cPad
+        let fp = fPad
         let work = tiles * 36 * cp * fp
         // One worker for a layer too small to repay a dispatch (a 32-filter layer at batch 1).
         let threads = work < 1 << 21 ? 1 : max(1, Parallel.threads)
@@ -108,7 +121,8 @@ public final class Winograd {
         let parts = min(tpb, batch < 4 * threads && batch % threads != 0 ? threads : 1)
         let chunks = batch * parts
         let workers = min(threads, chunks)
-        let slot = slotSize, gridSize = gridY * gridX * cp
+        let slot = slotSize
+        let gridSize = gridY * gridX * cp
         let ws = workspace.reserve(workers * slot)
         filters.withUnsafeBufferPointer { u in
             let u = u.baseAddress!
@@ -119,20 +133,26 @@ public final class Winograd {
                 let stage = m + 36 * tpb * fp
                 var chunk = worker
                 while chunk < chunks {
-                    let b = chunk / parts, part = chunk % parts
-                    let t0 = part * tpb / parts, t1 = (part + 1) * tpb / parts, count = t1 - t0
+                    let b = chunk / parts
+                    let part = chunk % parts
+                    let t0 = part * tpb / parts
+                    let t1 = (part + 1) * tpb / parts
+                    let count = t1 - t0
                     // V rows of this chunk: the kept batch-wide V, or the worker's own.
                     let v = transformed.map { $0 + (b * tpb + t0) * cp } ?? vLocal
                     let vStride = transformed == nil ? count * cp : tiles * cp
-                    layOutRows(x, grid, board: b, batch: batch, gridRows: 4 * (t0 / tilesX) ..< 4 * ((t1 - 1) / tilesX) + 6,
-                               channels: inChannels, padded: cp)
-                    transformInput(grid, v, tiles: t0 ..< t1, stride: vStride)
+                    layOutRows(
+                        x, grid, board: b, batch: batch, gridRows: 4 * (t0 / tilesX)..<4 * ((t1 - 1) / tilesX) + 6,
+                        channels: inChannels, padded: cp)
+                    transformInput(grid, v, tiles: t0..<t1, stride: vStride)
                     for xi in 0..<36 {
-                        BLAS.single(false, false, count, fp, cp, 1, v + xi * vStride, cp, u + xi * fp * cp, fp,
-                                    0, m + xi * count * fp, fp)
+                        BLAS.single(
+                            false, false, count, fp, cp, 1, v + xi * vStride, cp, u + xi * fp * cp, fp,
+                            0, m + xi * count * fp, fp)
                     }
-                    transformOutput(m, y, board: b, batch: batch, tiles: t0 ..< t1, stage: stage,
-                                    bias: bias, residual: residual, relu: relu)
+                    transformOutput(
+                        m, y, board: b, batch: batch, tiles: t0..<t1, stage: stage,
+                        bias: bias, residual: residual, relu: relu)
                     chunk += workers
                 }
             }

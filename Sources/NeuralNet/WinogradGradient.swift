@@ -22,11 +22,18 @@ extension Winograd {
     ///
     /// Each worker takes whole boards: it lays out and transforms dy (and x, unless kept) in its
     /// own cache-resident slot and accumulates its own dU; the workers' dU are summed at the end.
-    public func weightGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
-                               batch: Int, workspace: Buffer, transformed: UnsafePointer<Float>? = nil) {
-        let tpb = tilesPerBoard, tiles = batch * tpb, cp = cPad, fp = fPad
+    public func weightGradient(
+        _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
+        batch: Int, workspace: Buffer, transformed: UnsafePointer<Float>? = nil
+    ) {
+        let tpb = tilesPerBoard
+        let tiles = batch * tpb
+        let cp = cPad
+        let fp = fPad
         let workers = gradientWorkers(batch: batch)
-        let slot = gradientSlotSize, gridSize = gridY * gridX * max(cp, fp), plane = fp * cp
+        let slot = gradientSlotSize
+        let gridSize = gridY * gridX * max(cp, fp)
+        let plane = fp * cp
         let ws = workspace.reserve(workers * slot)
         func dU(_ worker: Int) -> UnsafeMutablePointer<Float> { ws + worker * slot + gridSize + 36 * tpb * (cp + fp) }
         Parallel.forEach(workers) { worker in
@@ -36,31 +43,33 @@ extension Winograd {
             let du = dU(worker)
             var b = worker
             while b < batch {
-                let v: UnsafePointer<Float>, vStride: Int
+                let v: UnsafePointer<Float>
+                let vStride: Int
                 if let transformed {
                     v = transformed + b * tpb * cp
                     vStride = tiles * cp
                 } else {
-                    layOutRows(x, grid, board: b, batch: batch, gridRows: 0 ..< gridY, channels: inChannels, padded: cp)
-                    transformInput(grid, vLocal, tiles: 0 ..< tpb, stride: tpb * cp)
+                    layOutRows(x, grid, board: b, batch: batch, gridRows: 0..<gridY, channels: inChannels, padded: cp)
+                    transformInput(grid, vLocal, tiles: 0..<tpb, stride: tpb * cp)
                     v = UnsafePointer(vLocal)
                     vStride = tpb * cp
                 }
-                layOutRows(dy, grid, board: b, batch: batch, gridRows: 0 ..< gridY, channels: outChannels, padded: fp)
-                transformOutputGradient(grid, z, tiles: 0 ..< tpb, stride: tpb * fp)
+                layOutRows(dy, grid, board: b, batch: batch, gridRows: 0..<gridY, channels: outChannels, padded: fp)
+                transformOutputGradient(grid, z, tiles: 0..<tpb, stride: tpb * fp)
                 // dU[ξ] (+)= Z[ξ]ᵀ · V[ξ] over this board's tiles.
                 let beta: Float = b == worker ? 0 : 1
-                for xi in 0 ..< 36 {
-                    BLAS.single(true, false, fp, cp, tpb, 1, z + xi * tpb * fp, fp, v + xi * vStride, cp,
-                                beta, du + xi * plane, cp)
+                for xi in 0..<36 {
+                    BLAS.single(
+                        true, false, fp, cp, tpb, 1, z + xi * tpb * fp, fp, v + xi * vStride, cp,
+                        beta, du + xi * plane, cp)
                 }
                 b += workers
             }
         }
         let total = dU(0)
-        for worker in 1 ..< workers {
+        for worker in 1..<workers {
             let part = dU(worker)
-            for k in 0 ..< 36 * plane { total[k] += part[k] }
+            for k in 0..<36 * plane { total[k] += part[k] }
         }
         transformFilterGradient(total, dw)
     }
@@ -69,18 +78,26 @@ extension Winograd {
     /// off the board), 8 channels at a time; row k - tiles.lowerBound of z, `stride` floats per ξ.
     /// dy's grid has the forward input's one-point border, so a tile's outputs start one row and
     /// one column in.
-    func transformOutputGradient(_ grid: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>, tiles: Range<Int>, stride: Int) {
-        let tx = tilesX, gx = gridX, fp = fPad
+    func transformOutputGradient(
+        _ grid: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>, tiles: Range<Int>, stride: Int
+    ) {
+        let tx = tilesX
+        let gx = gridX
+        let fp = fPad
         withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
             let t = tmp.baseAddress!
             for k in tiles {
-                let i = k / tx, j = k % tx
-                for g in 0 ..< fp / 8 {
+                let i = k / tx
+                let j = k % tx
+                for g in 0..<fp / 8 {
                     let origin = grid + ((4 * i + 1) * gx + 4 * j + 1) * fp + g * 8
                     // t = A·d (6x4), column by column.
-                    for s in 0 ..< 4 {
+                    for s in 0..<4 {
                         let p = origin + s * fp
-                        let d0 = Self.load(p), d1 = Self.load(p + gx * fp), d2 = Self.load(p + 2 * gx * fp), d3 = Self.load(p + 3 * gx * fp)
+                        let d0 = Self.load(p)
+                        let d1 = Self.load(p + gx * fp)
+                        let d2 = Self.load(p + 2 * gx * fp)
+                        let d3 = Self.load(p + 3 * gx * fp)
                         t[s] = d0
                         t[4 + s] = d0 + d1 + d2 + d3
                         t[8 + s] = d0 - d1 + d2 - d3
@@ -90,8 +107,11 @@ extension Winograd {
                     }
                     // Z = t·Aᵀ, row by row.
                     let out = z + (k - tiles.lowerBound) * fp + g * 8
-                    for r in 0 ..< 6 {
-                        let t0 = t[r * 4], t1 = t[r * 4 + 1], t2 = t[r * 4 + 2], t3 = t[r * 4 + 3]
+                    for r in 0..<6 {
+                        let t0 = t[r * 4]
+                        let t1 = t[r * 4 + 1]
+                        let t2 = t[r * 4 + 2]
+                        let t3 = t[r * 4 + 3]
                         let o = out + r * 6 * stride
                         Self.store(t0, o)
                         Self.store(t0 + t1 + t2 + t3, o + stride)
@@ -107,13 +127,19 @@ extension Winograd {
 
     /// dw[o][c] = Gᵀ·dU[o][c]·G: each 6x6 gradient of a transformed filter back to 3x3.
     func transformFilterGradient(_ du: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>) {
-        let o = outChannels, i = inChannels, cp = cPad, plane = fPad * cPad
+        let o = outChannels
+        let i = inChannels
+        let cp = cPad
+        let plane = fPad * cPad
         // Gᵀ's rows: the weights of G's columns (see setWeights).
-        let g: [[Float]] = [[1.0 / 4, -1.0 / 6, -1.0 / 6, 1.0 / 24, 1.0 / 24, 0],
-                            [0, -1.0 / 6, 1.0 / 6, 1.0 / 12, -1.0 / 12, 0],
-                            [0, -1.0 / 6, -1.0 / 6, 1.0 / 6, 1.0 / 6, 1]]
+        let g: [[Float]] = [
+            [1.0 / 4, -1.0 / 6, -1.0 / 6, 1.0 / 24, 1.0 / 24, 0],
+            [0, -1.0 / 6, 1.0 / 6, 1.0 / 12, -1.0 / 12, 0],
+            [0, -1.0 / 6, -1.0 / 6, 1.0 / 6, 1.0 / 6, 1],
+        ]
         Parallel.forEach(o, work: o * i * 200) { a in
-            var u = [Float](repeating: 0, count: 36), t = [Float](repeating: 0, count: 18)
+            var u = [Float](repeating: 0, count: 36)
+            var t = [Float](repeating: 0, count: 18)
             for b in 0..<i {
                 for k in 0..<36 { u[k] = du[k * plane + a * cp + b] }
                 // t = Gᵀ·u (3x6), then t·G (3x3).

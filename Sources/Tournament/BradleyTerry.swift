@@ -22,7 +22,11 @@ public enum BradleyTerry {
         public var a: Int
         public var b: Int
         public var scoreA: Double
-        public init(a: Int, b: Int, scoreA: Double) { self.a = a; self.b = b; self.scoreA = scoreA }
+        public init(a: Int, b: Int, scoreA: Double) {
+            self.a = a
+            self.b = b
+            self.scoreA = scoreA
+        }
     }
 
     static let scale = 400 / log(10.0)
@@ -30,12 +34,19 @@ public enum BradleyTerry {
     /// Ratings of `players` from results indexed into it.
     public static func ratings(players: [String], results: [Result]) -> [Rating] {
         let n = players.count
-        var games = [Int](repeating: 0, count: n), score = [Double](repeating: 0, count: n)
+        var games = [Int](repeating: 0, count: n)
+        var score = [Double](repeating: 0, count: n)
         for r in results {
-            games[r.a] += 1; games[r.b] += 1
-            score[r.a] += r.scoreA; score[r.b] += 1 - r.scoreA
+            games[r.a] += 1
+            games[r.b] += 1
+            score[r.a] += r.scoreA
+            score[r.b] += 1 - r.scoreA
         }
-        guard n > 1 else { return players.enumerated().map { Rating(name: $1, elo: 0, interval: .infinity, games: games[$0], score: score[$0]) } }
+        guard n > 1 else {
+            return players.enumerated().map {
+                Rating(name: $1, elo: 0, interval: .infinity, games: games[$0], score: score[$0])
+            }
+        }
         // Natural-log strengths θ; a tiny ridge keeps players who won or lost everything finite.
         var theta = [Double](repeating: 0, count: n)
         let ridge = 1e-3
@@ -47,13 +58,21 @@ public enum BradleyTerry {
                 grad[r.a] += r.scoreA - p
                 grad[r.b] -= r.scoreA - p
                 let w = p * (1 - p)
-                hess[r.a][r.a] += w; hess[r.b][r.b] += w
-                hess[r.a][r.b] -= w; hess[r.b][r.a] -= w
+                hess[r.a][r.a] += w
+                hess[r.b][r.b] += w
+                hess[r.a][r.b] -= w
+                hess[r.b][r.a] -= w
             }
-            for i in 0..<n { grad[i] -= ridge * theta[i]; hess[i][i] += ridge }
+            for i in 0..<n {
+                grad[i] -= ridge * theta[i]
+                hess[i][i] += ridge
+            }
             guard let step = solve(hess, grad) else { break }
             var change = 0.0
-            for i in 0..<n { theta[i] += step[i]; change = max(change, abs(step[i])) }
+            for i in 0..<n {
+                theta[i] += step[i]
+                change = max(change, abs(step[i]))
+            }
             let mean = theta.reduce(0, +) / Double(n)
             for i in 0..<n { theta[i] -= mean }
             if change < 1e-10 { break }
@@ -63,8 +82,10 @@ public enum BradleyTerry {
         for r in results {
             let p = 1 / (1 + exp(theta[r.b] - theta[r.a]))
             let w = p * (1 - p)
-            info[r.a][r.a] += w; info[r.b][r.b] += w
-            info[r.a][r.b] -= w; info[r.b][r.a] -= w
+            info[r.a][r.a] += w
+            info[r.b][r.b] += w
+            info[r.a][r.b] -= w
+            info[r.b][r.a] -= w
         }
         for i in 0..<n { info[i][i] += ridge }
         // Adding the constraint's direction makes the matrix invertible without moving the mean-zero part.
@@ -80,17 +101,23 @@ public enum BradleyTerry {
             }
         }
         return (0..<n).map { i in
-            Rating(name: players[i], elo: theta[i] * scale, interval: 1.96 * variances[i].squareRoot() * scale, games: games[i], score: score[i])
+            Rating(
+                name: players[i], elo: theta[i] * scale, interval: 1.96 * variances[i].squareRoot() * scale,
+                games: games[i], score: score[i])
         }
     }
 
     /// Solves A·x = b by Gaussian elimination with partial pivoting; nil when singular.
     static func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {
         let n = b.count
-        var m = a, x = b
+        var m = a
+        var x = b
         for c in 0..<n {
-            guard let pivot = (c..<n).max(by: { abs(m[$0][c]) < abs(m[$1][c]) }), abs(m[pivot][c]) > 1e-12 else { return nil }
-            m.swapAt(c, pivot); x.swapAt(c, pivot)
+            guard let pivot = (c..<n).max(by: { abs(m[$0][c]) < abs(m[$1][c]) }), abs(m[pivot][c]) > 1e-12 else {
+                return nil
+            }
+            m.swapAt(c, pivot)
+            x.swapAt(c, pivot)
             for r in (c + 1)..<max(c + 1, n) {
                 let f = m[r][c] / m[c][c]
                 if f == 0 { continue }

@@ -13,9 +13,13 @@ public enum EngineSpec: Sendable, Equatable {
     public init(parsing text: String) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         if let file = parts.first, file.hasSuffix(".safetensors"), !file.contains(" ") {
-            guard FileManager.default.fileExists(atPath: file) else { throw TournamentError("\(file): no such network file") }
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw TournamentError("\(file): no such network file")
+            }
             let mode = parts.count > 1 ? parts[1] : "policy"
-            guard mode == "policy" || mode == "mcts" else { throw TournamentError("\(text): the mode is policy or mcts, not \(mode)") }
+            guard mode == "policy" || mode == "mcts" else {
+                throw TournamentError("\(text): the mode is policy or mcts, not \(mode)")
+            }
             var visits = 400
             if parts.count > 2 {
                 guard mode == "mcts", let v = Int(parts[2]), (1...1_000_000).contains(v), parts.count == 3 else {
@@ -27,7 +31,9 @@ public enum EngineSpec: Sendable, Equatable {
             self = .network(path: absolute, mode: mode, visits: visits)
         } else {
             let words = Submission.words(text)
-            if let why = Submission.engineProblem(words) { throw TournamentError("engine \"\(text)\" is refused: \(why)") }
+            if let why = Submission.engineProblem(words) {
+                throw TournamentError("engine \"\(text)\" is refused: \(why)")
+            }
             self = .command(words)
         }
     }
@@ -48,7 +54,10 @@ public enum EngineSpec: Sendable, Equatable {
         case .command(let words): return words
         case .network(let path, let mode, let visits):
             // One thread per engine: games run side by side, one per core.
-            var cmd = [gonet, "gtp", "--network", path, "--mode", mode, "--threads", "1", "--name", name, "--seed", String(seed)]
+            var cmd = [
+                gonet, "gtp", "--network", path, "--mode", mode, "--threads", "1", "--name", name, "--seed",
+                String(seed),
+            ]
             if mode == "mcts" { cmd += ["--visits", String(visits)] }
             if let r = resignThreshold { cmd += ["--resign-threshold", String(r)] }
             return cmd

@@ -3,7 +3,9 @@ import Foundation
 /// The tournament page: standings, crosstable, a rating plot with intervals, and every game
 /// linked to its SGF and shown on a board (the SGFs are embedded, so the page works from disk).
 public enum HTMLReport {
-    public static func html(title: String, config: TournamentConfig, entrants: [Entrant], games: [GameRow], directory: String) -> String {
+    public static func html(
+        title: String, config: TournamentConfig, entrants: [Entrant], games: [GameRow], directory: String
+    ) -> String {
         let s = Standings(entrants: entrants, games: games)
         let byID = Dictionary(uniqueKeysWithValues: entrants.compactMap { e in e.id.map { ($0, e) } })
         var h = """
@@ -31,29 +33,42 @@ public enum HTMLReport {
             let kind = e.map { $0.kind == "network" ? "network, \($0.parameters ?? 0) params" : "engine" } ?? ""
             let ci = r.interval.isFinite ? String(format: "±%.0f", r.interval) : "—"
             let pct = r.games > 0 ? String(format: "%.1f", 100 * r.score / Double(r.games)) : "—"
-            h += "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(r.name))</td><td>\(String(format: "%.0f", r.elo))</td><td>\(ci)</td><td>\(r.games)</td><td>\(s.fmt(r.score))</td><td>\(pct)</td><td class=\"l\">\(esc(kind))</td></tr>\n"
+            h +=
+                "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(r.name))</td><td>\(String(format: "%.0f", r.elo))</td><td>\(ci)</td><td>\(r.games)</td><td>\(s.fmt(r.score))</td><td>\(pct)</td><td class=\"l\">\(esc(kind))</td></tr>\n"
         }
-        h += "</table>\n<h2>Ratings</h2>\n" + plot(s) + "\n<h2>Crosstable</h2>\n<table><tr><th></th><th class=\"l\">points / games</th>"
+        h +=
+            "</table>\n<h2>Ratings</h2>\n" + plot(s)
+            + "\n<h2>Crosstable</h2>\n<table><tr><th></th><th class=\"l\">points / games</th>"
         for i in s.labels.indices { h += "<th>\(i + 1)</th>" }
         h += "</tr>\n"
         for (i, name) in s.labels.enumerated() {
             h += "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(name))</td>"
             for j in s.labels.indices {
                 let c = s.crosstable[i][j]
-                h += i == j ? "<td class=\"x\">·</td>" : (c.games == 0 ? "<td class=\"x\">–</td>" : "<td>\(s.fmt(c.points))/\(c.games)</td>")
+                h +=
+                    i == j
+                    ? "<td class=\"x\">·</td>"
+                    : (c.games == 0 ? "<td class=\"x\">–</td>" : "<td>\(s.fmt(c.points))/\(c.games)</td>")
             }
             h += "</tr>\n"
         }
-        h += "</table>\n<h2>Games</h2>\n<div class=\"viewer\"><div><table class=\"games\"><tr><th>#</th><th class=\"l\">Black</th><th class=\"l\">White</th><th>Result</th><th>Moves</th><th class=\"l\">Why</th><th class=\"l\">SGF</th></tr>\n"
+        h +=
+            "</table>\n<h2>Games</h2>\n<div class=\"viewer\"><div><table class=\"games\"><tr><th>#</th><th class=\"l\">Black</th><th class=\"l\">White</th><th>Result</th><th>Moves</th><th class=\"l\">Why</th><th class=\"l\">SGF</th></tr>\n"
         var sgfs: [String] = []
         for (i, g) in games.enumerated() {
-            let text = (try? String(contentsOfFile: (directory as NSString).appendingPathComponent(g.sgf), encoding: .utf8)) ?? ""
+            let text =
+                (try? String(contentsOfFile: (directory as NSString).appendingPathComponent(g.sgf), encoding: .utf8))
+                ?? ""
             sgfs.append(text)
-            let b = byID[g.black]?.label ?? "?", w = byID[g.white]?.label ?? "?"
-            h += "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(b))</td><td class=\"l\">\(esc(w))</td><td><a onclick=\"show(\(i))\">\(esc(g.result))</a></td><td>\(g.moves)</td><td class=\"l\">\(esc(String(g.reason.prefix(60))))</td><td class=\"l\"><a href=\"\(esc(g.sgf))\">sgf</a></td></tr>\n"
+            let b = byID[g.black]?.label ?? "?"
+            let w = byID[g.white]?.label ?? "?"
+            h +=
+                "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(b))</td><td class=\"l\">\(esc(w))</td><td><a onclick=\"show(\(i))\">\(esc(g.result))</a></td><td>\(g.moves)</td><td class=\"l\">\(esc(String(g.reason.prefix(60))))</td><td class=\"l\"><a href=\"\(esc(g.sgf))\">sgf</a></td></tr>\n"
         }
-        let data = String(decoding: (try? JSONSerialization.data(withJSONObject: sgfs)) ?? Data("[]".utf8), as: UTF8.self)
-            .replacingOccurrences(of: "</", with: "<\\/")
+        let data = String(
+            decoding: (try? JSONSerialization.data(withJSONObject: sgfs)) ?? Data("[]".utf8), as: UTF8.self
+        )
+        .replacingOccurrences(of: "</", with: "<\\/")
         h += """
             </table></div>
             <div><canvas id="board" width="420" height="420"></canvas>
@@ -107,23 +122,34 @@ public enum HTMLReport {
         let rows = s.ratings
         guard !rows.isEmpty else { return "<p>No games yet.</p>" }
         let finite = rows.flatMap { r in r.interval.isFinite ? [r.elo - r.interval, r.elo + r.interval] : [r.elo] }
-        var lo = (finite.min() ?? -100) - 50, hi = (finite.max() ?? 100) + 50
-        if hi - lo < 200 { lo -= 100; hi += 100 }
-        let w = 720.0, left = 200.0, right = 20.0, rowH = 28.0, top = 20.0
+        var lo = (finite.min() ?? -100) - 50
+        var hi = (finite.max() ?? 100) + 50
+        if hi - lo < 200 {
+            lo -= 100
+            hi += 100
+        }
+        let w = 720.0
+        let left = 200.0
+        let right = 20.0
+        let rowH = 28.0
+        let top = 20.0
         let height = top + Double(rows.count) * rowH + 30
         func px(_ v: Double) -> Double { left + (v - lo) / (hi - lo) * (w - left - right) }
-        var out = "<svg width=\"\(Int(w))\" height=\"\(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui,sans-serif\" font-size=\"13\">"
+        var out =
+            "<svg width=\"\(Int(w))\" height=\"\(Int(height))\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui,sans-serif\" font-size=\"13\">"
         let step = max(50.0, ((hi - lo) / 6 / 50).rounded(.up) * 50)
         var t = (lo / step).rounded(.up) * step
         while t <= hi {
-            out += "<line x1=\"\(px(t))\" x2=\"\(px(t))\" y1=\"\(top - 5)\" y2=\"\(height - 25)\" stroke=\"#eee\"/><text x=\"\(px(t))\" y=\"\(height - 8)\" text-anchor=\"middle\" fill=\"#666\">\(Int(t))</text>"
+            out +=
+                "<line x1=\"\(px(t))\" x2=\"\(px(t))\" y1=\"\(top - 5)\" y2=\"\(height - 25)\" stroke=\"#eee\"/><text x=\"\(px(t))\" y=\"\(height - 8)\" text-anchor=\"middle\" fill=\"#666\">\(Int(t))</text>"
             t += step
         }
         for (i, r) in rows.enumerated() {
             let y = top + Double(i) * rowH + rowH / 2
             out += "<text x=\"\(left - 10)\" y=\"\(y + 4)\" text-anchor=\"end\">\(esc(r.name))</text>"
             if r.interval.isFinite {
-                out += "<line x1=\"\(px(max(lo, r.elo - r.interval)))\" x2=\"\(px(min(hi, r.elo + r.interval)))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#4a90d9\" stroke-width=\"3\"/>"
+                out +=
+                    "<line x1=\"\(px(max(lo, r.elo - r.interval)))\" x2=\"\(px(min(hi, r.elo + r.interval)))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#4a90d9\" stroke-width=\"3\"/>"
             }
             out += "<circle cx=\"\(px(r.elo))\" cy=\"\(y)\" r=\"5\" fill=\"#d0021b\"/>"
         }

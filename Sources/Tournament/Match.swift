@@ -33,14 +33,28 @@ public struct MatchSettings: Codable, Sendable, Equatable {
     /// Refuses values that cannot make a match, naming the setting.
     public func validate() throws {
         guard (1...100_000).contains(games) else { throw TournamentError("games must be 1 to 100000, not \(games)") }
-        guard Limits.isValidKomi(komi, size: 19) else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
-        guard (1...10_000).contains(moveCap) else { throw TournamentError("move cap must be 1 to 10000, not \(moveCap)") }
-        guard secondsPerMove.isFinite, secondsPerMove > 0, secondsPerMove <= 86_400 else { throw TournamentError("seconds per move must be above 0 and at most 86400, not \(secondsPerMove)") }
-        guard (0...75).contains(openingMoves) else { throw TournamentError("opening moves must be 0 to 75, not \(openingMoves)") }
-        if let r = resignThreshold, !(r.isFinite && r >= 0 && r < 1) { throw TournamentError("resign threshold must be in 0..<1, not \(r)") }
+        guard Limits.isValidKomi(komi, size: 19) else {
+            throw TournamentError("komi must be a number from -361 to 361, not \(komi)")
+        }
+        guard (1...10_000).contains(moveCap) else {
+            throw TournamentError("move cap must be 1 to 10000, not \(moveCap)")
+        }
+        guard secondsPerMove.isFinite, secondsPerMove > 0, secondsPerMove <= 86_400 else {
+            throw TournamentError("seconds per move must be above 0 and at most 86400, not \(secondsPerMove)")
+        }
+        guard (0...75).contains(openingMoves) else {
+            throw TournamentError("opening moves must be 0 to 75, not \(openingMoves)")
+        }
+        if let r = resignThreshold, !(r.isFinite && r >= 0 && r < 1) {
+            throw TournamentError("resign threshold must be in 0..<1, not \(r)")
+        }
         if let s = sprt {
-            guard s.elo0.isFinite, s.elo1.isFinite, s.elo0 < s.elo1 else { throw TournamentError("SPRT needs elo0 < elo1") }
-            guard s.alpha > 0, s.alpha < 0.5, s.beta > 0, s.beta < 0.5 else { throw TournamentError("SPRT's alpha and beta must be in 0..<0.5") }
+            guard s.elo0.isFinite, s.elo1.isFinite, s.elo0 < s.elo1 else {
+                throw TournamentError("SPRT needs elo0 < elo1")
+            }
+            guard s.alpha > 0, s.alpha < 0.5, s.beta > 0, s.beta < 0.5 else {
+                throw TournamentError("SPRT's alpha and beta must be in 0..<0.5")
+            }
         }
     }
 }
@@ -81,7 +95,9 @@ public final class Match {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         engines = (try EngineSpec(parsing: settings.a), try EngineSpec(parsing: settings.b))
         let fm = FileManager.default
-        for sub in ["", "games", "logs"] { try fm.createDirectory(atPath: self.directory + "/" + sub, withIntermediateDirectories: true) }
+        for sub in ["", "games", "logs"] {
+            try fm.createDirectory(atPath: self.directory + "/" + sub, withIntermediateDirectories: true)
+        }
         let path = self.directory + "/match.json"
         if let data = fm.contents(atPath: path) {
             let old: MatchSettings
@@ -92,7 +108,10 @@ public final class Match {
             same.games = old.games
             same.sprt = old.sprt
             same.secondsPerMove = old.secondsPerMove
-            guard same == old else { throw TournamentError("\(directory) holds another match (\(old.a) against \(old.b)); use a new directory") }
+            guard same == old else {
+                throw TournamentError(
+                    "\(directory) holds another match (\(old.a) against \(old.b)); use a new directory")
+            }
         }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -119,14 +138,17 @@ public final class Match {
 
     /// The statistics of a set of games, from A's side.
     public static func statistics(_ games: [MatchGame]) -> MatchStatistics {
-        MatchStatistics(wins: games.filter { $0.winner == "A" }.count, draws: games.filter { $0.winner == "draw" }.count,
-                        losses: games.filter { $0.winner == "B" }.count)
+        MatchStatistics(
+            wins: games.filter { $0.winner == "A" }.count, draws: games.filter { $0.winner == "draw" }.count,
+            losses: games.filter { $0.winner == "B" }.count)
     }
 
     /// Plays the games not played yet, `concurrency` at once; `progress` hears of each finished
     /// game with all games so far. Stops scheduling new games once the SPRT decides.
     @discardableResult
-    public func run(gonet: String, concurrency: Int, progress: @escaping (MatchGame, [MatchGame]) -> Void = { _, _ in }) throws -> [MatchGame] {
+    public func run(gonet: String, concurrency: Int, progress: @escaping (MatchGame, [MatchGame]) -> Void = { _, _ in })
+        throws -> [MatchGame]
+    {
         var all = try results()
         let done = Set(all.map(\.index))
         let todo = (0..<settings.games).filter { !done.contains($0) }
@@ -141,7 +163,10 @@ public final class Match {
         DispatchQueue.concurrentPerform(iterations: max(1, min(concurrency, todo.count))) { _ in
             while true {
                 lock.lock()
-                guard next < todo.count, failure == nil, !decided() else { lock.unlock(); return }
+                guard next < todo.count, failure == nil, !decided() else {
+                    lock.unlock()
+                    return
+                }
                 let index = todo[next]
                 next += 1
                 lock.unlock()
@@ -168,7 +193,9 @@ public final class Match {
     func play(_ index: Int, gonet: String) throws -> MatchGame {
         let aIsBlack = index % 2 == 0
         let (black, white) = aIsBlack ? (engines.a, engines.b) : (engines.b, engines.a)
-        let (blackName, whiteName) = aIsBlack ? ("A: \(engines.a.label)", "B: \(engines.b.label)") : ("B: \(engines.b.label)", "A: \(engines.a.label)")
+        let (blackName, whiteName) =
+            aIsBlack
+            ? ("A: \(engines.a.label)", "B: \(engines.b.label)") : ("B: \(engines.b.label)", "A: \(engines.a.label)")
         let name = String(format: "%05d", index)
         let logPath = "\(directory)/logs/\(name).log"
         let log = GameLog(path: logPath)
@@ -176,15 +203,22 @@ public final class Match {
         // Both games of a colour pair open the same way.
         var seed = settings.seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index / 2) &* 0xBF58_476D_1CE4_E5B9
         seed ^= seed >> 31
-        let referee = Referee(komi: settings.komi, moveCap: settings.moveCap, secondsPerMove: settings.secondsPerMove,
-                              opening: Referee.randomOpening(count: settings.openingMoves, seed: seed),
-                              scoring: settings.scoring, refereeEngine: settings.refereeEngine)
+        let referee = Referee(
+            komi: settings.komi, moveCap: settings.moveCap, secondsPerMove: settings.secondsPerMove,
+            opening: Referee.randomOpening(count: settings.openingMoves, seed: seed),
+            scoring: settings.scoring, refereeEngine: settings.refereeEngine)
         let date = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
         let outcome: GameOutcome
         do {
-            let b = try GTPClient(command: black.command(gonet: gonet, name: "black", seed: UInt64(index + 1), resignThreshold: settings.resignThreshold), log: log)
+            let b = try GTPClient(
+                command: black.command(
+                    gonet: gonet, name: "black", seed: UInt64(index + 1), resignThreshold: settings.resignThreshold),
+                log: log)
             defer { b.stop() }
-            let w = try GTPClient(command: white.command(gonet: gonet, name: "white", seed: UInt64(index + 1), resignThreshold: settings.resignThreshold), log: log)
+            let w = try GTPClient(
+                command: white.command(
+                    gonet: gonet, name: "white", seed: UInt64(index + 1), resignThreshold: settings.resignThreshold),
+                log: log)
             defer { w.stop() }
             outcome = referee.play(black: b, white: w, blackName: blackName, whiteName: whiteName, date: date)
         } catch {
@@ -194,9 +228,11 @@ public final class Match {
         try AtomicText.write(SGFWriter.sgf(outcome.record) + "\n", to: "\(directory)/\(sgf)")
         let late = Self.capturedLate(outcome.record)
         let winner = outcome.winner.map { ($0 == .black) == aIsBlack ? "A" : "B" } ?? "draw"
-        return MatchGame(index: index, aIsBlack: aIsBlack, winner: winner, result: outcome.result.description, reason: outcome.reason,
-                         moves: outcome.record.moves.count, aCapturedLate: aIsBlack ? late.black : late.white,
-                         bCapturedLate: aIsBlack ? late.white : late.black, seconds: outcome.seconds, sgf: sgf)
+        return MatchGame(
+            index: index, aIsBlack: aIsBlack, winner: winner, result: outcome.result.description,
+            reason: outcome.reason,
+            moves: outcome.record.moves.count, aCapturedLate: aIsBlack ? late.black : late.white,
+            bCapturedLate: aIsBlack ? late.white : late.black, seconds: outcome.seconds, sgf: sgf)
     }
 
     /// Black's and White's stones captured after move `lateMove` of a record.
@@ -205,8 +241,10 @@ public final class Match {
         var early = Game(size: record.size, komi: record.komi)
         for m in record.moves.prefix(lateMove) { try? early.play(m.move, by: m.color) }
         // Black's stones are what White captured, and the other way round.
-        return (end.board.captures(by: .white) - early.board.captures(by: .white),
-                end.board.captures(by: .black) - early.board.captures(by: .black))
+        return (
+            end.board.captures(by: .white) - early.board.captures(by: .white),
+            end.board.captures(by: .black) - early.board.captures(by: .black)
+        )
     }
 
     private func append(_ g: MatchGame) throws {
@@ -232,17 +270,26 @@ extension Match {
     public func report(_ games: [MatchGame]) -> [String] {
         let st = Self.statistics(games)
         var lines = ["A: \(engines.a.label)", "B: \(engines.b.label)", "\(st.games) games: A \(st.summary)"]
-        let asBlack = Self.statistics(games.filter(\.aIsBlack)), asWhite = Self.statistics(games.filter { !$0.aIsBlack })
-        lines.append("A as Black \(asBlack.wins)-\(asBlack.draws)-\(asBlack.losses), as White \(asWhite.wins)-\(asWhite.draws)-\(asWhite.losses)")
+        let asBlack = Self.statistics(games.filter(\.aIsBlack))
+        let asWhite = Self.statistics(games.filter { !$0.aIsBlack })
+        lines.append(
+            "A as Black \(asBlack.wins)-\(asBlack.draws)-\(asBlack.losses), as White \(asWhite.wins)-\(asWhite.draws)-\(asWhite.losses)"
+        )
         if let s = settings.sprt {
             let llr = s.llr(wins: st.wins, draws: st.draws, losses: st.losses)
             let d = s.decision(wins: st.wins, draws: st.draws, losses: st.losses)
             let verdict = d == .acceptH1 ? "H1 accepted" : d == .acceptH0 ? "H0 accepted" : "continue"
-            lines.append(String(format: "SPRT elo0 %g elo1 %g alpha %g beta %g: LLR %.2f [%.2f, %.2f] — %@", s.elo0, s.elo1, s.alpha, s.beta,
-                                llr, s.lowerBound, s.upperBound, verdict))
+            lines.append(
+                String(
+                    format: "SPRT elo0 %g elo1 %g alpha %g beta %g: LLR %.2f [%.2f, %.2f] — %@", s.elo0, s.elo1,
+                    s.alpha, s.beta,
+                    llr, s.lowerBound, s.upperBound, verdict))
         }
-        lines.append(String(format: "game length: median %g moves; stones captured after move %d: median A %g, B %g",
-                            Self.median(games.map(\.moves)), Self.lateMove, Self.median(games.map(\.aCapturedLate)), Self.median(games.map(\.bCapturedLate))))
+        lines.append(
+            String(
+                format: "game length: median %g moves; stones captured after move %d: median A %g, B %g",
+                Self.median(games.map(\.moves)), Self.lateMove, Self.median(games.map(\.aCapturedLate)),
+                Self.median(games.map(\.bCapturedLate))))
         let ends = Dictionary(grouping: games) { g -> String in
             if g.reason.contains("resigns") { return "resignation" }
             if g.reason.contains("forfeits") { return "forfeit" }

@@ -21,11 +21,14 @@ public struct MatchStatistics: Sendable, Equatable {
     /// sound at 0 or N wins (the normal interval is not); draws count as half a win each.
     public var scoreInterval: ClosedRange<Double> {
         guard games > 0 else { return 0...1 }
-        let n = Double(games), p = score, z = 1.959964
+        let n = Double(games)
+        let p = score
+        let z = 1.959964
         let centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         let half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
         // Rounding can leave a bound a hair inside 0 or 1 where it is exactly there (0 or N wins).
-        let low = centre - half < 1e-12 ? 0 : centre - half, high = centre + half > 1 - 1e-12 ? 1 : centre + half
+        let low = centre - half < 1e-12 ? 0 : centre - half
+        let high = centre + half > 1 - 1e-12 ? 1 : centre + half
         return low...high
     }
 
@@ -37,14 +40,18 @@ public struct MatchStatistics: Sendable, Equatable {
     /// The Elo difference the score implies.
     public var elo: Double { Self.elo(score) }
     /// The Elo difference at the ends of the score's 95% interval.
-    public var eloInterval: ClosedRange<Double> { Self.elo(scoreInterval.lowerBound)...Self.elo(scoreInterval.upperBound) }
+    public var eloInterval: ClosedRange<Double> {
+        Self.elo(scoreInterval.lowerBound)...Self.elo(scoreInterval.upperBound)
+    }
 
     /// One line: `W-D-L`, the win rate with its interval, the Elo with its interval.
     public var summary: String {
-        let i = scoreInterval, e = eloInterval
+        let i = scoreInterval
+        let e = eloInterval
         func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
         func elo(_ x: Double) -> String { x.isFinite ? String(format: "%+.0f", x) : (x > 0 ? "+inf" : "-inf") }
-        return "\(wins) wins, \(draws) draws, \(losses) losses: \(pct(score)) [\(pct(i.lowerBound)), \(pct(i.upperBound))], "
+        return
+            "\(wins) wins, \(draws) draws, \(losses) losses: \(pct(score)) [\(pct(i.lowerBound)), \(pct(i.upperBound))], "
             + "Elo \(elo(self.elo)) [\(elo(e.lowerBound)), \(elo(e.upperBound))] (95%)"
     }
 }

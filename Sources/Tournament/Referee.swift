@@ -35,8 +35,10 @@ public struct Referee {
     /// scheduling on a loaded 2-core machine; a move that arrives late still loses on time.
     static let answerSlack = 2.0
 
-    public init(komi: Double, moveCap: Int, secondsPerMove: Double, opening: [Move] = [],
-                scoring: ScoringRule = .trompTaylor, refereeEngine: [String] = Referee.defaultRefereeEngine) {
+    public init(
+        komi: Double, moveCap: Int, secondsPerMove: Double, opening: [Move] = [],
+        scoring: ScoringRule = .trompTaylor, refereeEngine: [String] = Referee.defaultRefereeEngine
+    ) {
         self.komi = komi
         self.moveCap = moveCap
         self.secondsPerMove = secondsPerMove
@@ -69,17 +71,22 @@ public struct Referee {
     }
 
     /// Sends `command` to `color`'s engine; anything but a success forfeits that side.
-    private func ask(_ engines: [Stone: GTPClient], _ color: Stone, _ command: String, timeout: Double = Referee.setupTimeout) throws -> String {
+    private func ask(
+        _ engines: [Stone: GTPClient], _ color: Stone, _ command: String, timeout: Double = Referee.setupTimeout
+    ) throws -> String {
         switch engines[color]!.send(command, timeout: timeout) {
         case .success(let s): return s
-        case .failure(let m): throw Forfeit(loser: color, why: "\(command.split(separator: " ").first ?? "") failed: \(m)")
+        case .failure(let m):
+            throw Forfeit(loser: color, why: "\(command.split(separator: " ").first ?? "") failed: \(m)")
         case .timeout: throw Forfeit(loser: color, why: "no answer to \(command)", how: .time)
         case .crashed: throw Forfeit(loser: color, why: "the engine crashed (at \(command))")
         }
     }
 
     /// Plays the game; `black` and `white` are started engines, names go into the SGF.
-    public func play(black: GTPClient, white: GTPClient, blackName: String, whiteName: String, date: String) -> GameOutcome {
+    public func play(black: GTPClient, white: GTPClient, blackName: String, whiteName: String, date: String)
+        -> GameOutcome
+    {
         let start = Date()
         var game = Game(size: 19, komi: komi, koRule: .positionalSuperko)
         var record = GameRecord(size: 19, komi: komi)
@@ -89,11 +96,15 @@ public struct Referee {
         record.date = date
         let engines: [Stone: GTPClient] = [.black: black, .white: white]
 
-        func finish(_ winner: Stone?, _ result: GameResult, _ reason: String, _ extra: [SGFProperty] = []) -> GameOutcome {
+        func finish(_ winner: Stone?, _ result: GameResult, _ reason: String, _ extra: [SGFProperty] = [])
+            -> GameOutcome
+        {
             record.moves = game.moves
             record.result = result
             record.extraProperties = extra + [SGFProperty("C", [reason])]
-            return GameOutcome(winner: winner, result: result, reason: reason, record: record, seconds: Date().timeIntervalSince(start))
+            return GameOutcome(
+                winner: winner, result: result, reason: reason, record: record, seconds: Date().timeIntervalSince(start)
+            )
         }
         do {
             for color in [Stone.black, .white] {
@@ -104,7 +115,10 @@ public struct Referee {
             // with the opponent's dead stones still on the board.
             var generate: [Stone: String] = [:]
             for color in [Stone.black, .white] {
-                let cleanup = scoring == .trompTaylor && engines[color]!.send("known_command kgs-genmove_cleanup", timeout: Referee.setupTimeout) == .success("true")
+                let cleanup =
+                    scoring == .trompTaylor
+                    && engines[color]!.send("known_command kgs-genmove_cleanup", timeout: Referee.setupTimeout)
+                        == .success("true")
                 generate[color] = cleanup ? "kgs-genmove_cleanup" : "genmove"
             }
             for m in opening {
@@ -122,18 +136,32 @@ public struct Referee {
                 let color = game.toMove
                 let t0 = Date()
                 let text: String
-                do { text = try ask(engines, color, "\(generate[color]!) \(color)", timeout: secondsPerMove + Referee.answerSlack) } catch var f as Forfeit {
+                do {
+                    text = try ask(
+                        engines, color, "\(generate[color]!) \(color)", timeout: secondsPerMove + Referee.answerSlack)
+                } catch var f as Forfeit {
                     if case .time = f.how { f.why = "no move within \(secondsPerMove) s" }
                     throw f
                 }
                 let took = Date().timeIntervalSince(t0)
                 if took > secondsPerMove {
-                    throw Forfeit(loser: color, why: "took \(String(format: "%.1f", took)) s for a move (limit \(secondsPerMove) s)", how: .time)
+                    throw Forfeit(
+                        loser: color,
+                        why: "took \(String(format: "%.1f", took)) s for a move (limit \(secondsPerMove) s)", how: .time
+                    )
                 }
-                if text.lowercased() == "resign" { return finish(color.opponent, .win(color.opponent, .resignation), "\(color) resigns") }
-                guard let move = Coordinates.move(gtp: text, size: 19) else { throw Forfeit(loser: color, why: "answered \"\(text.prefix(40))\", not a move") }
-                do { try game.play(move, by: color) } catch { throw Forfeit(loser: color, why: "illegal move \(text): \(error)") }
-                do { _ = try ask(engines, color.opponent, "play \(color) \(Coordinates.gtp(move, size: 19))") } catch var f as Forfeit {
+                if text.lowercased() == "resign" {
+                    return finish(color.opponent, .win(color.opponent, .resignation), "\(color) resigns")
+                }
+                guard let move = Coordinates.move(gtp: text, size: 19) else {
+                    throw Forfeit(loser: color, why: "answered \"\(text.prefix(40))\", not a move")
+                }
+                do { try game.play(move, by: color) } catch {
+                    throw Forfeit(loser: color, why: "illegal move \(text): \(error)")
+                }
+                do {
+                    _ = try ask(engines, color.opponent, "play \(color) \(Coordinates.gtp(move, size: 19))")
+                } catch var f as Forfeit {
                     f.why = "refused the legal move \(color) \(text): \(f.why)"
                     throw f
                 }
@@ -150,9 +178,13 @@ public struct Referee {
         var reason = "\(ending): \(scoring.sgfRules) score \(s.black) to \(s.white) + komi \(komi)"
         if scoring == .deadRemoved {
             let listed = [Stone.black, .white].map { c in
-                "\(c.letter) " + (dead.points.filter { game.board[$0] == c }.sorted().map { Coordinates.gtp(.play($0), size: 19) }.joined(separator: " "))
+                "\(c.letter) "
+                    + (dead.points.filter { game.board[$0] == c }.sorted().map { Coordinates.gtp(.play($0), size: 19) }
+                        .joined(separator: " "))
             }
-            reason += "; dead stones (\(dead.decidedBy)\(dead.note.isEmpty ? "" : ": " + dead.note)): " + listed.joined(separator: "; ")
+            reason +=
+                "; dead stones (\(dead.decidedBy)\(dead.note.isEmpty ? "" : ": " + dead.note)): "
+                + listed.joined(separator: "; ")
         }
         return finish(s.winner, result, reason, Self.territoryProperties(game.board, dead: dead.points))
     }
@@ -187,20 +219,32 @@ public struct Referee {
 
     /// Asks the referee engine, replaying the game into it.
     public func refereeDeadStones(_ game: Game, why: String) -> DeadStones {
-        let failed = { (m: String) in DeadStones(points: [], decidedBy: "none", note: "\(why); referee \(self.refereeEngine.first ?? "") failed: \(m)") }
-        guard !refereeEngine.isEmpty, let engine = try? GTPClient(command: refereeEngine) else { return failed("cannot start") }
+        let failed = { (m: String) in
+            DeadStones(
+                points: [], decidedBy: "none", note: "\(why); referee \(self.refereeEngine.first ?? "") failed: \(m)")
+        }
+        guard !refereeEngine.isEmpty, let engine = try? GTPClient(command: refereeEngine) else {
+            return failed("cannot start")
+        }
         defer { engine.stop() }
         var commands = ["boardsize 19", "clear_board", "komi \(komi)"]
         commands += game.moves.map { "play \($0.color) \(Coordinates.gtp($0.move, size: 19))" }
         for c in commands {
-            guard case .success = engine.send(c, timeout: Referee.setupTimeout) else { return failed("no answer to \(c)") }
+            guard case .success = engine.send(c, timeout: Referee.setupTimeout) else {
+                return failed("no answer to \(c)")
+            }
         }
-        guard case .success(let text) = engine.send("final_status_list dead", timeout: 120) else { return failed("no answer to final_status_list") }
+        guard case .success(let text) = engine.send("final_status_list dead", timeout: 120) else {
+            return failed("no answer to final_status_list")
+        }
         return DeadStones(points: Self.points(text), decidedBy: "referee", note: why)
     }
 
     /// The vertices of a status list (spaces and line breaks between them); anything else is skipped.
     static func points(_ text: String) -> Set<Point> {
-        Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { Coordinates.move(gtp: $0, size: 19)?.point })
+        Set(
+            text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap {
+                Coordinates.move(gtp: $0, size: 19)?.point
+            })
     }
 }

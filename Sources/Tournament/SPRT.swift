@@ -24,7 +24,11 @@ public struct SPRT: Sendable, Equatable, Codable {
         self.beta = beta
     }
 
-    public enum Decision: String, Sendable { case continueTesting = "continue", acceptH0 = "H0", acceptH1 = "H1" }
+    public enum Decision: String, Sendable {
+        case continueTesting = "continue"
+        case acceptH0 = "H0"
+        case acceptH1 = "H1"
+    }
 
     /// ln(β / (1 − α)): at or below it, H0 is accepted.
     public var lowerBound: Double { log(beta / (1 - alpha)) }
@@ -33,24 +37,30 @@ public struct SPRT: Sendable, Equatable, Codable {
 
     /// The log-likelihood ratio of H1 against H0 after these games.
     public func llr(wins: Int, draws: Int, losses: Int) -> Double {
-        let w = Double(wins), d = Double(draws), l = Double(losses)
+        let w = Double(wins)
+        let d = Double(draws)
+        let l = Double(losses)
         guard wins + draws + losses > 0 else { return 0 }
         func f(_ x: Double) -> Double { 1 / (1 + pow(10, -x / 400)) }
         if draws == 0 {
-            let p0 = f(elo0), p1 = f(elo1)
+            let p0 = f(elo0)
+            let p1 = f(elo1)
             return w * log(p1 / p0) + l * log((1 - p1) / (1 - p0))
         }
         guard wins > 0, losses > 0 else { return 0 }
         let n = w + d + l
-        let pw = w / n, pl = l / n
+        let pw = w / n
+        let pl = l / n
         let drawElo = 200 * log10((1 - pl) / pl * (1 - pw) / pw)
         let x = pow(10, -drawElo / 400)
         let scale = 4 * x / ((1 + x) * (1 + x))
         func probabilities(_ elo: Double) -> (win: Double, loss: Double, draw: Double) {
-            let win = f(elo / scale - drawElo), loss = f(-elo / scale - drawElo)
+            let win = f(elo / scale - drawElo)
+            let loss = f(-elo / scale - drawElo)
             return (win, loss, 1 - win - loss)
         }
-        let h0 = probabilities(elo0), h1 = probabilities(elo1)
+        let h0 = probabilities(elo0)
+        let h1 = probabilities(elo1)
         return w * log(h1.win / h0.win) + l * log(h1.loss / h0.loss) + d * log(h1.draw / h0.draw)
     }
 

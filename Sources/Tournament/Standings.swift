@@ -23,9 +23,11 @@ public struct Standings: Sendable {
         ratings = order.map { r[$0] }
         labels = order.map { names[$0] }
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        var table = [[(points: Double, games: Int)]](repeating: [(points: Double, games: Int)](repeating: (0, 0), count: names.count), count: names.count)
+        var table = [[(points: Double, games: Int)]](
+            repeating: [(points: Double, games: Int)](repeating: (0, 0), count: names.count), count: names.count)
         for res in results {
-            let a = position[res.a]!, b = position[res.b]!
+            let a = position[res.a]!
+            let b = position[res.b]!
             table[a][b].points += res.scoreA
             table[a][b].games += 1
             table[b][a].points += 1 - res.scoreA
@@ -43,11 +45,14 @@ public struct Standings: Sendable {
             let pct = r.games > 0 ? String(format: "%.1f", 100 * r.score / Double(r.games)) : "—"
             let cols = [String(format: "%.0f", r.elo), ci, String(r.games), fmt(r.score), pct]
             let widths = [8, 11, 8, 7, 7]
-            out += String(format: "%4d  ", i + 1) + r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
+            out +=
+                String(format: "%4d  ", i + 1) + r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + zip(cols, widths).map { String(repeating: " ", count: max(1, $1 - $0.count)) + $0 }.joined() + "\n"
         }
         if labels.count > 1 {
-            out += "\ncrosstable (points / games against each column)\n" + "".padding(toLength: 26, withPad: " ", startingAt: 0)
+            out +=
+                "\ncrosstable (points / games against each column)\n"
+                + "".padding(toLength: 26, withPad: " ", startingAt: 0)
             out += (1...labels.count).map { String(format: "%8d", $0) }.joined() + "\n"
             for (i, name) in labels.enumerated() {
                 out += String(format: "%2d ", i + 1) + name.padding(toLength: 23, withPad: " ", startingAt: 0)

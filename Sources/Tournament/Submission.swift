@@ -7,7 +7,8 @@ import GoRules
 /// comes back together.
 public enum Submission {
     /// Problems with a network file: the loader's checks (FORMAT.md's and one forward pass) and the parameter budget.
-    public static func problems(network path: String, budget: Int) -> (network: PolicyValueNetwork?, reasons: [String]) {
+    public static func problems(network path: String, budget: Int) -> (network: PolicyValueNetwork?, reasons: [String])
+    {
         let net: PolicyValueNetwork
         do { net = try PolicyValueNetwork.load(path: path) } catch let e as NetworkFileError {
             return (nil, e.reasons)
@@ -23,7 +24,10 @@ public enum Submission {
 
     /// Splits an engine command line, honouring single and double quotes.
     public static func words(_ command: String) -> [String] {
-        var out: [String] = [], current = "", quote: Character? = nil, any = false
+        var out: [String] = []
+        var current = ""
+        var quote: Character? = nil
+        var any = false
         for ch in command {
             if let q = quote {
                 if ch == q { quote = nil } else { current.append(ch) }
@@ -31,7 +35,11 @@ public enum Submission {
                 quote = ch
                 any = true
             } else if ch == " " || ch == "\t" {
-                if !current.isEmpty || any { out.append(current); current = ""; any = false }
+                if !current.isEmpty || any {
+                    out.append(current)
+                    current = ""
+                    any = false
+                }
             } else {
                 current.append(ch)
             }

@@ -34,7 +34,8 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove, resignThreshold, parameterBudget, concurrency
+        case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove,
+            resignThreshold, parameterBudget, concurrency
         case randomOpeningMoves, schedule, reference, seed
     }
 
@@ -45,26 +46,33 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         // message naming the key instead of a decoder dump (issue #15).
         func number(_ key: CodingKeys) throws -> Double? {
             guard c.contains(key) else { return nil }
-            guard let x = try? c.decode(Double.self, forKey: key) else { throw TournamentError("\(key.stringValue) must be a number") }
+            guard let x = try? c.decode(Double.self, forKey: key) else {
+                throw TournamentError("\(key.stringValue) must be a number")
+            }
             return x
         }
         func integer(_ key: CodingKeys, _ range: ClosedRange<Double>) throws -> Int? {
             guard let x = try number(key) else { return nil }
             guard x == x.rounded(), range.contains(x) else {
-                throw TournamentError("\(key.stringValue) must be an integer from \(Int(range.lowerBound)) to \(Int(range.upperBound)), not \(x)")
+                throw TournamentError(
+                    "\(key.stringValue) must be an integer from \(Int(range.lowerBound)) to \(Int(range.upperBound)), not \(x)"
+                )
             }
             return Int(x)
         }
         func text(_ key: CodingKeys) throws -> String? {
             guard c.contains(key) else { return nil }
-            guard let s = try? c.decode(String.self, forKey: key) else { throw TournamentError("\(key.stringValue) must be a string") }
+            guard let s = try? c.decode(String.self, forKey: key) else {
+                throw TournamentError("\(key.stringValue) must be a string")
+            }
             return s
         }
         gamesPerPairing = try integer(.gamesPerPairing, 1...10_000) ?? gamesPerPairing
         komi = try number(.komi) ?? komi
         if let name = try text(.scoring) {
             guard let rule = ScoringRule(name: name) else {
-                throw TournamentError("scoring must be \(ScoringRule.allCases.map(\.rawValue).joined(separator: " or ")), not \(name)")
+                throw TournamentError(
+                    "scoring must be \(ScoringRule.allCases.map(\.rawValue).joined(separator: " or ")), not \(name)")
             }
             scoring = rule
         }
@@ -85,7 +93,9 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         schedule = try text(.schedule) ?? schedule
         reference = try text(.reference)
         if let x = try number(.seed) {
-            guard x == x.rounded(), x >= 0, x < 0x1p64 else { throw TournamentError("seed must be a whole number from 0 to 2^64-1, not \(x)") }
+            guard x == x.rounded(), x >= 0, x < 0x1p64 else {
+                throw TournamentError("seed must be a whole number from 0 to 2^64-1, not \(x)")
+            }
             seed = UInt64(x)
         }
         try validate()
@@ -100,24 +110,41 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
 
     /// Checks every value's range, naming the key: at `init`, before `run` and at load.
     public func validate() throws {
-        guard ["round-robin", "gauntlet"].contains(schedule) else { throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)") }
-        guard ["policy", "mcts"].contains(networkMode) else { throw TournamentError("networkMode must be policy or mcts, not \(networkMode)") }
+        guard ["round-robin", "gauntlet"].contains(schedule) else {
+            throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)")
+        }
+        guard ["policy", "mcts"].contains(networkMode) else {
+            throw TournamentError("networkMode must be policy or mcts, not \(networkMode)")
+        }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
-        guard Limits.isValidKomi(komi, size: 19) else { throw TournamentError("komi must be a number from -361 to 361, not \(komi)") }
-        if let r = resignThreshold, !(r >= 0 && r < 1) { throw TournamentError("resignThreshold must be in 0..<1, not \(r)") }
+        guard Limits.isValidKomi(komi, size: 19) else {
+            throw TournamentError("komi must be a number from -361 to 361, not \(komi)")
+        }
+        if let r = resignThreshold, !(r >= 0 && r < 1) {
+            throw TournamentError("resignThreshold must be in 0..<1, not \(r)")
+        }
         guard (0...Self.mostOpeningMoves).contains(randomOpeningMoves) else {
             throw TournamentError("randomOpeningMoves must be 0 to \(Self.mostOpeningMoves), not \(randomOpeningMoves)")
         }
-        guard (1...10_000).contains(gamesPerPairing) else { throw TournamentError("gamesPerPairing must be 1 to 10000, not \(gamesPerPairing)") }
+        guard (1...10_000).contains(gamesPerPairing) else {
+            throw TournamentError("gamesPerPairing must be 1 to 10000, not \(gamesPerPairing)")
+        }
         guard (1...Self.mostGamesAtOnce).contains(concurrency) else {
             throw TournamentError("concurrency must be 1 to \(Self.mostGamesAtOnce), not \(concurrency)")
         }
-        guard (1...10_000).contains(moveCap) else { throw TournamentError("moveCap must be 1 to 10000, not \(moveCap)") }
-        guard (1...1_000_000).contains(visits) else { throw TournamentError("visits must be 1 to 1000000, not \(visits)") }
-        guard secondsPerMove > 0, secondsPerMove <= Self.longestMove else {
-            throw TournamentError("secondsPerMove must be more than 0 and at most \(Int(Self.longestMove)), not \(secondsPerMove)")
+        guard (1...10_000).contains(moveCap) else {
+            throw TournamentError("moveCap must be 1 to 10000, not \(moveCap)")
         }
-        guard parameterBudget >= 1 else { throw TournamentError("parameterBudget must be positive, not \(parameterBudget)") }
+        guard (1...1_000_000).contains(visits) else {
+            throw TournamentError("visits must be 1 to 1000000, not \(visits)")
+        }
+        guard secondsPerMove > 0, secondsPerMove <= Self.longestMove else {
+            throw TournamentError(
+                "secondsPerMove must be more than 0 and at most \(Int(Self.longestMove)), not \(secondsPerMove)")
+        }
+        guard parameterBudget >= 1 else {
+            throw TournamentError("parameterBudget must be positive, not \(parameterBudget)")
+        }
     }
 
     public static func load(_ dir: String) throws -> TournamentConfig {
@@ -135,7 +162,8 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public func save(_ dir: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(self).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("tournament.json")), options: .atomic)
+        try enc.encode(self).write(
+            to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("tournament.json")), options: .atomic)
     }
 }
 

@@ -9,14 +9,17 @@ public final class TournamentDirectory {
     public let store: TournamentStore
 
     /// Creates a new tournament (refusing to overwrite one).
-    public static func create(_ path: String, config: TournamentConfig = TournamentConfig()) throws -> TournamentDirectory {
+    public static func create(_ path: String, config: TournamentConfig = TournamentConfig()) throws
+        -> TournamentDirectory
+    {
         let fm = FileManager.default
         if fm.fileExists(atPath: (path as NSString).appendingPathComponent("tournament.json")) {
             throw TournamentError("\(path) already holds a tournament")
         }
         try config.validate()
         for sub in ["", "entrants", "games", "logs"] {
-            try fm.createDirectory(atPath: (path as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (path as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         try config.save(path)
         return try TournamentDirectory(path, creating: true)
@@ -28,13 +31,18 @@ public final class TournamentDirectory {
         self.path = URL(fileURLWithPath: path).standardizedFileURL.path
         config = try TournamentConfig.load(path)
         for sub in ["entrants", "games", "logs"] {
-            try FileManager.default.createDirectory(atPath: (path as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         let database = (path as NSString).appendingPathComponent("tournament.sqlite")
         if !creating {
             let size = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? nil
-            guard let size else { throw TournamentError("\(database) is missing: the tournament's games and entrants are lost") }
-            guard size > 0 else { throw TournamentError("\(database) is empty: the tournament's games and entrants are lost") }
+            guard let size else {
+                throw TournamentError("\(database) is missing: the tournament's games and entrants are lost")
+            }
+            guard size > 0 else {
+                throw TournamentError("\(database) is empty: the tournament's games and entrants are lost")
+            }
         }
         store = try TournamentStore(path: database)
     }
@@ -46,10 +54,13 @@ public final class TournamentDirectory {
     public func submit(network source: String, name: String, author: String?) throws -> Entrant {
         try check(name)
         let (net, reasons) = Submission.problems(network: source, budget: config.parameterBudget)
-        guard let net, reasons.isEmpty else { throw TournamentError("\(source) is refused: " + reasons.joined(separator: "; ")) }
+        guard let net, reasons.isEmpty else {
+            throw TournamentError("\(source) is refused: " + reasons.joined(separator: "; "))
+        }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
-        var e = Entrant(id: nil, name: name, version: 0, kind: "network", path: nil, command: nil, sha256: SHA256.hex(bytes),
-                        author: author, parameters: net.parameterCount, added: Date())
+        var e = Entrant(
+            id: nil, name: name, version: 0, kind: "network", path: nil, command: nil, sha256: SHA256.hex(bytes),
+            author: author, parameters: net.parameterCount, added: Date())
         e = try store.add(e)
         let relative = "entrants/\(name)-v\(e.version).safetensors"
         try Data(bytes).write(to: URL(fileURLWithPath: file(relative)), options: .atomic)
@@ -63,10 +74,14 @@ public final class TournamentDirectory {
     public func submit(engine command: String, name: String, author: String?) throws -> Entrant {
         try check(name)
         let words = Submission.words(command)
-        if let why = Submission.engineProblem(words) { throw TournamentError("engine \"\(command)\" is refused: \(why)") }
+        if let why = Submission.engineProblem(words) {
+            throw TournamentError("engine \"\(command)\" is refused: \(why)")
+        }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: words), as: UTF8.self)
-        return try store.add(Entrant(id: nil, name: name, version: 0, kind: "engine", path: nil, command: json, sha256: nil,
-                                     author: author, parameters: nil, added: Date()))
+        return try store.add(
+            Entrant(
+                id: nil, name: name, version: 0, kind: "engine", path: nil, command: json, sha256: nil,
+                author: author, parameters: nil, added: Date()))
     }
 
     func check(_ name: String) throws {
@@ -78,13 +93,16 @@ public final class TournamentDirectory {
     /// The command that starts an entrant as a GTP engine.
     public func command(for e: Entrant, gonet: String) throws -> [String] {
         if e.kind == "engine" {
-            guard let data = e.command?.data(using: .utf8), let words = try JSONSerialization.jsonObject(with: data) as? [String] else {
+            guard let data = e.command?.data(using: .utf8),
+                let words = try JSONSerialization.jsonObject(with: data) as? [String]
+            else {
                 throw TournamentError("entrant \(e.label) has no command")
             }
             return words
         }
         let spec = EngineSpec.network(path: file(e.path ?? ""), mode: config.networkMode, visits: config.visits)
-        return spec.command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
+        return spec.command(
+            gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
     }
 }
 

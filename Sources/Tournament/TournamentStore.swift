@@ -92,7 +92,8 @@ public final class TournamentStore {
     public func add(_ e: Entrant) throws -> Entrant {
         try db.write { db in
             var e = e
-            let last = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM entrant WHERE name = ?", arguments: [e.name]) ?? 0
+            let last =
+                try Int.fetchOne(db, sql: "SELECT MAX(version) FROM entrant WHERE name = ?", arguments: [e.name]) ?? 0
             e.version = last + 1
             try e.insert(db)
             e.id = db.lastInsertedRowID
@@ -123,7 +124,9 @@ public final class TournamentStore {
     /// Commits a finished game (a slot is recorded once: a replayed slot is ignored).
     public func record(_ g: GameRow) throws {
         try db.write { db in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM game WHERE slot = ?", arguments: [g.slot]) ?? 0 > 0 { return }
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM game WHERE slot = ?", arguments: [g.slot]) ?? 0 > 0 {
+                return
+            }
             try g.insert(db)
         }
     }

@@ -12,10 +12,14 @@ public struct Checkpoint {
     public var elapsed: Double
 
     /// Writes atomically (temporary file, fsync, rename).
-    public static func save(_ net: PolicyValueNetwork, optimizer: Optimizer, step: Int, samples: Int, elapsed: Double, path: String) throws {
+    public static func save(
+        _ net: PolicyValueNetwork, optimizer: Optimizer, step: Int, samples: Int, elapsed: Double, path: String
+    ) throws {
         var file = SafeTensors()
         for p in net.parameters { file.set(p.name, Tensor(shape: p.shape, data: p.value)) }
-        for (name, values) in optimizer.state { file.set("optimizer." + name, Tensor(shape: [values.count], data: values)) }
+        for (name, values) in optimizer.state {
+            file.set("optimizer." + name, Tensor(shape: [values.count], data: values))
+        }
         file.metadata = [
             "format": format, "architecture": net.architecture.json, "step": String(step),
             "samples": String(samples), "elapsed": String(elapsed),
@@ -31,7 +35,9 @@ public struct Checkpoint {
             throw ConfigurationError("\(path): the checkpoint's architecture differs from this run's")
         }
         for p in net.parameters {
-            guard let t = file.tensor(p.name), t.shape == p.shape else { throw ConfigurationError("\(path): tensor \(p.name) missing or of the wrong shape") }
+            guard let t = file.tensor(p.name), t.shape == p.shape else {
+                throw ConfigurationError("\(path): tensor \(p.name) missing or of the wrong shape")
+            }
             p.value = t.data
         }
         var state: [String: [Float]] = [:]
@@ -40,7 +46,8 @@ public struct Checkpoint {
         }
         optimizer.state = state
         net.weightsChanged()
-        return Checkpoint(step: Int(file.metadata["step"] ?? "") ?? 0, samples: Int(file.metadata["samples"] ?? "") ?? 0,
-                          elapsed: Double(file.metadata["elapsed"] ?? "") ?? 0)
+        return Checkpoint(
+            step: Int(file.metadata["step"] ?? "") ?? 0, samples: Int(file.metadata["samples"] ?? "") ?? 0,
+            elapsed: Double(file.metadata["elapsed"] ?? "") ?? 0)
     }
 }

@@ -120,7 +120,9 @@ public final class DataLoader {
         }
 
         func emit(_ sample: UnsafePointer<UInt8>) -> Bool {
-            pending.withUnsafeMutableBufferPointer { ($0.baseAddress! + filled * width).update(from: sample, count: width) }
+            pending.withUnsafeMutableBufferPointer {
+                ($0.baseAddress! + filled * width).update(from: sample, count: width)
+            }
             symmetries[filled] = c.randomSymmetry ? rng.below(8) : 0
             filled += 1
             if filled == c.batchSize {
@@ -228,16 +230,21 @@ public final class DataLoader {
         var mask = [Float](repeating: 0, count: count)
         samples.withUnsafeBufferPointer { sp in
             planes.withUnsafeMutableBufferPointer { pp in
-                let src = sp.baseAddress!, out = pp.baseAddress!
+                let src = sp.baseAddress!
+                let out = pp.baseAddress!
                 let work = { (b: Int) in
                     let s = src + b * width
-                    Features.encode(codes: s, toMove: SampleCoding.toMove(s), theirLastMove: SampleCoding.theirLast(s),
-                                    symmetry: symmetries[b], into: out + b * 361, planeStride: count * 361)
+                    Features.encode(
+                        codes: s, toMove: SampleCoding.toMove(s), theirLastMove: SampleCoding.theirLast(s),
+                        symmetry: symmetries[b], into: out + b * 361, planeStride: count * 361)
                 }
                 if threads > 1 && count >= 16 {
                     DispatchQueue.concurrentPerform(iterations: threads) { w in
                         var b = w
-                        while b < count { work(b); b += threads }
+                        while b < count {
+                            work(b)
+                            b += threads
+                        }
                     }
                 } else {
                     for b in 0..<count { work(b) }
@@ -250,6 +257,7 @@ public final class DataLoader {
                 }
             }
         }
-        return TrainingBatch(planes: planes, policyTargets: targets, valueTargets: values, valueMask: mask, channelMajor: true)
+        return TrainingBatch(
+            planes: planes, policyTargets: targets, valueTargets: values, valueMask: mask, channelMajor: true)
     }
 }

@@ -9,9 +9,11 @@ public enum Evaluator {
     /// With `symmetries`, policy probabilities and values are averaged over all 8 symmetries.
     /// `every` keeps one position in that many, so a capped evaluation spans many games: positions
     /// of one game share its result, and the first N positions of an archive are only ~N/200 games.
-    public static func evaluate(_ net: PolicyValueNetwork, files: [String], validationFraction: Double = 0, validation: Bool = false,
-                                maxPositions: Int = .max, every: Int = 1, batch: Int = 256, symmetries: Bool = false,
-                                threads: Int = 1) throws -> Metrics {
+    public static func evaluate(
+        _ net: PolicyValueNetwork, files: [String], validationFraction: Double = 0, validation: Bool = false,
+        maxPositions: Int = .max, every: Int = 1, batch: Int = 256, symmetries: Bool = false,
+        threads: Int = 1
+    ) throws -> Metrics {
         var c = LoaderConfiguration(files: files)
         c.keepEvery = every
         c.batchSize = batch
@@ -29,11 +31,17 @@ public enum Evaluator {
             if m.positions + b.count > maxPositions { b = b.prefix(maxPositions - m.positions) }
             if symmetries {
                 let (logits, values) = averagedOverSymmetries(net, b)
-                logits.withUnsafeBufferPointer { l in values.withUnsafeBufferPointer { v in
-                    m.add(logits: l.baseAddress!, values: v.baseAddress!, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
-                } }
+                logits.withUnsafeBufferPointer { l in
+                    values.withUnsafeBufferPointer { v in
+                        m.add(
+                            logits: l.baseAddress!, values: v.baseAddress!, targets: b.policyTargets,
+                            valueTargets: b.valueTargets, mask: b.valueMask)
+                    }
+                }
             } else {
-                let (l, v) = b.planes.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: b.count, training: false, channelMajor: true) }
+                let (l, v) = b.planes.withUnsafeBufferPointer {
+                    net.forward(planes: $0.baseAddress!, batch: b.count, training: false, channelMajor: true)
+                }
                 m.add(logits: l, values: v, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
             }
         }
@@ -46,7 +54,8 @@ public enum Evaluator {
 
     /// Positions the loader would read from `files` (19x19 games without setup, on the asked side
     /// of the split), counted from the records without replaying them.
-    public static func countPositions(files: [String], validationFraction: Double = 0, validation: Bool = false) -> Int {
+    public static func countPositions(files: [String], validationFraction: Double = 0, validation: Bool = false) -> Int
+    {
         var total = 0
         for path in files {
             // A broken archive counts up to where it breaks: the loader reports it and uses what came before.
@@ -63,7 +72,8 @@ public enum Evaluator {
     /// Log-probabilities (as logits) and values averaged over the 8 symmetries of each position.
     static func averagedOverSymmetries(_ net: PolicyValueNetwork, _ b: TrainingBatch) -> ([Float], [Float]) {
         let n = b.count
-        var probs = [Float](repeating: 0, count: n * 362), values = [Float](repeating: 0, count: n)
+        var probs = [Float](repeating: 0, count: n * 362)
+        var values = [Float](repeating: 0, count: n)
         var transformed = [Float](repeating: 0, count: b.planes.count)
         for k in 0..<8 {
             // Move every plane point p to Symmetry.apply(k, p).
@@ -74,7 +84,9 @@ public enum Evaluator {
                     for p in 0..<361 { transformed[base + Int(dest[p])] = b.planes[base + p] }
                 }
             }
-            let (l, v) = transformed.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: n, training: false, channelMajor: true) }
+            let (l, v) = transformed.withUnsafeBufferPointer {
+                net.forward(planes: $0.baseAddress!, batch: n, training: false, channelMajor: true)
+            }
             var soft = [Float](repeating: 0, count: n * 362)
             soft.withUnsafeMutableBufferPointer { Activations.softmax(l, $0.baseAddress!, rows: n, columns: 362) }
             for s in 0..<n {
@@ -95,7 +107,8 @@ extension TrainingBatch {
         var planes = [Float]()
         planes.reserveCapacity(6 * k * 361)
         for p in 0..<6 { planes += self.planes[(p * n * 361)..<(p * n * 361 + k * 361)] }
-        return TrainingBatch(planes: planes, policyTargets: Array(policyTargets.prefix(k)), valueTargets: Array(valueTargets.prefix(k)),
-                             valueMask: Array(valueMask.prefix(k)), channelMajor: true)
+        return TrainingBatch(
+            planes: planes, policyTargets: Array(policyTargets.prefix(k)), valueTargets: Array(valueTargets.prefix(k)),
+            valueMask: Array(valueMask.prefix(k)), channelMajor: true)
     }
 }

@@ -30,8 +30,10 @@ public struct Metrics: Sendable, Equatable {
     public var samplesPerSecond: Double { seconds > 0 ? Double(positions) / seconds : 0 }
 
     /// Adds a batch: logits `[B][362]`, values `[B]`, and its targets.
-    public mutating func add(logits: UnsafePointer<Float>, values: UnsafePointer<Float>, targets: [Int32],
-                             valueTargets: [Float], mask: [Float]) {
+    public mutating func add(
+        logits: UnsafePointer<Float>, values: UnsafePointer<Float>, targets: [Int32],
+        valueTargets: [Float], mask: [Float]
+    ) {
         let b = targets.count
         for s in 0..<b {
             let z = logits + s * 362
@@ -61,15 +63,25 @@ public struct Metrics: Sendable, Equatable {
     }
 
     public mutating func merge(_ o: Metrics) {
-        positions += o.positions; policyLossSum += o.policyLossSum; top1 += o.top1; top5 += o.top5
-        valued += o.valued; valueSquaredError += o.valueSquaredError; signCorrect += o.signCorrect; signed += o.signed
-        lossSum += o.lossSum; batches += o.batches; seconds += o.seconds
+        positions += o.positions
+        policyLossSum += o.policyLossSum
+        top1 += o.top1
+        top5 += o.top5
+        valued += o.valued
+        valueSquaredError += o.valueSquaredError
+        signCorrect += o.signCorrect
+        signed += o.signed
+        lossSum += o.lossSum
+        batches += o.batches
+        seconds += o.seconds
     }
 
     /// The metrics as JSON fields; `loss` (the optimised total) only where training computed it.
     public var json: [String: Double] {
-        var j = ["positions": Double(positions), "policy_loss": policyLoss, "top1": top1Accuracy, "top5": top5Accuracy,
-                 "value_mse": valueMSE, "value_sign": valueSignAccuracy, "samples_per_s": samplesPerSecond]
+        var j = [
+            "positions": Double(positions), "policy_loss": policyLoss, "top1": top1Accuracy, "top5": top5Accuracy,
+            "value_mse": valueMSE, "value_sign": valueSignAccuracy, "samples_per_s": samplesPerSecond,
+        ]
         if batches > 0 { j["loss"] = loss }
         return j
     }

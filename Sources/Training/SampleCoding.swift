@@ -10,7 +10,9 @@ enum SampleCoding {
     /// Replays a record and writes each position's sample into `scratch` before calling `body`.
     /// The record was checked at import; a move the board refuses ends the replay (returns false).
     @discardableResult
-    static func replay(_ r: GameRecord, scratch: UnsafeMutablePointer<UInt8>, _ body: (UnsafeMutablePointer<UInt8>) -> Void) -> Bool {
+    static func replay(
+        _ r: GameRecord, scratch: UnsafeMutablePointer<UInt8>, _ body: (UnsafeMutablePointer<UInt8>) -> Void
+    ) -> Bool {
         var board = Board(size: 19)
         var last: PlayedMove? = nil
         for m in r.moves {
@@ -35,14 +37,19 @@ enum SampleCoding {
     }
 
     static func toMove(_ s: UnsafePointer<UInt8>) -> Stone { s[361] == 2 ? .white : .black }
-    static func theirLast(_ s: UnsafePointer<UInt8>) -> Int { let v = Int(s[362]) | Int(s[363]) << 8; return v == 0xFFFF ? -1 : v }
+    static func theirLast(_ s: UnsafePointer<UInt8>) -> Int {
+        let v = Int(s[362]) | Int(s[363]) << 8
+        return v == 0xFFFF ? -1 : v
+    }
     static func target(_ s: UnsafePointer<UInt8>) -> Int { Int(s[364]) | Int(s[365]) << 8 }
     static func value(_ s: UnsafePointer<UInt8>) -> Float { Float(Int8(bitPattern: s[366])) }
     static func mask(_ s: UnsafePointer<UInt8>) -> Float { Float(s[367]) }
 
     /// The sample as a value (tests, `games planes`).
     static func decode(_ s: UnsafePointer<UInt8>) -> TrainingSample {
-        TrainingSample(position: EncodedPosition(codes: Array(UnsafeBufferPointer(start: s, count: 361)), toMove: toMove(s), theirLastMove: theirLast(s)),
-                       policyTarget: target(s), valueTarget: value(s), valueMask: mask(s))
+        TrainingSample(
+            position: EncodedPosition(
+                codes: Array(UnsafeBufferPointer(start: s, count: 361)), toMove: toMove(s), theirLastMove: theirLast(s)),
+            policyTarget: target(s), valueTarget: value(s), valueMask: mask(s))
     }
 }

@@ -20,7 +20,9 @@ public final class ShuffleBuffer {
 
     /// Adds a sample; when full, the evicted one is copied to `evicted` and true is returned.
     @inline(__always)
-    public func insert(_ sample: UnsafePointer<UInt8>, evicted: UnsafeMutablePointer<UInt8>, rng: inout RandomSource) -> Bool {
+    public func insert(_ sample: UnsafePointer<UInt8>, evicted: UnsafeMutablePointer<UInt8>, rng: inout RandomSource)
+        -> Bool
+    {
         if count < capacity {
             (storage + count * width).update(from: sample, count: width)
             count += 1

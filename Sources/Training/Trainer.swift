@@ -60,7 +60,11 @@ public final class Trainer {
         for f in configuration.data {
             let reader = try GameArchiveReader(path: f)
             while let r = try reader.nextRecord() {
-                if configuration.validationData.isEmpty && GameSplit.isValidation(r, fraction: configuration.validationFraction) { continue }
+                if configuration.validationData.isEmpty
+                    && GameSplit.isValidation(r, fraction: configuration.validationFraction)
+                {
+                    continue
+                }
                 n += r.moves.count
             }
         }
@@ -71,7 +75,9 @@ public final class Trainer {
     @discardableResult
     public func run(_ report: (TrainingEvent) -> Void = { _ in }) throws -> Metrics {
         let c = configuration
-        var step = 0, samples = 0, elapsedBefore = 0.0
+        var step = 0
+        var samples = 0
+        var elapsedBefore = 0.0
         if resume {
             guard FileManager.default.fileExists(atPath: checkpointPath) else {
                 throw ConfigurationError("--resume: no checkpoint at \(checkpointPath)")
@@ -81,7 +87,11 @@ public final class Trainer {
             report(.note("resuming at step \(step) from \(checkpointPath)"))
         }
         let total: Int
-        if let steps = c.steps { total = steps } else { total = c.epochs! * ((try trainingPositions() + c.batch - 1) / c.batch) }
+        if let steps = c.steps {
+            total = steps
+        } else {
+            total = c.epochs! * ((try trainingPositions() + c.batch - 1) / c.batch)
+        }
         let schedule = c.schedule(total: total)
         let log = try TrainingLog(path: logPath, resume: resume)
 
@@ -108,14 +118,22 @@ public final class Trainer {
         func validate() throws {
             let m = try validation()
             lastValidation = m
-            let e = LogEntry(kind: .validation, step: step, samples: samples, elapsed: elapsed(), lr: schedule.rate(at: max(step - 1, 0)), metrics: m)
+            let e = LogEntry(
+                kind: .validation, step: step, samples: samples, elapsed: elapsed(),
+                lr: schedule.rate(at: max(step - 1, 0)), metrics: m)
             log.append(e)
-            try? Data(TrainingPlot.svg(log.entries, title: "\(URL(fileURLWithPath: c.output).lastPathComponent): \(network.architecture.summary)").utf8)
-                .write(to: URL(fileURLWithPath: plotPath), options: .atomic)
+            try? Data(
+                TrainingPlot.svg(
+                    log.entries,
+                    title: "\(URL(fileURLWithPath: c.output).lastPathComponent): \(network.architecture.summary)"
+                ).utf8
+            )
+            .write(to: URL(fileURLWithPath: plotPath), options: .atomic)
             report(.validation(e))
         }
         func checkpoint() throws {
-            try Checkpoint.save(network, optimizer: optimizer, step: step, samples: samples, elapsed: elapsed(), path: checkpointPath)
+            try Checkpoint.save(
+                network, optimizer: optimizer, step: step, samples: samples, elapsed: elapsed(), path: checkpointPath)
             lastGood = step
             report(.checkpoint(step: step, path: checkpointPath))
         }
@@ -135,11 +153,19 @@ public final class Trainer {
             let lr = schedule.rate(at: step)
             let loss = network.lossAndGradients(batch, weights: weights)
             guard loss.total.isFinite else {
-                let kept = lastGood >= 0 ? "the last good checkpoint (step \(lastGood)) is kept at \(checkpointPath)" : "no checkpoint was written yet"
-                throw TrainingStopped(message: "the loss became \(loss.total) at step \(step + 1) (policy \(loss.policy), value \(loss.value)); lower the learning rate; \(kept)")
+                let kept =
+                    lastGood >= 0
+                    ? "the last good checkpoint (step \(lastGood)) is kept at \(checkpointPath)"
+                    : "no checkpoint was written yet"
+                throw TrainingStopped(
+                    message:
+                        "the loss became \(loss.total) at step \(step + 1) (policy \(loss.policy), value \(loss.value)); lower the learning rate; \(kept)"
+                )
             }
             let (l, v) = network.lastOutputs
-            interval.add(logits: l, values: v, targets: batch.policyTargets, valueTargets: batch.valueTargets, mask: batch.valueMask)
+            interval.add(
+                logits: l, values: v, targets: batch.policyTargets, valueTargets: batch.valueTargets,
+                mask: batch.valueMask)
             interval.lossSum += loss.total
             interval.batches += 1
             optimizer.step(params, lr: lr)
@@ -148,7 +174,8 @@ public final class Trainer {
             samples += batch.count
             if step % c.logEvery == 0 || step == total {
                 interval.seconds = Date().timeIntervalSince(intervalStart)
-                let e = LogEntry(kind: .train, step: step, samples: samples, elapsed: elapsed(), lr: lr, metrics: interval)
+                let e = LogEntry(
+                    kind: .train, step: step, samples: samples, elapsed: elapsed(), lr: lr, metrics: interval)
                 log.append(e)
                 report(.interval(e, totalSteps: total))
                 interval = Metrics()
@@ -166,7 +193,8 @@ public final class Trainer {
         training["samples"] = samples
         training["seconds"] = Int(elapsed())
         training["validation"] = lastValidation.json
-        network.metadata["training"] = String(decoding: try JSONSerialization.data(withJSONObject: training, options: [.sortedKeys]), as: UTF8.self)
+        network.metadata["training"] = String(
+            decoding: try JSONSerialization.data(withJSONObject: training, options: [.sortedKeys]), as: UTF8.self)
         if network.metadata["name"] == nil { network.metadata["name"] = URL(fileURLWithPath: stem).lastPathComponent }
         network.metadata["created"] = ISO8601DateFormatter().string(from: Date())
         try network.save(path: c.output)
@@ -187,7 +215,8 @@ public final class Trainer {
             let total = Evaluator.countPositions(files: files, validationFraction: fraction, validation: held)
             validationEvery = max(1, min(64, total / max(c.validationPositions, 1)))
         }
-        return try Evaluator.evaluate(network, files: files, validationFraction: fraction, validation: held,
-                                      maxPositions: c.validationPositions, every: validationEvery!, batch: 256, threads: 1)
+        return try Evaluator.evaluate(
+            network, files: files, validationFraction: fraction, validation: held,
+            maxPositions: c.validationPositions, every: validationEvery!, batch: 256, threads: 1)
     }
 }

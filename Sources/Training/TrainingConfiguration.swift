@@ -56,21 +56,27 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Every key a config file may hold.
     public static let keys: [String] = [
         "data", "validation-data", "validation-fraction", "validation-positions", "validate-every", "network",
-        "trunk", "blocks", "filters", "expansion", "policy-head", "policy-filters", "value-head", "value-filters", "value-hidden",
+        "trunk", "blocks", "filters", "expansion", "policy-head", "policy-filters", "value-head", "value-filters",
+        "value-hidden",
         "steps", "epochs", "batch", "optimizer", "momentum", "nesterov", "weight-decay", "lr", "lr-schedule", "warmup",
-        "lr-min", "lr-step-every", "lr-gamma", "policy-weight", "value-weight", "l2", "seed", "threads", "shuffle-buffer",
+        "lr-min", "lr-step-every", "lr-gamma", "policy-weight", "value-weight", "l2", "seed", "threads",
+        "shuffle-buffer",
         "log-every", "checkpoint-every", "output", "max-minutes",
     ]
 
     /// Reads a JSON config file; unknown keys and bad values are errors that name them.
     public static func load(path: String) throws -> TrainingConfiguration {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("\(path): cannot read the config file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(path): cannot read the config file")
+        }
         guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ConfigurationError("\(path): not a JSON object")
         }
         var c = TrainingConfiguration()
         for key in obj.keys.sorted() {
-            do { try c.set(key, obj[key]!) } catch let e as ConfigurationError { throw ConfigurationError("\(path): \(e.message)") }
+            do { try c.set(key, obj[key]!) } catch let e as ConfigurationError {
+                throw ConfigurationError("\(path): \(e.message)")
+            }
         }
         return c
     }
@@ -170,7 +176,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The learning-rate schedule over `total` steps.
     public func schedule(total: Int) -> LearningRateSchedule {
         switch lrSchedule {
-        case "constant": return warmup > 0 ? .cosine(base: lr, minimum: lr, warmup: warmup, total: total) : .constant(lr)
+        case "constant":
+            return warmup > 0 ? .cosine(base: lr, minimum: lr, warmup: warmup, total: total) : .constant(lr)
         case "step": return .step(base: lr, gamma: lrGamma, every: lrStepEvery)
         default: return .cosine(base: lr, minimum: lrMin, warmup: warmup, total: total)
         }
@@ -190,7 +197,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
         var d: [String: Any] = [
             "data": data, "validation_data": validationData, "validation_fraction": validationFraction, "batch": batch,
             "optimizer": optimizer, "momentum": momentum, "lr": lr, "lr_schedule": lrSchedule, "warmup": warmup,
-            "policy_weight": policyWeight, "value_weight": valueWeight, "l2": l2, "seed": seed, "architecture": architecture.json,
+            "policy_weight": policyWeight, "value_weight": valueWeight, "l2": l2, "seed": seed,
+            "architecture": architecture.json,
         ]
         if let steps { d["steps"] = steps }
         if let epochs { d["epochs"] = epochs }

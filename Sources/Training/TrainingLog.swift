@@ -22,7 +22,10 @@ public struct LogEntry: Sendable, Equatable {
 
     /// The entry as one JSON line.
     public var json: String {
-        var d: [String: Any] = ["kind": kind.rawValue, "step": step, "samples": samples, "elapsed_s": (elapsed * 10).rounded() / 10, "lr": Double(lr)]
+        var d: [String: Any] = [
+            "kind": kind.rawValue, "step": step, "samples": samples, "elapsed_s": (elapsed * 10).rounded() / 10,
+            "lr": Double(lr),
+        ]
         for (k, v) in metrics.json { d[k] = (v * 1e6).rounded() / 1e6 }
         let data = try! JSONSerialization.data(withJSONObject: d, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
@@ -31,8 +34,9 @@ public struct LogEntry: Sendable, Equatable {
     /// Reads a line written by `json` (for plots of resumed runs).
     public init?(json line: String) {
         guard let d = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let kind = (d["kind"] as? String).flatMap(Kind.init(rawValue:)),
-              let step = d["step"] as? Int, let elapsed = d["elapsed_s"] as? Double else { return nil }
+            let kind = (d["kind"] as? String).flatMap(Kind.init(rawValue:)),
+            let step = d["step"] as? Int, let elapsed = d["elapsed_s"] as? Double
+        else { return nil }
         var m = Metrics()
         let positions = (d["positions"] as? Double).map(Int.init) ?? 0
         m.positions = positions
@@ -41,7 +45,9 @@ public struct LogEntry: Sendable, Equatable {
         m.top5 = Int((((d["top5"] as? Double) ?? 0) * Double(positions)).rounded())
         m.valued = positions
         m.valueSquaredError = ((d["value_mse"] as? Double) ?? 0) * Double(positions)
-        self.init(kind: kind, step: step, samples: (d["samples"] as? Int) ?? 0, elapsed: elapsed, lr: Float((d["lr"] as? Double) ?? 0), metrics: m)
+        self.init(
+            kind: kind, step: step, samples: (d["samples"] as? Int) ?? 0, elapsed: elapsed,
+            lr: Float((d["lr"] as? Double) ?? 0), metrics: m)
     }
 }
 
@@ -60,7 +66,9 @@ public final class TrainingLog {
             FileManager.default.createFile(atPath: path, contents: nil)
         }
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let h = FileHandle(forWritingAtPath: path) else { throw ConfigurationError("\(path): cannot write the training log") }
+        guard let h = FileHandle(forWritingAtPath: path) else {
+            throw ConfigurationError("\(path): cannot write the training log")
+        }
         handle = h
         if !resume { handle.truncateFile(atOffset: 0) }
         handle.seekToEndOfFile()

@@ -4,17 +4,29 @@ import Foundation
 /// against wall time, for a browser or any image viewer.
 public enum TrainingPlot {
     public static func svg(_ entries: [LogEntry], title: String) -> String {
-        let w = 760.0, h = 300.0, left = 60.0, right = 20.0, top = 40.0, bottom = 40.0
-        let panels: [(String, (LogEntry) -> Double)] = [("top-1 accuracy", { $0.metrics.top1Accuracy }), ("policy loss", { $0.metrics.policyLoss })]
+        let w = 760.0
+        let h = 300.0
+        let left = 60.0
+        let right = 20.0
+        let top = 40.0
+        let bottom = 40.0
+        let panels: [(String, (LogEntry) -> Double)] = [
+            ("top-1 accuracy", { $0.metrics.top1Accuracy }), ("policy loss", { $0.metrics.policyLoss }),
+        ]
         let maxT = max(entries.map(\.elapsed).max() ?? 1, 1) / 60
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(2 * h + 30))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(2 * h + 30))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         out += "<text x=\"\(left)\" y=\"20\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>\n"
         for (k, panel) in panels.enumerated() {
             let y0 = 30 + Double(k) * h
             let values = entries.map(panel.1)
-            var lo = values.min() ?? 0, hi = values.max() ?? 1
-            if k == 0 { lo = 0; hi = max(hi, 0.05) }
+            var lo = values.min() ?? 0
+            var hi = values.max() ?? 1
+            if k == 0 {
+                lo = 0
+                hi = max(hi, 0.05)
+            }
             if hi - lo < 1e-9 { hi = lo + 1 }
             let pad = (hi - lo) * 0.05
             lo -= k == 0 ? 0 : pad
@@ -22,19 +34,24 @@ public enum TrainingPlot {
             func px(_ t: Double) -> Double { left + (t / maxT) * (w - left - right) }
             func py(_ v: Double) -> Double { y0 + top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom) }
             out += "<text x=\"\(left)\" y=\"\(y0 + top - 10)\" font-weight=\"bold\">\(panel.0)</text>\n"
-            out += "<rect x=\"\(left)\" y=\"\(y0 + top)\" width=\"\(w - left - right)\" height=\"\(h - top - bottom)\" fill=\"none\" stroke=\"#999\"/>\n"
+            out +=
+                "<rect x=\"\(left)\" y=\"\(y0 + top)\" width=\"\(w - left - right)\" height=\"\(h - top - bottom)\" fill=\"none\" stroke=\"#999\"/>\n"
             for i in 0...4 {
                 let v = lo + (hi - lo) * Double(i) / 4
                 let label = k == 0 ? String(format: "%.0f%%", v * 100) : String(format: "%.2f", v)
                 out += "<text x=\"\(left - 6)\" y=\"\(py(v) + 4)\" text-anchor=\"end\">\(label)</text>\n"
                 out += "<line x1=\"\(left)\" x2=\"\(w - right)\" y1=\"\(py(v))\" y2=\"\(py(v))\" stroke=\"#eee\"/>\n"
                 let t = maxT * Double(i) / 4
-                out += "<text x=\"\(px(t))\" y=\"\(y0 + h - bottom + 16)\" text-anchor=\"middle\">\(String(format: "%.1f", t)) min</text>\n"
+                out +=
+                    "<text x=\"\(px(t))\" y=\"\(y0 + h - bottom + 16)\" text-anchor=\"middle\">\(String(format: "%.1f", t)) min</text>\n"
             }
             for (kind, color) in [(LogEntry.Kind.train, "#4a90d9"), (.validation, "#d0021b")] {
-                let pts = entries.filter { $0.kind == kind }.map { "\(String(format: "%.1f", px($0.elapsed / 60))),\(String(format: "%.1f", py(panel.1($0))))" }
+                let pts = entries.filter { $0.kind == kind }.map {
+                    "\(String(format: "%.1f", px($0.elapsed / 60))),\(String(format: "%.1f", py(panel.1($0))))"
+                }
                 if pts.isEmpty { continue }
-                out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(kind == .validation ? 2.5 : 1.2)\" points=\"\(pts.joined(separator: " "))\"/>\n"
+                out +=
+                    "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(kind == .validation ? 2.5 : 1.2)\" points=\"\(pts.joined(separator: " "))\"/>\n"
             }
             out += "<text x=\"\(w - right - 150)\" y=\"\(y0 + top + 16)\" fill=\"#4a90d9\">— training</text>\n"
             out += "<text x=\"\(w - right - 80)\" y=\"\(y0 + top + 16)\" fill=\"#d0021b\">— validation</text>\n"
@@ -43,6 +60,7 @@ public enum TrainingPlot {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

@@ -27,7 +27,8 @@ public struct TrainingSample: Sendable, Equatable {
         let next = record.moves[move]
         let position = EncodedPosition(game)
         let (t, mask) = value(record.result, toMove: next.color)
-        return TrainingSample(position: position, policyTarget: next.move.index(size: 19), valueTarget: t, valueMask: mask)
+        return TrainingSample(
+            position: position, policyTarget: next.move.index(size: 19), valueTarget: t, valueMask: mask)
     }
 }
 
@@ -40,7 +41,8 @@ public enum GameSplit {
         func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         for m in r.moves {
             let v = m.move.index(size: r.size) | (m.color == .white ? 0x8000 : 0)
-            mix(UInt8(v & 0xFF)); mix(UInt8(v >> 8))
+            mix(UInt8(v & 0xFF))
+            mix(UInt8(v >> 8))
         }
         for s in [r.blackPlayer, r.whitePlayer, r.date] {
             for b in s.utf8 { mix(b) }

@@ -32,7 +32,9 @@ struct BenchBoard: ParsableCommand {
         }
         guard !records.isEmpty else { throw ValidationError("no 19x19 games found in \(data.joined(separator: " "))") }
         let totalMoves = records.reduce(0) { $0 + $1.count }
-        print("replay: \(Report.count(records.count)) games, \(Report.count(totalMoves)) moves loaded from \(files.count) file\(files.count == 1 ? "" : "s")")
+        print(
+            "replay: \(Report.count(records.count)) games, \(Report.count(totalMoves)) moves loaded from \(files.count) file\(files.count == 1 ? "" : "s")"
+        )
 
         // Replay with legality checks, cycling over the games until the time is up.
         var moves = 0
@@ -51,7 +53,9 @@ struct BenchBoard: ParsableCommand {
             elapsed = Date().timeIntervalSince(start)
         } while elapsed < seconds
         let replayRate = Double(moves) / elapsed
-        print("replay: \(Report.count(Int(replayRate))) moves/s (\(Report.count(moves)) moves in \(Report.fixed(elapsed, 2)) s, \(illegal) illegal, hash \(String(checksum, radix: 16)))")
+        print(
+            "replay: \(Report.count(Int(replayRate))) moves/s (\(Report.count(moves)) moves in \(Report.fixed(elapsed, 2)) s, \(illegal) illegal, hash \(String(checksum, radix: 16)))"
+        )
 
         // Random playouts from the empty board.
         var rng = RandomSource(seed: 1)
@@ -69,7 +73,9 @@ struct BenchBoard: ParsableCommand {
             playouts += 100
             elapsed = Date().timeIntervalSince(start2)
         } while elapsed < seconds
-        print("playouts: \(Report.count(Int(Double(playouts) / elapsed))) random games/s on 19x19 (\(Report.fixed(Double(playoutMoves) / Double(playouts), 1)) moves each, \(Report.count(Int(Double(playoutMoves) / elapsed))) moves/s)")
+        print(
+            "playouts: \(Report.count(Int(Double(playouts) / elapsed))) random games/s on 19x19 (\(Report.fixed(Double(playoutMoves) / Double(playouts), 1)) moves each, \(Report.count(Int(Double(playoutMoves) / elapsed))) moves/s)"
+        )
         print("goal: 2,000,000 replayed moves/s on one core: \(replayRate >= 2_000_000 ? "met" : "not met")")
     }
 }

@@ -7,7 +7,9 @@ struct BenchData: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Positions/s of the data loader (read, replay, features, symmetry, batch) on 1 and 2 threads.",
-        discussion: "Without archives it imports the SGF collections of ../shared/data (or Games/) into a temporary archive first.")
+        discussion:
+            "Without archives it imports the SGF collections of ../shared/data (or Games/) into a temporary archive first."
+    )
 
     @Argument(help: "*.games.zst archives (default: import ../shared/data or Games/).")
     var archives: [String] = []
@@ -23,7 +25,9 @@ struct BenchData: ParsableCommand {
         var temporary: String?
         if files.isEmpty {
             let source = FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : "Games"
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-bench-\(getpid()).games.zst").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "gonet-bench-\(getpid()).games.zst"
+            ).path
             print("importing \(source) into \(path) …")
             let importer = try GameImporter(output: path)
             try importer.importFiles([source])
@@ -49,8 +53,13 @@ struct BenchData: ParsableCommand {
             let elapsed = Date().timeIntervalSince(start)
             loader.stop()
             let rate = Double(positions) / elapsed
-            let how = threads == 1 ? "1 thread (read, replay, features, batch on one core)" : "\(threads) encoding workers + the reading thread"
-            print("loader, \(how): \(Report.count(Int(rate))) positions/s (\(Report.count(positions)) in \(Report.fixed(elapsed, 1)) s)")
+            let how =
+                threads == 1
+                ? "1 thread (read, replay, features, batch on one core)"
+                : "\(threads) encoding workers + the reading thread"
+            print(
+                "loader, \(how): \(Report.count(Int(rate))) positions/s (\(Report.count(positions)) in \(Report.fixed(elapsed, 1)) s)"
+            )
         }
     }
 }

@@ -6,7 +6,8 @@ import NeuralNet
 struct BenchNN: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nn",
-        abstract: "Inference and training throughput of resnet sizes, side by side with a PyTorch/ONNX Runtime reference run.",
+        abstract:
+            "Inference and training throughput of resnet sizes, side by side with a PyTorch/ONNX Runtime reference run.",
         discussion: """
             Sizes: small (resnet 6x32), medium (6x64), large (10x128), fc heads as ../shared/bench/torch_reference.py.
             Run that script in the same session (--json FILE) and pass its file with --reference to print ratios.
@@ -36,49 +37,68 @@ struct BenchNN: ParsableCommand {
         let sgemm = measureSgemm()
         print("sgemm 2048³: \(Report.fixed(sgemm, 1)) GFLOPS (\(threads) thread\(threads == 1 ? "" : "s"))")
         var rows: [[String: Any]] = []
-        print("size    mode        batch      gonet/s   GFLOPS  " + (ref == nil ? "" : "  pytorch/s  ratio   onnxrt/s  ratio"))
+        print(
+            "size    mode        batch      gonet/s   GFLOPS  "
+                + (ref == nil ? "" : "  pytorch/s  ratio   onnxrt/s  ratio"))
         for size in sizes.split(separator: ",").map(String.init) {
-            guard let (blocks, filters) = Self.shapes[size] else { throw ValidationError("unknown size \(size) (small, medium, large)") }
+            guard let (blocks, filters) = Self.shapes[size] else {
+                throw ValidationError("unknown size \(size) (small, medium, large)")
+            }
             let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: blocks, filters: filters))
             net.initialize(seed: 1)
             let flops = Double(net.flopsPerPosition)
             for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
                 let planes = randomPlanes(batch)
                 let s = timed {
-                    planes.withUnsafeBufferPointer { _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
+                    planes.withUnsafeBufferPointer {
+                        _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false)
+                    }
                 }
                 let perS = Double(batch) / s
-                rows.append(["size": size, "params": net.parameterCount, "mode": "inference", "batch": batch, "per_s": perS])
+                rows.append([
+                    "size": size, "params": net.parameterCount, "mode": "inference", "batch": batch, "per_s": perS,
+                ])
                 printRow(size, "inference", batch, perS, perS * flops / 1e9, ref)
             }
             let sgd = SGD(momentum: 0.9)
             for batch in trainingBatches.split(separator: ",").compactMap({ Int($0) }) {
-                let b = TrainingBatch(planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % 362) },
-                                      valueTargets: (0..<batch).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: [Float](repeating: 1, count: batch))
+                let b = TrainingBatch(
+                    planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % 362) },
+                    valueTargets: (0..<batch).map { $0 % 2 == 0 ? 1 : -1 },
+                    valueMask: [Float](repeating: 1, count: batch))
                 let s = timed {
                     _ = net.lossAndGradients(b, weights: LossWeights())
                     sgd.step(net.trainableParameters, lr: 0.001)
                 }
                 let perS = Double(batch) / s
-                rows.append(["size": size, "params": net.parameterCount, "mode": "training", "batch": batch, "per_s": perS])
+                rows.append([
+                    "size": size, "params": net.parameterCount, "mode": "training", "batch": batch, "per_s": perS,
+                ])
                 printRow(size, "training", batch, perS, perS * 3 * flops / 1e9, ref)
             }
             // The 3x3 convolution alone, trunk-sized, batch 256: its share of the machine's sgemm.
             let conv = Conv2D("c", in: filters, out: filters, kernel: 3)
             conv.weight.value = (0..<conv.weight.count).map { Float($0 % 17) * 0.01 }
-            let x = Buffer(filters * 256 * 361), y = Buffer(filters * 256 * 361), cols = Buffer()
+            let x = Buffer(filters * 256 * 361)
+            let y = Buffer(filters * 256 * 361)
+            let cols = Buffer()
             let s = timed { conv.forward(x.pointer, y.pointer, batch: 256, columns: cols) }
             let g = 2 * Double(conv.macsPerPoint) * 361 * 256 / s / 1e9
-            print("\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) conv3x3 \(filters)→\(filters) batch 256: \(Report.fixed(g, 1)) GFLOPS = \(Report.fixed(100 * g / sgemm, 0))% of sgemm")
+            print(
+                "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) conv3x3 \(filters)→\(filters) batch 256: \(Report.fixed(g, 1)) GFLOPS = \(Report.fixed(100 * g / sgemm, 0))% of sgemm"
+            )
         }
         if let json {
             let doc: [String: Any] = ["framework": "gonet", "threads": threads, "sgemm_gflops": sgemm, "rows": rows]
-            try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: json))
+            try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]).write(
+                to: URL(fileURLWithPath: json))
         }
     }
 
-    func printRow(_ size: String, _ mode: String, _ batch: Int, _ perS: Double, _ gflops: Double, _ ref: ReferenceRows?) {
-        var line = "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) \(mode.padding(toLength: 10, withPad: " ", startingAt: 0)) \(String(batch).leftPad(6)) \(Report.fixed(perS, 1).leftPad(12)) \(Report.fixed(gflops, 1).leftPad(8))"
+    func printRow(_ size: String, _ mode: String, _ batch: Int, _ perS: Double, _ gflops: Double, _ ref: ReferenceRows?)
+    {
+        var line =
+            "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) \(mode.padding(toLength: 10, withPad: " ", startingAt: 0)) \(String(batch).leftPad(6)) \(Report.fixed(perS, 1).leftPad(12)) \(Report.fixed(gflops, 1).leftPad(8))"
         if let ref {
             for framework in [mode, mode == "inference" ? "inference-onnxruntime" : ""] where !framework.isEmpty {
                 if let r = ref.perS(size: size, mode: framework, batch: batch) {
@@ -94,7 +114,7 @@ struct BenchNN: ParsableCommand {
     func randomPlanes(_ batch: Int) -> [Float] {
         var s: UInt64 = 42
         return (0..<(batch * 6 * 361)).map { _ in
-            s = s &* 6364136223846793005 &+ 1442695040888963407
+            s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return (s >> 40) % 3 == 0 ? 1 : 0
         }
     }
@@ -114,8 +134,13 @@ struct BenchNN: ParsableCommand {
 
     func measureSgemm() -> Double {
         let n = 2048
-        let a = Buffer(n * n), b = Buffer(n * n), c = Buffer(n * n)
-        for i in 0..<(n * n) { a.pointer[i] = Float(i % 13) * 0.1; b.pointer[i] = Float(i % 7) * 0.1 }
+        let a = Buffer(n * n)
+        let b = Buffer(n * n)
+        let c = Buffer(n * n)
+        for i in 0..<(n * n) {
+            a.pointer[i] = Float(i % 13) * 0.1
+            b.pointer[i] = Float(i % 7) * 0.1
+        }
         let s = timed { BLAS.gemm(m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
         return 2 * Double(n * n * n) / s / 1e9
     }
@@ -127,15 +152,18 @@ struct ReferenceRows {
 
     init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let rows = obj["rows"] as? [[String: Any]] else {
+            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let rows = obj["rows"] as? [[String: Any]]
+        else {
             throw ValidationError("\(path): not a torch_reference.py JSON file")
         }
         self.rows = rows
     }
 
     func perS(size: String, mode: String, batch: Int) -> Double? {
-        rows.first { ($0["size"] as? String) == size && ($0["mode"] as? String) == mode && ($0["batch"] as? Int) == batch }?["per_s"] as? Double
+        rows.first {
+            ($0["size"] as? String) == size && ($0["mode"] as? String) == mode && ($0["batch"] as? Int) == batch
+        }?["per_s"] as? Double
     }
 }
 

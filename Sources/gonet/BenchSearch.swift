@@ -9,7 +9,9 @@ import NeuralNet
 struct BenchSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "MCTS playouts/s with the medium network (resnet 6x64) at several batch sizes and threads, next to the network's raw positions/s, and Leela Zero 0.17 on the same network size when installed.")
+        abstract:
+            "MCTS playouts/s with the medium network (resnet 6x64) at several batch sizes and threads, next to the network's raw positions/s, and Leela Zero 0.17 on the same network size when installed."
+    )
 
     @Option(help: "Playouts per measured search.") var visits = 800
     @Option(help: "Comma-separated leaf batch sizes.") var batches = "1,4,8,16"
@@ -38,7 +40,9 @@ struct BenchSearch: ParsableCommand {
                 let d = player.decide(game, color: game.toMove, seconds: nil, analysis: nil)
                 let elapsed = Date().timeIntervalSince(start)
                 let playouts = Double(d.candidates.reduce(0) { $0 + $1.visits }) / elapsed
-                print("\(String(t).leftPad(7)) \(String(b).leftPad(6)) \(Report.fixed(playouts, 1).leftPad(12)) \(Report.fixed(raw, 1).leftPad(21)) \(Report.fixed(playouts / raw, 2).leftPad(14))x")
+                print(
+                    "\(String(t).leftPad(7)) \(String(b).leftPad(6)) \(Report.fixed(playouts, 1).leftPad(12)) \(Report.fixed(raw, 1).leftPad(21)) \(Report.fixed(playouts / raw, 2).leftPad(14))x"
+                )
             }
         }
         try leela()
@@ -63,17 +67,24 @@ struct BenchSearch: ParsableCommand {
             return
         }
         let weights = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-lz-6x64.txt").path
-        try LeelaZeroWeights.text(blocks: 6, filters: 64, seed: 1).write(toFile: weights, atomically: true, encoding: .utf8)
+        try LeelaZeroWeights.text(blocks: 6, filters: 64, seed: 1).write(
+            toFile: weights, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: weights) }
         for t in threads.split(separator: ",").compactMap({ Int($0) }) {
-            let engine = try GTPClient(command: [leelaZero, "--cpu-only", "-w", weights, "-t", String(t), "--noponder", "-v", String(visits), "--gtp", "-q"])
+            let engine = try GTPClient(command: [
+                leelaZero, "--cpu-only", "-w", weights, "-t", String(t), "--noponder", "-v", String(visits), "--gtp",
+                "-q",
+            ])
             defer { engine.stop() }
             let elapsed: Double
             do {
                 // A warm-up search, then a fresh tree on another position (clear_board empties the tree;
                 // a new position keeps Leela Zero's evaluation cache from answering for the network).
-                for c in ["boardsize 19", "clear_board", "play b Q16", "play w D4", "play b Q3", "play w D16", "play b R5", "genmove w",
-                          "clear_board", "play b D16", "play w Q4", "play b C4", "play w Q16", "play b E17"] { try engine.ask(c, timeout: 600) }
+                for c in [
+                    "boardsize 19", "clear_board", "play b Q16", "play w D4", "play b Q3", "play w D16", "play b R5",
+                    "genmove w",
+                    "clear_board", "play b D16", "play w Q4", "play b C4", "play w Q16", "play b E17",
+                ] { try engine.ask(c, timeout: 600) }
                 let start = Date()
                 try engine.ask("genmove w", timeout: 600)
                 elapsed = Date().timeIntervalSince(start)
@@ -81,7 +92,9 @@ struct BenchSearch: ParsableCommand {
                 print("Leela Zero: \(error)")
                 return
             }
-            print("Leela Zero 0.17 --cpu-only, \(t) thread\(t == 1 ? "" : "s"), same 6x64 size: \(Report.fixed(Double(visits) / elapsed, 1)) visits/s (\(visits) visits in \(Report.fixed(elapsed, 2)) s)")
+            print(
+                "Leela Zero 0.17 --cpu-only, \(t) thread\(t == 1 ? "" : "s"), same 6x64 size: \(Report.fixed(Double(visits) / elapsed, 1)) visits/s (\(visits) visits in \(Report.fixed(elapsed, 2)) s)"
+            )
         }
     }
 }

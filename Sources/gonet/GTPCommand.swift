@@ -7,11 +7,12 @@ import NeuralNet
 struct GTPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gtp",
-        abstract: "Play a network over GTP version 2 on standard input and output (Sabaki, GoGui, Lizzie, KaTrain, gomill).",
+        abstract:
+            "Play a network over GTP version 2 on standard input and output (Sabaki, GoGui, Lizzie, KaTrain, gomill).",
         discussion: """
-        Logs go to standard error. Analysis: gogui-analyze_commands, lz-analyze, lz-genmove_analyze and kata-analyze. \
-        Lizzie reads `version` as a Leela Zero version and warns below 0.15: --lizzie answers "0.17 gonet-0.1.0".
-        """)
+            Logs go to standard error. Analysis: gogui-analyze_commands, lz-analyze, lz-genmove_analyze and kata-analyze. \
+            Lizzie reads `version` as a Leela Zero version and warns below 0.15: --lizzie answers "0.17 gonet-0.1.0".
+            """)
 
     @Option(help: "The network file.") var network: String
     @Option(help: "policy (the network's move) or mcts (search).") var mode = "policy"
@@ -24,10 +25,12 @@ struct GTPCommand: ParsableCommand {
     @Option(help: "Leaves per network evaluation in mcts mode.") var batch = 8
     @Option(help: "MCTS: the PUCT exploration constant (values in -1…1).") var cpuct: Double?
     @Option(help: "MCTS: first-play urgency reduction.") var fpuReduction: Double?
-    @Flag(inversion: .prefixedNo, help: "Policy mode: average the network over the 8 board symmetries.") var symmetries = true
+    @Flag(inversion: .prefixedNo, help: "Policy mode: average the network over the 8 board symmetries.")
+    var symmetries = true
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
-    @Flag(help: "Answer `version` as the Leela Zero version Lizzie checks for (0.17), then gonet's own.") var lizzie = false
+    @Flag(help: "Answer `version` as the Leela Zero version Lizzie checks for (0.17), then gonet's own.") var lizzie =
+        false
 
     static let version = "0.1.0"
 
@@ -48,9 +51,11 @@ struct GTPCommand: ParsableCommand {
         let net = try failing("gonet gtp") { try PolicyValueNetwork.load(path: network) }
         let player: Player
         do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
-        printError("gonet gtp: \(network) (\(net.architecture.summary)), \(mode)\(mode == "mcts" ? " \(visits) visits" : "")")
+        printError(
+            "gonet gtp: \(network) (\(net.architecture.summary)), \(mode)\(mode == "mcts" ? " \(visits) visits" : "")")
         // Lizzie splits the answer at spaces and dots and needs a minor version of at least 15.
-        let engine = GTPEngine(player: player, name: name, version: lizzie ? "0.17 gonet-\(Self.version)" : Self.version)
+        let engine = GTPEngine(
+            player: player, name: name, version: lizzie ? "0.17 gonet-\(Self.version)" : Self.version)
         engine.run()
     }
 }

@@ -3,13 +3,14 @@ import Foundation
 import GoNetwork
 import GoRecords
 import GoRules
-import Training
 import NeuralNet
+import Training
 
 struct GamesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "games",
-        abstract: "Import, export and inspect game records (SGF, zstd-compressed SGF collections, *.games.zst archives).",
+        abstract:
+            "Import, export and inspect game records (SGF, zstd-compressed SGF collections, *.games.zst archives).",
         subcommands: [GamesInfo.self, GamesImport.self, GamesExport.self, GamesPlanes.self])
 }
 
@@ -50,7 +51,8 @@ struct GamesInfo: ParsableCommand {
 struct GamesImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Write the 19x19 games without handicap of SGF files, directories and .sgf.zst collections to an archive.")
+        abstract:
+            "Write the 19x19 games without handicap of SGF files, directories and .sgf.zst collections to an archive.")
 
     @Argument(help: "SGF files, .sgf.zst collections, or directories (searched recursively).")
     var sources: [String]
@@ -60,16 +62,22 @@ struct GamesImport: ParsableCommand {
     var append = false
 
     func run() throws {
-        guard GameArchive.isArchive(output) else { throw ValidationError("the output must end in .games.zst: \(output)") }
+        guard GameArchive.isArchive(output) else {
+            throw ValidationError("the output must end in .games.zst: \(output)")
+        }
         let importer = try GameImporter(output: output, append: append)
         let bar = ProgressBar(label: "import")
         try importer.importFiles(sources) { p in
-            bar.update(fraction: p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal) : 0,
-                       text: "\(Report.count(p.imported)) imported, \(Report.count(p.skipped)) skipped, file \(p.fileIndex + 1)/\(p.fileCount)")
+            bar.update(
+                fraction: p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal) : 0,
+                text:
+                    "\(Report.count(p.imported)) imported, \(Report.count(p.skipped)) skipped, file \(p.fileIndex + 1)/\(p.fileCount)"
+            )
         }
         let report = try importer.finish()
         bar.finish()
-        print("\(output): \(Report.count(report.imported)) games imported, \(Report.count(report.skippedTotal)) skipped")
+        print(
+            "\(output): \(Report.count(report.imported)) games imported, \(Report.count(report.skippedTotal)) skipped")
         for (reason, n) in report.skipped.sorted(by: { $0.value > $1.value }) {
             print("  skipped \(Report.count(n)): \(reason)")
             for e in report.examples[reason] ?? [] { print("    \(e)") }
@@ -84,7 +92,9 @@ struct GamesImport: ParsableCommand {
 struct GamesExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write an archive's games back as SGF: one collection (.sgf.zst or .sgf) or one file per game in a directory.")
+        abstract:
+            "Write an archive's games back as SGF: one collection (.sgf.zst or .sgf) or one file per game in a directory."
+    )
 
     @Argument(help: "A .games.zst archive.")
     var archive: String
@@ -101,7 +111,9 @@ struct GamesExport: ParsableCommand {
 struct GamesPlanes: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planes",
-        abstract: "Write what the network sees for one position: planes [1,6,19,19], policy_target [1], value_target [1], value_mask [1].")
+        abstract:
+            "Write what the network sees for one position: planes [1,6,19,19], policy_target [1], value_target [1], value_mask [1]."
+    )
 
     @Argument(help: "An SGF collection or a .games.zst archive.")
     var file: String
@@ -117,9 +129,13 @@ struct GamesPlanes: ParsableCommand {
     func run() throws {
         guard (0..<8).contains(symmetry) else { throw ValidationError("--symmetry must be 0…7") }
         let record = try findRecord()
-        guard record.size == 19 else { throw ValidationError("game \(game) is \(record.size)x\(record.size): networks use 19x19") }
+        guard record.size == 19 else {
+            throw ValidationError("game \(game) is \(record.size)x\(record.size): networks use 19x19")
+        }
         guard move >= 0, move < record.moves.count else {
-            throw ValidationError("game \(game) has \(record.moves.count) moves: --move must be 0…\(record.moves.count - 1) (the target is move M+1)")
+            throw ValidationError(
+                "game \(game) has \(record.moves.count) moves: --move must be 0…\(record.moves.count - 1) (the target is move M+1)"
+            )
         }
         let sample = try TrainingSample.at(record, move: move)
         var t = SafeTensors()
@@ -127,10 +143,15 @@ struct GamesPlanes: ParsableCommand {
         t.set("policy_target", int64: [Int64(Symmetry.apply(symmetry, sample.policyTarget))], shape: [1])
         t.set("value_target", Tensor(shape: [1], data: [sample.valueTarget]))
         t.set("value_mask", Tensor(shape: [1], data: [sample.valueMask]))
-        t.metadata = ["features": PolicyValueNetwork.features, "source": file, "game": String(game), "move": String(move), "symmetry": String(symmetry)]
+        t.metadata = [
+            "features": PolicyValueNetwork.features, "source": file, "game": String(game), "move": String(move),
+            "symmetry": String(symmetry),
+        ]
         try t.write(path: output)
         let target = Coordinates.gtp(Move(index: sample.policyTarget), size: 19)
-        print("wrote \(output): game \(game), \(sample.position.toMove) to move after \(move) moves, target \(target), value \(sample.valueTarget) (mask \(sample.valueMask))")
+        print(
+            "wrote \(output): game \(game), \(sample.position.toMove) to move after \(move) moves, target \(target), value \(sample.valueTarget) (mask \(sample.valueMask))"
+        )
     }
 
     func findRecord() throws -> GameRecord {

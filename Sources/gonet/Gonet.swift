@@ -11,7 +11,8 @@ struct Gonet: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "gonet",
-        abstract: "Train Go policy/value networks from game records, play them over GTP, and run tournaments between them.",
+        abstract:
+            "Train Go policy/value networks from game records, play them over GTP, and run tournaments between them.",
         version: "0.1.0",
         subcommands: [
             GamesCommand.self, NetCommand.self, TrainCommand.self, EvalCommand.self,

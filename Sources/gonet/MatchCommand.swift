@@ -5,12 +5,13 @@ import Tournament
 struct MatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
-        abstract: "Two engines head to head through the tournament's referee: win rate and Elo with 95% intervals, SPRT.",
+        abstract:
+            "Two engines head to head through the tournament's referee: win rate and Elo with 95% intervals, SPRT.",
         discussion: """
-        An engine is a network, FILE.safetensors[:policy|:mcts[:VISITS]], or a GTP command line in quotes \
-        ("gnugo --mode gtp --level 10"). Games alternate colours in pairs that share a random opening; each is \
-        saved as DIR/games/NNNNN.sgf and appended to DIR/results.jsonl, so running the same command again resumes.
-        """)
+            An engine is a network, FILE.safetensors[:policy|:mcts[:VISITS]], or a GTP command line in quotes \
+            ("gnugo --mode gtp --level 10"). Games alternate colours in pairs that share a random opening; each is \
+            saved as DIR/games/NNNNN.sgf and appended to DIR/results.jsonl, so running the same command again resumes.
+            """)
 
     @Argument(help: "Engine A.") var a: String
     @Argument(help: "Engine B.") var b: String
@@ -18,14 +19,17 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "Games to play.") var games = 60
     @Option(help: "Games at once (each engine runs one thread).") var concurrency = 2
     @Option(help: "Komi.") var komi = 7.5
-    @Option(help: "tromp-taylor (strict) or dead-removed (players' or the referee engine's dead stones).") var scoring = "tromp-taylor"
-    @Option(help: "The engine that decides dead stones when the players disagree.") var referee = "gnugo --mode gtp --level 10"
+    @Option(help: "tromp-taylor (strict) or dead-removed (players' or the referee engine's dead stones).") var scoring =
+        "tromp-taylor"
+    @Option(help: "The engine that decides dead stones when the players disagree.") var referee =
+        "gnugo --mode gtp --level 10"
     @Option(help: "Random opening moves.") var openings = 4
     @Option(help: "Moves after which a game is scored as it stands.") var moveCap = 450
     @Option(help: "Seconds an engine may take per move.") var secondsPerMove = 10.0
     @Option(help: "Networks resign below this win rate.") var resignThreshold: Double?
     @Option(help: "Random seed of the openings.") var seed: UInt64 = 1
-    @Option(help: "SPRT: stop when the Elo difference is decided to be ELO0 or ELO1, written ELO0,ELO1.") var sprt: String?
+    @Option(help: "SPRT: stop when the Elo difference is decided to be ELO0 or ELO1, written ELO0,ELO1.") var sprt:
+        String?
     @Option(help: "SPRT error rates alpha and beta.") var sprtError = 0.05
 
     func run() throws {
@@ -33,7 +37,9 @@ struct MatchCommand: ParsableCommand {
             var s = MatchSettings(a: a, b: b)
             s.games = games
             s.komi = komi
-            guard let rule = ScoringRule(name: scoring) else { throw TournamentError("--scoring must be tromp-taylor or dead-removed, not \(scoring)") }
+            guard let rule = ScoringRule(name: scoring) else {
+                throw TournamentError("--scoring must be tromp-taylor or dead-removed, not \(scoring)")
+            }
             s.scoring = rule
             s.refereeEngine = Submission.words(referee)
             s.openingMoves = openings
@@ -52,8 +58,12 @@ struct MatchCommand: ParsableCommand {
             if before > 0 { print("resuming \(out): \(before) games already played") }
             let all = try match.run(gonet: gonetExecutable(), concurrency: concurrency) { g, all in
                 let st = Match.statistics(all)
-                print(String(format: "game %d: A %@ %@ (%@, %d moves) — A %d-%d-%d", g.index + 1, g.aIsBlack ? "black" : "white",
-                             g.winner == "A" ? "wins" : g.winner == "B" ? "loses" : "draws", g.result, g.moves, st.wins, st.draws, st.losses))
+                print(
+                    String(
+                        format: "game %d: A %@ %@ (%@, %d moves) — A %d-%d-%d", g.index + 1,
+                        g.aIsBlack ? "black" : "white",
+                        g.winner == "A" ? "wins" : g.winner == "B" ? "loses" : "draws", g.result, g.moves, st.wins,
+                        st.draws, st.losses))
             }
             for line in match.report(all) { print(line) }
         }

@@ -32,16 +32,25 @@ struct ArchitectureOptions: ParsableArguments {
     var valueHidden = 256
 
     func architecture() throws -> Architecture {
-        guard let t = Architecture.Trunk(rawValue: trunk) else { throw ValidationError("--trunk must be resnet or mobile, not \(trunk)") }
-        guard let p = Architecture.PolicyHead(rawValue: policyHead) else { throw ValidationError("--policy-head must be fc or conv, not \(policyHead)") }
-        guard let v = Architecture.ValueHead(rawValue: valueHead) else { throw ValidationError("--value-head must be fc or pool, not \(valueHead)") }
-        let a = Architecture(trunk: t, blocks: blocks, filters: filters,
-                             expansion: t == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
-                             policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters, valueHidden: valueHidden)
+        guard let t = Architecture.Trunk(rawValue: trunk) else {
+            throw ValidationError("--trunk must be resnet or mobile, not \(trunk)")
+        }
+        guard let p = Architecture.PolicyHead(rawValue: policyHead) else {
+            throw ValidationError("--policy-head must be fc or conv, not \(policyHead)")
+        }
+        guard let v = Architecture.ValueHead(rawValue: valueHead) else {
+            throw ValidationError("--value-head must be fc or pool, not \(valueHead)")
+        }
+        let a = Architecture(
+            trunk: t, blocks: blocks, filters: filters,
+            expansion: t == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
+            policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters,
+            valueHidden: valueHidden)
         // The limits a network file is loaded with, so `net new` never writes what `load` refuses.
         do { try a.validate() } catch {
             // `architecture "value_hidden" must …` as the option it came from: `--value-hidden must …`.
-            let option = error.message.replacingOccurrences(of: "architecture \"", with: "--").replacingOccurrences(of: "\" must", with: " must")
+            let option = error.message.replacingOccurrences(of: "architecture \"", with: "--").replacingOccurrences(
+                of: "\" must", with: " must")
             throw ValidationError(option.replacingOccurrences(of: "_", with: "-"))
         }
         return a
@@ -49,7 +58,8 @@ struct ArchitectureOptions: ParsableArguments {
 }
 
 struct NetNew: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "new", abstract: "Create a network with He-initialised weights.")
+    static let configuration = CommandConfiguration(
+        commandName: "new", abstract: "Create a network with He-initialised weights.")
 
     @OptionGroup var arch: ArchitectureOptions
     @Option(help: "Random seed of the initial weights.")
@@ -76,7 +86,8 @@ struct NetNew: ParsableCommand {
 }
 
 struct NetInfo: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a network's architecture, size, cost and metadata.")
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Show a network's architecture, size, cost and metadata.")
 
     @Argument(help: "Network files.")
     var files: [String]
@@ -89,12 +100,21 @@ struct NetInfo: ParsableCommand {
                 print(file)
                 print("  architecture  \(net.architecture.summary)")
                 print("  parameters    \(Report.count(net.parameterCount))")
-                print("  FLOPs         \(Report.count(net.flopsPerPosition)) per position (\(Report.fixed(Double(net.flopsPerPosition) / 1e6, 1)) MFLOP)")
+                print(
+                    "  FLOPs         \(Report.count(net.flopsPerPosition)) per position (\(Report.fixed(Double(net.flopsPerPosition) / 1e6, 1)) MFLOP)"
+                )
                 for key in ["name", "author", "created", "notes", "training"] {
-                    if let v = net.metadata[key] { print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(v)") }
+                    if let v = net.metadata[key] {
+                        print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(v)")
+                    }
                 }
-                let other = net.metadata.keys.filter { !["name", "author", "created", "notes", "training", "format", "features", "architecture"].contains($0) }
-                for key in other.sorted() { print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(net.metadata[key]!)") }
+                let other = net.metadata.keys.filter {
+                    !["name", "author", "created", "notes", "training", "format", "features", "architecture"].contains(
+                        $0)
+                }
+                for key in other.sorted() {
+                    print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(net.metadata[key]!)")
+                }
                 print("  format        \(net.metadata["format"] ?? ""), features \(net.metadata["features"] ?? "")")
             } catch {
                 printError("gonet: \(error)")
@@ -108,7 +128,9 @@ struct NetInfo: ParsableCommand {
 struct NetForward: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forward",
-        abstract: "Run a network on input planes: INPUT holds `planes` [B,6,19,19]; OUTPUT gets `policy` [B,362] logits and `value` [B,1].")
+        abstract:
+            "Run a network on input planes: INPUT holds `planes` [B,6,19,19]; OUTPUT gets `policy` [B,362] logits and `value` [B,1]."
+    )
 
     @Argument(help: "The network file.")
     var network: String

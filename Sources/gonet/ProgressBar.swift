@@ -18,7 +18,8 @@ final class ProgressBar {
         let eta = f > 0.01 ? elapsed * (1 - f) / f : 0
         let timing = "\(Int(elapsed))s" + (f > 0.01 && f < 1 ? ", ETA \(Int(eta))s" : "")
         if isTerminal {
-            let width = 30, filled = Int(f * Double(width))
+            let width = 30
+            let filled = Int(f * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             printError("\r\u{1B}[2K\(label) \(bar) \(Int(f * 100))% \(text) (\(timing))", newline: false)
         } else {

@@ -42,7 +42,8 @@ enum Report {
         out += "  moves        \(count(s.moves)) (\(fixed(average, 1)) per game)\n"
         let sizes = s.sizes.sorted { $0.key < $1.key }.map { "\($0.key)x\($0.key): \(count($0.value))" }
         out += "  board sizes  \(sizes.isEmpty ? "-" : sizes.joined(separator: ", "))\n"
-        out += "  results      B wins \(count(s.blackWins)), W wins \(count(s.whiteWins)), draws \(count(s.draws)), unknown \(count(s.unknownResults))\n"
+        out +=
+            "  results      B wins \(count(s.blackWins)), W wins \(count(s.whiteWins)), draws \(count(s.draws)), unknown \(count(s.unknownResults))\n"
         if !s.lengths.isEmpty {
             let b = RecordStatistics.lengthBucket
             let buckets = s.lengths.sorted { $0.key < $1.key }.map { "\($0.key)-\($0.key + b - 1): \(count($0.value))" }
@@ -55,7 +56,9 @@ enum Report {
             out += "  failed       … and \(s.failures.count - failuresShown) more\n"
         }
         for w in s.warnings.prefix(max(failuresShown, 1)) { out += "  warning      \(w)\n" }
-        if s.warnings.count > max(failuresShown, 1) { out += "  warning      … and \(s.warnings.count - max(failuresShown, 1)) more\n" }
+        if s.warnings.count > max(failuresShown, 1) {
+            out += "  warning      … and \(s.warnings.count - max(failuresShown, 1)) more\n"
+        }
         if let e = s.streamError { out += "  error        \(e) (games before it are counted)\n" }
         return out
     }

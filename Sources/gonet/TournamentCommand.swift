@@ -6,8 +6,10 @@ struct TournamentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tournament",
         abstract: "Run tournaments between submitted networks and GTP engines: schedule, referee, ratings, report.",
-        subcommands: [TournamentInit.self, TournamentSubmit.self, TournamentEntrants.self, TournamentRun.self,
-                      TournamentStandings.self, TournamentReport.self])
+        subcommands: [
+            TournamentInit.self, TournamentSubmit.self, TournamentEntrants.self, TournamentRun.self,
+            TournamentStandings.self, TournamentReport.self,
+        ])
 }
 
 /// Opens a tournament directory, turning errors into clear messages.
@@ -23,7 +25,8 @@ func gonetExecutable() -> String {
 }
 
 struct TournamentInit: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a tournament directory with its config (tournament.json).")
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create a tournament directory with its config (tournament.json).")
     @Argument(help: "The directory.") var dir: String
     @Option(help: "Games per pairing.") var games = 4
     @Option(help: "Parameter budget for networks.") var budget = 100_000
@@ -41,12 +44,16 @@ struct TournamentInit: ParsableCommand {
         c.secondsPerMove = secondsPerMove
         c.concurrency = concurrency
         _ = try failing { try TournamentDirectory.create(dir, config: c) }
-        print("created \(dir)/tournament.json (\(games) games per pairing, komi \(c.komi), area scoring, move cap \(c.moveCap), \(mode), budget \(budget) parameters)")
+        print(
+            "created \(dir)/tournament.json (\(games) games per pairing, komi \(c.komi), area scoring, move cap \(c.moveCap), \(mode), budget \(budget) parameters)"
+        )
     }
 }
 
 struct TournamentSubmit: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Register a network (checked) or an external GTP engine; a name submitted again gets a new version.")
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Register a network (checked) or an external GTP engine; a name submitted again gets a new version.")
     @Argument(help: "The tournament directory.") var dir: String
     @Argument(help: "A network file (unless --engine).") var network: String?
     @Option(help: "The entrant's name.") var name: String
@@ -70,21 +77,28 @@ struct TournamentSubmit: ParsableCommand {
 }
 
 struct TournamentEntrants: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "entrants", abstract: "List the entrants, every version.")
+    static let configuration = CommandConfiguration(
+        commandName: "entrants", abstract: "List the entrants, every version.")
     @Argument var dir: String
 
     func run() throws {
         let t = try openTournament(dir)
         let current = Set(try t.store.current().compactMap(\.id))
         for e in try t.store.entrants() {
-            let what = e.kind == "network" ? "network \(e.parameters ?? 0) params sha256 \(String((e.sha256 ?? "").prefix(16)))…" : "engine \((try? JSONSerialization.jsonObject(with: Data((e.command ?? "[]").utf8)) as? [String])?.joined(separator: " ") ?? "")"
-            print("\(current.contains(e.id ?? -1) ? "*" : " ") \(e.label.padding(toLength: 24, withPad: " ", startingAt: 0)) \(what)\(e.author.map { " by \($0)" } ?? "")")
+            let what =
+                e.kind == "network"
+                ? "network \(e.parameters ?? 0) params sha256 \(String((e.sha256 ?? "").prefix(16)))…"
+                : "engine \((try? JSONSerialization.jsonObject(with: Data((e.command ?? "[]").utf8)) as? [String])?.joined(separator: " ") ?? "")"
+            print(
+                "\(current.contains(e.id ?? -1) ? "*" : " ") \(e.label.padding(toLength: 24, withPad: " ", startingAt: 0)) \(what)\(e.author.map { " by \($0)" } ?? "")"
+            )
         }
     }
 }
 
 struct TournamentRun: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Play the scheduled games not played yet (resumes after an interruption).")
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Play the scheduled games not played yet (resumes after an interruption).")
     @Argument var dir: String
     @Option(help: "Games at once (default: the config's).") var concurrency: Int?
     @Option(help: "Games per pairing (default: the config's).") var games: Int?
@@ -98,20 +112,25 @@ struct TournamentRun: ParsableCommand {
                 lock.lock()
                 defer { lock.unlock() }
                 if let g = p.finished {
-                    print("game \(g.slot): \(g.result) in \(g.moves) moves (\(g.reason.prefix(70)))  [\(p.done) done, \(p.running) running, \(p.left) left]")
+                    print(
+                        "game \(g.slot): \(g.result) in \(g.moves) moves (\(g.reason.prefix(70)))  [\(p.done) done, \(p.running) running, \(p.left) left]"
+                    )
                 } else {
                     print("\(p.left) games to play")
                 }
             }
             let hours = Date().timeIntervalSince(start) / 3600
-            print("\(played.count) games in \(Report.fixed(hours * 60, 1)) min (\(played.isEmpty ? "0" : Report.fixed(Double(played.count) / hours, 0)) games/hour)\n")
+            print(
+                "\(played.count) games in \(Report.fixed(hours * 60, 1)) min (\(played.isEmpty ? "0" : Report.fixed(Double(played.count) / hours, 0)) games/hour)\n"
+            )
             print(Standings(entrants: try t.store.current(), games: try t.store.games()).text)
         }
     }
 }
 
 struct TournamentStandings: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "standings", abstract: "Ratings (Bradley-Terry Elo with 95% intervals) and the crosstable.")
+    static let configuration = CommandConfiguration(
+        commandName: "standings", abstract: "Ratings (Bradley-Terry Elo with 95% intervals) and the crosstable.")
     @Argument var dir: String
 
     func run() throws {
@@ -121,13 +140,16 @@ struct TournamentStandings: ParsableCommand {
 }
 
 struct TournamentReport: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Write DIR/report.html: standings, crosstable, rating plot, every game on a board.")
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write DIR/report.html: standings, crosstable, rating plot, every game on a board.")
     @Argument var dir: String
 
     func run() throws {
         let t = try openTournament(dir)
-        let html = HTMLReport.html(title: "gonet tournament: \(URL(fileURLWithPath: dir).lastPathComponent)", config: t.config,
-                                   entrants: try t.store.entrants(), games: try t.store.games(), directory: dir)
+        let html = HTMLReport.html(
+            title: "gonet tournament: \(URL(fileURLWithPath: dir).lastPathComponent)", config: t.config,
+            entrants: try t.store.entrants(), games: try t.store.games(), directory: dir)
         let path = (dir as NSString).appendingPathComponent("report.html")
         try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         print("wrote \(path)")

@@ -7,7 +7,8 @@ import Training
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network on game archives: policy cross-entropy + value MSE (+ L2), with validation, checkpoints and resume.",
+        abstract:
+            "Train a network on game archives: policy cross-entropy + value MSE (+ L2), with validation, checkpoints and resume.",
         discussion: """
             Settings come from --config FILE.json (keys are these flags' long names) and the flags, which win.
             Next to the output it writes NAME.log.jsonl (every interval and validation), NAME.svg (the curves,
@@ -16,11 +17,16 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "A JSON config file.") var config: String?
     @Option(parsing: .upToNextOption, help: "Training archives (*.games.zst).") var data: [String] = []
-    @Option(parsing: .upToNextOption, help: "Held-out archives for validation (default: a fraction of --data's games).") var validationData: [String] = []
-    @Option(help: "Fraction of games held out for validation, by stable hash (default 0.02).") var validationFraction: Double?
-    @Option(help: "Positions per validation pass, spread over the whole validation set (one in up to 64) (default 20000).") var validationPositions: Int?
+    @Option(parsing: .upToNextOption, help: "Held-out archives for validation (default: a fraction of --data's games).")
+    var validationData: [String] = []
+    @Option(help: "Fraction of games held out for validation, by stable hash (default 0.02).") var validationFraction:
+        Double?
+    @Option(
+        help: "Positions per validation pass, spread over the whole validation set (one in up to 64) (default 20000).")
+    var validationPositions: Int?
     @Option(help: "Validate every N steps (default 500).") var validateEvery: Int?
-    @Option(help: "Stop after this many minutes (validation, checkpoint and network file as at the end).") var maxMinutes: Double?
+    @Option(help: "Stop after this many minutes (validation, checkpoint and network file as at the end).")
+    var maxMinutes: Double?
     @Option(help: "A network file to continue training.") var network: String?
     @Option(help: "Trunk: resnet or mobile.") var trunk: String?
     @Option(help: "Residual blocks.") var blocks: Int?
@@ -56,15 +62,23 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from the checkpoint next to the output, exactly where it stopped.") var resume = false
 
     func settings() -> [(String, Any?)] {
-        [("data", data.isEmpty ? nil : data), ("validation-data", validationData.isEmpty ? nil : validationData),
-         ("validation-fraction", validationFraction), ("validation-positions", validationPositions), ("validate-every", validateEvery), ("max-minutes", maxMinutes),
-         ("network", network), ("trunk", trunk), ("blocks", blocks), ("filters", filters), ("expansion", expansion),
-         ("policy-head", policyHead), ("policy-filters", policyFilters), ("value-head", valueHead), ("value-filters", valueFilters),
-         ("value-hidden", valueHidden), ("steps", steps), ("epochs", epochs), ("batch", batch), ("optimizer", optimizer),
-         ("momentum", momentum), ("nesterov", nesterov), ("weight-decay", weightDecay), ("lr", lr), ("lr-schedule", lrSchedule),
-         ("warmup", warmup), ("lr-min", lrMin), ("lr-step-every", lrStepEvery), ("lr-gamma", lrGamma), ("policy-weight", policyWeight),
-         ("value-weight", valueWeight), ("l2", l2), ("seed", seed), ("threads", threads), ("shuffle-buffer", shuffleBuffer),
-         ("log-every", logEvery), ("checkpoint-every", checkpointEvery), ("output", output)]
+        [
+            ("data", data.isEmpty ? nil : data), ("validation-data", validationData.isEmpty ? nil : validationData),
+            ("validation-fraction", validationFraction), ("validation-positions", validationPositions),
+            ("validate-every", validateEvery), ("max-minutes", maxMinutes),
+            ("network", network), ("trunk", trunk), ("blocks", blocks), ("filters", filters), ("expansion", expansion),
+            ("policy-head", policyHead), ("policy-filters", policyFilters), ("value-head", valueHead),
+            ("value-filters", valueFilters),
+            ("value-hidden", valueHidden), ("steps", steps), ("epochs", epochs), ("batch", batch),
+            ("optimizer", optimizer),
+            ("momentum", momentum), ("nesterov", nesterov), ("weight-decay", weightDecay), ("lr", lr),
+            ("lr-schedule", lrSchedule),
+            ("warmup", warmup), ("lr-min", lrMin), ("lr-step-every", lrStepEvery), ("lr-gamma", lrGamma),
+            ("policy-weight", policyWeight),
+            ("value-weight", valueWeight), ("l2", l2), ("seed", seed), ("threads", threads),
+            ("shuffle-buffer", shuffleBuffer),
+            ("log-every", logEvery), ("checkpoint-every", checkpointEvery), ("output", output),
+        ]
     }
 
     func run() throws {
@@ -88,7 +102,8 @@ struct TrainCommand: ParsableCommand {
                 switch event {
                 case .interval(let e, let total):
                     let m = e.metrics
-                    let text = "step \(e.step)/\(total) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))% \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
+                    let text =
+                        "step \(e.step)/\(total) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))% \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
                     if bar.isTerminal {
                         bar.update(fraction: Double(e.step) / Double(total), text: text)
                     } else {
@@ -97,7 +112,9 @@ struct TrainCommand: ParsableCommand {
                 case .validation(let e):
                     bar.finish()
                     let m = e.metrics
-                    print("\(Report.fixed(e.elapsed / 60, 1)) min  validation at step \(e.step): policy loss \(Report.fixed(m.policyLoss, 3)), top-1 \(Report.fixed(100 * m.top1Accuracy, 2))%, top-5 \(Report.fixed(100 * m.top5Accuracy, 2))%, value MSE \(Report.fixed(m.valueMSE, 3)), value sign \(Report.fixed(100 * m.valueSignAccuracy, 1))% (\(Report.count(m.positions)) positions)")
+                    print(
+                        "\(Report.fixed(e.elapsed / 60, 1)) min  validation at step \(e.step): policy loss \(Report.fixed(m.policyLoss, 3)), top-1 \(Report.fixed(100 * m.top1Accuracy, 2))%, top-5 \(Report.fixed(100 * m.top5Accuracy, 2))%, value MSE \(Report.fixed(m.valueMSE, 3)), value sign \(Report.fixed(100 * m.valueSignAccuracy, 1))% (\(Report.count(m.positions)) positions)"
+                    )
                 case .checkpoint(let step, let path):
                     if !bar.isTerminal { print("checkpoint at step \(step): \(path)") }
                 case .note(let text):
@@ -107,7 +124,9 @@ struct TrainCommand: ParsableCommand {
             }
             bar.finish()
             if Trainer.stopRequested { throw ExitCode(130) }
-            print("wrote \(c.output): validation top-1 \(Report.fixed(100 * final.top1Accuracy, 2))%, policy loss \(Report.fixed(final.policyLoss, 3)), value MSE \(Report.fixed(final.valueMSE, 3))")
+            print(
+                "wrote \(c.output): validation top-1 \(Report.fixed(100 * final.top1Accuracy, 2))%, policy loss \(Report.fixed(final.policyLoss, 3)), value MSE \(Report.fixed(final.valueMSE, 3))"
+            )
         } catch let e as TrainingStopped {
             bar.finish()
             printError("gonet: training stopped: \(e.message)")
@@ -117,7 +136,8 @@ struct TrainCommand: ParsableCommand {
 }
 
 struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "A network's policy and value metrics over archives.")
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "A network's policy and value metrics over archives.")
 
     @Option(help: "The network file.") var net: String
     @Option(parsing: .upToNextOption, help: "Archives (*.games.zst).") var data: [String]
@@ -132,8 +152,10 @@ struct EvalCommand: ParsableCommand {
         Parallel.threads = threads
         let network = try failing { try PolicyValueNetwork.load(path: net) }
         let m = try failing {
-            try Evaluator.evaluate(network, files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil,
-                                   maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1)
+            try Evaluator.evaluate(
+                network, files: data, validationFraction: validationFraction ?? 0,
+                validation: validationFraction != nil,
+                maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1)
         }
         print("\(net) on \(Report.count(m.positions)) positions\(symmetries ? " (8 symmetries averaged)" : ""):")
         print("  policy loss    \(Report.fixed(m.policyLoss, 4))")

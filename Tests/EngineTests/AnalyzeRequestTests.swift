@@ -10,11 +10,13 @@ final class AnalyzeRequestTests: XCTestCase {
     }
 
     func testEveryLeelaZeroArgumentForm() throws {
-        let forms = ["", "b", "w 50", "50", "interval 50", "b interval 50", "white interval 20", "avoid b q16 1",
-                     "avoid b q16,d4 1 50", "avoid b q16 1 interval 50", "b avoid w q16:r17 3 interval 50",
-                     "allow b q16,d4 2", "allow w A1:T19 1 w 10", "minmoves 5", "b 10 minmoves 3",
-                     "avoid b pass 1 allow b q16 1", "interval 50 avoid b q16 1 avoid w d4 2", "B 100", "BLACK Interval 100",
-                     "kata: ownership true", "w interval 10 ownership false"]
+        let forms = [
+            "", "b", "w 50", "50", "interval 50", "b interval 50", "white interval 20", "avoid b q16 1",
+            "avoid b q16,d4 1 50", "avoid b q16 1 interval 50", "b avoid w q16:r17 3 interval 50",
+            "allow b q16,d4 2", "allow w A1:T19 1 w 10", "minmoves 5", "b 10 minmoves 3",
+            "avoid b pass 1 allow b q16 1", "interval 50 avoid b q16 1 avoid w d4 2", "B 100", "BLACK Interval 100",
+            "kata: ownership true", "w interval 10 ownership false",
+        ]
         for form in forms {
             let words = form.hasPrefix("kata: ") ? String(form.dropFirst(6)) : form
             XCTAssertNoThrow(try parse(words), form)
@@ -25,7 +27,9 @@ final class AnalyzeRequestTests: XCTestCase {
         XCTAssertEqual(r.minMoves, 4)
         XCTAssertTrue(r.ownership)
         // The rectangle's four points and D4, for Black until move 13 (3 moves from move 11).
-        let q16 = Move.play(Point(x: 15, y: 3)), r17 = Move.play(Point(x: 16, y: 2)), d4 = Move.play(Point(x: 3, y: 15))
+        let q16 = Move.play(Point(x: 15, y: 3))
+        let r17 = Move.play(Point(x: 16, y: 2))
+        let d4 = Move.play(Point(x: 3, y: 15))
         for m in [q16, r17, d4] {
             XCTAssertFalse(r.restrictions.permits(m, by: .black, moveNumber: 13))
             XCTAssertTrue(r.restrictions.permits(m, by: .black, moveNumber: 14))
@@ -36,9 +40,11 @@ final class AnalyzeRequestTests: XCTestCase {
     }
 
     func testMalformedFormsAreRefused() {
-        for form in ["avoid", "avoid b", "avoid b q16", "avoid b q16 0", "avoid g q16 1", "avoid b z99 1", "avoid b q16:pass 1",
-                     "avoid b q16 1 allow b d4 1", "interval", "interval -5", "interval 1e9", "interval nan", "minmoves 400",
-                     "ownership maybe", "frobnicate", "b w x", "99999999999999999999"] {
+        for form in [
+            "avoid", "avoid b", "avoid b q16", "avoid b q16 0", "avoid g q16 1", "avoid b z99 1", "avoid b q16:pass 1",
+            "avoid b q16 1 allow b d4 1", "interval", "interval -5", "interval 1e9", "interval nan", "minmoves 400",
+            "ownership maybe", "frobnicate", "b w x", "99999999999999999999",
+        ] {
             XCTAssertThrowsError(try parse(form), form)
         }
     }
@@ -59,7 +65,9 @@ final class AnalyzeRequestTests: XCTestCase {
         let wanted: Set<Move> = [.play(Point(x: 3, y: 15)), .play(Point(x: 15, y: 3)), .pass]
         var settings = SearchSettings()
         settings.visits = 16
-        for player in [PolicyPlayer(network: net, symmetries: false), MCTSPlayer(network: net, settings: settings)] as [Player] {
+        for player in [PolicyPlayer(network: net, symmetries: false), MCTSPlayer(network: net, settings: settings)]
+            as [Player]
+        {
             let d = player.decide(game, color: .black, seconds: nil, restrictions: r.restrictions, analysis: nil)
             XCTAssertTrue(wanted.contains(d.move), "\(type(of: player)) chose \(d.move)")
             XCTAssertTrue(d.candidates.allSatisfy { wanted.contains($0.move) }, "\(type(of: player))")
@@ -94,6 +102,14 @@ final class AnalyzeRequestTests: XCTestCase {
 final class LockedLines: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
-    func append(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    func append(_ s: String) {
+        lock.lock()
+        lines.append(s)
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
 }

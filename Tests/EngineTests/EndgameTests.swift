@@ -11,7 +11,8 @@ final class EndgameTests: XCTestCase {
     /// as moves (White passing once its stones run out, so White has just passed when Black is to
     /// move); `extra` adds stones to White's list.
     func settledGame(komi: Double = 7.5, extraWhite: [(Int, Int)] = []) throws -> Game {
-        var black: [Point] = [], white: [Point] = []
+        var black: [Point] = []
+        var white: [Point] = []
         for y in 0..<19 {
             black.append(Point(x: 9, y: y))
             white.append(Point(x: 10, y: y))
@@ -32,8 +33,10 @@ final class EndgameTests: XCTestCase {
     /// A network whose policy is the softmax of `logits` (point index → logit; 0 elsewhere)
     /// whatever the position: a fully connected policy head with zero weights and these biases.
     func scriptedNetwork(_ logits: [Int: Float]) -> PolicyValueNetwork {
-        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .fc, policyFilters: 2,
-                                                  valueHead: .pool, valueFilters: 2, valueHidden: 4))
+        let net = PolicyValueNetwork(
+            Architecture(
+                trunk: .resnet, blocks: 1, filters: 8, policyHead: .fc, policyFilters: 2,
+                valueHead: .pool, valueFilters: 2, valueHidden: 4))
         let bias = net.parameters.first { $0.name == "policy.fc.bias" }!
         for (i, v) in logits { bias.value[i] = v }
         net.weightsChanged()
@@ -50,8 +53,10 @@ final class EndgameTests: XCTestCase {
     func testASettledPositionIsPassed() throws {
         let game = try settledGame()
         for player in players(uniformNetwork()) {
-            XCTAssertEqual(player.decide(game, color: .black, seconds: nil, analysis: nil).move, .pass, "\(type(of: player))")
-            XCTAssertEqual(player.decide(game, color: .white, seconds: nil, analysis: nil).move, .pass, "\(type(of: player))")
+            XCTAssertEqual(
+                player.decide(game, color: .black, seconds: nil, analysis: nil).move, .pass, "\(type(of: player))")
+            XCTAssertEqual(
+                player.decide(game, color: .white, seconds: nil, analysis: nil).move, .pass, "\(type(of: player))")
         }
         XCTAssertEqual(game.score().description, "B+11.5")
     }
@@ -90,11 +95,14 @@ final class EndgameTests: XCTestCase {
         //    1  . X . X X X
         var g = Game(size: 19, komi: 7.5)
         var stones = (0..<6).map { PlayedMove(.black, .play(Point(x: $0, y: 16))) }
-        stones += [(0, 17), (1, 17), (2, 17), (5, 17), (1, 18), (3, 18), (4, 18), (5, 18)].map { PlayedMove(.black, .play(Point(x: $0.0, y: $0.1))) }
+        stones += [(0, 17), (1, 17), (2, 17), (5, 17), (1, 18), (3, 18), (4, 18), (5, 18)].map {
+            PlayedMove(.black, .play(Point(x: $0.0, y: $0.1)))
+        }
         stones.append(PlayedMove(.white, .play(Point(x: 3, y: 17))))
         g.placeSetup(stones)
         g.setToMove(.black)
-        let eye = Point(x: 2, y: 18), elsewhere = Point(x: 10, y: 10)
+        let eye = Point(x: 2, y: 18)
+        let elsewhere = Point(x: 10, y: 10)
         XCTAssertFalse(g.board.isEye(eye, of: .black))
         XCTAssertEqual(g.board.passAlive()[eye.index()], .black)
         let net = scriptedNetwork([eye.index(): 12, elsewhere.index(): 6])
@@ -102,19 +110,27 @@ final class EndgameTests: XCTestCase {
             let d = player.decide(g, color: .black, seconds: nil, analysis: nil)
             XCTAssertNotEqual(d.move, .play(eye), "\(type(of: player))")
         }
-        XCTAssertEqual(PolicyPlayer(network: net, symmetries: false).decide(g, color: .black, seconds: nil, analysis: nil).move, .play(elsewhere))
+        XCTAssertEqual(
+            PolicyPlayer(network: net, symmetries: false).decide(g, color: .black, seconds: nil, analysis: nil).move,
+            .play(elsewhere))
     }
 
     func testTheTopPolicyMoveThatPutsItsOwnGroupInAtariIsNotPlayed() throws {
         // Black K10-K9 has liberties K11 and K8; White surrounds K8, so Black K8 leaves one liberty.
         var g = Game(size: 19, komi: 7.5)
-        let black = [(9, 9), (9, 10)], white = [(8, 9), (8, 10), (10, 9), (10, 10), (8, 11), (10, 11), (9, 12)]
-        g.placeSetup(black.map { PlayedMove(.black, .play(Point(x: $0.0, y: $0.1))) } + white.map { PlayedMove(.white, .play(Point(x: $0.0, y: $0.1))) })
+        let black = [(9, 9), (9, 10)]
+        let white = [(8, 9), (8, 10), (10, 9), (10, 10), (8, 11), (10, 11), (9, 12)]
+        g.placeSetup(
+            black.map { PlayedMove(.black, .play(Point(x: $0.0, y: $0.1))) }
+                + white.map { PlayedMove(.white, .play(Point(x: $0.0, y: $0.1))) })
         g.setToMove(.black)
-        let atari = Point(x: 9, y: 11), elsewhere = Point(x: 3, y: 3)
+        let atari = Point(x: 9, y: 11)
+        let elsewhere = Point(x: 3, y: 3)
         XCTAssertTrue(g.board.shape(of: atari, for: .black).isSelfAtari)
         let net = scriptedNetwork([atari.index(): 12, elsewhere.index(): 6])
-        XCTAssertEqual(PolicyPlayer(network: net, symmetries: false).decide(g, color: .black, seconds: nil, analysis: nil).move, .play(elsewhere))
+        XCTAssertEqual(
+            PolicyPlayer(network: net, symmetries: false).decide(g, color: .black, seconds: nil, analysis: nil).move,
+            .play(elsewhere))
     }
 
     func testHopelessGamesAreResignedInBothModesWhenAsked() throws {
@@ -131,7 +147,8 @@ final class EndgameTests: XCTestCase {
         var s = SearchSettings()
         s.visits = 60
         s.resignThreshold = 0.1
-        XCTAssertTrue(MCTSPlayer(network: net, settings: s).decide(game, color: .black, seconds: nil, analysis: nil).resign)
+        XCTAssertTrue(
+            MCTSPlayer(network: net, settings: s).decide(game, color: .black, seconds: nil, analysis: nil).resign)
         // Without a threshold, or too early in the game, nobody resigns.
         XCTAssertFalse(PolicyPlayer(network: net).decide(game, color: .black, seconds: nil, analysis: nil).resign)
         XCTAssertFalse(policy.decide(Game(size: 19), color: .black, seconds: nil, analysis: nil).resign)

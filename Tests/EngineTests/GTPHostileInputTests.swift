@@ -9,12 +9,15 @@ final class GTPHostileInputTests: XCTestCase {
 
     func testNumbersAreRangeCheckedNeverTrapped() {
         let e = engine()
-        for line in ["komi 1e300", "komi -inf", "komi nan", "komi 362",
-                     "kgs-time_settings canadian 9 7 inf", "kgs-time_settings canadian 9 7 1.5", "kgs-time_settings absolute 1e300",
-                     "kgs-time_settings byoyomi 10 nan 3", "kgs-time_settings absolute", "kgs-time_settings none 5",
-                     "time_settings 1e300 1 1", "time_settings 10 -1 1", "time_settings 10 10 99999999999999999999",
-                     "time_left b 1e300 0", "time_left b 10 -1", "time_left b nan 0",
-                     "fixed_handicap 99999999999999999999", "loadsgf x.sgf 0", "loadsgf x.sgf 1e9"] {
+        for line in [
+            "komi 1e300", "komi -inf", "komi nan", "komi 362",
+            "kgs-time_settings canadian 9 7 inf", "kgs-time_settings canadian 9 7 1.5",
+            "kgs-time_settings absolute 1e300",
+            "kgs-time_settings byoyomi 10 nan 3", "kgs-time_settings absolute", "kgs-time_settings none 5",
+            "time_settings 1e300 1 1", "time_settings 10 -1 1", "time_settings 10 10 99999999999999999999",
+            "time_left b 1e300 0", "time_left b 10 -1", "time_left b nan 0",
+            "fixed_handicap 99999999999999999999", "loadsgf x.sgf 0", "loadsgf x.sgf 1e9",
+        ] {
             XCTAssertEqual(e.handle(line), "? syntax error\n\n", line)
         }
         XCTAssertEqual(e.handle("place_free_handicap -3"), "? invalid number of stones\n\n")
@@ -54,17 +57,21 @@ final class GTPHostileInputTests: XCTestCase {
     }
 
     func testNaNProbabilitiesFormatWithoutTrapping() {
-        let d = Decision(move: .pass, resign: false,
-                         candidates: [MoveInfo(move: .pass, visits: 3, winrate: .nan, prior: .infinity, pv: [.pass])], winrate: .nan)
+        let d = Decision(
+            move: .pass, resign: false,
+            candidates: [MoveInfo(move: .pass, visits: 3, winrate: .nan, prior: .infinity, pv: [.pass])], winrate: .nan)
         let request = try! AnalyzeRequest([], toMove: .black, nextMove: 1)
-        XCTAssertEqual(GTPEngine.infoLine(d, request: request, format: .leelaZero, ownership: nil),
-                       "info move pass visits 3 winrate 0 prior 0 order 0 pv pass")
+        XCTAssertEqual(
+            GTPEngine.infoLine(d, request: request, format: .leelaZero, ownership: nil),
+            "info move pass visits 3 winrate 0 prior 0 order 0 pv pass")
     }
 
     /// Setup after the root (issue #15): `loadsgf` applies it where it occurs, and `printsgf` keeps it.
     func testLoadSGFAppliesSetupAfterTheRoot() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-edit-\(UUID().uuidString).sgf").path
-        try "(;GM[1]SZ[19]KM[6.5];B[dd];W[pd];AE[pd]AB[pp];W[dp];B[cc])".write(toFile: path, atomically: true, encoding: .utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-edit-\(UUID().uuidString).sgf")
+            .path
+        try "(;GM[1]SZ[19]KM[6.5];B[dd];W[pd];AE[pd]AB[pp];W[dp];B[cc])".write(
+            toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let e = engine()
         XCTAssertEqual(e.handle("loadsgf \(path) 3"), "=\n\n")
@@ -75,6 +82,7 @@ final class GTPHostileInputTests: XCTestCase {
         XCTAssertEqual(e.game.moves.count, 4)
         XCTAssertTrue(e.handle("printsgf")!.contains(";AB[pp]AE[pd];W[dp]"))
         XCTAssertEqual(e.handle("undo"), "=\n\n")
-        XCTAssertEqual(e.game.board[Point(x: 15, y: 15)], .black, "undo keeps the edit before the taken-back move's predecessor")
+        XCTAssertEqual(
+            e.game.board[Point(x: 15, y: 15)], .black, "undo keeps the edit before the taken-back move's predecessor")
     }
 }

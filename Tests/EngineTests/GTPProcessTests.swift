@@ -1,8 +1,8 @@
 import Engine
 import Foundation
+import GTP
 import GoNetwork
 import GoRules
-import GTP
 import XCTest
 
 /// `gonet gtp` as a real subprocess: a whole game against GNU Go, and hostile input.
@@ -13,7 +13,10 @@ final class GTPProcessTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-gtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool, valueFilters: 2, valueHidden: 4))
+        let net = PolicyValueNetwork(
+            Architecture(
+                trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+                valueFilters: 2, valueHidden: 4))
         net.initialize(seed: 11)
         network = dir.appendingPathComponent("tiny.safetensors").path
         try net.save(path: network)
@@ -22,13 +25,17 @@ final class GTPProcessTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     func testFullGameAgainstGnuGoWithoutIllegalMoves() throws {
-        guard let gnugoPath = ["/usr/games/gnugo", "/usr/bin/gnugo"].first(where: FileManager.default.isExecutableFile) else {
+        guard let gnugoPath = ["/usr/games/gnugo", "/usr/bin/gnugo"].first(where: FileManager.default.isExecutableFile)
+        else {
             throw XCTSkip("GNU Go is not installed (apt-get install gnugo)")
         }
         for mode in [["--mode", "policy", "--temperature", "1"], ["--mode", "mcts", "--visits", "16"]] {
             let ours = try GTPClient(command: [gonetBinary.path, "gtp", "--network", network, "--seed", "3"] + mode)
             let gnugo = try GTPClient(command: [gnugoPath, "--mode", "gtp", "--level", "1"])
-            defer { ours.stop(); gnugo.stop() }
+            defer {
+                ours.stop()
+                gnugo.stop()
+            }
             var referee = Game(size: 19, komi: 7.5, koRule: .simple)
             for e in [ours, gnugo] {
                 for c in ["boardsize 19", "clear_board", "komi 7.5"] { XCTAssertNoThrow(try e.ask(c)) }
@@ -57,7 +64,8 @@ final class GTPProcessTests: XCTestCase {
         let p = Process()
         p.executableURL = gonetBinary
         p.arguments = ["gtp", "--network", network]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         p.standardInput = input
         p.standardOutput = output
         p.standardError = FileHandle.nullDevice
@@ -103,7 +111,8 @@ final class GTPProcessTests: XCTestCase {
         let p = Process()
         p.executableURL = gonetBinary
         p.arguments = ["gtp", "--network", network, "--lizzie"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         p.standardInput = input
         p.standardOutput = output
         p.standardError = FileHandle.nullDevice
@@ -112,7 +121,8 @@ final class GTPProcessTests: XCTestCase {
         usleep(400_000)
         input.fileHandleForWriting.write(Data("3 kata-analyze w 5 ownership true\n".utf8))
         usleep(400_000)
-        input.fileHandleForWriting.write(Data("4 lz-analyze b avoid b\n5 lz-genmove_analyze b 5 allow b d4 1\nquit\n".utf8))
+        input.fileHandleForWriting.write(
+            Data("4 lz-analyze b avoid b\n5 lz-genmove_analyze b 5 allow b d4 1\nquit\n".utf8))
         try input.fileHandleForWriting.close()
         let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()

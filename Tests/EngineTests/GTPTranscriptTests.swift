@@ -82,20 +82,30 @@ final class GTPTranscriptTests: XCTestCase {
         let sgf = try XCTUnwrap(e.handle("printsgf"))
         XCTAssertTrue(sgf.hasPrefix("= \n(;GM[1]FF[4]"), sgf)
         // Alive and dead split the two stones between them, each list on one line.
-        let dead = try XCTUnwrap(e.handle("final_status_list dead")), alive = try XCTUnwrap(e.handle("final_status_list alive"))
-        let words = { (r: String) in r.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) }
-        XCTAssertEqual(Set(words(dead) + words(alive)), Set((e.game.board.stones(of: .black) + e.game.board.stones(of: .white)).map { Coordinates.gtp(.play($0), size: 19) }))
+        let dead = try XCTUnwrap(e.handle("final_status_list dead"))
+        let alive = try XCTUnwrap(e.handle("final_status_list alive"))
+        let words = { (r: String) in r.dropFirst(2).split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        }
+        XCTAssertEqual(
+            Set(words(dead) + words(alive)),
+            Set(
+                (e.game.board.stones(of: .black) + e.game.board.stones(of: .white)).map {
+                    Coordinates.gtp(.play($0), size: 19)
+                }))
         XCTAssertFalse(alive.dropLast(2).contains("\n") || dead.dropLast(2).contains("\n"), "\(alive)\(dead)")
         XCTAssertEqual(e.handle("final_status_list zombie"), "? syntax error\n\n")
         XCTAssertEqual(e.handle("genmove"), "? syntax error\n\n")
-        XCTAssertEqual(e.handle("gogui-analyze_commands"), "= gfx/Policy/gonet-policy\nstring/Value/gonet-value\ngfx/Ownership/gonet-ownership\n\n")
+        XCTAssertEqual(
+            e.handle("gogui-analyze_commands"),
+            "= gfx/Policy/gonet-policy\nstring/Value/gonet-value\ngfx/Ownership/gonet-ownership\n\n")
         let gfx = try XCTUnwrap(e.handle("gonet-policy"))
         XCTAssertTrue(gfx.hasPrefix("= INFLUENCE "), gfx)
         XCTAssertTrue(try XCTUnwrap(e.handle("gonet-value")).contains("value 0.000"))
     }
 
     func testLoadSGF() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-load-\(UUID().uuidString).sgf").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-load-\(UUID().uuidString).sgf")
+            .path
         try "(;SZ[19]KM[6.5];B[pd];W[dd];B[pq];W[dp])".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let e = engine()
@@ -121,6 +131,9 @@ final class GTPTranscriptTests: XCTestCase {
         XCTAssertTrue(parsed.allSatisfy { $0.winrate == 0.5 && $0.pv.first == $0.move })
         XCTAssertFalse(parsed.contains { $0.move == .play(Point(x: 3, y: 15)) }, "D4 is occupied")
         XCTAssertNil(LeelaAnalysis.parse("info move Z99 visits 1"))
-        XCTAssertEqual(LeelaAnalysis.parse("info move Q16 visits 12 winrate 5321 prior 1234 order 0 pv Q16 D4 info move D4 visits 3 winrate 4000 prior 100 order 1 pv D4")?.map(\.visits), [12, 3])
+        XCTAssertEqual(
+            LeelaAnalysis.parse(
+                "info move Q16 visits 12 winrate 5321 prior 1234 order 0 pv Q16 D4 info move D4 visits 3 winrate 4000 prior 100 order 1 pv D4"
+            )?.map(\.visits), [12, 3])
     }
 }

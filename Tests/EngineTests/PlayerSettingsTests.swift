@@ -18,13 +18,28 @@ final class PlayerSettingsTests: XCTestCase {
         func error(_ change: (inout PlayerSettings) -> Void) -> String {
             var t = PlayerSettings()
             change(&t)
-            do { _ = try t.player(network: net); return "built" } catch { return error.message }
+            do {
+                _ = try t.player(network: net)
+                return "built"
+            } catch { return error.message }
         }
         XCTAssertEqual(error { $0.mode = "alphabeta" }, "the mode must be policy or mcts, not alphabeta")
         XCTAssertEqual(error { $0.resignThreshold = 1.5 }, "the resign threshold must be in 0..<1, not 1.5")
         XCTAssertEqual(error { $0.temperature = .nan }, "the temperature must be a number from 0 to 100, not nan")
-        XCTAssertEqual(error { $0.mode = "mcts"; $0.search.cPuct = -1 }, "c_puct must be a number from 0 to 100, not -1.0")
-        XCTAssertEqual(error { $0.mode = "mcts"; $0.search.visits = 0 }, "visits must be 1 to 100000000, not 0")
-        XCTAssertEqual(error { $0.mode = "mcts"; $0.search.seconds = 0 }, "the time per move must be a positive number, not 0.0")
+        XCTAssertEqual(
+            error {
+                $0.mode = "mcts"
+                $0.search.cPuct = -1
+            }, "c_puct must be a number from 0 to 100, not -1.0")
+        XCTAssertEqual(
+            error {
+                $0.mode = "mcts"
+                $0.search.visits = 0
+            }, "visits must be 1 to 100000000, not 0")
+        XCTAssertEqual(
+            error {
+                $0.mode = "mcts"
+                $0.search.seconds = 0
+            }, "the time per move must be a positive number, not 0.0")
     }
 }

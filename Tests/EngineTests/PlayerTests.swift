@@ -15,7 +15,8 @@ final class PlayerTests: XCTestCase {
             return .black
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var g = try XCTUnwrap(try SGFReader(path: path).first { _ in true }.map { try $0.record.get() }).startingGame(koRule: .positionalSuperko)
+        var g = try XCTUnwrap(try SGFReader(path: path).first { _ in true }.map { try $0.record.get() }).startingGame(
+            koRule: .positionalSuperko)
         g.setToMove(.black)
         return g
     }
@@ -28,7 +29,13 @@ final class PlayerTests: XCTestCase {
         let open = try eyesPosition(open: true)
         XCTAssertTrue(open.board.isLegal(.play(Point(x: 17, y: 18)), for: .black))
         XCTAssertEqual(player.decide(open, color: .black, seconds: nil, analysis: nil).move, .pass)
-        let mcts = MCTSPlayer(network: uniformNetwork(), settings: { var s = SearchSettings(); s.visits = 30; return s }())
+        let mcts = MCTSPlayer(
+            network: uniformNetwork(),
+            settings: {
+                var s = SearchSettings()
+                s.visits = 30
+                return s
+            }())
         XCTAssertEqual(mcts.decide(closed, color: .black, seconds: nil, analysis: nil).move, .pass)
         XCTAssertEqual(mcts.decide(open, color: .black, seconds: nil, analysis: nil).move, .pass)
     }
@@ -37,8 +44,10 @@ final class PlayerTests: XCTestCase {
     /// stone at C10 has its last liberty at C11. With komi 17.5 passing now loses by 1.5 under
     /// Tromp-Taylor (the stone counts for White), capturing wins by 1.5.
     func deadStonePosition() throws -> Game {
-        let eyes: Set<Point> = [Point(x: 0, y: 0), Point(x: 0, y: 18), Point(x: 5, y: 4), Point(x: 5, y: 14),
-                                Point(x: 14, y: 0), Point(x: 14, y: 18), Point(x: 18, y: 9), Point(x: 14, y: 9)]
+        let eyes: Set<Point> = [
+            Point(x: 0, y: 0), Point(x: 0, y: 18), Point(x: 5, y: 4), Point(x: 5, y: 14),
+            Point(x: 14, y: 0), Point(x: 14, y: 18), Point(x: 18, y: 9), Point(x: 14, y: 9),
+        ]
         let path = try positionFile("dead", komi: 17.5) { x, y in
             let p = Point(x: x, y: y)
             if eyes.contains(p) || (x == 2 && y == 8) { return nil }
@@ -68,7 +77,9 @@ final class PlayerTests: XCTestCase {
         try after.play(.pass)
         // Now the game is won as it stands: both players pass.
         XCTAssertEqual(policy.decide(after, color: .black, seconds: nil, analysis: nil).move, .pass)
-        XCTAssertEqual(MCTSPlayer(network: uniformNetwork(), settings: s).decide(after, color: .black, seconds: nil, analysis: nil).move, .pass)
+        XCTAssertEqual(
+            MCTSPlayer(network: uniformNetwork(), settings: s).decide(after, color: .black, seconds: nil, analysis: nil)
+                .move, .pass)
     }
 
     func testTreeReuseAndVisitLimits() throws {

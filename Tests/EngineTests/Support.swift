@@ -8,7 +8,10 @@ import XCTest
 /// A network with every weight zero: a uniform policy and a value of 0, so a player's choices
 /// come from its rules (eyes, passing, Tromp-Taylor) alone.
 func uniformNetwork() -> PolicyValueNetwork {
-    PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool, valueFilters: 2, valueHidden: 4))
+    PolicyValueNetwork(
+        Architecture(
+            trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+            valueFilters: 2, valueHidden: 4))
 }
 
 /// An SGF file of a 19x19 position built by `stone(x, y)`, written to a temporary path.
@@ -19,7 +22,8 @@ func positionFile(_ name: String, komi: Double = 0, _ stone: (Int, Int) -> Stone
             if let s = stone(x, y) { r.setup.append(PlayedMove(s, .play(Point(x: x, y: y)))) }
         }
     }
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-\(name)-\(UUID().uuidString).sgf").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-\(name)-\(UUID().uuidString).sgf")
+        .path
     try SGFWriter.sgf(r).write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
@@ -33,4 +37,5 @@ let gonetBinary: URL = {
     return Bundle.main.bundleURL.appendingPathComponent("gonet")
 }()
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()

@@ -70,7 +70,9 @@ final class FeatureTests: XCTestCase {
         for k in 0..<8 {
             var transformed = Game(size: 19)
             for m in moves { try transformed.play(Move(index: Symmetry.apply(k, m.index()))) }
-            XCTAssertEqual(Features.planes(EncodedPosition(original), symmetry: k), Features.planes(EncodedPosition(transformed)), "symmetry \(k)")
+            XCTAssertEqual(
+                Features.planes(EncodedPosition(original), symmetry: k), Features.planes(EncodedPosition(transformed)),
+                "symmetry \(k)")
             // The policy target moves the same way; pass stays.
             XCTAssertTrue(transformed.board.isLegal(Move(index: Symmetry.apply(k, target)), for: .black))
             XCTAssertEqual(Symmetry.apply(k, 361), 361)

@@ -10,9 +10,14 @@ final class FixtureTests: XCTestCase {
             let ref = try Fixtures.read("\(name)-forward.safetensors")
             let planes = try XCTUnwrap(ref.tensor("planes"))
             let batch = planes.shape[0]
-            let (logits, values) = planes.data.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
-            assertClose(Array(UnsafeBufferPointer(start: logits, count: batch * 362)), ref.tensor("policy")!.data, "\(name) policy")
-            assertClose(Array(UnsafeBufferPointer(start: values, count: batch)), ref.tensor("value")!.data, "\(name) value")
+            let (logits, values) = planes.data.withUnsafeBufferPointer {
+                net.forward(planes: $0.baseAddress!, batch: batch, training: false)
+            }
+            assertClose(
+                Array(UnsafeBufferPointer(start: logits, count: batch * 362)), ref.tensor("policy")!.data,
+                "\(name) policy")
+            assertClose(
+                Array(UnsafeBufferPointer(start: values, count: batch)), ref.tensor("value")!.data, "\(name) value")
         }
     }
 
@@ -44,13 +49,18 @@ final class FixtureTests: XCTestCase {
             let (logits, values) = (net.lastLogits(batch: batch.count), net.lastValues(batch: batch.count))
             assertClose(logits, ref.tensor("policy_logits")!.data, "\(name) train logits", tolerance: tolerance)
             assertClose(values, ref.tensor("value_output")!.data, "\(name) train values", tolerance: tolerance)
-            assertClose([Float(loss.policy)], ref.tensor("policy_loss")!.data, "\(name) policy loss", tolerance: tolerance)
+            assertClose(
+                [Float(loss.policy)], ref.tensor("policy_loss")!.data, "\(name) policy loss", tolerance: tolerance)
             assertClose([Float(loss.value)], ref.tensor("value_loss")!.data, "\(name) value loss", tolerance: tolerance)
             assertClose([Float(loss.total)], ref.tensor("loss")!.data, "\(name) loss", tolerance: tolerance)
-            let largestGradient = net.trainableParameters.compactMap { ref.tensor("grad.\($0.name)")?.data.map(abs).max() }.max()!
+            let largestGradient = net.trainableParameters.compactMap {
+                ref.tensor("grad.\($0.name)")?.data.map(abs).max()
+            }.max()!
             for p in net.trainableParameters {
                 let g = try XCTUnwrap(ref.tensor("grad.\(p.name)"), "grad.\(p.name)")
-                assertClose(p.grad, g.data, "\(name) grad.\(p.name)", minimumFloor: 1e-3 * largestGradient, tolerance: tolerance)
+                assertClose(
+                    p.grad, g.data, "\(name) grad.\(p.name)", minimumFloor: 1e-3 * largestGradient, tolerance: tolerance
+                )
             }
             SGD(momentum: 0.9).step(net.trainableParameters, lr: 0.1)
             for p in net.parameters {

@@ -23,7 +23,9 @@ final class NetworkFileTests: XCTestCase {
     }
 
     func testSaveLoadRoundTripKeepsWeightsAndMetadata() throws {
-        let a = Architecture(trunk: .mobile, blocks: 2, filters: 8, expansion: 16, policyHead: .conv, policyFilters: 4, valueHead: .pool, valueFilters: 2, valueHidden: 8)
+        let a = Architecture(
+            trunk: .mobile, blocks: 2, filters: 8, expansion: 16, policyHead: .conv, policyFilters: 4, valueHead: .pool,
+            valueFilters: 2, valueHidden: 8)
         let net = PolicyValueNetwork(a)
         net.initialize(seed: 9)
         net.metadata["name"] = "tiny"
@@ -42,8 +44,12 @@ final class NetworkFileTests: XCTestCase {
 
     func testSeededInitialisationIsReproducible() {
         let a = Architecture(trunk: .resnet, blocks: 1, filters: 4)
-        let x = PolicyValueNetwork(a), y = PolicyValueNetwork(a), z = PolicyValueNetwork(a)
-        x.initialize(seed: 1); y.initialize(seed: 1); z.initialize(seed: 2)
+        let x = PolicyValueNetwork(a)
+        let y = PolicyValueNetwork(a)
+        let z = PolicyValueNetwork(a)
+        x.initialize(seed: 1)
+        y.initialize(seed: 1)
+        z.initialize(seed: 2)
         XCTAssertEqual(x.parameters.map(\.value), y.parameters.map(\.value))
         XCTAssertNotEqual(x.parameters.map(\.value), z.parameters.map(\.value))
         // He initialisation: the stem's weights have variance 2 / fan-in (54).
@@ -67,42 +73,63 @@ final class NetworkFileTests: XCTestCase {
     }
 
     func testBrokenNetworkFilesAreRejectedNamingTheTensor() throws {
-        XCTAssertEqual(try loadError { $0.entries["policy.fc.bias"] = nil }, "bad.safetensors: missing tensor policy.fc.bias")
-        XCTAssertEqual(try loadError { $0.set("extra.weight", Tensor(shape: [1], data: [0])) }, "bad.safetensors: unexpected tensor extra.weight")
-        XCTAssertEqual(try loadError { $0.set("stem.bn.bias", Tensor(shape: [9], data: [Float](repeating: 0, count: 9))) },
-                       "bad.safetensors: tensor stem.bn.bias has shape [9], expected [8]")
-        XCTAssertEqual(try loadError { $0.set("stem.bn.bias", int64: [Int64](repeating: 0, count: 8), shape: [8]) },
-                       "bad.safetensors: tensor stem.bn.bias has dtype I64, expected F32")
-        XCTAssertEqual(try loadError { f in
-            var t = f.tensor("blocks.1.conv2.weight")!
-            t.data[17] = .nan
-            f.set("blocks.1.conv2.weight", t)
-        }, "bad.safetensors: tensor blocks.1.conv2.weight has a non-finite value (nan) at index 17")
+        XCTAssertEqual(
+            try loadError { $0.entries["policy.fc.bias"] = nil }, "bad.safetensors: missing tensor policy.fc.bias")
+        XCTAssertEqual(
+            try loadError { $0.set("extra.weight", Tensor(shape: [1], data: [0])) },
+            "bad.safetensors: unexpected tensor extra.weight")
+        XCTAssertEqual(
+            try loadError { $0.set("stem.bn.bias", Tensor(shape: [9], data: [Float](repeating: 0, count: 9))) },
+            "bad.safetensors: tensor stem.bn.bias has shape [9], expected [8]")
+        XCTAssertEqual(
+            try loadError { $0.set("stem.bn.bias", int64: [Int64](repeating: 0, count: 8), shape: [8]) },
+            "bad.safetensors: tensor stem.bn.bias has dtype I64, expected F32")
+        XCTAssertEqual(
+            try loadError { f in
+                var t = f.tensor("blocks.1.conv2.weight")!
+                t.data[17] = .nan
+                f.set("blocks.1.conv2.weight", t)
+            }, "bad.safetensors: tensor blocks.1.conv2.weight has a non-finite value (nan) at index 17")
         // Finite weights so large that the outputs overflow: refused at load, not at the first genmove.
-        XCTAssertEqual(try loadError { f in
-            for name in f.entries.keys where name.hasSuffix("weight") {
-                var t = f.tensor(name)!
-                t.data = t.data.map { _ in 3e37 }
-                f.set(name, t)
-            }
-        }, "bad.safetensors: a forward pass on the empty board gives non-finite outputs (weights too large)")
-        XCTAssertEqual(try loadError { f in
-            var t = f.tensor("value.bn.running_var")!
-            t.data[0] = -1
-            f.set("value.bn.running_var", t)
-        }, "bad.safetensors: tensor value.bn.running_var has a negative running variance (-1.0) at index 0")
-        XCTAssertEqual(try loadError { $0.metadata["format"] = "gonet-network/9" }, "bad.safetensors: unknown format \"gonet-network/9\" (expected gonet-network/1)")
-        XCTAssertEqual(try loadError { $0.metadata["features"] = "planes17" }, "bad.safetensors: unknown features \"planes17\" (expected planes6-v1)")
-        XCTAssertEqual(try loadError { $0.metadata["architecture"] = "{\"trunk\": \"transformer\", \"blocks\": 2, \"filters\": 8}" },
-                       "bad.safetensors: unknown trunk \"transformer\" (resnet or mobile)")
-        XCTAssertEqual(try loadError { $0.metadata["architecture"] = "{\"trunk\": \"resnet\", \"blocks\": 2}" },
-                       "bad.safetensors: architecture lacks \"filters\"")
-        XCTAssertEqual(try loadError { $0.metadata["architecture"] = "{\"trunk\": \"resnet\", \"blocks\": 2, \"filters\": 100000000}" },
-                       "bad.safetensors: architecture \"filters\" must be an integer in 1…1024, not 100000000")
-        XCTAssertEqual(try loadError { f in
-            f.entries["policy.fc.bias"] = nil
-            f.metadata["features"] = "x"
-        }, "bad.safetensors: unknown features \"x\" (expected planes6-v1); missing tensor policy.fc.bias", "every reason in one message")
+        XCTAssertEqual(
+            try loadError { f in
+                for name in f.entries.keys where name.hasSuffix("weight") {
+                    var t = f.tensor(name)!
+                    t.data = t.data.map { _ in 3e37 }
+                    f.set(name, t)
+                }
+            }, "bad.safetensors: a forward pass on the empty board gives non-finite outputs (weights too large)")
+        XCTAssertEqual(
+            try loadError { f in
+                var t = f.tensor("value.bn.running_var")!
+                t.data[0] = -1
+                f.set("value.bn.running_var", t)
+            }, "bad.safetensors: tensor value.bn.running_var has a negative running variance (-1.0) at index 0")
+        XCTAssertEqual(
+            try loadError { $0.metadata["format"] = "gonet-network/9" },
+            "bad.safetensors: unknown format \"gonet-network/9\" (expected gonet-network/1)")
+        XCTAssertEqual(
+            try loadError { $0.metadata["features"] = "planes17" },
+            "bad.safetensors: unknown features \"planes17\" (expected planes6-v1)")
+        XCTAssertEqual(
+            try loadError {
+                $0.metadata["architecture"] = "{\"trunk\": \"transformer\", \"blocks\": 2, \"filters\": 8}"
+            },
+            "bad.safetensors: unknown trunk \"transformer\" (resnet or mobile)")
+        XCTAssertEqual(
+            try loadError { $0.metadata["architecture"] = "{\"trunk\": \"resnet\", \"blocks\": 2}" },
+            "bad.safetensors: architecture lacks \"filters\"")
+        XCTAssertEqual(
+            try loadError {
+                $0.metadata["architecture"] = "{\"trunk\": \"resnet\", \"blocks\": 2, \"filters\": 100000000}"
+            },
+            "bad.safetensors: architecture \"filters\" must be an integer in 1…1024, not 100000000")
+        XCTAssertEqual(
+            try loadError { f in
+                f.entries["policy.fc.bias"] = nil
+                f.metadata["features"] = "x"
+            }, "bad.safetensors: unknown features \"x\" (expected planes6-v1); missing tensor policy.fc.bias",
+            "every reason in one message")
     }
 
     func testTruncatedFileIsRejected() throws {
@@ -118,8 +145,10 @@ final class NetworkFileTests: XCTestCase {
 
     /// `net forward` on finite inputs whose outputs overflow: an error naming the position, not a file of NaNs.
     func testForwardRefusesNonFiniteOutputs() throws {
-        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
-                                                  valueHead: .pool, valueFilters: 2, valueHidden: 4))
+        let net = PolicyValueNetwork(
+            Architecture(
+                trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
+                valueHead: .pool, valueFilters: 2, valueHidden: 4))
         net.initialize(seed: 1)
         var input = SafeTensors()
         var planes = [Float](repeating: 0, count: 2 * 6 * 361)

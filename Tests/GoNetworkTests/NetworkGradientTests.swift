@@ -8,13 +8,14 @@ final class NetworkGradientTests: XCTestCase {
         var planes = [Float](repeating: 0, count: n * 6 * 361)
         var s: UInt64 = 12345
         for i in planes.indices {
-            s = s &* 6364136223846793005 &+ 1442695040888963407
+            s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             // Continuous inputs: binary planes tie many pre-activations exactly at ReLU kinks,
             // where finite differences stop measuring the derivative.
             planes[i] = Float(Double((s >> 33) % 20001) / 10000 - 1)
         }
-        return TrainingBatch(planes: planes, policyTargets: (0..<n).map { Int32($0 * 97 % 362) },
-                             valueTargets: (0..<n).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: (0..<n).map { $0 == 1 ? 0 : 1 })
+        return TrainingBatch(
+            planes: planes, policyTargets: (0..<n).map { Int32($0 * 97 % 362) },
+            valueTargets: (0..<n).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: (0..<n).map { $0 == 1 ? 0 : 1 })
     }
 
     func check(_ a: Architecture) {
@@ -36,7 +37,7 @@ final class NetworkGradientTests: XCTestCase {
         let h: Float = 2e-5
         for (k, p) in net.trainableParameters.enumerated() {
             let direction: [Float] = (0..<p.count).map { _ in
-                sign = sign &* 6364136223846793005 &+ 1442695040888963407
+                sign = sign &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 return (sign >> 40) & 1 == 0 ? 1 : -1
             }
             let expected = zip(analytic[k], direction).reduce(0.0) { $0 + Double($1.0 * $1.1) }
@@ -47,15 +48,23 @@ final class NetworkGradientTests: XCTestCase {
             let down = net.lossAndGradients(b, weights: w).total
             p.value = saved
             let numeric = (up - down) / Double(2 * h)
-            XCTAssertLessThanOrEqual(abs(numeric - expected), 0.03 * max(abs(numeric), abs(expected)) + 0.02,
-                                     "\(a.summary): \(p.name): analytic \(expected), finite difference \(numeric)")
+            XCTAssertLessThanOrEqual(
+                abs(numeric - expected), 0.03 * max(abs(numeric), abs(expected)) + 0.02,
+                "\(a.summary): \(p.name): analytic \(expected), finite difference \(numeric)")
         }
     }
 
-    func testResnetFcHeads() { check(Architecture(trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc, valueFilters: 1, valueHidden: 8)) }
+    func testResnetFcHeads() {
+        check(
+            Architecture(
+                trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc,
+                valueFilters: 1, valueHidden: 8))
+    }
 
     func testMobileConvPolicyPoolValue() {
-        check(Architecture(trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3, valueHead: .pool, valueFilters: 2, valueHidden: 5))
+        check(
+            Architecture(
+                trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3,
+                valueHead: .pool, valueFilters: 2, valueHidden: 5))
     }
 }
-

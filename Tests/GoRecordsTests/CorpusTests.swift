@@ -6,7 +6,8 @@ import XCTest
 /// Every game of ../shared/data read, written and read again (all of them in release builds).
 final class CorpusTests: XCTestCase {
     func testEveryGameRoundTripsThroughSGF() throws {
-        var games = 0, failures: [String] = []
+        var games = 0
+        var failures: [String] = []
         for path in try SharedData.collections() {
             let reader = try SGFReader(path: path)
             var n = 0
@@ -28,12 +29,13 @@ final class CorpusTests: XCTestCase {
         // The records that break gonet's rule (positional superko, what its engine and referee
         // play): one ko retaken at once, and 19 Korean-rules games that repeat a whole-board position.
         for f in failures {
-            XCTAssertTrue(f.hasSuffix("tygem-2016-07.sgf.zst:24:1943: illegal move B H1 at move 303: ko recapture")
-                          || f.contains(": repeats an earlier position"), f)
+            XCTAssertTrue(
+                f.hasSuffix("tygem-2016-07.sgf.zst:24:1943: illegal move B H1 at move 303: ko recapture")
+                    || f.contains(": repeats an earlier position"), f)
         }
         #if !DEBUG
-        XCTAssertEqual(games, 108_415 + 90, "every Tygem game but 20, and the 90 GNU Go games")
-        XCTAssertEqual(failures.count, 20)
+            XCTAssertEqual(games, 108_415 + 90, "every Tygem game but 20, and the 90 GNU Go games")
+            XCTAssertEqual(failures.count, 20)
         #endif
     }
 
@@ -51,7 +53,9 @@ final class CorpusTests: XCTestCase {
 /// Every game of ../shared/data through the archive format and back.
 final class ArchiveCorpusTests: XCTestCase {
     func testEveryGameRoundTripsThroughTheArchive() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-corpus-\(UUID().uuidString).games.zst").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gonet-corpus-\(UUID().uuidString).games.zst"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try GameArchiveWriter(path: path)
         var originals: [GameRecord] = []
@@ -77,7 +81,7 @@ final class ArchiveCorpusTests: XCTestCase {
         }
         XCTAssertEqual(i, originals.count)
         #if !DEBUG
-        XCTAssertEqual(i, 108_415 + 90)
+            XCTAssertEqual(i, 108_415 + 90)
         #endif
     }
 }

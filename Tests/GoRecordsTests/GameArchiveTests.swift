@@ -19,10 +19,15 @@ final class GameArchiveTests: XCTestCase {
         r.whitePlayer = "white"
         r.date = "2016-07-0\(i % 9 + 1)"
         r.rules = "Korean"
-        let results: [GameResult] = [.win(.black, .resignation), .win(.white, .score(2.5)), .draw, .unknown, .void,
-                                     .win(.black, .time), .win(.white, .forfeit), .win(.black, .unspecified)]
+        let results: [GameResult] = [
+            .win(.black, .resignation), .win(.white, .score(2.5)), .draw, .unknown, .void,
+            .win(.black, .time), .win(.white, .forfeit), .win(.black, .unspecified),
+        ]
         r.result = results[i % results.count]
-        r.moves = [PlayedMove(.black, .play(Point(x: i % 19, y: 3))), PlayedMove(.white, .pass), PlayedMove(.white, .play(Point(x: 3, y: 4)))]
+        r.moves = [
+            PlayedMove(.black, .play(Point(x: i % 19, y: 3))), PlayedMove(.white, .pass),
+            PlayedMove(.white, .play(Point(x: 3, y: 4))),
+        ]
         return r
     }
 
@@ -77,21 +82,22 @@ final class GameArchiveTests: XCTestCase {
         let path = dir.appendingPathComponent("x.games.zst").path
         try "(;SZ[19])".write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try GameArchiveReader(path: path)) { e in
-            XCTAssertEqual("\(e)", "\(path): not a gonet game archive (no GONETGA1 header) at byte 0 of the decompressed stream")
+            XCTAssertEqual(
+                "\(e)", "\(path): not a gonet game archive (no GONETGA1 header) at byte 0 of the decompressed stream")
         }
     }
 
     func testImporterReportsSkippedGamesWithReasons() throws {
         let sgf = dir.appendingPathComponent("mixed.sgf").path
         try """
-            (;SZ[19]RE[B+R];B[pd];W[dd])
-            (;SZ[9];B[ee])
-            (;SZ[19]HA[2]AB[dp][pd];W[dd])
-            (;SZ[19]RE[W+R])
-            (;SZ[19];B[pd];W[pd])
-            (;SZ[19];B[zz])
-            (;SZ[19]RE[W+0.5];B[pd];W[dd];B[])
-            """.write(toFile: sgf, atomically: true, encoding: .utf8)
+        (;SZ[19]RE[B+R];B[pd];W[dd])
+        (;SZ[9];B[ee])
+        (;SZ[19]HA[2]AB[dp][pd];W[dd])
+        (;SZ[19]RE[W+R])
+        (;SZ[19];B[pd];W[pd])
+        (;SZ[19];B[zz])
+        (;SZ[19]RE[W+0.5];B[pd];W[dd];B[])
+        """.write(toFile: sgf, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("m.games.zst").path
         let importer = try GameImporter(output: out)
         try importer.importFiles([sgf, dir.appendingPathComponent("missing.sgf").path])

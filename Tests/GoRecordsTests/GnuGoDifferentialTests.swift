@@ -11,13 +11,17 @@ final class GnuGoDifferentialTests: XCTestCase {
     }
 
     /// Compares both boards stone by stone, and `is_legal` on every point in `probe`.
-    func compare(_ gnugo: GTPClient, _ game: Game, probe: [Point], _ tally: inout Tally, _ context: @autoclosure () -> String) throws {
+    func compare(
+        _ gnugo: GTPClient, _ game: Game, probe: [Point], _ tally: inout Tally, _ context: @autoclosure () -> String
+    ) throws {
         let size = game.size
         for color in Stone.allCases {
             let theirs = Set(try gnugo.ask("list_stones \(color)").split(separator: " ").map(String.init))
             let ours = Set(game.board.stones(of: color).map { Coordinates.gtp(.play($0), size: size) })
             if theirs != ours {
-                XCTFail("\(context()): \(color) stones differ: only GNU Go \(theirs.subtracting(ours).sorted()), only gonet \(ours.subtracting(theirs).sorted())")
+                XCTFail(
+                    "\(context()): \(color) stones differ: only GNU Go \(theirs.subtracting(ours).sorted()), only gonet \(ours.subtracting(theirs).sorted())"
+                )
                 throw XCTSkip("stopping this game after a mismatch")
             }
         }
@@ -28,7 +32,9 @@ final class GnuGoDifferentialTests: XCTestCase {
             let ours = game.legality(.play(p), for: color) == .legal
             tally.legalityChecks += 1
             if theirs != ours {
-                XCTFail("\(context()): is_legal \(color) \(v): GNU Go \(theirs), gonet \(game.legality(.play(p), for: color))")
+                XCTFail(
+                    "\(context()): is_legal \(color) \(v): GNU Go \(theirs), gonet \(game.legality(.play(p), for: color))"
+                )
             }
         }
     }
@@ -55,7 +61,8 @@ final class GnuGoDifferentialTests: XCTestCase {
                     tally.moves += 1
                     if game.board.captures(by: m.color) > before { tally.captures += 1 }
                     if game.board.koPoint != nil { tally.kos += 1 }
-                    var probe = (0..<6).map { _ in Point(index: rng.below(record.size * record.size), size: record.size) }
+                    var probe = (0..<6).map { _ in Point(index: rng.below(record.size * record.size), size: record.size)
+                    }
                     if let k = game.board.koPoint { probe.append(k) }
                     try compare(gnugo, game, probe: probe, &tally, "\(path) game \(e.index) move \(i + 1)")
                 }
@@ -80,9 +87,14 @@ final class GnuGoDifferentialTests: XCTestCase {
                     let color = game.toMove
                     let empties = game.board.emptyPoints
                     // Now and then try a move we believe illegal: GNU Go must refuse it too.
-                    if let bad = empties.first(where: { game.legality(.play($0), for: color) != .legal }), rng.below(4) == 0 {
+                    if let bad = empties.first(where: { game.legality(.play($0), for: color) != .legal }),
+                        rng.below(4) == 0
+                    {
                         let v = Coordinates.gtp(.play(bad), size: size)
-                        XCTAssertThrowsError(try gnugo.ask("play \(color) \(v)"), "size \(size) game \(g) move \(i): GNU Go accepted \(color) \(v), gonet says \(game.legality(.play(bad), for: color))")
+                        XCTAssertThrowsError(
+                            try gnugo.ask("play \(color) \(v)"),
+                            "size \(size) game \(g) move \(i): GNU Go accepted \(color) \(v), gonet says \(game.legality(.play(bad), for: color))"
+                        )
                         tally.illegalTried += 1
                     }
                     let legal = empties.filter { game.legality(.play($0), for: color) == .legal }

@@ -26,7 +26,8 @@ final class HostileRecordTests: XCTestCase {
     func testAbsurdNumbersAreRefusedOrReadAsUnknown() throws {
         // A margin past any board reads as a win of unknown margin, so export writes valid SGF.
         XCTAssertEqual(GameResult(sgf: "B+1e300"), .win(.black, .unspecified))
-        XCTAssertEqual(GameResult(sgf: "W+1250"), .win(.white, .score(1250)), "every point of a 25x25 board and the largest komi")
+        XCTAssertEqual(
+            GameResult(sgf: "W+1250"), .win(.white, .score(1250)), "every point of a 25x25 board and the largest komi")
         XCTAssertEqual(GameResult(sgf: "W+1250.5"), .win(.white, .unspecified))
         XCTAssertEqual(GameResult(sgf: "W+inf"), .unknown)
         let r = try SGFReader.records(text: "(;SZ[19]RE[B+1e300];B[pd])")[0]
@@ -75,7 +76,10 @@ final class HostileRecordTests: XCTestCase {
         }
         var occupied = GameRecord(size: 19, komi: 7.5)
         occupied.moves = [PlayedMove(.black, .play(Point(x: 3, y: 3))), PlayedMove(.white, .play(Point(x: 3, y: 3)))]
-        XCTAssertEqual(try failure(occupied), "record 2 cannot be used: illegal move W D16 at move 2: point occupied at byte 41 of the decompressed stream")
+        XCTAssertEqual(
+            try failure(occupied),
+            "record 2 cannot be used: illegal move W D16 at move 2: point occupied at byte 41 of the decompressed stream"
+        )
         var infinite = GameRecord(size: 19, komi: .infinity)
         infinite.moves = [PlayedMove(.black, .pass)]
         XCTAssertTrue(try failure(infinite).hasPrefix("record 2 cannot be used: komi inf is out of range"))
@@ -84,7 +88,8 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertTrue(try failure(margin).hasPrefix("record 2 cannot be used: margin"))
         var setup = GameRecord(size: 19, komi: 7.5)
         setup.setup = [PlayedMove(.black, .play(Point(x: 0, y: 0))), PlayedMove(.white, .play(Point(x: 0, y: 0)))]
-        XCTAssertTrue(try failure(setup).hasPrefix("record 2 cannot be used: setup stone white aa is on an occupied point"))
+        XCTAssertTrue(
+            try failure(setup).hasPrefix("record 2 cannot be used: setup stone white aa is on an occupied point"))
     }
 
     /// Found by `scripts/fuzz` (FuzzSGF): a point set up twice in the root made a record whose

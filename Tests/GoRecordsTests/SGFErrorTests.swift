@@ -17,7 +17,8 @@ final class SGFErrorTests: XCTestCase {
     func testUnclosedBracket() throws {
         XCTAssertEqual(try firstError("(;SZ[19]\n;B[pd];W[dd)\n"), "t.sgf:2:9: unclosed '[': the value never ends")
         // A bracket closed much later swallows the text between: that value is then a bad coordinate.
-        XCTAssertEqual(try firstError("(;SZ[19]\n;B[pd];W[dd\n;B[qp])"), "t.sgf:2:8: bad coordinate W[dd\n;B[qp] on a 19x19 board")
+        XCTAssertEqual(
+            try firstError("(;SZ[19]\n;B[pd];W[dd\n;B[qp])"), "t.sgf:2:8: bad coordinate W[dd\n;B[qp] on a 19x19 board")
     }
 
     func testBadCoordinate() throws {
@@ -26,12 +27,17 @@ final class SGFErrorTests: XCTestCase {
     }
 
     func testTruncatedFile() throws {
-        XCTAssertEqual(try firstError("(;SZ[19];B[pd];W[dd]"), "t.sgf:1:21: unexpected end of file: 1 game tree not closed (missing ')')")
-        XCTAssertEqual(try firstError("(;SZ[19](;B[pd]"), "t.sgf:1:16: unexpected end of file: 2 game trees not closed (missing ')')")
+        XCTAssertEqual(
+            try firstError("(;SZ[19];B[pd];W[dd]"),
+            "t.sgf:1:21: unexpected end of file: 1 game tree not closed (missing ')')")
+        XCTAssertEqual(
+            try firstError("(;SZ[19](;B[pd]"),
+            "t.sgf:1:16: unexpected end of file: 2 game trees not closed (missing ')')")
     }
 
     func testIllegalMove() throws {
-        XCTAssertEqual(try firstError("(;SZ[9];B[ee];W[ee])"), "t.sgf:1:15: illegal move W E5 at move 2: point occupied")
+        XCTAssertEqual(
+            try firstError("(;SZ[9];B[ee];W[ee])"), "t.sgf:1:15: illegal move W E5 at move 2: point occupied")
         XCTAssertEqual(try firstError("(;SZ[9]AB[ba][ab];W[aa])"), "t.sgf:1:19: illegal move W A9 at move 1: suicide")
     }
 
@@ -42,7 +48,8 @@ final class SGFErrorTests: XCTestCase {
         XCTAssertEqual(try firstError("(;B[aa]W[bb])"), "t.sgf:1:8: two moves in one node")
         XCTAssertEqual(try firstError("(B[aa])"), "t.sgf:1:2: expected ';' to start a node, found 'B'")
         XCTAssertEqual(try firstError("(;B)"), "t.sgf:1:3: property B has no value")
-        XCTAssertEqual(try firstError("(;B[aa](;W[bb]);B[cc])"), "t.sgf:1:16: a node after variations: expected '(' or ')'")
+        XCTAssertEqual(
+            try firstError("(;B[aa](;W[bb]);B[cc])"), "t.sgf:1:16: a node after variations: expected '(' or ')'")
         XCTAssertEqual(try firstError("(;SZ[9];B[aa];AB[cc][cc])"), "t.sgf:1:15: setup point cc is given twice")
         XCTAssertEqual(try firstError("(;SZ[9];B[aa];AE[zz])"), "t.sgf:1:15: bad point AE[zz] on a 9x9 board")
     }

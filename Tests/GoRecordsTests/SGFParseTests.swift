@@ -20,24 +20,30 @@ final class SGFParseTests: XCTestCase {
         XCTAssertEqual(g.blackPlayer, "sedrain")
         XCTAssertEqual(g.whitePlayer, "WuYu(P)")
         XCTAssertEqual(g.result, .win(.black, .resignation))
-        XCTAssertEqual(g.moves, [
-            PlayedMove(.black, .play(Point(x: 15, y: 3))), PlayedMove(.white, .play(Point(x: 3, y: 3))),
-            PlayedMove(.black, .pass), PlayedMove(.white, .pass), PlayedMove(.black, .play(Point(x: 16, y: 15))),
-        ])
+        XCTAssertEqual(
+            g.moves,
+            [
+                PlayedMove(.black, .play(Point(x: 15, y: 3))), PlayedMove(.white, .play(Point(x: 3, y: 3))),
+                PlayedMove(.black, .pass), PlayedMove(.white, .pass), PlayedMove(.black, .play(Point(x: 16, y: 15))),
+            ])
         XCTAssertEqual(g.extraProperties.map(\.id), ["PC", "BR", "WR", "C"])
         XCTAssertEqual(g.extraProperties[3].values, ["a comment with ] and \\ inside"])
     }
 
     func testOldFilesLongLowercaseNamesAndWhitespace() throws {
-        let text = "  junk before ( ;\n GaMe[1] FileFormat[3]\tSiZe[9] KoMi [5.5]\r\n AddBlack[cc][gg]\n AddWhite[ee] ;\n White [ce] ; Black[ \\\ngc ] )"
+        let text =
+            "  junk before ( ;\n GaMe[1] FileFormat[3]\tSiZe[9] KoMi [5.5]\r\n AddBlack[cc][gg]\n AddWhite[ee] ;\n White [ce] ; Black[ \\\ngc ] )"
         let g = try SGFReader.records(text: text)[0]
         XCTAssertEqual(g.size, 9)
         XCTAssertEqual(g.komi, 5.5)
-        XCTAssertEqual(Set(g.setup), [
-            PlayedMove(.black, .play(Point(x: 2, y: 2))), PlayedMove(.black, .play(Point(x: 6, y: 6))),
-            PlayedMove(.white, .play(Point(x: 4, y: 4))),
-        ])
-        XCTAssertEqual(g.moves, [PlayedMove(.white, .play(Point(x: 2, y: 4))), PlayedMove(.black, .play(Point(x: 6, y: 2)))])
+        XCTAssertEqual(
+            Set(g.setup),
+            [
+                PlayedMove(.black, .play(Point(x: 2, y: 2))), PlayedMove(.black, .play(Point(x: 6, y: 6))),
+                PlayedMove(.white, .play(Point(x: 4, y: 4))),
+            ])
+        XCTAssertEqual(
+            g.moves, [PlayedMove(.white, .play(Point(x: 2, y: 4))), PlayedMove(.black, .play(Point(x: 6, y: 2)))])
     }
 
     func testCompressedPointListsAndHandicap() throws {

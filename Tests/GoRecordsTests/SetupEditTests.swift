@@ -30,7 +30,9 @@ final class SetupEditTests: XCTestCase {
         XCTAssertTrue(written.hasSuffix(";B[dd];W[pd];AB[pp][qq]AE[pd];W[dp];AW[ee];B[cc])"), written)
         let again = try SGFReader.records(text: written)[0]
         XCTAssertEqual(try again.replay().board.hash, try r.replay().board.hash)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-edits-\(UUID().uuidString).games.zst").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gonet-edits-\(UUID().uuidString).games.zst"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let w = try GameArchiveWriter(path: path)
         try w.write(r)
@@ -68,12 +70,16 @@ final class SetupEditTests: XCTestCase {
         XCTAssertEqual(try GameExporter.export(archive: archive, to: one).written, 2)
         let back = try SGFReader.records(text: String(contentsOfFile: one, encoding: .utf8))
         XCTAssertEqual(back.count, 2)
-        XCTAssertEqual(try back.map { try $0.replay().board.hash }, [try r.replay().board.hash, try r.replay().board.hash])
+        XCTAssertEqual(
+            try back.map { try $0.replay().board.hash }, [try r.replay().board.hash, try r.replay().board.hash])
         XCTAssertEqual(back.map { Set($0.edits) }, [Set(r.edits), Set(r.edits)])
         let folder = dir.appendingPathComponent("games").path
         XCTAssertEqual(try GameExporter.export(archive: archive, to: folder).written, 2)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["0000000.sgf", "0000001.sgf"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["0000000.sgf", "0000001.sgf"])
         XCTAssertEqual(try GameExporter.record(at: 1, in: archive), r)
-        XCTAssertThrowsError(try GameExporter.record(at: 2, in: archive)) { XCTAssertTrue("\($0)".hasSuffix("holds 2 games: the game must be 0…1")) }
+        XCTAssertThrowsError(try GameExporter.record(at: 2, in: archive)) {
+            XCTAssertTrue("\($0)".hasSuffix("holds 2 games: the game must be 0…1"))
+        }
     }
 }

@@ -3,16 +3,19 @@ import XCTest
 
 final class CaptureTests: XCTestCase {
     func testSingleStoneCaptureInCenter() {
-        var b = Board(diagram: """
-            . . . . .
-            . . X . .
-            . X O X .
-            . . . . .
-            . . . . .
-            """)!
+        var b = Board(
+            diagram: """
+                . . . . .
+                . . X . .
+                . X O X .
+                . . . . .
+                . . . . .
+                """)!
         XCTAssertEqual(b.liberties(at: Point(x: 2, y: 2)), 1)
         XCTAssertEqual(b.play(.play(Point(x: 2, y: 3)), .black), .legal)
-        XCTAssertEqual(b.diagram, """
+        XCTAssertEqual(
+            b.diagram,
+            """
             .....
             ..X..
             .X.X.
@@ -25,13 +28,14 @@ final class CaptureTests: XCTestCase {
     }
 
     func testMultiStoneCaptureOnEdge() {
-        var b = Board(diagram: """
-            . O O O .
-            . X X X .
-            . . . . .
-            . . . . .
-            . . . . .
-            """)!
+        var b = Board(
+            diagram: """
+                . O O O .
+                . X X X .
+                . . . . .
+                . . . . .
+                . . . . .
+                """)!
         XCTAssertEqual(b.liberties(at: Point(x: 2, y: 0)), 2)
         XCTAssertEqual(b.liberties(at: Point(x: 1, y: 1)), 5)
         b.play(.play(Point(x: 0, y: 0)), .black)
@@ -46,12 +50,13 @@ final class CaptureTests: XCTestCase {
     }
 
     func testCornerCapture() {
-        var b = Board(diagram: """
-            O X . .
-            . . . .
-            . . . .
-            . . . .
-            """)!
+        var b = Board(
+            diagram: """
+                O X . .
+                . . . .
+                . . . .
+                . . . .
+                """)!
         b.play(.play(Point(x: 0, y: 1)), .black)
         XCTAssertNil(b[Point(x: 0, y: 0)])
         XCTAssertEqual(b.captures(by: .black), 1)
@@ -60,19 +65,22 @@ final class CaptureTests: XCTestCase {
     }
 
     func testFourGroupsCapturedByOneMove() {
-        var b = Board(diagram: """
-            . X O X .
-            X O . O X
-            . X O X .
-            . . X . .
-            . . . . .
-            """)!
+        var b = Board(
+            diagram: """
+                . X O X .
+                X O . O X
+                . X O X .
+                . . X . .
+                . . . . .
+                """)!
         for p in [Point(x: 2, y: 0), Point(x: 1, y: 1), Point(x: 3, y: 1), Point(x: 2, y: 2)] {
             XCTAssertEqual(b.liberties(at: p), 1)
         }
         XCTAssertEqual(b.legality(.play(Point(x: 2, y: 1)), for: .white), .suicide)
         XCTAssertEqual(b.play(.play(Point(x: 2, y: 1)), .black), .legal)
-        XCTAssertEqual(b.diagram, """
+        XCTAssertEqual(
+            b.diagram,
+            """
             .X.X.
             X.X.X
             .X.X.
@@ -86,23 +94,25 @@ final class CaptureTests: XCTestCase {
     }
 
     func testSuicideIsIllegal() {
-        let corner = Board(diagram: """
-            . X . . .
-            X . . . .
-            . . . . .
-            . . . . .
-            . . . . .
-            """)!
+        let corner = Board(
+            diagram: """
+                . X . . .
+                X . . . .
+                . . . . .
+                . . . . .
+                . . . . .
+                """)!
         XCTAssertEqual(corner.legality(.play(Point(x: 0, y: 0)), for: .white), .suicide)
         XCTAssertEqual(corner.legality(.play(Point(x: 0, y: 0)), for: .black), .legal)
 
-        var multi = Board(diagram: """
-            O . X . .
-            X X X . .
-            . . . . .
-            . . . . .
-            . . . . .
-            """)!
+        var multi = Board(
+            diagram: """
+                O . X . .
+                X X X . .
+                . . . . .
+                . . . . .
+                . . . . .
+                """)!
         XCTAssertEqual(multi.legality(.play(Point(x: 1, y: 0)), for: .white), .suicide)
         let before = multi.diagram
         XCTAssertEqual(multi.play(.play(Point(x: 1, y: 0)), .white), .suicide)
@@ -112,13 +122,14 @@ final class CaptureTests: XCTestCase {
     }
 
     func testMoveThatLooksLikeSuicideButCapturesIsLegal() {
-        var b = Board(diagram: """
-            . O X . .
-            O X . . .
-            X . . . .
-            . . . . .
-            . . . . .
-            """)!
+        var b = Board(
+            diagram: """
+                . O X . .
+                O X . . .
+                X . . . .
+                . . . . .
+                . . . . .
+                """)!
         XCTAssertEqual(b.legality(.play(Point(x: 0, y: 0)), for: .black), .legal)
         b.play(.play(Point(x: 0, y: 0)), .black)
         XCTAssertEqual(b.captures(by: .black), 2)
@@ -129,13 +140,15 @@ final class CaptureTests: XCTestCase {
 
     func testSnapback() {
         var g = Game(size: 5, komi: 0)
-        g.placeSetup(stones("""
-            . . O X .
-            O O O X .
-            X X X X .
-            . . . . .
-            . . . . .
-            """))
+        g.placeSetup(
+            stones(
+                """
+                . . O X .
+                O O O X .
+                X X X X .
+                . . . . .
+                . . . . .
+                """))
         try! g.play(.play(Point(x: 1, y: 0)), by: .black)
         XCTAssertEqual(g.board.liberties(at: Point(x: 1, y: 0)), 1)
         XCTAssertEqual(g.board.liberties(at: Point(x: 0, y: 1)), 1)
@@ -144,7 +157,9 @@ final class CaptureTests: XCTestCase {
         XCTAssertNil(g.board.koPoint, "the capturing stone joined a group: no ko")
         try! g.play(.play(Point(x: 1, y: 0)), by: .black)
         XCTAssertEqual(g.board.captures(by: .black), 5)
-        XCTAssertEqual(g.board.diagram, """
+        XCTAssertEqual(
+            g.board.diagram,
+            """
             .X.X.
             ...X.
             XXXX.
@@ -154,13 +169,14 @@ final class CaptureTests: XCTestCase {
     }
 
     func testLibertiesAfterMergeCountSharedPointsOnce() {
-        var b = Board(diagram: """
-            . . . . .
-            . X . X .
-            . . . . .
-            . X . X .
-            . . . . .
-            """)!
+        var b = Board(
+            diagram: """
+                . . . . .
+                . X . X .
+                . . . . .
+                . X . X .
+                . . . . .
+                """)!
         b.play(.play(Point(x: 2, y: 2)), .black)
         b.play(.play(Point(x: 2, y: 1)), .black)
         b.play(.play(Point(x: 1, y: 2)), .black)
@@ -181,11 +197,20 @@ func stones(_ diagram: String) -> [PlayedMove] {
 /// Liberties of the group on `p` by flood fill, to check the incremental counts.
 func bruteForceLiberties(_ b: Board, _ p: Point) -> Int {
     guard let color = b[p] else { return 0 }
-    var seen: Set<Point> = [p], libs: Set<Point> = [], stack = [p]
+    var seen: Set<Point> = [p]
+    var libs: Set<Point> = []
+    var stack = [p]
     while let q = stack.popLast() {
-        for n in [Point(x: q.x - 1, y: q.y), Point(x: q.x + 1, y: q.y), Point(x: q.x, y: q.y - 1), Point(x: q.x, y: q.y + 1)]
+        for n in [
+            Point(x: q.x - 1, y: q.y), Point(x: q.x + 1, y: q.y), Point(x: q.x, y: q.y - 1), Point(x: q.x, y: q.y + 1),
+        ]
         where n.isOn(size: b.size) {
-            if b[n] == nil { libs.insert(n) } else if b[n] == color, !seen.contains(n) { seen.insert(n); stack.append(n) }
+            if b[n] == nil {
+                libs.insert(n)
+            } else if b[n] == color, !seen.contains(n) {
+                seen.insert(n)
+                stack.append(n)
+            }
         }
     }
     return libs.count

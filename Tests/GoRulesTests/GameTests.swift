@@ -47,7 +47,10 @@ final class GameTests: XCTestCase {
         ]
         var states: [(UInt64, String, Int, Int, Stone, Point?)] = []
         func snapshot() -> (UInt64, String, Int, Int, Stone, Point?) {
-            (g.board.hash, g.board.diagram, g.board.captures(by: .black), g.board.captures(by: .white), g.toMove, g.board.koPoint)
+            (
+                g.board.hash, g.board.diagram, g.board.captures(by: .black), g.board.captures(by: .white), g.toMove,
+                g.board.koPoint
+            )
         }
         states.append(snapshot())
         for m in sequence {
@@ -57,7 +60,8 @@ final class GameTests: XCTestCase {
         XCTAssertEqual(g.board.captures(by: .black), 2)
         for i in stride(from: sequence.count - 1, through: 0, by: -1) {
             XCTAssertTrue(g.undo())
-            let s = snapshot(), e = states[i]
+            let s = snapshot()
+            let e = states[i]
             XCTAssertEqual(s.0, e.0, "hash after undo to \(i)")
             XCTAssertEqual(s.1, e.1)
             XCTAssertEqual(s.2, e.2)
@@ -84,8 +88,13 @@ final class GameTests: XCTestCase {
         try b.play(.play(Point(x: 2, y: 2)))
         XCTAssertEqual(a.board.hash, b.board.hash)
         XCTAssertNotEqual(a.board.hash, Game(size: 9).board.hash)
-        XCTAssertEqual(a.board.hash(after: .play(Point(x: 0, y: 0)), by: .white),
-                       { var c = a; try! c.play(.play(Point(x: 0, y: 0))); return c.board.hash }())
+        XCTAssertEqual(
+            a.board.hash(after: .play(Point(x: 0, y: 0)), by: .white),
+            {
+                var c = a
+                try! c.play(.play(Point(x: 0, y: 0)))
+                return c.board.hash
+            }())
     }
 
     func testTwoPassesEndTheGame() throws {
@@ -112,11 +121,14 @@ final class GameTests: XCTestCase {
         XCTAssertEqual(gtp(Handicap.fixedPoints(5, size: 19), 19), ["D16", "Q16", "K10", "D4", "Q4"])
         XCTAssertEqual(gtp(Handicap.fixedPoints(6, size: 19), 19), ["D16", "Q16", "D10", "Q10", "D4", "Q4"])
         XCTAssertEqual(gtp(Handicap.fixedPoints(7, size: 19), 19), ["D16", "Q16", "D10", "K10", "Q10", "D4", "Q4"])
-        XCTAssertEqual(gtp(Handicap.fixedPoints(8, size: 19), 19), ["D16", "K16", "Q16", "D10", "Q10", "D4", "K4", "Q4"])
-        XCTAssertEqual(gtp(Handicap.fixedPoints(9, size: 19), 19), ["D16", "K16", "Q16", "D10", "K10", "Q10", "D4", "K4", "Q4"])
+        XCTAssertEqual(
+            gtp(Handicap.fixedPoints(8, size: 19), 19), ["D16", "K16", "Q16", "D10", "Q10", "D4", "K4", "Q4"])
+        XCTAssertEqual(
+            gtp(Handicap.fixedPoints(9, size: 19), 19), ["D16", "K16", "Q16", "D10", "K10", "Q10", "D4", "K4", "Q4"])
         XCTAssertEqual(gtp(Handicap.fixedPoints(4, size: 7), 7), ["C5", "E5", "C3", "E3"])
         XCTAssertEqual(gtp(Handicap.fixedPoints(5, size: 9), 9), ["C7", "G7", "E5", "C3", "G3"])
-        XCTAssertEqual(gtp(Handicap.fixedPoints(9, size: 13), 13), ["D10", "G10", "K10", "D7", "G7", "K7", "D4", "G4", "K4"])
+        XCTAssertEqual(
+            gtp(Handicap.fixedPoints(9, size: 13), 13), ["D10", "G10", "K10", "D7", "G7", "K7", "D4", "G4", "K4"])
         XCTAssertNil(Handicap.fixedPoints(5, size: 7))
         XCTAssertNil(Handicap.fixedPoints(5, size: 8))
         XCTAssertNil(Handicap.fixedPoints(1, size: 19))
@@ -144,15 +156,20 @@ final class GameTests: XCTestCase {
         }
         var replay = Game(size: 3, komi: 0, koRule: .simple)
         var diagrams: [String] = [replay.board.diagram]
-        for m in moves.dropLast() { try replay.play(m); diagrams.append(replay.board.diagram) }
+        for m in moves.dropLast() {
+            try replay.play(m)
+            diagrams.append(replay.board.diagram)
+        }
         XCTAssertTrue(diagrams.dropLast().contains(simple.board.diagram), "the refused move repeats an earlier board")
     }
 
     func testFreeHandicap() {
         var g = Game(size: 9)
         XCTAssertEqual(g.setFreeHandicap([Point(x: 2, y: 2)]), "bad vertex list: need 2 to 80 stones")
-        XCTAssertEqual(g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 2, y: 2)]), "bad vertex list: a point is repeated")
-        XCTAssertEqual(g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 9, y: 2)]), "bad vertex list: a point is off the board")
+        XCTAssertEqual(
+            g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 2, y: 2)]), "bad vertex list: a point is repeated")
+        XCTAssertEqual(
+            g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 9, y: 2)]), "bad vertex list: a point is off the board")
         XCTAssertNil(g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 6, y: 6), Point(x: 4, y: 4)]))
         XCTAssertEqual(g.board.stones(of: .black).count, 3)
         XCTAssertEqual(g.toMove, .white)

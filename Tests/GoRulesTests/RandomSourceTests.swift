@@ -30,7 +30,9 @@ final class RandomSourceTests: XCTestCase {
             let g = (0..<n).map { _ in r.gamma(alpha) }
             let m = g.reduce(0, +) / Double(n)
             XCTAssertEqual(m, alpha, accuracy: 0.03 * max(alpha, 0.3), "alpha \(alpha)")
-            XCTAssertEqual(g.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(n), alpha, accuracy: 0.06 * max(alpha, 0.5), "alpha \(alpha)")
+            XCTAssertEqual(
+                g.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(n), alpha, accuracy: 0.06 * max(alpha, 0.5),
+                "alpha \(alpha)")
             XCTAssertTrue(g.allSatisfy { $0 >= 0 && $0.isFinite })
         }
     }

@@ -21,11 +21,12 @@ final class ScoringTests: XCTestCase {
     }
 
     func testNeutralPointsCountForNobody() {
-        let b = Board(diagram: """
-            X . O
-            X . O
-            X . O
-            """)!
+        let b = Board(
+            diagram: """
+                X . O
+                X . O
+                X . O
+                """)!
         let s = b.areaScore(komi: 0)
         XCTAssertEqual(s.black, 3)
         XCTAssertEqual(s.white, 3)
@@ -36,23 +37,25 @@ final class ScoringTests: XCTestCase {
     func testEmptyBoardAndKomi() {
         XCTAssertEqual(Board(size: 19).areaScore(komi: 7.5).description, "W+7.5")
         XCTAssertEqual(Board(size: 19).areaScore(komi: -3).description, "B+3")
-        let lone = Board(diagram: """
-            . . .
-            . X .
-            . . .
-            """)!
+        let lone = Board(
+            diagram: """
+                . . .
+                . X .
+                . . .
+                """)!
         XCTAssertEqual(lone.areaScore(komi: 0).black, 9)
     }
 
     func testDeadStonesAreRemovedBeforeScoring() {
-        let b = Board(diagram: """
-            O . X O . .
-            . . X O . X
-            X X X O . .
-            . . X O . .
-            . . X O . .
-            . . X O . .
-            """)!
+        let b = Board(
+            diagram: """
+                O . X O . .
+                . . X O . X
+                X X X O . .
+                . . X O . .
+                . . X O . .
+                . . X O . .
+                """)!
         let alive = b.areaScore(komi: 0.5)
         XCTAssertEqual(alive.black, 8 + 1 + 6, "the corner region touches both colours: neutral")
         XCTAssertEqual(alive.white, 6 + 1, "the right side touches the black stone: neutral")

@@ -6,13 +6,14 @@ final class TerritoryTests: XCTestCase {
     func passAliveDiagram(_ b: Board) -> String {
         let owners = b.passAlive()
         return (0..<b.size).map { y in
-            String((0..<b.size).map { x -> Character in
-                switch owners[y * b.size + x] {
-                case .black: "X"
-                case .white: "O"
-                case nil: "."
-                }
-            })
+            String(
+                (0..<b.size).map { x -> Character in
+                    switch owners[y * b.size + x] {
+                    case .black: "X"
+                    case .white: "O"
+                    case nil: "."
+                    }
+                })
         }.joined(separator: "\n")
     }
 
@@ -20,16 +21,19 @@ final class TerritoryTests: XCTestCase {
         // Black's chain has three vital regions: the eyes A7 and A5, and the region around
         // White's C6, whose every empty point is a black liberty (so C6 is dead). White's chains
         // border open space and are not pass-alive.
-        let b = Board(diagram: """
-            . X . . X O .
-            X X O . X O .
-            . X X X X O .
-            X X O O O O .
-            O O O . . . .
-            . . . . . . .
-            . . . . . . .
-            """)!
-        XCTAssertEqual(passAliveDiagram(b), """
+        let b = Board(
+            diagram: """
+                . X . . X O .
+                X X O . X O .
+                . X X X X O .
+                X X O O O O .
+                O O O . . . .
+                . . . . . . .
+                . . . . . . .
+                """)!
+        XCTAssertEqual(
+            passAliveDiagram(b),
+            """
             XXXXX..
             XXXXX..
             XXXXX..
@@ -42,31 +46,35 @@ final class TerritoryTests: XCTestCase {
 
     func testAnEyeTouchingTheOpponentIsNotVital() {
         // A7 is a real eye; C7 touches White's D7 and belongs to the open region: one vital region only.
-        let b = Board(diagram: """
-            . X . O . . .
-            X X X O . . .
-            O O O O . . .
-            . . . . . . .
-            . . . . . . .
-            . . . . . . .
-            . . . . . . .
-            """)!
+        let b = Board(
+            diagram: """
+                . X . O . . .
+                X X X O . . .
+                O O O O . . .
+                . . . . . . .
+                . . . . . . .
+                . . . . . . .
+                . . . . . . .
+                """)!
         XCTAssertEqual(passAliveDiagram(b), String(repeating: ".......\n", count: 6) + ".......")
     }
 
     func testABigOpenAreaIsNotTerritoryButItsWallIsAlive() {
         // The black wall has two single-point eyes and a two-point one at the top, and a large open
         // area below: the chain is pass-alive, the open area is not certain (White might live in it).
-        let b = Board(diagram: """
-            X . X . X . .
-            X X X X X X X
-            . . . . . . .
-            . . . . . . .
-            . . . . . . .
-            . . . . . . .
-            . . . . . . .
-            """)!
-        XCTAssertEqual(passAliveDiagram(b), """
+        let b = Board(
+            diagram: """
+                X . X . X . .
+                X X X X X X X
+                . . . . . . .
+                . . . . . . .
+                . . . . . . .
+                . . . . . . .
+                . . . . . . .
+                """)!
+        XCTAssertEqual(
+            passAliveDiagram(b),
+            """
             XXXXXXX
             XXXXXXX
             .......
@@ -80,17 +88,18 @@ final class TerritoryTests: XCTestCase {
     /// A settled 9x9 endgame: Black owns the left four columns, White the right five, each in
     /// three walled-off areas; a white stone (C5) inside Black's area and a black stone (H2)
     /// inside White's are dead.
-    static let settled = Board(diagram: """
-        . . . X O . . . .
-        . X . X O . . O .
-        X X X X O O O O O
-        . . . X O . . . .
-        . . O X O . O . .
-        X X X X O . . . .
-        . X . X O O O O O
-        . . . X O . . X .
-        . . . X O . . . .
-        """)!
+    static let settled = Board(
+        diagram: """
+            . . . X O . . . .
+            . X . X O . . O .
+            X X X X O O O O O
+            . . . X O . . . .
+            . . O X O . O . .
+            X X X X O . . . .
+            . X . X O O O O O
+            . . . X O . . X .
+            . . . X O . . . .
+            """)!
 
     func testPlayoutOwnershipFindsDeadStonesAndScoresWithoutThem() {
         let b = Self.settled
@@ -105,13 +114,14 @@ final class TerritoryTests: XCTestCase {
     }
 
     func testMoveShapeSeesSelfAtariAndCaptures() {
-        let b = Board(diagram: """
-            . X O X .
-            X O . . .
-            . . . . .
-            . . . . .
-            . . . . .
-            """)!
+        let b = Board(
+            diagram: """
+                . X O X .
+                X O . . .
+                . . . . .
+                . . . . .
+                . . . . .
+                """)!
         // Black at A5 joins B5 and A4 into a three-stone chain with one liberty (A3): a self-atari.
         XCTAssertEqual(b.shape(of: Point(x: 0, y: 0), for: .black), MoveShape(captures: false, liberties: 1, stones: 3))
         XCTAssertTrue(b.shape(of: Point(x: 0, y: 0), for: .black).isSelfAtari)

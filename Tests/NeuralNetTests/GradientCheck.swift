@@ -31,7 +31,9 @@ func checkGradient(
 func noise(_ n: Int, seed: UInt64) -> [Float] {
     var s = seed &* 0x9E37_79B9_7F4A_7C15 | 1
     return (0..<n).map { _ in
-        s ^= s << 13; s ^= s >> 7; s ^= s << 17
+        s ^= s << 13
+        s ^= s >> 7
+        s ^= s << 17
         return Float(Double(s % 2_000_001) / 1_000_000 - 1)
     }
 }

@@ -9,13 +9,16 @@ final class LayerGradientTests: XCTestCase {
     func testConv1x1WithBias() { checkConv(kernel: 1, bias: true) }
 
     func checkConv(kernel: Int, bias: Bool) {
-        let cin = 3, cout = 4, n = batch * h * w
+        let cin = 3
+        let cout = 4
+        let n = batch * h * w
         let conv = Conv2D("c", in: cin, out: cout, kernel: kernel, bias: bias, height: h, width: w)
         conv.weight.value = noise(conv.weight.count, seed: 1)
         conv.bias?.value = noise(cout, seed: 2)
         var x = noise(cin * n, seed: 3)
         let r = noise(cout * n, seed: 4)
-        let cols = Buffer(), y = Buffer(cout * n)
+        let cols = Buffer()
+        let y = Buffer(cout * n)
         func loss() -> Double {
             x.withUnsafeBufferPointer { conv.forward($0.baseAddress!, y.pointer, batch: batch, columns: cols) }
             return dot(y.pointer, r)
@@ -24,19 +27,25 @@ final class LayerGradientTests: XCTestCase {
         var dx = [Float](repeating: 0, count: cin * n)
         x.withUnsafeBufferPointer { xp in
             r.withUnsafeBufferPointer { rp in
-                dx.withUnsafeMutableBufferPointer { conv.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols) }
+                dx.withUnsafeMutableBufferPointer {
+                    conv.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols)
+                }
             }
         }
-        checkGradient("conv\(kernel) weight", count: conv.weight.count, analytic: conv.weight.grad,
-                      get: { conv.weight.value[$0] }, set: { conv.weight.value[$0] = $1 }, loss: loss)
+        checkGradient(
+            "conv\(kernel) weight", count: conv.weight.count, analytic: conv.weight.grad,
+            get: { conv.weight.value[$0] }, set: { conv.weight.value[$0] = $1 }, loss: loss)
         if let b = conv.bias {
-            checkGradient("conv bias", count: cout, analytic: b.grad, get: { b.value[$0] }, set: { b.value[$0] = $1 }, loss: loss)
+            checkGradient(
+                "conv bias", count: cout, analytic: b.grad, get: { b.value[$0] }, set: { b.value[$0] = $1 }, loss: loss)
         }
-        checkGradient("conv\(kernel) input", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
+        checkGradient(
+            "conv\(kernel) input", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
     }
 
     func testDepthwise() {
-        let c = 3, n = batch * h * w
+        let c = 3
+        let n = batch * h * w
         let d = DepthwiseConv2D("d", channels: c, height: h, width: w)
         d.weight.value = noise(d.weight.count, seed: 5)
         var x = noise(c * n, seed: 6)
@@ -50,27 +59,34 @@ final class LayerGradientTests: XCTestCase {
         var dx = [Float](repeating: 0, count: c * n)
         x.withUnsafeBufferPointer { xp in
             r.withUnsafeBufferPointer { rp in
-                dx.withUnsafeMutableBufferPointer { d.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch) }
+                dx.withUnsafeMutableBufferPointer {
+                    d.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch)
+                }
             }
         }
-        checkGradient("depthwise weight", count: d.weight.count, analytic: d.weight.grad,
-                      get: { d.weight.value[$0] }, set: { d.weight.value[$0] = $1 }, loss: loss)
+        checkGradient(
+            "depthwise weight", count: d.weight.count, analytic: d.weight.grad,
+            get: { d.weight.value[$0] }, set: { d.weight.value[$0] = $1 }, loss: loss)
         checkGradient("depthwise input", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
     }
 
     func testBatchNormTrainingWithResidualAndReLU() {
         for relu in [false, true] {
-            let c = 3, n = batch * h * w
+            let c = 3
+            let n = batch * h * w
             let bn = BatchNorm("bn", channels: c)
             bn.weight.value = noise(c, seed: 8).map { $0 + 1.5 }
             bn.bias.value = noise(c, seed: 9)
             var x = noise(c * n, seed: 10)
             var res = noise(c * n, seed: 11)
             let r = noise(c * n, seed: 12)
-            let xhat = Buffer(c * n), y = Buffer(c * n)
+            let xhat = Buffer(c * n)
+            let y = Buffer(c * n)
             func loss() -> Double {
                 xhat.pointer.update(from: x, count: c * n)
-                res.withUnsafeBufferPointer { bn.forwardTraining(xhat.pointer, y.pointer, n: n, residual: $0.baseAddress!, relu: relu) }
+                res.withUnsafeBufferPointer {
+                    bn.forwardTraining(xhat.pointer, y.pointer, n: n, residual: $0.baseAddress!, relu: relu)
+                }
                 return dot(y.pointer, r)
             }
             _ = loss()
@@ -79,15 +95,25 @@ final class LayerGradientTests: XCTestCase {
             r.withUnsafeBufferPointer { rp in
                 dx.withUnsafeMutableBufferPointer { dxp in
                     dres.withUnsafeMutableBufferPointer { drp in
-                        bn.backward(xhat.pointer, y.pointer, rp.baseAddress!, dxp.baseAddress!, n: n, relu: relu, dResidual: relu ? drp.baseAddress! : nil)
+                        bn.backward(
+                            xhat.pointer, y.pointer, rp.baseAddress!, dxp.baseAddress!, n: n, relu: relu,
+                            dResidual: relu ? drp.baseAddress! : nil)
                     }
                 }
             }
             if !relu { dres = r }
-            checkGradient("bn weight relu=\(relu)", count: c, analytic: bn.weight.grad, get: { bn.weight.value[$0] }, set: { bn.weight.value[$0] = $1 }, loss: loss, h: 1e-3)
-            checkGradient("bn bias relu=\(relu)", count: c, analytic: bn.bias.grad, get: { bn.bias.value[$0] }, set: { bn.bias.value[$0] = $1 }, loss: loss, h: 1e-3)
-            checkGradient("bn input relu=\(relu)", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss, h: 1e-3)
-            checkGradient("bn residual relu=\(relu)", count: res.count, analytic: dres, get: { res[$0] }, set: { res[$0] = $1 }, loss: loss, h: 1e-3)
+            checkGradient(
+                "bn weight relu=\(relu)", count: c, analytic: bn.weight.grad, get: { bn.weight.value[$0] },
+                set: { bn.weight.value[$0] = $1 }, loss: loss, h: 1e-3)
+            checkGradient(
+                "bn bias relu=\(relu)", count: c, analytic: bn.bias.grad, get: { bn.bias.value[$0] },
+                set: { bn.bias.value[$0] = $1 }, loss: loss, h: 1e-3)
+            checkGradient(
+                "bn input relu=\(relu)", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss,
+                h: 1e-3)
+            checkGradient(
+                "bn residual relu=\(relu)", count: res.count, analytic: dres, get: { res[$0] }, set: { res[$0] = $1 },
+                loss: loss, h: 1e-3)
         }
     }
 
@@ -117,11 +143,17 @@ final class LayerGradientTests: XCTestCase {
         var dx = [Float](repeating: 0, count: x.count)
         x.withUnsafeBufferPointer { xp in
             r.withUnsafeBufferPointer { rp in
-                dx.withUnsafeMutableBufferPointer { d.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch) }
+                dx.withUnsafeMutableBufferPointer {
+                    d.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch)
+                }
             }
         }
-        checkGradient("dense weight", count: 35, analytic: d.weight.grad, get: { d.weight.value[$0] }, set: { d.weight.value[$0] = $1 }, loss: loss)
-        checkGradient("dense bias", count: 5, analytic: d.bias.grad, get: { d.bias.value[$0] }, set: { d.bias.value[$0] = $1 }, loss: loss)
+        checkGradient(
+            "dense weight", count: 35, analytic: d.weight.grad, get: { d.weight.value[$0] },
+            set: { d.weight.value[$0] = $1 }, loss: loss)
+        checkGradient(
+            "dense bias", count: 5, analytic: d.bias.grad, get: { d.bias.value[$0] }, set: { d.bias.value[$0] = $1 },
+            loss: loss)
         checkGradient("dense input", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
     }
 
@@ -134,7 +166,11 @@ final class LayerGradientTests: XCTestCase {
             return dot(y.pointer, r)
         }
         var dx = [Float](repeating: 0, count: x.count)
-        r.withUnsafeBufferPointer { rp in dx.withUnsafeMutableBufferPointer { Reshape.meanPoolBackward(rp.baseAddress!, $0.baseAddress!, channels: 3, batch: 2, points: 4) } }
+        r.withUnsafeBufferPointer { rp in
+            dx.withUnsafeMutableBufferPointer {
+                Reshape.meanPoolBackward(rp.baseAddress!, $0.baseAddress!, channels: 3, batch: 2, points: 4)
+            }
+        }
         checkGradient("mean pool", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: poolLoss)
 
         var t = noise(6, seed: 19)
@@ -145,36 +181,64 @@ final class LayerGradientTests: XCTestCase {
         }
         _ = tanhLoss()
         var dt = [Float](repeating: 0, count: 6)
-        r.withUnsafeBufferPointer { rp in dt.withUnsafeMutableBufferPointer { Activations.tanhBackward(ty.pointer, rp.baseAddress!, $0.baseAddress!, count: 6) } }
+        r.withUnsafeBufferPointer { rp in
+            dt.withUnsafeMutableBufferPointer {
+                Activations.tanhBackward(ty.pointer, rp.baseAddress!, $0.baseAddress!, count: 6)
+            }
+        }
         checkGradient("tanh", count: 6, analytic: dt, get: { t[$0] }, set: { t[$0] = $1 }, loss: tanhLoss, h: 1e-3)
     }
 
     func testLosses() {
-        let b = 3, k = 362
+        let b = 3
+        let k = 362
         var z = noise(b * k, seed: 20).map { $0 * 3 }
         let targets: [Int32] = [0, 361, 100]
         let dz = Buffer(b * k)
         func ce() -> Double {
             z.withUnsafeBufferPointer { zp in
-                targets.withUnsafeBufferPointer { Loss.softmaxCrossEntropy(logits: zp.baseAddress!, batch: b, classes: k, targetIndices: $0.baseAddress!, scale: 0.7, dLogits: dz.pointer) * 0.7 }
+                targets.withUnsafeBufferPointer {
+                    Loss.softmaxCrossEntropy(
+                        logits: zp.baseAddress!, batch: b, classes: k, targetIndices: $0.baseAddress!, scale: 0.7,
+                        dLogits: dz.pointer) * 0.7
+                }
             }
         }
         _ = ce()
         let analytic = Array(UnsafeBufferPointer(start: dz.pointer, count: b * k))
-        checkGradient("cross-entropy", count: b * k, analytic: analytic, get: { z[$0] }, set: { z[$0] = $1 }, loss: ce, h: 1e-2, samples: 200)
+        checkGradient(
+            "cross-entropy", count: b * k, analytic: analytic, get: { z[$0] }, set: { z[$0] = $1 }, loss: ce, h: 1e-2,
+            samples: 200)
 
         // A distribution target equal to a one-hot gives the same loss as the index.
         var dist = [Float](repeating: 0, count: b * k)
         for (i, t) in targets.enumerated() { dist[i * k + Int(t)] = 1 }
         let d2 = Buffer(b * k)
-        let a = z.withUnsafeBufferPointer { zp in targets.withUnsafeBufferPointer { Loss.softmaxCrossEntropy(logits: zp.baseAddress!, batch: b, classes: k, targetIndices: $0.baseAddress!, scale: 1, dLogits: dz.pointer) } }
-        let c = z.withUnsafeBufferPointer { zp in dist.withUnsafeBufferPointer { Loss.softmaxCrossEntropy(logits: zp.baseAddress!, batch: b, classes: k, targetIndices: nil, distribution: $0.baseAddress!, scale: 1, dLogits: d2.pointer) } }
+        let a = z.withUnsafeBufferPointer { zp in
+            targets.withUnsafeBufferPointer {
+                Loss.softmaxCrossEntropy(
+                    logits: zp.baseAddress!, batch: b, classes: k, targetIndices: $0.baseAddress!, scale: 1,
+                    dLogits: dz.pointer)
+            }
+        }
+        let c = z.withUnsafeBufferPointer { zp in
+            dist.withUnsafeBufferPointer {
+                Loss.softmaxCrossEntropy(
+                    logits: zp.baseAddress!, batch: b, classes: k, targetIndices: nil, distribution: $0.baseAddress!,
+                    scale: 1, dLogits: d2.pointer)
+            }
+        }
         XCTAssertEqual(a, c, accuracy: 1e-9)
 
         var v: [Float] = [0.5, -0.2, 0.9]
-        let t: [Float] = [1, -1, 0], m: [Float] = [1, 0, 1]
+        let t: [Float] = [1, -1, 0]
+        let m: [Float] = [1, 0, 1]
         let dv = Buffer(3)
-        func mse() -> Double { v.withUnsafeBufferPointer { Loss.maskedSquaredError($0.baseAddress!, targets: t, mask: m, batch: 3, scale: 2, dy: dv.pointer) * 2 } }
+        func mse() -> Double {
+            v.withUnsafeBufferPointer {
+                Loss.maskedSquaredError($0.baseAddress!, targets: t, mask: m, batch: 3, scale: 2, dy: dv.pointer) * 2
+            }
+        }
         XCTAssertEqual(mse(), 2 * (0.25 + 0.81) / 3, accuracy: 1e-6)
         let dmse = Array(UnsafeBufferPointer(start: dv.pointer, count: 3))
         XCTAssertEqual(dmse[1], 0, "masked sample has no gradient")

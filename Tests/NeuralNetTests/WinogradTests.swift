@@ -12,12 +12,20 @@ final class WinogradTests: XCTestCase {
         let n = batch * h * w
         var direct = [Float](repeating: 0, count: cout * n)
         let cols = Buffer()
-        x.withUnsafeBufferPointer { xp in direct.withUnsafeMutableBufferPointer { conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols) } }
+        x.withUnsafeBufferPointer { xp in
+            direct.withUnsafeMutableBufferPointer {
+                conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols)
+            }
+        }
         let wino = Winograd(inChannels: cin, outChannels: cout, height: h, width: w)
         conv.weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
         var fast = [Float](repeating: 0, count: cout * n)
         let ws = Buffer()
-        x.withUnsafeBufferPointer { xp in fast.withUnsafeMutableBufferPointer { wino.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws) } }
+        x.withUnsafeBufferPointer { xp in
+            fast.withUnsafeMutableBufferPointer {
+                wino.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws)
+            }
+        }
         let scale = direct.map { abs($0) }.max()!
         for i in direct.indices {
             XCTAssertEqual(fast[i], direct[i], accuracy: tolerance * scale, "element \(i)")
@@ -47,21 +55,33 @@ final class WinogradTests: XCTestCase {
 
     func testFlippedFiltersGiveTheTransposedConvolution() {
         // dx of a convolution equals the convolution of dy with flipped, transposed filters.
-        let cin = 4, cout = 6, batch = 2, n = batch * 361
+        let cin = 4
+        let cout = 6
+        let batch = 2
+        let n = batch * 361
         let conv = Conv2D("c", in: cin, out: cout, kernel: 3)
         conv.useWinograd = false
         conv.weight.value = noise(conv.weight.count, seed: 41)
-        let x = noise(cin * n, seed: 42), dy = noise(cout * n, seed: 43)
+        let x = noise(cin * n, seed: 42)
+        let dy = noise(cout * n, seed: 43)
         var dx = [Float](repeating: 0, count: cin * n)
         let cols = Buffer()
-        x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { dp in dx.withUnsafeMutableBufferPointer {
-            conv.backward(xp.baseAddress!, dp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols)
-        } } }
+        x.withUnsafeBufferPointer { xp in
+            dy.withUnsafeBufferPointer { dp in
+                dx.withUnsafeMutableBufferPointer {
+                    conv.backward(xp.baseAddress!, dp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols)
+                }
+            }
+        }
         let wino = Winograd(inChannels: cout, outChannels: cin)
         conv.weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!, flipped: true) }
         var fast = [Float](repeating: 0, count: cin * n)
         let ws = Buffer()
-        dy.withUnsafeBufferPointer { dp in fast.withUnsafeMutableBufferPointer { wino.forward(dp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws) } }
+        dy.withUnsafeBufferPointer { dp in
+            fast.withUnsafeMutableBufferPointer {
+                wino.forward(dp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws)
+            }
+        }
         let scale = dx.map { abs($0) }.max()!
         for i in dx.indices where abs(fast[i] - dx[i]) > 1e-5 * scale {
             XCTFail("element \(i): \(fast[i]) vs \(dx[i])")
@@ -73,22 +93,29 @@ final class WinogradTests: XCTestCase {
     func compareWeightGradient(cin: Int, cout: Int, batch: Int, h: Int, w: Int) {
         let conv = Conv2D("c", in: cin, out: cout, kernel: 3, height: h, width: w)
         let n = batch * h * w
-        let x = noise(cin * n, seed: 51), dy = noise(cout * n, seed: 52)
+        let x = noise(cin * n, seed: 51)
+        let dy = noise(cout * n, seed: 52)
         func gradient(winograd: Bool, kept: Bool = false) -> [Float] {
             conv.useWinograd = winograd
             let cols = Buffer()
-            x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { dp in
-                if kept {
-                    // Training's forward keeps the transformed input for this backward.
-                    var y = [Float](repeating: 0, count: cout * n)
-                    y.withUnsafeMutableBufferPointer { conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols, keepForBackward: true) }
-                    cols.zero(cols.capacity)
+            x.withUnsafeBufferPointer { xp in
+                dy.withUnsafeBufferPointer { dp in
+                    if kept {
+                        // Training's forward keeps the transformed input for this backward.
+                        var y = [Float](repeating: 0, count: cout * n)
+                        y.withUnsafeMutableBufferPointer {
+                            conv.forward(
+                                xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols, keepForBackward: true)
+                        }
+                        cols.zero(cols.capacity)
+                    }
+                    conv.backward(xp.baseAddress!, dp.baseAddress!, nil, batch: batch, columns: cols)
                 }
-                conv.backward(xp.baseAddress!, dp.baseAddress!, nil, batch: batch, columns: cols)
-            } }
+            }
             return conv.weight.grad
         }
-        let direct = gradient(winograd: false), fast = gradient(winograd: true)
+        let direct = gradient(winograd: false)
+        let fast = gradient(winograd: true)
         XCTAssertEqual(gradient(winograd: true, kept: true), fast, "the kept transformed input gives the same gradient")
         let scale = direct.map { abs($0) }.max()!
         XCTAssertGreaterThan(scale, 0)
@@ -108,17 +135,25 @@ final class WinogradTests: XCTestCase {
     func testKeptTransformIsNotUsedForAnotherInput() {
         let conv = Conv2D("c", in: 3, out: 4, kernel: 3)
         let n = 2 * 361
-        let x1 = noise(3 * n, seed: 61), x2 = noise(3 * n, seed: 62), dy = noise(4 * n, seed: 63)
+        let x1 = noise(3 * n, seed: 61)
+        let x2 = noise(3 * n, seed: 62)
+        let dy = noise(4 * n, seed: 63)
         let cols = Buffer()
         var y = [Float](repeating: 0, count: 4 * n)
         func backward(_ x: [Float]) -> [Float] {
-            x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { conv.backward(xp.baseAddress!, $0.baseAddress!, nil, batch: 2, columns: cols) } }
+            x.withUnsafeBufferPointer { xp in
+                dy.withUnsafeBufferPointer {
+                    conv.backward(xp.baseAddress!, $0.baseAddress!, nil, batch: 2, columns: cols)
+                }
+            }
             return conv.weight.grad
         }
         let expected = backward(x2)
-        x1.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer {
-            conv.forward(xp.baseAddress!, $0.baseAddress!, batch: 2, columns: cols, keepForBackward: true)
-        } }
+        x1.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer {
+                conv.forward(xp.baseAddress!, $0.baseAddress!, batch: 2, columns: cols, keepForBackward: true)
+            }
+        }
         XCTAssertEqual(backward(x2), expected)
     }
 
@@ -130,9 +165,13 @@ final class WinogradTests: XCTestCase {
         let residual = (0..<50).map { Float($0 % 3) - 1 }
         var y = [Float](repeating: 9, count: 50)
         let bias: [Float] = [0.5, -2]
-        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
-            wino.forward(xp.baseAddress!, yp.baseAddress!, batch: 1, workspace: Buffer(), bias: bias, residual: residual, relu: true)
-        } }
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                wino.forward(
+                    xp.baseAddress!, yp.baseAddress!, batch: 1, workspace: Buffer(), bias: bias, residual: residual,
+                    relu: true)
+            }
+        }
         XCTAssertEqual(y, (0..<50).map { max(bias[$0 / 25] + residual[$0], 0) })
     }
 }

@@ -6,11 +6,13 @@ import XCTest
 /// Engines that flood their output (issue #15): logs stay capped, memory stays bounded.
 final class EngineFloodTests: XCTestCase {
     func testAFloodOfStandardErrorKeepsHeadAndTailOnly() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-flood-\(UUID().uuidString).log").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-flood-\(UUID().uuidString).log")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = GameLog(path: path, headBytes: 1000, tailBytes: 500)
         // Five megabytes of x on stderr, then the last words, then a GTP loop.
-        let script = "head -c 5000000 /dev/zero | tr '\\0' x >&2; echo THE-END >&2; while read l; do printf '= ok\\n\\n'; done"
+        let script =
+            "head -c 5000000 /dev/zero | tr '\\0' x >&2; echo THE-END >&2; while read l; do printf '= ok\\n\\n'; done"
         let engine = try GTPClient(command: ["/bin/sh", "-c", script], log: log)
         XCTAssertEqual(engine.send("name", timeout: 20), .success("ok"))
         engine.stop()
@@ -31,14 +33,17 @@ final class EngineFloodTests: XCTestCase {
     }
 
     func testGameLogUnit() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-log-\(UUID().uuidString).log").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-log-\(UUID().uuidString).log")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = GameLog(path: path, headBytes: 4, tailBytes: 3)
         log.append(Data("abcdef".utf8))
         log.append(Data("ghij".utf8))
         log.close()
         log.append(Data("late".utf8))
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "abcd\n[gonet: 3 bytes of engine output left out here]\nhij")
+        XCTAssertEqual(
+            try String(contentsOfFile: path, encoding: .utf8),
+            "abcd\n[gonet: 3 bytes of engine output left out here]\nhij")
         let small = GameLog(path: path, headBytes: 100, tailBytes: 3)
         small.append(Data("short".utf8))
         small.close()

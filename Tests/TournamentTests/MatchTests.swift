@@ -52,10 +52,14 @@ final class MatchTests: XCTestCase {
         try (good + "{\"index\": 4, \"winn").write(toFile: results, atomically: true, encoding: .utf8)
         XCTAssertEqual(try match.results().count, 4)
         try ("garbage\n" + good).write(toFile: results, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try match.results()) { e in XCTAssertTrue("\(e)".contains("results.jsonl line 1 is not a game"), "\(e)") }
+        XCTAssertThrowsError(try match.results()) { e in
+            XCTAssertTrue("\(e)".contains("results.jsonl line 1 is not a game"), "\(e)")
+        }
         try good.write(toFile: results, atomically: true, encoding: .utf8)
         let report = match.report(all).joined(separator: "\n")
-        XCTAssertTrue(report.contains("4 games: A 4 wins, 0 draws, 0 losses: 100.0% [51.0%, 100.0%], Elo +inf [+7, +inf]"), report)
+        XCTAssertTrue(
+            report.contains("4 games: A 4 wins, 0 draws, 0 losses: 100.0% [51.0%, 100.0%], Elo +inf [+7, +inf]"), report
+        )
         XCTAssertTrue(report.contains("game length: median 5.5 moves"), report)
         XCTAssertTrue(report.contains("endings: two passes 4"), report)
     }

@@ -14,7 +14,10 @@ final class RefereeScoringTests: XCTestCase {
     var opening: [Move] {
         let corner = [(3, 0), (3, 1), (3, 2), (0, 3), (1, 3), (2, 3), (3, 3)].map { Move.play(Point(x: $0.0, y: $0.1)) }
         let black = (0..<19).map { Move.play(Point(x: 9, y: $0)) } + corner
-        let white = (0..<19).map { Move.play(Point(x: 10, y: $0)) } + Array(repeating: .pass, count: 6) + [.play(Point(x: 1, y: 1))]
+        let white =
+            (0..<19).map { Move.play(Point(x: 10, y: $0)) } + Array(repeating: .pass, count: 6) + [
+                .play(Point(x: 1, y: 1))
+            ]
         return zip(black, white).flatMap { [$0, $1] }
     }
 
@@ -24,7 +27,10 @@ final class RefereeScoringTests: XCTestCase {
         let referee = Referee(komi: 12.5, moveCap: 50, secondsPerMove: 5, opening: opening, scoring: scoring)
         let black = try GTPClient(command: ["/usr/bin/env", "DEAD=\(blackDead)", "\(engines)/fixed.sh"])
         let white = try GTPClient(command: ["/usr/bin/env", "DEAD=\(whiteDead)", "\(engines)/fixed.sh"])
-        defer { black.stop(); white.stop() }
+        defer {
+            black.stop()
+            white.stop()
+        }
         return referee.play(black: black, white: white, blackName: "b", whiteName: "w", date: "2026-11-26")
     }
 
@@ -38,7 +44,8 @@ final class RefereeScoringTests: XCTestCase {
         // that B18 is dead, and Black wins: 190 against 171 + 12.5.
         let refereed = try play(.deadRemoved, blackDead: "B18", whiteDead: "")
         XCTAssertEqual(refereed.result.description, "B+6.5", refereed.reason)
-        XCTAssertTrue(refereed.reason.contains("dead stones (referee: the players disagree): B ; W B18"), refereed.reason)
+        XCTAssertTrue(
+            refereed.reason.contains("dead stones (referee: the players disagree): B ; W B18"), refereed.reason)
         XCTAssertEqual(refereed.record.rules, "Area scoring, dead stones removed")
         let tb = try XCTUnwrap(refereed.record.extraProperties.first { $0.id == "TB" })
         XCTAssertEqual(tb.values.count, 164, "Black's side less its 26 stones, the dead stone included")
@@ -57,13 +64,18 @@ final class RefereeScoringTests: XCTestCase {
     /// recorded result, and gonet's own judgement agrees with GNU Go on the winner.
     func testRefereeScoringMatchesGnuGoOnRecordedFinalPositions() throws {
         guard FileManager.default.isExecutableFile(atPath: gnugo) else { throw XCTSkip("GNU Go is not installed") }
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
         // The first 12 games that end on a count (a few end by resignation).
-        let records = try SGFReader(path: path).map { try $0.record.get() }.filter { if case .win(_, .score) = $0.result { true } else { false } }.prefix(12)
+        let records = try SGFReader(path: path).map { try $0.record.get() }.filter {
+            if case .win(_, .score) = $0.result { true } else { false }
+        }.prefix(12)
         XCTAssertEqual(records.count, 12)
-        let referee = Referee(komi: 7.5, moveCap: 1000, secondsPerMove: 5, scoring: .deadRemoved, refereeEngine: [gnugo, "--mode", "gtp"])
-        var sameDead = 0, sameWinner = 0
+        let referee = Referee(
+            komi: 7.5, moveCap: 1000, secondsPerMove: 5, scoring: .deadRemoved, refereeEngine: [gnugo, "--mode", "gtp"])
+        var sameDead = 0
+        var sameWinner = 0
         for r in records {
             let game = try r.replay(koRule: .positionalSuperko)
             let dead = referee.refereeDeadStones(game, why: "test")

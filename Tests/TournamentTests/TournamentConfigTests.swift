@@ -14,28 +14,34 @@ final class TournamentConfigTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"scoring": "area"}"#).get().scoring, .trompTaylor, "the old name still reads")
         XCTAssertEqual(try decode(#"{"scoring": "dead-removed"}"#).get().scoring, .deadRemoved)
         XCTAssertEqual(try decode(#"{"resignThreshold": 0.05}"#).get().resignThreshold, 0.05)
-        for (json, message) in [(#"{"scoring": "japanese"}"#, "scoring must be tromp-taylor or dead-removed, not japanese"),
-                                (#"{"komi": 1e20}"#, "komi must be a number from -361 to 361"),
-                                (#"{"randomOpeningMoves": 400}"#, "randomOpeningMoves must be an integer from 0 to 75, not 400.0"),
-                                (#"{"randomOpeningMoves": -1}"#, "randomOpeningMoves must be an integer from 0 to 75, not -1.0"),
-                                (#"{"seed": -1}"#, "seed must be a whole number from 0 to 2^64-1, not -1.0"),
-                                (#"{"seed": "one"}"#, "seed must be a number"),
-                                (#"{"visits": 0}"#, "visits must be an integer from 1 to 1000000, not 0.0"),
-                                (#"{"gamesPerPairing": 2.5}"#, "gamesPerPairing must be an integer from 1 to 10000, not 2.5"),
-                                (#"{"concurrency": 1e9}"#, "concurrency must be an integer from 1 to 256"),
-                                (#"{"secondsPerMove": 1e300}"#, "secondsPerMove must be more than 0 and at most 86400"),
-                                (#"{"moveCap": 99999999999999999999}"#, "moveCap must be an integer from 1 to 10000"),
-                                (#"{"networkMode": 3}"#, "networkMode must be a string"),
-                                (#"{"refereeEngine": "gnugo"}"#, "refereeEngine must be a list of strings"),
-                                (#"{"refereeEngine": []}"#, "refereeEngine must name a command"),
-                                (#"{"resignThreshold": 1.5}"#, "resignThreshold must be in 0..<1, not 1.5")] {
-            guard case .failure(let e) = decode(json) else { XCTFail(json); continue }
+        for (json, message) in [
+            (#"{"scoring": "japanese"}"#, "scoring must be tromp-taylor or dead-removed, not japanese"),
+            (#"{"komi": 1e20}"#, "komi must be a number from -361 to 361"),
+            (#"{"randomOpeningMoves": 400}"#, "randomOpeningMoves must be an integer from 0 to 75, not 400.0"),
+            (#"{"randomOpeningMoves": -1}"#, "randomOpeningMoves must be an integer from 0 to 75, not -1.0"),
+            (#"{"seed": -1}"#, "seed must be a whole number from 0 to 2^64-1, not -1.0"),
+            (#"{"seed": "one"}"#, "seed must be a number"),
+            (#"{"visits": 0}"#, "visits must be an integer from 1 to 1000000, not 0.0"),
+            (#"{"gamesPerPairing": 2.5}"#, "gamesPerPairing must be an integer from 1 to 10000, not 2.5"),
+            (#"{"concurrency": 1e9}"#, "concurrency must be an integer from 1 to 256"),
+            (#"{"secondsPerMove": 1e300}"#, "secondsPerMove must be more than 0 and at most 86400"),
+            (#"{"moveCap": 99999999999999999999}"#, "moveCap must be an integer from 1 to 10000"),
+            (#"{"networkMode": 3}"#, "networkMode must be a string"),
+            (#"{"refereeEngine": "gnugo"}"#, "refereeEngine must be a list of strings"),
+            (#"{"refereeEngine": []}"#, "refereeEngine must name a command"),
+            (#"{"resignThreshold": 1.5}"#, "resignThreshold must be in 0..<1, not 1.5"),
+        ] {
+            guard case .failure(let e) = decode(json) else {
+                XCTFail(json)
+                continue
+            }
             XCTAssertTrue("\(e)".contains(message), "\(json): \(e)")
         }
     }
 
     func testLoadNamesTheFileAndAMissingDatabaseIsAnError() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-config-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-config-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try TournamentDirectory.create(dir)
         let json = (dir as NSString).appendingPathComponent("tournament.json")
@@ -49,19 +55,27 @@ final class TournamentConfigTests: XCTestCase {
         XCTAssertNoThrow(try TournamentDirectory(dir))
         let database = (dir as NSString).appendingPathComponent("tournament.sqlite")
         try Data().write(to: URL(fileURLWithPath: database))
-        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in XCTAssertEqual("\(e)", "\(database) is empty: the tournament's games and entrants are lost") }
+        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in
+            XCTAssertEqual("\(e)", "\(database) is empty: the tournament's games and entrants are lost")
+        }
         try FileManager.default.removeItem(atPath: database)
-        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in XCTAssertEqual("\(e)", "\(database) is missing: the tournament's games and entrants are lost") }
+        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in
+            XCTAssertEqual("\(e)", "\(database) is missing: the tournament's games and entrants are lost")
+        }
         var bad = TournamentConfig()
         bad.concurrency = 0
-        XCTAssertThrowsError(try TournamentDirectory.create(dir + "-2", config: bad)) { e in XCTAssertTrue("\(e)".hasPrefix("concurrency must be")) }
+        XCTAssertThrowsError(try TournamentDirectory.create(dir + "-2", config: bad)) { e in
+            XCTAssertTrue("\(e)".hasPrefix("concurrency must be"))
+        }
     }
 
     /// Errors read through `localizedDescription` keep their own message (issue #14: Foundation's
     /// generic text used to replace it in forfeit reasons).
     func testErrorsKeepTheirMessageThroughLocalizedDescription() {
-        let errors: [Error] = [TournamentError("komi must be a number"), SGFError(file: "f.sgf", line: 2, column: 3, message: "bad"),
-                               NetworkFileError(path: "n", reasons: ["a", "b"])]
+        let errors: [Error] = [
+            TournamentError("komi must be a number"), SGFError(file: "f.sgf", line: 2, column: 3, message: "bad"),
+            NetworkFileError(path: "n", reasons: ["a", "b"]),
+        ]
         XCTAssertEqual(errors.map(\.localizedDescription), ["komi must be a number", "f.sgf:2:3: bad", "n: a; b"])
     }
 

@@ -24,9 +24,14 @@ final class TournamentRunTests: XCTestCase {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-tour-\(UUID().uuidString)").path
         nets = []
         for seed in [1, 2] as [UInt64] {
-            let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool, valueFilters: 2, valueHidden: 4))
+            let net = PolicyValueNetwork(
+                Architecture(
+                    trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+                    valueFilters: 2, valueHidden: 4))
             net.initialize(seed: seed)
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-tiny-\(seed)-\(UUID().uuidString).safetensors").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "gonet-tiny-\(seed)-\(UUID().uuidString).safetensors"
+            ).path
             try net.save(path: path)
             nets.append(path)
         }
@@ -47,7 +52,9 @@ final class TournamentRunTests: XCTestCase {
     }
 
     func testTwoNetworksAndGnuGoPlayToCompletion() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/games/gnugo") else { throw XCTSkip("GNU Go is not installed") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/games/gnugo") else {
+            throw XCTSkip("GNU Go is not installed")
+        }
         let t = try TournamentDirectory.create(dir, config: config(games: 2))
         try t.submit(network: nets[0], name: "alpha", author: "test")
         try t.submit(network: nets[1], name: "beta", author: nil)
@@ -58,9 +65,12 @@ final class TournamentRunTests: XCTestCase {
         XCTAssertEqual(games.count, 6)
         XCTAssertEqual(Set(games.map(\.slot)).count, 6)
         for g in games {
-            let record = try SGFReader.records(text: try String(contentsOfFile: (dir as NSString).appendingPathComponent(g.sgf), encoding: .utf8))[0]
+            let record = try SGFReader.records(
+                text: try String(contentsOfFile: (dir as NSString).appendingPathComponent(g.sgf), encoding: .utf8))[0]
             XCTAssertEqual(record.result.description, g.result)
-            XCTAssertTrue(g.reason.hasPrefix("two passes") || g.reason.hasPrefix("move cap") || g.reason.contains("resigns"), g.reason)
+            XCTAssertTrue(
+                g.reason.hasPrefix("two passes") || g.reason.hasPrefix("move cap") || g.reason.contains("resigns"),
+                g.reason)
             XCTAssertEqual(record.moves.count, g.moves)
         }
         let s = Standings(entrants: try t.store.current(), games: games)
@@ -70,7 +80,8 @@ final class TournamentRunTests: XCTestCase {
         let byPair = Dictionary(grouping: games) { Set([$0.black, $0.white]) }
         for (_, pair) in byPair { XCTAssertEqual(Set(pair.map(\.black)).count, 2) }
         XCTAssertEqual(try t.run(gonet: gonet).count, 0, "nothing left to play")
-        let html = HTMLReport.html(title: "t", config: t.config, entrants: try t.store.entrants(), games: games, directory: dir)
+        let html = HTMLReport.html(
+            title: "t", config: t.config, entrants: try t.store.entrants(), games: games, directory: dir)
         XCTAssertTrue(html.contains("<h2>Standings</h2>") && html.contains("const SGFS = [") && html.contains("<svg"))
     }
 
@@ -95,8 +106,12 @@ final class TournamentRunTests: XCTestCase {
                 let netColor = g.black == id("net") ? "B" : "W"
                 XCTAssertEqual(g.winner, netColor, "\(names): \(g.result) \(g.reason)")
             }
-            if names.contains("crasher") && names.contains("net") { XCTAssertTrue(g.reason.contains("crashed"), g.reason) }
-            if names.contains("illegal") && names.contains("net") { XCTAssertTrue(g.reason.contains("illegal move K10"), g.reason) }
+            if names.contains("crasher") && names.contains("net") {
+                XCTAssertTrue(g.reason.contains("crashed"), g.reason)
+            }
+            if names.contains("illegal") && names.contains("net") {
+                XCTAssertTrue(g.reason.contains("illegal move K10"), g.reason)
+            }
             if names.contains("silent") && names.contains("net") {
                 XCTAssertTrue(g.reason.contains("no move within 1.0 s"), g.reason)
                 XCTAssertTrue(g.result.hasSuffix("+T"), g.result)
@@ -154,7 +169,9 @@ final class TournamentRunTests: XCTestCase {
         try p.run()
         // Wait for the first game to be committed, then kill the runner outright.
         let deadline = Date().addingTimeInterval(120)
-        while try TournamentStore(path: (dir as NSString).appendingPathComponent("tournament.sqlite")).games().isEmpty && Date() < deadline {
+        while try TournamentStore(path: (dir as NSString).appendingPathComponent("tournament.sqlite")).games().isEmpty
+            && Date() < deadline
+        {
             usleep(20_000)
         }
         kill(p.processIdentifier, SIGKILL)
@@ -167,6 +184,7 @@ final class TournamentRunTests: XCTestCase {
         let after = try again.store.games()
         XCTAssertEqual(after.count, 24)
         XCTAssertEqual(Set(after.map(\.slot)).count, 24, "no slot twice")
-        XCTAssertEqual(Array(after.prefix(before.count)), before, "the games from before the kill are kept as they were")
+        XCTAssertEqual(
+            Array(after.prefix(before.count)), before, "the games from before the kill are kept as they were")
     }
 }

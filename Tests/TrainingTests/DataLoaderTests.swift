@@ -13,7 +13,8 @@ final class DataLoaderTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-loader-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
         let reader = try SGFReader(path: sample)
         records = try reader.prefix(30).map { try $0.record.get() }
@@ -89,7 +90,8 @@ final class DataLoaderTests: XCTestCase {
                 seen += 1
                 guard seen % 7 == 0 else { continue }
                 let s = try TrainingSample.at(r, move: m)
-                expected.append("\(Features.planes(s.position).hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask)")
+                expected.append(
+                    "\(Features.planes(s.position).hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask)")
             }
         }
         XCTAssertEqual(expected.count, records.reduce(0) { $0 + $1.moves.count } / 7)
@@ -97,12 +99,15 @@ final class DataLoaderTests: XCTestCase {
     }
 
     func testDeterministicForASeedAndShuffled() throws {
-        let a = try all(config(seed: 9)), b = try all(config(seed: 9)), c = try all(config(seed: 10))
+        let a = try all(config(seed: 9))
+        let b = try all(config(seed: 9))
+        let c = try all(config(seed: 10))
         XCTAssertEqual(a.map(\.planes), b.map(\.planes))
         XCTAssertEqual(a.map(\.policyTargets), b.map(\.policyTargets))
         XCTAssertNotEqual(a.map(\.policyTargets), c.map(\.policyTargets))
         // Shuffled: the first batch is not the first game's opening.
-        XCTAssertNotEqual(Array(a[0].policyTargets.prefix(10)), records[0].moves.prefix(10).map { Int32($0.move.index()) })
+        XCTAssertNotEqual(
+            Array(a[0].policyTargets.prefix(10)), records[0].moves.prefix(10).map { Int32($0.move.index()) })
     }
 
     func testRandomSymmetriesMapTargetsWithPlanes() throws {
@@ -122,11 +127,13 @@ final class DataLoaderTests: XCTestCase {
     }
 
     func testValidationSplitIsDisjointAndComplete() throws {
-        var train = config(), valid = config()
+        var train = config()
+        var valid = config()
         train.validationFraction = 0.3
         valid.validationFraction = 0.3
         valid.validation = true
-        let t = try all(train), v = try all(valid)
+        let t = try all(train)
+        let v = try all(valid)
         let total = records.reduce(0) { $0 + $1.moves.count }
         let tv = t.reduce(0) { $0 + $1.count } + v.reduce(0) { $0 + $1.count }
         XCTAssertEqual(tv, total)
@@ -149,7 +156,8 @@ final class DataLoaderTests: XCTestCase {
 
     func testCorruptArchiveKeepsEarlierGames() throws {
         // Large and varied enough for many zstd blocks, so the part before the cut decodes.
-        let tygem = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let tygem = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Games/tygem-2016-07-sample3000.sgf.zst").path
         let big = dir.appendingPathComponent("big.games.zst").path
         let w = try GameArchiveWriter(path: big)
@@ -175,11 +183,14 @@ final class DataLoaderTests: XCTestCase {
     func testEvaluatingAFileThatIsNotAnArchiveIsAnError() throws {
         let junk = dir.appendingPathComponent("junk.games.zst").path
         try Data((0..<1000).map { UInt8($0 % 251) }).write(to: URL(fileURLWithPath: junk))
-        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
-                                                  valueHead: .pool, valueFilters: 2, valueHidden: 4))
+        let net = PolicyValueNetwork(
+            Architecture(
+                trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
+                valueHead: .pool, valueFilters: 2, valueHidden: 4))
         XCTAssertThrowsError(try Evaluator.evaluate(net, files: [junk])) { e in
             XCTAssertTrue("\(e)".hasPrefix("\(junk): "), "\(e)")
         }
-        XCTAssertGreaterThan(try Evaluator.evaluate(net, files: [archive]).positions, 0, "a good archive still evaluates")
+        XCTAssertGreaterThan(
+            try Evaluator.evaluate(net, files: [archive]).positions, 0, "a good archive still evaluates")
     }
 }

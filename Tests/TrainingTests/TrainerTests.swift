@@ -11,7 +11,8 @@ final class TrainerTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-trainer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
         archive = dir.appendingPathComponent("s.games.zst").path
         let w = try GameArchiveWriter(path: archive)
@@ -28,7 +29,9 @@ final class TrainerTests: XCTestCase {
     func config(_ name: String, steps: Int = 12) -> TrainingConfiguration {
         var c = TrainingConfiguration()
         c.data = [archive]
-        c.architecture = Architecture(trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 4, valueHead: .pool, valueFilters: 4, valueHidden: 8)
+        c.architecture = Architecture(
+            trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 4, valueHead: .pool,
+            valueFilters: 4, valueHidden: 8)
         c.steps = steps
         c.batch = 32
         c.lr = 0.02
@@ -65,7 +68,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(training.contains("\"validation\""), training)
         // The log kept the first part's lines and has the second's.
         let log = try String(contentsOfFile: second.logPath, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(log.filter { $0.contains("\"kind\":\"train\"") }.count, 3, "step 4 from the first part, 8 and 12 from the second")
+        XCTAssertEqual(
+            log.filter { $0.contains("\"kind\":\"train\"") }.count, 3,
+            "step 4 from the first part, 8 and 12 from the second")
         // Training lines carry the optimised loss; validation computes none, so it reports none (not 0).
         XCTAssertTrue(log.filter { $0.contains("\"kind\":\"train\"") }.allSatisfy { $0.contains("\"loss\":") })
         XCTAssertTrue(log.filter { $0.contains("\"kind\":\"validation\"") }.allSatisfy { !$0.contains("\"loss\":") })
@@ -73,8 +78,14 @@ final class TrainerTests: XCTestCase {
         // Validation spreads its 200 positions over the held-out games (one in every few), not the first ones.
         XCTAssertTrue(training.contains("\"positions\":200"), training)
         let every = try XCTUnwrap(second.validationEvery)
-        XCTAssertGreaterThan(every, 1, "the held-out games hold more than 200 positions, so validation skips between them")
-        XCTAssertEqual(every, min(64, Evaluator.countPositions(files: [config("split").data[0]], validationFraction: 0.2, validation: true) / 200))
+        XCTAssertGreaterThan(
+            every, 1, "the held-out games hold more than 200 positions, so validation skips between them")
+        XCTAssertEqual(
+            every,
+            min(
+                64,
+                Evaluator.countPositions(files: [config("split").data[0]], validationFraction: 0.2, validation: true)
+                    / 200))
         XCTAssertTrue(FileManager.default.fileExists(atPath: second.plotPath))
     }
 
@@ -98,21 +109,36 @@ final class TrainerTests: XCTestCase {
 
     func testConfigurationErrorsNameTheSetting() throws {
         var c = TrainingConfiguration()
-        XCTAssertThrowsError(try c.set("batchsize", 3)) { XCTAssertTrue("\($0)".hasPrefix("unknown setting \"batchsize\""), "\($0)") }
-        XCTAssertThrowsError(try c.set("batch", 0)) { XCTAssertEqual("\($0)", "\"batch\": expected an integer in 1…65536, not 0") }
-        XCTAssertThrowsError(try c.set("optimizer", "rmsprop")) { XCTAssertEqual("\($0)", "\"optimizer\": expected one of sgd, adam, adamw, not rmsprop") }
-        XCTAssertThrowsError(try c.set("lr", "fast")) { XCTAssertEqual("\($0)", "\"lr\": expected a number in 1e-09…10.0, not fast") }
+        XCTAssertThrowsError(try c.set("batchsize", 3)) {
+            XCTAssertTrue("\($0)".hasPrefix("unknown setting \"batchsize\""), "\($0)")
+        }
+        XCTAssertThrowsError(try c.set("batch", 0)) {
+            XCTAssertEqual("\($0)", "\"batch\": expected an integer in 1…65536, not 0")
+        }
+        XCTAssertThrowsError(try c.set("optimizer", "rmsprop")) {
+            XCTAssertEqual("\($0)", "\"optimizer\": expected one of sgd, adam, adamw, not rmsprop")
+        }
+        XCTAssertThrowsError(try c.set("lr", "fast")) {
+            XCTAssertEqual("\($0)", "\"lr\": expected a number in 1e-09…10.0, not fast")
+        }
         let path = dir.appendingPathComponent("c.json").path
         try "{\"batch\": 64, \"lr\": 0.1, \"warmpu\": 10}".write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try TrainingConfiguration.load(path: path)) { XCTAssertTrue("\($0)".hasPrefix("\(path): unknown setting \"warmpu\""), "\($0)") }
-        try "{\"batch\": 64, \"lr\": 0.1, \"data\": [\"a.games.zst\"], \"lr-schedule\": \"step\"}".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TrainingConfiguration.load(path: path)) {
+            XCTAssertTrue("\($0)".hasPrefix("\(path): unknown setting \"warmpu\""), "\($0)")
+        }
+        try "{\"batch\": 64, \"lr\": 0.1, \"data\": [\"a.games.zst\"], \"lr-schedule\": \"step\"}".write(
+            toFile: path, atomically: true, encoding: .utf8)
         var loaded = try TrainingConfiguration.load(path: path)
         XCTAssertEqual(loaded.batch, 64)
         XCTAssertEqual(loaded.lrSchedule, "step")
         XCTAssertEqual(loaded.data, ["a.games.zst"])
-        XCTAssertThrowsError(try loaded.validate()) { XCTAssertEqual("\($0)", "no output: give -o Networks/NAME.safetensors") }
+        XCTAssertThrowsError(try loaded.validate()) {
+            XCTAssertEqual("\($0)", "no output: give -o Networks/NAME.safetensors")
+        }
         // The architecture's one table of limits applies to training settings too.
-        XCTAssertThrowsError(try loaded.set("filters", 2000)) { XCTAssertTrue("\($0)".contains("1…1024") || "\($0)".contains("1...1024"), "\($0)") }
+        XCTAssertThrowsError(try loaded.set("filters", 2000)) {
+            XCTAssertTrue("\($0)".contains("1…1024") || "\($0)".contains("1...1024"), "\($0)")
+        }
     }
 
     /// `--max-minutes`: a run stops on its time budget and ends as a finished one does.
@@ -120,7 +146,8 @@ final class TrainerTests: XCTestCase {
         var c = config("timed", steps: 1_000_000)
         c.maxMinutes = 0.005  // 0.3 s
         c.validateEvery = 1_000_000
-        var notes: [String] = [], validations = 0
+        var notes: [String] = []
+        var validations = 0
         let start = Date()
         let m = try Trainer(c).run { e in
             switch e {

@@ -8,7 +8,8 @@ func runGonet(_ arguments: [String]) throws -> (status: Int32, stdout: String, s
     p.executableURL = binary
     p.arguments = arguments
     p.currentDirectoryURL = packageRoot
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     p.standardOutput = out
     p.standardError = err
     try p.run()
@@ -26,7 +27,8 @@ let productsDirectory: URL = {
     return Bundle.main.bundleURL
 }()
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 final class CommandLineTests: XCTestCase {
     func testHelpListsTheCommandGroups() throws {
@@ -50,13 +52,19 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let sgf = dir.appendingPathComponent("two.sgf")
-        try "(;SZ[9]RE[B+R];B[ee];W[ee])\n(;SZ[9]RE[W+2.5];B[ee];W[dd])\n".write(to: sgf, atomically: true, encoding: .utf8)
+        try "(;SZ[9]RE[B+R];B[ee];W[ee])\n(;SZ[9]RE[W+2.5];B[ee];W[dd])\n".write(
+            to: sgf, atomically: true, encoding: .utf8)
         let r = try runGonet(["games", "info", sgf.path, dir.appendingPathComponent("missing.sgf").path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stdout.contains("  games        1 read, 1 failed (of 2)\n"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("  failed       game 0: \(sgf.path):1:22: illegal move W E5 at move 2: point occupied\n"), r.stdout)
+        XCTAssertTrue(
+            r.stdout.contains("  failed       game 0: \(sgf.path):1:22: illegal move W E5 at move 2: point occupied\n"),
+            r.stdout)
         XCTAssertTrue(r.stdout.contains("  results      B wins 0, W wins 1, draws 0, unknown 0\n"), r.stdout)
-        XCTAssertTrue(r.stderr.contains("gonet: \(dir.appendingPathComponent("missing.sgf").path): cannot open: No such file or directory"), r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains(
+                "gonet: \(dir.appendingPathComponent("missing.sgf").path): cannot open: No such file or directory"),
+            r.stderr)
     }
 
     func testMissingArgumentsAreReported() throws {

@@ -18,7 +18,9 @@ final class GamesCommandTests: XCTestCase {
         XCTAssertEqual(imp.status, 0, imp.stderr)
         XCTAssertTrue(imp.stdout.contains("\(archive): 3,089 games imported, 1 skipped\n"), imp.stdout)
         XCTAssertTrue(imp.stdout.contains("  skipped 1: illegal move\n"), imp.stdout)
-        XCTAssertTrue(imp.stdout.contains("tygem-2016-07-sample3000.sgf.zst:24:1943: illegal move B H1 at move 303: ko recapture"), imp.stdout)
+        XCTAssertTrue(
+            imp.stdout.contains(
+                "tygem-2016-07-sample3000.sgf.zst:24:1943: illegal move B H1 at move 303: ko recapture"), imp.stdout)
 
         let info = try runGonet(["games", "info", archive])
         XCTAssertEqual(info.status, 0, info.stderr)
@@ -37,9 +39,12 @@ final class GamesCommandTests: XCTestCase {
 
         // The position after Black's first move of the first game, White to move, target W's reply.
         let out = dir.appendingPathComponent("p.safetensors").path
-        let planes = try runGonet(["games", "planes", "Games/gnugo-selfplay-0000.sgf.zst", "--game", "0", "--move", "1", "-o", out])
+        let planes = try runGonet([
+            "games", "planes", "Games/gnugo-selfplay-0000.sgf.zst", "--game", "0", "--move", "1", "-o", out,
+        ])
         XCTAssertEqual(planes.status, 0, planes.stderr)
-        XCTAssertEqual(planes.stdout, "wrote \(out): game 0, white to move after 1 moves, target D12, value 1.0 (mask 1.0)\n")
+        XCTAssertEqual(
+            planes.stdout, "wrote \(out): game 0, white to move after 1 moves, target D12, value 1.0 (mask 1.0)\n")
         let t = try SafeTensors.read(path: out)
         XCTAssertEqual(t.entries["planes"]?.shape, [1, 6, 19, 19])
         let p = t.tensor("planes")!.data

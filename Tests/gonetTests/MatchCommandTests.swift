@@ -3,7 +3,8 @@ import XCTest
 
 final class MatchCommandTests: XCTestCase {
     func testBadSettingsAreRefusedWithTheirName() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-match-cli-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-match-cli-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let net = "Networks/budget-resnet5x32.safetensors"
         let cases: [([String], String)] = [

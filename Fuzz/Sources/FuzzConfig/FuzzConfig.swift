@@ -1,5 +1,5 @@
-import FuzzSupport
 import Foundation
+import FuzzSupport
 import Tournament
 
 /// Any bytes as `tournament.json`: decoded and checked, never trapping.

@@ -5,7 +5,10 @@ import NeuralNet
 /// Any bytes as a safetensors network file: the header parsed, the network checked and loaded.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNetwork(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    guard let file = try? SafeTensors.parse(Array(UnsafeBufferPointer(start: data, count: count)), path: "fuzz.safetensors") else { return 0 }
+    guard
+        let file = try? SafeTensors.parse(
+            Array(UnsafeBufferPointer(start: data, count: count)), path: "fuzz.safetensors")
+    else { return 0 }
     _ = file.serialized()
     _ = try? PolicyValueNetwork.load(file, path: "fuzz.safetensors")
     return 0

@@ -9,10 +9,13 @@ public func fuzzSGF(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         guard case .success(let record) = entry.record else { continue }
         let text = SGFWriter.sgf(record)
         // What gonet writes, gonet reads: a record that reads back differently is a bug.
-        guard let again = try? SGFReader.records(text: text).first else { fatalError("written SGF does not read back:\n\(text)") }
+        guard let again = try? SGFReader.records(text: text).first else {
+            fatalError("written SGF does not read back:\n\(text)")
+        }
         // Setup stones are written grouped by colour, so their order may change; the set may not.
         if again.moves != record.moves || Set(again.setup) != Set(record.setup) || again.komi != record.komi
-            || again.result != record.result {
+            || again.result != record.result
+        {
             fatalError("round trip changed the game:\n\(text)")
         }
     }

@@ -30,8 +30,10 @@ enum Fixtures {
 /// and at least `minimumFloor` (for gradients, 0.1% of the network's largest gradient: float32
 /// sums that cancel to an exact zero in PyTorch's float64, such as a bias feeding a batch norm,
 /// keep ~1e-8 of rounding).
-func assertClose(_ actual: [Float], _ expected: [Float], _ what: String, minimumFloor: Float = 1e-6,
-                 tolerance: Float = 1e-4, file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+    _ actual: [Float], _ expected: [Float], _ what: String, minimumFloor: Float = 1e-6,
+    tolerance: Float = 1e-4, file: StaticString = #filePath, line: UInt = #line
+) {
     guard actual.count == expected.count else {
         XCTFail("\(what): \(actual.count) values, expected \(expected.count)", file: file, line: line)
         return
@@ -41,7 +43,9 @@ func assertClose(_ actual: [Float], _ expected: [Float], _ what: String, minimum
         let nearZero = abs(expected[i]) < floor
         let error = abs(actual[i] - expected[i]) / max(abs(expected[i]), floor)
         if !(error <= (nearZero ? 10 * tolerance : tolerance)) {
-            XCTFail("\(what)[\(i)]: \(actual[i]) vs PyTorch \(expected[i]) (relative error \(error))", file: file, line: line)
+            XCTFail(
+                "\(what)[\(i)]: \(actual[i]) vs PyTorch \(expected[i]) (relative error \(error))", file: file,
+                line: line)
             return
         }
     }

@@ -6,12 +6,15 @@ import XCTest
 enum GnuGo {
     /// The binary, or nil when GNU Go is not installed.
     static var binary: String? {
-        ["/usr/games/gnugo", "/usr/bin/gnugo", "/usr/local/bin/gnugo"].first(where: FileManager.default.isExecutableFile)
+        ["/usr/games/gnugo", "/usr/bin/gnugo", "/usr/local/bin/gnugo"].first(
+            where: FileManager.default.isExecutableFile)
     }
 
     /// A running GNU Go, or a skip when it is not installed.
     static func start() throws -> GTPClient {
-        guard let path = binary else { throw XCTSkip("GNU Go is not installed (apt-get install gnugo): differential test skipped") }
+        guard let path = binary else {
+            throw XCTSkip("GNU Go is not installed (apt-get install gnugo): differential test skipped")
+        }
         return try GTPClient(command: [path, "--mode", "gtp", "--level", "0"])
     }
 }

@@ -25,9 +25,9 @@ enum SharedData {
     /// builds and this many games per file in debug builds.
     static var gamesPerFileLimit: Int {
         #if DEBUG
-        return 500
+            return 500
         #else
-        return .max
+            return .max
         #endif
     }
 }
