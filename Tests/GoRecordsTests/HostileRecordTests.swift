@@ -47,6 +47,20 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertThrowsError(try SGFReader(path: path).nextEntry()) { e in
             XCTAssertEqual("\(e)", "\(path):2:2: a property value longer than 16 MB (unterminated?)")
         }
+        // Importing it reports the file and leaves no `.partial` behind; the archive holds the
+        // games read before (none here) and is sealed.
+        let out = dir.appendingPathComponent("out.games.zst").path
+        let importer = try GameImporter(output: out)
+        try importer.importFiles([path])
+        let report = try importer.finish()
+        XCTAssertEqual(report.fileErrors.count, 1)
+        XCTAssertTrue(report.fileErrors[0].contains("longer than 16 MB"), report.fileErrors[0])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".partial"))
+        XCTAssertEqual(Array(try GameArchiveReader(path: out)).count, 0)
+        // A writer dropped before it is sealed (a thrown failure) removes its partial file.
+        do { _ = try GameArchiveWriter(path: dir.appendingPathComponent("dropped.games.zst").path) }
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent("dropped.games.zst.partial").path))
     }
 
     func testAnArchiveNeverYieldsARecordThatCannotBeReplayed() throws {
