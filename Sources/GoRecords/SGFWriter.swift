@@ -57,14 +57,16 @@ public enum SGFWriter {
     }
 
     /// Escapes `\` and `]`, the two characters SGF text cannot hold as they are.
+    /// Works on Unicode scalars, not Characters: a `]` followed by a combining mark is one
+    /// Character that is not equal to "]", and would go out unescaped (found by FuzzSGF).
     public static func escape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "\\" || $0 == "]" }) else { return text }
-        var out = ""
-        for c in text {
-            if c == "\\" || c == "]" { out.append("\\") }
-            out.append(c)
+        guard text.unicodeScalars.contains(where: { $0 == "\\" || $0 == "]" }) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if s == "\\" || s == "]" { out.append("\\") }
+            out.append(s)
         }
-        return out
+        return String(out)
     }
 
     static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }

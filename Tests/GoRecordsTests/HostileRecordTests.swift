@@ -120,6 +120,15 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertEqual(r?.setup.count, 18)
     }
 
+    /// Found by `scripts/fuzz` in CI (FuzzSGF): `]` followed by a combining mark is one Character,
+    /// which the writer's escaping missed, so the SGF it wrote did not read back.
+    func testABracketBeforeACombiningMarkIsEscaped() throws {
+        XCTAssertEqual(SGFWriter.escape("a]\u{35C}b\\"), "a\\]\u{35C}b\\\\")
+        let r = try SGFReader.records(text: "(;SZ[19]PB[x \\]\u{35C}y];B[pd])")[0]
+        XCTAssertEqual(r.blackPlayer, "x ]\u{35C}y")
+        XCTAssertEqual(try SGFReader.records(text: SGFWriter.sgf(r))[0].blackPlayer, r.blackPlayer)
+    }
+
     func testRecordsAreReadUnderPositionalSuperkoLikeTheEngine() {
         XCTAssertEqual(GameRecord().startingGame().koRule, .positionalSuperko)
     }
