@@ -84,6 +84,11 @@ public enum GameResult: Sendable, Hashable, CustomStringConvertible {
 extension StringProtocol {
     /// The text without leading and trailing whitespace.
     var trimmed: String {
+        // Nearly every value (moves, numbers) starts and ends with a printable ASCII byte: then
+        // no Character at either end can be whitespace, and the Unicode property lookups that
+        // `isWhitespace` costs (12% of an import) are skipped.
+        let bytes = utf8
+        if let f = bytes.first, let l = bytes.reversed().first, f > 32, f < 127, l > 32, l < 127 { return String(self) }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s = s.dropFirst() }
         while let l = s.last, l.isWhitespace { s = s.dropLast() }

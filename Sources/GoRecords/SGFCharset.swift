@@ -53,9 +53,9 @@ struct SGFCharset {
     }
 
     /// A value's bytes as text; bytes the charset cannot map become U+FFFD.
-    func decode(_ bytes: [UInt8]) -> String {
+    func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard let name, bytes.contains(where: { $0 >= 0x80 }) else { return String(decoding: bytes, as: UTF8.self) }
-        return Self.convert(bytes, from: name) ?? String(decoding: bytes, as: UTF8.self)
+        return Self.convert(Array(bytes), from: name) ?? String(decoding: bytes, as: UTF8.self)
     }
 
     /// `bytes` in charset `from` as a String through iconv; nil when iconv cannot open it.
@@ -115,13 +115,11 @@ enum SGFText {
     ]
 
     static func normalize(_ value: String, property: String) -> String {
+        // The byte scan first: most values (every move) hold no such whitespace, and then the
+        // property-name lookups are not needed (tab, LF, VT, FF, CR are bytes 9 to 13).
+        guard value.utf8.contains(where: { $0 >= 9 && $0 <= 13 }) else { return value }
         let keepBreaks = textProperties.contains(property)
-        guard keepBreaks || simpleTextProperties.contains(property) else { return value }
-        guard
-            value.unicodeScalars.contains(where: {
-                $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}"
-            })
-        else {
+        guard keepBreaks || simpleTextProperties.contains(property) else {
             return value
         }
         var out = String.UnicodeScalarView()

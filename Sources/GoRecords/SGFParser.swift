@@ -9,10 +9,17 @@ struct SGFParser {
     var line: Int
     var column: Int
 
-    /// A property as read: values are bytes (escapes resolved) until the charset is known.
+    /// A value as read, until the charset is known: where it stands in the text, or (only when
+    /// it held escapes) its bytes with the escapes resolved. A span costs no copy.
+    enum RawValue {
+        case span(Range<Int>)
+        case resolved([UInt8])
+    }
+
+    /// A property as read.
     struct RawProperty {
         var id: String
-        var values: [[UInt8]]
+        var values: [RawValue]
         var line: Int, column: Int
     }
 
@@ -26,14 +33,22 @@ struct SGFParser {
             return try text.withUnsafeBufferPointer { buffer in
                 var p = SGFParser(bytes: buffer, file: file, line: line, column: column)
                 let raw = try p.parseTree()
+                func decode(_ v: RawValue, _ charset: SGFCharset?) -> String {
+                    switch v {
+                    case .span(let r):
+                        let bytes = UnsafeBufferPointer(rebasing: buffer[r])
+                        return charset?.decode(bytes) ?? String(decoding: bytes, as: UTF8.self)
+                    case .resolved(let b):
+                        return b.withUnsafeBufferPointer { charset?.decode($0) ?? String(decoding: $0, as: UTF8.self) }
+                    }
+                }
                 let ca = raw.first?.first { $0.id == "CA" }
-                let charset = SGFCharset(
-                    ca: ca.flatMap { $0.values.first }.map { String(decoding: $0, as: UTF8.self) }, bytes: buffer)
+                let charset = SGFCharset(ca: ca.flatMap { $0.values.first }.map { decode($0, nil) }, bytes: buffer)
                 let nodes = raw.map { props in
                     SGFNode(
                         properties: props.map { r in
                             SGFProperty(
-                                r.id, r.values.map { SGFText.normalize(charset.decode($0), property: r.id) },
+                                r.id, r.values.map { SGFText.normalize(decode($0, charset), property: r.id) },
                                 line: Int32(clamping: r.line), column: Int32(clamping: r.column))
                         })
                 }
@@ -137,7 +152,7 @@ struct SGFParser {
                     file: file, line: startLine, column: startColumn,
                     message: "property name without an uppercase letter")
             }
-            var values: [[UInt8]] = []
+            var values: [RawValue] = []
             skipWhitespace()
             while !atEnd, bytes[pos] == 91 {
                 values.append(try parseValue())
@@ -155,7 +170,7 @@ struct SGFParser {
     }
 
     /// Reads `[...]`, resolving escapes: `\x` is `x`, and a backslash before a line break removes both.
-    mutating func parseValue() throws(SGFError) -> [UInt8] {
+    mutating func parseValue() throws(SGFError) -> RawValue {
         let openLine = line
         let openColumn = column
         advance()
@@ -187,7 +202,7 @@ struct SGFParser {
             if text != nil { text!.append(b) }
             advance()
         }
-        let value = escaped ? text! : Array(bytes[start..<pos])
+        let value: RawValue = escaped ? .resolved(text!) : .span(start..<pos)
         advance()
         return value
     }

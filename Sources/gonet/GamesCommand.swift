@@ -52,7 +52,8 @@ struct GamesImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract:
-            "Write the 19x19 games without handicap of SGF files, directories and .sgf.zst collections to an archive.")
+            "Write the 19x19 games of SGF files, directories and .sgf.zst collections to an archive (training uses those without handicap or setup)."
+    )
 
     @Argument(help: "SGF files, .sgf.zst collections, or directories (searched recursively).")
     var sources: [String]
