@@ -16,10 +16,14 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Tournament", targets: ["Tournament"]),
         .library(name: "GTP", targets: ["GTP"]),
+        .library(name: "TournamentPostgres", targets: ["TournamentPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,11 +43,18 @@ let package = Package(
             dependencies: ["GTP", "GoRules", "GoRecords", "GoNetwork", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimize),
         .target(
+            name: "TournamentPostgres",
+            dependencies: [
+                "Tournament", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: optimize),
+        .target(
             name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
             dependencies: [
-                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament", "GTP",
+                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament", "TournamentPostgres", "GTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),

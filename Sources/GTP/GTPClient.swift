@@ -27,21 +27,24 @@ public final class GTPClient {
     let errors = Pipe()
 
     /// Starts `command` (executable and arguments); its standard error goes to `log` when given.
+    /// The program a command's first word runs: a path, or a name found in PATH or Debian's
+    /// /usr/games; nil when there is none on this machine.
+    public static func executable(_ word: String) -> String? {
+        let fm = FileManager.default
+        if word.contains("/") { return fm.isExecutableFile(atPath: word) ? word : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in (path + ":/usr/games").split(separator: ":") where fm.isExecutableFile(atPath: "\(dir)/\(word)") {
+            return "\(dir)/\(word)"
+        }
+        return nil
+    }
+
     public init(command: [String], log: GameLog? = nil, directory: String? = nil) throws {
         precondition(!command.isEmpty)
         // A write to an engine that died must fail, not kill the referee.
         signal(SIGPIPE, SIG_IGN)
         self.command = command
-        var exe = command[0]
-        if !exe.contains("/") {
-            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-            for dir in (path + ":/usr/games").split(separator: ":")
-            where FileManager.default.isExecutableFile(atPath: "\(dir)/\(exe)") {
-                exe = "\(dir)/\(exe)"
-                break
-            }
-        }
-        process.executableURL = URL(fileURLWithPath: exe)
+        process.executableURL = URL(fileURLWithPath: Self.executable(command[0]) ?? command[0])
         process.arguments = Array(command.dropFirst())
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardInput = input

@@ -4,7 +4,8 @@ import Foundation
 /// linked to its SGF and shown on a board (the SGFs are embedded, so the page works from disk).
 public enum HTMLReport {
     public static func html(
-        title: String, config: TournamentConfig, entrants: [Entrant], games: [GameRow], directory: String
+        title: String, config: TournamentConfig, entrants: [Entrant], games: [GameRow],
+        record: (GameRow) -> String?
     ) -> String {
         let s = Standings(entrants: entrants, games: games)
         let byID = Dictionary(uniqueKeysWithValues: entrants.compactMap { e in e.id.map { ($0, e) } })
@@ -56,9 +57,7 @@ public enum HTMLReport {
             "</table>\n<h2>Games</h2>\n<div class=\"viewer\"><div><table class=\"games\"><tr><th>#</th><th class=\"l\">Black</th><th class=\"l\">White</th><th>Result</th><th>Moves</th><th class=\"l\">Why</th><th class=\"l\">SGF</th></tr>\n"
         var sgfs: [String] = []
         for (i, g) in games.enumerated() {
-            let text =
-                (try? String(contentsOfFile: (directory as NSString).appendingPathComponent(g.sgf), encoding: .utf8))
-                ?? ""
+            let text = record(g) ?? ""
             sgfs.append(text)
             let b = byID[g.black]?.label ?? "?"
             let w = byID[g.white]?.label ?? "?"

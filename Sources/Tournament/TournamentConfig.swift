@@ -13,9 +13,10 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public var refereeEngine = Referee.defaultRefereeEngine
     /// Moves after which the game is scored as it stands.
     public var moveCap = 450
-    /// How networks play: "policy" or "mcts", with visits per move for mcts.
+    /// How networks play: "policy" or "mcts". In mcts mode a network searches `visits` playouts
+    /// per move, or, with `"visits": null`, for the time a move allows (see `searchSeconds`).
     public var networkMode = "policy"
-    public var visits = 100
+    public var visits: Int? = 100
     /// Seconds an engine may take per move before it forfeits.
     public var secondsPerMove = 10.0
     /// Win rate under which networks resign (`gonet gtp --resign-threshold`); nil: they play on.
@@ -37,6 +38,26 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove,
             resignThreshold, parameterBudget, concurrency
         case randomOpeningMoves, schedule, reference, seed
+    }
+
+    /// Every key is written, `"visits": null` included (a missing key would read back as the default).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(gamesPerPairing, forKey: .gamesPerPairing)
+        try c.encode(komi, forKey: .komi)
+        try c.encode(scoring, forKey: .scoring)
+        try c.encode(refereeEngine, forKey: .refereeEngine)
+        try c.encode(moveCap, forKey: .moveCap)
+        try c.encode(networkMode, forKey: .networkMode)
+        try c.encode(visits, forKey: .visits)
+        try c.encode(secondsPerMove, forKey: .secondsPerMove)
+        try c.encodeIfPresent(resignThreshold, forKey: .resignThreshold)
+        try c.encode(parameterBudget, forKey: .parameterBudget)
+        try c.encode(concurrency, forKey: .concurrency)
+        try c.encode(randomOpeningMoves, forKey: .randomOpeningMoves)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encodeIfPresent(reference, forKey: .reference)
+        try c.encode(seed, forKey: .seed)
     }
 
     /// Missing keys keep their defaults; a wrong type or a value out of range is an error naming the key.
@@ -84,7 +105,11 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         }
         moveCap = try integer(.moveCap, 1...10_000) ?? moveCap
         networkMode = try text(.networkMode) ?? networkMode
-        visits = try integer(.visits, 1...1_000_000) ?? visits
+        if c.contains(.visits), try c.decodeNil(forKey: .visits) {
+            visits = nil
+        } else {
+            visits = try integer(.visits, 1...1_000_000) ?? visits
+        }
         secondsPerMove = try number(.secondsPerMove) ?? secondsPerMove
         resignThreshold = try number(.resignThreshold)
         parameterBudget = try integer(.parameterBudget, 1...1_000_000_000) ?? parameterBudget
@@ -135,8 +160,8 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         guard (1...10_000).contains(moveCap) else {
             throw TournamentError("moveCap must be 1 to 10000, not \(moveCap)")
         }
-        guard (1...1_000_000).contains(visits) else {
-            throw TournamentError("visits must be 1 to 1000000, not \(visits)")
+        if let visits, !(1...1_000_000).contains(visits) {
+            throw TournamentError("visits must be 1 to 1000000 (or null: search by time), not \(visits)")
         }
         guard secondsPerMove > 0, secondsPerMove <= Self.longestMove else {
             throw TournamentError(
@@ -147,22 +172,37 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// Seconds a network searches per move when it plays by time: the referee's limit less a
+    /// fifth for process start-up, pipes and the network's batch in flight (measured: a 2 s move
+    /// limit left 0.2–0.3 s between a search's end and the referee's clock on a loaded 2-core machine).
+    public var searchSeconds: Double { secondsPerMove * 0.8 }
+
     public static func load(_ dir: String) throws -> TournamentConfig {
         let path = (dir as NSString).appendingPathComponent("tournament.json")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TournamentError("\(path) not found: run `gonet tournament init \(dir)` first")
         }
+        return try decode(data, source: path)
+    }
+
+    /// Reads a config's JSON; errors name `source` (a file, or the database's config row).
+    public static func decode(_ data: Data, source: String) throws -> TournamentConfig {
         do { return try JSONDecoder().decode(TournamentConfig.self, from: data) } catch let e as TournamentError {
-            throw TournamentError("\(path): \(e.message)")
+            throw TournamentError("\(source): \(e.message)")
         } catch {
-            throw TournamentError("\(path): not valid JSON")
+            throw TournamentError("\(source): not valid JSON")
         }
     }
 
-    public func save(_ dir: String) throws {
+    /// The config as JSON (sorted keys, pretty).
+    public func json() throws -> Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(self).write(
+        return try enc.encode(self)
+    }
+
+    public func save(_ dir: String) throws {
+        try json().write(
             to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("tournament.json")), options: .atomic)
     }
 }

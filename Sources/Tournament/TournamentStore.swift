@@ -1,133 +1,146 @@
 import Foundation
-import GRDB
 
-/// A registered player: a network file (copied into the tournament) or an external GTP engine.
-public struct Entrant: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "entrant"
-    public var id: Int64?
-    public var name: String
-    /// 1 for the first submission of a name, then 2, 3, …
-    public var version: Int
-    /// "network" or "engine".
-    public var kind: String
-    /// The network's copy inside the tournament directory (networks).
-    public var path: String?
-    /// The command line, as a JSON array (engines).
-    public var command: String?
-    public var sha256: String?
-    public var author: String?
-    public var parameters: Int?
-    public var added: Date
-
-    /// `name v2`.
-    public var label: String { version == 1 ? name : "\(name) v\(version)" }
+/// Where a tournament lives: its config, entrants and their network files, the schedule, the
+/// games. Two backends: `SQLiteStore` (a tournament directory on one machine, the default) and
+/// `PostgresStore` (module TournamentPostgres: workers on many machines). Both give the same
+/// answers to the same calls; `docs/tournament-store.md` states the rules every backend keeps.
+public protocol TournamentStore: AnyObject {
+    /// The tournament's settings.
+    func config() throws -> TournamentConfig
+    /// Registers an entrant under the next version of its name, with its network file's bytes
+    /// (networks); the entrant comes back with its id and version.
+    func add(_ entrant: Entrant, network: [UInt8]?) throws -> Entrant
+    /// Every entrant, every version, in the order they were added.
+    func entrants() throws -> [Entrant]
+    /// Every finished game, in the order they were committed.
+    func games() throws -> [GameRow]
+    /// A network's bytes by its sha256, checked against it.
+    func network(sha256: String) throws -> [UInt8]
+    /// Makes the schedule the given slots: adds the missing ones, drops those not given that
+    /// nobody plays or has played (a superseded entrant's). Returns how many were added.
+    @discardableResult func schedule(_ slots: [ScheduledSlot]) throws -> Int
+    /// Takes the first scheduled game that is free (never claimed, or its lease ran out) and
+    /// involves none of `skipping`, for `lease` seconds; nil when none is free.
+    func claim(by worker: WorkerIdentity, lease: TimeInterval, skipping: Set<Int64>) throws -> Claim?
+    /// Extends the lease; false when the claim was lost (expired and taken by another worker).
+    func renew(_ claim: Claim, lease: TimeInterval) throws -> Bool
+    /// Commits a finished game in one transaction, only while `claim` still holds its slot;
+    /// false (and nothing written) when it does not.
+    func commit(_ game: GameRow, record: String, for claim: Claim) throws -> Bool
+    /// Gives a claimed game back unplayed, with the reason (for `status`).
+    func release(_ claim: Claim, reason: String) throws
+    /// Frees the claims held by processes of `host` that `alive` says are gone; returns how many.
+    @discardableResult func releaseAbandoned(on host: String, alive: (Int32) -> Bool) throws -> Int
+    /// A finished game's SGF text.
+    func record(of game: GameRow) throws -> String?
+    /// Slots scheduled, in flight and done, and each worker's activity.
+    func status() throws -> StoreStatus
 }
 
-/// One finished game.
-public struct GameRow: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "game"
-    public var id: Int64?
-    /// The schedule slot this game fills: "A-B-K", the pairing's two entrant ids and the game's
-    /// number within the pairing (colours alternate with K); unique.
-    public var slot: String
+/// A game the schedule holds: its slot key, the two entrants and the opening's seed.
+public struct ScheduledSlot: Sendable, Equatable {
+    public var key: String
     public var black: Int64
     public var white: Int64
-    /// SGF's result: "B+R", "W+12.5", "0", "B+F" (forfeit), "W+T" (time).
-    public var result: String
-    /// "B", "W" or "" for a draw.
-    public var winner: String
-    /// Why it ended: "two passes", "resignation", "move cap", "illegal move by …", "timeout", "crash", …
-    public var reason: String
-    public var moves: Int
-    public var sgf: String
-    public var seconds: Double
-    public var finished: Date
+    public var openingSeed: UInt64
+    /// Game k of a pairing: all games of round k are handed out before any of round k + 1.
+    public var round: Int
+
+    public init(key: String, black: Int64, white: Int64, openingSeed: UInt64, round: Int) {
+        self.key = key
+        self.black = black
+        self.white = white
+        self.openingSeed = openingSeed
+        self.round = round
+    }
 }
 
-/// The tournament's SQLite database (through GRDB): entrants and games, each finished game
-/// committed in its own transaction so a killed run loses nothing and counts nothing twice.
-public final class TournamentStore {
-    let db: DatabaseQueue
+/// Who plays: a name chosen by the user (or host-pid), the host and the process.
+public struct WorkerIdentity: Sendable, Equatable {
+    public var name: String
+    public var host: String
+    public var pid: Int32
 
-    public init(path: String) throws {
-        // `standings` or `report` may read while `run` writes: wait for a lock instead of failing.
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(15)
-        db = try DatabaseQueue(path: path, configuration: configuration)
-        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.create(table: "entrant") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("name", .text).notNull()
-                t.column("version", .integer).notNull()
-                t.column("kind", .text).notNull()
-                t.column("path", .text)
-                t.column("command", .text)
-                t.column("sha256", .text)
-                t.column("author", .text)
-                t.column("parameters", .integer)
-                t.column("added", .datetime).notNull()
-                t.uniqueKey(["name", "version"])
-            }
-            try db.create(table: "game") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("slot", .text).notNull().unique()
-                t.column("black", .integer).notNull().references("entrant")
-                t.column("white", .integer).notNull().references("entrant")
-                t.column("result", .text).notNull()
-                t.column("winner", .text).notNull()
-                t.column("reason", .text).notNull()
-                t.column("moves", .integer).notNull()
-                t.column("sgf", .text).notNull()
-                t.column("seconds", .double).notNull()
-                t.column("finished", .datetime).notNull()
-            }
-        }
-        try migrator.migrate(db)
+    public init(name: String? = nil) {
+        host = ProcessInfo.processInfo.hostName
+        pid = ProcessInfo.processInfo.processIdentifier
+        self.name = name ?? "\(host)-\(pid)"
     }
+}
 
-    /// Registers an entrant under the next version of its name.
-    @discardableResult
-    public func add(_ e: Entrant) throws -> Entrant {
-        try db.write { db in
-            var e = e
-            let last =
-                try Int.fetchOne(db, sql: "SELECT MAX(version) FROM entrant WHERE name = ?", arguments: [e.name]) ?? 0
-            e.version = last + 1
-            try e.insert(db)
-            e.id = db.lastInsertedRowID
-            return e
+/// A scheduled game held by one worker until `expires`; `token` tells this claim from a later
+/// claim of the same slot, so a worker whose lease was taken over cannot commit.
+public struct Claim: Sendable, Equatable {
+    public var slot: ScheduledSlot
+    public var token: String
+    public var worker: String
+    public var expires: Date
+
+    public init(slot: ScheduledSlot, token: String, worker: String, expires: Date) {
+        self.slot = slot
+        self.token = token
+        self.worker = worker
+        self.expires = expires
+    }
+}
+
+/// What `gonet tournament status` shows.
+public struct StoreStatus: Sendable, Equatable {
+    public struct InFlight: Sendable, Equatable {
+        public var slot: String
+        public var worker: String
+        public var claimed: Date
+        public var expires: Date
+
+        public init(slot: String, worker: String, claimed: Date, expires: Date) {
+            self.slot = slot
+            self.worker = worker
+            self.claimed = claimed
+            self.expires = expires
         }
     }
+    public struct WorkerActivity: Sendable, Equatable {
+        public var name: String
+        public var host: String
+        public var firstSeen: Date
+        public var lastSeen: Date
+        public var games: Int
 
-    /// Every entrant, every version.
-    public func entrants() throws -> [Entrant] {
-        try db.read { try Entrant.order(Column("id")).fetchAll($0) }
+        public init(name: String, host: String, firstSeen: Date, lastSeen: Date, games: Int) {
+            self.name = name
+            self.host = host
+            self.firstSeen = firstSeen
+            self.lastSeen = lastSeen
+            self.games = games
+        }
+    }
+    public var done: Int
+    public var inFlight: [InFlight]
+    /// Scheduled and not claimed (or with an expired lease).
+    public var waiting: Int
+    public var workers: [WorkerActivity]
+    /// Waiting slots that a worker gave back, with the worker's reason.
+    public var givenBack: [GivenBack]
+    public struct GivenBack: Sendable, Equatable {
+        public var slot: String
+        public var reason: String
+
+        public init(slot: String, reason: String) {
+            self.slot = slot
+            self.reason = reason
+        }
     }
 
+    public init(done: Int, inFlight: [InFlight], waiting: Int, workers: [WorkerActivity], givenBack: [GivenBack]) {
+        self.done = done
+        self.inFlight = inFlight
+        self.waiting = waiting
+        self.workers = workers
+        self.givenBack = givenBack
+    }
+}
+
+extension TournamentStore {
     /// The latest version of each name: who plays next.
-    public func current() throws -> [Entrant] {
-        let all = try entrants()
-        return all.filter { e in !all.contains { $0.name == e.name && $0.version > e.version } }
-    }
-
-    public func games() throws -> [GameRow] {
-        try db.read { try GameRow.order(Column("id")).fetchAll($0) }
-    }
-
-    /// Slots already played.
-    public func playedSlots() throws -> Set<String> {
-        Set(try db.read { try String.fetchAll($0, sql: "SELECT slot FROM game") })
-    }
-
-    /// Commits a finished game (a slot is recorded once: a replayed slot is ignored).
-    public func record(_ g: GameRow) throws {
-        try db.write { db in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM game WHERE slot = ?", arguments: [g.slot]) ?? 0 > 0 {
-                return
-            }
-            try g.insert(db)
-        }
-    }
+    public func current() throws -> [Entrant] { Entrant.current(try entrants()) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tournament
+import TournamentPostgres
 
 struct TournamentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,14 +9,18 @@ struct TournamentCommand: ParsableCommand {
         abstract: "Run tournaments between submitted networks and GTP engines: schedule, referee, ratings, report.",
         subcommands: [
             TournamentInit.self, TournamentSubmit.self, TournamentEntrants.self, TournamentRun.self,
-            TournamentStandings.self, TournamentReport.self,
+            TournamentWorker.self, TournamentStatus.self, TournamentStandings.self, TournamentReport.self,
         ])
 }
 
-/// Opens a tournament directory, turning errors into clear messages.
-func openTournament(_ dir: String) throws -> TournamentDirectory {
-    try failing { try TournamentDirectory(dir) }
+/// Opens a tournament (a directory or a postgres:// URL), turning errors into clear messages.
+func openTournament(_ location: String, cache: String? = nil) throws -> Tournament {
+    try failing { try TournamentLocation.open(location, cache: cache) }
 }
+
+/// The argument every tournament command takes first.
+let locationHelp = ArgumentHelp(
+    "The tournament: a directory, or postgres://USER@HOST:PORT/DB (PGPASSWORD, ~/.pgpass and sslmode as libpq reads them).")
 
 /// This executable's path, to start networks as `gonet gtp` subprocesses.
 func gonetExecutable() -> String {
@@ -26,12 +31,15 @@ func gonetExecutable() -> String {
 
 struct TournamentInit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create a tournament directory with its config (tournament.json).")
-    @Argument(help: "The directory.") var dir: String
+        commandName: "init",
+        abstract: "Create a tournament: a directory with tournament.json, or the schema and config in an empty PostgreSQL database.")
+    @Argument(help: locationHelp) var dir: String
     @Option(help: "Games per pairing.") var games = 4
     @Option(help: "Parameter budget for networks.") var budget = 100_000
     @Option(help: "policy or mcts.") var mode = "policy"
-    @Option(help: "Visits per move in mcts mode.") var visits = 100
+    @Option(help: "Visits per move in mcts mode (default 100 in mcts mode; with --search-by-time none).")
+    var visits: Int?
+    @Flag(help: "mcts: search for the time a move allows instead of a number of visits.") var searchByTime = false
     @Option(help: "Seconds allowed per move.") var secondsPerMove = 10.0
     @Option(help: "Games played at once.") var concurrency = 2
 
@@ -40,12 +48,13 @@ struct TournamentInit: ParsableCommand {
         c.gamesPerPairing = games
         c.parameterBudget = budget
         c.networkMode = mode
-        c.visits = visits
+        c.visits = searchByTime ? nil : (visits ?? 100)
         c.secondsPerMove = secondsPerMove
         c.concurrency = concurrency
-        _ = try failing { try TournamentDirectory.create(dir, config: c) }
+        _ = try failing { try TournamentLocation.create(dir, config: c) }
+        let how = mode == "policy" ? "policy" : c.visits.map { "mcts \($0) visits" } ?? "mcts by time"
         print(
-            "created \(dir)/tournament.json (\(games) games per pairing, komi \(c.komi), area scoring, move cap \(c.moveCap), \(mode), budget \(budget) parameters)"
+            "created \(PostgresLocation.isURL(dir) ? PostgresLocation.redacted(dir) : dir + "/tournament.json") (\(games) games per pairing, komi \(c.komi), \(c.scoring.rawValue) scoring, move cap \(c.moveCap), \(how), \(secondsPerMove) s per move, budget \(budget) parameters)"
         )
     }
 }
@@ -54,7 +63,7 @@ struct TournamentSubmit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Register a network (checked) or an external GTP engine; a name submitted again gets a new version.")
-    @Argument(help: "The tournament directory.") var dir: String
+    @Argument(help: locationHelp) var dir: String
     @Argument(help: "A network file (unless --engine).") var network: String?
     @Option(help: "The entrant's name.") var name: String
     @Option(help: "Author.") var author: String?
@@ -79,11 +88,11 @@ struct TournamentSubmit: ParsableCommand {
 struct TournamentEntrants: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "entrants", abstract: "List the entrants, every version.")
-    @Argument var dir: String
+    @Argument(help: locationHelp) var dir: String
 
     func run() throws {
         let t = try openTournament(dir)
-        let current = Set(try t.store.current().compactMap(\.id))
+        let current = Set(try t.store.current().compactMap { $0.id })
         for e in try t.store.entrants() {
             let what =
                 e.kind == "network"
@@ -98,27 +107,18 @@ struct TournamentEntrants: ParsableCommand {
 
 struct TournamentRun: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Play the scheduled games not played yet (resumes after an interruption).")
-    @Argument var dir: String
-    @Option(help: "Games at once (default: the config's).") var concurrency: Int?
+        commandName: "run",
+        abstract: "Schedule and play the games not played yet on this machine (resumes after an interruption).")
+    @Argument(help: locationHelp) var dir: String
+    @Option(help: "Games at once (default: the config's, at most this machine's cores).") var concurrency: Int?
     @Option(help: "Games per pairing (default: the config's).") var games: Int?
 
     func run() throws {
         let t = try openTournament(dir)
         let start = Date()
-        let lock = NSLock()
         try failing {
-            let played = try t.run(gonet: gonetExecutable(), concurrency: concurrency, gamesPerPairing: games) { p in
-                lock.lock()
-                defer { lock.unlock() }
-                if let g = p.finished {
-                    print(
-                        "game \(g.slot): \(g.result) in \(g.moves) moves (\(g.reason.prefix(70)))  [\(p.done) done, \(p.running) running, \(p.left) left]"
-                    )
-                } else {
-                    print("\(p.left) games to play")
-                }
-            }
+            let played = try t.run(
+                gonet: gonetExecutable(), concurrency: concurrency, gamesPerPairing: games, events: WorkerLog.print)
             let hours = Date().timeIntervalSince(start) / 3600
             print(
                 "\(played.count) games in \(Report.fixed(hours * 60, 1)) min (\(played.isEmpty ? "0" : Report.fixed(Double(played.count) / hours, 0)) games/hour)\n"
@@ -128,30 +128,103 @@ struct TournamentRun: ParsableCommand {
     }
 }
 
+struct TournamentWorker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Claim scheduled games from a tournament (PostgreSQL, or a directory on this machine), play them, commit them.",
+        discussion: """
+            Start one on every machine that should play. A worker holds each game with a lease it renews while \
+            the game runs; a worker that dies or loses the database loses its games after the lease, and \
+            another plays them. Network files are fetched by sha256 into --cache and checked.
+            """)
+    @Argument(help: locationHelp) var location: String
+    @Option(help: "Games played at once (at most this machine's cores).") var gamesAtOnce = 1
+    @Option(help: "This worker's name in status and games (default HOST-PID).") var name: String?
+    @Flag(help: "Exit when no game is left (the default).") var untilEmpty = false
+    @Flag(help: "Keep running and play games scheduled by later submissions.") var wait = false
+    @Option(help: "Seconds a claim lasts without a heartbeat.") var lease = 60.0
+    @Option(help: "Folder for fetched networks, engine logs and SGF copies.") var cache: String?
+
+    func validate() throws {
+        guard !(untilEmpty && wait) else { throw ValidationError("--until-empty and --wait exclude each other") }
+        guard (1...256).contains(gamesAtOnce) else { throw ValidationError("--games-at-once must be 1 to 256") }
+        guard lease >= 2, lease <= 86_400 else { throw ValidationError("--lease must be 2 to 86400 seconds") }
+    }
+
+    func run() throws {
+        let t = try openTournament(location, cache: cache)
+        var options = WorkerOptions(identity: WorkerIdentity(name: name), gamesAtOnce: gamesAtOnce)
+        if options.gamesAtOnce < gamesAtOnce {
+            print("playing \(options.gamesAtOnce) games at once: this machine has \(options.gamesAtOnce) cores")
+        }
+        options.lease = lease
+        options.wait = wait
+        print("worker \(options.identity.name) on \(t.workspace)")
+        let played = try failing { try t.work(gonet: gonetExecutable(), options: options, events: WorkerLog.print) }
+        print("worker \(options.identity.name): \(played.count) games played, nothing left")
+    }
+}
+
+/// One line per worker event.
+enum WorkerLog {
+    private static let lock = NSLock()
+
+    static func print(_ e: WorkerEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch e {
+        case .finished(let g, let s):
+            Swift.print(
+                "game \(g.slot): \(g.result) in \(g.moves) moves (\(g.reason.prefix(70)))  [\(s.done) done, \(s.inFlight.count) in flight, \(s.waiting) waiting]"
+            )
+        case .gaveBack(let slot, let reason): Swift.print("gave back \(slot): \(reason)")
+        case .lostLease(let slot): Swift.print("game \(slot) not committed: its lease went to another worker")
+        case .storeTrouble(let why): Swift.print("store: \(why) (retrying)")
+        }
+        fflush(stdout)
+    }
+}
+
+struct TournamentStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Games done, in flight and waiting; each worker's activity; an ETA.")
+    @Argument(help: locationHelp) var location: String
+
+    func run() throws {
+        let t = try openTournament(location)
+        print(StatusReport.text(try failing { try t.store.status() }))
+    }
+}
+
 struct TournamentStandings: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "standings", abstract: "Ratings (Bradley-Terry Elo with 95% intervals) and the crosstable.")
-    @Argument var dir: String
+    @Argument(help: locationHelp) var dir: String
 
     func run() throws {
         let t = try openTournament(dir)
-        print(Standings(entrants: try t.store.entrants(), games: try t.store.games()).text)
+        try failing { print(Standings(entrants: try t.store.entrants(), games: try t.store.games()).text) }
     }
 }
 
 struct TournamentReport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write DIR/report.html: standings, crosstable, rating plot, every game on a board.")
-    @Argument var dir: String
+        abstract: "Write an HTML report: standings, crosstable, rating plot, every game on a board.")
+    @Argument(help: locationHelp) var dir: String
+    @Option(name: .shortAndLong, help: "The file (default DIR/report.html, or report.html for PostgreSQL).")
+    var output: String?
 
     func run() throws {
         let t = try openTournament(dir)
-        let html = HTMLReport.html(
-            title: "gonet tournament: \(URL(fileURLWithPath: dir).lastPathComponent)", config: t.config,
-            entrants: try t.store.entrants(), games: try t.store.games(), directory: dir)
-        let path = (dir as NSString).appendingPathComponent("report.html")
-        try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        print("wrote \(path)")
+        try failing {
+            let name = PostgresLocation.isURL(dir) ? (try PostgresLocation(url: dir)).database : URL(fileURLWithPath: dir).lastPathComponent
+            let html = HTMLReport.html(
+                title: "gonet tournament: \(name)", config: t.config, entrants: try t.store.entrants(),
+                games: try t.store.games(), record: { try? t.store.record(of: $0) })
+            let path = output ?? (PostgresLocation.isURL(dir) ? "report.html" : (dir as NSString).appendingPathComponent("report.html"))
+            try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            print("wrote \(path)")
+        }
     }
 }

@@ -43,7 +43,7 @@ final class TournamentConfigTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-config-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try TournamentDirectory.create(dir)
+        _ = try Tournament.create(dir)
         let json = (dir as NSString).appendingPathComponent("tournament.json")
         try #"{"seed": -1}"#.write(toFile: json, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try TournamentConfig.load(dir)) { e in
@@ -52,19 +52,19 @@ final class TournamentConfigTests: XCTestCase {
         try "{not json".write(toFile: json, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try TournamentConfig.load(dir)) { e in XCTAssertEqual("\(e)", "\(json): not valid JSON") }
         try "{}".write(toFile: json, atomically: true, encoding: .utf8)
-        XCTAssertNoThrow(try TournamentDirectory(dir))
+        XCTAssertNoThrow(try Tournament.open(directory: dir))
         let database = (dir as NSString).appendingPathComponent("tournament.sqlite")
         try Data().write(to: URL(fileURLWithPath: database))
-        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in
+        XCTAssertThrowsError(try Tournament.open(directory: dir)) { e in
             XCTAssertEqual("\(e)", "\(database) is empty: the tournament's games and entrants are lost")
         }
         try FileManager.default.removeItem(atPath: database)
-        XCTAssertThrowsError(try TournamentDirectory(dir)) { e in
+        XCTAssertThrowsError(try Tournament.open(directory: dir)) { e in
             XCTAssertEqual("\(e)", "\(database) is missing: the tournament's games and entrants are lost")
         }
         var bad = TournamentConfig()
         bad.concurrency = 0
-        XCTAssertThrowsError(try TournamentDirectory.create(dir + "-2", config: bad)) { e in
+        XCTAssertThrowsError(try Tournament.create(dir + "-2", config: bad)) { e in
             XCTAssertTrue("\(e)".hasPrefix("concurrency must be"))
         }
     }

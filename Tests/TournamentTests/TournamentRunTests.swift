@@ -55,7 +55,7 @@ final class TournamentRunTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: "/usr/games/gnugo") else {
             throw XCTSkip("GNU Go is not installed")
         }
-        let t = try TournamentDirectory.create(dir, config: config(games: 2))
+        let t = try Tournament.create(dir, config: config(games: 2))
         try t.submit(network: nets[0], name: "alpha", author: "test")
         try t.submit(network: nets[1], name: "beta", author: nil)
         try t.submit(engine: "/usr/games/gnugo --mode gtp --level 1", name: "gnugo", author: nil)
@@ -81,12 +81,12 @@ final class TournamentRunTests: XCTestCase {
         for (_, pair) in byPair { XCTAssertEqual(Set(pair.map(\.black)).count, 2) }
         XCTAssertEqual(try t.run(gonet: gonet).count, 0, "nothing left to play")
         let html = HTMLReport.html(
-            title: "t", config: t.config, entrants: try t.store.entrants(), games: games, directory: dir)
+            title: "t", config: t.config, entrants: try t.store.entrants(), games: games, record: { try? t.store.record(of: $0) })
         XCTAssertTrue(html.contains("<h2>Standings</h2>") && html.contains("const SGFS = [") && html.contains("<svg"))
     }
 
     func testFaultyEnginesForfeitWithoutStoppingTheRun() throws {
-        let t = try TournamentDirectory.create(dir, config: config(games: 1, seconds: 1))
+        let t = try Tournament.create(dir, config: config(games: 1, seconds: 1))
         try t.submit(network: nets[0], name: "net", author: nil)
         // Registration only checks that an engine answers protocol_version: all three pass it.
         try t.submit(engine: "\(engines)/crasher.sh", name: "crasher", author: nil)
@@ -122,7 +122,7 @@ final class TournamentRunTests: XCTestCase {
     func testSubmissionChecksRejectBadFilesWithEveryReason() throws {
         var c = config()
         c.parameterBudget = 1000
-        let t = try TournamentDirectory.create(dir, config: c)
+        let t = try Tournament.create(dir, config: c)
         XCTAssertThrowsError(try t.submit(network: nets[0], name: "big", author: nil)) { e in
             XCTAssertEqual("\(e)", "\(nets[0]) is refused: 1695 parameters exceed the budget of 1000")
         }
@@ -150,7 +150,7 @@ final class TournamentRunTests: XCTestCase {
         // A name submitted again is a new version.
         c.parameterBudget = 100_000
         try c.save(dir)
-        let t2 = try TournamentDirectory(dir)
+        let t2 = try Tournament.open(directory: dir)
         XCTAssertEqual(try t2.submit(network: nets[0], name: "x", author: nil).version, 1)
         XCTAssertEqual(try t2.submit(network: nets[1], name: "x", author: nil).label, "x v2")
         XCTAssertEqual(try t2.store.current().map(\.label), ["x v2"])
@@ -158,7 +158,7 @@ final class TournamentRunTests: XCTestCase {
 
     func testKillNineThenRunAgainKeepsEveryGameExactlyOnce() throws {
         // Enough games that the run cannot finish between two looks at the database.
-        let t = try TournamentDirectory.create(dir, config: config(games: 24, seconds: 10))
+        let t = try Tournament.create(dir, config: config(games: 24, seconds: 10))
         try t.submit(network: nets[0], name: "a", author: nil)
         try t.submit(network: nets[1], name: "b", author: nil)
         let p = Process()
@@ -169,7 +169,7 @@ final class TournamentRunTests: XCTestCase {
         try p.run()
         // Wait for the first game to be committed, then kill the runner outright.
         let deadline = Date().addingTimeInterval(120)
-        while try TournamentStore(path: (dir as NSString).appendingPathComponent("tournament.sqlite")).games().isEmpty
+        while try SQLiteStore(directory: dir).games().isEmpty
             && Date() < deadline
         {
             usleep(20_000)
@@ -179,7 +179,7 @@ final class TournamentRunTests: XCTestCase {
         let before = try t.store.games()
         XCTAssertGreaterThanOrEqual(before.count, 1)
         XCTAssertLessThan(before.count, 24)
-        let again = try TournamentDirectory(dir)
+        let again = try Tournament.open(directory: dir)
         try again.run(gonet: gonet)
         let after = try again.store.games()
         XCTAssertEqual(after.count, 24)

@@ -1,0 +1,309 @@
+import Foundation
+import GRDB
+
+extension Entrant: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "entrant"
+}
+
+extension GameRow: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "game"
+}
+
+/// A tournament directory's store: `tournament.json` for the config, `tournament.sqlite`
+/// (through GRDB, WAL mode) for entrants, schedule and games, `entrants/` for the network files.
+/// Claims and commits are IMMEDIATE transactions, so several `gonet tournament run` processes
+/// on one machine share the schedule as PostgreSQL workers do.
+public final class SQLiteStore: TournamentStore {
+    public let directory: String
+    let db: DatabaseQueue
+
+    /// Opens (creating or migrating) `DIRECTORY/tournament.sqlite`; a database written by a newer
+    /// gonet (a migration this one does not know) is refused rather than guessed at.
+    public init(directory: String) throws {
+        self.directory = directory
+        let path = (directory as NSString).appendingPathComponent("tournament.sqlite")
+        // `standings` or `report` may read while `run` writes: wait for a lock instead of failing.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(15)
+        db = try DatabaseQueue(path: path, configuration: configuration)
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        let migrator = Self.migrator
+        if try db.read({ try migrator.hasBeenSuperseded($0) }) {
+            throw TournamentError("\(path) was written by a newer gonet (unknown schema version); update gonet")
+        }
+        try migrator.migrate(db)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "entrant") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("path", .text)
+                t.column("command", .text)
+                t.column("sha256", .text)
+                t.column("author", .text)
+                t.column("parameters", .integer)
+                t.column("added", .datetime).notNull()
+                t.uniqueKey(["name", "version"])
+            }
+            try db.create(table: "game") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("slot", .text).notNull().unique()
+                t.column("black", .integer).notNull().references("entrant")
+                t.column("white", .integer).notNull().references("entrant")
+                t.column("result", .text).notNull()
+                t.column("winner", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("moves", .integer).notNull()
+                t.column("sgf", .text).notNull()
+                t.column("seconds", .double).notNull()
+                t.column("finished", .datetime).notNull()
+            }
+        }
+        // v2: the schedule with leases, workers, and the SGF text kept with each game.
+        migrator.registerMigration("v2") { db in
+            try db.alter(table: "game") { t in
+                t.add(column: "worker", .text)
+                t.add(column: "record", .text)
+            }
+            try db.create(table: "scheduled") { t in
+                t.autoIncrementedPrimaryKey("ordinal")
+                t.column("key", .text).notNull().unique()
+                t.column("black", .integer).notNull()
+                t.column("white", .integer).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("round", .integer).notNull()
+                t.column("token", .text)
+                t.column("worker", .text)
+                t.column("host", .text)
+                t.column("pid", .integer)
+                t.column("claimed", .double)
+                t.column("expires", .double)
+                t.column("note", .text)
+            }
+            try db.create(table: "worker") { t in
+                t.primaryKey("name", .text)
+                t.column("host", .text).notNull()
+                t.column("firstSeen", .double).notNull()
+                t.column("lastSeen", .double).notNull()
+                t.column("games", .integer).notNull().defaults(to: 0)
+            }
+        }
+        return migrator
+    }
+
+    private func file(_ relative: String) -> String { (directory as NSString).appendingPathComponent(relative) }
+
+    /// Writes inside `BEGIN IMMEDIATE`: another process's claim waits for the lock instead of
+    /// failing when a read transaction would have to become a write one.
+    private func immediate<T>(_ body: (Database) throws -> T) throws -> T {
+        try db.writeWithoutTransaction { db in
+            var out: T?
+            try db.inTransaction(.immediate) {
+                out = try body(db)
+                return .commit
+            }
+            return out!
+        }
+    }
+
+    public func config() throws -> TournamentConfig { try TournamentConfig.load(directory) }
+
+    public func add(_ entrant: Entrant, network: [UInt8]?) throws -> Entrant {
+        try immediate { db in
+            var e = entrant
+            let last =
+                try Int.fetchOne(db, sql: "SELECT MAX(version) FROM entrant WHERE name = ?", arguments: [e.name]) ?? 0
+            e.version = last + 1
+            if let network {
+                let relative = "entrants/\(e.name)-v\(e.version).safetensors"
+                try Data(network).write(to: URL(fileURLWithPath: file(relative)), options: .atomic)
+                e.path = relative
+            }
+            try e.insert(db)
+            e.id = db.lastInsertedRowID
+            return e
+        }
+    }
+
+    public func entrants() throws -> [Entrant] {
+        try db.read { try Entrant.order(Column("id")).fetchAll($0) }
+    }
+
+    public func games() throws -> [GameRow] {
+        try db.read { try GameRow.order(Column("id")).fetchAll($0) }
+    }
+
+    public func record(of game: GameRow) throws -> String? {
+        if let id = game.id,
+            let text = try db.read({ try String.fetchOne($0, sql: "SELECT record FROM game WHERE id = ?", arguments: [id]) })
+        {
+            return text
+        }
+        // Games from before v2 keep their SGF in the directory only.
+        return try? String(contentsOfFile: file(game.sgf), encoding: .utf8)
+    }
+
+    public func network(sha256: String) throws -> [UInt8] {
+        guard
+            let relative = try db.read({
+                try String.fetchOne($0, sql: "SELECT path FROM entrant WHERE sha256 = ? AND path IS NOT NULL", arguments: [sha256])
+            })
+        else {
+            throw TournamentError("no network with sha256 \(sha256) in \(directory)")
+        }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file(relative))))
+        guard SHA256.hex(bytes) == sha256 else {
+            throw TournamentError("\(file(relative)) does not match its sha256 \(sha256): the file was changed; refused")
+        }
+        return bytes
+    }
+
+    @discardableResult
+    public func schedule(_ slots: [ScheduledSlot]) throws -> Int {
+        try immediate { db in
+            let now = Date().timeIntervalSince1970
+            let wanted = Set(slots.map(\.key))
+            let played = Set(try String.fetchAll(db, sql: "SELECT slot FROM game"))
+            let present = Set(try String.fetchAll(db, sql: "SELECT key FROM scheduled"))
+            for key in present where !wanted.contains(key) {
+                try db.execute(
+                    sql: "DELETE FROM scheduled WHERE key = ? AND (token IS NULL OR expires < ?)", arguments: [key, now])
+            }
+            var added = 0
+            for s in slots where !played.contains(s.key) && !present.contains(s.key) {
+                try db.execute(
+                    sql: "INSERT INTO scheduled (key, black, white, seed, round) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [s.key, s.black, s.white, Int64(bitPattern: s.openingSeed), s.round])
+                added += 1
+            }
+            return added
+        }
+    }
+
+    private func seen(_ w: WorkerIdentity, _ db: Database, now: Double, games: Int = 0) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO worker (name, host, firstSeen, lastSeen, games) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET lastSeen = excluded.lastSeen, games = games + excluded.games
+                """, arguments: [w.name, w.host, now, now, games])
+    }
+
+    public func claim(by worker: WorkerIdentity, lease: TimeInterval, skipping: Set<Int64>) throws -> Claim? {
+        try immediate { db in
+            let now = Date().timeIntervalSince1970
+            try seen(worker, db, now: now)
+            let skip = skipping.map(String.init).joined(separator: ",")
+            let filter = skip.isEmpty ? "" : "AND black NOT IN (\(skip)) AND white NOT IN (\(skip))"
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT key, black, white, seed, round FROM scheduled
+                        WHERE (token IS NULL OR expires < ?) \(filter) ORDER BY round, ordinal LIMIT 1
+                        """, arguments: [now])
+            else { return nil }
+            let slot = ScheduledSlot(
+                key: row["key"], black: row["black"], white: row["white"],
+                openingSeed: UInt64(bitPattern: row["seed"] as Int64), round: row["round"])
+            let token = UUID().uuidString
+            try db.execute(
+                sql: """
+                    UPDATE scheduled SET token = ?, worker = ?, host = ?, pid = ?, claimed = ?, expires = ?, note = NULL
+                    WHERE key = ?
+                    """, arguments: [token, worker.name, worker.host, worker.pid, now, now + lease, slot.key])
+            return Claim(slot: slot, token: token, worker: worker.name, expires: Date(timeIntervalSince1970: now + lease))
+        }
+    }
+
+    public func renew(_ claim: Claim, lease: TimeInterval) throws -> Bool {
+        try immediate { db in
+            let now = Date().timeIntervalSince1970
+            try db.execute(
+                sql: "UPDATE scheduled SET expires = ? WHERE key = ? AND token = ?",
+                arguments: [now + lease, claim.slot.key, claim.token])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "UPDATE worker SET lastSeen = ? WHERE name = ?", arguments: [now, claim.worker])
+            return true
+        }
+    }
+
+    public func commit(_ game: GameRow, record: String, for claim: Claim) throws -> Bool {
+        try immediate { db in
+            let token = try String.fetchOne(
+                db, sql: "SELECT token FROM scheduled WHERE key = ?", arguments: [claim.slot.key])
+            guard token == claim.token else { return false }
+            var g = game
+            g.worker = claim.worker
+            try g.insert(db)
+            try db.execute(
+                sql: "UPDATE game SET record = ? WHERE id = ?", arguments: [record, db.lastInsertedRowID])
+            try db.execute(sql: "DELETE FROM scheduled WHERE key = ?", arguments: [claim.slot.key])
+            try db.execute(
+                sql: "UPDATE worker SET lastSeen = ?, games = games + 1 WHERE name = ?",
+                arguments: [Date().timeIntervalSince1970, claim.worker])
+            return true
+        }
+    }
+
+    public func release(_ claim: Claim, reason: String) throws {
+        try immediate { db in
+            try db.execute(
+                sql: """
+                    UPDATE scheduled SET token = NULL, worker = NULL, claimed = NULL, expires = NULL, note = ?
+                    WHERE key = ? AND token = ?
+                    """, arguments: ["\(claim.worker): \(reason)", claim.slot.key, claim.token])
+        }
+    }
+
+    public func releaseAbandoned(on host: String, alive: (Int32) -> Bool) throws -> Int {
+        try immediate { db in
+            let now = Date().timeIntervalSince1970
+            var freed = 0
+            for row in try Row.fetchAll(
+                db, sql: "SELECT key, pid, worker FROM scheduled WHERE token IS NOT NULL AND expires >= ? AND host = ?",
+                arguments: [now, host])
+            where !alive(row["pid"] as Int32? ?? 0) {
+                try db.execute(
+                    sql: """
+                        UPDATE scheduled SET token = NULL, worker = NULL, host = NULL, pid = NULL, claimed = NULL,
+                        expires = NULL, note = ? WHERE key = ?
+                        """, arguments: ["\(row["worker"] as String? ?? "?"): its process is gone", row["key"] as String])
+                freed += 1
+            }
+            return freed
+        }
+    }
+
+    public func status() throws -> StoreStatus {
+        try db.read { db in
+            let now = Date().timeIntervalSince1970
+            let done = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM game") ?? 0
+            var inFlight: [StoreStatus.InFlight] = []
+            var waiting = 0
+            var givenBack: [StoreStatus.GivenBack] = []
+            for row in try Row.fetchAll(db, sql: "SELECT key, worker, claimed, expires, note FROM scheduled ORDER BY round, ordinal") {
+                if let expires = row["expires"] as Double?, expires >= now, let worker = row["worker"] as String? {
+                    inFlight.append(
+                        .init(
+                            slot: row["key"], worker: worker,
+                            claimed: Date(timeIntervalSince1970: row["claimed"] as Double? ?? now),
+                            expires: Date(timeIntervalSince1970: expires)))
+                } else {
+                    waiting += 1
+                    if let note = row["note"] as String? { givenBack.append(.init(slot: row["key"], reason: note)) }
+                }
+            }
+            let workers = try Row.fetchAll(db, sql: "SELECT * FROM worker ORDER BY firstSeen").map { r in
+                StoreStatus.WorkerActivity(
+                    name: r["name"], host: r["host"], firstSeen: Date(timeIntervalSince1970: r["firstSeen"]),
+                    lastSeen: Date(timeIntervalSince1970: r["lastSeen"]), games: r["games"])
+            }
+            return StoreStatus(done: done, inFlight: inFlight, waiting: waiting, workers: workers, givenBack: givenBack)
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GoRecords
+import GoRules
+
+/// A tournament: its store (a directory's SQLite, or PostgreSQL), its config, and a local
+/// workspace for engine logs, SGF copies and the cache of network files fetched by sha256.
+public final class Tournament {
+    public let store: any TournamentStore
+    public let config: TournamentConfig
+    /// The tournament directory (SQLite), or a worker's cache directory (PostgreSQL).
+    public let workspace: String
+    private let verified = Verified()
+
+    /// Opens a tournament in `store`; engines run with `workspace` as their working directory.
+    public init(store: any TournamentStore, workspace: String) throws {
+        self.store = store
+        config = try store.config()
+        // Absolute, since engines run with the workspace as their working directory.
+        self.workspace = URL(fileURLWithPath: workspace).standardizedFileURL.path
+        for sub in ["entrants", "games", "logs", "networks"] {
+            try FileManager.default.createDirectory(
+                atPath: (workspace as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+    }
+
+    /// Creates a tournament directory (refusing to overwrite one).
+    public static func create(_ path: String, config: TournamentConfig = TournamentConfig()) throws -> Tournament {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: (path as NSString).appendingPathComponent("tournament.json")) {
+            throw TournamentError("\(path) already holds a tournament")
+        }
+        try config.validate()
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try config.save(path)
+        return try Tournament(store: SQLiteStore(directory: path), workspace: path)
+    }
+
+    /// Opens a tournament directory; its database must exist (a lost `tournament.sqlite` is not
+    /// an empty tournament).
+    public static func open(directory path: String) throws -> Tournament {
+        _ = try TournamentConfig.load(path)
+        let database = (path as NSString).appendingPathComponent("tournament.sqlite")
+        let size = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? nil
+        guard let size else {
+            throw TournamentError("\(database) is missing: the tournament's games and entrants are lost")
+        }
+        guard size > 0 else {
+            throw TournamentError("\(database) is empty: the tournament's games and entrants are lost")
+        }
+        return try Tournament(store: SQLiteStore(directory: path), workspace: path)
+    }
+
+    func file(_ relative: String) -> String { (workspace as NSString).appendingPathComponent(relative) }
+
+    /// Registers a network after checking it, and schedules its games; the error lists every
+    /// reason it is refused.
+    @discardableResult
+    public func submit(network source: String, name: String, author: String?) throws -> Entrant {
+        try check(name)
+        let (net, reasons) = Submission.problems(network: source, budget: config.parameterBudget)
+        guard let net, reasons.isEmpty else {
+            throw TournamentError("\(source) is refused: " + reasons.joined(separator: "; "))
+        }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
+        let e = try store.add(
+            Entrant(
+                name: name, kind: "network", sha256: SHA256.hex(bytes), author: author,
+                parameters: net.parameterCount),
+            network: bytes)
+        try reschedule()
+        return e
+    }
+
+    /// Registers an external GTP engine after checking that it answers, and schedules its games.
+    @discardableResult
+    public func submit(engine command: String, name: String, author: String?) throws -> Entrant {
+        try check(name)
+        let words = Submission.words(command)
+        if let why = Submission.engineProblem(words) {
+            throw TournamentError("engine \"\(command)\" is refused: \(why)")
+        }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: words), as: UTF8.self)
+        let e = try store.add(Entrant(name: name, kind: "engine", command: json, author: author), network: nil)
+        try reschedule()
+        return e
+    }
+
+    private func check(_ name: String) throws {
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+        else {
+            throw TournamentError("a name is 1 to 64 letters, digits, '-', '_' and '.': \"\(name)\"")
+        }
+    }
+
+    /// Makes the store's schedule the games the current entrants owe each other (the pairings
+    /// of a new entrant added, a superseded version's unplayed games dropped). Returns how many
+    /// were added.
+    @discardableResult
+    public func reschedule(gamesPerPairing: Int? = nil) throws -> Int {
+        let entrants = Entrant.current(try store.entrants())
+        guard entrants.count >= 2 else { return 0 }
+        let slots = try Scheduler.slots(
+            entrants, config: config, gamesPerPairing: gamesPerPairing ?? config.gamesPerPairing)
+        return try store.schedule(slots)
+    }
+
+    /// The command that starts an entrant as a GTP engine (a network from the verified cache).
+    public func command(for e: Entrant, gonet: String) throws -> [String] {
+        if e.kind == "engine" { return try e.commandWords() }
+        var cmd = EngineSpec.network(path: try networkFile(for: e), mode: config.networkMode, visits: config.visits ?? 0)
+            .command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
+        if config.networkMode == "mcts", config.visits == nil {
+            // By time: no visit cap (gtp's largest), the search stops at the time per move.
+            if let i = cmd.firstIndex(of: "--visits") { cmd[i + 1] = "1000000" }
+            cmd += ["--time-per-move", String(config.searchSeconds)]
+        }
+        return cmd
+    }
+
+    /// A network entrant's file on this machine, its bytes checked against the sha256 it was
+    /// submitted with (once per process): the directory's copy, or the cache filled from the store.
+    public func networkFile(for e: Entrant) throws -> String {
+        guard let sha = e.sha256 else { throw TournamentError("entrant \(e.label) has no network") }
+        let path = e.path.map(file) ?? file("networks/\(sha).safetensors")
+        if verified.contains(path) { return path }
+        if let data = FileManager.default.contents(atPath: path) {
+            guard SHA256.hex([UInt8](data)) == sha else {
+                if e.path != nil {
+                    throw TournamentError("\(path) does not match \(e.label)'s sha256 \(sha): the file was changed; refused")
+                }
+                // A damaged cache entry is fetched again.
+                try FileManager.default.removeItem(atPath: path)
+                return try networkFile(for: e)
+            }
+        } else {
+            let bytes = try store.network(sha256: sha)
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
+        verified.insert(path)
+        return path
+    }
+}
+
+/// Paths already checked, shared by a worker's game threads.
+private final class Verified: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+    func contains(_ p: String) -> Bool { lock.withLock { paths.contains(p) } }
+    func insert(_ p: String) { _ = lock.withLock { paths.insert(p) } }
+}

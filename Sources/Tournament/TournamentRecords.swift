@@ -1,0 +1,97 @@
+import Foundation
+
+/// A registered player: a network (its bytes kept by the store, named by sha256) or an external
+/// GTP engine.
+public struct Entrant: Codable, Sendable, Equatable {
+    public var id: Int64?
+    public var name: String
+    /// 1 for the first submission of a name, then 2, 3, …
+    public var version: Int
+    /// "network" or "engine".
+    public var kind: String
+    /// The network's copy inside a tournament directory (SQLite backend; nil in PostgreSQL).
+    public var path: String?
+    /// The command line, as a JSON array (engines).
+    public var command: String?
+    public var sha256: String?
+    public var author: String?
+    public var parameters: Int?
+    public var added: Date
+
+    public init(
+        id: Int64? = nil, name: String, version: Int = 0, kind: String, path: String? = nil, command: String? = nil,
+        sha256: String? = nil, author: String? = nil, parameters: Int? = nil, added: Date = Date()
+    ) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.kind = kind
+        self.path = path
+        self.command = command
+        self.sha256 = sha256
+        self.author = author
+        self.parameters = parameters
+        self.added = added
+    }
+
+    /// `name v2`.
+    public var label: String { version == 1 ? name : "\(name) v\(version)" }
+
+    /// An engine's command line.
+    public func commandWords() throws -> [String] {
+        guard let data = command?.data(using: .utf8),
+            let words = try? JSONSerialization.jsonObject(with: data) as? [String], !words.isEmpty
+        else {
+            throw TournamentError("entrant \(label) has no command")
+        }
+        return words
+    }
+
+    /// The latest version of each name among `all`: who plays next.
+    public static func current(_ all: [Entrant]) -> [Entrant] {
+        var latest: [String: Int] = [:]
+        for e in all { latest[e.name] = max(latest[e.name] ?? 0, e.version) }
+        return all.filter { latest[$0.name] == $0.version }
+    }
+}
+
+/// One finished game.
+public struct GameRow: Codable, Sendable, Equatable {
+    public var id: Int64?
+    /// The schedule slot this game fills: "A-B-K", the pairing's two entrant ids and the game's
+    /// number within the pairing (colours alternate with K); unique.
+    public var slot: String
+    public var black: Int64
+    public var white: Int64
+    /// SGF's result: "B+R", "W+12.5", "0", "B+F" (forfeit), "W+T" (time).
+    public var result: String
+    /// "B", "W" or "" for a draw.
+    public var winner: String
+    /// Why it ended: "two passes", "resignation", "move cap", "illegal move by …", "timeout", "crash", …
+    public var reason: String
+    public var moves: Int
+    /// The SGF file's name (`games/…sgf`, inside a tournament directory).
+    public var sgf: String
+    public var seconds: Double
+    public var finished: Date
+    /// The worker that played it (nil for games from before workers).
+    public var worker: String?
+
+    public init(
+        id: Int64? = nil, slot: String, black: Int64, white: Int64, result: String, winner: String, reason: String,
+        moves: Int, sgf: String, seconds: Double, finished: Date = Date(), worker: String? = nil
+    ) {
+        self.id = id
+        self.slot = slot
+        self.black = black
+        self.white = white
+        self.result = result
+        self.winner = winner
+        self.reason = reason
+        self.moves = moves
+        self.sgf = sgf
+        self.seconds = seconds
+        self.finished = finished
+        self.worker = worker
+    }
+}

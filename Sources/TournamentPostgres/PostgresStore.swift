@@ -1,0 +1,483 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import Tournament
+
+/// A tournament kept entirely in PostgreSQL (through postgres-nio): config, entrants, network
+/// files by sha256, schedule with leases, every game with its SGF, workers. Leases use the
+/// server's clock, so the workers' clocks need not agree. The store's calls block the calling
+/// thread (gonet's workers and commands are threads, not tasks) while the pool's event loop talks
+/// to the server; a lost connection is reopened by the pool on the next call.
+public final class PostgresStore: TournamentStore, @unchecked Sendable {
+    public let location: PostgresLocation
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let logger = Logger(label: "gonet.postgres")
+    /// The schema this gonet writes; a database at a higher version is refused.
+    public static let schemaVersion = 1
+    /// Seconds a call waits for the server before it fails: a worker cut off from the database
+    /// must notice within a fraction of its lease (60 s by default).
+    static let callTimeout = 15.0
+
+    /// Connects to an existing tournament; `creating` with a config makes a new one in an empty database.
+    public init(url: String, creating config: TournamentConfig? = nil) throws {
+        location = try PostgresLocation(url: url)
+        var c: PostgresClient.Configuration
+        if location.host.hasPrefix("/") {
+            c = .init(
+                unixSocketPath: "\(location.host)/.s.PGSQL.\(location.port)", username: location.user,
+                password: location.password, database: location.database)
+        } else {
+            c = .init(
+                host: location.host, port: location.port, username: location.user, password: location.password,
+                database: location.database, tls: try Self.tls(location))
+        }
+        // Enough connections for a worker's game threads and their heartbeats.
+        c.options.maximumConnections = 40
+        client = PostgresClient(configuration: c)
+        let client = client
+        running = Task { await client.run() }
+        do {
+            try migrate(creating: config)
+        } catch {
+            running.cancel()
+            throw error
+        }
+    }
+
+    deinit { running.cancel() }
+
+    /// libpq's sslmodes: prefer and require encrypt without checking the certificate, verify-ca
+    /// checks it against the CA, verify-full the host name too.
+    private static func tls(_ l: PostgresLocation) throws -> PostgresClient.Configuration.TLS {
+        var t = TLSConfiguration.makeClientConfiguration()
+        if let ca = l.rootCertificate {
+            t.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+        }
+        switch l.sslMode {
+        case "disable": return .disable
+        case "allow", "prefer":
+            t.certificateVerification = .none
+            return .prefer(t)
+        case "require":
+            t.certificateVerification = .none
+            return .require(t)
+        case "verify-ca":
+            t.certificateVerification = .noHostnameVerification
+            return .require(t)
+        default: return .require(t)
+        }
+    }
+
+    // MARK: Blocking bridge
+
+    private final class Box<T>: @unchecked Sendable { var result: Result<T, Error>? }
+
+    /// Runs `body` on the pool and waits for it, at most `callTimeout` seconds.
+    private func call<T>(_ what: String, _ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = Box<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + Self.callTimeout) == .success else {
+            throw PostgresStoreError(
+                "\(location.description): no answer within \(Int(Self.callTimeout)) s while \(what)")
+        }
+        switch box.result! {
+        case .success(let v): return v
+        case .failure(let e): throw PostgresStoreError("\(location.description): \(what): \(Self.describe(e))")
+        }
+    }
+
+    /// The server's message, not postgres-nio's deliberately generic description.
+    static func describe(_ error: Error) -> String {
+        if let e = error as? PostgresStoreError { return e.message }
+        if let e = error as? PSQLError {
+            if let message = e.serverInfo?[.message] { return message }
+            if let underlying = e.underlying { return "\(e.code): \(underlying)" }
+            return "\(e.code)"
+        }
+        if let e = error as? PostgresTransactionError {
+            return [e.beginError, e.closureError, e.rollbackError, e.commitError].compactMap { $0.map(describe) }
+                .joined(separator: "; ")
+        }
+        return "\(error)"
+    }
+
+    // MARK: Schema
+
+    private func migrate(creating config: TournamentConfig?) throws {
+        let logger = logger
+        let client = client
+        let json = try config.map { String(decoding: try $0.json(), as: UTF8.self) }
+        try call("creating the schema") {
+            try await client.withTransaction(logger: logger) { c in
+                // One migrator at a time: workers starting together must not race to create tables.
+                try await c.query("SELECT pg_advisory_xact_lock(7155632361)", logger: logger)
+                try await c.query("CREATE TABLE IF NOT EXISTS gonet_schema (version integer NOT NULL)", logger: logger)
+                var version = 0
+                for try await v in try await c.query("SELECT version FROM gonet_schema", logger: logger).decode(Int.self) {
+                    version = v
+                }
+                if version > Self.schemaVersion {
+                    throw PostgresStoreError(
+                        "the database holds gonet schema version \(version); this gonet knows up to \(Self.schemaVersion): update gonet"
+                    )
+                }
+                if version < 1 {
+                    for statement in Self.schemaV1 { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    try await c.query("DELETE FROM gonet_schema", logger: logger)
+                    try await c.query("INSERT INTO gonet_schema VALUES (1)", logger: logger)
+                }
+                var hasConfig = false
+                for try await _ in try await c.query("SELECT 1 FROM config", logger: logger).decode(Int.self) {
+                    hasConfig = true
+                }
+                if let json {
+                    if hasConfig { throw PostgresStoreError("the database already holds a tournament") }
+                    try await c.query("INSERT INTO config (id, json) VALUES (1, \(json))", logger: logger)
+                } else if !hasConfig {
+                    throw PostgresStoreError("the database holds no tournament: run `gonet tournament init URL` first")
+                }
+            }
+        }
+    }
+
+    private static let schemaV1 = [
+        "CREATE TABLE config (id integer PRIMARY KEY CHECK (id = 1), json text NOT NULL)",
+        "CREATE TABLE network (sha256 text PRIMARY KEY, bytes bytea NOT NULL)",
+        """
+        CREATE TABLE entrant (id bigserial PRIMARY KEY, name text NOT NULL, version integer NOT NULL,
+          kind text NOT NULL, command text, sha256 text REFERENCES network, author text, parameters integer,
+          added timestamptz NOT NULL DEFAULT now(), UNIQUE (name, version))
+        """,
+        """
+        CREATE TABLE scheduled (ordinal bigserial PRIMARY KEY, key text NOT NULL UNIQUE,
+          black bigint NOT NULL REFERENCES entrant, white bigint NOT NULL REFERENCES entrant,
+          seed bigint NOT NULL, round integer NOT NULL, token text, worker text, host text, pid integer,
+          claimed timestamptz, expires timestamptz, note text)
+        """,
+        "CREATE INDEX scheduled_order ON scheduled (round, ordinal)",
+        """
+        CREATE TABLE game (id bigserial PRIMARY KEY, slot text NOT NULL UNIQUE,
+          black bigint NOT NULL REFERENCES entrant, white bigint NOT NULL REFERENCES entrant,
+          result text NOT NULL, winner text NOT NULL, reason text NOT NULL, moves integer NOT NULL,
+          sgf text NOT NULL, record text NOT NULL, seconds double precision NOT NULL,
+          finished timestamptz NOT NULL DEFAULT now(), worker text)
+        """,
+        """
+        CREATE TABLE worker (name text PRIMARY KEY, host text NOT NULL, first_seen timestamptz NOT NULL,
+          last_seen timestamptz NOT NULL, games integer NOT NULL DEFAULT 0)
+        """,
+    ]
+
+    // MARK: TournamentStore
+
+    public func config() throws -> TournamentConfig {
+        let (client, logger) = (client, logger)
+        let json = try call("reading the config") { () -> String? in
+            var out: String?
+            for try await s in try await client.query("SELECT json FROM config WHERE id = 1", logger: logger)
+                .decode(String.self)
+            {
+                out = s
+            }
+            return out
+        }
+        guard let json else { throw PostgresStoreError("\(location.description) holds no tournament config") }
+        return try TournamentConfig.decode(Data(json.utf8), source: "\(location.description) config")
+    }
+
+    public func add(_ entrant: Entrant, network: [UInt8]?) throws -> Entrant {
+        let (client, logger) = (client, logger)
+        let bytes = network.map { Data($0) }
+        return try call("adding \(entrant.name)") {
+            try await client.withTransaction(logger: logger) { c in
+                var e = entrant
+                try await c.query("LOCK TABLE entrant IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+                if let bytes, let sha = e.sha256 {
+                    try await c.query(
+                        "INSERT INTO network (sha256, bytes) VALUES (\(sha), \(bytes)) ON CONFLICT DO NOTHING",
+                        logger: logger)
+                }
+                var last = 0
+                for try await v in try await c.query(
+                    "SELECT COALESCE(MAX(version), 0) FROM entrant WHERE name = \(e.name)", logger: logger
+                ).decode(Int.self) {
+                    last = v
+                }
+                e.version = last + 1
+                e.path = nil
+                for try await id in try await c.query(
+                    """
+                    INSERT INTO entrant (name, version, kind, command, sha256, author, parameters, added)
+                    VALUES (\(e.name), \(e.version), \(e.kind), \(e.command), \(e.sha256), \(e.author), \(e.parameters), \(e.added))
+                    RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self) {
+                    e.id = id
+                }
+                return e
+            }
+        }
+    }
+
+    public func entrants() throws -> [Entrant] {
+        let (client, logger) = (client, logger)
+        return try call("reading the entrants") {
+            var out: [Entrant] = []
+            let rows = try await client.query(
+                "SELECT id, name, version, kind, command, sha256, author, parameters, added FROM entrant ORDER BY id",
+                logger: logger)
+            for try await (id, name, version, kind, command, sha, author, parameters, added) in rows.decode(
+                (Int64, String, Int, String, String?, String?, String?, Int?, Date).self)
+            {
+                out.append(
+                    Entrant(
+                        id: id, name: name, version: version, kind: kind, command: command, sha256: sha,
+                        author: author, parameters: parameters, added: added))
+            }
+            return out
+        }
+    }
+
+    public func games() throws -> [GameRow] {
+        let (client, logger) = (client, logger)
+        return try call("reading the games") {
+            var out: [GameRow] = []
+            let rows = try await client.query(
+                """
+                SELECT id, slot, black, white, result, winner, reason, moves, sgf, seconds, finished, worker
+                FROM game ORDER BY id
+                """, logger: logger)
+            for try await (id, slot, black, white, result, winner, reason, moves, sgf, seconds, finished, worker)
+                in rows.decode((Int64, String, Int64, Int64, String, String, String, Int, String, Double, Date, String?).self)
+            {
+                out.append(
+                    GameRow(
+                        id: id, slot: slot, black: black, white: white, result: result, winner: winner, reason: reason,
+                        moves: moves, sgf: sgf, seconds: seconds, finished: finished, worker: worker))
+            }
+            return out
+        }
+    }
+
+    public func record(of game: GameRow) throws -> String? {
+        let (client, logger) = (client, logger)
+        let slot = game.slot
+        return try call("reading game \(slot)") {
+            var out: String?
+            for try await s in try await client.query("SELECT record FROM game WHERE slot = \(slot)", logger: logger)
+                .decode(String.self)
+            {
+                out = s
+            }
+            return out
+        }
+    }
+
+    public func network(sha256: String) throws -> [UInt8] {
+        let (client, logger) = (client, logger)
+        let data = try call("fetching network \(sha256.prefix(12))") { () -> Data? in
+            var out: Data?
+            for try await d in try await client.query(
+                "SELECT bytes FROM network WHERE sha256 = \(sha256)", logger: logger
+            ).decode(Data.self) {
+                out = d
+            }
+            return out
+        }
+        guard let data else { throw PostgresStoreError("\(location.description) holds no network \(sha256)") }
+        let bytes = [UInt8](data)
+        guard SHA256.hex(bytes) == sha256 else {
+            throw PostgresStoreError("network \(sha256) in \(location.description) does not match its sha256; refused")
+        }
+        return bytes
+    }
+
+    @discardableResult
+    public func schedule(_ slots: [ScheduledSlot]) throws -> Int {
+        let (client, logger) = (client, logger)
+        return try call("scheduling") {
+            try await client.withTransaction(logger: logger) { c in
+                // Two submissions at once must not both add the same slots.
+                try await c.query("LOCK TABLE scheduled IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+                let keys = slots.map(\.key)
+                try await c.query(
+                    """
+                    DELETE FROM scheduled WHERE NOT (key = ANY(\(keys))) AND (token IS NULL OR expires < now())
+                    """, logger: logger)
+                var added = 0
+                for s in slots {
+                    let seed = Int64(bitPattern: s.openingSeed)
+                    let rows = try await c.query(
+                        """
+                        INSERT INTO scheduled (key, black, white, seed, round)
+                        SELECT \(s.key), \(s.black), \(s.white), \(seed), \(s.round)
+                        WHERE NOT EXISTS (SELECT 1 FROM game WHERE slot = \(s.key))
+                        ON CONFLICT (key) DO NOTHING RETURNING 1
+                        """, logger: logger)
+                    for try await _ in rows.decode(Int.self) { added += 1 }
+                }
+                return added
+            }
+        }
+    }
+
+    public func claim(by worker: WorkerIdentity, lease: TimeInterval, skipping: Set<Int64>) throws -> Claim? {
+        let (client, logger) = (client, logger)
+        let skip = Array(skipping)
+        let token = UUID().uuidString
+        return try call("claiming a game") { () -> Claim? in
+            try await client.query(
+                """
+                INSERT INTO worker (name, host, first_seen, last_seen) VALUES (\(worker.name), \(worker.host), now(), now())
+                ON CONFLICT (name) DO UPDATE SET last_seen = now(), host = EXCLUDED.host
+                """, logger: logger)
+            let rows = try await client.query(
+                """
+                UPDATE scheduled SET token = \(token), worker = \(worker.name), host = \(worker.host),
+                  pid = \(Int(worker.pid)), claimed = now(), expires = now() + make_interval(secs => \(lease)), note = NULL
+                WHERE ordinal = (
+                  SELECT ordinal FROM scheduled
+                  WHERE (token IS NULL OR expires < now()) AND NOT (black = ANY(\(skip))) AND NOT (white = ANY(\(skip)))
+                  ORDER BY round, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING key, black, white, seed, round, expires
+                """, logger: logger)
+            for try await (key, black, white, seed, round, expires) in rows.decode(
+                (String, Int64, Int64, Int64, Int, Date).self)
+            {
+                let slot = ScheduledSlot(
+                    key: key, black: black, white: white, openingSeed: UInt64(bitPattern: seed), round: round)
+                return Claim(slot: slot, token: token, worker: worker.name, expires: expires)
+            }
+            return nil
+        }
+    }
+
+    public func renew(_ claim: Claim, lease: TimeInterval) throws -> Bool {
+        let (client, logger) = (client, logger)
+        return try call("renewing the lease of \(claim.slot.key)") {
+            var held = false
+            for try await _ in try await client.query(
+                """
+                UPDATE scheduled SET expires = now() + make_interval(secs => \(lease))
+                WHERE key = \(claim.slot.key) AND token = \(claim.token) RETURNING 1
+                """, logger: logger
+            ).decode(Int.self) {
+                held = true
+            }
+            if held {
+                try await client.query("UPDATE worker SET last_seen = now() WHERE name = \(claim.worker)", logger: logger)
+            }
+            return held
+        }
+    }
+
+    public func commit(_ game: GameRow, record: String, for claim: Claim) throws -> Bool {
+        let (client, logger) = (client, logger)
+        return try call("committing \(claim.slot.key)") {
+            try await client.withTransaction(logger: logger) { c in
+                var held = false
+                for try await _ in try await c.query(
+                    "SELECT 1 FROM scheduled WHERE key = \(claim.slot.key) AND token = \(claim.token) FOR UPDATE",
+                    logger: logger
+                ).decode(Int.self) {
+                    held = true
+                }
+                guard held else { return false }
+                let g = game
+                try await c.query(
+                    """
+                    INSERT INTO game (slot, black, white, result, winner, reason, moves, sgf, record, seconds, finished, worker)
+                    VALUES (\(g.slot), \(g.black), \(g.white), \(g.result), \(g.winner), \(g.reason), \(g.moves),
+                      \(g.sgf), \(record), \(g.seconds), now(), \(claim.worker))
+                    """, logger: logger)
+                try await c.query("DELETE FROM scheduled WHERE key = \(claim.slot.key)", logger: logger)
+                try await c.query(
+                    "UPDATE worker SET games = games + 1, last_seen = now() WHERE name = \(claim.worker)",
+                    logger: logger)
+                return true
+            }
+        }
+    }
+
+    public func release(_ claim: Claim, reason: String) throws {
+        let (client, logger) = (client, logger)
+        let note = "\(claim.worker): \(reason)"
+        try call("giving back \(claim.slot.key)") {
+            try await client.query(
+                """
+                UPDATE scheduled SET token = NULL, worker = NULL, host = NULL, pid = NULL, claimed = NULL,
+                  expires = NULL, note = \(note)
+                WHERE key = \(claim.slot.key) AND token = \(claim.token)
+                """, logger: logger)
+        }
+    }
+
+    public func releaseAbandoned(on host: String, alive: (Int32) -> Bool) throws -> Int {
+        let (client, logger) = (client, logger)
+        let held = try call("looking for abandoned games") { () -> [(String, Int32, String)] in
+            var out: [(String, Int32, String)] = []
+            for try await row in try await client.query(
+                """
+                SELECT key, pid, worker FROM scheduled
+                WHERE token IS NOT NULL AND expires >= now() AND host = \(host)
+                """, logger: logger
+            ).decode((String, Int32, String).self) {
+                out.append(row)
+            }
+            return out
+        }
+        var freed = 0
+        for (key, pid, worker) in held where !alive(pid) {
+            let note = "\(worker): its process is gone"
+            try call("freeing \(key)") {
+                try await client.query(
+                    """
+                    UPDATE scheduled SET token = NULL, worker = NULL, host = NULL, pid = NULL, claimed = NULL,
+                      expires = NULL, note = \(note)
+                    WHERE key = \(key) AND host = \(host) AND pid = \(pid)
+                    """, logger: logger)
+            }
+            freed += 1
+        }
+        return freed
+    }
+
+    public func status() throws -> StoreStatus {
+        let (client, logger) = (client, logger)
+        return try call("reading the status") {
+            var done = 0
+            for try await n in try await client.query("SELECT COUNT(*) FROM game", logger: logger).decode(Int.self) {
+                done = n
+            }
+            var inFlight: [StoreStatus.InFlight] = []
+            var waiting = 0
+            var givenBack: [StoreStatus.GivenBack] = []
+            for try await (key, worker, claimed, expires, live, note) in try await client.query(
+                """
+                SELECT key, worker, claimed, expires, COALESCE(expires >= now(), false), note FROM scheduled
+                ORDER BY round, ordinal
+                """, logger: logger
+            ).decode((String, String?, Date?, Date?, Bool, String?).self) {
+                if live, let worker, let claimed, let expires {
+                    inFlight.append(.init(slot: key, worker: worker, claimed: claimed, expires: expires))
+                } else {
+                    waiting += 1
+                    if let note { givenBack.append(.init(slot: key, reason: note)) }
+                }
+            }
+            var workers: [StoreStatus.WorkerActivity] = []
+            for try await (name, host, first, last, games) in try await client.query(
+                "SELECT name, host, first_seen, last_seen, games FROM worker ORDER BY first_seen", logger: logger
+            ).decode((String, String, Date, Date, Int).self) {
+                workers.append(.init(name: name, host: host, firstSeen: first, lastSeen: last, games: games))
+            }
+            return StoreStatus(done: done, inFlight: inFlight, waiting: waiting, workers: workers, givenBack: givenBack)
+        }
+    }
+}

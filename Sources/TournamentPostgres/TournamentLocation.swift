@@ -1,0 +1,32 @@
+import Foundation
+import Tournament
+
+/// Opens a tournament from what the user typed: a `postgres://` URL or a directory.
+public enum TournamentLocation {
+    /// Opens an existing tournament; `cache` is a PostgreSQL worker's local folder (default
+    /// `~/.cache/gonet/USER@HOST-PORT-DB`).
+    public static func open(_ location: String, cache: String? = nil) throws -> Tournament {
+        if PostgresLocation.isURL(location) {
+            let store = try PostgresStore(url: location)
+            return try Tournament(store: store, workspace: cache ?? defaultCache(store.location))
+        }
+        return try Tournament.open(directory: location)
+    }
+
+    /// Creates a tournament: a new directory, or the schema and config in an empty database.
+    public static func create(_ location: String, config: TournamentConfig, cache: String? = nil) throws -> Tournament {
+        if PostgresLocation.isURL(location) {
+            try config.validate()
+            let store = try PostgresStore(url: location, creating: config)
+            return try Tournament(store: store, workspace: cache ?? defaultCache(store.location))
+        }
+        return try Tournament.create(location, config: config)
+    }
+
+    static func defaultCache(_ l: PostgresLocation) -> String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CACHE_HOME"] ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache")
+        let host = l.host.replacingOccurrences(of: "/", with: "_")
+        return "\(base)/gonet/\(l.user)@\(host)-\(l.port)-\(l.database)"
+    }
+}
