@@ -67,6 +67,9 @@ let package = Package(
         .testTarget(
             name: "TournamentTests",
             dependencies: ["Tournament", "GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet"]),
+        .testTarget(
+            name: "TournamentPostgresTests",
+            dependencies: ["TournamentPostgres", "Tournament", "GoNetwork", "NeuralNet", "gonet"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],

@@ -21,6 +21,8 @@ public final class SQLiteStore: TournamentStore {
     /// gonet (a migration this one does not know) is refused rather than guessed at.
     public init(directory: String) throws {
         self.directory = directory
+        try FileManager.default.createDirectory(
+            atPath: (directory as NSString).appendingPathComponent("entrants"), withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent("tournament.sqlite")
         // `standings` or `report` may read while `run` writes: wait for a lock instead of failing.
         var configuration = Configuration()

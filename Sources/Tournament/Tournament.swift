@@ -17,7 +17,7 @@ public final class Tournament {
         config = try store.config()
         // Absolute, since engines run with the workspace as their working directory.
         self.workspace = URL(fileURLWithPath: workspace).standardizedFileURL.path
-        for sub in ["entrants", "games", "logs", "networks"] {
+        for sub in ["games", "logs", "networks"] {
             try FileManager.default.createDirectory(
                 atPath: (workspace as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
         }

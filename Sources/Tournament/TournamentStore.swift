@@ -58,6 +58,7 @@ public struct ScheduledSlot: Sendable, Equatable {
 /// Who plays: a name chosen by the user (or host-pid), the host and the process.
 public struct WorkerIdentity: Sendable, Equatable {
     public var name: String
+    /// This machine's name: claims of processes on it that are gone are freed at once.
     public var host: String
     public var pid: Int32
 

@@ -17,6 +17,8 @@ public struct WorkerOptions: Sendable {
     public var wait = false
     /// Seconds between looks at the schedule when nothing is free: 2 s, next to games of minutes.
     public var poll: TimeInterval = 2
+    /// Asked to stop (a signal, a test): no new claims, games in flight given back by `stop`.
+    public var stop = WorkerStop()
 
     public init(identity: WorkerIdentity = WorkerIdentity(), gamesAtOnce: Int) {
         self.identity = identity
@@ -63,7 +65,7 @@ extension Tournament {
         let shared = WorkerState()
         releaseAbandoned(options, events)
         DispatchQueue.concurrentPerform(iterations: options.gamesAtOnce) { _ in
-            while shared.failure == nil {
+            while shared.failure == nil, !options.stop.requested {
                 let claim: Claim?
                 do {
                     claim = try store.claim(by: options.identity, lease: options.lease, skipping: shared.skipping)
@@ -72,6 +74,11 @@ extension Tournament {
                     Thread.sleep(forTimeInterval: options.poll)
                     continue
                 }
+                if let claim, !options.stop.hold(claim) {
+                    try? store.release(claim, reason: "the worker is stopping")
+                    return
+                }
+                defer { if let claim { options.stop.drop(claim) } }
                 guard let claim else {
                     if !options.wait, (try? nothingLeft(for: options.identity.name, shared: shared)) == true { return }
                     releaseAbandoned(options, events)
@@ -201,6 +208,39 @@ extension Tournament {
         r.extraProperties = [SGFProperty("C", ["\(loser) forfeits: \(why)"])]
         return GameOutcome(winner: loser.opponent, result: r.result, reason: "\(loser) forfeits: \(why)", record: r, seconds: 0)
     }
+}
+
+/// Stops a worker: no claims after `request`, and `giveBack` returns the games in flight to the
+/// schedule at once (a worker stopped by systemd or Slurm should not make others wait a lease).
+public final class WorkerStop: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopping = false
+    private var held: [String: Claim] = [:]
+
+    public init() {}
+
+    public var requested: Bool { lock.withLock { stopping } }
+
+    /// Stops claiming; games in flight play on.
+    public func request() { lock.withLock { stopping = true } }
+
+    /// Gives every game in flight back to `store`.
+    public func giveBack(to store: any TournamentStore) {
+        request()
+        for claim in lock.withLock({ Array(held.values) }) {
+            try? store.release(claim, reason: "the worker was stopped")
+        }
+    }
+
+    func hold(_ c: Claim) -> Bool {
+        lock.withLock {
+            if stopping { return false }
+            held[c.token] = c
+            return true
+        }
+    }
+
+    func drop(_ c: Claim) { _ = lock.withLock { held.removeValue(forKey: c.token) } }
 }
 
 /// Renews a claim every quarter lease while its game is played.

@@ -113,14 +113,15 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         let logger = logger
         let client = client
         let json = try config.map { String(decoding: try $0.json(), as: UTF8.self) }
-        try call("creating the schema") {
+        try call("opening the tournament") {
             try await client.withTransaction(logger: logger) { c in
-                // One migrator at a time: workers starting together must not race to create tables.
-                try await c.query("SELECT pg_advisory_xact_lock(7155632361)", logger: logger)
-                try await c.query("CREATE TABLE IF NOT EXISTS gonet_schema (version integer NOT NULL)", logger: logger)
-                var version = 0
-                for try await v in try await c.query("SELECT version FROM gonet_schema", logger: logger).decode(Int.self) {
-                    version = v
+                // Workers only read the version (a worker role may not create tables); creating
+                // or migrating takes a lock, so that processes starting together do not race.
+                var version = try await Self.version(c, logger)
+                if version < Self.schemaVersion {
+                    try await c.query("SELECT pg_advisory_xact_lock(7155632361)", logger: logger)
+                    try await c.query("CREATE TABLE IF NOT EXISTS gonet_schema (version integer NOT NULL)", logger: logger)
+                    version = try await Self.version(c, logger)
                 }
                 if version > Self.schemaVersion {
                     throw PostgresStoreError(
@@ -144,6 +145,22 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The schema version, 0 for a database without gonet's tables.
+    private static func version(_ c: PostgresConnection, _ logger: Logger) async throws -> Int {
+        var exists = false
+        for try await e in try await c.query("SELECT to_regclass('gonet_schema') IS NOT NULL", logger: logger)
+            .decode(Bool.self)
+        {
+            exists = e
+        }
+        guard exists else { return 0 }
+        var version = 0
+        for try await v in try await c.query("SELECT version FROM gonet_schema", logger: logger).decode(Int.self) {
+            version = v
+        }
+        return version
     }
 
     private static let schemaV1 = [

@@ -160,6 +160,22 @@ struct TournamentWorker: ParsableCommand {
         options.lease = lease
         options.wait = wait
         print("worker \(options.identity.name) on \(t.workspace)")
+        // SIGTERM (systemd, Slurm, kill) or ^C: give the games in flight back before leaving.
+        let stop = options.stop
+        let store = t.store
+        let handlers = [SIGTERM, SIGINT].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                stop.giveBack(to: store)
+                print("worker \(options.identity.name) stopped: its games in flight are given back")
+                fflush(stdout)
+                Foundation.exit(0)
+            }
+            source.resume()
+            return source
+        }
+        defer { handlers.forEach { $0.cancel() } }
         let played = try failing { try t.work(gonet: gonetExecutable(), options: options, events: WorkerLog.print) }
         print("worker \(options.identity.name): \(played.count) games played, nothing left")
     }

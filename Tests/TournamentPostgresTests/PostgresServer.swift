@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+let engines = repository + "/Tests/TournamentTests/Engines"
+
+/// The built `gonet` executable (workers run as subprocesses).
+let gonet: String = {
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet").path
+    }
+    return Bundle.main.bundleURL.appendingPathComponent("gonet").path
+}()
+
+/// One throwaway PostgreSQL cluster for the test process (scripts/pg-throwaway), stopped at exit;
+/// each test gets a database of its own.
+enum PostgresServer {
+    private static let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "gonet-pg-\(ProcessInfo.processInfo.processIdentifier)"
+    ).path
+    private static let lock = NSLock()
+    private static var url: String?
+    private static var databases = 0
+
+    /// A URL to a new empty database. Without PostgreSQL the test fails, unless
+    /// GONET_SKIP_POSTGRES=1 says this machine is meant to run without it.
+    static func database() throws -> String {
+        try lock.withLock {
+            if url == nil {
+                if ProcessInfo.processInfo.environment["GONET_SKIP_POSTGRES"] == "1" {
+                    throw XCTSkip("GONET_SKIP_POSTGRES=1")
+                }
+                guard let out = try? run("'\(repository)/scripts/pg-throwaway' start '\(directory)'"), !out.isEmpty else {
+                    XCTFail("scripts/pg-throwaway could not start PostgreSQL (scripts/install-deps installs it)")
+                    throw XCTSkip("no PostgreSQL")
+                }
+                url = out
+                atexit { _ = try? PostgresServer.run("'\(repository)/scripts/pg-throwaway' stop '\(PostgresServer.directory)'") }
+            }
+            databases += 1
+            let name = "test\(databases)"
+            try psql(url!, "CREATE DATABASE \(name)")
+            return url!.replacingOccurrences(of: "/gonet?", with: "/\(name)?")
+        }
+    }
+
+    /// Runs SQL through psql; returns its unaligned output.
+    @discardableResult
+    static func psql(_ url: String, _ sql: String) throws -> String {
+        try run("psql '\(url)' -X -q -A -t -v ON_ERROR_STOP=1 -c \"\(sql.replacingOccurrences(of: "\"", with: "\\\""))\"")
+    }
+
+    /// Runs a shell command line and returns its standard output. popen and pclose rather than
+    /// Foundation's Process: its waitUntilExit was seen to hang here once the server it started
+    /// outlived the script.
+    static func run(_ command: String) throws -> String {
+        guard let f = popen(command, "r") else { throw CommandFailure(command: command) }
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            data += buffer[0..<n]
+        }
+        guard pclose(f) == 0 else { throw CommandFailure(command: command) }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    struct CommandFailure: Error { var command: String }
+}
