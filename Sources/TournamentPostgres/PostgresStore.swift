@@ -23,16 +23,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
     /// Connects to an existing tournament; `creating` with a config makes a new one in an empty database.
     public init(url: String, creating config: TournamentConfig? = nil) throws {
         location = try PostgresLocation(url: url)
-        var c: PostgresClient.Configuration
-        if location.host.hasPrefix("/") {
-            c = .init(
-                unixSocketPath: "\(location.host)/.s.PGSQL.\(location.port)", username: location.user,
-                password: location.password, database: location.database)
-        } else {
-            c = .init(
-                host: location.host, port: location.port, username: location.user, password: location.password,
-                database: location.database, tls: try Self.tls(location))
-        }
+        var c = try Self.configuration(location)
         // Enough connections for a worker's game threads and their heartbeats.
         c.options.maximumConnections = 40
         client = PostgresClient(configuration: c)
@@ -47,6 +38,17 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
     }
 
     deinit { running.cancel() }
+
+    /// A socket directory (host starting with /) or TCP with the URL's sslmode.
+    private static func configuration(_ l: PostgresLocation) throws -> PostgresClient.Configuration {
+        if l.host.hasPrefix("/") {
+            return .init(
+                unixSocketPath: "\(l.host)/.s.PGSQL.\(l.port)", username: l.user, password: l.password,
+                database: l.database)
+        }
+        return .init(
+            host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: try tls(l))
+    }
 
     /// libpq's sslmodes: prefer and require encrypt without checking the certificate, verify-ca
     /// checks it against the CA, verify-full the host name too.
@@ -68,6 +70,30 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
             return .require(t)
         default: return .require(t)
         }
+    }
+
+    /// Runs one SQL statement at `url` outside any tournament (creating or dropping a benchmark's
+    /// database).
+    public static func execute(_ sql: String, at url: String) throws {
+        let location = try PostgresLocation(url: url)
+        let client = PostgresClient(configuration: try configuration(location))
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        let box = Box<Void>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await client.query(PostgresQuery(unsafeSQL: sql))
+                box.result = .success(())
+            } catch {
+                box.result = .failure(error)
+            }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + callTimeout) == .success else {
+            throw PostgresStoreError("\(location.description): no answer within \(Int(callTimeout)) s to \(sql)")
+        }
+        if case .failure(let e) = box.result! { throw PostgresStoreError("\(location.description): \(sql): \(describe(e))") }
     }
 
     // MARK: Blocking bridge
