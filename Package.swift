@@ -54,7 +54,8 @@ let package = Package(
         .executableTarget(
             name: "gonet",
             dependencies: [
-                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament", "TournamentPostgres", "GTP",
+                "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament",
+                "TournamentPostgres", "GTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),

@@ -142,7 +142,9 @@ public final class SQLiteStore: TournamentStore {
 
     public func record(of game: GameRow) throws -> String? {
         if let id = game.id,
-            let text = try db.read({ try String.fetchOne($0, sql: "SELECT record FROM game WHERE id = ?", arguments: [id]) })
+            let text = try db.read({
+                try String.fetchOne($0, sql: "SELECT record FROM game WHERE id = ?", arguments: [id])
+            })
         {
             return text
         }
@@ -153,14 +155,16 @@ public final class SQLiteStore: TournamentStore {
     public func network(sha256: String) throws -> [UInt8] {
         guard
             let relative = try db.read({
-                try String.fetchOne($0, sql: "SELECT path FROM entrant WHERE sha256 = ? AND path IS NOT NULL", arguments: [sha256])
+                try String.fetchOne(
+                    $0, sql: "SELECT path FROM entrant WHERE sha256 = ? AND path IS NOT NULL", arguments: [sha256])
             })
         else {
             throw TournamentError("no network with sha256 \(sha256) in \(directory)")
         }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file(relative))))
         guard SHA256.hex(bytes) == sha256 else {
-            throw TournamentError("\(file(relative)) does not match its sha256 \(sha256): the file was changed; refused")
+            throw TournamentError(
+                "\(file(relative)) does not match its sha256 \(sha256): the file was changed; refused")
         }
         return bytes
     }
@@ -174,7 +178,8 @@ public final class SQLiteStore: TournamentStore {
             let present = Set(try String.fetchAll(db, sql: "SELECT key FROM scheduled"))
             for key in present where !wanted.contains(key) {
                 try db.execute(
-                    sql: "DELETE FROM scheduled WHERE key = ? AND (token IS NULL OR expires < ?)", arguments: [key, now])
+                    sql: "DELETE FROM scheduled WHERE key = ? AND (token IS NULL OR expires < ?)",
+                    arguments: [key, now])
             }
             var added = 0
             for s in slots where !played.contains(s.key) && !present.contains(s.key) {
@@ -218,7 +223,8 @@ public final class SQLiteStore: TournamentStore {
                     UPDATE scheduled SET token = ?, worker = ?, host = ?, pid = ?, claimed = ?, expires = ?, note = NULL
                     WHERE key = ?
                     """, arguments: [token, worker.name, worker.host, worker.pid, now, now + lease, slot.key])
-            return Claim(slot: slot, token: token, worker: worker.name, expires: Date(timeIntervalSince1970: now + lease))
+            return Claim(
+                slot: slot, token: token, worker: worker.name, expires: Date(timeIntervalSince1970: now + lease))
         }
     }
 
@@ -274,7 +280,8 @@ public final class SQLiteStore: TournamentStore {
                     sql: """
                         UPDATE scheduled SET token = NULL, worker = NULL, host = NULL, pid = NULL, claimed = NULL,
                         expires = NULL, note = ? WHERE key = ?
-                        """, arguments: ["\(row["worker"] as String? ?? "?"): its process is gone", row["key"] as String])
+                        """,
+                    arguments: ["\(row["worker"] as String? ?? "?"): its process is gone", row["key"] as String])
                 freed += 1
             }
             return freed
@@ -288,7 +295,9 @@ public final class SQLiteStore: TournamentStore {
             var inFlight: [StoreStatus.InFlight] = []
             var waiting = 0
             var givenBack: [StoreStatus.GivenBack] = []
-            for row in try Row.fetchAll(db, sql: "SELECT key, worker, claimed, expires, note FROM scheduled ORDER BY round, ordinal") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT key, worker, claimed, expires, note FROM scheduled ORDER BY round, ordinal")
+            {
                 if let expires = row["expires"] as Double?, expires >= now, let worker = row["worker"] as String? {
                     inFlight.append(
                         .init(

@@ -27,7 +27,8 @@ public enum Scheduler {
                 var seed = config.seed &* 0x9E37_79B9_7F4A_7C15
                 // Games 2j and 2j + 1 share a seed: the same opening with the colours swapped.
                 seed ^= UInt64(a) &* 0xBF58_476D_1CE4_E5B9 ^ UInt64(b) &* 0x94D0_49BB_1331_11EB ^ UInt64(k / 2)
-                out.append(ScheduledSlot(key: "\(a)-\(b)-\(k)", black: black, white: white, openingSeed: seed, round: k))
+                out.append(
+                    ScheduledSlot(key: "\(a)-\(b)-\(k)", black: black, white: white, openingSeed: seed, round: k))
             }
         }
         return out

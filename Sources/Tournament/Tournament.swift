@@ -107,8 +107,10 @@ public final class Tournament {
     /// The command that starts an entrant as a GTP engine (a network from the verified cache).
     public func command(for e: Entrant, gonet: String) throws -> [String] {
         if e.kind == "engine" { return try e.commandWords() }
-        var cmd = EngineSpec.network(path: try networkFile(for: e), mode: config.networkMode, visits: config.visits ?? 0)
-            .command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
+        var cmd = EngineSpec.network(
+            path: try networkFile(for: e), mode: config.networkMode, visits: config.visits ?? 0
+        )
+        .command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
         if config.networkMode == "mcts", config.visits == nil {
             // By time: no visit cap (gtp's largest), the search stops at the time per move.
             if let i = cmd.firstIndex(of: "--visits") { cmd[i + 1] = "1000000" }
@@ -126,7 +128,8 @@ public final class Tournament {
         if let data = FileManager.default.contents(atPath: path) {
             guard SHA256.hex([UInt8](data)) == sha else {
                 if e.path != nil {
-                    throw TournamentError("\(path) does not match \(e.label)'s sha256 \(sha): the file was changed; refused")
+                    throw TournamentError(
+                        "\(path) does not match \(e.label)'s sha256 \(sha): the file was changed; refused")
                 }
                 // A damaged cache entry is fetched again.
                 try FileManager.default.removeItem(atPath: path)

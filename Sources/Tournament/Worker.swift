@@ -206,7 +206,8 @@ extension Tournament {
         r.whitePlayer = white.label
         r.result = .win(loser.opponent, .forfeit)
         r.extraProperties = [SGFProperty("C", ["\(loser) forfeits: \(why)"])]
-        return GameOutcome(winner: loser.opponent, result: r.result, reason: "\(loser) forfeits: \(why)", record: r, seconds: 0)
+        return GameOutcome(
+            winner: loser.opponent, result: r.result, reason: "\(loser) forfeits: \(why)", record: r, seconds: 0)
     }
 }
 

@@ -32,7 +32,9 @@ public struct PostgresLocation: Sendable, Equatable {
         if let unknown = query.keys.first(where: { !known.contains($0) }) {
             throw PostgresStoreError("\(Self.redacted(text)): unknown parameter \(unknown)")
         }
-        user = url.user.flatMap { $0.removingPercentEncoding } ?? query["user"] ?? env["PGUSER"] ?? env["USER"] ?? "postgres"
+        user =
+            url.user.flatMap { $0.removingPercentEncoding } ?? query["user"] ?? env["PGUSER"] ?? env["USER"]
+            ?? "postgres"
         let hostPart = url.host.flatMap { $0.removingPercentEncoding }.flatMap { $0.isEmpty ? nil : $0 }
         host = query["host"] ?? hostPart ?? env["PGHOST"] ?? "localhost"
         let portText = url.port.map(String.init) ?? query["port"] ?? env["PGPORT"] ?? "5432"
@@ -41,10 +43,14 @@ public struct PostgresLocation: Sendable, Equatable {
         }
         self.port = port
         let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        database = path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? query["dbname"] ?? env["PGDATABASE"] ?? user
+        database =
+            path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? query["dbname"] ?? env["PGDATABASE"]
+            ?? user
         sslMode = query["sslmode"] ?? env["PGSSLMODE"] ?? "prefer"
         guard ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].contains(sslMode) else {
-            throw PostgresStoreError("\(Self.redacted(text)): sslmode must be disable, allow, prefer, require, verify-ca or verify-full, not \(sslMode)")
+            throw PostgresStoreError(
+                "\(Self.redacted(text)): sslmode must be disable, allow, prefer, require, verify-ca or verify-full, not \(sslMode)"
+            )
         }
         rootCertificate = query["sslrootcert"] ?? env["PGSSLROOTCERT"]
         password = url.password.flatMap { $0.removingPercentEncoding } ?? query["password"] ?? env["PGPASSWORD"]

@@ -93,7 +93,9 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         guard done.wait(timeout: .now() + callTimeout) == .success else {
             throw PostgresStoreError("\(location.description): no answer within \(Int(callTimeout)) s to \(sql)")
         }
-        if case .failure(let e) = box.result! { throw PostgresStoreError("\(location.description): \(sql): \(describe(e))") }
+        if case .failure(let e) = box.result! {
+            throw PostgresStoreError("\(location.description): \(sql): \(describe(e))")
+        }
     }
 
     // MARK: Blocking bridge
@@ -146,7 +148,8 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                 var version = try await Self.version(c, logger)
                 if version < Self.schemaVersion {
                     try await c.query("SELECT pg_advisory_xact_lock(7155632361)", logger: logger)
-                    try await c.query("CREATE TABLE IF NOT EXISTS gonet_schema (version integer NOT NULL)", logger: logger)
+                    try await c.query(
+                        "CREATE TABLE IF NOT EXISTS gonet_schema (version integer NOT NULL)", logger: logger)
                     version = try await Self.version(c, logger)
                 }
                 if version > Self.schemaVersion {
@@ -155,7 +158,9 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                     )
                 }
                 if version < 1 {
-                    for statement in Self.schemaV1 { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    for statement in Self.schemaV1 {
+                        try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
                     try await c.query("DELETE FROM gonet_schema", logger: logger)
                     try await c.query("INSERT INTO gonet_schema VALUES (1)", logger: logger)
                 }
@@ -297,7 +302,8 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                 FROM game ORDER BY id
                 """, logger: logger)
             for try await (id, slot, black, white, result, winner, reason, moves, sgf, seconds, finished, worker)
-                in rows.decode((Int64, String, Int64, Int64, String, String, String, Int, String, Double, Date, String?).self)
+                in rows.decode(
+                    (Int64, String, Int64, Int64, String, String, String, Int, String, Double, Date, String?).self)
             {
                 out.append(
                     GameRow(
@@ -414,7 +420,8 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                 held = true
             }
             if held {
-                try await client.query("UPDATE worker SET last_seen = now() WHERE name = \(claim.worker)", logger: logger)
+                try await client.query(
+                    "UPDATE worker SET last_seen = now() WHERE name = \(claim.worker)", logger: logger)
             }
             return held
         }

@@ -20,7 +20,8 @@ struct BenchTournament: ParsableCommand {
     }
 
     func run() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-bench-\(UUID().uuidString)").path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-bench-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         print("backend      workers   games   seconds   games/s")
         try failing {

@@ -20,7 +20,8 @@ func openTournament(_ location: String, cache: String? = nil) throws -> Tourname
 
 /// The argument every tournament command takes first.
 let locationHelp = ArgumentHelp(
-    "The tournament: a directory, or postgres://USER@HOST:PORT/DB (PGPASSWORD, ~/.pgpass and sslmode as libpq reads them).")
+    "The tournament: a directory, or postgres://USER@HOST:PORT/DB (PGPASSWORD, ~/.pgpass and sslmode as libpq reads them)."
+)
 
 /// This executable's path, to start networks as `gonet gtp` subprocesses.
 func gonetExecutable() -> String {
@@ -32,7 +33,9 @@ func gonetExecutable() -> String {
 struct TournamentInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a tournament: a directory with tournament.json, or the schema and config in an empty PostgreSQL database.")
+        abstract:
+            "Create a tournament: a directory with tournament.json, or the schema and config in an empty PostgreSQL database."
+    )
     @Argument(help: locationHelp) var dir: String
     @Option(help: "Games per pairing.") var games = 4
     @Option(help: "Parameter budget for networks.") var budget = 100_000
@@ -131,7 +134,8 @@ struct TournamentRun: ParsableCommand {
 struct TournamentWorker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Claim scheduled games from a tournament (PostgreSQL, or a directory on this machine), play them, commit them.",
+        abstract:
+            "Claim scheduled games from a tournament (PostgreSQL, or a directory on this machine), play them, commit them.",
         discussion: """
             Start one on every machine that should play. A worker holds each game with a lease it renews while \
             the game runs; a worker that dies or loses the database loses its games after the lease, and \
@@ -175,7 +179,7 @@ struct TournamentWorker: ParsableCommand {
             source.resume()
             return source
         }
-        defer { handlers.forEach { $0.cancel() } }
+        defer { for h in handlers { h.cancel() } }
         let played = try failing { try t.work(gonet: gonetExecutable(), options: options, events: WorkerLog.print) }
         print("worker \(options.identity.name): \(played.count) games played, nothing left")
     }
@@ -234,11 +238,16 @@ struct TournamentReport: ParsableCommand {
     func run() throws {
         let t = try openTournament(dir)
         try failing {
-            let name = PostgresLocation.isURL(dir) ? (try PostgresLocation(url: dir)).database : URL(fileURLWithPath: dir).lastPathComponent
+            let name =
+                PostgresLocation.isURL(dir)
+                ? (try PostgresLocation(url: dir)).database : URL(fileURLWithPath: dir).lastPathComponent
             let html = HTMLReport.html(
                 title: "gonet tournament: \(name)", config: t.config, entrants: try t.store.entrants(),
                 games: try t.store.games(), record: { try? t.store.record(of: $0) })
-            let path = output ?? (PostgresLocation.isURL(dir) ? "report.html" : (dir as NSString).appendingPathComponent("report.html"))
+            let path =
+                output
+                ?? (PostgresLocation.isURL(dir)
+                    ? "report.html" : (dir as NSString).appendingPathComponent("report.html"))
             try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             print("wrote \(path)")
         }

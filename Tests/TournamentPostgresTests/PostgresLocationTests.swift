@@ -14,7 +14,8 @@ final class PostgresLocationTests: XCTestCase {
         let bare = try PostgresLocation(
             url: "postgresql://",
             environment: ["PGUSER": "bob", "PGHOST": "h", "PGPORT": "5433", "PGPASSWORD": "pw", "PGSSLMODE": "disable"])
-        XCTAssertEqual(bare, try PostgresLocation(url: "postgres://bob:pw@h:5433/bob?sslmode=disable", environment: [:]))
+        XCTAssertEqual(
+            bare, try PostgresLocation(url: "postgres://bob:pw@h:5433/bob?sslmode=disable", environment: [:]))
         let socket = try PostgresLocation(url: "postgres:///cup?host=/run/postgresql", environment: ["USER": "carl"])
         XCTAssertEqual(socket.host, "/run/postgresql")
         XCTAssertEqual(socket.user, "carl")
@@ -24,7 +25,10 @@ final class PostgresLocationTests: XCTestCase {
     func testBadURLsAreRefusedNamingWhatIsWrongWithoutThePassword() {
         for (url, message) in [
             ("postgres://a:secret@h:99999/db", "postgres://a:***@h:99999/db: port must be 1 to 65535, not 99999"),
-            ("postgres://h/db?sslmode=sometimes", "postgres://h/db?sslmode=sometimes: sslmode must be disable, allow, prefer, require, verify-ca or verify-full, not sometimes"),
+            (
+                "postgres://h/db?sslmode=sometimes",
+                "postgres://h/db?sslmode=sometimes: sslmode must be disable, allow, prefer, require, verify-ca or verify-full, not sometimes"
+            ),
             ("postgres://h/db?colour=blue", "postgres://h/db?colour=blue: unknown parameter colour"),
             ("mysql://h/db", "mysql://h/db: not a postgres:// URL"),
         ] {

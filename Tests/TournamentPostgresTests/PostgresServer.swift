@@ -31,12 +31,16 @@ enum PostgresServer {
                 if ProcessInfo.processInfo.environment["GONET_SKIP_POSTGRES"] == "1" {
                     throw XCTSkip("GONET_SKIP_POSTGRES=1")
                 }
-                guard let out = try? run("'\(repository)/scripts/pg-throwaway' start '\(directory)'"), !out.isEmpty else {
+                guard let out = try? run("'\(repository)/scripts/pg-throwaway' start '\(directory)'"), !out.isEmpty
+                else {
                     XCTFail("scripts/pg-throwaway could not start PostgreSQL (scripts/install-deps installs it)")
                     throw XCTSkip("no PostgreSQL")
                 }
                 url = out
-                atexit { _ = try? PostgresServer.run("'\(repository)/scripts/pg-throwaway' stop '\(PostgresServer.directory)'") }
+                atexit {
+                    _ = try? PostgresServer.run(
+                        "'\(repository)/scripts/pg-throwaway' stop '\(PostgresServer.directory)'")
+                }
             }
             databases += 1
             let name = "test\(databases)"
@@ -48,7 +52,8 @@ enum PostgresServer {
     /// Runs SQL through psql; returns its unaligned output.
     @discardableResult
     static func psql(_ url: String, _ sql: String) throws -> String {
-        try run("psql '\(url)' -X -q -A -t -v ON_ERROR_STOP=1 -c \"\(sql.replacingOccurrences(of: "\"", with: "\\\""))\"")
+        try run(
+            "psql '\(url)' -X -q -A -t -v ON_ERROR_STOP=1 -c \"\(sql.replacingOccurrences(of: "\"", with: "\\\""))\"")
     }
 
     /// Runs a shell command line and returns its standard output. popen and pclose rather than

@@ -67,7 +67,8 @@ final class PostgresTournamentTests: XCTestCase {
     func testSchemaIsCreatedInAnEmptyDatabaseAndAnUnknownVersionIsRefused() throws {
         let url = try PostgresServer.database()
         XCTAssertThrowsError(try TournamentLocation.open(url, cache: scratch)) { e in
-            XCTAssertTrue("\(e)".hasSuffix("the database holds no tournament: run `gonet tournament init URL` first"), "\(e)")
+            XCTAssertTrue(
+                "\(e)".hasSuffix("the database holds no tournament: run `gonet tournament init URL` first"), "\(e)")
         }
         let t = try TournamentLocation.create(url, config: config(games: 3), cache: scratch)
         XCTAssertEqual(t.config, config(games: 3))

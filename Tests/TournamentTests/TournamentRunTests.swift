@@ -81,7 +81,8 @@ final class TournamentRunTests: XCTestCase {
         for (_, pair) in byPair { XCTAssertEqual(Set(pair.map(\.black)).count, 2) }
         XCTAssertEqual(try t.run(gonet: gonet).count, 0, "nothing left to play")
         let html = HTMLReport.html(
-            title: "t", config: t.config, entrants: try t.store.entrants(), games: games, record: { try? t.store.record(of: $0) })
+            title: "t", config: t.config, entrants: try t.store.entrants(), games: games,
+            record: { try? t.store.record(of: $0) })
         XCTAssertTrue(html.contains("<h2>Standings</h2>") && html.contains("const SGFS = [") && html.contains("<svg"))
     }
 
