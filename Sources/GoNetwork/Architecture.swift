@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shape of a network of FORMAT.md's family: trunk, blocks, filters and heads.
+/// The shape of a network of docs/FORMATS.md's family: trunk, blocks, filters and heads.
 public struct Architecture: Sendable, Equatable {
     public enum Trunk: String, Sendable { case resnet, mobile }
     public enum PolicyHead: String, Sendable { case fc, conv }
@@ -57,7 +57,7 @@ public struct Architecture: Sendable, Equatable {
         }
     }
 
-    /// Reads the `architecture` metadata JSON; missing head keys take FORMAT.md's defaults.
+    /// Reads the `architecture` metadata JSON; missing head keys take docs/FORMATS.md's defaults.
     public init(json: String) throws {
         guard let obj = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
             throw ArchitectureError("architecture is not a JSON object")
@@ -104,7 +104,7 @@ public struct Architecture: Sendable, Equatable {
         valueHidden = try int("value_hidden", Self.limits.hidden, default: 256)
     }
 
-    /// The `architecture` metadata JSON, keys in FORMAT.md's order.
+    /// The `architecture` metadata JSON, keys in docs/FORMATS.md's order.
     public var json: String {
         var parts = ["\"trunk\": \"\(trunk.rawValue)\"", "\"blocks\": \(blocks)", "\"filters\": \(filters)"]
         if trunk == .mobile { parts.append("\"expansion\": \(expansion)") }

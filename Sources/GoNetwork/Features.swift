@@ -26,7 +26,7 @@ public struct EncodedPosition: Sendable, Equatable {
     }
 }
 
-/// FORMAT.md's input features `planes6-v1`.
+/// docs/FORMATS.md's input features `planes6-v1`.
 public enum Features {
     /// Planes per position (docs: `planes6-v1`).
     public static let planes = 6

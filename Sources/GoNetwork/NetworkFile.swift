@@ -18,12 +18,12 @@ public struct NetworkFileError: Error, LocalizedError, Equatable, CustomStringCo
 }
 
 extension PolicyValueNetwork {
-    /// The `format` metadata value of FORMAT.md's network files.
+    /// The `format` metadata value of docs/FORMATS.md's network files.
     public static let format = "gonet-network/1"
     /// The only input features networks use.
     public static let features = "planes6-v1"
 
-    /// Loads a network file, checking everything FORMAT.md lists: format, features and
+    /// Loads a network file, checking everything docs/FORMATS.md lists: format, features and
     /// architecture metadata, every tensor present with its shape and dtype, no extra tensor,
     /// finite weights and non-negative running variances, and finite outputs of a forward pass on
     /// the empty board. The error lists every problem found.
@@ -98,7 +98,7 @@ extension PolicyValueNetwork {
         return net
     }
 
-    /// Writes the network as FORMAT.md's safetensors file (atomically), with `format`, `features`,
+    /// Writes the network as docs/FORMATS.md's safetensors file (atomically), with `format`, `features`,
     /// `architecture` and the network's other metadata.
     public func save(path: String) throws {
         var file = SafeTensors()

@@ -2,7 +2,7 @@ import Foundation
 import GoRules
 import NeuralNet
 
-/// A policy/value network of FORMAT.md's family, built from NeuralNet layers: forward (training
+/// A policy/value network of docs/FORMATS.md's family, built from NeuralNet layers: forward (training
 /// or inference), backward, and its parameters under their file names.
 ///
 /// Activations are channel-major, `[C][B·361]`; NCHW appears only at the input.
@@ -95,7 +95,7 @@ public final class PolicyValueNetwork {
     /// The tensors an optimizer updates.
     public var trainableParameters: [Parameter] { parameters.filter(\.trainable) }
 
-    /// FORMAT.md's parameter budget: trainable values, running statistics excluded.
+    /// docs/FORMATS.md's parameter budget: trainable values, running statistics excluded.
     public var parameterCount: Int { trainableParameters.reduce(0) { $0 + $1.count } }
 
     /// Floating-point operations of one position's forward pass (2 per multiply-add of the convolutions and dense layers).

@@ -1,4 +1,4 @@
-/// The 8 symmetries of the square as FORMAT.md numbers them: symmetry k moves (x, y) by, in
+/// The 8 symmetries of the square as docs/FORMATS.md numbers them: symmetry k moves (x, y) by, in
 /// order, x → 18 − x if bit 0, y → 18 − y if bit 1, swapping x and y if bit 2. Pass is fixed.
 public enum Symmetry {
     /// `destination[k][i]`: where point index i goes under symmetry k (19x19).

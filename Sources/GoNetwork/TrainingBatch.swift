@@ -1,6 +1,6 @@
 import NeuralNet
 
-/// A batch of positions with their targets, as the loss of FORMAT.md needs them.
+/// A batch of positions with their targets, as the loss of docs/FORMATS.md needs them.
 public struct TrainingBatch: Sendable {
     /// NCHW planes `[B][6][361]`, or `[6][B·361]` when `channelMajor` (the loader's layout).
     public var planes: [Float]

@@ -79,7 +79,7 @@ public struct Board: Sendable {
         Stone(rawValue: cells[vertex(point)])
     }
 
-    /// The stone at a FORMAT.md point index (`y * size + x`), or nil when empty.
+    /// The stone at a docs/FORMATS.md point index (`y * size + x`), or nil when empty.
     public func stone(atIndex i: Int) -> Stone? {
         Stone(rawValue: cells[(i / size + 1) * stride + i % size + 1])
     }
@@ -90,7 +90,7 @@ public struct Board: Sendable {
         return cells[v] == Board.empty ? 0 : Int(libs[Int(head[v])])
     }
 
-    /// The number of liberties of the group at a FORMAT.md point index (0 for an empty point).
+    /// The number of liberties of the group at a docs/FORMATS.md point index (0 for an empty point).
     public func liberties(atIndex i: Int) -> Int {
         let v = (i / size + 1) * stride + i % size + 1
         return cells[v] == Board.empty ? 0 : Int(libs[Int(head[v])])
@@ -185,7 +185,7 @@ public struct Board: Sendable {
         return result
     }
 
-    /// Plays a move at a FORMAT.md index (`size * size` passes), checked as `play`.
+    /// Plays a move at a docs/FORMATS.md index (`size * size` passes), checked as `play`.
     @discardableResult
     public mutating func play(index: Int, _ color: Stone) -> Legality {
         if index == size * size {

@@ -8,7 +8,7 @@ public struct Point: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.y = y
     }
 
-    /// The point of index `y * size + x` (FORMAT.md's point index on a 19x19 board).
+    /// The point of index `y * size + x` (docs/FORMATS.md's point index on a 19x19 board).
     @inlinable public init(index: Int, size: Int = 19) {
         self.init(x: index % size, y: index / size)
     }
@@ -42,7 +42,7 @@ public enum Move: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// FORMAT.md's move index: `y * size + x`, and `size * size` for a pass.
+    /// docs/FORMATS.md's move index: `y * size + x`, and `size * size` for a pass.
     @inlinable public func index(size: Int = 19) -> Int {
         switch self {
         case .play(let p): return p.index(size: size)
@@ -50,7 +50,7 @@ public enum Move: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The move of a FORMAT.md move index (`size * size` is a pass).
+    /// The move of a docs/FORMATS.md move index (`size * size` is a pass).
     @inlinable public init(index: Int, size: Int = 19) {
         self = index == size * size ? .pass : .play(Point(index: index, size: size))
     }

@@ -6,7 +6,7 @@ import GoRules
 /// Checks a submitted network against the tournament's rules; every reason a file is refused
 /// comes back together.
 public enum Submission {
-    /// Problems with a network file: the loader's checks (FORMAT.md's and one forward pass) and the parameter budget.
+    /// Problems with a network file: the loader's checks (docs/FORMATS.md's and one forward pass) and the parameter budget.
     public static func problems(network path: String, budget: Int) -> (network: PolicyValueNetwork?, reasons: [String])
     {
         let net: PolicyValueNetwork

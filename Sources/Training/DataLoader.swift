@@ -15,7 +15,7 @@ public struct LoaderConfiguration: Sendable {
     public var validationFraction: Double = 0
     /// Read the validation games instead of the training games.
     public var validation: Bool = false
-    /// A random one of the 8 symmetries per sample (FORMAT.md).
+    /// A random one of the 8 symmetries per sample (docs/FORMATS.md).
     public var randomSymmetry: Bool = true
     /// Passes over the data; nil repeats forever (step-based training).
     public var epochs: Int? = 1

@@ -10,7 +10,7 @@ public struct TrainingSample: Sendable, Equatable {
     public var valueTarget: Float
     public var valueMask: Float
 
-    /// The value target and mask of a result for the player to move (FORMAT.md).
+    /// The value target and mask of a result for the player to move (docs/FORMATS.md).
     public static func value(_ result: GameResult, toMove: Stone) -> (target: Float, mask: Float) {
         switch result {
         case .win(let w, _): return (w == toMove ? 1 : -1, 1)

@@ -122,7 +122,7 @@ struct GamesPlanes: ParsableCommand {
     var game: Int
     @Option(help: "Moves already played (0 = the empty board; the target is move M+1).")
     var move: Int
-    @Option(help: "Symmetry 0…7 (FORMAT.md) applied to planes and target.")
+    @Option(help: "Symmetry 0…7 (docs/FORMATS.md) applied to planes and target.")
     var symmetry = 0
     @Option(name: .shortAndLong, help: "The safetensors file to write.")
     var output: String

@@ -6,11 +6,11 @@ import NeuralNet
 struct NetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "net",
-        abstract: "Create, inspect and run network files (safetensors, FORMAT.md's layout).",
+        abstract: "Create, inspect and run network files (safetensors, docs/FORMATS.md's layout).",
         subcommands: [NetNew.self, NetInfo.self, NetForward.self])
 }
 
-/// The architecture flags `net new` and `train` share, with FORMAT.md's defaults.
+/// The architecture flags `net new` and `train` share, with docs/FORMATS.md's defaults.
 struct ArchitectureOptions: ParsableArguments {
     @Option(help: "Trunk: resnet or mobile.")
     var trunk = "resnet"

@@ -16,7 +16,7 @@ let gonet: String = {
 /// One throwaway PostgreSQL cluster for the test process (scripts/pg-throwaway), stopped at exit;
 /// each test gets a database of its own.
 enum PostgresServer {
-    private static let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
         "gonet-pg-\(ProcessInfo.processInfo.processIdentifier)"
     ).path
     private static let lock = NSLock()

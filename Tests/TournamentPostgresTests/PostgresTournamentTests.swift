@@ -257,6 +257,29 @@ final class PostgresTournamentTests: XCTestCase {
 }
 
 extension PostgresTournamentTests {
+    func testTLSIsUsedAsLibpqsSSLModesSay() throws {
+        let url = try PostgresServer.database()
+        let database = try PostgresLocation(url: url).database
+        let required = url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")
+        let t = try TournamentLocation.create(required, config: config(games: 1), cache: scratch)
+        XCTAssertEqual(try t.store.entrants().count, 0)
+        XCTAssertEqual(
+            try PostgresServer.psql(
+                url,
+                "SELECT bool_or(ssl) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE datname = '\(database)'"),
+            "t", "the store's connections are encrypted")
+        let ownCA = "\(PostgresServer.directory)/server.crt"
+        let verified = url.replacingOccurrences(
+            of: "sslmode=disable", with: "sslmode=verify-full&sslrootcert=\(ownCA)")
+        XCTAssertEqual(try TournamentLocation.open(verified, cache: scratch).config.gamesPerPairing, 1)
+        let otherCA = "\(scratch!)/other.crt"
+        try PostgresServer.run(
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '\(scratch!)/other.key' -out '\(otherCA)' 2>/dev/null"
+        )
+        let wrong = url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full&sslrootcert=\(otherCA)")
+        XCTAssertThrowsError(try TournamentLocation.open(wrong, cache: scratch), "a server the CA did not sign")
+    }
+
     func testTheWorkerRoleOfTheREADMEPlaysButCannotChangeEntrantsOrResults() throws {
         let url = try PostgresServer.database()
         let t = try TournamentLocation.create(url, config: config(games: 2), cache: scratch)
