@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Tournament", targets: ["Tournament"]),
         .library(name: "GTP", targets: ["GTP"]),
         .library(name: "TournamentPostgres", targets: ["TournamentPostgres"]),
+        .library(name: "ONNX", targets: ["ONNX"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         .systemLibrary(
@@ -50,12 +52,16 @@ let package = Package(
             ],
             swiftSettings: optimize),
         .target(
+            name: "ONNX",
+            dependencies: ["GoNetwork", "NeuralNet", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["onnx.proto", "GENERATED.md"], swiftSettings: optimize),
+        .target(
             name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
         .executableTarget(
             name: "gonet",
             dependencies: [
                 "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament",
-                "TournamentPostgres", "GTP",
+                "TournamentPostgres", "GTP", "ONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
@@ -71,6 +77,8 @@ let package = Package(
         .testTarget(
             name: "TournamentPostgresTests",
             dependencies: ["TournamentPostgres", "Tournament", "GoNetwork", "NeuralNet", "gonet"]),
+        .testTarget(
+            name: "ONNXTests", dependencies: ["ONNX", "GoNetwork", "NeuralNet", "GoRules"], exclude: ["run_onnx.py"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],

@@ -11,7 +11,7 @@ struct GamesCommand: ParsableCommand {
         commandName: "games",
         abstract:
             "Import, export and inspect game records (SGF, zstd-compressed SGF collections, *.games.zst archives).",
-        subcommands: [GamesInfo.self, GamesImport.self, GamesExport.self, GamesPlanes.self])
+        subcommands: [GamesInfo.self, GamesImport.self, GamesExport.self, GamesPlanes.self, GamesShards.self])
 }
 
 struct GamesInfo: ParsableCommand {

@@ -1,0 +1,98 @@
+import Foundation
+import NeuralNet
+
+/// Builds an ONNX graph node by node: each node's output is named after the node, each network
+/// tensor becomes an initializer under its network-file name the first time a node uses it.
+struct GraphBuilder {
+    private let parameters: [String: Parameter]
+    private(set) var nodes: [Onnx_NodeProto] = []
+    private(set) var initializers: [Onnx_TensorProto] = []
+    private var added: Set<String> = []
+
+    init(parameters: [Parameter]) {
+        self.parameters = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
+    }
+
+    /// The initializer of network tensor `name` (added once).
+    mutating func tensor(_ name: String) -> String {
+        guard let p = parameters[name] else { preconditionFailure("the network has no tensor \(name)") }
+        if added.insert(name).inserted {
+            var t = Onnx_TensorProto()
+            t.name = name
+            t.dims = p.shape.map(Int64.init)
+            t.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+            t.rawData = p.value.withUnsafeBufferPointer { Data(buffer: $0) }
+            initializers.append(t)
+        }
+        return name
+    }
+
+    /// Adds a node; returns its output's name (`output`, or the node's name).
+    @discardableResult
+    mutating func node(
+        _ op: String, _ inputs: [String], name: String, int: [String: Int64] = [:], ints: [String: [Int64]] = [:],
+        float: [String: Float] = [:], output: String? = nil
+    ) -> String {
+        var n = Onnx_NodeProto()
+        n.opType = op
+        n.name = name
+        n.input = inputs
+        n.output = [output ?? name]
+        for (k, v) in int.sorted(by: { $0.key < $1.key }) {
+            var a = Onnx_AttributeProto()
+            a.name = k
+            a.type = .int
+            a.i = v
+            n.attribute.append(a)
+        }
+        for (k, v) in ints.sorted(by: { $0.key < $1.key }) {
+            var a = Onnx_AttributeProto()
+            a.name = k
+            a.type = .ints
+            a.ints = v
+            n.attribute.append(a)
+        }
+        for (k, v) in float.sorted(by: { $0.key < $1.key }) {
+            var a = Onnx_AttributeProto()
+            a.name = k
+            a.type = .float
+            a.f = v
+            n.attribute.append(a)
+        }
+        nodes.append(n)
+        return output ?? name
+    }
+
+    /// A convolution `prefix.weight` [O, I/g, k, k] with 'same' padding; depthwise when `group`.
+    mutating func conv(_ x: String, _ prefix: String, bias: Bool = false, group: Bool = false) -> String {
+        let w = tensor("\(prefix).weight")
+        let shape = parameters[w]!.shape
+        let k = Int64(shape[2])
+        var inputs = [x, w]
+        if bias { inputs.append(tensor("\(prefix).bias")) }
+        return node(
+            "Conv", inputs, name: prefix, int: ["group": group ? Int64(shape[0]) : 1],
+            ints: ["kernel_shape": [k, k], "pads": [k / 2, k / 2, k / 2, k / 2], "strides": [1, 1]])
+    }
+
+    /// conv → batch norm (ε = 1e-5, the running statistics) → relu if asked.
+    mutating func convBN(_ x: String, conv c: String, bn: String, relu: Bool, group: Bool = false) -> String {
+        let y = conv(x, c, group: group)
+        let inputs = [y] + ["weight", "bias", "running_mean", "running_var"].map { tensor("\(bn).\($0)") }
+        let z = node("BatchNormalization", inputs, name: bn, float: ["epsilon": 1e-5])
+        return relu ? node("Relu", [z], name: "\(bn).relu") : z
+    }
+
+    /// A dense layer `prefix.weight` [out, in], `prefix.bias` [out]: Gemm with B transposed.
+    @discardableResult
+    mutating func gemm(_ x: String, _ prefix: String, output: String? = nil) -> String {
+        node(
+            "Gemm", [x, tensor("\(prefix).weight"), tensor("\(prefix).bias")], name: prefix, int: ["transB": 1],
+            output: output)
+    }
+
+    /// The mean over the board: [N, C, 19, 19] → [N, C].
+    mutating func mean(_ x: String, name: String) -> String {
+        node("ReduceMean", [x], name: name, int: ["keepdims": 0], ints: ["axes": [2, 3]])
+    }
+}
