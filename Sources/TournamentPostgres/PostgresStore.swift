@@ -30,6 +30,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         let client = client
         running = Task { await client.run() }
         do {
+            try probe()
             try migrate(creating: config)
         } catch {
             running.cancel()
@@ -51,24 +52,55 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
     }
 
     /// libpq's sslmodes: prefer and require encrypt without checking the certificate, verify-ca
-    /// checks it against the CA, verify-full the host name too.
-    private static func tls(_ l: PostgresLocation) throws -> PostgresClient.Configuration.TLS {
+    /// checks it against the CA, verify-full the host name too. nil: no TLS.
+    private static func tlsSettings(_ l: PostgresLocation) throws -> (required: Bool, TLSConfiguration)? {
         var t = TLSConfiguration.makeClientConfiguration()
         if let ca = l.rootCertificate {
             t.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
         }
         switch l.sslMode {
-        case "disable": return .disable
+        case "disable": return nil
         case "allow", "prefer":
             t.certificateVerification = .none
-            return .prefer(t)
+            return (false, t)
         case "require":
             t.certificateVerification = .none
-            return .require(t)
+            return (true, t)
         case "verify-ca":
             t.certificateVerification = .noHostnameVerification
-            return .require(t)
-        default: return .require(t)
+            return (true, t)
+        default: return (true, t)
+        }
+    }
+
+    private static func tls(_ l: PostgresLocation) throws -> PostgresClient.Configuration.TLS {
+        guard let (required, t) = try tlsSettings(l) else { return .disable }
+        return required ? .require(t) : .prefer(t)
+    }
+
+    /// One connection made and closed at once, so that a wrong address, password or certificate
+    /// is reported with its own message instead of as a pool that never answers.
+    private func probe() throws {
+        let l = location
+        let logger = logger
+        var c: PostgresConnection.Configuration
+        if l.host.hasPrefix("/") {
+            c = .init(
+                unixSocketPath: "\(l.host)/.s.PGSQL.\(l.port)", username: l.user, password: l.password,
+                database: l.database)
+        } else {
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if let (required, t) = try Self.tlsSettings(l) {
+                let context = try NIOSSLContext(configuration: t)
+                tls = required ? .require(context) : .prefer(context)
+            }
+            c = .init(
+                host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: tls)
+        }
+        let configuration = c
+        try call("connecting") {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
         }
     }
 

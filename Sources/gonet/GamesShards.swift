@@ -4,7 +4,8 @@ import Training
 struct GamesShards: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shards",
-        abstract: "Write training shards (safetensors: planes, policy_target, value_target, value_mask) for PyTorch or Keras.",
+        abstract:
+            "Write training shards (safetensors: planes, policy_target, value_target, value_mask) for PyTorch or Keras.",
         discussion: "docs/FORMATS.md describes the shards; examples/ trains a network on them.")
     @Argument(help: "Game archives (*.games.zst).") var archives: [String]
     @Option(name: .shortAndLong, help: "The directory to write.") var output: String

@@ -1,7 +1,7 @@
 import Foundation
 import GoNetwork
-import NeuralNet
 import GoRules
+import NeuralNet
 import ONNX
 import XCTest
 
@@ -103,11 +103,14 @@ final class ONNXExportTests: XCTestCase {
             let net = Self.network(a, seed: UInt64(n + 1))
             let model = "\(scratch!)/net\(n).onnx"
             try ONNXExport.write(net, to: model)
-            let (logits, values) = x.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
+            let (logits, values) = x.withUnsafeBufferPointer {
+                net.forward(planes: $0.baseAddress!, batch: batch, training: false)
+            }
             let policy = Array(UnsafeBufferPointer(start: logits, count: batch * 362))
             let value = Array(UnsafeBufferPointer(start: values, count: batch))
             let prefix = "\(scratch!)/out\(n)"
-            let status = system("'\(py)' '\(repository)/Tests/ONNXTests/run_onnx.py' '\(model)' '\(input)' \(batch) '\(prefix)'")
+            let status = system(
+                "'\(py)' '\(repository)/Tests/ONNXTests/run_onnx.py' '\(model)' '\(input)' \(batch) '\(prefix)'")
             XCTAssertEqual(status, 0, "ONNX Runtime ran \(a.json)")
             let ortPolicy = try floats("\(prefix).policy")
             let ortValue = try floats("\(prefix).value")
@@ -126,6 +129,7 @@ final class ONNXExportTests: XCTestCase {
         XCTAssertEqual(a.count, b.count, what, file: file, line: line)
         let scale = max(b.map(abs).max() ?? 0, 1e-6)
         let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst / scale, 1e-4, "\(what): worst difference \(worst) at scale \(scale)", file: file, line: line)
+        XCTAssertLessThanOrEqual(
+            worst / scale, 1e-4, "\(what): worst difference \(worst) at scale \(scale)", file: file, line: line)
     }
 }

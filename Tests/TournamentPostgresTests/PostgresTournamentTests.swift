@@ -277,7 +277,14 @@ extension PostgresTournamentTests {
             "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '\(scratch!)/other.key' -out '\(otherCA)' 2>/dev/null"
         )
         let wrong = url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full&sslrootcert=\(otherCA)")
-        XCTAssertThrowsError(try TournamentLocation.open(wrong, cache: scratch), "a server the CA did not sign")
+        XCTAssertThrowsError(try TournamentLocation.open(wrong, cache: scratch), "a server the CA did not sign") { e in
+            XCTAssertTrue("\(e)".contains(": connecting: "), "\(e)")
+            XCTAssertFalse("\(e)".contains("no answer"), "the certificate's error, at once: \(e)")
+        }
+        // Nothing listens on port 1: the error says so at once.
+        XCTAssertThrowsError(try TournamentLocation.open("postgres://gonet@127.0.0.1:1/x?sslmode=disable")) { e in
+            XCTAssertTrue("\(e)".hasPrefix("gonet@127.0.0.1:1/x: connecting: "), "\(e)")
+        }
     }
 
     func testTheWorkerRoleOfTheREADMEPlaysButCannotChangeEntrantsOrResults() throws {
