@@ -2,9 +2,9 @@ import Foundation
 
 /// The shape of a network of docs/FORMATS.md's family: trunk, blocks, filters and heads.
 public struct Architecture: Sendable, Equatable {
-    public enum Trunk: String, Sendable { case resnet, mobile }
-    public enum PolicyHead: String, Sendable { case fc, conv }
-    public enum ValueHead: String, Sendable { case fc, pool }
+    public enum Trunk: String, CaseIterable, Sendable { case resnet, mobile }
+    public enum PolicyHead: String, CaseIterable, Sendable { case fc, conv }
+    public enum ValueHead: String, CaseIterable, Sendable { case fc, pool }
 
     public var trunk: Trunk = .resnet
     public var blocks: Int = 6

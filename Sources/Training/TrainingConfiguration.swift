@@ -12,7 +12,8 @@ public struct ConfigurationError: Error, LocalizedError, Equatable, CustomString
 }
 
 /// Everything `gonet train` takes, from a JSON config file and command-line flags (flags win).
-/// Keys are the flags' long names: `"batch": 256`, `"lr-schedule": "cosine"`.
+/// Keys are the flags' long names: `"batch": 256`, `"lr-schedule": "cosine"`; each setting is
+/// declared once, in `TrainingConfiguration.settings` (TrainingSettings.swift).
 public struct TrainingConfiguration: Sendable, Equatable {
     public var data: [String] = []
     /// Held-out archives; when empty, `validationFraction` of `data`'s games (by stable hash).
@@ -30,13 +31,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var steps: Int?
     public var epochs: Int?
     public var batch: Int = 256
-    public var optimizer: String = "sgd"
+    public var optimizer = OptimizerKind.sgd
     public var momentum: Float = 0.9
     public var nesterov: Bool = false
     /// AdamW's decoupled weight decay (and SGD/Adam's coupled one).
     public var weightDecay: Float = 0
     public var lr: Float = 0.05
-    public var lrSchedule: String = "cosine"
+    public var lrSchedule = ScheduleKind.cosine
     public var warmup: Int = 0
     public var lrMin: Float = 0
     public var lrStepEvery: Int = 10_000
@@ -53,17 +54,6 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    /// Every key a config file may hold.
-    public static let keys: [String] = [
-        "data", "validation-data", "validation-fraction", "validation-positions", "validate-every", "network",
-        "trunk", "blocks", "filters", "expansion", "policy-head", "policy-filters", "value-head", "value-filters",
-        "value-hidden",
-        "steps", "epochs", "batch", "optimizer", "momentum", "nesterov", "weight-decay", "lr", "lr-schedule", "warmup",
-        "lr-min", "lr-step-every", "lr-gamma", "policy-weight", "value-weight", "l2", "seed", "threads",
-        "shuffle-buffer",
-        "log-every", "checkpoint-every", "output", "max-minutes",
-    ]
-
     /// Reads a JSON config file; unknown keys and bad values are errors that name them.
     public static func load(path: String) throws -> TrainingConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -79,82 +69,6 @@ public struct TrainingConfiguration: Sendable, Equatable {
             }
         }
         return c
-    }
-
-    /// Sets one setting from a JSON value or a flag's value.
-    public mutating func set(_ key: String, _ value: Any) throws {
-        func bad(_ what: String) -> ConfigurationError { ConfigurationError("\"\(key)\": \(what), not \(value)") }
-        func int(_ range: ClosedRange<Int>) throws -> Int {
-            if let n = value as? Int, range.contains(n) { return n }
-            if let n = value as? NSNumber, "\(n)" == "\(n.intValue)", range.contains(n.intValue) { return n.intValue }
-            if let s = value as? String, let n = Int(s), range.contains(n) { return n }
-            throw bad("expected an integer in \(range.lowerBound)…\(range.upperBound)")
-        }
-        func float(_ range: ClosedRange<Double>) throws -> Double {
-            if let n = value as? NSNumber, !(value is Bool), range.contains(n.doubleValue) { return n.doubleValue }
-            if let n = value as? Double, range.contains(n) { return n }
-            if let s = value as? String, let n = Double(s), range.contains(n) { return n }
-            throw bad("expected a number in \(range.lowerBound)…\(range.upperBound)")
-        }
-        func string(_ allowed: [String]? = nil) throws -> String {
-            guard let s = value as? String, !s.isEmpty else { throw bad("expected a string") }
-            if let allowed, !allowed.contains(s) { throw bad("expected one of \(allowed.joined(separator: ", "))") }
-            return s
-        }
-        func strings() throws -> [String] {
-            if let a = value as? [String] { return a }
-            if let s = value as? String { return [s] }
-            throw bad("expected a list of paths")
-        }
-        func bool() throws -> Bool {
-            if let b = value as? Bool { return b }
-            if let s = value as? String, s == "true" || s == "false" { return s == "true" }
-            throw bad("expected true or false")
-        }
-        let big = 1...1_000_000_000
-        switch key {
-        case "data": data = try strings()
-        case "validation-data": validationData = try strings()
-        case "validation-fraction": validationFraction = try float(0...0.5)
-        case "validation-positions": validationPositions = try int(big)
-        case "validate-every": validateEvery = try int(big)
-        // Up to a year: a longer budget is no budget.
-        case "max-minutes": maxMinutes = try float(0.001...525_600)
-        case "network": network = try string()
-        case "trunk": architecture.trunk = Architecture.Trunk(rawValue: try string(["resnet", "mobile"]))!
-        case "blocks": architecture.blocks = try int(Architecture.limits.blocks)
-        case "filters": architecture.filters = try int(Architecture.limits.filters)
-        case "expansion": architecture.expansion = try int(Architecture.limits.expansion)
-        case "policy-head": architecture.policyHead = Architecture.PolicyHead(rawValue: try string(["fc", "conv"]))!
-        case "policy-filters": architecture.policyFilters = try int(Architecture.limits.heads)
-        case "value-head": architecture.valueHead = Architecture.ValueHead(rawValue: try string(["fc", "pool"]))!
-        case "value-filters": architecture.valueFilters = try int(Architecture.limits.heads)
-        case "value-hidden": architecture.valueHidden = try int(Architecture.limits.hidden)
-        case "steps": steps = try int(big)
-        case "epochs": epochs = try int(1...100_000)
-        case "batch": batch = try int(1...65_536)
-        case "optimizer": optimizer = try string(["sgd", "adam", "adamw"])
-        case "momentum": momentum = Float(try float(0...0.9999))
-        case "nesterov": nesterov = try bool()
-        case "weight-decay": weightDecay = Float(try float(0...1))
-        case "lr": lr = Float(try float(1e-9...10))
-        case "lr-schedule": lrSchedule = try string(["constant", "step", "cosine"])
-        case "warmup": warmup = try int(0...1_000_000_000)
-        case "lr-min": lrMin = Float(try float(0...10))
-        case "lr-step-every": lrStepEvery = try int(big)
-        case "lr-gamma": lrGamma = Float(try float(1e-6...1))
-        case "policy-weight": policyWeight = Float(try float(0...1000))
-        case "value-weight": valueWeight = Float(try float(0...1000))
-        case "l2": l2 = Float(try float(0...1))
-        case "seed": seed = UInt64(try int(0...Int.max))
-        case "threads": threads = try int(1...256)
-        case "shuffle-buffer": shuffleBuffer = try int(1...100_000_000)
-        case "log-every": logEvery = try int(big)
-        case "checkpoint-every": checkpointEvery = try int(big)
-        case "output": output = try string()
-        default:
-            throw ConfigurationError("unknown setting \"\(key)\" (known: \(Self.keys.joined(separator: ", ")))")
-        }
     }
 
     /// Checks the settings together (a mobile trunk without an expansion gets the default one);
@@ -176,19 +90,19 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The learning-rate schedule over `total` steps.
     public func schedule(total: Int) -> LearningRateSchedule {
         switch lrSchedule {
-        case "constant":
+        case .constant:
             return warmup > 0 ? .cosine(base: lr, minimum: lr, warmup: warmup, total: total) : .constant(lr)
-        case "step": return .step(base: lr, gamma: lrGamma, every: lrStepEvery)
-        default: return .cosine(base: lr, minimum: lrMin, warmup: warmup, total: total)
+        case .step: return .step(base: lr, gamma: lrGamma, every: lrStepEvery)
+        case .cosine: return .cosine(base: lr, minimum: lrMin, warmup: warmup, total: total)
         }
     }
 
     /// The optimizer these settings ask for.
     public func makeOptimizer() -> Optimizer {
         switch optimizer {
-        case "adam": return Adam(weightDecay: weightDecay)
-        case "adamw": return Adam(weightDecay: weightDecay, decoupled: true)
-        default: return SGD(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        case .adam: return Adam(weightDecay: weightDecay)
+        case .adamw: return Adam(weightDecay: weightDecay, decoupled: true)
+        case .sgd: return SGD(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
         }
     }
 
@@ -196,7 +110,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var json: [String: Any] {
         var d: [String: Any] = [
             "data": data, "validation_data": validationData, "validation_fraction": validationFraction, "batch": batch,
-            "optimizer": optimizer, "momentum": momentum, "lr": lr, "lr_schedule": lrSchedule, "warmup": warmup,
+            "optimizer": optimizer.rawValue, "momentum": momentum, "lr": lr, "lr_schedule": lrSchedule.rawValue,
+            "warmup": warmup,
             "policy_weight": policyWeight, "value_weight": valueWeight, "l2": l2, "seed": seed,
             "architecture": architecture.json,
         ]

@@ -13,79 +13,21 @@ struct TrainCommand: ParsableCommand {
             Settings come from --config FILE.json (keys are these flags' long names) and the flags, which win.
             Next to the output it writes NAME.log.jsonl (every interval and validation), NAME.svg (the curves,
             refreshed at each validation) and NAME.checkpoint.safetensors (every --checkpoint-every steps and on Ctrl-C).
-            """)
+
+            SETTINGS:
+            """ + TrainingConfiguration.settings.map { "  " + $0.line }.joined(separator: "\n"))
 
     @Option(help: "A JSON config file.") var config: String?
-    @Option(parsing: .upToNextOption, help: "Training archives (*.games.zst).") var data: [String] = []
-    @Option(parsing: .upToNextOption, help: "Held-out archives for validation (default: a fraction of --data's games).")
-    var validationData: [String] = []
-    @Option(help: "Fraction of games held out for validation, by stable hash (default 0.02).") var validationFraction:
-        Double?
-    @Option(
-        help: "Positions per validation pass, spread over the whole validation set (one in up to 64) (default 20000).")
-    var validationPositions: Int?
-    @Option(help: "Validate every N steps (default 500).") var validateEvery: Int?
-    @Option(help: "Stop after this many minutes (validation, checkpoint and network file as at the end).")
-    var maxMinutes: Double?
-    @Option(help: "A network file to continue training.") var network: String?
-    @Option(help: "Trunk: resnet or mobile.") var trunk: String?
-    @Option(help: "Residual blocks.") var blocks: Int?
-    @Option(help: "Trunk filters.") var filters: Int?
-    @Option(help: "Mobile block width.") var expansion: Int?
-    @Option(help: "fc or conv.") var policyHead: String?
-    @Option var policyFilters: Int?
-    @Option(help: "fc or pool.") var valueHead: String?
-    @Option var valueFilters: Int?
-    @Option var valueHidden: Int?
-    @Option(help: "Training steps.") var steps: Int?
-    @Option(help: "Passes over the training data.") var epochs: Int?
-    @Option(help: "Batch size (default 256).") var batch: Int?
-    @Option(help: "sgd, adam or adamw (default sgd).") var optimizer: String?
-    @Option(help: "SGD momentum (default 0.9).") var momentum: Double?
-    @Option(help: "Nesterov momentum: true or false.") var nesterov: String?
-    @Option(help: "Weight decay (decoupled for adamw).") var weightDecay: Double?
-    @Option(help: "Learning rate (default 0.05).") var lr: Double?
-    @Option(help: "constant, step or cosine (default cosine).") var lrSchedule: String?
-    @Option(help: "Linear warm-up steps.") var warmup: Int?
-    @Option(help: "Final learning rate of the cosine schedule.") var lrMin: Double?
-    @Option(help: "Step schedule: steps between decays.") var lrStepEvery: Int?
-    @Option(help: "Step schedule: factor per decay.") var lrGamma: Double?
-    @Option(help: "Weight of the policy loss (default 1).") var policyWeight: Double?
-    @Option(help: "Weight of the value loss (default 1).") var valueWeight: Double?
-    @Option(help: "L2 coefficient c of c·Σw² on convolution and dense weights.") var l2: Double?
-    @Option(help: "Seed of the initial weights, the shuffle and the symmetries.") var seed: Int?
-    @Option(help: "Threads (default 2).") var threads: Int?
-    @Option(help: "Shuffle buffer in positions (default 200000).") var shuffleBuffer: Int?
-    @Option(help: "Log every N steps (default 50).") var logEvery: Int?
-    @Option(help: "Checkpoint every N steps (default 1000).") var checkpointEvery: Int?
-    @Option(name: .shortAndLong, help: "The network file to write.") var output: String?
     @Flag(help: "Continue from the checkpoint next to the output, exactly where it stopped.") var resume = false
-
-    func settings() -> [(String, Any?)] {
-        [
-            ("data", data.isEmpty ? nil : data), ("validation-data", validationData.isEmpty ? nil : validationData),
-            ("validation-fraction", validationFraction), ("validation-positions", validationPositions),
-            ("validate-every", validateEvery), ("max-minutes", maxMinutes),
-            ("network", network), ("trunk", trunk), ("blocks", blocks), ("filters", filters), ("expansion", expansion),
-            ("policy-head", policyHead), ("policy-filters", policyFilters), ("value-head", valueHead),
-            ("value-filters", valueFilters),
-            ("value-hidden", valueHidden), ("steps", steps), ("epochs", epochs), ("batch", batch),
-            ("optimizer", optimizer),
-            ("momentum", momentum), ("nesterov", nesterov), ("weight-decay", weightDecay), ("lr", lr),
-            ("lr-schedule", lrSchedule),
-            ("warmup", warmup), ("lr-min", lrMin), ("lr-step-every", lrStepEvery), ("lr-gamma", lrGamma),
-            ("policy-weight", policyWeight),
-            ("value-weight", valueWeight), ("l2", l2), ("seed", seed), ("threads", threads),
-            ("shuffle-buffer", shuffleBuffer),
-            ("log-every", logEvery), ("checkpoint-every", checkpointEvery), ("output", output),
-        ]
-    }
+    @Argument(
+        parsing: .allUnrecognized, help: ArgumentHelp("Settings: --KEY VALUE (listed below).", valueName: "settings"))
+    var settings: [String] = []
 
     func run() throws {
         var c = TrainingConfiguration()
         do {
             if let config { c = try TrainingConfiguration.load(path: config) }
-            for (key, value) in settings() { if let value { try c.set(key, value) } }
+            for (key, value) in try TrainingConfiguration.flags(settings) { try c.set(key, value) }
             try c.validate()
         } catch let e as ConfigurationError {
             throw ValidationError(e.message)

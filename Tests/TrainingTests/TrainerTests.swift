@@ -130,7 +130,7 @@ final class TrainerTests: XCTestCase {
             toFile: path, atomically: true, encoding: .utf8)
         var loaded = try TrainingConfiguration.load(path: path)
         XCTAssertEqual(loaded.batch, 64)
-        XCTAssertEqual(loaded.lrSchedule, "step")
+        XCTAssertEqual(loaded.lrSchedule, .step)
         XCTAssertEqual(loaded.data, ["a.games.zst"])
         XCTAssertThrowsError(try loaded.validate()) {
             XCTAssertEqual("\($0)", "no output: give -o Networks/NAME.safetensors")
@@ -139,6 +139,33 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try loaded.set("filters", 2000)) {
             XCTAssertTrue("\($0)".contains("1…1024") || "\($0)".contains("1...1024"), "\($0)")
         }
+    }
+
+    /// Flags and JSON go through the one table of settings; lists take every value up to the next flag.
+    func testFlagsAreReadThroughTheTableOfSettings() throws {
+        let flags = try TrainingConfiguration.flags([
+            "--data", "a.games.zst", "b.games.zst", "--lr", "0.1", "-o", "n.safetensors", "--warmup", "-5",
+            "--optimizer", "adamw", "--lr-schedule", "step",
+        ])
+        XCTAssertEqual(flags.map(\.key), ["data", "lr", "output", "warmup", "optimizer", "lr-schedule"])
+        var c = TrainingConfiguration()
+        for (k, v) in flags where k != "warmup" { try c.set(k, v) }
+        XCTAssertEqual(c.data, ["a.games.zst", "b.games.zst"])
+        XCTAssertEqual(c.lr, 0.1)
+        XCTAssertEqual(c.output, "n.safetensors")
+        XCTAssertEqual(c.optimizer, .adamw)
+        XCTAssertEqual(c.lrSchedule, .step)
+        XCTAssertThrowsError(try c.set("warmup", "-5")) {
+            XCTAssertEqual("\($0)", "\"warmup\": expected an integer in 0…1000000000, not -5")
+        }
+        XCTAssertThrowsError(try TrainingConfiguration.flags(["--lr"])) {
+            XCTAssertEqual("\($0)", "--lr needs a value")
+        }
+        XCTAssertThrowsError(try TrainingConfiguration.flags(["stray"])) {
+            XCTAssertEqual("\($0)", "unexpected argument stray: settings are --KEY VALUE")
+        }
+        XCTAssertEqual(Set(TrainingConfiguration.keys).count, TrainingConfiguration.keys.count, "one entry per key")
+        XCTAssertTrue(TrainingConfiguration.settings.allSatisfy { !$0.help.isEmpty })
     }
 
     /// `--max-minutes`: a run stops on its time budget and ends as a finished one does.

@@ -1,0 +1,256 @@
+import Foundation
+import GoNetwork
+
+/// The optimizers `gonet train` knows.
+public enum OptimizerKind: String, CaseIterable, Sendable {
+    case sgd, adam, adamw
+}
+
+/// The learning-rate schedules `gonet train` knows.
+public enum ScheduleKind: String, CaseIterable, Sendable {
+    case constant, step, cosine
+}
+
+/// One setting of `gonet train`, declared once: its key (the JSON key and the flag's long name),
+/// what it means, and how a value (from JSON, or a flag's text) is checked and stored.
+public struct TrainingSetting {
+    public let key: String
+    public let help: String
+    /// The default, as help shows it (nil: none).
+    public let defaultText: String?
+    /// True for settings that take several values (`--data a b c`).
+    public let isList: Bool
+    let apply: (inout TrainingConfiguration, Any) throws -> Void
+
+    /// `--KEY VALUE  help (default …)`, for the command's help.
+    public var line: String {
+        "--\(key)\(isList ? " VALUE…" : " VALUE")".padding(toLength: 30, withPad: " ", startingAt: 0) + help
+            + (defaultText.map { " (default \($0))" } ?? "")
+    }
+}
+
+extension TrainingConfiguration {
+    /// Every setting, in the order help lists them. The ranges are what training can use: wider
+    /// values are typos or hostile input (a batch of 10⁶ positions is 8.7 GB of planes).
+    public static let settings: [TrainingSetting] = {
+        let big = 1...1_000_000_000
+        let a = Architecture.limits
+        return [
+            paths("data", \.data, "Training archives (*.games.zst)."),
+            paths("validation-data", \.validationData, "Held-out archives (default: a fraction of --data's games)."),
+            number("validation-fraction", \.validationFraction, 0...0.5, "Fraction of games held out, by stable hash."),
+            integer(
+                "validation-positions", \.validationPositions, big,
+                "Positions per validation pass, spread over the validation set."),
+            integer("validate-every", \.validateEvery, big, "Validate every N steps."),
+            // Up to a year: a longer budget is no budget.
+            number(
+                "max-minutes", \.maxMinutes, 0.001...525_600,
+                "Stop after this many minutes (validation, checkpoint and network file as at the end)."),
+            text("network", \.network, "A network file to continue training."),
+            choice("trunk", \.architecture.trunk, "Trunk."),
+            integer("blocks", \.architecture.blocks, a.blocks, "Residual blocks."),
+            integer("filters", \.architecture.filters, a.filters, "Trunk filters."),
+            integer("expansion", \.architecture.expansion, a.expansion, "Mobile block width (0: 4 × filters)."),
+            choice("policy-head", \.architecture.policyHead, "Policy head."),
+            integer("policy-filters", \.architecture.policyFilters, a.heads, "Policy head filters."),
+            choice("value-head", \.architecture.valueHead, "Value head."),
+            integer("value-filters", \.architecture.valueFilters, a.heads, "Value head filters."),
+            integer("value-hidden", \.architecture.valueHidden, a.hidden, "Value head hidden units."),
+            integer("steps", \.steps, big, "Training steps."),
+            integer("epochs", \.epochs, 1...100_000, "Passes over the training data."),
+            integer("batch", \.batch, 1...65_536, "Batch size."),
+            choice("optimizer", \.optimizer, "Optimizer (adamw: decoupled weight decay)."),
+            number("momentum", \.momentum, 0...0.9999, "SGD momentum."),
+            flag("nesterov", \.nesterov, "Nesterov momentum."),
+            number("weight-decay", \.weightDecay, 0...1, "Weight decay (decoupled for adamw)."),
+            number("lr", \.lr, 1e-9...10, "Learning rate."),
+            choice("lr-schedule", \.lrSchedule, "Learning-rate schedule."),
+            integer("warmup", \.warmup, 0...1_000_000_000, "Linear warm-up steps."),
+            number("lr-min", \.lrMin, 0...10, "Final learning rate of the cosine schedule."),
+            integer("lr-step-every", \.lrStepEvery, big, "Step schedule: steps between decays."),
+            number("lr-gamma", \.lrGamma, 1e-6...1, "Step schedule: factor per decay."),
+            number("policy-weight", \.policyWeight, 0...1000, "Weight of the policy loss."),
+            number("value-weight", \.valueWeight, 0...1000, "Weight of the value loss."),
+            number("l2", \.l2, 0...1, "L2 coefficient c of c·Σw² on convolution and dense weights."),
+            seed("seed", \.seed, "Seed of the initial weights, the shuffle and the symmetries."),
+            integer("threads", \.threads, 1...256, "Threads."),
+            integer("shuffle-buffer", \.shuffleBuffer, 1...100_000_000, "Shuffle buffer in positions."),
+            integer("log-every", \.logEvery, big, "Log every N steps."),
+            integer("checkpoint-every", \.checkpointEvery, big, "Checkpoint every N steps."),
+            text("output", \.output, "The network file to write (-o)."),
+        ]
+    }()
+
+    /// Every key a config file or flag may name.
+    public static var keys: [String] { settings.map(\.key) }
+
+    /// Sets one setting from a JSON value or a flag's text; the error names the key.
+    public mutating func set(_ key: String, _ value: Any) throws {
+        guard let s = Self.settings.first(where: { $0.key == key }) else {
+            throw ConfigurationError("unknown setting \"\(key)\" (known: \(Self.keys.joined(separator: ", ")))")
+        }
+        try s.apply(&self, value)
+    }
+
+    /// Reads `--KEY VALUE` flags (`--KEY V1 V2 …` for lists, `-o` for `--output`) in order.
+    public static func flags(_ words: [String]) throws -> [(key: String, value: Any)] {
+        var out: [(key: String, value: Any)] = []
+        var i = 0
+        while i < words.count {
+            let word = words[i]
+            let key = word == "-o" ? "output" : word.hasPrefix("--") ? String(word.dropFirst(2)) : nil
+            guard let key, let s = settings.first(where: { $0.key == key }) else {
+                throw ConfigurationError(
+                    word.hasPrefix("-")
+                        ? "unknown setting \(word) (known: --\(keys.joined(separator: ", --")))"
+                        : "unexpected argument \(word): settings are --KEY VALUE")
+            }
+            var values: [String] = []
+            i += 1
+            while i < words.count, !(words[i].hasPrefix("-") && words[i].count > 1 && Double(words[i]) == nil),
+                s.isList || values.isEmpty
+            {
+                values.append(words[i])
+                i += 1
+            }
+            guard !values.isEmpty else { throw ConfigurationError("--\(key) needs a value") }
+            out.append((key, s.isList ? values : values[0]))
+        }
+        return out
+    }
+
+    // MARK: Readers
+
+    private static func bad(_ key: String, _ value: Any, _ what: String) -> ConfigurationError {
+        ConfigurationError("\"\(key)\": \(what), not \(value)")
+    }
+
+    private static func readInteger(_ key: String, _ value: Any, _ range: ClosedRange<Int>) throws -> Int {
+        if let n = value as? Int, !(value is Bool), range.contains(n) { return n }
+        if let n = value as? NSNumber, !(value is Bool), "\(n)" == "\(n.intValue)", range.contains(n.intValue) {
+            return n.intValue
+        }
+        if let s = value as? String, let n = Int(s), range.contains(n) { return n }
+        throw bad(key, value, "expected an integer in \(range.lowerBound)…\(range.upperBound)")
+    }
+
+    private static func readNumber(_ key: String, _ value: Any, _ range: ClosedRange<Double>) throws -> Double {
+        if let n = value as? NSNumber, !(value is Bool), range.contains(n.doubleValue) { return n.doubleValue }
+        if let n = value as? Double, range.contains(n) { return n }
+        if let s = value as? String, let n = Double(s), range.contains(n) { return n }
+        throw bad(key, value, "expected a number in \(range.lowerBound)…\(range.upperBound)")
+    }
+
+    private static func integer(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Int>, _ range: ClosedRange<Int>, _ help: String
+    ) -> TrainingSetting {
+        TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
+            $0[keyPath: kp] = try readInteger(key, $1, range)
+        }
+    }
+
+    private static func integer(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Int?>, _ range: ClosedRange<Int>, _ help: String
+    ) -> TrainingSetting {
+        TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
+            $0[keyPath: kp] = try readInteger(key, $1, range)
+        }
+    }
+
+    private static func seed(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, UInt64>, _ help: String)
+        -> TrainingSetting
+    {
+        TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
+            $0[keyPath: kp] = UInt64(try readInteger(key, $1, 0...Int.max))
+        }
+    }
+
+    private static func number(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Double>, _ range: ClosedRange<Double>,
+        _ help: String
+    ) -> TrainingSetting {
+        TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
+            $0[keyPath: kp] = try readNumber(key, $1, range)
+        }
+    }
+
+    private static func number(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Double?>, _ range: ClosedRange<Double>,
+        _ help: String
+    ) -> TrainingSetting {
+        TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
+            $0[keyPath: kp] = try readNumber(key, $1, range)
+        }
+    }
+
+    private static func number(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Float>, _ range: ClosedRange<Double>,
+        _ help: String
+    ) -> TrainingSetting {
+        TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
+            $0[keyPath: kp] = Float(try readNumber(key, $1, range))
+        }
+    }
+
+    private static func flag(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Bool>, _ help: String)
+        -> TrainingSetting
+    {
+        TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
+            if let b = $1 as? Bool {
+                $0[keyPath: kp] = b
+            } else if let s = $1 as? String, s == "true" || s == "false" {
+                $0[keyPath: kp] = s == "true"
+            } else {
+                throw bad(key, $1, "expected true or false")
+            }
+        }
+    }
+
+    private static func text(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, String>, _ help: String)
+        -> TrainingSetting
+    {
+        TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
+            guard let s = $1 as? String, !s.isEmpty else { throw bad(key, $1, "expected a string") }
+            $0[keyPath: kp] = s
+        }
+    }
+
+    private static func text(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, String?>, _ help: String)
+        -> TrainingSetting
+    {
+        TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
+            guard let s = $1 as? String, !s.isEmpty else { throw bad(key, $1, "expected a string") }
+            $0[keyPath: kp] = s
+        }
+    }
+
+    private static func paths(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, [String]>, _ help: String)
+        -> TrainingSetting
+    {
+        TrainingSetting(key: key, help: help, defaultText: nil, isList: true) {
+            if let a = $1 as? [String] {
+                $0[keyPath: kp] = a
+            } else if let s = $1 as? String {
+                $0[keyPath: kp] = [s]
+            } else {
+                throw bad(key, $1, "expected a list of paths")
+            }
+        }
+    }
+
+    private static func choice<E: RawRepresentable & CaseIterable>(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, E>, _ help: String
+    ) -> TrainingSetting where E.RawValue == String {
+        let names = E.allCases.map(\.rawValue)
+        return TrainingSetting(
+            key: key, help: help + " " + names.joined(separator: ", ") + ".",
+            defaultText: TrainingConfiguration()[keyPath: kp].rawValue, isList: false
+        ) {
+            guard let s = $1 as? String, let v = E(rawValue: s) else {
+                throw bad(key, $1, "expected one of \(names.joined(separator: ", "))")
+            }
+            $0[keyPath: kp] = v
+        }
+    }
+}
