@@ -78,7 +78,8 @@ let package = Package(
             name: "TournamentPostgresTests",
             dependencies: ["TournamentPostgres", "Tournament", "GoNetwork", "NeuralNet", "gonet"]),
         .testTarget(
-            name: "ONNXTests", dependencies: ["ONNX", "GoNetwork", "NeuralNet", "GoRules"], exclude: ["run_onnx.py"]),
+            name: "ONNXTests", dependencies: ["ONNX", "GoNetwork", "NeuralNet", "GoRules"],
+            exclude: ["run_onnx.py", "Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet"]),
     ],

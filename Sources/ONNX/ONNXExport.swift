@@ -89,7 +89,7 @@ public enum ONNXExport {
     }
 
     /// A float tensor's type and shape (nil: a named batch dimension `N`).
-    static func valueInfo(_ name: String, _ dims: [Int?]) -> Onnx_ValueInfoProto {
+    public static func valueInfo(_ name: String, _ dims: [Int?]) -> Onnx_ValueInfoProto {
         var shape = Onnx_TensorShapeProto()
         shape.dim = dims.map { d in
             var dim = Onnx_TensorShapeProto.Dimension()

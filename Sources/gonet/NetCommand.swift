@@ -7,7 +7,7 @@ struct NetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "net",
         abstract: "Create, inspect and run network files (safetensors, docs/FORMATS.md's layout).",
-        subcommands: [NetNew.self, NetInfo.self, NetForward.self, NetExport.self])
+        subcommands: [NetNew.self, NetInfo.self, NetForward.self, NetExport.self, NetImport.self])
 }
 
 /// The architecture flags `net new` and `train` share, with docs/FORMATS.md's defaults.

@@ -1,0 +1,394 @@
+import Foundation
+import GoNetwork
+import NeuralNet
+
+/// An ONNX graph that computes a network of gonet's family (docs/FORMATS.md) becomes a gonet
+/// network file: the graph is matched layer by layer (stem, resnet or mobile blocks, the policy
+/// and value heads), convolution biases and batch norms of any ε become gonet's batch norms, and a
+/// Softmax policy or a Sigmoid value is turned back into logits or a tanh. What the match does not
+/// recognise is refused with the node's name and op. docs/ONNX.md lists the forms it reads.
+public enum ONNXImport {
+    /// How the imported graph ended: what was undone to give gonet's logits and tanh value.
+    public struct Report: Sendable, Equatable {
+        public var architecture: String
+        public var inputWasNHWC: Bool
+        public var policyWasSoftmax: Bool
+        public var valueWasSigmoid: Bool
+    }
+
+    /// Reads `path` and returns the network (checked as any network file is) with what was found.
+    public static func network(path: String) throws -> (PolicyValueNetwork, Report) {
+        let g = try ONNXGraph(path: path)
+        var m = Matcher(g: g, path: path)
+        let (architecture, report) = try m.match()
+        var file = SafeTensors()
+        for (name, t) in m.tensors { file.set(name, t) }
+        var meta = g.metadata.filter { !["format", "features", "architecture"].contains($0.key) }
+        meta["format"] = PolicyValueNetwork.format
+        meta["features"] = PolicyValueNetwork.features
+        meta["architecture"] = architecture.json
+        meta["imported"] = (path as NSString).lastPathComponent
+        file.metadata = meta
+        return (try PolicyValueNetwork.load(file, path: path), report)
+    }
+}
+
+private struct Matcher {
+    let g: ONNXGraph
+    let path: String
+    var tensors: [String: Tensor] = [:]
+    /// gonet's batch-norm ε: a graph's own ε is folded into the variance.
+    static let epsilon: Float = 1e-5
+
+    typealias Node = ONNXGraph.Node
+
+    func fail(_ n: Node, _ why: String) -> ONNXError { ONNXError(path, "\(n.label): \(why)") }
+
+    /// The one node reading `value`, which must be one of `ops`.
+    func next(_ value: String, _ ops: Set<String>, after n: Node) throws -> Node {
+        let cs = g.consumers(of: value)
+        guard cs.count == 1, let c = cs.first else {
+            throw fail(
+                n, "its output feeds \(cs.count) nodes; gonet expects one \(ops.sorted().joined(separator: " or "))")
+        }
+        guard ops.contains(c.op) else {
+            throw fail(c, "gonet expects \(ops.sorted().joined(separator: " or ")) after \(n.label)")
+        }
+        return c
+    }
+
+    func constant(_ n: Node, _ i: Int) throws -> ONNXGraph.Constant {
+        guard i < n.inputs.count, let c = g.constants[n.inputs[i]] else {
+            throw fail(n, "input \(i + 1) must be a constant (a weight), not a computed value")
+        }
+        return c
+    }
+
+    mutating func match() throws -> (Architecture, ONNXImport.Report) {
+        var a = Architecture()
+        var nhwc = false
+        var x = g.input
+        let dims = g.inputDims
+        if dims.count == 4, dims[3] == 6, dims[1] == 19 {
+            // [N, 19, 19, 6] (Keras, tf2onnx): a Transpose to NCHW comes first.
+            let t = try next(
+                x, ["Transpose"], after: Node(name: x, op: "input", inputs: [], outputs: [], attributes: [:]))
+            guard t.ints("perm") == [0, 3, 1, 2] else { throw fail(t, "an NHWC input needs perm [0, 3, 1, 2]") }
+            nhwc = true
+            x = t.outputs[0]
+        } else if !(dims.count == 4 && dims[1] == 6 && (dims[2] ?? 19) == 19 && (dims[3] ?? 19) == 19) {
+            throw ONNXError(
+                path,
+                "input \"\(g.input)\" has shape \(dims.map { $0.map(String.init) ?? "N" }); gonet gives [N, 6, 19, 19] or [N, 19, 19, 6]"
+            )
+        }
+        let stemConv = try next(
+            x, ["Conv"], after: Node(name: g.input, op: "input", inputs: [], outputs: [], attributes: [:]))
+        var (t, filters) = try unit(stemConv, conv: "stem.conv", bn: "stem.bn", relu: true)
+        a.filters = filters
+        a.blocks = 0
+        var trunk: Architecture.Trunk?
+        while true {
+            let cs = g.consumers(of: t)
+            guard cs.count == 2, let add = cs.first(where: { $0.op == "Add" }),
+                let first = cs.first(where: { $0.op == "Conv" })
+            else { break }
+            let b = "blocks.\(a.blocks)"
+            let kernel = try constant(first, 1).dims.last ?? 0
+            let kind: Architecture.Trunk = kernel == 3 ? .resnet : .mobile
+            if let trunk, trunk != kind { throw fail(first, "a \(kind) block after \(trunk) blocks") }
+            trunk = kind
+            let y: String
+            switch kind {
+            case .resnet:
+                let (h, _) = try unit(first, conv: "\(b).conv1", bn: "\(b).bn1", relu: true)
+                (y, _) = try unit(try next(h, ["Conv"], after: first), conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
+            case .mobile:
+                let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", relu: true)
+                a.expansion = width
+                let dw = try next(e, ["Conv"], after: first)
+                let (d, _) = try unit(dw, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, depthwise: true)
+                (y, _) = try unit(try next(d, ["Conv"], after: dw), conv: "\(b).project", bn: "\(b).bn3", relu: false)
+            }
+            guard Set(add.inputs) == [t, y], g.consumers(of: y).count == 1 else {
+                throw fail(add, "a block's sum must add the block's input and its last batch norm")
+            }
+            if kind == .resnet {
+                t = try next(add.outputs[0], ["Relu"], after: add).outputs[0]
+            } else {
+                if g.consumers(of: add.outputs[0]).contains(where: { $0.op == "Relu" }) {
+                    throw fail(add, "a mobile block's sum goes through Relu: not gonet's mobile block")
+                }
+                t = add.outputs[0]
+            }
+            a.blocks += 1
+        }
+        a.trunk = trunk ?? .resnet
+        let heads = g.consumers(of: t)
+        guard heads.count == 2, heads.allSatisfy({ $0.op == "Conv" }) else {
+            throw ONNXError(
+                path,
+                "the trunk's output feeds \(heads.map(\.label).joined(separator: ", ")); gonet expects two 1x1 Conv heads (policy and value)"
+            )
+        }
+        // Which head is which shows only further on: try one as the policy, else the other.
+        var policySoftmax = false
+        var valueSigmoid = false
+        var tried = self
+        do {
+            (policySoftmax, a.policyHead, a.policyFilters) = try tried.policy(heads[0])
+            (valueSigmoid, a.valueHead, a.valueFilters, a.valueHidden) = try tried.value(heads[1])
+            self = tried
+        } catch let first {
+            // Both orders failing: the first order's reason is the one to show (exporters write
+            // the policy head first).
+            do {
+                (policySoftmax, a.policyHead, a.policyFilters) = try policy(heads[1])
+                (valueSigmoid, a.valueHead, a.valueFilters, a.valueHidden) = try value(heads[0])
+            } catch {
+                throw first
+            }
+        }
+        return (
+            a,
+            ONNXImport.Report(
+                architecture: a.summary, inputWasNHWC: nhwc, policyWasSoftmax: policySoftmax,
+                valueWasSigmoid: valueSigmoid)
+        )
+    }
+
+    /// Conv → [BatchNormalization] → [Relu], stored as gonet's `conv` weight and `bn` statistics.
+    mutating func unit(_ c: Node, conv: String, bn: String, relu: Bool, depthwise: Bool = false) throws -> (
+        String, Int
+    ) {
+        guard c.op == "Conv" else { throw fail(c, "gonet expects Conv here") }
+        let w = try constant(c, 1)
+        guard w.dims.count == 4, w.dims[2] == w.dims[3], [1, 3].contains(w.dims[2]) else {
+            throw fail(c, "weight shape \(w.dims): gonet's convolutions are 1x1 or 3x3")
+        }
+        let out = w.dims[0]
+        let k = w.dims[2]
+        let group = Int(c.int("group") ?? 1)
+        guard depthwise ? (group == out && w.dims[1] == 1) : group == 1 else {
+            throw fail(
+                c,
+                depthwise
+                    ? "gonet expects a depthwise convolution (group = channels) here"
+                    : "group \(group): gonet expects an ordinary convolution here")
+        }
+        if let s = c.ints("strides"), s.contains(where: { $0 != 1 }) { throw fail(c, "strides \(s): gonet's are 1") }
+        if let d = c.ints("dilations"), d.contains(where: { $0 != 1 }) {
+            throw fail(c, "dilations \(d): gonet's are 1")
+        }
+        let pad = Int64(k / 2)
+        let padded =
+            c.ints("pads").map { $0.allSatisfy { $0 == pad } }
+            ?? (pad == 0
+                || ["SAME_UPPER", "SAME_LOWER"].contains(
+                    String(decoding: c.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
+        guard padded else { throw fail(c, "padding must keep the board 19x19") }
+        tensors["\(conv).weight"] = Tensor(shape: w.dims, data: w.values)
+        let bias = c.inputs.count > 2 ? try constant(c, 2).values : [Float](repeating: 0, count: out)
+        var value = c.outputs[0]
+        let cs = g.consumers(of: value)
+        var scale = [Float](repeating: 1, count: out)
+        var shift = bias
+        var mean = [Float](repeating: 0, count: out)
+        var variance = [Float](repeating: 1 - Self.epsilon, count: out)
+        if cs.count == 1, let n = cs.first, n.op == "BatchNormalization" {
+            let (s, b, m, v) = (try constant(n, 1), try constant(n, 2), try constant(n, 3), try constant(n, 4))
+            guard [s, b, m, v].allSatisfy({ $0.values.count == out }) else {
+                throw fail(n, "its statistics are not \(out) channels")
+            }
+            let eps = n.float("epsilon") ?? 1e-5
+            scale = s.values
+            shift = b.values
+            // A convolution bias before the norm shifts its mean; the graph's ε goes into the variance.
+            mean = zip(m.values, bias).map { $0 - $1 }
+            variance = v.values.map { $0 + eps - Self.epsilon }
+            guard variance.allSatisfy({ $0 >= 0 }) else { throw fail(n, "a variance below gonet's ε") }
+            value = n.outputs[0]
+        }
+        tensors["\(bn).weight"] = Tensor(shape: [out], data: scale)
+        tensors["\(bn).bias"] = Tensor(shape: [out], data: shift)
+        tensors["\(bn).running_mean"] = Tensor(shape: [out], data: mean)
+        tensors["\(bn).running_var"] = Tensor(shape: [out], data: variance)
+        if relu {
+            let r = try next(value, ["Relu"], after: g.nodes.first { $0.outputs.contains(value) } ?? c)
+            value = r.outputs[0]
+        }
+        return (value, out)
+    }
+
+    /// Flatten, Reshape, Squeeze (shape bookkeeping gonet does not need) skipped; returns the
+    /// value after them and whether a Transpose to channels-last came first (Keras's flatten order).
+    func flatten(_ v: String, after n: Node) throws -> (String, channelsLast: Bool) {
+        var value = v
+        var last = false
+        var node = n
+        while true {
+            let cs = g.consumers(of: value)
+            guard cs.count == 1, let c = cs.first else { return (value, last) }
+            switch c.op {
+            case "Transpose":
+                guard c.ints("perm") == [0, 2, 3, 1] else { throw fail(c, "gonet reads only perm [0, 2, 3, 1] here") }
+                last = true
+            case "Flatten", "Reshape", "Squeeze": break
+            default: return (value, last)
+            }
+            node = c
+            value = c.outputs[0]
+        }
+        _ = node
+    }
+
+    /// Gemm, or MatMul then Add: stored as `prefix.weight` [out, in] and `prefix.bias` [out].
+    mutating func dense(_ x: String, prefix: String, after n: Node, channelsLast: Int? = nil) throws -> (
+        String, Int, Node
+    ) {
+        let cs = g.consumers(of: x)
+        guard cs.count == 1, let d = cs.first, d.op == "Gemm" || d.op == "MatMul" else {
+            throw fail(n, "gonet expects a dense layer (Gemm or MatMul) after it")
+        }
+        let b = try constant(d, 1)
+        guard b.dims.count == 2 else { throw fail(d, "weight shape \(b.dims)") }
+        var weight: [Float]
+        var rows: Int
+        var cols: Int
+        var output = d.outputs[0]
+        var bias: [Float]
+        if d.op == "Gemm" {
+            guard (d.int("transA") ?? 0) == 0, (d.float("alpha") ?? 1) == 1, (d.float("beta") ?? 1) == 1 else {
+                throw fail(d, "gonet reads Gemm with transA 0, alpha 1, beta 1")
+            }
+            let transposed = (d.int("transB") ?? 0) == 1
+            (rows, cols) = transposed ? (b.dims[0], b.dims[1]) : (b.dims[1], b.dims[0])
+            weight = transposed ? b.values : Self.transpose(b.values, b.dims[0], b.dims[1])
+            bias = d.inputs.count > 2 ? try constant(d, 2).values : [Float](repeating: 0, count: rows)
+        } else {
+            (rows, cols) = (b.dims[1], b.dims[0])
+            weight = Self.transpose(b.values, b.dims[0], b.dims[1])
+            let add = try next(output, ["Add"], after: d)
+            let other = add.inputs.first { $0 != output } ?? ""
+            guard let c = g.constants[other] else { throw fail(add, "the bias must be a constant") }
+            bias = c.values
+            output = add.outputs[0]
+        }
+        guard bias.count == rows else { throw fail(d, "bias of \(bias.count) for \(rows) outputs") }
+        if let channels = channelsLast {
+            // Keras flattens [19, 19, C]: reorder the inputs to gonet's [C, 19, 19].
+            let points = cols / channels
+            var w = weight
+            for r in 0..<rows {
+                for c in 0..<channels {
+                    for p in 0..<points { w[r * cols + c * points + p] = weight[r * cols + p * channels + c] }
+                }
+            }
+            weight = w
+        }
+        tensors["\(prefix).weight"] = Tensor(shape: [rows, cols], data: weight)
+        tensors["\(prefix).bias"] = Tensor(shape: [rows], data: bias)
+        return (output, rows, g.nodes.first { $0.outputs.contains(output) } ?? d)
+    }
+
+    static func transpose(_ v: [Float], _ r: Int, _ c: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: v.count)
+        for i in 0..<r { for j in 0..<c { out[j * r + i] = v[i * c + j] } }
+        return out
+    }
+
+    /// ReduceMean over the board or GlobalAveragePool, with the reshapes after it.
+    func mean(_ n: Node) throws -> Node {
+        switch n.op {
+        case "GlobalAveragePool": return n
+        case "ReduceMean":
+            let axes = n.ints("axes") ?? (n.inputs.count > 1 ? g.constants[n.inputs[1]]?.values.map { Int64($0) } : nil)
+            guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
+                throw fail(n, "gonet averages over the board (axes 2 and 3)")
+            }
+            return n
+        default: throw fail(n, "gonet expects a mean over the board here")
+        }
+    }
+
+    /// The end of a head: an optional final op (`Softmax`, `Sigmoid`…) and a graph output.
+    func finish(_ v: String, after n: Node, ops: Set<String>) throws -> Node? {
+        let cs = g.consumers(of: v)
+        if cs.isEmpty {
+            guard g.outputs.contains(v) else { throw fail(n, "its output is not one of the graph's outputs") }
+            return nil
+        }
+        guard cs.count == 1, let f = cs.first, ops.contains(f.op), g.outputs.contains(f.outputs[0]) else {
+            throw fail(
+                cs[0], "gonet expects the head to end here (\(ops.sorted().joined(separator: " or ")), then an output)")
+        }
+        return f
+    }
+
+    mutating func policy(_ c: Node) throws -> (softmax: Bool, Architecture.PolicyHead, Int) {
+        let (h, p) = try unit(c, conv: "policy.conv", bn: "policy.bn", relu: true)
+        let hNode = g.nodes.first { $0.outputs.contains(h) } ?? c
+        let cs = g.consumers(of: h)
+        let logits: String
+        let kind: Architecture.PolicyHead
+        if cs.count == 2, let out = cs.first(where: { $0.op == "Conv" }), let m = cs.first(where: { $0.op != "Conv" }) {
+            let w = try constant(out, 1)
+            guard w.dims == [1, p, 1, 1], out.inputs.count > 2 else {
+                throw fail(out, "gonet expects a 1x1 Conv to one plane, with a bias")
+            }
+            tensors["policy.out.weight"] = Tensor(shape: w.dims, data: w.values)
+            tensors["policy.out.bias"] = Tensor(shape: [1], data: try constant(out, 2).values)
+            let (board, _) = try flatten(out.outputs[0], after: out)
+            let pooled = try mean(m)
+            let (pooledFlat, _) = try flatten(pooled.outputs[0], after: pooled)
+            let (pass, width, passNode) = try dense(pooledFlat, prefix: "policy.pass", after: pooled)
+            guard width == 1 else { throw fail(passNode, "the pass logit is one number, not \(width)") }
+            let cat = try next(board, ["Concat"], after: out)
+            guard cat.inputs == [board, pass] else {
+                throw fail(cat, "gonet concatenates the 361 board logits, then pass")
+            }
+            logits = cat.outputs[0]
+            kind = .conv
+            let final = try finish(logits, after: cat, ops: ["Softmax"])
+            return (final != nil, kind, p)
+        }
+        let (flat, channelsLast) = try flatten(h, after: hNode)
+        let (out, width, node) = try dense(
+            flat, prefix: "policy.fc", after: hNode, channelsLast: channelsLast ? p : nil)
+        guard width == 362 else { throw fail(node, "a policy of \(width) moves; gonet's has 362") }
+        let final = try finish(out, after: node, ops: ["Softmax"])
+        return (final != nil, .fc, p)
+    }
+
+    mutating func value(_ c: Node) throws -> (sigmoid: Bool, Architecture.ValueHead, Int, Int) {
+        let (h, v) = try unit(c, conv: "value.conv", bn: "value.bn", relu: true)
+        let hNode = g.nodes.first { $0.outputs.contains(h) } ?? c
+        let cs = g.consumers(of: h)
+        var x: String
+        var kind: Architecture.ValueHead
+        var after: Node
+        var channelsLast = false
+        if cs.count == 1, let m = cs.first, ["ReduceMean", "GlobalAveragePool"].contains(m.op) {
+            after = try mean(m)
+            (x, _) = try flatten(after.outputs[0], after: after)
+            kind = .pool
+        } else {
+            (x, channelsLast) = try flatten(h, after: hNode)
+            after = hNode
+            kind = .fc
+        }
+        let (h1, hidden, n1) = try dense(x, prefix: "value.fc1", after: after, channelsLast: channelsLast ? v : nil)
+        let r = try next(h1, ["Relu"], after: n1)
+        let (out, width, n2) = try dense(r.outputs[0], prefix: "value.fc2", after: r)
+        guard width == 1 else { throw fail(n2, "a value of \(width) numbers; gonet's is one") }
+        guard let final = try finish(out, after: n2, ops: ["Tanh", "Sigmoid"]) else {
+            throw fail(n2, "gonet's value ends in Tanh (or Sigmoid)")
+        }
+        if final.op == "Sigmoid" {
+            // 2σ(z) − 1 = tanh(z / 2): halve the last layer and the value is gonet's.
+            tensors["value.fc2.weight"]!.data = tensors["value.fc2.weight"]!.data.map { $0 / 2 }
+            tensors["value.fc2.bias"]!.data = tensors["value.fc2.bias"]!.data.map { $0 / 2 }
+        }
+        return (final.op == "Sigmoid", kind, v, hidden)
+    }
+}

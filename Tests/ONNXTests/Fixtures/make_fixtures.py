@@ -1,0 +1,157 @@
+"""Makes the ONNX fixtures of Tests/ONNXTests (run once; the .onnx files are committed).
+
+    .venv-torch/bin/python Tests/ONNXTests/Fixtures/make_fixtures.py Tests/ONNXTests/Fixtures
+
+- torch-resnet.onnx: a PyTorch resnet (2 blocks of 8, fc policy head, fc value head), exported in
+  eval mode by torch.onnx.export (batch norms folded into convolution biases by the exporter);
+- torch-mobile.onnx: a PyTorch mobile network (depthwise convolutions, conv policy head, pool value
+  head), exported the same way;
+- keras-nhwc.onnx: the graph tf2onnx writes for a Keras model, built with the onnx package: NHWC
+  input and a Transpose, BatchNormalization with Keras's ε = 1e-3, MatMul + Add dense layers, a
+  channels-last Flatten, GlobalAveragePool, a Softmax policy and a Sigmoid value;
+- leaky.onnx: keras-nhwc with a LeakyRelu in the stem (refused, naming the node).
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+torch.manual_seed(7)
+
+
+def randomize_bn(module):
+    for m in module.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 1.5)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.3, 0.3)
+
+
+class ResNet(nn.Module):
+    def __init__(self, f=8, blocks=2):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(6, f, 3, padding=1, bias=False), nn.BatchNorm2d(f), nn.ReLU())
+        self.blocks = nn.ModuleList(
+            nn.ModuleList([nn.Conv2d(f, f, 3, padding=1, bias=False), nn.BatchNorm2d(f),
+                           nn.Conv2d(f, f, 3, padding=1, bias=False), nn.BatchNorm2d(f)]) for _ in range(blocks))
+        self.pconv, self.pbn, self.pfc = nn.Conv2d(f, 1, 1, bias=False), nn.BatchNorm2d(1), nn.Linear(361, 362)
+        self.vconv, self.vbn = nn.Conv2d(f, 1, 1, bias=False), nn.BatchNorm2d(1)
+        self.vfc1, self.vfc2 = nn.Linear(361, 16), nn.Linear(16, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        for c1, b1, c2, b2 in self.blocks:
+            x = F.relu(x + b2(c2(F.relu(b1(c1(x))))))
+        p = self.pfc(torch.flatten(F.relu(self.pbn(self.pconv(x))), 1))
+        v = torch.flatten(F.relu(self.vbn(self.vconv(x))), 1)
+        return p, torch.tanh(self.vfc2(F.relu(self.vfc1(v))))
+
+
+class Mobile(nn.Module):
+    def __init__(self, f=8, e=24, blocks=2):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(6, f, 3, padding=1, bias=False), nn.BatchNorm2d(f), nn.ReLU())
+        self.blocks = nn.ModuleList(nn.Sequential(
+            nn.Conv2d(f, e, 1, bias=False), nn.BatchNorm2d(e), nn.ReLU(),
+            nn.Conv2d(e, e, 3, padding=1, groups=e, bias=False), nn.BatchNorm2d(e), nn.ReLU(),
+            nn.Conv2d(e, f, 1, bias=False), nn.BatchNorm2d(f)) for _ in range(blocks))
+        self.pconv, self.pbn = nn.Conv2d(f, 3, 1, bias=False), nn.BatchNorm2d(3)
+        self.pout, self.ppass = nn.Conv2d(3, 1, 1), nn.Linear(3, 1)
+        self.vconv, self.vbn = nn.Conv2d(f, 2, 1, bias=False), nn.BatchNorm2d(2)
+        self.vfc1, self.vfc2 = nn.Linear(2, 8), nn.Linear(8, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        for b in self.blocks:
+            x = x + b(x)
+        h = F.relu(self.pbn(self.pconv(x)))
+        p = torch.cat([torch.flatten(self.pout(h), 1), self.ppass(h.mean(dim=(2, 3)))], dim=1)
+        v = F.relu(self.vbn(self.vconv(x))).mean(dim=(2, 3))
+        return p, torch.tanh(self.vfc2(F.relu(self.vfc1(v))))
+
+
+for name, net in [("torch-resnet", ResNet()), ("torch-mobile", Mobile())]:
+    randomize_bn(net)
+    net.eval()
+    torch.onnx.export(net, (torch.zeros(1, 6, 19, 19),), os.path.join(out, name + ".onnx"),
+                      input_names=["planes"], output_names=["policy", "value"],
+                      dynamic_axes={"planes": {0: "N"}, "policy": {0: "N"}, "value": {0: "N"}},
+                      opset_version=17, dynamo=False)
+
+rng = np.random.default_rng(3)
+
+
+def keras_like(leaky=False):
+    f, p, h = 6, 1, 8
+    nodes, inits = [], []
+
+    def const(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
+        return name
+
+    def bn(x, name, c):
+        nodes.append(helper.make_node(
+            "BatchNormalization",
+            [x, const(name + "/gamma", rng.uniform(0.5, 1.5, c)), const(name + "/beta", rng.uniform(-0.3, 0.3, c)),
+             const(name + "/mean", rng.uniform(-0.5, 0.5, c)), const(name + "/var", rng.uniform(0.5, 1.5, c))],
+            [name + ":0"], name=name, epsilon=1e-3))
+        return name + ":0"
+
+    def conv(x, name, cin, cout, k):
+        w = const(name + "/kernel", rng.normal(0, 0.3, (cout, cin, k, k)))
+        nodes.append(helper.make_node("Conv", [x, w], [name + ":0"], name=name, kernel_shape=[k, k],
+                                      pads=[k // 2] * 4, strides=[1, 1]))
+        return name + ":0"
+
+    def relu(x, name):
+        nodes.append(helper.make_node("LeakyRelu" if leaky else "Relu", [x], [name + ":0"], name=name))
+        return name + ":0"
+
+    def dense(x, name, cin, cout):
+        nodes.append(helper.make_node("MatMul", [x, const(name + "/kernel", rng.normal(0, 0.3, (cin, cout)))],
+                                      [name + "/mm:0"], name=name + "/MatMul"))
+        nodes.append(helper.make_node("Add", [name + "/mm:0", const(name + "/bias", rng.normal(0, 0.1, cout))],
+                                      [name + ":0"], name=name + "/BiasAdd"))
+        return name + ":0"
+
+    nodes.append(helper.make_node("Transpose", ["input_1"], ["nchw"], name="transpose_input", perm=[0, 3, 1, 2]))
+    x = relu(bn(conv("nchw", "stem_conv", 6, f, 3), "stem_bn", f), "stem_relu")
+    if leaky:
+        nodes[-1].name = "stem_relu"
+    relu_fn = relu
+    y = bn(conv(relu_fn(bn(conv(x, "b0_conv1", f, f, 3), "b0_bn1", f), "b0_relu1"), "b0_conv2", f, f, 3), "b0_bn2", f)
+    nodes.append(helper.make_node("Add", [x, y], ["b0_add:0"], name="b0_add"))
+    nodes.append(helper.make_node("Relu", ["b0_add:0"], ["b0_out:0"], name="b0_out"))
+    t = "b0_out:0"
+    ph = relu_fn(bn(conv(t, "policy_conv", f, p, 1), "policy_bn", p), "policy_relu")
+    nodes.append(helper.make_node("Transpose", [ph], ["policy_nhwc:0"], name="policy_nhwc", perm=[0, 2, 3, 1]))
+    nodes.append(helper.make_node("Flatten", ["policy_nhwc:0"], ["policy_flat:0"], name="policy_flatten", axis=1))
+    logits = dense("policy_flat:0", "policy_dense", p * 361, 362)
+    nodes.append(helper.make_node("Softmax", [logits], ["policy"], name="policy_softmax", axis=-1))
+    vh = relu_fn(bn(conv(t, "value_conv", f, 2, 1), "value_bn", 2), "value_relu")
+    nodes.append(helper.make_node("GlobalAveragePool", [vh], ["value_gap:0"], name="value_gap"))
+    nodes.append(helper.make_node("Flatten", ["value_gap:0"], ["value_flat:0"], name="value_flatten", axis=1))
+    v1 = dense("value_flat:0", "value_dense1", 2, h)
+    nodes.append(helper.make_node("Relu", [v1], ["value_relu1:0"], name="value_relu1"))
+    v2 = dense("value_relu1:0", "value_dense2", h, 1)
+    nodes.append(helper.make_node("Sigmoid", [v2], ["value"], name="value_sigmoid"))
+    graph = helper.make_graph(
+        nodes, "keras", [helper.make_tensor_value_info("input_1", TensorProto.FLOAT, ["N", 19, 19, 6])],
+        [helper.make_tensor_value_info("policy", TensorProto.FLOAT, ["N", 362]),
+         helper.make_tensor_value_info("value", TensorProto.FLOAT, ["N", 1])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="tf2onnx-like")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+onnx.save(keras_like(), os.path.join(out, "keras-nhwc.onnx"))
+onnx.save(keras_like(leaky=True), os.path.join(out, "leaky.onnx"))
+print("wrote", sorted(f for f in os.listdir(out) if f.endswith(".onnx")))
