@@ -27,6 +27,10 @@ struct BenchNN: ParsableCommand {
     var batches = "1,8,64,256"
     @Option(help: "Comma-separated training batch sizes.")
     var trainingBatches = "64,256"
+    @Option(
+        parsing: .upToNextOption,
+        help: "Network files to time for inference instead of the sizes (an imported network beside its native twin).")
+    var networks: [String] = []
 
     static let shapes = ["small": (6, 32), "medium": (6, 64), "large": (10, 128)]
 
@@ -40,6 +44,23 @@ struct BenchNN: ParsableCommand {
         print(
             "size    mode        batch      gonet/s   GFLOPS  "
                 + (ref == nil ? "" : "  pytorch/s  ratio   onnxrt/s  ratio"))
+        if !networks.isEmpty {
+            for file in networks {
+                let net = try failing { try PolicyValueNetwork.load(path: file) }
+                let label = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+                for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
+                    let planes = randomPlanes(batch)
+                    let s = timed {
+                        planes.withUnsafeBufferPointer {
+                            _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false)
+                        }
+                    }
+                    let perS = Double(batch) / s
+                    printRow(label, "inference", batch, perS, perS * Double(net.flopsPerPosition) / 1e9, nil)
+                }
+            }
+            return
+        }
         for size in sizes.split(separator: ",").map(String.init) {
             guard let (blocks, filters) = Self.shapes[size] else {
                 throw ValidationError("unknown size \(size) (small, medium, large)")
@@ -98,7 +119,7 @@ struct BenchNN: ParsableCommand {
     func printRow(_ size: String, _ mode: String, _ batch: Int, _ perS: Double, _ gflops: Double, _ ref: ReferenceRows?)
     {
         var line =
-            "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) \(mode.padding(toLength: 10, withPad: " ", startingAt: 0)) \(String(batch).leftPad(6)) \(Report.fixed(perS, 1).leftPad(12)) \(Report.fixed(gflops, 1).leftPad(8))"
+            "\(size.padding(toLength: max(7, size.count), withPad: " ", startingAt: 0)) \(mode.padding(toLength: 10, withPad: " ", startingAt: 0)) \(String(batch).leftPad(6)) \(Report.fixed(perS, 1).leftPad(12)) \(Report.fixed(gflops, 1).leftPad(8))"
         if let ref {
             for framework in [mode, mode == "inference" ? "inference-onnxruntime" : ""] where !framework.isEmpty {
                 if let r = ref.perS(size: size, mode: framework, batch: batch) {
