@@ -36,11 +36,14 @@ struct ONNXGraph {
     static let largestTensor = 1 << 28
 
     init(path: String) throws {
-        let url = URL(fileURLWithPath: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard let size else { throw ONNXError(path, "cannot read the file") }
         guard size <= Self.largestFile else { throw ONNXError(path, "\(size) bytes is past ONNX's 2 GB limit") }
-        let data = try Data(contentsOf: url)
+        try self.init(data: try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+    }
+
+    /// A model's bytes; `path` names it in errors.
+    init(data: Data, path: String) throws {
         let model: Onnx_ModelProto
         do {
             var options = BinaryDecodingOptions()
@@ -79,6 +82,9 @@ struct ONNXGraph {
             if n.opType == "Constant", n.output.count == 1, let a = attributes["value"], a.hasT {
                 constants[n.output[0]] = try Self.constant(a.t, path: path)
                 continue
+            }
+            guard !n.output.isEmpty, !n.output.contains(""), !n.input.isEmpty else {
+                throw ONNXError(path, "node \"\(name)\" (\(n.opType)) has no input or no output")
             }
             guard n.domain.isEmpty || n.domain == "ai.onnx" else {
                 throw ONNXError(path, "node \"\(name)\" (\(n.opType)) is in domain \(n.domain), not ONNX's")

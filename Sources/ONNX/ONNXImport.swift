@@ -18,7 +18,15 @@ public enum ONNXImport {
 
     /// Reads `path` and returns the network (checked as any network file is) with what was found.
     public static func network(path: String) throws -> (PolicyValueNetwork, Report) {
-        let g = try ONNXGraph(path: path)
+        try network(ONNXGraph(path: path), path: path)
+    }
+
+    /// The same from a model's bytes (`path` names it in errors).
+    public static func network(data: Data, path: String) throws -> (PolicyValueNetwork, Report) {
+        try network(ONNXGraph(data: data, path: path), path: path)
+    }
+
+    private static func network(_ g: ONNXGraph, path: String) throws -> (PolicyValueNetwork, Report) {
         var m = Matcher(g: g, path: path)
         let (architecture, report) = try m.match()
         var file = SafeTensors()
@@ -168,6 +176,9 @@ private struct Matcher {
         }
         let out = w.dims[0]
         let k = w.dims[2]
+        guard (1...Architecture.limits.expansion.upperBound).contains(out) else {
+            throw fail(c, "\(out) output channels")
+        }
         let group = Int(c.int("group") ?? 1)
         guard depthwise ? (group == out && w.dims[1] == 1) : group == 1 else {
             throw fail(
@@ -189,6 +200,7 @@ private struct Matcher {
         guard padded else { throw fail(c, "padding must keep the board 19x19") }
         tensors["\(conv).weight"] = Tensor(shape: w.dims, data: w.values)
         let bias = c.inputs.count > 2 ? try constant(c, 2).values : [Float](repeating: 0, count: out)
+        guard bias.count == out else { throw fail(c, "a bias of \(bias.count) for \(out) channels") }
         var value = c.outputs[0]
         let cs = g.consumers(of: value)
         var scale = [Float](repeating: 1, count: out)
@@ -251,7 +263,7 @@ private struct Matcher {
             throw fail(n, "gonet expects a dense layer (Gemm or MatMul) after it")
         }
         let b = try constant(d, 1)
-        guard b.dims.count == 2 else { throw fail(d, "weight shape \(b.dims)") }
+        guard b.dims.count == 2, b.dims.allSatisfy({ $0 > 0 }) else { throw fail(d, "weight shape \(b.dims)") }
         var weight: [Float]
         var rows: Int
         var cols: Int
@@ -337,7 +349,9 @@ private struct Matcher {
                 throw fail(out, "gonet expects a 1x1 Conv to one plane, with a bias")
             }
             tensors["policy.out.weight"] = Tensor(shape: w.dims, data: w.values)
-            tensors["policy.out.bias"] = Tensor(shape: [1], data: try constant(out, 2).values)
+            let bias = try constant(out, 2).values
+            guard bias.count == 1 else { throw fail(out, "a bias of \(bias.count) for one plane") }
+            tensors["policy.out.bias"] = Tensor(shape: [1], data: bias)
             let (board, _) = try flatten(out.outputs[0], after: out)
             let pooled = try mean(m)
             let (pooledFlat, _) = try flatten(pooled.outputs[0], after: pooled)
