@@ -256,7 +256,7 @@ public final class MCTSPlayer: Player {
             let color = game.toMove
             var moves: [Move] = Moves.sensible(game, color).map { .play($0) }
             moves.append(.pass)
-            var priors = moves.map { policy[k * 362 + $0.index(size: 19)] }
+            var priors = moves.map { policy[k * Features.moves + $0.index(size: 19)] }
             let total = priors.reduce(0, +)
             if total > 0 { priors = priors.map { $0 / total } }
             node.moves = moves

@@ -49,7 +49,7 @@ public final class PolicyPlayer: Player {
                 move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])
         }
         candidates.sort { $0.prior > $1.prior }
-        let passPrior = policy[361].isFinite ? Double(policy[361]) : 0
+        let passPrior = policy[Features.points].isFinite ? Double(policy[Features.points]) : 0
         let passInfo = MoveInfo(
             move: .pass, visits: Int((passPrior * 1000).rounded()), winrate: winrate, prior: passPrior, pv: [.pass])
         var all = candidates

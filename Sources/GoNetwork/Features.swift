@@ -18,7 +18,7 @@ public struct EncodedPosition: Sendable, Equatable {
     /// The position of a game now (19x19).
     public init(_ game: Game) {
         precondition(game.size == 19, "networks play 19x19")
-        var codes = [UInt8](repeating: 0, count: 361)
+        var codes = [UInt8](repeating: 0, count: Features.points)
         codes.withUnsafeMutableBufferPointer { game.board.snapshot(into: $0.baseAddress!) }
         var last = -1
         if let m = game.lastMove, m.color == game.toMove.opponent, let p = m.move.point { last = p.index(size: 19) }
@@ -30,6 +30,10 @@ public struct EncodedPosition: Sendable, Equatable {
 public enum Features {
     /// Planes per position (docs: `planes6-v1`).
     public static let planes = 6
+    /// Points of the 19x19 board a network sees (docs/FORMATS.md: index 19·y + x).
+    public static let points = 361
+    /// Policy outputs: the points, then pass.
+    public static let moves = points + 1
 
     /// Writes the 6 planes of a position under symmetry `k`: plane p's 361 values go to
     /// `out + p · planeStride` (361 for one NCHW sample; B·361 in the channel-major batch layout).
@@ -47,7 +51,7 @@ public enum Features {
         let p4 = out + 4 * planeStride
         let p5 = out + 5 * planeStride
         Symmetry.destination[k].withUnsafeBufferPointer { dest in
-            for i in 0..<361 {
+            for i in 0..<Features.points {
                 let c = codes[i]
                 let color = c & Board.colorMask
                 let d = Int(dest[i])
@@ -59,17 +63,17 @@ public enum Features {
             }
             if theirLastMove >= 0 { p3[Int(dest[theirLastMove])] = 1 }
         }
-        p5.update(repeating: toMove == .white ? 1 : 0, count: 361)
+        p5.update(repeating: toMove == .white ? 1 : 0, count: Features.points)
     }
 
     /// NCHW planes `[6][361]` of one position under symmetry k.
     public static func planes(_ position: EncodedPosition, symmetry k: Int = 0) -> [Float] {
-        var out = [Float](repeating: 0, count: 6 * 361)
+        var out = [Float](repeating: 0, count: 6 * Features.points)
         position.codes.withUnsafeBufferPointer { codes in
             out.withUnsafeMutableBufferPointer {
                 encode(
                     codes: codes.baseAddress!, toMove: position.toMove, theirLastMove: position.theirLastMove,
-                    symmetry: k, into: $0.baseAddress!, planeStride: 361)
+                    symmetry: k, into: $0.baseAddress!, planeStride: Features.points)
             }
         }
         return out
@@ -80,14 +84,16 @@ extension PolicyValueNetwork {
     /// Inference on positions (BN folded, Winograd): move probabilities `[B][362]` and values.
     public func evaluate(_ positions: [EncodedPosition], symmetry: Int = 0) -> (policy: [Float], value: [Float]) {
         var planes = [Float]()
-        planes.reserveCapacity(positions.count * 6 * 361)
+        planes.reserveCapacity(positions.count * 6 * Features.points)
         for p in positions { planes += Features.planes(p, symmetry: symmetry) }
         var (policy, value) = evaluate(planes: planes, batch: positions.count)
         if symmetry != 0 {
             // Bring the policy back to the positions' own orientation.
             var back = policy
             for b in 0..<positions.count {
-                for i in 0..<361 { back[b * 362 + i] = policy[b * 362 + Symmetry.apply(symmetry, i)] }
+                for i in 0..<Features.points {
+                    back[b * Features.moves + i] = policy[b * Features.moves + Symmetry.apply(symmetry, i)]
+                }
             }
             policy = back
         }

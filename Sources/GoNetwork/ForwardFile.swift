@@ -24,7 +24,7 @@ extension PolicyValueNetwork {
         let slice = 256
         for start in stride(from: 0, to: batch, by: slice) {
             let n = min(slice, batch - start)
-            let part = Array(planes.data[(start * 6 * 361)..<((start + n) * 6 * 361)])
+            let part = Array(planes.data[(start * 6 * Features.points)..<((start + n) * 6 * Features.points)])
             let (l, v) = part.withUnsafeBufferPointer { forward(planes: $0.baseAddress!, batch: n, training: false) }
             logits += UnsafeBufferPointer(start: l, count: n * Self.moves)
             values += UnsafeBufferPointer(start: v, count: n)

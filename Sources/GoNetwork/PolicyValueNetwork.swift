@@ -9,8 +9,8 @@ import NeuralNet
 public final class PolicyValueNetwork {
     /// The input planes: `Features.planes`, the one definition.
     public static let planes = Features.planes
-    public static let points = 361
-    public static let moves = 362
+    public static let points = Features.points
+    public static let moves = Features.moves
 
     public let architecture: Architecture
     /// The file's metadata: name, author, created, notes, training (format keys are written on save).

@@ -3,12 +3,12 @@
 public enum Symmetry {
     /// `destination[k][i]`: where point index i goes under symmetry k (19x19).
     public static let destination: [[Int16]] = (0..<8).map { k in
-        (0..<361).map { i in Int16(apply(k, i)) }
+        (0..<Features.points).map { i in Int16(apply(k, i)) }
     }
 
     /// The index symmetry k sends point index `i` to; 361 (pass) is fixed.
     public static func apply(_ k: Int, _ i: Int) -> Int {
-        guard i < 361 else { return i }
+        guard i < Features.points else { return i }
         var x = i % 19
         var y = i / 19
         if k & 1 != 0 { x = 18 - x }
@@ -19,6 +19,6 @@ public enum Symmetry {
 
     /// The symmetry that undoes k.
     public static func inverse(_ k: Int) -> Int {
-        (0..<8).first { j in (0..<361).allSatisfy { apply(j, apply(k, $0)) == $0 } }!
+        (0..<8).first { j in (0..<Features.points).allSatisfy { apply(j, apply(k, $0)) == $0 } }!
     }
 }

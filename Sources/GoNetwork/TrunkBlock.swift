@@ -26,9 +26,9 @@ extension ConvBatchNorm {
         _ x: UnsafePointer<Float>, batch: Int, training: Bool, residual: UnsafePointer<Float>? = nil, scratch: Scratch
     ) {
         if training {
-            forwardTraining(x, batch: batch, points: 361, residual: residual, columns: scratch.columns)
+            forwardTraining(x, batch: batch, points: Features.points, residual: residual, columns: scratch.columns)
         } else {
-            forwardInference(x, batch: batch, points: 361, residual: residual, columns: scratch.columns)
+            forwardInference(x, batch: batch, points: Features.points, residual: residual, columns: scratch.columns)
         }
     }
 }
@@ -58,13 +58,14 @@ final class ResidualBlock: TrunkBlock {
         _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int,
         scratch: Scratch
     ) {
-        let n = first.outChannels * batch * 361
+        let n = first.outChannels * batch * Features.points
         let dMid = scratch.dMid1.reserve(n)
         let dSkip = scratch.dSkip.reserve(n)
         second.backward(
-            first.output.pointer, dOut, dMid, batch: batch, points: 361, dResidual: dSkip, dPre: scratch.dPre,
+            first.output.pointer, dOut, dMid, batch: batch, points: Features.points, dResidual: dSkip,
+            dPre: scratch.dPre,
             columns: scratch.columns)
-        first.backward(x, dMid, dx, batch: batch, points: 361, dPre: scratch.dPre, columns: scratch.columns)
+        first.backward(x, dMid, dx, batch: batch, points: Features.points, dPre: scratch.dPre, columns: scratch.columns)
         for i in 0..<n { dx[i] += dSkip[i] }
     }
 }
@@ -99,17 +100,19 @@ final class MobileBlock: TrunkBlock {
         _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int,
         scratch: Scratch
     ) {
-        let ne = expand.outChannels * batch * 361
-        let nf = project.outChannels * batch * 361
+        let ne = expand.outChannels * batch * Features.points
+        let nf = project.outChannels * batch * Features.points
         let d2 = scratch.dMid2.reserve(ne)
         let d1 = scratch.dMid1.reserve(ne)
         let dSkip = scratch.dSkip.reserve(nf)
         project.backward(
-            depthwise.output.pointer, dOut, d2, batch: batch, points: 361, dResidual: dSkip, dPre: scratch.dPre,
+            depthwise.output.pointer, dOut, d2, batch: batch, points: Features.points, dResidual: dSkip,
+            dPre: scratch.dPre,
             columns: scratch.columns)
         depthwise.backward(
-            expand.output.pointer, d2, d1, batch: batch, points: 361, dPre: scratch.dPre, columns: scratch.columns)
-        expand.backward(x, d1, dx, batch: batch, points: 361, dPre: scratch.dPre, columns: scratch.columns)
+            expand.output.pointer, d2, d1, batch: batch, points: Features.points, dPre: scratch.dPre,
+            columns: scratch.columns)
+        expand.backward(x, d1, dx, batch: batch, points: Features.points, dPre: scratch.dPre, columns: scratch.columns)
         for i in 0..<nf { dx[i] += dSkip[i] }
     }
 }

@@ -224,7 +224,7 @@ public final class DataLoader {
     /// Planes `[6][B·361]` and targets of `count` coded samples, each under its symmetry.
     static func encode(_ samples: [UInt8], _ symmetries: [Int], count: Int, threads: Int) -> TrainingBatch {
         let width = SampleCoding.width
-        var planes = [Float](repeating: 0, count: 6 * count * 361)
+        var planes = [Float](repeating: 0, count: 6 * count * Features.points)
         var targets = [Int32](repeating: 0, count: count)
         var values = [Float](repeating: 0, count: count)
         var mask = [Float](repeating: 0, count: count)
@@ -236,7 +236,7 @@ public final class DataLoader {
                     let s = src + b * width
                     Features.encode(
                         codes: s, toMove: SampleCoding.toMove(s), theirLastMove: SampleCoding.theirLast(s),
-                        symmetry: symmetries[b], into: out + b * 361, planeStride: count * 361)
+                        symmetry: symmetries[b], into: out + b * Features.points, planeStride: count * Features.points)
                 }
                 if threads > 1 && count >= 16 {
                     DispatchQueue.concurrentPerform(iterations: threads) { w in

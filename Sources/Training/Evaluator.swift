@@ -72,7 +72,7 @@ public enum Evaluator {
     /// Log-probabilities (as logits) and values averaged over the 8 symmetries of each position.
     static func averagedOverSymmetries(_ net: PolicyValueNetwork, _ b: TrainingBatch) -> ([Float], [Float]) {
         let n = b.count
-        var probs = [Float](repeating: 0, count: n * 362)
+        var probs = [Float](repeating: 0, count: n * Features.moves)
         var values = [Float](repeating: 0, count: n)
         var transformed = [Float](repeating: 0, count: b.planes.count)
         for k in 0..<8 {
@@ -80,19 +80,23 @@ public enum Evaluator {
             let dest = Symmetry.destination[k]
             for plane in 0..<6 {
                 for s in 0..<n {
-                    let base = plane * n * 361 + s * 361
-                    for p in 0..<361 { transformed[base + Int(dest[p])] = b.planes[base + p] }
+                    let base = plane * n * Features.points + s * Features.points
+                    for p in 0..<Features.points { transformed[base + Int(dest[p])] = b.planes[base + p] }
                 }
             }
             let (l, v) = transformed.withUnsafeBufferPointer {
                 net.forward(planes: $0.baseAddress!, batch: n, training: false, channelMajor: true)
             }
-            var soft = [Float](repeating: 0, count: n * 362)
-            soft.withUnsafeMutableBufferPointer { Activations.softmax(l, $0.baseAddress!, rows: n, columns: 362) }
+            var soft = [Float](repeating: 0, count: n * Features.moves)
+            soft.withUnsafeMutableBufferPointer {
+                Activations.softmax(l, $0.baseAddress!, rows: n, columns: Features.moves)
+            }
             for s in 0..<n {
                 // Back to the original orientation: the probability of move p is the transformed board's at apply(k, p).
-                for p in 0..<361 { probs[s * 362 + p] += soft[s * 362 + Int(dest[p])] / 8 }
-                probs[s * 362 + 361] += soft[s * 362 + 361] / 8
+                for p in 0..<Features.points {
+                    probs[s * Features.moves + p] += soft[s * Features.moves + Int(dest[p])] / 8
+                }
+                probs[s * Features.moves + Features.points] += soft[s * Features.moves + Features.points] / 8
                 values[s] += v[s] / 8
             }
         }
@@ -105,8 +109,10 @@ extension TrainingBatch {
     func prefix(_ k: Int) -> TrainingBatch {
         let n = count
         var planes = [Float]()
-        planes.reserveCapacity(6 * k * 361)
-        for p in 0..<6 { planes += self.planes[(p * n * 361)..<(p * n * 361 + k * 361)] }
+        planes.reserveCapacity(6 * k * Features.points)
+        for p in 0..<6 {
+            planes += self.planes[(p * n * Features.points)..<(p * n * Features.points + k * Features.points)]
+        }
         return TrainingBatch(
             planes: planes, policyTargets: Array(policyTargets.prefix(k)), valueTargets: Array(valueTargets.prefix(k)),
             valueMask: Array(valueMask.prefix(k)), channelMajor: true)

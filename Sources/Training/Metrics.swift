@@ -1,4 +1,5 @@
 import Foundation
+import GoNetwork
 import NeuralNet
 
 /// Policy and value metrics over a set of positions.
@@ -36,17 +37,17 @@ public struct Metrics: Sendable, Equatable {
     ) {
         let b = targets.count
         for s in 0..<b {
-            let z = logits + s * 362
+            let z = logits + s * Features.moves
             var m = -Float.infinity
-            for i in 0..<362 { m = max(m, z[i]) }
+            for i in 0..<Features.moves { m = max(m, z[i]) }
             var sum: Double = 0
-            for i in 0..<362 { sum += Double(expf(z[i] - m)) }
+            for i in 0..<Features.moves { sum += Double(expf(z[i] - m)) }
             let t = Int(targets[s])
             policyLossSum += Double(m) + log(sum) - Double(z[t])
             // Rank of the target: how many moves score higher.
             var higher = 0
             let zt = z[t]
-            for i in 0..<362 where z[i] > zt { higher += 1 }
+            for i in 0..<Features.moves where z[i] > zt { higher += 1 }
             if higher == 0 { top1 += 1 }
             if higher < 5 { top5 += 1 }
             if mask[s] > 0 {

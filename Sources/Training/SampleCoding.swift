@@ -18,11 +18,11 @@ enum SampleCoding {
         for m in r.moves {
             board.snapshot(into: scratch)
             let toMove = m.color
-            scratch[361] = toMove.rawValue
+            scratch[Features.points] = toMove.rawValue
             var their = 0xFFFF
             if let l = last, l.color == toMove.opponent, let p = l.move.point { their = p.index(size: 19) }
-            scratch[362] = UInt8(their & 0xFF)
-            scratch[363] = UInt8(their >> 8)
+            scratch[Features.points + 1] = UInt8(their & 0xFF)
+            scratch[Features.points + 2] = UInt8(their >> 8)
             let target = m.move.index(size: 19)
             scratch[364] = UInt8(target & 0xFF)
             scratch[365] = UInt8(target >> 8)
@@ -36,9 +36,9 @@ enum SampleCoding {
         return true
     }
 
-    static func toMove(_ s: UnsafePointer<UInt8>) -> Stone { s[361] == 2 ? .white : .black }
+    static func toMove(_ s: UnsafePointer<UInt8>) -> Stone { s[Features.points] == 2 ? .white : .black }
     static func theirLast(_ s: UnsafePointer<UInt8>) -> Int {
-        let v = Int(s[362]) | Int(s[363]) << 8
+        let v = Int(s[Features.points + 1]) | Int(s[Features.points + 2]) << 8
         return v == 0xFFFF ? -1 : v
     }
     static func target(_ s: UnsafePointer<UInt8>) -> Int { Int(s[364]) | Int(s[365]) << 8 }
@@ -49,7 +49,8 @@ enum SampleCoding {
     static func decode(_ s: UnsafePointer<UInt8>) -> TrainingSample {
         TrainingSample(
             position: EncodedPosition(
-                codes: Array(UnsafeBufferPointer(start: s, count: 361)), toMove: toMove(s), theirLastMove: theirLast(s)),
+                codes: Array(UnsafeBufferPointer(start: s, count: Features.points)), toMove: toMove(s),
+                theirLastMove: theirLast(s)),
             policyTarget: target(s), valueTarget: value(s), valueMask: mask(s))
     }
 }

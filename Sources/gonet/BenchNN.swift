@@ -84,7 +84,7 @@ struct BenchNN: ParsableCommand {
             let sgd = SGD(momentum: 0.9)
             for batch in trainingBatches.split(separator: ",").compactMap({ Int($0) }) {
                 let b = TrainingBatch(
-                    planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % 362) },
+                    planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % Features.moves) },
                     valueTargets: (0..<batch).map { $0 % 2 == 0 ? 1 : -1 },
                     valueMask: [Float](repeating: 1, count: batch))
                 let s = timed {
@@ -100,11 +100,11 @@ struct BenchNN: ParsableCommand {
             // The 3x3 convolution alone, trunk-sized, batch 256: its share of the machine's sgemm.
             let conv = Conv2D("c", in: filters, out: filters, kernel: 3)
             conv.weight.value = (0..<conv.weight.count).map { Float($0 % 17) * 0.01 }
-            let x = Buffer(filters * 256 * 361)
-            let y = Buffer(filters * 256 * 361)
+            let x = Buffer(filters * 256 * Features.points)
+            let y = Buffer(filters * 256 * Features.points)
             let cols = Buffer()
             let s = timed { conv.forward(x.pointer, y.pointer, batch: 256, columns: cols) }
-            let g = 2 * Double(conv.macsPerPoint) * 361 * 256 / s / 1e9
+            let g = 2 * Double(conv.macsPerPoint * Features.points * 256) / s / 1e9
             print(
                 "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) conv3x3 \(filters)→\(filters) batch 256: \(Report.fixed(g, 1)) GFLOPS = \(Report.fixed(100 * g / sgemm, 0))% of sgemm"
             )
@@ -134,7 +134,7 @@ struct BenchNN: ParsableCommand {
 
     func randomPlanes(_ batch: Int) -> [Float] {
         var s: UInt64 = 42
-        return (0..<(batch * 6 * 361)).map { _ in
+        return (0..<(batch * 6 * Features.points)).map { _ in
             s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return (s >> 40) % 3 == 0 ? 1 : 0
         }
