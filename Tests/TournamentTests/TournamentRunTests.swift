@@ -86,6 +86,30 @@ final class TournamentRunTests: XCTestCase {
         XCTAssertTrue(html.contains("<h2>Standings</h2>") && html.contains("const SGFS = [") && html.contains("<svg"))
     }
 
+    /// `"networkMode": "mcts", "visits": null`: networks search for the time a move allows and
+    /// answer inside the referee's limit.
+    func testNetworksSearchingByTimeAnswerWithinTheMoveLimit() throws {
+        var c = config(games: 2, seconds: 1)
+        c.networkMode = "mcts"
+        c.visits = nil
+        c.moveCap = 8
+        let t = try Tournament.create(dir, config: c)
+        XCTAssertNil(try TournamentConfig.load(dir).visits, "null survives the round trip through tournament.json")
+        let a = try t.submit(network: nets[0], name: "a", author: nil)
+        try t.submit(network: nets[1], name: "b", author: nil)
+        let command = try t.command(for: a, gonet: gonet)
+        XCTAssertEqual(Array(command.suffix(2)), ["--time-per-move", "0.8"])
+        XCTAssertEqual(command[command.firstIndex(of: "--visits")! + 1], "1000000")
+        let played = try t.run(gonet: gonet)
+        XCTAssertEqual(played.count, 2)
+        for g in played {
+            XCTAssertEqual(g.moves, c.randomOpeningMoves + 8, "the referee's opening, then 8 moves")
+            XCTAssertTrue(g.reason.hasPrefix("move cap"), g.reason)
+            // Eight moves of about 0.8 s each, none over the limit.
+            XCTAssertGreaterThan(g.seconds, 8 * 0.5)
+        }
+    }
+
     func testFaultyEnginesForfeitWithoutStoppingTheRun() throws {
         let t = try Tournament.create(dir, config: config(games: 1, seconds: 1))
         try t.submit(network: nets[0], name: "net", author: nil)
