@@ -49,13 +49,7 @@ struct BenchNN: ParsableCommand {
                 let net = try failing { try PolicyValueNetwork.load(path: file) }
                 let label = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
                 for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
-                    let planes = randomPlanes(batch)
-                    let s = timed {
-                        planes.withUnsafeBufferPointer {
-                            _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false)
-                        }
-                    }
-                    let perS = Double(batch) / s
+                    let perS = inferenceRate(net, batch: batch)
                     printRow(label, "inference", batch, perS, perS * Double(net.flopsPerPosition) / 1e9, nil)
                 }
             }
@@ -69,13 +63,7 @@ struct BenchNN: ParsableCommand {
             net.initialize(seed: 1)
             let flops = Double(net.flopsPerPosition)
             for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
-                let planes = randomPlanes(batch)
-                let s = timed {
-                    planes.withUnsafeBufferPointer {
-                        _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false)
-                    }
-                }
-                let perS = Double(batch) / s
+                let perS = inferenceRate(net, batch: batch)
                 rows.append([
                     "size": size, "params": net.parameterCount, "mode": "inference", "batch": batch, "per_s": perS,
                 ])
@@ -114,6 +102,15 @@ struct BenchNN: ParsableCommand {
             try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]).write(
                 to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// Positions per second of inference on random planes.
+    func inferenceRate(_ net: PolicyValueNetwork, batch: Int) -> Double {
+        let planes = randomPlanes(batch)
+        let s = timed {
+            planes.withUnsafeBufferPointer { _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
+        }
+        return Double(batch) / s
     }
 
     func printRow(_ size: String, _ mode: String, _ batch: Int, _ perS: Double, _ gflops: Double, _ ref: ReferenceRows?)

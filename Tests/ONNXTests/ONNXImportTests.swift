@@ -116,17 +116,4 @@ final class ONNXImportTests: XCTestCase {
             "\(noValue): node \"value.tanh\" (Tanh): gonet expects the head to end here (Sigmoid or Tanh, then an output)"
         )
     }
-
-    func floats(_ path: String) throws -> [Float] {
-        let d = try Data(contentsOf: URL(fileURLWithPath: path))
-        return d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-    }
-
-    func assertClose(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
-        let scale = max(b.map(abs).max() ?? 0, 1e-6)
-        let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThanOrEqual(
-            worst / scale, 1e-4, "\(what): worst difference \(worst) at scale \(scale)", file: file, line: line)
-    }
 }

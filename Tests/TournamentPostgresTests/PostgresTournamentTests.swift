@@ -53,6 +53,17 @@ final class PostgresTournamentTests: XCTestCase {
         return p
     }
 
+    /// A worker on its own thread; `done` is signalled when it returns, its result in `box`.
+    func startWorker(_ t: Tournament, _ options: WorkerOptions) -> (DispatchSemaphore, ResultBox) {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        Thread {
+            box.result = Result { try t.work(gonet: gonet, options: options) }
+            done.signal()
+        }.start()
+        return (done, box)
+    }
+
     /// Every scheduled slot committed exactly once.
     func assertExactlyOnce(_ t: Tournament, games expected: Int, file: StaticString = #filePath, line: UInt = #line)
         throws
@@ -181,13 +192,7 @@ final class PostgresTournamentTests: XCTestCase {
         var options = WorkerOptions(identity: WorkerIdentity(name: "cut"), gamesAtOnce: 2)
         options.lease = 5
         options.poll = 0.2
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        let fixed = options
-        Thread {
-            box.result = Result { try t.work(gonet: gonet, options: fixed) }
-            done.signal()
-        }.start()
+        let (done, box) = startWorker(t, options)
         // Cut every connection of the worker's database, again and again, while it plays.
         var cuts = 0
         while done.wait(timeout: .now() + 1.5) == .timedOut {
@@ -209,13 +214,7 @@ final class PostgresTournamentTests: XCTestCase {
         var options = WorkerOptions(identity: WorkerIdentity(name: "waiting"), gamesAtOnce: 2)
         options.wait = true
         options.poll = 0.2
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        let fixed = options
-        Thread {
-            box.result = Result { try t.work(gonet: gonet, options: fixed) }
-            done.signal()
-        }.start()
+        let (done, box) = startWorker(t, options)
         let deadline = Date().addingTimeInterval(120)
         while try t.store.status().done < 1, Date() < deadline { usleep(100_000) }
         // A second process submits while the worker runs.
