@@ -237,7 +237,6 @@ private struct Matcher {
     func flatten(_ v: String, after n: Node) throws -> (String, channelsLast: Bool) {
         var value = v
         var last = false
-        var node = n
         while true {
             let cs = g.consumers(of: value)
             guard cs.count == 1, let c = cs.first else { return (value, last) }
@@ -248,10 +247,8 @@ private struct Matcher {
             case "Flatten", "Reshape", "Squeeze": break
             default: return (value, last)
             }
-            node = c
             value = c.outputs[0]
         }
-        _ = node
     }
 
     /// Gemm, or MatMul then Add: stored as `prefix.weight` [out, in] and `prefix.bias` [out].

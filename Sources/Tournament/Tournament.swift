@@ -95,10 +95,15 @@ public final class Tournament {
     /// Makes the store's schedule the games the current entrants owe each other (the pairings
     /// of a new entrant added, a superseded version's unplayed games dropped). Returns how many
     /// were added.
+    /// A gauntlet waits for its reference: until it is submitted nothing is scheduled (an error
+    /// only when `strict`, as for `run`).
     @discardableResult
-    public func reschedule(gamesPerPairing: Int? = nil) throws -> Int {
+    public func reschedule(gamesPerPairing: Int? = nil, strict: Bool = false) throws -> Int {
         let entrants = Entrant.current(try store.entrants())
         guard entrants.count >= 2 else { return 0 }
+        if !strict, config.schedule == "gauntlet", !entrants.contains(where: { $0.name == config.reference }) {
+            return 0
+        }
         let slots = try Scheduler.slots(
             entrants, config: config, gamesPerPairing: gamesPerPairing ?? config.gamesPerPairing)
         return try store.schedule(slots)

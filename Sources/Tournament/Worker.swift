@@ -49,7 +49,7 @@ extension Tournament {
         guard try store.current().count >= 2 else {
             throw TournamentError("a tournament needs at least two entrants (gonet tournament submit)")
         }
-        try reschedule(gamesPerPairing: gamesPerPairing)
+        try reschedule(gamesPerPairing: gamesPerPairing, strict: true)
         return try work(
             gonet: gonet, options: WorkerOptions(gamesAtOnce: concurrency ?? config.concurrency), events: events)
     }
@@ -124,7 +124,12 @@ extension Tournament {
         _ claim: Claim, gonet: String, options: WorkerOptions, shared: WorkerState,
         events: @escaping (WorkerEvent) -> Void
     ) throws -> GameRow? {
-        let all = try store.entrants()
+        let all: [Entrant]
+        do { all = try store.entrants() } catch {
+            // The store is away: the lease runs out and the game is claimed again.
+            events(.storeTrouble("\(error)"))
+            return nil
+        }
         guard let black = all.first(where: { $0.id == claim.slot.black }),
             let white = all.first(where: { $0.id == claim.slot.white })
         else {
@@ -142,9 +147,21 @@ extension Tournament {
                 return nil
             }
         }
+        // A network that cannot be fetched or whose bytes do not match its sha256 is no result
+        // of the game: the game goes back, and this worker leaves that entrant alone.
+        var commands: [[String]] = []
+        for e in [black, white] {
+            do { commands.append(try command(for: e, gonet: gonet)) } catch {
+                let reason = "\(e.label) cannot run on \(options.identity.host): \(error)"
+                if e.kind == "network" { shared.skip(e.id!) }
+                try? store.release(claim, reason: reason)
+                events(.gaveBack(slot: claim.slot.key, reason: reason))
+                return nil
+            }
+        }
         let heartbeat = Heartbeat(claim: claim, store: store, lease: options.lease, events: events)
         defer { heartbeat.stop() }
-        let (outcome, sgfName) = try playGame(claim.slot, black: black, white: white, gonet: gonet)
+        let (outcome, sgfName) = playGame(claim.slot, black: black, white: white, commands: commands)
         let record = SGFWriter.sgf(outcome.record) + "\n"
         try AtomicText.write(record, to: file(sgfName))
         let row = GameRow(
@@ -170,7 +187,7 @@ extension Tournament {
     }
 
     /// Plays a slot with fresh engine processes; an engine that cannot start forfeits.
-    private func playGame(_ slot: ScheduledSlot, black: Entrant, white: Entrant, gonet: String) throws
+    private func playGame(_ slot: ScheduledSlot, black: Entrant, white: Entrant, commands: [[String]])
         -> (GameOutcome, String)
     {
         let name = "games/\(slot.key)-\(black.label)-vs-\(white.label).sgf".replacingOccurrences(of: " ", with: "_")
@@ -183,14 +200,14 @@ extension Tournament {
         let date = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
         let blackClient: GTPClient
         do {
-            blackClient = try GTPClient(command: try command(for: black, gonet: gonet), log: log, directory: workspace)
+            blackClient = try GTPClient(command: commands[0], log: log, directory: workspace)
         } catch {
             return (forfeit(.black, black: black, white: white, why: "cannot start: \(error)"), name)
         }
         defer { blackClient.stop() }
         let whiteClient: GTPClient
         do {
-            whiteClient = try GTPClient(command: try command(for: white, gonet: gonet), log: log, directory: workspace)
+            whiteClient = try GTPClient(command: commands[1], log: log, directory: workspace)
         } catch {
             return (forfeit(.white, black: black, white: white, why: "cannot start: \(error)"), name)
         }

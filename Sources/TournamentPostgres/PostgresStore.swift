@@ -391,18 +391,22 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                     """
                     DELETE FROM scheduled WHERE NOT (key = ANY(\(keys))) AND (token IS NULL OR expires < now())
                     """, logger: logger)
+                // One statement for the whole schedule: a remote server answers it in one round trip.
+                let blacks = slots.map(\.black)
+                let whites = slots.map(\.white)
+                let seeds = slots.map { Int64(bitPattern: $0.openingSeed) }
+                let rounds = slots.map { Int64($0.round) }
                 var added = 0
-                for s in slots {
-                    let seed = Int64(bitPattern: s.openingSeed)
-                    let rows = try await c.query(
-                        """
-                        INSERT INTO scheduled (key, black, white, seed, round)
-                        SELECT \(s.key), \(s.black), \(s.white), \(seed), \(s.round)
-                        WHERE NOT EXISTS (SELECT 1 FROM game WHERE slot = \(s.key))
-                        ON CONFLICT (key) DO NOTHING RETURNING 1
-                        """, logger: logger)
-                    for try await _ in rows.decode(Int.self) { added += 1 }
-                }
+                let rows = try await c.query(
+                    """
+                    INSERT INTO scheduled (key, black, white, seed, round)
+                    SELECT u.k, u.b, u.w, u.s, u.r FROM unnest(\(keys)::text[], \(blacks)::bigint[], \(whites)::bigint[],
+                      \(seeds)::bigint[], \(rounds)::bigint[]) WITH ORDINALITY AS u(k, b, w, s, r, i)
+                    WHERE NOT EXISTS (SELECT 1 FROM game WHERE slot = u.k)
+                    ORDER BY u.i
+                    ON CONFLICT (key) DO NOTHING RETURNING 1
+                    """, logger: logger)
+                for try await _ in rows.decode(Int.self) { added += 1 }
                 return added
             }
         }

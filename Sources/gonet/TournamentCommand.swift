@@ -100,7 +100,7 @@ struct TournamentEntrants: ParsableCommand {
             let what =
                 e.kind == "network"
                 ? "network \(e.parameters ?? 0) params sha256 \(String((e.sha256 ?? "").prefix(16)))…"
-                : "engine \((try? JSONSerialization.jsonObject(with: Data((e.command ?? "[]").utf8)) as? [String])?.joined(separator: " ") ?? "")"
+                : "engine \((try? e.commandWords())?.joined(separator: " ") ?? "")"
             print(
                 "\(current.contains(e.id ?? -1) ? "*" : " ") \(e.label.padding(toLength: 24, withPad: " ", startingAt: 0)) \(what)\(e.author.map { " by \($0)" } ?? "")"
             )

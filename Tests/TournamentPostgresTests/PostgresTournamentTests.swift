@@ -256,6 +256,25 @@ final class PostgresTournamentTests: XCTestCase {
 }
 
 extension PostgresTournamentTests {
+    func testSIGTERMGivesTheGamesInFlightBackAtOnce() throws {
+        let url = try PostgresServer.database()
+        let t = try TournamentLocation.create(url, config: config(games: 2), cache: scratch)
+        try slowEntrants(t, names: ["a", "b"])
+        let w = try worker(url, ["--name", "stopped", "--lease", "600"])
+        let deadline = Date().addingTimeInterval(60)
+        while try t.store.status().inFlight.isEmpty, Date() < deadline { usleep(50_000) }
+        let held = try XCTUnwrap(try t.store.status().inFlight.first)
+        kill(w.processIdentifier, SIGTERM)
+        w.waitUntilExit()
+        XCTAssertEqual(w.terminationStatus, 0)
+        let s = try t.store.status()
+        XCTAssertTrue(s.inFlight.isEmpty, "no claim left to wait 600 s for")
+        XCTAssertEqual(
+            s.givenBack.first { $0.slot == held.slot }?.reason, "stopped: the worker was stopped")
+        try t.work(gonet: gonet, options: WorkerOptions(identity: WorkerIdentity(name: "next"), gamesAtOnce: 2))
+        try assertExactlyOnce(t, games: 2)
+    }
+
     func testTLSIsUsedAsLibpqsSSLModesSay() throws {
         let url = try PostgresServer.database()
         let database = try PostgresLocation(url: url).database

@@ -110,6 +110,22 @@ final class TournamentRunTests: XCTestCase {
         }
     }
 
+    /// A gauntlet schedules nothing until its reference is submitted, whatever the order.
+    func testAGauntletWaitsForItsReference() throws {
+        var c = config(games: 2)
+        c.schedule = "gauntlet"
+        c.reference = "ref"
+        let t = try Tournament.create(dir, config: c)
+        try t.submit(network: nets[0], name: "a", author: nil)
+        try t.submit(engine: "\(engines)/fixed.sh", name: "b", author: nil)
+        XCTAssertEqual(try t.store.status().waiting, 0)
+        XCTAssertThrowsError(try t.run(gonet: gonet)) { e in
+            XCTAssertEqual("\(e)", "a gauntlet needs \"reference\" naming an entrant")
+        }
+        try t.submit(network: nets[1], name: "ref", author: nil)
+        XCTAssertEqual(try t.store.status().waiting, 4, "ref against a and b, two games each")
+    }
+
     func testFaultyEnginesForfeitWithoutStoppingTheRun() throws {
         let t = try Tournament.create(dir, config: config(games: 1, seconds: 1))
         try t.submit(network: nets[0], name: "net", author: nil)
