@@ -3,8 +3,8 @@ import GTP
 import GoRecords
 import GoRules
 
-/// The settings of a head-to-head match, kept in `DIR/match.json` so a rerun resumes it.
-public struct MatchSettings: Codable, Sendable, Equatable {
+/// The settings of a head-to-head match; they become the config of the tournament that holds it.
+public struct MatchSettings: Sendable, Equatable {
     /// Engine A and engine B as given (`EngineSpec` syntax).
     public var a: String
     public var b: String
@@ -30,37 +30,30 @@ public struct MatchSettings: Codable, Sendable, Equatable {
         self.b = b
     }
 
-    /// Refuses values that cannot make a match, naming the setting.
-    public func validate() throws {
-        guard (1...100_000).contains(games) else { throw TournamentError("games must be 1 to 100000, not \(games)") }
-        guard Limits.isValidKomi(komi, size: 19) else {
-            throw TournamentError("komi must be a number from -361 to 361, not \(komi)")
-        }
-        guard (1...10_000).contains(moveCap) else {
-            throw TournamentError("move cap must be 1 to 10000, not \(moveCap)")
-        }
-        guard secondsPerMove.isFinite, secondsPerMove > 0, secondsPerMove <= 86_400 else {
-            throw TournamentError("seconds per move must be above 0 and at most 86400, not \(secondsPerMove)")
-        }
-        guard (0...75).contains(openingMoves) else {
-            throw TournamentError("opening moves must be 0 to 75, not \(openingMoves)")
-        }
-        if let r = resignThreshold, !(r.isFinite && r >= 0 && r < 1) {
-            throw TournamentError("resign threshold must be in 0..<1, not \(r)")
-        }
-        if let s = sprt {
-            guard s.elo0.isFinite, s.elo1.isFinite, s.elo0 < s.elo1 else {
-                throw TournamentError("SPRT needs elo0 < elo1")
-            }
-            guard s.alpha > 0, s.alpha < 0.5, s.beta > 0, s.beta < 0.5 else {
-                throw TournamentError("SPRT's alpha and beta must be in 0..<0.5")
-            }
-        }
+    /// The tournament config that plays these settings (refused, naming the key, when out of range).
+    public func config() throws -> TournamentConfig {
+        guard (1...10_000).contains(games) else { throw TournamentError("games must be 1 to 10000, not \(games)") }
+        var c = TournamentConfig()
+        c.gamesPerPairing = games
+        c.komi = komi
+        c.scoring = scoring
+        c.refereeEngine = refereeEngine
+        c.moveCap = moveCap
+        c.secondsPerMove = secondsPerMove
+        c.randomOpeningMoves = openingMoves
+        c.resignThreshold = resignThreshold
+        c.seed = seed
+        c.sprt = sprt
+        // Each side names its own mode; a match is not a course's budget contest.
+        c.parameterBudget = 1_000_000_000
+        try c.validate()
+        return c
     }
 }
 
-/// One finished game of a match, a line of `DIR/results.jsonl`.
-public struct MatchGame: Codable, Sendable, Equatable {
+/// One finished game of a match, from A's side.
+public struct MatchGame: Sendable, Equatable {
+    /// Game k of the match (the schedule's round).
     public var index: Int
     public var aIsBlack: Bool
     /// "A", "B", or "draw" (also for a game the referee could not decide).
@@ -73,67 +66,115 @@ public struct MatchGame: Codable, Sendable, Equatable {
     public var aCapturedLate: Int
     public var bCapturedLate: Int
     public var seconds: Double
-    /// The SGF's path relative to the match directory.
+    /// The SGF's name in the tournament's workspace (the store keeps its text).
     public var sgf: String
 }
 
-/// A head-to-head match between two engines through the tournament's referee: N games with
-/// alternating colours and random openings, several at once, saved as SGF, resumable, and
-/// stopped early by an SPRT when one is set.
+/// A head-to-head match between two engines: a tournament of two entrants (in a directory or in
+/// PostgreSQL, so `gonet tournament worker` on other machines can help) whose games alternate
+/// colours in pairs sharing a random opening, played by the tournament's worker and referee,
+/// resumable, and ended by an SPRT when one is set.
 public final class Match {
-    public let directory: String
+    public let tournament: Tournament
     public let settings: MatchSettings
     let engines: (a: EngineSpec, b: EngineSpec)
+    /// Games already read back, by slot (their SGF is parsed once for the late captures).
+    private var known: [String: MatchGame] = [:]
+    private let lock = NSLock()
 
     /// The move after which captured stones count as endgame losses (the measure).
     public static let lateMove = 250
 
-    /// Opens `directory`, creating it with `settings`, or resuming the match already there
-    /// (whose engines, komi, scoring, openings and seed must be the same; the game count may grow).
-    public init(directory: String, settings: MatchSettings) throws {
-        try settings.validate()
-        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
-        engines = (try EngineSpec(parsing: settings.a), try EngineSpec(parsing: settings.b))
-        let fm = FileManager.default
-        for sub in ["", "games", "logs"] {
-            try fm.createDirectory(atPath: self.directory + "/" + sub, withIntermediateDirectories: true)
-        }
-        let path = self.directory + "/match.json"
-        if let data = fm.contents(atPath: path) {
-            let old: MatchSettings
-            do { old = try JSONDecoder().decode(MatchSettings.self, from: data) } catch {
-                throw TournamentError("\(path) is not a match's settings: \(error)")
-            }
-            var same = settings
-            same.games = old.games
-            same.sprt = old.sprt
-            same.secondsPerMove = old.secondsPerMove
-            guard same == old else {
-                throw TournamentError(
-                    "\(directory) holds another match (\(old.a) against \(old.b)); use a new directory")
-            }
-        }
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(settings).write(to: URL(fileURLWithPath: path), options: .atomic)
+    /// Sets the match up in `tournament`: registers A and B in a new one, or checks that the one
+    /// there is this match (same engines, network bytes and settings; the game count may change).
+    public init(tournament: Tournament, settings: MatchSettings) throws {
+        self.tournament = tournament
         self.settings = settings
+        engines = (try EngineSpec(parsing: settings.a), try EngineSpec(parsing: settings.b))
+        var wanted = try settings.config()
+        wanted.gamesPerPairing = tournament.config.gamesPerPairing
+        wanted.concurrency = tournament.config.concurrency
+        guard wanted == tournament.config else {
+            throw TournamentError("\(tournament.workspace) holds another match or tournament; use a new location")
+        }
+        let names = [Self.name("A", engines.a), Self.name("B", engines.b)]
+        let present = try tournament.store.current()
+        guard present.allSatisfy({ names.contains($0.name) }) else {
+            throw TournamentError(
+                "\(tournament.workspace) holds another match or tournament (entrants \(present.map(\.label).joined(separator: ", "))); use a new location"
+            )
+        }
+        for (name, spec) in zip(names, [engines.a, engines.b]) {
+            if let e = present.first(where: { $0.name == name }) {
+                guard try Self.plays(e, as: spec) else {
+                    throw TournamentError("\(tournament.workspace) holds another match (\(e.label) has changed); use a new location")
+                }
+                continue
+            }
+            switch spec {
+            case .network(let path, let mode, let visits):
+                try tournament.submit(
+                    network: path, name: name, author: nil, play: (mode, mode == "mcts" ? visits : nil))
+            case .command:
+                try tournament.submit(engine: name == names[0] ? settings.a : settings.b, name: name, author: nil)
+            }
+        }
     }
 
-    /// The games played so far, in the order they finished.
-    public func results() throws -> [MatchGame] {
-        guard let data = FileManager.default.contents(atPath: directory + "/results.jsonl") else { return [] }
-        var games: [MatchGame] = []
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n")
-        for (n, line) in lines.enumerated() {
-            guard let g = try? JSONDecoder().decode(MatchGame.self, from: Data(line.utf8)) else {
-                // A last line cut short by a kill is the game that was being written: it is played again.
-                if n == lines.count - 1 && !text.hasSuffix("\n") { continue }
-                throw TournamentError("\(directory)/results.jsonl line \(n + 1) is not a game")
-            }
-            games.append(g)
+    /// Opens the match in a tournament directory, creating it if it is new. A directory of the
+    /// old format (`match.json`, `results.jsonl`) is refused, its games left as they are.
+    public static func open(directory: String, settings: MatchSettings) throws -> Match {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: (directory as NSString).appendingPathComponent("match.json")) {
+            throw TournamentError(
+                "\(directory) holds a match of an older gonet (match.json, results.jsonl): its games stay there; use a new directory"
+            )
         }
-        return games
+        let exists = fm.fileExists(atPath: (directory as NSString).appendingPathComponent("tournament.json"))
+        let t = exists ? try Tournament.open(directory: directory) : try Tournament.create(directory, config: settings.config())
+        return try Match(tournament: t, settings: settings)
+    }
+
+    /// An entrant's name for side `side`: the side and the engine, in the characters names allow.
+    static func name(_ side: String, _ spec: EngineSpec) -> String {
+        let cleaned = spec.label.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
+        return String((side + "." + String(cleaned)).prefix(64))
+    }
+
+    /// Whether a registered entrant is `spec`: the same network bytes and way to play, or the same command.
+    static func plays(_ e: Entrant, as spec: EngineSpec) throws -> Bool {
+        switch spec {
+        case .network(let path, let mode, let visits):
+            guard e.kind == "network", let play = try e.networkPlay(), play.mode == mode,
+                play.visits == (mode == "mcts" ? visits : nil)
+            else { return false }
+            return SHA256.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) == e.sha256
+        case .command(let words):
+            return e.kind == "engine" && (try? e.commandWords()) == words
+        }
+    }
+
+    /// The games played so far (by any worker), in the order they were committed.
+    public func results() throws -> [MatchGame] {
+        guard let (a, b) = try tournament.matchSides() else { return [] }
+        return try tournament.store.games().filter { Set([$0.black, $0.white]) == Set([a.id, b.id]) }.map { row in
+            if let g = lock.withLock({ known[row.slot] }) { return g }
+            let g = try game(row, a: a)
+            lock.withLock { known[row.slot] = g }
+            return g
+        }
+    }
+
+    private func game(_ row: GameRow, a: Entrant) throws -> MatchGame {
+        let aIsBlack = row.black == a.id
+        let late = try tournament.store.record(of: row).flatMap { try SGFReader.records(text: $0).first }
+            .map(Self.capturedLate) ?? (black: 0, white: 0)
+        let winner = row.winner.isEmpty ? "draw" : (row.winner == "B") == aIsBlack ? "A" : "B"
+        return MatchGame(
+            index: Int(row.slot.split(separator: "-").last ?? "") ?? 0, aIsBlack: aIsBlack, winner: winner,
+            result: row.result, reason: row.reason, moves: row.moves,
+            aCapturedLate: aIsBlack ? late.black : late.white, bCapturedLate: aIsBlack ? late.white : late.black,
+            seconds: row.seconds, sgf: row.sgf)
     }
 
     /// The statistics of a set of games, from A's side.
@@ -143,96 +184,25 @@ public final class Match {
             losses: games.filter { $0.winner == "B" }.count)
     }
 
-    /// Plays the games not played yet, `concurrency` at once; `progress` hears of each finished
-    /// game with all games so far. Stops scheduling new games once the SPRT decides.
+    /// Schedules the games not played yet and plays them, `concurrency` at once, until none is
+    /// left here or elsewhere or the SPRT decides; `progress` hears of each game this process
+    /// finishes with all games so far, `note` of games given back and a store that is away.
     @discardableResult
-    public func run(gonet: String, concurrency: Int, progress: @escaping (MatchGame, [MatchGame]) -> Void = { _, _ in })
-        throws -> [MatchGame]
-    {
-        var all = try results()
-        let done = Set(all.map(\.index))
-        let todo = (0..<settings.games).filter { !done.contains($0) }
-        let lock = NSLock()
-        var next = 0
-        var failure: Error?
-        func decided() -> Bool {
-            guard let s = settings.sprt else { return false }
-            let st = Self.statistics(all)
-            return s.decision(wins: st.wins, draws: st.draws, losses: st.losses) != .continueTesting
-        }
-        DispatchQueue.concurrentPerform(iterations: max(1, min(concurrency, todo.count))) { _ in
-            while true {
-                lock.lock()
-                guard next < todo.count, failure == nil, !decided() else {
-                    lock.unlock()
-                    return
-                }
-                let index = todo[next]
-                next += 1
-                lock.unlock()
-                do {
-                    let g = try play(index, gonet: gonet)
-                    lock.lock()
-                    all.append(g)
-                    let snapshot = all
-                    defer { lock.unlock() }
-                    try append(g)
-                    progress(g, snapshot)
-                } catch {
-                    lock.lock()
-                    failure = failure ?? error
-                    lock.unlock()
-                }
+    public func run(
+        gonet: String, concurrency: Int, progress: @escaping (MatchGame, [MatchGame]) -> Void = { _, _ in },
+        note: @escaping (String) -> Void = { _ in }
+    ) throws -> [MatchGame] {
+        try tournament.reschedule(gamesPerPairing: settings.games, strict: true)
+        try tournament.work(gonet: gonet, options: WorkerOptions(gamesAtOnce: concurrency)) { [self] event in
+            switch event {
+            case .finished(let row, _):
+                if let all = try? results(), let g = all.first(where: { $0.sgf == row.sgf }) { progress(g, all) }
+            case .gaveBack(let slot, let reason): note("game \(slot) given back: \(reason)")
+            case .lostLease(let slot): note("game \(slot) was played elsewhere after its lease ran out")
+            case .storeTrouble(let why): note("store: \(why)")
             }
         }
-        if let failure { throw failure }
-        return all
-    }
-
-    /// Plays game `index` with fresh engine processes and saves its SGF.
-    func play(_ index: Int, gonet: String) throws -> MatchGame {
-        let aIsBlack = index % 2 == 0
-        let (black, white) = aIsBlack ? (engines.a, engines.b) : (engines.b, engines.a)
-        let (blackName, whiteName) =
-            aIsBlack
-            ? ("A: \(engines.a.label)", "B: \(engines.b.label)") : ("B: \(engines.b.label)", "A: \(engines.a.label)")
-        let name = String(format: "%05d", index)
-        let logPath = "\(directory)/logs/\(name).log"
-        let log = GameLog(path: logPath)
-        defer { log.close() }
-        // Both games of a colour pair open the same way.
-        var seed = settings.seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index / 2) &* 0xBF58_476D_1CE4_E5B9
-        seed ^= seed >> 31
-        let referee = Referee(
-            komi: settings.komi, moveCap: settings.moveCap, secondsPerMove: settings.secondsPerMove,
-            opening: Referee.randomOpening(count: settings.openingMoves, seed: seed),
-            scoring: settings.scoring, refereeEngine: settings.refereeEngine)
-        let date = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
-        let outcome: GameOutcome
-        do {
-            let b = try GTPClient(
-                command: black.command(
-                    gonet: gonet, name: "black", seed: UInt64(index + 1), resignThreshold: settings.resignThreshold),
-                log: log)
-            defer { b.stop() }
-            let w = try GTPClient(
-                command: white.command(
-                    gonet: gonet, name: "white", seed: UInt64(index + 1), resignThreshold: settings.resignThreshold),
-                log: log)
-            defer { w.stop() }
-            outcome = referee.play(black: b, white: w, blackName: blackName, whiteName: whiteName, date: date)
-        } catch {
-            throw TournamentError("game \(index): cannot start an engine: \(error)")
-        }
-        let sgf = "games/\(name).sgf"
-        try AtomicText.write(SGFWriter.sgf(outcome.record) + "\n", to: "\(directory)/\(sgf)")
-        let late = Self.capturedLate(outcome.record)
-        let winner = outcome.winner.map { ($0 == .black) == aIsBlack ? "A" : "B" } ?? "draw"
-        return MatchGame(
-            index: index, aIsBlack: aIsBlack, winner: winner, result: outcome.result.description,
-            reason: outcome.reason,
-            moves: outcome.record.moves.count, aCapturedLate: aIsBlack ? late.black : late.white,
-            bCapturedLate: aIsBlack ? late.white : late.black, seconds: outcome.seconds, sgf: sgf)
+        return try results()
     }
 
     /// Black's and White's stones captured after move `lateMove` of a record.
@@ -245,15 +215,6 @@ public final class Match {
             end.board.captures(by: .white) - early.board.captures(by: .white),
             end.board.captures(by: .black) - early.board.captures(by: .black)
         )
-    }
-
-    private func append(_ g: MatchGame) throws {
-        let path = directory + "/results.jsonl"
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let h = FileHandle(forWritingAtPath: path) else { throw TournamentError("cannot write \(path)") }
-        defer { try? h.close() }
-        h.seekToEndOfFile()
-        h.write(try JSONEncoder().encode(g) + Data("\n".utf8))
     }
 }
 

@@ -64,6 +64,16 @@ public struct SPRT: Sendable, Equatable, Codable {
         return w * log(h1.win / h0.win) + l * log(h1.loss / h0.loss) + d * log(h1.draw / h0.draw)
     }
 
+    /// Refuses bounds that cannot make a test, naming them.
+    public func validate() throws {
+        guard elo0.isFinite, elo1.isFinite, elo0 < elo1 else {
+            throw TournamentError("SPRT needs finite Elo bounds with elo0 < elo1, not \(elo0) and \(elo1)")
+        }
+        guard alpha > 0, alpha < 0.5, beta > 0, beta < 0.5 else {
+            throw TournamentError("SPRT's alpha and beta must be above 0 and below 0.5, not \(alpha) and \(beta)")
+        }
+    }
+
     /// Whether the test has decided after these games.
     public func decision(wins: Int, draws: Int, losses: Int) -> Decision {
         let r = llr(wins: wins, draws: draws, losses: losses)

@@ -55,7 +55,9 @@ public final class Tournament {
     /// Registers a network after checking it, and schedules its games; the error lists every
     /// reason it is refused.
     @discardableResult
-    public func submit(network source: String, name: String, author: String?) throws -> Entrant {
+    public func submit(network source: String, name: String, author: String?, play: (mode: String, visits: Int?)? = nil)
+        throws -> Entrant
+    {
         try check(name)
         let (net, reasons) = Submission.problems(network: source, budget: config.parameterBudget)
         guard let net, reasons.isEmpty else {
@@ -64,8 +66,8 @@ public final class Tournament {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
         let e = try store.add(
             Entrant(
-                name: name, kind: "network", sha256: SHA256.hex(bytes), author: author,
-                parameters: net.parameterCount),
+                name: name, kind: "network", command: play.map { Entrant.networkPlay(mode: $0.mode, visits: $0.visits) },
+                sha256: SHA256.hex(bytes), author: author, parameters: net.parameterCount),
             network: bytes)
         try reschedule()
         return e
@@ -86,6 +88,12 @@ public final class Tournament {
     }
 
     private func check(_ name: String) throws {
+        if config.sprt != nil {
+            let names = Set(try store.entrants().map(\.name))
+            guard names.count < 2 || names.contains(name) else {
+                throw TournamentError("this tournament is a match (it has an SPRT): it takes no entrant beside its two")
+            }
+        }
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
         else {
             throw TournamentError("a name is 1 to 64 letters, digits, '-', '_' and '.': \"\(name)\"")
@@ -101,6 +109,8 @@ public final class Tournament {
     public func reschedule(gamesPerPairing: Int? = nil, strict: Bool = false) throws -> Int {
         let entrants = Entrant.current(try store.entrants())
         guard entrants.count >= 2 else { return 0 }
+        // A match its SPRT has decided is over: nothing more is scheduled.
+        if try endIfDecided() { return 0 }
         if !strict, config.schedule == "gauntlet", !entrants.contains(where: { $0.name == config.reference }) {
             return 0
         }
@@ -112,11 +122,12 @@ public final class Tournament {
     /// The command that starts an entrant as a GTP engine (a network from the verified cache).
     public func command(for e: Entrant, gonet: String) throws -> [String] {
         if e.kind == "engine" { return try e.commandWords() }
-        var cmd = EngineSpec.network(
-            path: try networkFile(for: e), mode: config.networkMode, visits: config.visits ?? 0
-        )
-        .command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
-        if config.networkMode == "mcts", config.visits == nil {
+        let own = try e.networkPlay()
+        let mode = own?.mode ?? config.networkMode
+        let visits = own.map { $0.visits } ?? config.visits
+        var cmd = EngineSpec.network(path: try networkFile(for: e), mode: mode, visits: visits ?? 0)
+            .command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
+        if mode == "mcts", visits == nil {
             // By time: no visit cap (gtp's largest), the search stops at the time per move.
             if let i = cmd.firstIndex(of: "--visits") { cmd[i + 1] = "1000000" }
             cmd += ["--time-per-move", String(config.searchSeconds)]

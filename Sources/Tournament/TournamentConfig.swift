@@ -31,13 +31,16 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public var schedule = "round-robin"
     public var reference: String?
     public var seed: UInt64 = 1
+    /// A match: stop scheduling once this test between the two entrants decides, from the side of
+    /// the first one registered (nil: play every game). A third entrant is refused.
+    public var sprt: SPRT?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove,
             resignThreshold, parameterBudget, concurrency
-        case randomOpeningMoves, schedule, reference, seed
+        case randomOpeningMoves, schedule, reference, seed, sprt
     }
 
     /// Every key is written, `"visits": null` included (a missing key would read back as the default).
@@ -58,6 +61,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         try c.encode(schedule, forKey: .schedule)
         try c.encodeIfPresent(reference, forKey: .reference)
         try c.encode(seed, forKey: .seed)
+        try c.encodeIfPresent(sprt, forKey: .sprt)
     }
 
     /// Missing keys keep their defaults; a wrong type or a value out of range is an error naming the key.
@@ -123,6 +127,12 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
             }
             seed = UInt64(x)
         }
+        if c.contains(.sprt), try !c.decodeNil(forKey: .sprt) {
+            guard let test = try? c.decode(SPRT.self, forKey: .sprt) else {
+                throw TournamentError("sprt must be {\"elo0\": …, \"elo1\": …, \"alpha\": …, \"beta\": …} with numbers")
+            }
+            sprt = test
+        }
         try validate()
     }
 
@@ -167,6 +177,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
             throw TournamentError(
                 "secondsPerMove must be more than 0 and at most \(Int(Self.longestMove)), not \(secondsPerMove)")
         }
+        try sprt?.validate()
         guard parameterBudget >= 1 else {
             throw TournamentError("parameterBudget must be positive, not \(parameterBudget)")
         }

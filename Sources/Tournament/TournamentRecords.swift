@@ -11,7 +11,8 @@ public struct Entrant: Codable, Sendable, Equatable {
     public var kind: String
     /// The network's copy inside a tournament directory (SQLite backend; nil in PostgreSQL).
     public var path: String?
-    /// The command line, as a JSON array (engines).
+    /// The command line, as a JSON array (engines); for a network, nil or its own way to play
+    /// (`["--mode", "mcts", "--visits", "400"]`, a match's side), which overrides the config's.
     public var command: String?
     public var sha256: String?
     public var author: String?
@@ -45,6 +46,27 @@ public struct Entrant: Codable, Sendable, Equatable {
             throw TournamentError("entrant \(label) has no command")
         }
         return words
+    }
+
+    /// A network's own mode and visits (nil: it plays as the config says); anything but
+    /// `--mode policy|mcts [--visits 1…1000000]` is refused, since workers pass it to `gonet gtp`.
+    public func networkPlay() throws -> (mode: String, visits: Int?)? {
+        guard kind == "network", command != nil else { return nil }
+        let words = try commandWords()
+        guard words.count == 2 || words.count == 4, words[0] == "--mode", ["policy", "mcts"].contains(words[1]) else {
+            throw TournamentError("entrant \(label)'s way to play is not --mode policy|mcts [--visits N]: \(words)")
+        }
+        guard words.count == 4 else { return (words[1], nil) }
+        guard words[2] == "--visits", let v = Int(words[3]), (1...1_000_000).contains(v) else {
+            throw TournamentError("entrant \(label)'s visits must be 1 to 1000000: \(words)")
+        }
+        return (words[1], v)
+    }
+
+    /// The `command` text that makes a network play in `mode` with `visits` (mcts).
+    public static func networkPlay(mode: String, visits: Int?) -> String {
+        let words = ["--mode", mode] + (visits.map { ["--visits", String($0)] } ?? [])
+        return "[" + words.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
     }
 
     /// The latest version of each name among `all`: who plays next.

@@ -177,6 +177,9 @@ extension Tournament {
                     events(.lostLease(slot: claim.slot.key))
                     return nil
                 }
+                // A match may be decided by this game; if the check fails, the next commit or
+                // `gonet match` ends it.
+                if config.sprt != nil { _ = try? endIfDecided() }
                 return row
             } catch {
                 guard Date() < deadline else { throw error }

@@ -20,8 +20,9 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
     /// must notice within a fraction of its lease (60 s by default).
     static let callTimeout = 15.0
 
-    /// Connects to an existing tournament; `creating` with a config makes a new one in an empty database.
-    public init(url: String, creating config: TournamentConfig? = nil) throws {
+    /// Connects to an existing tournament; `creating` with a config makes a new one in an empty
+    /// database (or, with `orOpening`, opens the one there).
+    public init(url: String, creating config: TournamentConfig? = nil, orOpening: Bool = false) throws {
         location = try PostgresLocation(url: url)
         var c = try Self.configuration(location)
         // Enough connections for a worker's game threads and their heartbeats.
@@ -31,7 +32,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         running = Task { await client.run() }
         do {
             try probe()
-            try migrate(creating: config)
+            try migrate(creating: config, orOpening: orOpening)
         } catch {
             running.cancel()
             throw error
@@ -169,7 +170,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
 
     // MARK: Schema
 
-    private func migrate(creating config: TournamentConfig?) throws {
+    private func migrate(creating config: TournamentConfig?, orOpening: Bool) throws {
         let logger = logger
         let client = client
         let json = try config.map { String(decoding: try $0.json(), as: UTF8.self) }
@@ -200,7 +201,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                 for try await _ in try await c.query("SELECT 1 FROM config", logger: logger).decode(Int.self) {
                     hasConfig = true
                 }
-                if let json {
+                if let json, !(hasConfig && orOpening) {
                     if hasConfig { throw PostgresStoreError("the database already holds a tournament") }
                     try await c.query("INSERT INTO config (id, json) VALUES (1, \(json))", logger: logger)
                 } else if !hasConfig {

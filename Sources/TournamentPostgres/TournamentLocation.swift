@@ -23,6 +23,14 @@ public enum TournamentLocation {
         return try Tournament.create(location, config: config)
     }
 
+    /// Opens the match at `location` (a directory or a `postgres://` URL), creating it if it is new.
+    public static func match(_ location: String, settings: MatchSettings, cache: String? = nil) throws -> Match {
+        guard PostgresLocation.isURL(location) else { return try Match.open(directory: location, settings: settings) }
+        let store = try PostgresStore(url: location, creating: try settings.config(), orOpening: true)
+        let t = try Tournament(store: store, workspace: cache ?? defaultCache(store.location))
+        return try Match(tournament: t, settings: settings)
+    }
+
     static func defaultCache(_ l: PostgresLocation) -> String {
         let env = ProcessInfo.processInfo.environment
         let base = env["XDG_CACHE_HOME"] ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tournament
+import TournamentPostgres
 
 struct MatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,13 +10,16 @@ struct MatchCommand: ParsableCommand {
             "Two engines head to head through the tournament's referee: win rate and Elo with 95% intervals, SPRT.",
         discussion: """
             An engine is a network, FILE.safetensors[:policy|:mcts[:VISITS]], or a GTP command line in quotes \
-            ("gnugo --mode gtp --level 10"). Games alternate colours in pairs that share a random opening; each is \
-            saved as DIR/games/NNNNN.sgf and appended to DIR/results.jsonl, so running the same command again resumes.
+            ("gnugo --mode gtp --level 10"). Games alternate colours in pairs that share a random opening. The match \
+            is a tournament of two entrants: in a directory (SGF in DIR/games) or in PostgreSQL, where `gonet \
+            tournament worker URL` on other machines plays its games too; running the same command again resumes it, \
+            and `gonet tournament status|standings|report` read it.
             """)
 
     @Argument(help: "Engine A.") var a: String
     @Argument(help: "Engine B.") var b: String
-    @Option(name: .shortAndLong, help: "The match directory (created, or resumed).") var out: String
+    @Option(name: .shortAndLong, help: "Where the match lives (created, or resumed): a directory or a postgres:// URL.")
+    var out: String
     @Option(help: "Games to play.") var games = 60
     @Option(help: "Games at once (each engine runs one thread).") var concurrency = 2
     @Option(help: "Komi.") var komi = 7.5
@@ -53,7 +57,7 @@ struct MatchCommand: ParsableCommand {
                 s.sprt = SPRT(elo0: bounds[0], elo1: bounds[1], alpha: sprtError, beta: sprtError)
             }
             guard (1...64).contains(concurrency) else { throw TournamentError("--concurrency must be 1 to 64") }
-            let match = try Match(directory: out, settings: s)
+            let match = try TournamentLocation.match(out, settings: s)
             let before = try match.results().count
             if before > 0 { print("resuming \(out): \(before) games already played") }
             let all = try match.run(gonet: gonetExecutable(), concurrency: concurrency) { g, all in
@@ -64,7 +68,7 @@ struct MatchCommand: ParsableCommand {
                         g.aIsBlack ? "black" : "white",
                         g.winner == "A" ? "wins" : g.winner == "B" ? "loses" : "draws", g.result, g.moves, st.wins,
                         st.draws, st.losses))
-            }
+            } note: { printError($0) }
             for line in match.report(all) { print(line) }
         }
     }

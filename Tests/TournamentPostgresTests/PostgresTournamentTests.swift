@@ -256,6 +256,38 @@ final class PostgresTournamentTests: XCTestCase {
 }
 
 extension PostgresTournamentTests {
+    func testAMatchInPostgreSQLIsPlayedByWorkersAndEndsEverywhereWhenTheSPRTDecides() throws {
+        let url = try PostgresServer.database()
+        // A plays two stones and wins every game; H1 at 400 Elo is accepted after five wins.
+        var s = MatchSettings(a: "\(engines)/fixed.sh D4 Q16", b: "\(engines)/fixed.sh")
+        s.games = 200
+        s.openingMoves = 0
+        s.secondsPerMove = 5
+        s.sprt = SPRT(elo0: 0, elo1: 400)
+        let match = try TournamentLocation.match(url, settings: s, cache: scratch + "/here")
+        // Another machine's worker joins; each finishes when the SPRT has ended the match.
+        let helper = try worker(url, ["--until-empty", "--name", "helper"])
+        let all = try match.run(gonet: gonet, concurrency: 1)
+        helper.waitUntilExit()
+        XCTAssertEqual(helper.terminationStatus, 0)
+        let games = try match.results()
+        XCTAssertEqual(games.count, try match.tournament.store.games().count)
+        XCTAssertTrue((5...7).contains(games.count), "decided after 5 wins, at most one game each in flight: \(games.count)")
+        XCTAssertTrue(games.allSatisfy { $0.winner == "A" })
+        XCTAssertGreaterThanOrEqual(all.count, 5)
+        XCTAssertEqual(try match.tournament.sprtDecision(), .acceptH1)
+        XCTAssertEqual(try match.tournament.store.status().waiting, 0)
+        XCTAssertTrue(match.report(games).contains { $0.contains("H1 accepted") })
+        // Resumed from another machine: the same match, nothing left to play; another match is refused.
+        let again = try TournamentLocation.match(url, settings: s, cache: scratch + "/there")
+        XCTAssertEqual(try again.run(gonet: gonet, concurrency: 1).count, games.count)
+        var other = s
+        other.komi = 0.5
+        XCTAssertThrowsError(try TournamentLocation.match(url, settings: other, cache: scratch)) { e in
+            XCTAssertTrue("\(e)".contains("holds another match"), "\(e)")
+        }
+    }
+
     func testSIGTERMGivesTheGamesInFlightBackAtOnce() throws {
         let url = try PostgresServer.database()
         let t = try TournamentLocation.create(url, config: config(games: 2), cache: scratch)

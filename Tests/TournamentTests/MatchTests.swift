@@ -1,7 +1,9 @@
 import Foundation
+import GoNetwork
 import GoRecords
-import Tournament
 import XCTest
+
+@testable import Tournament
 
 final class MatchTests: XCTestCase {
     var dir: String!
@@ -25,16 +27,17 @@ final class MatchTests: XCTestCase {
     }
 
     func testAShortMatchRunsToCompletionWithTheRightCountsAndResumes() throws {
-        let first = try Match(directory: dir, settings: settings(games: 2))
+        let first = try Match.open(directory: dir, settings: settings(games: 2))
         let two = try first.run(gonet: gonet, concurrency: 2)
         XCTAssertEqual(two.count, 2)
         // The same directory with more games plays only the missing ones.
-        let match = try Match(directory: dir, settings: settings(games: 4))
+        let match = try Match.open(directory: dir, settings: settings(games: 4))
         var seen: [Int] = []
-        let all = try match.run(gonet: gonet, concurrency: 2) { g, _ in seen.append(g.index) }
+        let lock = NSLock()
+        let all = try match.run(gonet: gonet, concurrency: 2) { g, _ in lock.withLock { seen.append(g.index) } }
         XCTAssertEqual(Set(seen), [2, 3])
         XCTAssertEqual(all.count, 4)
-        XCTAssertEqual(try match.results().count, 4)
+        XCTAssertEqual(Set(all.map(\.index)), [0, 1, 2, 3])
         let st = Match.statistics(all)
         XCTAssertEqual([st.wins, st.draws, st.losses], [4, 0, 0])
         for g in all {
@@ -46,45 +49,86 @@ final class MatchTests: XCTestCase {
             XCTAssertEqual(record.result.description, g.result)
             XCTAssertEqual(record.rules, "Tromp-Taylor")
         }
-        // A line cut short by a kill is dropped (that game is played again); garbage elsewhere is an error.
-        let results = dir + "/results.jsonl"
-        let good = try String(contentsOfFile: results, encoding: .utf8)
-        try (good + "{\"index\": 4, \"winn").write(toFile: results, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try match.results().count, 4)
-        try ("garbage\n" + good).write(toFile: results, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try match.results()) { e in
-            XCTAssertTrue("\(e)".contains("results.jsonl line 1 is not a game"), "\(e)")
-        }
-        try good.write(toFile: results, atomically: true, encoding: .utf8)
+        // The match is a tournament: its standings and entrants are the tournament's.
+        let t = try Tournament.open(directory: dir)
+        XCTAssertEqual(try t.store.current().map(\.name), [Match.name("A", match.engines.a), Match.name("B", match.engines.b)])
+        XCTAssertEqual(try t.store.games().count, 4)
         let report = match.report(all).joined(separator: "\n")
         XCTAssertTrue(
             report.contains("4 games: A 4 wins, 0 draws, 0 losses: 100.0% [51.0%, 100.0%], Elo +inf [+7, +inf]"), report
         )
         XCTAssertTrue(report.contains("game length: median 5.5 moves"), report)
         XCTAssertTrue(report.contains("endings: two passes 4"), report)
+        // Running it again with all games played plays nothing.
+        XCTAssertEqual(try Match.open(directory: dir, settings: settings(games: 4)).run(gonet: gonet, concurrency: 2).count, 4)
+    }
+
+    func testANetworkSideCarriesItsOwnModeAndVisits() throws {
+        let net = dir + "-net.safetensors"
+        defer { try? FileManager.default.removeItem(atPath: net) }
+        let tiny = PolicyValueNetwork(
+            Architecture(
+                trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+                valueFilters: 2, valueHidden: 4))
+        tiny.initialize(seed: 1)
+        try tiny.save(path: net)
+        var s = settings(games: 2)
+        s.a = net + ":mcts:7"
+        s.sprt = SPRT(elo0: 0, elo1: 100)
+        let match = try Match.open(directory: dir, settings: s)
+        let a = try XCTUnwrap(try match.tournament.matchSides()?.a)
+        XCTAssertEqual(a.kind, "network")
+        XCTAssertEqual(try a.networkPlay()?.mode, "mcts")
+        XCTAssertEqual(try a.networkPlay()?.visits, 7)
+        let cmd = try match.tournament.command(for: a, gonet: "gonet")
+        XCTAssertEqual(Array(cmd[cmd.firstIndex(of: "--mode")!...].prefix(2)), ["--mode", "mcts"])
+        XCTAssertEqual(cmd[cmd.firstIndex(of: "--visits")! + 1], "7")
+        // The same file in another mode is another match.
+        s.a = net + ":policy"
+        XCTAssertThrowsError(try Match.open(directory: dir, settings: s)) { e in
+            XCTAssertTrue("\(e)".contains("holds another match"), "\(e)")
+        }
+        // A third entrant is refused: a match has two.
+        XCTAssertThrowsError(try match.tournament.submit(engine: "\(engines)/fixed.sh", name: "C", author: nil)) { e in
+            XCTAssertTrue("\(e)".contains("it takes no entrant beside its two"), "\(e)")
+        }
+    }
+
+    func testAnOldMatchDirectoryIsRefusedAndKept() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "{}".write(toFile: dir + "/match.json", atomically: true, encoding: .utf8)
+        try "{\"index\": 0}\n".write(toFile: dir + "/results.jsonl", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Match.open(directory: dir, settings: settings(games: 2))) { e in
+            XCTAssertTrue("\(e)".contains("older gonet"), "\(e)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: dir + "/results.jsonl", encoding: .utf8), "{\"index\": 0}\n")
     }
 
     func testTheSPRTStopsTheMatchOnceItDecides() throws {
         var s = settings(games: 200)
         // H1 at 400 Elo: each win adds ln(f(400)/0.5) = 0.598, so five wins decide it.
         s.sprt = SPRT(elo0: 0, elo1: 400)
-        let match = try Match(directory: dir, settings: s)
+        let match = try Match.open(directory: dir, settings: s)
         let all = try match.run(gonet: gonet, concurrency: 1)
         XCTAssertEqual(all.count, 5)
         XCTAssertTrue(match.report(all).contains { $0.contains("H1 accepted") })
+        // The games nobody started are gone, and resuming a decided match plays nothing.
+        XCTAssertEqual(try match.tournament.store.status().waiting, 0)
+        XCTAssertEqual(try Match.open(directory: dir, settings: s).run(gonet: gonet, concurrency: 1).count, 5)
+        XCTAssertEqual(try match.tournament.sprtDecision(), .acceptH1)
     }
 
     func testAnotherMatchInTheSameDirectoryIsRefused() throws {
-        _ = try Match(directory: dir, settings: settings(games: 2))
+        _ = try Match.open(directory: dir, settings: settings(games: 2))
         var other = settings(games: 2)
         other.komi = 6.5
-        XCTAssertThrowsError(try Match(directory: dir, settings: other)) { e in
+        XCTAssertThrowsError(try Match.open(directory: dir, settings: other)) { e in
             XCTAssertTrue("\(e)".contains("holds another match"), "\(e)")
         }
         var bad = settings(games: 2)
         bad.openingMoves = 400
-        XCTAssertThrowsError(try Match(directory: dir + "-x", settings: bad)) { e in
-            XCTAssertTrue("\(e)".contains("opening moves must be 0 to 75"), "\(e)")
+        XCTAssertThrowsError(try Match.open(directory: dir + "-x", settings: bad)) { e in
+            XCTAssertTrue("\(e)".contains("randomOpeningMoves must be 0 to 75"), "\(e)")
         }
         XCTAssertThrowsError(try EngineSpec(parsing: "missing.safetensors:mcts:400")) { e in
             XCTAssertTrue("\(e)".contains("missing.safetensors: no such network file"), "\(e)")

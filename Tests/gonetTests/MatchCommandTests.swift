@@ -10,9 +10,9 @@ final class MatchCommandTests: XCTestCase {
         let cases: [([String], String)] = [
             (["--scoring", "japanese"], "--scoring must be tromp-taylor or dead-removed, not japanese"),
             (["--sprt", "35"], "--sprt is ELO0,ELO1"),
-            (["--sprt", "35,0"], "SPRT needs elo0 < elo1"),
+            (["--sprt", "35,0"], "SPRT needs finite Elo bounds with elo0 < elo1, not 35.0 and 0.0"),
             (["--komi", "1e300"], "komi must be a number from -361 to 361"),
-            (["--games", "0"], "games must be 1 to 100000, not 0"),
+            (["--games", "0"], "games must be 1 to 10000, not 0"),
         ]
         for (extra, message) in cases {
             let r = try runGonet(["match", net, "gnugo --mode gtp --level 1", "-o", dir] + extra)
