@@ -1,6 +1,7 @@
 import Foundation
 
-/// The shape of a network of docs/FORMATS.md's family: trunk, blocks, filters and heads.
+/// The shape of a network of docs/FORMATS.md's family (trunk, blocks, filters and heads), or a
+/// graph of operations imported from elsewhere (`graph`; the family's sizes are then unused).
 public struct Architecture: Sendable, Equatable {
     public enum Trunk: String, CaseIterable, Sendable { case resnet, mobile }
     public enum PolicyHead: String, CaseIterable, Sendable { case fc, conv }
@@ -16,6 +17,8 @@ public struct Architecture: Sendable, Equatable {
     public var valueHead: ValueHead = .fc
     public var valueFilters: Int = 1
     public var valueHidden: Int = 256
+    /// A network outside the family (ONNX import), run as a graph; inference only.
+    public var graph: GraphSpec?
 
     public init(
         trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
@@ -33,6 +36,20 @@ public struct Architecture: Sendable, Equatable {
         self.valueHidden = valueHidden
     }
 
+    /// A graph network's architecture; the family's sizes are left at their smallest, unused.
+    public init(graph: GraphSpec) {
+        self.init(blocks: 0, filters: 1, policyFilters: 1, valueFilters: 1, valueHidden: 1)
+        self.graph = graph
+    }
+
+    /// Graph architectures are equal when their graphs are (the family's sizes mean nothing there).
+    public static func == (l: Architecture, r: Architecture) -> Bool {
+        if l.graph != nil || r.graph != nil { return l.graph == r.graph }
+        return (l.trunk, l.blocks, l.filters, l.expansion, l.policyHead, l.policyFilters)
+            == (r.trunk, r.blocks, r.filters, r.expansion, r.policyHead, r.policyFilters)
+            && (l.valueHead, l.valueFilters, l.valueHidden) == (r.valueHead, r.valueFilters, r.valueHidden)
+    }
+
     /// The size limits of every architecture: what a network file, `gonet net new` and `gonet train`
     /// may ask for (a hostile file cannot make gonet allocate more). The one table of them.
     public static let limits = (
@@ -44,6 +61,10 @@ public struct Architecture: Sendable, Equatable {
 
     /// Throws unless every size is within `limits` (the message names the setting by its key).
     public func validate() throws(ArchitectureError) {
+        if let graph {
+            _ = try graph.shapes(planes: Features.planes)
+            return
+        }
         let checks: [(String, Int, ClosedRange<Int>)] =
             [
                 ("blocks", blocks, Self.limits.blocks), ("filters", filters, Self.limits.filters),
@@ -82,9 +103,22 @@ public struct Architecture: Sendable, Equatable {
             return s
         }
         let t = try name("trunk", default: nil)
-        guard let trunk = Trunk(rawValue: t) else {
-            throw ArchitectureError("unknown trunk \"\(t)\" (resnet or mobile)")
+        if t == "graph" {
+            guard let g = obj["graph"], JSONSerialization.isValidJSONObject(g),
+                let data = try? JSONSerialization.data(withJSONObject: g)
+            else { throw ArchitectureError("architecture \"graph\" must be an object") }
+            let spec: GraphSpec
+            do { spec = try JSONDecoder().decode(GraphSpec.self, from: data) } catch {
+                throw ArchitectureError("architecture \"graph\" is not a graph: \(error)")
+            }
+            self.init(graph: spec)
+            try validate()
+            return
         }
+        guard let trunk = Trunk(rawValue: t) else {
+            throw ArchitectureError("unknown trunk \"\(t)\" (resnet, mobile or graph)")
+        }
+        self.init()
         self.trunk = trunk
         blocks = try int("blocks", Self.limits.blocks, default: nil)
         filters = try int("filters", Self.limits.filters, default: nil)
@@ -106,6 +140,12 @@ public struct Architecture: Sendable, Equatable {
 
     /// The `architecture` metadata JSON, keys in docs/FORMATS.md's order.
     public var json: String {
+        if let graph {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            let text = (try? enc.encode(graph)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return "{\"trunk\": \"graph\", \"graph\": \(text)}"
+        }
         var parts = ["\"trunk\": \"\(trunk.rawValue)\"", "\"blocks\": \(blocks)", "\"filters\": \(filters)"]
         if trunk == .mobile { parts.append("\"expansion\": \(expansion)") }
         parts += [
@@ -118,6 +158,7 @@ public struct Architecture: Sendable, Equatable {
 
     /// `resnet 6x64, fc policy (2), fc value (1, 256)`.
     public var summary: String {
+        if let graph { return graph.summary }
         let t = trunk == .resnet ? "resnet \(blocks)x\(filters)" : "mobile \(blocks)x\(filters) expansion \(expansion)"
         return
             "\(t), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"

@@ -24,6 +24,9 @@ public final class PolicyValueNetwork {
     let valueUnit: ConvBatchNorm
     let valueFC1: Dense
     let valueFC2: Dense
+    /// A network outside the family runs as this graph; the family's layers above are then an
+    /// empty skeleton that nothing reads.
+    let graph: GraphRunner?
 
     let scratch = Scratch()
     let input = Buffer()
@@ -48,8 +51,17 @@ public final class PolicyValueNetwork {
     let dValues = Buffer()
 
     /// A network with every weight zero and batch norms at identity; see `initialize(seed:)`.
-    public init(_ a: Architecture) {
-        architecture = a
+    public init(_ architecture: Architecture) {
+        self.architecture = architecture
+        var a = architecture
+        if let spec = architecture.graph {
+            // Architecture(json:) and validate() check the graph: an unchecked one is a programming error.
+            guard let runner = try? GraphRunner(spec) else { preconditionFailure("an unvalidated graph architecture") }
+            graph = runner
+            a = Architecture(graph: spec)
+        } else {
+            graph = nil
+        }
         let f = a.filters
         stem = ConvBatchNorm(
             .standard(Conv2D("stem.conv", in: Self.planes, out: f, kernel: 3)), bn: BatchNorm("stem.bn", channels: f),
@@ -79,10 +91,11 @@ public final class PolicyValueNetwork {
         valueFC2 = Dense("value.fc2", in: a.valueHidden, out: 1)
     }
 
-    var units: [ConvBatchNorm] { [stem] + blocks.flatMap(\.units) + [policyUnit, valueUnit] }
+    var units: [ConvBatchNorm] { graph == nil ? [stem] + blocks.flatMap(\.units) + [policyUnit, valueUnit] : [] }
 
     /// Every tensor of the network file (running statistics included), in a stable order.
     public var parameters: [Parameter] {
+        if let graph { return graph.parameters }
         var all = units.flatMap(\.parameters)
         if let policyFC { all += [policyFC.weight, policyFC.bias] }
         if let policyOut, let policyPass {
@@ -100,6 +113,7 @@ public final class PolicyValueNetwork {
 
     /// Floating-point operations of one position's forward pass (2 per multiply-add of the convolutions and dense layers).
     public var flopsPerPosition: Int {
+        if let graph { return 2 * graph.macsPerPosition }
         var macs = units.reduce(0) { $0 + $1.macsPerPoint * Self.points }
         for d in [policyFC, policyPass, valueFC1, valueFC2].compactMap({ $0 }) { macs += d.inputs * d.outputs }
         if let policyOut { macs += policyOut.macsPerPoint * Self.points }
@@ -126,9 +140,10 @@ public final class PolicyValueNetwork {
     /// Whether 3x3 convolutions use Winograd F(4x4, 3x3) (the default: 3-4x fewer multiplications,
     /// float32 rounding about 1e-6 of the activations' scale) or the direct im2col product.
     public var useWinograd: Bool {
-        get { units.allSatisfy { $0.useWinograd } }
+        get { units.allSatisfy { $0.useWinograd } && graph?.useWinograd ?? true }
         set {
             for u in units { u.useWinograd = newValue }
+            graph?.useWinograd = newValue
             weightsChanged()
         }
     }
@@ -140,6 +155,9 @@ public final class PolicyValueNetwork {
 
     // MARK: Forward
 
+    /// Whether gonet can train it (a graph network runs, but has no backward pass).
+    public var isTrainable: Bool { graph == nil }
+
     /// Runs the network on NCHW planes `[B][6][361]`; returns pointers to the logits `[B][362]`
     /// and values `[B]` (valid until the next call). Training uses batch statistics and keeps what
     /// backward needs. `channelMajor` planes are `[6][B·361]`, the data loader's layout.
@@ -147,6 +165,11 @@ public final class PolicyValueNetwork {
     public func forward(planes: UnsafePointer<Float>, batch: Int, training: Bool, channelMajor: Bool = false) -> (
         logits: UnsafePointer<Float>, values: UnsafePointer<Float>
     ) {
+        if let graph {
+            // Trainer refuses graph networks before any training pass.
+            precondition(!training, "a graph network cannot be trained")
+            return graph.forward(planes: planes, batch: batch, channelMajor: channelMajor)
+        }
         let n = batch * Self.points
         let x = input.reserve(Self.planes * n)
         if channelMajor {

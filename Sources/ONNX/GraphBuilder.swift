@@ -91,6 +91,25 @@ struct GraphBuilder {
             output: output)
     }
 
+    /// A constant that is no network tensor (a reshaped scale, a shape): float32, or int64 when `integer`.
+    mutating func constant(_ name: String, _ dims: [Int], _ values: [Float], integer: Bool = false) -> String {
+        var t = Onnx_TensorProto()
+        t.name = name
+        t.dims = dims.map(Int64.init)
+        if integer {
+            t.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
+            t.int64Data = values.map { Int64($0) }
+        } else {
+            t.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+            t.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }
+        }
+        initializers.append(t)
+        return name
+    }
+
+    /// A network tensor's values.
+    func values(_ name: String) -> [Float] { parameters[name]?.value ?? [] }
+
     /// The mean over the board: [N, C, 19, 19] → [N, C].
     mutating func mean(_ x: String, name: String) -> String {
         node("ReduceMean", [x], name: name, int: ["keepdims": 0], ints: ["axes": [2, 3]])

@@ -18,6 +18,12 @@ public enum ONNXExport {
     public static func model(_ net: PolicyValueNetwork) -> Onnx_ModelProto {
         var g = GraphBuilder(parameters: net.parameters)
         let a = net.architecture
+        if let spec = a.graph {
+            let (policy, value) = g.graph(spec, planes: "planes")
+            g.node("Identity", [policy], name: "policy.out", output: "policy")
+            g.node("Identity", [value], name: "value.out", output: "value")
+            return model(g, net)
+        }
         var x = g.convBN("planes", conv: "stem.conv", bn: "stem.bn", relu: true)
         for i in 0..<a.blocks {
             let b = "blocks.\(i)"
@@ -51,7 +57,12 @@ public enum ONNXExport {
             ? g.node("Flatten", [vh], name: "value.flatten", int: ["axis": 1]) : g.mean(vh, name: "value.mean")
         let v1 = g.node("Relu", [g.gemm(v0, "value.fc1")], name: "value.fc1.relu")
         g.node("Tanh", [g.gemm(v1, "value.fc2")], name: "value.tanh", output: "value")
+        return model(g, net)
+    }
 
+    /// The model around a finished graph: inputs, outputs, opset and metadata.
+    private static func model(_ g: GraphBuilder, _ net: PolicyValueNetwork) -> Onnx_ModelProto {
+        let a = net.architecture
         var graph = Onnx_GraphProto()
         graph.name = "gonet"
         graph.node = g.nodes

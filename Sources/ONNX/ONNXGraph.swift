@@ -160,6 +160,13 @@ struct ONNXGraph {
     }
 
     func consumers(of value: String) -> [Node] { nodes.filter { $0.inputs.contains(value) } }
+
+    /// A row-major r×c matrix transposed.
+    static func transpose(_ v: [Float], _ r: Int, _ c: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: v.count)
+        for i in 0..<r { for j in 0..<c { out[j * r + i] = v[i * c + j] } }
+        return out
+    }
 }
 
 /// An ONNX file gonet cannot import, and why (naming the node or tensor).

@@ -2,12 +2,18 @@ import Foundation
 import GoNetwork
 import NeuralNet
 
-/// An ONNX graph that computes a network of gonet's family (docs/FORMATS.md) becomes a gonet
-/// network file: the graph is matched layer by layer (stem, resnet or mobile blocks, the policy
-/// and value heads), convolution biases and batch norms of any ε become gonet's batch norms, and a
-/// Softmax policy or a Sigmoid value is turned back into logits or a tanh. What the match does not
-/// recognise is refused with the node's name and op. docs/ONNX.md lists the forms it reads.
+/// An ONNX graph becomes a gonet network file. A network of gonet's family (docs/FORMATS.md) is
+/// matched layer by layer (stem, resnet or mobile blocks, the policy and value heads; convolution
+/// biases and batch norms of any ε become gonet's batch norms) and runs exactly as a native one;
+/// any other graph of the operators docs/ONNX.md lists becomes a graph network (`GraphSpec`). A
+/// Softmax policy or a Sigmoid value is turned back into logits or a tanh. What neither reads is
+/// refused with the node's name and op.
 public enum ONNXImport {
+    /// What the policy output holds when the graph does not end it with a Softmax (which gonet drops).
+    public enum PolicyOutput: String, Sendable, CaseIterable { case logits, probabilities }
+    /// What the value output holds when the graph does not end it with a Tanh or a Sigmoid.
+    public enum ValueOutput: String, Sendable, CaseIterable { case tanh, sigmoid }
+
     /// How the imported graph ended: what was undone to give gonet's logits and tanh value.
     public struct Report: Sendable, Equatable {
         public var architecture: String
@@ -16,21 +22,45 @@ public enum ONNXImport {
         public var valueWasSigmoid: Bool
     }
 
-    /// Reads `path` and returns the network (checked as any network file is) with what was found.
-    public static func network(path: String) throws -> (PolicyValueNetwork, Report) {
-        try network(ONNXGraph(path: path), path: path)
+    /// Reads `path` and returns the network (checked as any network file is) with what was found;
+    /// `policy` and `value` say what outputs without a final Softmax, Tanh or Sigmoid hold.
+    public static func network(path: String, policy: PolicyOutput? = nil, value: ValueOutput? = nil) throws
+        -> (PolicyValueNetwork, Report)
+    {
+        try network(ONNXGraph(path: path), path: path, policy: policy, value: value)
     }
 
     /// The same from a model's bytes (`path` names it in errors).
-    public static func network(data: Data, path: String) throws -> (PolicyValueNetwork, Report) {
-        try network(ONNXGraph(data: data, path: path), path: path)
+    public static func network(data: Data, path: String, policy: PolicyOutput? = nil, value: ValueOutput? = nil)
+        throws -> (PolicyValueNetwork, Report)
+    {
+        try network(ONNXGraph(data: data, path: path), path: path, policy: policy, value: value)
     }
 
-    private static func network(_ g: ONNXGraph, path: String) throws -> (PolicyValueNetwork, Report) {
+    private static func network(_ g: ONNXGraph, path: String, policy: PolicyOutput?, value: ValueOutput?) throws
+        -> (PolicyValueNetwork, Report)
+    {
+        var architecture: Architecture
+        var report: Report
+        var tensors: [String: Tensor]
         var m = Matcher(g: g, path: path)
-        let (architecture, report) = try m.match()
+        do {
+            (architecture, report) = try m.match()
+            tensors = m.tensors
+        } catch {
+            // Not gonet's family: any graph of the operators gonet reads. Its refusal is the one
+            // shown, since it names the first node gonet cannot run at all.
+            var t = GraphTranslator(g: g, path: path)
+            let spec = try t.translate(policy: policy, value: value)
+            architecture = Architecture(graph: spec)
+            do { try architecture.validate() } catch { throw ONNXError(path, "\(error)") }
+            tensors = t.tensors
+            report = Report(
+                architecture: spec.summary, inputWasNHWC: g.inputDims.count == 4 && g.inputDims[3] == 6,
+                policyWasSoftmax: t.policyWasSoftmax, valueWasSigmoid: spec.valueIsSigmoid)
+        }
         var file = SafeTensors()
-        for (name, t) in m.tensors { file.set(name, t) }
+        for (name, t) in tensors { file.set(name, t) }
         var meta = g.metadata.filter { !["format", "features", "architecture"].contains($0.key) }
         meta["format"] = PolicyValueNetwork.format
         meta["features"] = PolicyValueNetwork.features
@@ -272,11 +302,11 @@ private struct Matcher {
             }
             let transposed = (d.int("transB") ?? 0) == 1
             (rows, cols) = transposed ? (b.dims[0], b.dims[1]) : (b.dims[1], b.dims[0])
-            weight = transposed ? b.values : Self.transpose(b.values, b.dims[0], b.dims[1])
+            weight = transposed ? b.values : ONNXGraph.transpose(b.values, b.dims[0], b.dims[1])
             bias = d.inputs.count > 2 ? try constant(d, 2).values : [Float](repeating: 0, count: rows)
         } else {
             (rows, cols) = (b.dims[1], b.dims[0])
-            weight = Self.transpose(b.values, b.dims[0], b.dims[1])
+            weight = ONNXGraph.transpose(b.values, b.dims[0], b.dims[1])
             let add = try next(output, ["Add"], after: d)
             let other = add.inputs.first { $0 != output } ?? ""
             guard let c = g.constants[other] else { throw fail(add, "the bias must be a constant") }
@@ -298,12 +328,6 @@ private struct Matcher {
         tensors["\(prefix).weight"] = Tensor(shape: [rows, cols], data: weight)
         tensors["\(prefix).bias"] = Tensor(shape: [rows], data: bias)
         return (output, rows, g.nodes.first { $0.outputs.contains(output) } ?? d)
-    }
-
-    static func transpose(_ v: [Float], _ r: Int, _ c: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: v.count)
-        for i in 0..<r { for j in 0..<c { out[j * r + i] = v[i * c + j] } }
-        return out
     }
 
     /// ReduceMean over the board or GlobalAveragePool, with the reshapes after it.

@@ -46,6 +46,10 @@ public final class Trainer {
         self.resume = resume
         if let path = configuration.network {
             network = try PolicyValueNetwork.load(path: path)
+            guard network.isTrainable else {
+                throw ConfigurationError(
+                    "\(path) is a graph network (imported from ONNX: \(network.architecture.summary)); gonet plays it but cannot train it")
+            }
         } else {
             network = PolicyValueNetwork(configuration.architecture)
             network.initialize(seed: configuration.seed)

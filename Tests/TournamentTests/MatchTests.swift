@@ -1,12 +1,13 @@
 import Foundation
 import GoNetwork
 import GoRecords
+import Tournament
 import XCTest
-
-@testable import Tournament
 
 final class MatchTests: XCTestCase {
     var dir: String!
+    /// Text as an entrant's name writes it.
+    static func cleaned(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }) }
 
     override func setUp() {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-match-\(UUID().uuidString)").path
@@ -51,7 +52,9 @@ final class MatchTests: XCTestCase {
         }
         // The match is a tournament: its standings and entrants are the tournament's.
         let t = try Tournament.open(directory: dir)
-        XCTAssertEqual(try t.store.current().map(\.name), [Match.name("A", match.engines.a), Match.name("B", match.engines.b)])
+        // Entrants are named for their side and engine, in the characters names allow, cut at 64.
+        let names = try t.store.current().map(\.name)
+        XCTAssertEqual(names, ["A." + Self.cleaned(engines) + "_fixed.sh_D4_Q16", "B." + Self.cleaned(engines) + "_fixed.sh"].map { String($0.prefix(64)) })
         XCTAssertEqual(try t.store.games().count, 4)
         let report = match.report(all).joined(separator: "\n")
         XCTAssertTrue(

@@ -216,3 +216,25 @@ enum SafeTensorsPeek {
         return Int((header["__metadata__"] as! [String: String])["step"]!)!
     }
 }
+
+extension TrainerTests {
+    /// A graph network (imported from ONNX) plays but is not trained: refused before any step.
+    func testAGraphNetworkIsRefusedForTraining() throws {
+        var spec = GraphSpec(
+            nodes: [.init(.mean, [-1]), .init(.dense, [0]), .init(.dense, [0]), .init(.tanh, [2])], policy: 1, value: 3)
+        spec.nodes[1].channels = 362
+        spec.nodes[2].channels = 1
+        let a = Architecture(graph: spec)
+        try a.validate()
+        let net = PolicyValueNetwork(a)
+        net.initialize(seed: 1)
+        let path = dir.appendingPathComponent("graph.safetensors").path
+        try net.save(path: path)
+        XCTAssertEqual(try PolicyValueNetwork.load(path: path).architecture, a)
+        var c = config("graph")
+        c.network = path
+        XCTAssertThrowsError(try Trainer(c)) { e in
+            XCTAssertTrue("\(e)".hasSuffix("gonet plays it but cannot train it"), "\(e)")
+        }
+    }
+}

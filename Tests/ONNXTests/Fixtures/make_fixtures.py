@@ -9,7 +9,15 @@
 - keras-nhwc.onnx: the graph tf2onnx writes for a Keras model, built with the onnx package: NHWC
   input and a Transpose, BatchNormalization with Keras's ε = 1e-3, MatMul + Add dense layers, a
   channels-last Flatten, GlobalAveragePool, a Softmax policy and a Sigmoid value;
-- leaky.onnx: keras-nhwc with a LeakyRelu in the stem (refused, naming the node).
+- leaky.onnx: keras-nhwc with LeakyRelu for every Relu (outside gonet's family: a graph network);
+- torch-zoo.onnx: a PyTorch network outside gonet's family: LeakyReLU, Hardswish, ReLU6 (Clip),
+  SiLU (Sigmoid and Mul), squeeze-and-excitation (GlobalAveragePool, 1x1 convolutions, Hardsigmoid,
+  a broadcast Mul), MaxPool and AvgPool concatenated, a batch norm after an addition, a Softmax
+  policy and a Sigmoid value;
+- keras-zoo.onnx: a tf2onnx-shaped graph outside the family: NHWC, HardSigmoid, swish, AveragePool
+  (count_include_pad 1), a Reshape flatten after a Transpose, a Gemm with alpha and beta, a linear
+  value (imported with --value tanh) and a policy of logits;
+- unsupported.onnx: keras-zoo with an Erf (refused, naming the node).
 """
 import os
 import sys
@@ -77,7 +85,38 @@ class Mobile(nn.Module):
         return p, torch.tanh(self.vfc2(F.relu(self.vfc1(v))))
 
 
-for name, net in [("torch-resnet", ResNet()), ("torch-mobile", Mobile())]:
+class Zoo(nn.Module):
+    """Layers students use that gonet's family does not have."""
+
+    def __init__(self, f=8, e=16):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(6, f, 3, padding=1, bias=False), nn.BatchNorm2d(f), nn.LeakyReLU(0.1))
+        self.expand = nn.Sequential(nn.Conv2d(f, e, 1, bias=False), nn.BatchNorm2d(e), nn.Hardswish())
+        self.dw = nn.Sequential(nn.Conv2d(e, e, 3, padding=1, groups=e, bias=False), nn.BatchNorm2d(e), nn.ReLU6())
+        self.se = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(e, 4, 1), nn.ReLU(), nn.Conv2d(4, e, 1),
+                                nn.Hardsigmoid())
+        self.project = nn.Sequential(nn.Conv2d(e, f, 1, bias=False), nn.BatchNorm2d(f))
+        self.c3 = nn.Conv2d(f, f, 3, padding=1)
+        self.merge = nn.Conv2d(3 * f, f, 1)
+        self.post = nn.BatchNorm2d(f)
+        self.pconv = nn.Conv2d(f, 2, 1)
+        self.pfc = nn.Linear(2 * 361, 362)
+        self.vfc1, self.vfc2 = nn.Linear(f, 8), nn.Linear(8, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        h = self.dw(self.expand(x))
+        x = x + self.project(h * self.se(h))
+        s = self.c3(x)
+        s = s * torch.sigmoid(s)
+        cat = torch.cat([s, F.max_pool2d(x, 3, 1, 1), F.avg_pool2d(x, 3, 1, 1, count_include_pad=False)], dim=1)
+        x = self.post(x + self.merge(cat))
+        p = F.softmax(self.pfc(torch.flatten(F.leaky_relu(self.pconv(x), 0.2), 1)), dim=1)
+        v = torch.sigmoid(self.vfc2(F.hardswish(self.vfc1(x.mean(dim=(2, 3))))))
+        return p, v
+
+
+for name, net in [("torch-resnet", ResNet()), ("torch-mobile", Mobile()), ("torch-zoo", Zoo())]:
     randomize_bn(net)
     net.eval()
     torch.onnx.export(net, (torch.zeros(1, 6, 19, 19),), os.path.join(out, name + ".onnx"),
@@ -152,6 +191,54 @@ def keras_like(leaky=False):
     return model
 
 
+def keras_zoo(unsupported=False):
+    f = 6
+    nodes, inits = [], []
+
+    def const(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
+        return name
+
+    def node(op, inputs, name, **attrs):
+        nodes.append(helper.make_node(op, inputs, [name + ":0"], name=name, **attrs))
+        return name + ":0"
+
+    def conv(x, name, cin, cout, k):
+        return node("Conv", [x, const(name + "/kernel", rng.normal(0, 0.3, (cout, cin, k, k))),
+                             const(name + "/bias", rng.normal(0, 0.1, cout))], name, kernel_shape=[k, k],
+                    pads=[k // 2] * 4)
+
+    x = node("Transpose", ["input_1"], "transpose_input", perm=[0, 3, 1, 2])
+    x = node("HardSigmoid", [conv(x, "stem", 6, f, 3)], "stem_hsig", alpha=0.25, beta=0.4)
+    y = conv(x, "b_conv", f, f, 3)
+    y = node("Mul", [y, node("Sigmoid", [y], "b_sig")], "b_swish")
+    if unsupported:
+        y = node("Erf", [y], "b_erf")
+    y = node("AveragePool", [y], "b_pool", kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1)
+    x = node("Add", [x, y], "b_add")
+    x = node("Mul", [x, const("b_scale", rng.uniform(0.5, 1.5, (f, 1, 1)))], "b_channel_scale")
+    p = node("Relu", [conv(x, "policy_conv", f, 2, 1)], "policy_relu")
+    p = node("Transpose", [p], "policy_nhwc", perm=[0, 2, 3, 1])
+    inits.append(numpy_helper.from_array(np.asarray([-1, 2 * 361], dtype=np.int64), "policy_shape"))
+    p = node("Reshape", [p, "policy_shape"], "policy_flat")
+    nodes.append(helper.make_node("Gemm", [p, const("policy_w", rng.normal(0, 0.1, (362, 2 * 361))),
+                                           const("policy_b", rng.normal(0, 0.1, 362))], ["policy"],
+                                  name="policy_gemm", transB=1, alpha=0.5, beta=2.0))
+    v = node("ReduceMean", [x], "value_mean", axes=[2, 3], keepdims=0)
+    nodes.append(helper.make_node("Gemm", [v, const("value_w", rng.normal(0, 0.2, (f, 1)))], ["value"],
+                                  name="value_gemm"))
+    graph = helper.make_graph(
+        nodes, "keras-zoo", [helper.make_tensor_value_info("input_1", TensorProto.FLOAT, ["N", 19, 19, 6])],
+        [helper.make_tensor_value_info("policy", TensorProto.FLOAT, ["N", 362]),
+         helper.make_tensor_value_info("value", TensorProto.FLOAT, ["N", 1])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="tf2onnx-like")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+onnx.save(keras_zoo(), os.path.join(out, "keras-zoo.onnx"))
+onnx.save(keras_zoo(unsupported=True), os.path.join(out, "unsupported.onnx"))
 onnx.save(keras_like(), os.path.join(out, "keras-nhwc.onnx"))
 onnx.save(keras_like(leaky=True), os.path.join(out, "leaky.onnx"))
 print("wrote", sorted(f for f in os.listdir(out) if f.endswith(".onnx")))
