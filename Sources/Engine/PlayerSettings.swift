@@ -54,8 +54,10 @@ public struct PlayerSettings: Sendable {
 }
 
 /// A player setting that cannot be used.
-public struct PlayerSettingsError: Error, CustomStringConvertible {
+public struct PlayerSettingsError: Error, LocalizedError, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { message }
 }

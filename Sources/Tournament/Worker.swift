@@ -163,7 +163,8 @@ extension Tournament {
         defer { heartbeat.stop() }
         let (outcome, sgfName) = playGame(claim.slot, black: black, white: white, commands: commands)
         let record = SGFWriter.sgf(outcome.record) + "\n"
-        try AtomicText.write(record, to: file(sgfName))
+        // Through a temporary file and a rename: a reader never sees half a record.
+        try Data(record.utf8).write(to: URL(fileURLWithPath: file(sgfName)), options: .atomic)
         let row = GameRow(
             slot: claim.slot.key, black: black.id!, white: white.id!, result: outcome.result.description,
             winner: outcome.winner?.letter ?? "", reason: outcome.reason, moves: outcome.record.moves.count,
@@ -302,11 +303,4 @@ private final class WorkerState: @unchecked Sendable {
     func append(_ r: GameRow) { lock.withLock { _rows.append(r) } }
     func skip(_ id: Int64) { _ = lock.withLock { _skipping.insert(id) } }
     func fail(_ e: Error) { lock.withLock { _failure = _failure ?? e } }
-}
-
-/// Whole-file text writes through a temporary file and a rename.
-enum AtomicText {
-    static func write(_ text: String, to path: String) throws {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
 }

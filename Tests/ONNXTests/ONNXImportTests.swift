@@ -42,13 +42,14 @@ final class ONNXImportTests: XCTestCase {
         let input = "\(scratch!)/planes.f32"
         try x.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: input)) }
         // The first three are of gonet's family and run natively; the others run as graphs.
-        for name in ["torch-resnet", "torch-mobile", "keras-nhwc", "leaky", "torch-zoo", "keras-zoo"] {
+        for name in ["torch-resnet", "torch-mobile", "keras-nhwc", "leaky", "torch-zoo", "keras-zoo", "tiny-graph"] {
             let model = "\(fixtures)/\(name).onnx"
             let (net, report) = try ONNXImport.network(path: model, value: name == "keras-zoo" ? .tanh : nil)
             let keras = ["keras-nhwc", "leaky", "keras-zoo"].contains(name)
             XCTAssertEqual(net.isTrainable, ["torch-resnet", "torch-mobile", "keras-nhwc"].contains(name), name)
             XCTAssertEqual(report.inputWasNHWC, keras, name)
             XCTAssertEqual(report.policyWasSoftmax, ["keras-nhwc", "leaky", "torch-zoo"].contains(name), name)
+            // tiny-graph is the fuzz targets' seed: it must stay a graph network that imports.
             XCTAssertEqual(report.valueWasSigmoid, ["keras-nhwc", "leaky", "torch-zoo"].contains(name), name)
             // The file gonet writes reads back as the same network.
             let saved = "\(scratch!)/\(name).safetensors"

@@ -17,7 +17,9 @@
 - keras-zoo.onnx: a tf2onnx-shaped graph outside the family: NHWC, HardSigmoid, swish, AveragePool
   (count_include_pad 1), a Reshape flatten after a Transpose, a Gemm with alpha and beta, a linear
   value (imported with --value tanh) and a policy of logits;
-- unsupported.onnx: keras-zoo with an Erf (refused, naming the node).
+- unsupported.onnx: keras-zoo with an Erf (refused, naming the node);
+- tiny-graph.onnx: a few kilobytes outside the family (LeakyRelu, HardSwish, squeeze-and-excitation,
+  MaxPool, a conv policy head with its pass logit), the seed of the ONNX and network fuzz targets.
 """
 import os
 import sys
@@ -237,6 +239,41 @@ def keras_zoo(unsupported=False):
     return model
 
 
+def tiny_graph():
+    nodes, inits = [], []
+
+    def const(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
+        return name
+
+    def node(op, inputs, name, **attrs):
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    x = node("Conv", ["planes", const("w0", rng.normal(0, 0.3, (3, 6, 3, 3)))], "stem", kernel_shape=[3, 3],
+             pads=[1, 1, 1, 1])
+    x = node("LeakyRelu", [x], "stem_act", alpha=0.1)
+    h = node("HardSwish", [node("Conv", [x, const("w1", rng.normal(0, 0.3, (3, 3, 1, 1)))], "c1")], "c1_act")
+    se = node("Sigmoid", [node("Conv", [node("GlobalAveragePool", [h], "gap"), const("w2", rng.normal(0, 0.3, (3, 3, 1, 1))),
+                                        const("b2", rng.normal(0, 0.1, 3))], "se_fc")], "se_gate")
+    x = node("Add", [x, node("MaxPool", [node("Mul", [h, se], "se_mul")], "pool", kernel_shape=[3, 3],
+                                 pads=[1, 1, 1, 1])], "sum")
+    board = node("Flatten", [node("Conv", [x, const("w3", rng.normal(0, 0.3, (1, 3, 1, 1)))], "board")], "board_flat")
+    m = node("ReduceMean", [x], "mean", axes=[2, 3], keepdims=0)
+    passed = node("Gemm", [m, const("wp", rng.normal(0, 0.3, (1, 3))), const("bp", [0.1])], "pass", transB=1)
+    node("Concat", [board, passed], "policy", axis=1)
+    node("Tanh", [node("Gemm", [m, const("wv", rng.normal(0, 0.3, (1, 3)))], "value_fc", transB=1)], "value")
+    graph = helper.make_graph(
+        nodes, "tiny", [helper.make_tensor_value_info("planes", TensorProto.FLOAT, ["N", 6, 19, 19])],
+        [helper.make_tensor_value_info("policy", TensorProto.FLOAT, ["N", 362]),
+         helper.make_tensor_value_info("value", TensorProto.FLOAT, ["N", 1])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="gonet-fixture")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+onnx.save(tiny_graph(), os.path.join(out, "tiny-graph.onnx"))
 onnx.save(keras_zoo(), os.path.join(out, "keras-zoo.onnx"))
 onnx.save(keras_zoo(unsupported=True), os.path.join(out, "unsupported.onnx"))
 onnx.save(keras_like(), os.path.join(out, "keras-nhwc.onnx"))
