@@ -1,3 +1,4 @@
+import Foundation
 import GoNetwork
 
 /// How `gonet gtp` (and anything else that plays a network) builds its player: the mode and every
