@@ -152,7 +152,9 @@ final class GraphRunner {
                 Reshape.meanPool(a, y, channels: c, batch: batch, points: p)
             case .maxPool, .avgPool:
                 guard case .board(let c) = shapes[i] else { break }
-                pool(a, y, channels: c * batch, kernel: n.kernel!, max: n.op == .maxPool, countPadding: n.countPadding ?? false)
+                pool(
+                    a, y, channels: c * batch, kernel: n.kernel!, max: n.op == .maxPool,
+                    countPadding: n.countPadding ?? false)
             case .flatten:
                 guard case .board(let c) = shape(n.inputs[0]) else { break }
                 if n.channelsLast == true {
@@ -224,7 +226,9 @@ final class GraphRunner {
         }
     }
 
-    private func concat(_ i: Int, _ value: (Int) -> UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
+    private func concat(
+        _ i: Int, _ value: (Int) -> UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int
+    ) {
         let n = spec.nodes[i]
         if case .board = shapes[i] {
             // Channel-major: the inputs' channel blocks one after the other.

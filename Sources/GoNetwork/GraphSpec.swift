@@ -124,7 +124,9 @@ public struct GraphSpec: Codable, Sendable, Equatable {
         var weights = 0
         var activations = 0
         for (i, n) in nodes.enumerated() {
-            func fail(_ why: String) -> ArchitectureError { ArchitectureError("graph node \(i) (\(n.op.rawValue)): \(why)") }
+            func fail(_ why: String) -> ArchitectureError {
+                ArchitectureError("graph node \(i) (\(n.op.rawValue)): \(why)")
+            }
             var ins: [Shape] = []
             for j in n.inputs {
                 guard j >= -1, j < i else { throw fail("input \(j) is not an earlier node") }
@@ -134,7 +136,8 @@ public struct GraphSpec: Codable, Sendable, Equatable {
             guard arity.contains(ins.count) else { throw fail("\(ins.count) inputs") }
             func channels() throws(ArchitectureError) -> Int {
                 guard let c = n.channels, Self.limits.channels.contains(c) else {
-                    throw fail("channels must be in \(Self.limits.channels), not \(n.channels.map(String.init) ?? "none")")
+                    throw fail(
+                        "channels must be in \(Self.limits.channels), not \(n.channels.map(String.init) ?? "none")")
                 }
                 return c
             }
@@ -200,13 +203,16 @@ public struct GraphSpec: Codable, Sendable, Equatable {
             out.append(shape)
             activations += shape.count
             switch (n.op, ins[0], shape) {
-            case (.conv, .board(let c), .board(let o)): weights += n.depthwise == true ? 10 * c : o * (c * n.kernel! * n.kernel! + 1)
+            case (.conv, .board(let c), .board(let o)):
+                weights += n.depthwise == true ? 10 * c : o * (c * n.kernel! * n.kernel! + 1)
             case (.dense, .vector(let k), .vector(let o)): weights += o * (k + 1)
             case (.scaleShift, .board(let c), _), (.scaleShift, .vector(let c), _): weights += 2 * c
             default: break
             }
             guard weights <= Self.limits.weights, activations <= Self.limits.activations else {
-                throw fail("the graph's weights or activations so far pass gonet's limits (\(weights) weights, \(activations) activations a position)")
+                throw fail(
+                    "the graph's weights or activations so far pass gonet's limits (\(weights) weights, \(activations) activations a position)"
+                )
             }
         }
         guard out.indices.contains(policy), out[policy] == .vector(362) else {

@@ -62,7 +62,9 @@ extension GraphBuilder {
                     n.op == .maxPool ? "MaxPool" : "AveragePool", [x], name: name, int: ints,
                     ints: ["kernel_shape": [k, k], "pads": [k / 2, k / 2, k / 2, k / 2], "strides": [1, 1]])
             case .flatten:
-                let board = n.channelsLast == true ? node("Transpose", [x], name: "\(name).nhwc", ints: ["perm": [0, 2, 3, 1]]) : x
+                let board =
+                    n.channelsLast == true
+                    ? node("Transpose", [x], name: "\(name).nhwc", ints: ["perm": [0, 2, 3, 1]]) : x
                 y = node("Flatten", [board], name: name, int: ["axis": 1])
             }
             out.append(y)

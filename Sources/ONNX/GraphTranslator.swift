@@ -66,7 +66,9 @@ struct GraphTranslator {
         var policyValue: Value?
         var valueValue: Value?
         for name in g.outputs {
-            guard let v = values[name] else { throw ONNXError(path, "output \"\(name)\" is not computed from the planes") }
+            guard let v = values[name] else {
+                throw ONNXError(path, "output \"\(name)\" is not computed from the planes")
+            }
             switch v.layout {
             case .vector(362), .pixel(362): policyValue = v
             case .vector(1), .pixel(1): valueValue = v
@@ -90,7 +92,8 @@ struct GraphTranslator {
             guard [.tanh, .sigmoid].contains(v.end) else {
                 throw ONNXError(
                     path,
-                    "the value output does not end in Tanh or Sigmoid; say which it is (gonet net import --value tanh|sigmoid)")
+                    "the value output does not end in Tanh or Sigmoid; say which it is (gonet net import --value tanh|sigmoid)"
+                )
             }
             spec.valueIsSigmoid = v.end == .sigmoid
         }
@@ -111,7 +114,9 @@ struct GraphTranslator {
         i < n.inputs.count ? g.constants[n.inputs[i]] : nil
     }
 
-    private mutating func emit(_ node: GraphSpec.Node, _ layout: Layout, for n: Node, weight: Tensor? = nil, bias: Tensor? = nil) {
+    private mutating func emit(
+        _ node: GraphSpec.Node, _ layout: Layout, for n: Node, weight: Tensor? = nil, bias: Tensor? = nil
+    ) {
         let i = nodes.count
         nodes.append(node)
         if let weight { tensors["graph.\(i).weight"] = weight }
@@ -141,7 +146,9 @@ struct GraphTranslator {
         case "BatchNormalization": try batchNorm(n)
         case "Relu", "Sigmoid", "Tanh", "LeakyRelu", "HardSigmoid", "HardSwish", "Clip":
             let x = try input(n, 0)
-            if case .boardChannelsLast = x.layout { throw fail(n, "gonet reads channels-last tensors only to flatten them") }
+            if case .boardChannelsLast = x.layout {
+                throw fail(n, "gonet reads channels-last tensors only to flatten them")
+            }
             var node = GraphSpec.Node(op(n.op), [x.node])
             switch n.op {
             case "LeakyRelu": node.a = n.float("alpha") ?? 0.01
@@ -183,8 +190,10 @@ struct GraphTranslator {
             let x = try input(n, 0)
             let perm = n.ints("perm") ?? []
             switch (x.layout, perm) {
-            case (.board(let c), [0, 2, 3, 1]): values[n.outputs[0]] = Value(node: x.node, layout: .boardChannelsLast(c))
-            case (.boardChannelsLast(let c), [0, 3, 1, 2]): values[n.outputs[0]] = Value(node: x.node, layout: .board(c))
+            case (.board(let c), [0, 2, 3, 1]):
+                values[n.outputs[0]] = Value(node: x.node, layout: .boardChannelsLast(c))
+            case (.boardChannelsLast(let c), [0, 3, 1, 2]):
+                values[n.outputs[0]] = Value(node: x.node, layout: .board(c))
             default: throw fail(n, "gonet reads Transpose between NCHW and NHWC board tensors only, not perm \(perm)")
             }
         case "Gemm", "MatMul": try dense(n)
@@ -216,16 +225,22 @@ struct GraphTranslator {
         let (out, k) = (w.dims[0], w.dims[2])
         let group = Int(n.int("group") ?? 1)
         if let s = n.ints("strides"), s.contains(where: { $0 != 1 }) { throw fail(n, "strides \(s): gonet's are 1") }
-        if let d = n.ints("dilations"), d.contains(where: { $0 != 1 }) { throw fail(n, "dilations \(d): gonet's are 1") }
+        if let d = n.ints("dilations"), d.contains(where: { $0 != 1 }) {
+            throw fail(n, "dilations \(d): gonet's are 1")
+        }
         let bias = constant(n, 2)?.values ?? [Float](repeating: 0, count: out)
         guard bias.count == out else { throw fail(n, "a bias of \(bias.count) for \(out) channels") }
         guard w.dims[3] == k else { throw fail(n, "a \(k)x\(w.dims[3]) kernel: gonet's are square") }
         if case .pixel(let c) = x.layout {
             // A 1x1 convolution of [N, C, 1, 1] (squeeze-and-excitation) is a dense layer.
-            guard k == 1, group == 1, w.dims[1] == c else { throw fail(n, "gonet reads 1x1 convolutions of a pooled vector") }
+            guard k == 1, group == 1, w.dims[1] == c else {
+                throw fail(n, "gonet reads 1x1 convolutions of a pooled vector")
+            }
             var node = GraphSpec.Node(.dense, [x.node])
             node.channels = out
-            emit(node, .pixel(out), for: n, weight: Tensor(shape: [out, c], data: w.values), bias: Tensor(shape: [out], data: bias))
+            emit(
+                node, .pixel(out), for: n, weight: Tensor(shape: [out, c], data: w.values),
+                bias: Tensor(shape: [out], data: bias))
             return
         }
         guard case .board(let c) = x.layout else { throw fail(n, "gonet convolves board tensors [N, C, 19, 19]") }
@@ -234,7 +249,8 @@ struct GraphTranslator {
         let padded =
             n.ints("pads").map { $0.allSatisfy { $0 == pad } }
             ?? (pad == 0
-                || ["SAME_UPPER", "SAME_LOWER"].contains(String(decoding: n.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
+                || ["SAME_UPPER", "SAME_LOWER"].contains(
+                    String(decoding: n.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
         guard padded else { throw fail(n, "padding must keep the board 19x19") }
         var node = GraphSpec.Node(.conv, [x.node])
         node.kernel = k
@@ -243,11 +259,15 @@ struct GraphTranslator {
             guard w.dims[1] == c else { throw fail(n, "a weight for \(w.dims[1]) input channels; the input has \(c)") }
         } else {
             guard group == c, out == c, w.dims[1] == 1, k == 3 else {
-                throw fail(n, "group \(group): gonet reads ordinary and depthwise 3x3 (group = channels = outputs) convolutions")
+                throw fail(
+                    n,
+                    "group \(group): gonet reads ordinary and depthwise 3x3 (group = channels = outputs) convolutions")
             }
             node.depthwise = true
         }
-        emit(node, .board(out), for: n, weight: Tensor(shape: w.dims, data: w.values), bias: Tensor(shape: [out], data: bias))
+        emit(
+            node, .board(out), for: n, weight: Tensor(shape: w.dims, data: w.values),
+            bias: Tensor(shape: [out], data: bias))
     }
 
     /// Folds into the convolution or dense layer it follows (when nothing else reads that
@@ -258,7 +278,9 @@ struct GraphTranslator {
             throw fail(n, "scale, bias, mean and variance must be constants")
         }
         let c = width(x.layout)
-        guard [s, b, m, v].allSatisfy({ $0.values.count == c }) else { throw fail(n, "statistics for other than \(c) channels") }
+        guard [s, b, m, v].allSatisfy({ $0.values.count == c }) else {
+            throw fail(n, "statistics for other than \(c) channels")
+        }
         let eps = n.float("epsilon") ?? 1e-5
         var scale = [Float](repeating: 0, count: c)
         var shift = [Float](repeating: 0, count: c)
@@ -272,7 +294,9 @@ struct GraphTranslator {
 
     /// y = x · scale + shift per channel: folded into the layer before when only this reads it.
     private mutating func scaleShift(_ n: Node, _ x: Value, scale: [Float], shift: [Float]) throws {
-        if case .boardChannelsLast = x.layout { throw fail(n, "gonet reads channels-last tensors only to flatten them") }
+        if case .boardChannelsLast = x.layout {
+            throw fail(n, "gonet reads channels-last tensors only to flatten them")
+        }
         let c = scale.count
         if x.node >= 0, [.conv, .dense].contains(nodes[x.node].op), onlyReader(n, of: x.node),
             var w = tensors["graph.\(x.node).weight"], var bias = tensors["graph.\(x.node).bias"]
@@ -287,7 +311,9 @@ struct GraphTranslator {
             values[n.outputs[0]] = x
             return
         }
-        if case .boardChannelsLast = x.layout { throw fail(n, "gonet reads channels-last tensors only to flatten them") }
+        if case .boardChannelsLast = x.layout {
+            throw fail(n, "gonet reads channels-last tensors only to flatten them")
+        }
         emit(
             GraphSpec.Node(.scaleShift, [x.node]), x.layout, for: n, weight: Tensor(shape: [c], data: scale),
             bias: Tensor(shape: [c], data: shift))
@@ -310,7 +336,13 @@ struct GraphTranslator {
             let layouts = [a.layout, b.layout]
             let ok =
                 a.layout == b.layout
-                || layouts.contains { if case .board(let c) = $0 { return layouts.contains(.pixel(c)) || layouts.contains(.vector(c)) } else { return false } }
+                || layouts.contains {
+                    if case .board(let c) = $0 {
+                        return layouts.contains(.pixel(c)) || layouts.contains(.vector(c))
+                    } else {
+                        return false
+                    }
+                }
             guard ok else { throw fail(n, "shapes \(a.layout) and \(b.layout) do not go together") }
             if layouts.contains(where: { if case .boardChannelsLast = $0 { return true } else { return false } }) {
                 throw fail(n, "gonet reads channels-last tensors only to flatten them")
@@ -324,7 +356,9 @@ struct GraphTranslator {
             throw fail(n, "both inputs are constants")
         }
         let x = try input(n, consts[0] == nil ? 0 : 1)
-        guard consts[1] != nil || ["Add", "Mul"].contains(n.op) else { throw fail(n, "gonet reads x \(n.op) constant only") }
+        guard consts[1] != nil || ["Add", "Mul"].contains(n.op) else {
+            throw fail(n, "gonet reads x \(n.op) constant only")
+        }
         let c = width(x.layout)
         guard k.values.count == 1 || k.values.count == c, k.dims.reduce(1, *) == k.values.count else {
             throw fail(n, "a constant of shape \(k.dims) for \(c) channels; gonet reads a scalar or one per channel")
@@ -348,7 +382,9 @@ struct GraphTranslator {
             if k.values.count == 1 {
                 var node = GraphSpec.Node(.scale, [x.node])
                 node.a = k.values[0]
-                if case .boardChannelsLast = x.layout { throw fail(n, "gonet reads channels-last tensors only to flatten them") }
+                if case .boardChannelsLast = x.layout {
+                    throw fail(n, "gonet reads channels-last tensors only to flatten them")
+                }
                 emit(node, x.layout, for: n)
             } else {
                 try scaleShift(n, x, scale: per, shift: [Float](repeating: 0, count: c))
@@ -387,16 +423,21 @@ struct GraphTranslator {
     private mutating func pool(_ n: Node) throws {
         let x = try input(n, 0)
         guard case .board(let c) = x.layout else { throw fail(n, "gonet pools board tensors [N, C, 19, 19]") }
-        guard let ks = n.ints("kernel_shape"), ks.count == 2, ks[0] == ks[1], ks[0] % 2 == 1, (1...19).contains(ks[0]) else {
+        guard let ks = n.ints("kernel_shape"), ks.count == 2, ks[0] == ks[1], ks[0] % 2 == 1, (1...19).contains(ks[0])
+        else {
             throw fail(n, "gonet pools odd square windows up to 19x19")
         }
-        if let s = n.ints("strides"), s.contains(where: { $0 != 1 }) { throw fail(n, "strides \(s): gonet keeps the board 19x19") }
+        if let s = n.ints("strides"), s.contains(where: { $0 != 1 }) {
+            throw fail(n, "strides \(s): gonet keeps the board 19x19")
+        }
         if let d = n.ints("dilations"), d.contains(where: { $0 != 1 }) { throw fail(n, "dilations \(d)") }
         if (n.int("ceil_mode") ?? 0) != 0 { throw fail(n, "ceil_mode") }
         let pad = ks[0] / 2
         let padded =
             n.ints("pads").map { $0.allSatisfy { $0 == pad } }
-            ?? (pad == 0 || ["SAME_UPPER", "SAME_LOWER"].contains(String(decoding: n.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
+            ?? (pad == 0
+                || ["SAME_UPPER", "SAME_LOWER"].contains(
+                    String(decoding: n.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
         guard padded else { throw fail(n, "padding must keep the board 19x19") }
         var node = GraphSpec.Node(n.op == "MaxPool" ? .maxPool : .avgPool, [x.node])
         node.kernel = Int(ks[0])
@@ -427,12 +468,14 @@ struct GraphTranslator {
         }
         let out: Layout
         switch (x.layout, n.op) {
-        case (.board(let c), "Flatten"), (.board(let c), "Reshape") where target == [-1] || target == [c * 361]:
+        case (.board(let c), "Flatten"),
+            (.board(let c), "Reshape") where target == [-1] || target == [c * 361]:
             var node = GraphSpec.Node(.flatten, [x.node])
             node.channelsLast = false
             emit(node, .vector(c * 361), for: n)
             return
-        case (.boardChannelsLast(let c), "Flatten"), (.boardChannelsLast(let c), "Reshape") where target == [-1] || target == [c * 361]:
+        case (.boardChannelsLast(let c), "Flatten"),
+            (.boardChannelsLast(let c), "Reshape") where target == [-1] || target == [c * 361]:
             var node = GraphSpec.Node(.flatten, [x.node])
             node.channelsLast = true
             emit(node, .vector(c * 361), for: n)
@@ -442,7 +485,8 @@ struct GraphTranslator {
         case (.pixel(let c), "Reshape") where target == [c, 1, 1] || target == [-1, 1, 1]: out = .pixel(c)
         case (.vector(let c), "Flatten"), (.vector(let c), "Squeeze"): out = .vector(c)
         case (.vector(let c), "Unsqueeze"): out = c == 1 ? .vector(1) : .pixel(c)
-        case (.vector(let c), "Reshape") where target == [-1] || target == [c] || target == [] && c == 1: out = .vector(c)
+        case (.vector(let c), "Reshape") where target == [-1] || target == [c] || target == [] && c == 1:
+            out = .vector(c)
         case (.vector(let c), "Reshape") where target == [c, 1, 1] || target == [-1, 1, 1]: out = .pixel(c)
         default:
             throw fail(n, "gonet cannot read this \(n.op) of a \(x.layout) tensor\(target.map { " to \($0)" } ?? "")")
@@ -483,6 +527,8 @@ struct GraphTranslator {
         }
         var node = GraphSpec.Node(.dense, [x.node])
         node.channels = rows
-        emit(node, .vector(rows), for: n, weight: Tensor(shape: [rows, k], data: weight), bias: Tensor(shape: [rows], data: bias))
+        emit(
+            node, .vector(rows), for: n, weight: Tensor(shape: [rows, k], data: weight),
+            bias: Tensor(shape: [rows], data: bias))
     }
 }

@@ -8,27 +8,42 @@ public enum HTMLReport {
         record: (GameRow) -> String?
     ) -> String {
         let s = Standings(entrants: entrants, games: games)
-        let byID = Dictionary(uniqueKeysWithValues: entrants.compactMap { e in e.id.map { ($0, e) } })
-        var h = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(esc(title))</title>
-            <style>
-            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
-            h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0}
-            table{border-collapse:collapse;margin:1rem 0} th,td{padding:.35rem .6rem;border-bottom:1px solid #e4e4e4;text-align:right}
-            th{background:#f4f4f4} td.l,th.l{text-align:left} tr:hover td{background:#fafafa}
-            .x{color:#bbb} .viewer{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap-reverse}
-            .viewer>div:last-child{position:sticky;top:1rem}
-            #board{border:1px solid #999;background:#dcb35c} .games td a{cursor:pointer}
-            .controls button{font-size:1rem;margin-right:.3rem} #info{font-family:monospace;white-space:pre-wrap;max-width:420px}
-            </style></head><body>
-            <h1>\(esc(title))</h1>
-            <p class="sub">\(s.games) games · komi \(config.komi) · \(config.scoring.rawValue) scoring · \(config.networkMode == "mcts" ? "networks search \(config.visits.map { "\($0) visits" } ?? "\(config.searchSeconds) s") per move" : "networks play their policy") · \(config.secondsPerMove) s per move · updated \(ISO8601DateFormatter().string(from: Date()))</p>
-            <h2>Standings</h2>
-            <table><tr><th>#</th><th class="l">Entrant</th><th>Elo</th><th>95% CI</th><th>Games</th><th>Score</th><th>Win %</th><th class="l">Kind</th></tr>
+        var h = head(title: title, config: config, standings: s)
+        h += standingsRows(s, entrants: entrants)
+        h += "</table>\n<h2>Ratings</h2>\n" + plot(s)
+        h += crosstable(s)
+        let (rows, sgfs) = gameRows(games, entrants: entrants, record: record)
+        h += rows
+        h += viewer(sgfs)
+        return h
+    }
 
-            """
+    /// The page's head, style, title line and the standings table's header.
+    private static func head(title: String, config: TournamentConfig, standings s: Standings) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(esc(title))</title>
+        <style>
+        body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
+        h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0}
+        table{border-collapse:collapse;margin:1rem 0} th,td{padding:.35rem .6rem;border-bottom:1px solid #e4e4e4;text-align:right}
+        th{background:#f4f4f4} td.l,th.l{text-align:left} tr:hover td{background:#fafafa}
+        .x{color:#bbb} .viewer{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap-reverse}
+        .viewer>div:last-child{position:sticky;top:1rem}
+        #board{border:1px solid #999;background:#dcb35c} .games td a{cursor:pointer}
+        .controls button{font-size:1rem;margin-right:.3rem} #info{font-family:monospace;white-space:pre-wrap;max-width:420px}
+        </style></head><body>
+        <h1>\(esc(title))</h1>
+        <p class="sub">\(s.games) games · komi \(config.komi) · \(config.scoring.rawValue) scoring · \(config.networkMode == "mcts" ? "networks search \(config.visits.map { "\($0) visits" } ?? "\(config.searchSeconds) s") per move" : "networks play their policy") · \(config.secondsPerMove) s per move · updated \(ISO8601DateFormatter().string(from: Date()))</p>
+        <h2>Standings</h2>
+        <table><tr><th>#</th><th class="l">Entrant</th><th>Elo</th><th>95% CI</th><th>Games</th><th>Score</th><th>Win %</th><th class="l">Kind</th></tr>
+
+        """
+    }
+
+    private static func standingsRows(_ s: Standings, entrants: [Entrant]) -> String {
+        var h = ""
         for (i, r) in s.ratings.enumerated() {
             let e = entrants.first { $0.label == r.name }
             let kind = e.map { $0.kind == "network" ? "network, \($0.parameters ?? 0) params" : "engine" } ?? ""
@@ -37,9 +52,11 @@ public enum HTMLReport {
             h +=
                 "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(r.name))</td><td>\(String(format: "%.0f", r.elo))</td><td>\(ci)</td><td>\(r.games)</td><td>\(s.fmt(r.score))</td><td>\(pct)</td><td class=\"l\">\(esc(kind))</td></tr>\n"
         }
-        h +=
-            "</table>\n<h2>Ratings</h2>\n" + plot(s)
-            + "\n<h2>Crosstable</h2>\n<table><tr><th></th><th class=\"l\">points / games</th>"
+        return h
+    }
+
+    private static func crosstable(_ s: Standings) -> String {
+        var h = "\n<h2>Crosstable</h2>\n<table><tr><th></th><th class=\"l\">points / games</th>"
         for i in s.labels.indices { h += "<th>\(i + 1)</th>" }
         h += "</tr>\n"
         for (i, name) in s.labels.enumerated() {
@@ -53,7 +70,15 @@ public enum HTMLReport {
             }
             h += "</tr>\n"
         }
-        h +=
+        return h
+    }
+
+    /// The games table (each result shows its game on the board) and the SGF texts, in order.
+    private static func gameRows(_ games: [GameRow], entrants: [Entrant], record: (GameRow) -> String?) -> (
+        String, [String]
+    ) {
+        let byID = Dictionary(uniqueKeysWithValues: entrants.compactMap { e in e.id.map { ($0, e) } })
+        var h =
             "</table>\n<h2>Games</h2>\n<div class=\"viewer\"><div><table class=\"games\"><tr><th>#</th><th class=\"l\">Black</th><th class=\"l\">White</th><th>Result</th><th>Moves</th><th class=\"l\">Why</th><th class=\"l\">SGF</th></tr>\n"
         var sgfs: [String] = []
         for (i, g) in games.enumerated() {
@@ -64,11 +89,16 @@ public enum HTMLReport {
             h +=
                 "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(b))</td><td class=\"l\">\(esc(w))</td><td><a onclick=\"show(\(i))\">\(esc(g.result))</a></td><td>\(g.moves)</td><td class=\"l\">\(esc(String(g.reason.prefix(60))))</td><td class=\"l\"><a href=\"\(esc(g.sgf))\">sgf</a></td></tr>\n"
         }
+        return (h, sgfs)
+    }
+
+    /// The board viewer: the SGFs embedded as JSON and a small script that replays them.
+    private static func viewer(_ sgfs: [String]) -> String {
         let data = String(
             decoding: (try? JSONSerialization.data(withJSONObject: sgfs)) ?? Data("[]".utf8), as: UTF8.self
         )
         .replacingOccurrences(of: "</", with: "<\\/")
-        h += """
+        return """
             </table></div>
             <div><canvas id="board" width="420" height="420"></canvas>
             <div class="controls"><button onclick="go(-1e9)">«</button><button onclick="go(-10)">−10</button><button onclick="go(-1)">‹</button><button onclick="go(1)">›</button><button onclick="go(10)">+10</button><button onclick="go(1e9)">»</button></div>
@@ -113,7 +143,6 @@ public enum HTMLReport {
             </body></html>
 
             """
-        return h
     }
 
     /// Ratings as points with 95% intervals, one row per entrant.

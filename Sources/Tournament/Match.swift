@@ -107,7 +107,8 @@ public final class Match {
         for (name, spec) in zip(names, [engines.a, engines.b]) {
             if let e = present.first(where: { $0.name == name }) {
                 guard try Self.plays(e, as: spec) else {
-                    throw TournamentError("\(tournament.workspace) holds another match (\(e.label) has changed); use a new location")
+                    throw TournamentError(
+                        "\(tournament.workspace) holds another match (\(e.label) has changed); use a new location")
                 }
                 continue
             }
@@ -131,7 +132,9 @@ public final class Match {
             )
         }
         let exists = fm.fileExists(atPath: (directory as NSString).appendingPathComponent("tournament.json"))
-        let t = exists ? try Tournament.open(directory: directory) : try Tournament.create(directory, config: settings.config())
+        let t =
+            exists
+            ? try Tournament.open(directory: directory) : try Tournament.create(directory, config: settings.config())
         return try Match(tournament: t, settings: settings)
     }
 
@@ -167,7 +170,8 @@ public final class Match {
 
     private func game(_ row: GameRow, a: Entrant) throws -> MatchGame {
         let aIsBlack = row.black == a.id
-        let late = try tournament.store.record(of: row).flatMap { try SGFReader.records(text: $0).first }
+        let late =
+            try tournament.store.record(of: row).flatMap { try SGFReader.records(text: $0).first }
             .map(Self.capturedLate) ?? (black: 0, white: 0)
         let winner = row.winner.isEmpty ? "draw" : (row.winner == "B") == aIsBlack ? "A" : "B"
         return MatchGame(

@@ -70,10 +70,27 @@ public struct Referee {
         var how: GameResult.Reason = .forfeit
     }
 
-    /// Sends `command` to `color`'s engine; anything but a success forfeits that side.
+    /// A game the referee itself cannot go on with (not an engine's fault).
+    private struct RefereeError: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// Sends `command` to `color`'s engine; anything but a success forfeits that side, the reason
+    /// prefixed with `explaining` when given.
     private func ask(
-        _ engines: [Stone: GTPClient], _ color: Stone, _ command: String, timeout: Double = Referee.setupTimeout
+        _ engines: [Stone: GTPClient], _ color: Stone, _ command: String, timeout: Double = Referee.setupTimeout,
+        explaining context: String? = nil
     ) throws -> String {
+        do { return try answer(engines, color, command, timeout: timeout) } catch var f as Forfeit {
+            if let context { f.why = "\(context): \(f.why)" }
+            throw f
+        }
+    }
+
+    private func answer(_ engines: [Stone: GTPClient], _ color: Stone, _ command: String, timeout: Double) throws
+        -> String
+    {
         switch engines[color]!.send(command, timeout: timeout) {
         case .success(let s): return s
         case .failure(let m):
@@ -107,63 +124,12 @@ public struct Referee {
             )
         }
         do {
-            for color in [Stone.black, .white] {
-                for cmd in ["boardsize 19", "clear_board", "komi \(komi)"] { _ = try ask(engines, color, cmd) }
-            }
-            // Under Tromp-Taylor every dead stone must be captured: engines that know
-            // kgs-genmove_cleanup (GNU Go does) are asked for moves that way, so they do not pass
-            // with the opponent's dead stones still on the board.
-            var generate: [Stone: String] = [:]
-            for color in [Stone.black, .white] {
-                let cleanup =
-                    scoring == .trompTaylor
-                    && engines[color]!.send("known_command kgs-genmove_cleanup", timeout: Referee.setupTimeout)
-                        == .success("true")
-                generate[color] = cleanup ? "kgs-genmove_cleanup" : "genmove"
-            }
-            for m in opening {
-                let color = game.toMove
-                try! game.play(m)
-                let v = Coordinates.gtp(m, size: 19)
-                for c in [Stone.black, .white] {
-                    do { _ = try ask(engines, c, "play \(color) \(v)") } catch var f as Forfeit {
-                        f.why = "refused the opening move \(color) \(v): \(f.why)"
-                        throw f
-                    }
-                }
-            }
+            let generate = try setUp(engines)
+            try playOpening(&game, engines)
             while !game.isOver && game.moves.count < moveCap + opening.count {
                 let color = game.toMove
-                let t0 = Date()
-                let text: String
-                do {
-                    text = try ask(
-                        engines, color, "\(generate[color]!) \(color)", timeout: secondsPerMove + Referee.answerSlack)
-                } catch var f as Forfeit {
-                    if case .time = f.how { f.why = "no move within \(secondsPerMove) s" }
-                    throw f
-                }
-                let took = Date().timeIntervalSince(t0)
-                if took > secondsPerMove {
-                    throw Forfeit(
-                        loser: color,
-                        why: "took \(String(format: "%.1f", took)) s for a move (limit \(secondsPerMove) s)", how: .time
-                    )
-                }
-                if text.lowercased() == "resign" {
+                guard try playMove(&game, color, engines, command: generate[color]!) else {
                     return finish(color.opponent, .win(color.opponent, .resignation), "\(color) resigns")
-                }
-                guard let move = Coordinates.move(gtp: text, size: 19) else {
-                    throw Forfeit(loser: color, why: "answered \"\(text.prefix(40))\", not a move")
-                }
-                do { try game.play(move, by: color) } catch {
-                    throw Forfeit(loser: color, why: "illegal move \(text): \(error)")
-                }
-                do {
-                    _ = try ask(engines, color.opponent, "play \(color) \(Coordinates.gtp(move, size: 19))")
-                } catch var f as Forfeit {
-                    f.why = "refused the legal move \(color) \(text): \(f.why)"
-                    throw f
                 }
             }
         } catch let f as Forfeit {
@@ -171,6 +137,73 @@ public struct Referee {
         } catch {
             return finish(nil, .unknown, "referee error: \(error)")
         }
+        let (winner, result, reason, territory) = score(game, engines)
+        return finish(winner, result, reason, territory)
+    }
+
+    /// Sets both engines up; returns the command each is asked for moves with. Under Tromp-Taylor
+    /// every dead stone must be captured: engines that know kgs-genmove_cleanup (GNU Go does) are
+    /// asked that way, so they do not pass with the opponent's dead stones still on the board.
+    private func setUp(_ engines: [Stone: GTPClient]) throws -> [Stone: String] {
+        var generate: [Stone: String] = [:]
+        for color in [Stone.black, .white] {
+            for cmd in ["boardsize 19", "clear_board", "komi \(komi)"] { _ = try ask(engines, color, cmd) }
+            let cleanup =
+                scoring == .trompTaylor
+                && engines[color]!.send("known_command kgs-genmove_cleanup", timeout: Referee.setupTimeout)
+                    == .success("true")
+            generate[color] = cleanup ? "kgs-genmove_cleanup" : "genmove"
+        }
+        return generate
+    }
+
+    /// The referee's random opening, told to both engines.
+    private func playOpening(_ game: inout Game, _ engines: [Stone: GTPClient]) throws {
+        for m in opening {
+            let color = game.toMove
+            // The opening is the referee's own: `randomOpening` only makes legal moves.
+            guard (try? game.play(m)) != nil else { throw RefereeError("the opening move \(m) is illegal") }
+            let v = Coordinates.gtp(m, size: 19)
+            for c in [Stone.black, .white] {
+                _ = try ask(engines, c, "play \(color) \(v)", explaining: "refused the opening move \(color) \(v)")
+            }
+        }
+    }
+
+    /// Asks `color` for a move within the time limit, plays it and tells the opponent; false when
+    /// `color` resigns. Anything else an engine does wrong forfeits it.
+    private func playMove(_ game: inout Game, _ color: Stone, _ engines: [Stone: GTPClient], command: String) throws
+        -> Bool
+    {
+        let t0 = Date()
+        let text: String
+        do {
+            text = try ask(engines, color, "\(command) \(color)", timeout: secondsPerMove + Referee.answerSlack)
+        } catch var f as Forfeit {
+            if case .time = f.how { f.why = "no move within \(secondsPerMove) s" }
+            throw f
+        }
+        let took = Date().timeIntervalSince(t0)
+        if took > secondsPerMove {
+            throw Forfeit(
+                loser: color, why: "took \(String(format: "%.1f", took)) s for a move (limit \(secondsPerMove) s)",
+                how: .time)
+        }
+        if text.lowercased() == "resign" { return false }
+        guard let move = Coordinates.move(gtp: text, size: 19) else {
+            throw Forfeit(loser: color, why: "answered \"\(text.prefix(40))\", not a move")
+        }
+        do { try game.play(move, by: color) } catch {
+            throw Forfeit(loser: color, why: "illegal move \(text): \(error)")
+        }
+        _ = try ask(
+            engines, color.opponent, "play \(color) \(Coordinates.gtp(move, size: 19))",
+            explaining: "refused the legal move \(color) \(text)")
+        return true
+    }
+
+    /// The result of a game that ended on the board (two passes or the move cap) under the rule.
+    private func score(_ game: Game, _ engines: [Stone: GTPClient]) -> (Stone?, GameResult, String, [SGFProperty]) {
         let ending = game.isOver ? "two passes" : "move cap \(moveCap) reached"
         let dead = deadStones(game, engines)
         let s = game.score(dead: dead.points)
@@ -186,7 +219,7 @@ public struct Referee {
                 "; dead stones (\(dead.decidedBy)\(dead.note.isEmpty ? "" : ": " + dead.note)): "
                 + listed.joined(separator: "; ")
         }
-        return finish(s.winner, result, reason, Self.territoryProperties(game.board, dead: dead.points))
+        return (s.winner, result, reason, Self.territoryProperties(game.board, dead: dead.points))
     }
 
     /// SGF TB/TW: each side's area that is not its own stone (empty points and dead stones) after taking the dead off.

@@ -66,7 +66,8 @@ public final class Tournament {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
         let e = try store.add(
             Entrant(
-                name: name, kind: "network", command: play.map { Entrant.networkPlay(mode: $0.mode, visits: $0.visits) },
+                name: name, kind: "network",
+                command: play.map { Entrant.networkPlay(mode: $0.mode, visits: $0.visits) },
                 sha256: SHA256.hex(bytes), author: author, parameters: net.parameterCount),
             network: bytes)
         try reschedule()

@@ -106,82 +106,28 @@ public final class DataLoader {
     func produce() {
         let c = configuration
         var rng = RandomSource(seed: c.seed)
-        let width = SampleCoding.width
-        let buffer = ShuffleBuffer(capacity: max(c.shuffleBuffer, 1), width: width)
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: width)
-        let evicted = UnsafeMutablePointer<UInt8>.allocate(capacity: width)
-        var pending = [UInt8](repeating: 0, count: c.batchSize * width)
-        var symmetries = [Int](repeating: 0, count: c.batchSize)
-        var filled = 0
-        var toSkip = c.skipBatches
-        defer {
-            scratch.deallocate()
-            evicted.deallocate()
-        }
-
+        let buffer = ShuffleBuffer(capacity: max(c.shuffleBuffer, 1), width: SampleCoding.width)
+        let evicted = UnsafeMutablePointer<UInt8>.allocate(capacity: SampleCoding.width)
+        defer { evicted.deallocate() }
+        var batches = BatchAssembler(size: c.batchSize, skip: c.skipBatches)
+        var reader = SampleReader(keepEvery: max(c.keepEvery, 1))
+        defer { reader.release() }
+        /// Adds one sample to the batch being filled, delivering it when full; false when stopping.
         func emit(_ sample: UnsafePointer<UInt8>) -> Bool {
-            pending.withUnsafeMutableBufferPointer {
-                ($0.baseAddress! + filled * width).update(from: sample, count: width)
-            }
-            symmetries[filled] = c.randomSymmetry ? rng.below(8) : 0
-            filled += 1
-            if filled == c.batchSize {
-                filled = 0
-                if toSkip > 0 {
-                    toSkip -= 1
-                    return !isStopping
-                }
-                return deliver(pending, symmetries, count: c.batchSize)
-            }
-            return true
+            guard batches.add(sample, symmetry: c.randomSymmetry ? rng.below(8) : 0) else { return true }
+            if batches.skipping() { return !isStopping }
+            return deliver(batches.pending, batches.symmetries, count: c.batchSize)
         }
-
         var epoch = 0
-        var seen = 0
-        let keepEvery = max(c.keepEvery, 1)
         outer: while c.epochs.map({ epoch < $0 }) ?? true {
             var order = Array(c.files.indices)
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
             var sawGame = false
             for fi in order {
-                let path = c.files[fi]
-                let reader: GameArchiveReader
-                do { reader = try GameArchiveReader(path: path) } catch {
-                    note { $0.errors.append("\(error)") }
-                    continue
+                let ok = read(c.files[fi], with: &reader, sawGame: &sawGame) { s in
+                    !buffer.insert(s, evicted: evicted, rng: &rng) || emit(evicted)
                 }
-                while true {
-                    let record: GameRecord?
-                    do { record = try reader.nextRecord() } catch {
-                        note { $0.errors.append("\(error) (the \(reader.count) games before it were used)") }
-                        break
-                    }
-                    guard let r = record else {
-                        note { $0.illegal += reader.rejected.count }
-                        break
-                    }
-                    if isStopping { break outer }
-                    guard r.size == 19, r.setup.isEmpty, r.edits.isEmpty else { continue }
-                    if GameSplit.isValidation(r, fraction: c.validationFraction) != c.validation {
-                        note { $0.otherSplit += 1 }
-                        continue
-                    }
-                    sawGame = true
-                    var positions = 0
-                    var alive = true
-                    let legal = SampleCoding.replay(r, scratch: scratch) { s in
-                        seen += 1
-                        guard seen % keepEvery == 0 else { return }
-                        positions += 1
-                        if buffer.insert(s, evicted: evicted, rng: &rng) { alive = alive && emit(evicted) }
-                    }
-                    note {
-                        $0.games += 1
-                        $0.positions += positions
-                        if !legal { $0.illegal += 1 }
-                    }
-                    if !alive { break outer }
-                }
+                if !ok { break outer }
             }
             // The end of an epoch: drain the buffer so every position appears exactly once.
             while buffer.remove(into: evicted, rng: &rng) {
@@ -190,11 +136,57 @@ public final class DataLoader {
             epoch += 1
             if !sawGame { break }
         }
-        if filled > 0 && !isStopping { _ = deliver(pending, symmetries, count: filled) }
+        if batches.filled > 0 && !isStopping { _ = deliver(batches.pending, batches.symmetries, count: batches.filled) }
         queue.lock()
         finished = true
         queue.broadcast()
         queue.unlock()
+    }
+
+    /// Replays the games of one archive of this split into `sample` (one position in
+    /// `keepEvery`); false when the loader is stopping. Unreadable files and bad records are
+    /// counted in the statistics, not fatal.
+    private func read(
+        _ path: String, with r: inout SampleReader, sawGame: inout Bool, sample: (UnsafePointer<UInt8>) -> Bool
+    ) -> Bool {
+        let c = configuration
+        let archive: GameArchiveReader
+        do { archive = try GameArchiveReader(path: path) } catch {
+            note { $0.errors.append("\(error)") }
+            return true
+        }
+        while true {
+            let record: GameRecord?
+            do { record = try archive.nextRecord() } catch {
+                note { $0.errors.append("\(error) (the \(archive.count) games before it were used)") }
+                return true
+            }
+            guard let g = record else {
+                note { $0.illegal += archive.rejected.count }
+                return true
+            }
+            if isStopping { return false }
+            guard g.size == 19, g.setup.isEmpty, g.edits.isEmpty else { continue }
+            if GameSplit.isValidation(g, fraction: c.validationFraction) != c.validation {
+                note { $0.otherSplit += 1 }
+                continue
+            }
+            sawGame = true
+            var positions = 0
+            var alive = true
+            let legal = SampleCoding.replay(g, scratch: r.scratch) { s in
+                r.seen += 1
+                guard r.seen % r.keepEvery == 0 else { return }
+                positions += 1
+                alive = alive && sample(s)
+            }
+            note {
+                $0.games += 1
+                $0.positions += positions
+                if !legal { $0.illegal += 1 }
+            }
+            if !alive { return false }
+        }
     }
 
     var isStopping: Bool {
@@ -260,4 +252,52 @@ public final class DataLoader {
         return TrainingBatch(
             planes: planes, policyTargets: targets, valueTargets: values, valueMask: mask, channelMajor: true)
     }
+}
+
+/// The batch being filled, sample by sample, and how many whole batches are still to be passed
+/// over (a resumed run skips what it already trained on).
+private struct BatchAssembler {
+    let size: Int
+    var pending: [UInt8]
+    var symmetries: [Int]
+    var filled = 0
+    var toSkip: Int
+
+    init(size: Int, skip: Int) {
+        self.size = size
+        pending = [UInt8](repeating: 0, count: size * SampleCoding.width)
+        symmetries = [Int](repeating: 0, count: size)
+        toSkip = skip
+    }
+
+    /// Adds a sample; true when the batch is full (and the next sample starts a new one).
+    mutating func add(_ sample: UnsafePointer<UInt8>, symmetry: Int) -> Bool {
+        let width = SampleCoding.width
+        let at = filled
+        pending.withUnsafeMutableBufferPointer { ($0.baseAddress! + at * width).update(from: sample, count: width) }
+        symmetries[filled] = symmetry
+        filled += 1
+        guard filled == size else { return false }
+        filled = 0
+        return true
+    }
+
+    /// For a full batch: true (and one fewer to skip) when it is one to pass over.
+    mutating func skipping() -> Bool {
+        guard toSkip > 0 else { return false }
+        toSkip -= 1
+        return true
+    }
+}
+
+/// What replaying games keeps between records: the scratch board codes and the count of
+/// positions seen, which picks one in `keepEvery` across games.
+private struct SampleReader {
+    let keepEvery: Int
+    var seen = 0
+    let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: SampleCoding.width)
+
+    init(keepEvery: Int) { self.keepEvery = keepEvery }
+
+    func release() { scratch.deallocate() }
 }

@@ -48,7 +48,8 @@ public final class Trainer {
             network = try PolicyValueNetwork.load(path: path)
             guard network.isTrainable else {
                 throw ConfigurationError(
-                    "\(path) is a graph network (imported from ONNX: \(network.architecture.summary)); gonet plays it but cannot train it")
+                    "\(path) is a graph network (imported from ONNX: \(network.architecture.summary)); gonet plays it but cannot train it"
+                )
             }
         } else {
             network = PolicyValueNetwork(configuration.architecture)
@@ -79,26 +80,85 @@ public final class Trainer {
     @discardableResult
     public func run(_ report: (TrainingEvent) -> Void = { _ in }) throws -> Metrics {
         let c = configuration
-        var step = 0
-        var samples = 0
-        var elapsedBefore = 0.0
-        if resume {
-            guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                throw ConfigurationError("--resume: no checkpoint at \(checkpointPath)")
-            }
-            let cp = try Checkpoint.load(checkpointPath, into: network, optimizer: optimizer)
-            (step, samples, elapsedBefore) = (cp.step, cp.samples, cp.elapsed)
-            report(.note("resuming at step \(step) from \(checkpointPath)"))
-        }
-        let total: Int
-        if let steps = c.steps {
-            total = steps
-        } else {
-            total = c.epochs! * ((try trainingPositions() + c.batch - 1) / c.batch)
-        }
+        var run = try startingPoint(report)
+        let total = try c.steps ?? c.epochs! * ((trainingPositions() + c.batch - 1) / c.batch)
         let schedule = c.schedule(total: total)
         let log = try TrainingLog(path: logPath, resume: resume)
+        let loader = try DataLoader(loaderConfiguration(skipping: run.step))
+        defer { loader.stop() }
+        let weights = LossWeights(policy: c.policyWeight, value: c.valueWeight, l2: c.l2)
+        let params = network.trainableParameters
+        var interval = Metrics()
+        var intervalStart = Date()
 
+        while run.step < total {
+            // The time budget ends the run as its last step would: validation, checkpoint, file.
+            if let m = c.maxMinutes, Date().timeIntervalSince(run.started) >= m * 60 {
+                report(.note("time budget of \(m) min reached at step \(run.step) of \(total)"))
+                break
+            }
+            if Self.stopRequested {
+                try checkpoint(&run, report)
+                report(.note("stopped at step \(run.step); resume with --resume"))
+                return run.lastValidation
+            }
+            guard let batch = loader.next() else { break }
+            let lr = schedule.rate(at: run.step)
+            try step(batch, weights: weights, run: run, into: &interval)
+            optimizer.step(params, lr: lr)
+            network.weightsChanged()
+            run.step += 1
+            run.samples += batch.count
+            if run.step % c.logEvery == 0 || run.step == total {
+                interval.seconds = Date().timeIntervalSince(intervalStart)
+                let e = LogEntry(
+                    kind: .train, step: run.step, samples: run.samples, elapsed: run.elapsed, lr: lr, metrics: interval)
+                log.append(e)
+                report(.interval(e, totalSteps: total))
+                interval = Metrics()
+                intervalStart = Date()
+            }
+            if run.step % c.validateEvery == 0 && run.step < total {
+                try validate(&run, lr: schedule.rate(at: max(run.step - 1, 0)), log: log, report)
+            }
+            if run.step % c.checkpointEvery == 0 && run.step < total { try checkpoint(&run, report) }
+        }
+        for e in loader.statistics.errors { report(.note("data: \(e)")) }
+        try validate(&run, lr: schedule.rate(at: max(run.step - 1, 0)), log: log, report)
+        try checkpoint(&run, report)
+        try saveNetwork(run)
+        return run.lastValidation
+    }
+
+    /// Where a run stands: what a checkpoint keeps and the log reports.
+    private struct Progress {
+        var step = 0
+        var samples = 0
+        /// Seconds trained before this process (a resumed run).
+        var elapsedBefore = 0.0
+        /// The last step a checkpoint was written at (−1: none yet).
+        var lastGood = -1
+        var lastValidation = Metrics()
+        let started = Date()
+        var elapsed: Double { elapsedBefore + Date().timeIntervalSince(started) }
+    }
+
+    /// Step 0, or the checkpoint's step when resuming.
+    private func startingPoint(_ report: (TrainingEvent) -> Void) throws -> Progress {
+        var run = Progress()
+        guard resume else { return run }
+        guard FileManager.default.fileExists(atPath: checkpointPath) else {
+            throw ConfigurationError("--resume: no checkpoint at \(checkpointPath)")
+        }
+        let cp = try Checkpoint.load(checkpointPath, into: network, optimizer: optimizer)
+        (run.step, run.samples, run.elapsedBefore, run.lastGood) = (cp.step, cp.samples, cp.elapsed, cp.step)
+        report(.note("resuming at step \(run.step) from \(checkpointPath)"))
+        return run
+    }
+
+    /// The loader of the training split, past the batches already trained on.
+    private func loaderConfiguration(skipping batches: Int) -> LoaderConfiguration {
+        let c = configuration
         var lc = LoaderConfiguration(files: c.data)
         lc.batchSize = c.batch
         lc.shuffleBuffer = c.shuffleBuffer
@@ -106,103 +166,67 @@ public final class Trainer {
         lc.validationFraction = c.validationData.isEmpty ? c.validationFraction : 0
         lc.epochs = c.epochs
         lc.threads = max(1, c.threads - 1)
-        lc.skipBatches = step
-        let loader = try DataLoader(lc)
-        defer { loader.stop() }
+        lc.skipBatches = batches
+        return lc
+    }
 
-        let weights = LossWeights(policy: c.policyWeight, value: c.valueWeight, l2: c.l2)
-        let params = network.trainableParameters
-        var interval = Metrics()
-        var intervalStart = Date()
-        let runStart = Date()
-        var lastGood = resume ? step : -1
-        var lastValidation = Metrics()
-        func elapsed() -> Double { elapsedBefore + Date().timeIntervalSince(runStart) }
-
-        func validate() throws {
-            let m = try validation()
-            lastValidation = m
-            let e = LogEntry(
-                kind: .validation, step: step, samples: samples, elapsed: elapsed(),
-                lr: schedule.rate(at: max(step - 1, 0)), metrics: m)
-            log.append(e)
-            try? Data(
-                TrainingPlot.svg(
-                    log.entries,
-                    title: "\(URL(fileURLWithPath: c.output).lastPathComponent): \(network.architecture.summary)"
-                ).utf8
+    /// Loss and gradients of one batch, added to the interval's metrics; a non-finite loss stops
+    /// the run, keeping the last good checkpoint.
+    private func step(_ batch: TrainingBatch, weights: LossWeights, run: Progress, into interval: inout Metrics) throws
+    {
+        let loss = network.lossAndGradients(batch, weights: weights)
+        guard loss.total.isFinite else {
+            let kept =
+                run.lastGood >= 0
+                ? "the last good checkpoint (step \(run.lastGood)) is kept at \(checkpointPath)"
+                : "no checkpoint was written yet"
+            throw TrainingStopped(
+                message:
+                    "the loss became \(loss.total) at step \(run.step + 1) (policy \(loss.policy), value \(loss.value)); lower the learning rate; \(kept)"
             )
-            .write(to: URL(fileURLWithPath: plotPath), options: .atomic)
-            report(.validation(e))
         }
-        func checkpoint() throws {
-            try Checkpoint.save(
-                network, optimizer: optimizer, step: step, samples: samples, elapsed: elapsed(), path: checkpointPath)
-            lastGood = step
-            report(.checkpoint(step: step, path: checkpointPath))
-        }
+        let (l, v) = network.lastOutputs
+        interval.add(
+            logits: l, values: v, targets: batch.policyTargets, valueTargets: batch.valueTargets, mask: batch.valueMask)
+        interval.lossSum += loss.total
+        interval.batches += 1
+    }
 
-        while step < total {
-            // The time budget ends the run as its last step would: validation, checkpoint, file.
-            if let m = c.maxMinutes, Date().timeIntervalSince(runStart) >= m * 60 {
-                report(.note("time budget of \(m) min reached at step \(step) of \(total)"))
-                break
-            }
-            if Self.stopRequested {
-                try checkpoint()
-                report(.note("stopped at step \(step); resume with --resume"))
-                return lastValidation
-            }
-            guard let batch = loader.next() else { break }
-            let lr = schedule.rate(at: step)
-            let loss = network.lossAndGradients(batch, weights: weights)
-            guard loss.total.isFinite else {
-                let kept =
-                    lastGood >= 0
-                    ? "the last good checkpoint (step \(lastGood)) is kept at \(checkpointPath)"
-                    : "no checkpoint was written yet"
-                throw TrainingStopped(
-                    message:
-                        "the loss became \(loss.total) at step \(step + 1) (policy \(loss.policy), value \(loss.value)); lower the learning rate; \(kept)"
-                )
-            }
-            let (l, v) = network.lastOutputs
-            interval.add(
-                logits: l, values: v, targets: batch.policyTargets, valueTargets: batch.valueTargets,
-                mask: batch.valueMask)
-            interval.lossSum += loss.total
-            interval.batches += 1
-            optimizer.step(params, lr: lr)
-            network.weightsChanged()
-            step += 1
-            samples += batch.count
-            if step % c.logEvery == 0 || step == total {
-                interval.seconds = Date().timeIntervalSince(intervalStart)
-                let e = LogEntry(
-                    kind: .train, step: step, samples: samples, elapsed: elapsed(), lr: lr, metrics: interval)
-                log.append(e)
-                report(.interval(e, totalSteps: total))
-                interval = Metrics()
-                intervalStart = Date()
-            }
-            if step % c.validateEvery == 0 && step < total { try validate() }
-            if step % c.checkpointEvery == 0 && step < total { try checkpoint() }
-        }
-        for e in loader.statistics.errors { report(.note("data: \(e)")) }
-        try validate()
-        try checkpoint()
-        // The network file, with what produced it.
-        var training = c.json
-        training["steps_done"] = step
-        training["samples"] = samples
-        training["seconds"] = Int(elapsed())
-        training["validation"] = lastValidation.json
+    /// A validation pass, logged, plotted and reported.
+    private func validate(_ run: inout Progress, lr: Float, log: TrainingLog, _ report: (TrainingEvent) -> Void)
+        throws
+    {
+        let m = try validation()
+        run.lastValidation = m
+        let e = LogEntry(
+            kind: .validation, step: run.step, samples: run.samples, elapsed: run.elapsed, lr: lr, metrics: m)
+        log.append(e)
+        let title = "\(URL(fileURLWithPath: configuration.output).lastPathComponent): \(network.architecture.summary)"
+        try? Data(TrainingPlot.svg(log.entries, title: title).utf8)
+            .write(to: URL(fileURLWithPath: plotPath), options: .atomic)
+        report(.validation(e))
+    }
+
+    private func checkpoint(_ run: inout Progress, _ report: (TrainingEvent) -> Void) throws {
+        try Checkpoint.save(
+            network, optimizer: optimizer, step: run.step, samples: run.samples, elapsed: run.elapsed,
+            path: checkpointPath)
+        run.lastGood = run.step
+        report(.checkpoint(step: run.step, path: checkpointPath))
+    }
+
+    /// The network file, with what produced it in its metadata.
+    private func saveNetwork(_ run: Progress) throws {
+        var training = configuration.json
+        training["steps_done"] = run.step
+        training["samples"] = run.samples
+        training["seconds"] = Int(run.elapsed)
+        training["validation"] = run.lastValidation.json
         network.metadata["training"] = String(
             decoding: try JSONSerialization.data(withJSONObject: training, options: [.sortedKeys]), as: UTF8.self)
         if network.metadata["name"] == nil { network.metadata["name"] = URL(fileURLWithPath: stem).lastPathComponent }
         network.metadata["created"] = ISO8601DateFormatter().string(from: Date())
-        try network.save(path: c.output)
-        return lastValidation
+        try network.save(path: configuration.output)
     }
 
     /// One validation position in `validationEvery` (at most 64; found once by counting the

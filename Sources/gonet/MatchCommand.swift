@@ -68,7 +68,9 @@ struct MatchCommand: ParsableCommand {
                         g.aIsBlack ? "black" : "white",
                         g.winner == "A" ? "wins" : g.winner == "B" ? "loses" : "draws", g.result, g.moves, st.wins,
                         st.draws, st.losses))
-            } note: { printError($0) }
+            } note: {
+                printError($0)
+            }
             for line in match.report(all) { print(line) }
         }
     }

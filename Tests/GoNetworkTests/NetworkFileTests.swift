@@ -172,15 +172,20 @@ extension NetworkFileTests {
         let dense362 = "{\"op\": \"dense\", \"inputs\": [1], \"channels\": 362}"
         let dense1 = "{\"op\": \"dense\", \"inputs\": [1], \"channels\": 1}"
         let mean = "{\"op\": \"mean\", \"inputs\": [-1]}"
-        XCTAssertEqual(refusal("{\"nodes\": [\(mean), \(mean), \(dense362), \(dense1)], \"policy\": 2, \"value\": 3}"), "accepted")
+        XCTAssertEqual(
+            refusal("{\"nodes\": [\(mean), \(mean), \(dense362), \(dense1)], \"policy\": 2, \"value\": 3}"), "accepted")
         XCTAssertEqual(
             refusal("{\"nodes\": [\(mean), {\"op\": \"mean\", \"inputs\": [2]}], \"policy\": 0, \"value\": 1}"),
             "graph node 1 (mean): input 2 is not an earlier node")
         XCTAssertEqual(
-            refusal("{\"nodes\": [{\"op\": \"conv\", \"inputs\": [-1], \"channels\": 100000, \"kernel\": 3}], \"policy\": 0, \"value\": 0}"),
+            refusal(
+                "{\"nodes\": [{\"op\": \"conv\", \"inputs\": [-1], \"channels\": 100000, \"kernel\": 3}], \"policy\": 0, \"value\": 0}"
+            ),
             "graph node 0 (conv): channels must be in 1...4096, not 100000")
         XCTAssertEqual(
-            refusal("{\"nodes\": [{\"op\": \"conv\", \"inputs\": [-1], \"channels\": 8, \"kernel\": 5}], \"policy\": 0, \"value\": 0}"),
+            refusal(
+                "{\"nodes\": [{\"op\": \"conv\", \"inputs\": [-1], \"channels\": 8, \"kernel\": 5}], \"policy\": 0, \"value\": 0}"
+            ),
             "graph node 0 (conv): kernel 1 or 3, not 5")
         XCTAssertEqual(
             refusal("{\"nodes\": [\(mean), \(mean), \(dense1), \(dense1)], \"policy\": 2, \"value\": 3}"),
@@ -189,10 +194,13 @@ extension NetworkFileTests {
             refusal("{\"nodes\": [{\"op\": \"add\", \"inputs\": [-1]}], \"policy\": 0, \"value\": 0}"),
             "graph node 0 (add): 1 inputs")
         XCTAssertEqual(
-            refusal("{\"nodes\": [{\"op\": \"leaky_relu\", \"inputs\": [-1], \"a\": 1e39}], \"policy\": 0, \"value\": 0}")
-                .hasPrefix("architecture \"graph\" is not a graph"), true)
-        XCTAssertTrue(refusal("{\"nodes\": [{\"op\": \"erf\", \"inputs\": [-1]}], \"policy\": 0, \"value\": 0}").hasPrefix(
-            "architecture \"graph\" is not a graph"))
+            refusal(
+                "{\"nodes\": [{\"op\": \"leaky_relu\", \"inputs\": [-1], \"a\": 1e39}], \"policy\": 0, \"value\": 0}"
+            )
+            .hasPrefix("architecture \"graph\" is not a graph"), true)
+        XCTAssertTrue(
+            refusal("{\"nodes\": [{\"op\": \"erf\", \"inputs\": [-1]}], \"policy\": 0, \"value\": 0}").hasPrefix(
+                "architecture \"graph\" is not a graph"))
         // A thousand 4096-channel 3x3 convolutions: 151 million weights each, past the limit at the fourth.
         let big = (0..<1000).map { "{\"op\": \"conv\", \"inputs\": [\($0 - 1)], \"channels\": 4096, \"kernel\": 3}" }
         XCTAssertTrue(

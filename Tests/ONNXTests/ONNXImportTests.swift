@@ -142,18 +142,26 @@ extension ONNXImportTests {
         let input = "\(scratch!)/planes.f32"
         try x.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: input)) }
         func outputs(_ net: PolicyValueNetwork) -> ([Float], [Float]) {
-            let (l, v) = x.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
-            return (Array(UnsafeBufferPointer(start: l, count: batch * 362)), Array(UnsafeBufferPointer(start: v, count: batch)))
+            let (l, v) = x.withUnsafeBufferPointer {
+                net.forward(planes: $0.baseAddress!, batch: batch, training: false)
+            }
+            return (
+                Array(UnsafeBufferPointer(start: l, count: batch * 362)),
+                Array(UnsafeBufferPointer(start: v, count: batch))
+            )
         }
         for name in ["leaky", "torch-zoo", "keras-zoo"] {
-            let (net, _) = try ONNXImport.network(path: "\(fixtures)/\(name).onnx", value: name == "keras-zoo" ? .tanh : nil)
+            let (net, _) = try ONNXImport.network(
+                path: "\(fixtures)/\(name).onnx", value: name == "keras-zoo" ? .tanh : nil)
             XCTAssertNotNil(net.architecture.graph)
             let model = "\(scratch!)/\(name)-again.onnx"
             try ONNXExport.write(net, to: model)
             let (policy, value) = outputs(net)
             let prefix = "\(scratch!)/\(name)-again"
             XCTAssertEqual(
-                system("'\(py)' '\(repository)/Tests/ONNXTests/run_onnx.py' '\(model)' '\(input)' \(batch) '\(prefix)'"), 0)
+                system(
+                    "'\(py)' '\(repository)/Tests/ONNXTests/run_onnx.py' '\(model)' '\(input)' \(batch) '\(prefix)'"), 0
+            )
             assertClose(try floats("\(prefix).policy"), policy, "policy of \(name) exported")
             assertClose(try floats("\(prefix).value"), value, "value of \(name) exported")
             // A value that was read as a tanh by the user's word needs that word again.

@@ -272,7 +272,8 @@ extension PostgresTournamentTests {
         XCTAssertEqual(helper.terminationStatus, 0)
         let games = try match.results()
         XCTAssertEqual(games.count, try match.tournament.store.games().count)
-        XCTAssertTrue((5...7).contains(games.count), "decided after 5 wins, at most one game each in flight: \(games.count)")
+        XCTAssertTrue(
+            (5...7).contains(games.count), "decided after 5 wins, at most one game each in flight: \(games.count)")
         XCTAssertTrue(games.allSatisfy { $0.winner == "A" })
         XCTAssertGreaterThanOrEqual(all.count, 5)
         XCTAssertEqual(try match.tournament.sprtDecision(), .acceptH1)

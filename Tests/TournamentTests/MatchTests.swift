@@ -7,7 +7,9 @@ import XCTest
 final class MatchTests: XCTestCase {
     var dir: String!
     /// Text as an entrant's name writes it.
-    static func cleaned(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }) }
+    static func cleaned(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+    }
 
     override func setUp() {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-match-\(UUID().uuidString)").path
@@ -54,7 +56,11 @@ final class MatchTests: XCTestCase {
         let t = try Tournament.open(directory: dir)
         // Entrants are named for their side and engine, in the characters names allow, cut at 64.
         let names = try t.store.current().map(\.name)
-        XCTAssertEqual(names, ["A." + Self.cleaned(engines) + "_fixed.sh_D4_Q16", "B." + Self.cleaned(engines) + "_fixed.sh"].map { String($0.prefix(64)) })
+        XCTAssertEqual(
+            names,
+            ["A." + Self.cleaned(engines) + "_fixed.sh_D4_Q16", "B." + Self.cleaned(engines) + "_fixed.sh"].map {
+                String($0.prefix(64))
+            })
         XCTAssertEqual(try t.store.games().count, 4)
         let report = match.report(all).joined(separator: "\n")
         XCTAssertTrue(
@@ -63,7 +69,8 @@ final class MatchTests: XCTestCase {
         XCTAssertTrue(report.contains("game length: median 5.5 moves"), report)
         XCTAssertTrue(report.contains("endings: two passes 4"), report)
         // Running it again with all games played plays nothing.
-        XCTAssertEqual(try Match.open(directory: dir, settings: settings(games: 4)).run(gonet: gonet, concurrency: 2).count, 4)
+        XCTAssertEqual(
+            try Match.open(directory: dir, settings: settings(games: 4)).run(gonet: gonet, concurrency: 2).count, 4)
     }
 
     func testANetworkSideCarriesItsOwnModeAndVisits() throws {
