@@ -170,22 +170,15 @@ public struct GraphSpec: Codable, Sendable, Equatable {
                 default: throw fail("shapes \(ins[0]) and \(ins[1]) do not go together")
                 }
             case .concat:
-                if case .board = ins[0] {
-                    var c = 0
-                    for s in ins {
-                        guard case .board(let k) = s else { throw fail("a board tensor and a vector") }
-                        c += k
-                    }
-                    guard Self.limits.channels.contains(c) else { throw fail("\(c) channels") }
-                    shape = .board(c)
+                let boards = ins.compactMap { s -> Int? in if case .board(let c) = s { return c } else { return nil } }
+                let vectors = ins.compactMap { s -> Int? in if case .vector(let k) = s { return k } else { return nil }
+                }
+                if boards.count == ins.count, Self.limits.channels.contains(boards.reduce(0, +)) {
+                    shape = .board(boards.reduce(0, +))
+                } else if vectors.count == ins.count, Self.limits.vector.contains(vectors.reduce(0, +)) {
+                    shape = .vector(vectors.reduce(0, +))
                 } else {
-                    var k = 0
-                    for s in ins {
-                        guard case .vector(let m) = s else { throw fail("a vector and a board tensor") }
-                        k += m
-                    }
-                    guard Self.limits.vector.contains(k) else { throw fail("\(k) values") }
-                    shape = .vector(k)
+                    throw fail("inputs \(ins) are not all board tensors or all vectors within the limits")
                 }
             case .mean:
                 guard case .board(let c) = ins[0] else { throw fail("a mean over the board reads a board tensor") }

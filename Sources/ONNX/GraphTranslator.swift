@@ -245,13 +245,7 @@ struct GraphTranslator {
         }
         guard case .board(let c) = x.layout else { throw fail(n, "gonet convolves board tensors [N, C, 19, 19]") }
         guard k == 1 || k == 3 else { throw fail(n, "a \(k)x\(k) kernel: gonet's convolutions are 1x1 or 3x3") }
-        let pad = Int64(k / 2)
-        let padded =
-            n.ints("pads").map { $0.allSatisfy { $0 == pad } }
-            ?? (pad == 0
-                || ["SAME_UPPER", "SAME_LOWER"].contains(
-                    String(decoding: n.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
-        guard padded else { throw fail(n, "padding must keep the board 19x19") }
+        guard n.keepsBoard(kernel: k) else { throw fail(n, "padding must keep the board 19x19") }
         var node = GraphSpec.Node(.conv, [x.node])
         node.kernel = k
         node.channels = out
@@ -432,13 +426,7 @@ struct GraphTranslator {
         }
         if let d = n.ints("dilations"), d.contains(where: { $0 != 1 }) { throw fail(n, "dilations \(d)") }
         if (n.int("ceil_mode") ?? 0) != 0 { throw fail(n, "ceil_mode") }
-        let pad = ks[0] / 2
-        let padded =
-            n.ints("pads").map { $0.allSatisfy { $0 == pad } }
-            ?? (pad == 0
-                || ["SAME_UPPER", "SAME_LOWER"].contains(
-                    String(decoding: n.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
-        guard padded else { throw fail(n, "padding must keep the board 19x19") }
+        guard n.keepsBoard(kernel: Int(ks[0])) else { throw fail(n, "padding must keep the board 19x19") }
         var node = GraphSpec.Node(n.op == "MaxPool" ? .maxPool : .avgPool, [x.node])
         node.kernel = Int(ks[0])
         if n.op == "AveragePool" { node.countPadding = (n.int("count_include_pad") ?? 0) == 1 }

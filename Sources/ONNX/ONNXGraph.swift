@@ -16,6 +16,15 @@ struct ONNXGraph {
         func int(_ key: String) -> Int64? { attributes[key].map(\.i) }
         func ints(_ key: String) -> [Int64]? { attributes[key].map(\.ints) }
         func float(_ key: String) -> Float? { attributes[key].map(\.f) }
+
+        /// Whether a k×k window with this node's padding (explicit, or `auto_pad` SAME) keeps the
+        /// board 19x19 at stride 1.
+        func keepsBoard(kernel k: Int) -> Bool {
+            let pad = Int64(k / 2)
+            if let pads = ints("pads") { return pads.allSatisfy { $0 == pad } }
+            let auto = String(decoding: attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)
+            return pad == 0 || ["SAME_UPPER", "SAME_LOWER"].contains(auto)
+        }
     }
 
     struct Constant {

@@ -221,13 +221,7 @@ private struct Matcher {
         if let d = c.ints("dilations"), d.contains(where: { $0 != 1 }) {
             throw fail(c, "dilations \(d): gonet's are 1")
         }
-        let pad = Int64(k / 2)
-        let padded =
-            c.ints("pads").map { $0.allSatisfy { $0 == pad } }
-            ?? (pad == 0
-                || ["SAME_UPPER", "SAME_LOWER"].contains(
-                    String(decoding: c.attributes["auto_pad"]?.s ?? Data(), as: UTF8.self)))
-        guard padded else { throw fail(c, "padding must keep the board 19x19") }
+        guard c.keepsBoard(kernel: k) else { throw fail(c, "padding must keep the board 19x19") }
         tensors["\(conv).weight"] = Tensor(shape: w.dims, data: w.values)
         let bias = c.inputs.count > 2 ? try constant(c, 2).values : [Float](repeating: 0, count: out)
         guard bias.count == out else { throw fail(c, "a bias of \(bias.count) for \(out) channels") }

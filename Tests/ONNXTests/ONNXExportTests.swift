@@ -95,27 +95,15 @@ final class ONNXExportTests: XCTestCase {
 
     func testExportedNetworksGiveONNXRuntimeTheOutputsOfGonet() throws {
         let py = try python()
-        let batch = 3
-        let x = Self.planes(batch: batch, seed: 5)
-        let input = "\(scratch!)/planes.f32"
-        try x.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: input)) }
+        let planes = try PlanesBatch(batch: 3, seed: 5, in: scratch)
         for (n, a) in Self.architectures.enumerated() {
             let net = Self.network(a, seed: UInt64(n + 1))
             let model = "\(scratch!)/net\(n).onnx"
             try ONNXExport.write(net, to: model)
-            let (logits, values) = x.withUnsafeBufferPointer {
-                net.forward(planes: $0.baseAddress!, batch: batch, training: false)
-            }
-            let policy = Array(UnsafeBufferPointer(start: logits, count: batch * 362))
-            let value = Array(UnsafeBufferPointer(start: values, count: batch))
-            let prefix = "\(scratch!)/out\(n)"
-            let status = system(
-                "'\(py)' '\(repository)/Tests/ONNXTests/run_onnx.py' '\(model)' '\(input)' \(batch) '\(prefix)'")
-            XCTAssertEqual(status, 0, "ONNX Runtime ran \(a.json)")
-            let ortPolicy = try floats("\(prefix).policy")
-            let ortValue = try floats("\(prefix).value")
-            assertClose(ortPolicy, policy, "policy of \(a.json)")
-            assertClose(ortValue, value, "value of \(a.json)")
+            let (policy, value) = planes.gonet(net)
+            let ort = try planes.runtime(model, python: py, prefix: "\(scratch!)/out\(n)")
+            assertClose(ort.policy, policy, "policy of \(a.json)")
+            assertClose(ort.value, value, "value of \(a.json)")
         }
     }
 }

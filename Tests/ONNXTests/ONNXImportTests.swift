@@ -37,11 +37,10 @@ final class ONNXImportTests: XCTestCase {
     /// once imported, what ONNX Runtime computes on the original graph.
     func testImportedNetworksGiveONNXRuntimeTheirOutputs() throws {
         let py = try python()
-        let batch = 3
-        let x = ONNXExportTests.planes(batch: batch, seed: 9)
-        let input = "\(scratch!)/planes.f32"
-        try x.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: input)) }
-        // The first three are of gonet's family and run natively; the others run as graphs.
+        let planes = try PlanesBatch(batch: 3, seed: 9, in: scratch)
+        let batch = planes.batch
+        // The first three are of gonet's family and run natively; the others run as graphs
+        // (tiny-graph is the seed of the fuzz targets: it must stay one that imports).
         for name in ["torch-resnet", "torch-mobile", "keras-nhwc", "leaky", "torch-zoo", "keras-zoo", "tiny-graph"] {
             let model = "\(fixtures)/\(name).onnx"
             let (net, report) = try ONNXImport.network(path: model, value: name == "keras-zoo" ? .tanh : nil)
@@ -49,7 +48,6 @@ final class ONNXImportTests: XCTestCase {
             XCTAssertEqual(net.isTrainable, ["torch-resnet", "torch-mobile", "keras-nhwc"].contains(name), name)
             XCTAssertEqual(report.inputWasNHWC, keras, name)
             XCTAssertEqual(report.policyWasSoftmax, ["keras-nhwc", "leaky", "torch-zoo"].contains(name), name)
-            // tiny-graph is the fuzz targets' seed: it must stay a graph network that imports.
             XCTAssertEqual(report.valueWasSigmoid, ["keras-nhwc", "leaky", "torch-zoo"].contains(name), name)
             // The file gonet writes reads back as the same network.
             let saved = "\(scratch!)/\(name).safetensors"
@@ -57,18 +55,8 @@ final class ONNXImportTests: XCTestCase {
             let again = try PolicyValueNetwork.load(path: saved)
             XCTAssertEqual(again.architecture, net.architecture, name)
             XCTAssertEqual(again.parameterCount, net.parameterCount, name)
-            let (logits, values) = x.withUnsafeBufferPointer {
-                net.forward(planes: $0.baseAddress!, batch: batch, training: false)
-            }
-            var policy = Array(UnsafeBufferPointer(start: logits, count: batch * 362))
-            let value = Array(UnsafeBufferPointer(start: values, count: batch))
-            let prefix = "\(scratch!)/\(name)"
-            XCTAssertEqual(
-                system(
-                    "'\(py)' '\(repository)/Tests/ONNXTests/run_onnx.py' '\(model)' '\(input)' \(batch) '\(prefix)'"), 0
-            )
-            let ortPolicy = try floats("\(prefix).policy")
-            var ortValue = try floats("\(prefix).value")
+            var (policy, value) = planes.gonet(net)
+            var (ortPolicy, ortValue) = try planes.runtime(model, python: py, prefix: "\(scratch!)/\(name)")
             if report.policyWasSoftmax {
                 // The graph gives probabilities: compare gonet's softmax with them.
                 for b in 0..<batch {
@@ -137,36 +125,20 @@ extension ONNXImportTests {
     /// and imported again it is the same network.
     func testGraphNetworksExportToONNXAndBack() throws {
         let py = try python()
-        let batch = 2
-        let x = ONNXExportTests.planes(batch: batch, seed: 4)
-        let input = "\(scratch!)/planes.f32"
-        try x.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: input)) }
-        func outputs(_ net: PolicyValueNetwork) -> ([Float], [Float]) {
-            let (l, v) = x.withUnsafeBufferPointer {
-                net.forward(planes: $0.baseAddress!, batch: batch, training: false)
-            }
-            return (
-                Array(UnsafeBufferPointer(start: l, count: batch * 362)),
-                Array(UnsafeBufferPointer(start: v, count: batch))
-            )
-        }
+        let planes = try PlanesBatch(batch: 2, seed: 4, in: scratch)
         for name in ["leaky", "torch-zoo", "keras-zoo"] {
             let (net, _) = try ONNXImport.network(
                 path: "\(fixtures)/\(name).onnx", value: name == "keras-zoo" ? .tanh : nil)
             XCTAssertNotNil(net.architecture.graph)
             let model = "\(scratch!)/\(name)-again.onnx"
             try ONNXExport.write(net, to: model)
-            let (policy, value) = outputs(net)
-            let prefix = "\(scratch!)/\(name)-again"
-            XCTAssertEqual(
-                system(
-                    "'\(py)' '\(repository)/Tests/ONNXTests/run_onnx.py' '\(model)' '\(input)' \(batch) '\(prefix)'"), 0
-            )
-            assertClose(try floats("\(prefix).policy"), policy, "policy of \(name) exported")
-            assertClose(try floats("\(prefix).value"), value, "value of \(name) exported")
+            let (policy, value) = planes.gonet(net)
+            let ort = try planes.runtime(model, python: py, prefix: "\(scratch!)/\(name)-again")
+            assertClose(ort.policy, policy, "policy of \(name) exported")
+            assertClose(ort.value, value, "value of \(name) exported")
             // A value that was read as a tanh by the user's word needs that word again.
             let (back, _) = try ONNXImport.network(path: model, value: name == "keras-zoo" ? .tanh : nil)
-            let (p2, v2) = outputs(back)
+            let (p2, v2) = planes.gonet(back)
             assertClose(p2, policy, "policy of \(name) imported again")
             assertClose(v2, value, "value of \(name) imported again")
         }
