@@ -108,7 +108,12 @@ public struct PostgresLocation: Sendable, Equatable {
 /// A PostgreSQL tournament operation that failed, and why (the server's message included).
 public struct PostgresStoreError: Error, LocalizedError, CustomStringConvertible, Equatable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The database holds no tournament (yet): a worker told to wait may try again.
+    public var noTournament = false
+    public init(_ message: String, noTournament: Bool = false) {
+        self.message = message
+        self.noTournament = noTournament
+    }
     public var description: String { message }
     public var errorDescription: String? { message }
 }

@@ -149,8 +149,18 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
         switch box.result! {
         case .success(let v): return v
-        case .failure(let e): throw PostgresStoreError("\(location.description): \(what): \(Self.describe(e))")
+        case .failure(let e):
+            throw PostgresStoreError(
+                "\(location.description): \(what): \(Self.describe(e))",
+                noTournament: Self.noTournament(e))
         }
+    }
+
+    /// Whether the error says the database holds no tournament (also from inside a transaction).
+    static func noTournament(_ error: Error) -> Bool {
+        if let e = error as? PostgresStoreError { return e.noTournament }
+        if let e = error as? PostgresTransactionError { return e.closureError.map(noTournament) ?? false }
+        return false
     }
 
     /// The server's message, not postgres-nio's deliberately generic description.
@@ -205,7 +215,8 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                     if hasConfig { throw PostgresStoreError("the database already holds a tournament") }
                     try await c.query("INSERT INTO config (id, json) VALUES (1, \(json))", logger: logger)
                 } else if !hasConfig {
-                    throw PostgresStoreError("the database holds no tournament: run `gonet tournament init URL` first")
+                    throw PostgresStoreError(
+                        "the database holds no tournament: run `gonet tournament init URL` first", noTournament: true)
                 }
             }
         }

@@ -13,6 +13,32 @@ public enum TournamentLocation {
         return try Tournament.open(directory: location)
     }
 
+    /// Opens a tournament, waiting while the database or directory holds none yet (a worker
+    /// started before `tournament init` or `gonet match`): `waiting` hears once, then it looks
+    /// again every `poll` seconds.
+    public static func openWhenCreated(
+        _ location: String, cache: String? = nil, poll: TimeInterval = 2, waiting: () -> Void
+    ) throws -> Tournament {
+        var told = false
+        while true {
+            let missing: Bool
+            if PostgresLocation.isURL(location) {
+                do { return try open(location, cache: cache) } catch let e as PostgresStoreError where e.noTournament {
+                    missing = true
+                }
+            } else {
+                missing = !FileManager.default.fileExists(
+                    atPath: (location as NSString).appendingPathComponent("tournament.json"))
+                if !missing { return try open(location, cache: cache) }
+            }
+            if missing, !told {
+                waiting()
+                told = true
+            }
+            Thread.sleep(forTimeInterval: poll)
+        }
+    }
+
     /// Creates a tournament: a new directory, or the schema and config in an empty database.
     public static func create(_ location: String, config: TournamentConfig, cache: String? = nil) throws -> Tournament {
         if PostgresLocation.isURL(location) {

@@ -156,23 +156,20 @@ struct TournamentWorker: ParsableCommand {
     }
 
     func run() throws {
-        let t = try openTournament(location, cache: cache)
         var options = WorkerOptions(identity: WorkerIdentity(name: name), gamesAtOnce: gamesAtOnce)
-        if options.gamesAtOnce < gamesAtOnce {
-            print("playing \(options.gamesAtOnce) games at once: this machine has \(options.gamesAtOnce) cores")
-        }
         options.lease = lease
         options.wait = wait
-        print("worker \(options.identity.name) on \(t.workspace)")
-        // SIGTERM (systemd, Slurm, kill) or ^C: give the games in flight back before leaving.
+        // SIGTERM (systemd, Slurm, kill) or ^C: give the games in flight back before leaving
+        // (also while the worker still waits for the tournament to exist).
         let stop = options.stop
-        let store = t.store
+        let opened = OpenedStore()
+        let worker = options.identity.name
         let handlers = [SIGTERM, SIGINT].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                stop.giveBack(to: store)
-                print("worker \(options.identity.name) stopped: its games in flight are given back")
+                if let store = opened.store { stop.giveBack(to: store) }
+                print("worker \(worker) stopped: its games in flight are given back")
                 fflush(stdout)
                 Foundation.exit(0)
             }
@@ -180,6 +177,21 @@ struct TournamentWorker: ParsableCommand {
             return source
         }
         defer { for h in handlers { h.cancel() } }
+        // Waiting for new games includes waiting for the tournament itself (a systemd unit or a
+        // `gonet match` started after the workers).
+        let t =
+            wait
+            ? try failing {
+                try TournamentLocation.openWhenCreated(location, cache: cache) {
+                    print("waiting for a tournament at \(PostgresLocation.redacted(location))")
+                    fflush(stdout)
+                }
+            } : try openTournament(location, cache: cache)
+        opened.store = t.store
+        if options.gamesAtOnce < gamesAtOnce {
+            print("playing \(options.gamesAtOnce) games at once: this machine has \(options.gamesAtOnce) cores")
+        }
+        print("worker \(worker) on \(t.workspace)")
         let played = try failing { try t.work(gonet: gonetExecutable(), options: options, events: WorkerLog.print) }
         print("worker \(options.identity.name): \(played.count) games played, nothing left")
     }
@@ -251,5 +263,15 @@ struct TournamentReport: ParsableCommand {
             try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             print("wrote \(path)")
         }
+    }
+}
+
+/// The store a worker opened, for its signal handler (set once the tournament is open).
+private final class OpenedStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _store: (any TournamentStore)?
+    var store: (any TournamentStore)? {
+        get { lock.withLock { _store } }
+        set { lock.withLock { _store = newValue } }
     }
 }

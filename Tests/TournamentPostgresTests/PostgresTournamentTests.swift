@@ -264,10 +264,14 @@ extension PostgresTournamentTests {
         s.openingMoves = 0
         s.secondsPerMove = 5
         s.sprt = SPRT(elo0: 0, elo1: 400)
+        // Another machine's worker, started before the match exists, waits for it and joins.
+        let helper = try worker(url, ["--wait", "--name", "helper"])
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(helper.isRunning, "a waiting worker waits for the tournament to be created")
         let match = try TournamentLocation.match(url, settings: s, cache: scratch + "/here")
-        // Another machine's worker joins; each finishes when the SPRT has ended the match.
-        let helper = try worker(url, ["--until-empty", "--name", "helper"])
         let all = try match.run(gonet: gonet, concurrency: 1)
+        // The SPRT ended the match for both: nothing is left for the helper, stopped as systemd would.
+        helper.terminate()
         helper.waitUntilExit()
         XCTAssertEqual(helper.terminationStatus, 0)
         let games = try match.results()
