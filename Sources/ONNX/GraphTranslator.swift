@@ -177,7 +177,7 @@ struct GraphTranslator {
             let x = try input(n, 0)
             guard case .board(let c) = x.layout else { throw fail(n, "gonet averages board tensors [N, C, 19, 19]") }
             if n.op == "ReduceMean" {
-                let axes = n.ints("axes") ?? constant(n, 1)?.values.map { Int64($0) }
+                let axes = n.ints("axes") ?? constant(n, 1).flatMap { ONNXGraph.integers($0.values) }
                 guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
                     throw fail(n, "gonet averages over the board (axes 2 and 3)")
                 }
@@ -396,7 +396,8 @@ struct GraphTranslator {
     private mutating func concat(_ n: Node) throws {
         let xs = try n.inputs.indices.map { try input(n, $0) }
         let axis = n.int("axis") ?? 1
-        guard axis == 1 || axis == -1 && xs.allSatisfy({ vectorLike($0.layout) }) else {
+        let allVectors = xs.allSatisfy { if case .vector = $0.layout { return true } else { return false } }
+        guard axis == 1 || axis == -1 && allVectors else {
             throw fail(n, "gonet concatenates along channels (axis 1)")
         }
         guard xs.count >= 2, xs.count <= 64 else { throw fail(n, "\(xs.count) inputs") }
@@ -446,12 +447,22 @@ struct GraphTranslator {
             guard let s = constant(n, 1), s.values.count >= 1, s.values.count <= 4 else {
                 throw fail(n, "the shape must be a constant (use torch.flatten rather than x.view(x.size(0), -1))")
             }
-            target = s.values.dropFirst().map { Int($0) }
-            if let first = s.values.first, first != 0, first != -1 {
+            guard let dims = ONNXGraph.integers(s.values) else {
+                throw fail(n, "the shape \(s.values) is not whole numbers")
+            }
+            target = dims.dropFirst().map { Int($0) }
+            if let first = dims.first, first != 0, first != -1 {
                 throw fail(n, "the first dimension must be the batch (0 or -1), not \(first)")
             }
         case "Squeeze", "Unsqueeze":
             target = nil
+            // Between [N, C] and [N, C, 1, 1] only: the axes are 2 and 3 (or, squeezing, all ones).
+            let axes = n.ints("axes") ?? constant(n, 1).flatMap { ONNXGraph.integers($0.values) }
+            // Both name axes of the four-dimensional side.
+            let normalized = axes.map { Set($0.map { $0 < 0 ? $0 + 4 : $0 }) }
+            if width(x.layout) > 1, !(normalized == [2, 3] || (n.op == "Squeeze" && normalized == nil)) {
+                throw fail(n, "gonet reads \(n.op) of axes 2 and 3 only (between [N, C] and [N, C, 1, 1])")
+            }
         default: break
         }
         let out: Layout

@@ -170,6 +170,14 @@ struct ONNXGraph {
 
     func consumers(of value: String) -> [Node] { nodes.filter { $0.inputs.contains(value) } }
 
+    /// A constant's values as integers (axes, shapes), nil when one is not a whole number of a
+    /// sane size: a hostile model's 1e30 or NaN must not trap the conversion.
+    static func integers(_ values: [Float]) -> [Int64]? {
+        let bound: Float = 0x1p40
+        guard values.allSatisfy({ $0.isFinite && $0 == $0.rounded() && abs($0) <= bound }) else { return nil }
+        return values.map { Int64($0) }
+    }
+
     /// A row-major r×c matrix transposed.
     static func transpose(_ v: [Float], _ r: Int, _ c: Int) -> [Float] {
         var out = [Float](repeating: 0, count: v.count)

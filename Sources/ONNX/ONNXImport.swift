@@ -329,7 +329,9 @@ private struct Matcher {
         switch n.op {
         case "GlobalAveragePool": return n
         case "ReduceMean":
-            let axes = n.ints("axes") ?? (n.inputs.count > 1 ? g.constants[n.inputs[1]]?.values.map { Int64($0) } : nil)
+            let axes =
+                n.ints("axes")
+                ?? (n.inputs.count > 1 ? g.constants[n.inputs[1]].flatMap { ONNXGraph.integers($0.values) } : nil)
             guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
                 throw fail(n, "gonet averages over the board (axes 2 and 3)")
             }

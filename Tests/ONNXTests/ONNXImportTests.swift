@@ -144,3 +144,29 @@ extension ONNXImportTests {
         }
     }
 }
+
+extension ONNXImportTests {
+    /// Axes and shapes a hostile model gives as huge or non-finite floats are refused, not trapped on.
+    func testHostileAxesAndShapesAreRefusedNotTrapped() throws {
+        let good = try Onnx_ModelProto(
+            serializedBytes: try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/tiny-graph.onnx")))
+        for bad: Float in [1e30, .nan, 2.5] {
+            var model = good
+            let i = try XCTUnwrap(model.graph.node.firstIndex { $0.opType == "ReduceMean" })
+            // Opset 18's form: the axes as a second input, here a float constant.
+            model.graph.node[i].attribute.removeAll { $0.name == "axes" }
+            var axes = Onnx_TensorProto()
+            axes.name = "bad_axes"
+            axes.dims = [2]
+            axes.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+            axes.floatData = [bad, 3]
+            model.graph.initializer.append(axes)
+            model.graph.node[i].input.append("bad_axes")
+            let path = "\(scratch!)/bad-axes.onnx"
+            try model.serializedData().write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try ONNXImport.network(path: path)) { e in
+                XCTAssertTrue("\(e)".contains("node \"mean\" (ReduceMean): gonet averages over the board"), "\(e)")
+            }
+        }
+    }
+}
