@@ -129,13 +129,31 @@ for name, net in [("torch-resnet", ResNet()), ("torch-mobile", Mobile()), ("torc
 rng = np.random.default_rng(3)
 
 
+def constants(inits):
+    """A function that adds a float32 initializer to `inits` and returns its name."""
+    def const(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
+        return name
+    return const
+
+
+def model_of(nodes, inits, name, planes, planes_shape, opset, producer):
+    """The checked model of a graph whose outputs are gonet's: policy [N, 362] and value [N, 1]."""
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info(planes, TensorProto.FLOAT, planes_shape)],
+        [helper.make_tensor_value_info("policy", TensorProto.FLOAT, ["N", 362]),
+         helper.make_tensor_value_info("value", TensorProto.FLOAT, ["N", 1])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name=producer)
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
 def keras_like(leaky=False):
     f, p, h = 6, 1, 8
     nodes, inits = [], []
 
-    def const(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
-        return name
+    const = constants(inits)
 
     def bn(x, name, c):
         nodes.append(helper.make_node(
@@ -183,23 +201,14 @@ def keras_like(leaky=False):
     nodes.append(helper.make_node("Relu", [v1], ["value_relu1:0"], name="value_relu1"))
     v2 = dense("value_relu1:0", "value_dense2", h, 1)
     nodes.append(helper.make_node("Sigmoid", [v2], ["value"], name="value_sigmoid"))
-    graph = helper.make_graph(
-        nodes, "keras", [helper.make_tensor_value_info("input_1", TensorProto.FLOAT, ["N", 19, 19, 6])],
-        [helper.make_tensor_value_info("policy", TensorProto.FLOAT, ["N", 362]),
-         helper.make_tensor_value_info("value", TensorProto.FLOAT, ["N", 1])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="tf2onnx-like")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
+    return model_of(nodes, inits, "keras", "input_1", ["N", 19, 19, 6], opset=13, producer="tf2onnx-like")
 
 
 def keras_zoo(unsupported=False):
     f = 6
     nodes, inits = [], []
 
-    def const(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
-        return name
+    const = constants(inits)
 
     def node(op, inputs, name, **attrs):
         nodes.append(helper.make_node(op, inputs, [name + ":0"], name=name, **attrs))
@@ -229,22 +238,13 @@ def keras_zoo(unsupported=False):
     v = node("ReduceMean", [x], "value_mean", axes=[2, 3], keepdims=0)
     nodes.append(helper.make_node("Gemm", [v, const("value_w", rng.normal(0, 0.2, (f, 1)))], ["value"],
                                   name="value_gemm"))
-    graph = helper.make_graph(
-        nodes, "keras-zoo", [helper.make_tensor_value_info("input_1", TensorProto.FLOAT, ["N", 19, 19, 6])],
-        [helper.make_tensor_value_info("policy", TensorProto.FLOAT, ["N", 362]),
-         helper.make_tensor_value_info("value", TensorProto.FLOAT, ["N", 1])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="tf2onnx-like")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
+    return model_of(nodes, inits, "keras-zoo", "input_1", ["N", 19, 19, 6], opset=13, producer="tf2onnx-like")
 
 
 def tiny_graph():
     nodes, inits = [], []
 
-    def const(name, array):
-        inits.append(numpy_helper.from_array(np.asarray(array, dtype=np.float32), name))
-        return name
+    const = constants(inits)
 
     def node(op, inputs, name, **attrs):
         nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
@@ -263,14 +263,7 @@ def tiny_graph():
     passed = node("Gemm", [m, const("wp", rng.normal(0, 0.3, (1, 3))), const("bp", [0.1])], "pass", transB=1)
     node("Concat", [board, passed], "policy", axis=1)
     node("Tanh", [node("Gemm", [m, const("wv", rng.normal(0, 0.3, (1, 3)))], "value_fc", transB=1)], "value")
-    graph = helper.make_graph(
-        nodes, "tiny", [helper.make_tensor_value_info("planes", TensorProto.FLOAT, ["N", 6, 19, 19])],
-        [helper.make_tensor_value_info("policy", TensorProto.FLOAT, ["N", 362]),
-         helper.make_tensor_value_info("value", TensorProto.FLOAT, ["N", 1])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="gonet-fixture")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
+    return model_of(nodes, inits, "tiny", "planes", ["N", 6, 19, 19], opset=17, producer="gonet-fixture")
 
 
 onnx.save(tiny_graph(), os.path.join(out, "tiny-graph.onnx"))
