@@ -55,7 +55,7 @@ public struct AnalyzeRequest: Sendable, Equatable {
         var i = 0
         var intervalCentis = 100
         func take() throws -> String {
-            guard i < words.count else { throw GTPFailure("syntax error") }
+            guard i < words.count else { throw EngineError("syntax error") }
             defer { i += 1 }
             return words[i]
         }
@@ -72,17 +72,17 @@ public struct AnalyzeRequest: Sendable, Equatable {
                 switch try take().lowercased() {
                 case "true": ownership = true
                 case "false": ownership = false
-                default: throw GTPFailure("syntax error")
+                default: throw EngineError("syntax error")
                 }
             case "avoid", "allow":
-                guard let c = Stone(name: try take()) else { throw GTPFailure("syntax error") }
+                guard let c = Stone(name: try take()) else { throw EngineError("syntax error") }
                 let moves = try Self.vertices(try take(), size: boardSize)
                 let until = try GTPArguments.integer(try take(), 1...100_000)
                 let entries = moves.map { MoveRestrictions.Entry(color: c, move: $0, untilMove: nextMove - 1 + until) }
                 if tag == "avoid" { restrictions.avoid += entries } else { restrictions.allow += entries }
             default:
                 // A bare number is the interval (Leela Zero's first form).
-                guard tag.allSatisfy(\.isNumber) else { throw GTPFailure("syntax error") }
+                guard tag.allSatisfy(\.isNumber) else { throw EngineError("syntax error") }
                 intervalCentis = try GTPArguments.integer(tag, 0...Self.longestIntervalCentis)
             }
         }
@@ -91,7 +91,7 @@ public struct AnalyzeRequest: Sendable, Equatable {
         where restrictions.allow.contains(where: { $0.color == s })
             && restrictions.avoid.contains(where: { $0.color == s && $0.move != .pass })
         {
-            throw GTPFailure("syntax error")
+            throw EngineError("syntax error")
         }
         interval = max(Double(intervalCentis) / 100, Self.shortestInterval)
     }
@@ -102,14 +102,14 @@ public struct AnalyzeRequest: Sendable, Equatable {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let ends = part.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard ends.count <= 2, let first = Coordinates.move(gtp: ends[0], size: size) else {
-                throw GTPFailure("syntax error")
+                throw EngineError("syntax error")
             }
             guard ends.count == 2 else {
                 out.append(first)
                 continue
             }
             guard case .play(let a) = first, case .play(let b)? = Coordinates.move(gtp: ends[1], size: size) else {
-                throw GTPFailure("syntax error")
+                throw EngineError("syntax error")
             }
             for y in min(a.y, b.y)...max(a.y, b.y) {
                 for x in min(a.x, b.x)...max(a.x, b.x) { out.append(.play(Point(x: x, y: y))) }

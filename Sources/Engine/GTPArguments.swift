@@ -1,9 +1,16 @@
+import Foundation
 import GoRules
 
-/// A GTP command's failure: its message becomes the `? message` response.
-public struct GTPFailure: Error, Equatable {
+/// The engine's one error: a GTP command's failure (its message becomes the `? message`
+/// response) or a player setting that cannot be used.
+public struct EngineError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    /// What went wrong, as a GTP client or the command line shows it.
     public var message: String
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
+    /// The message, for code that reads `localizedDescription`.
+    public var errorDescription: String? { message }
+    public var description: String { message }
 }
 
 /// Reading a command's arguments: every number a client sends is range-checked here, so no
@@ -17,13 +24,13 @@ enum GTPArguments {
 
     /// An integer in `range`; anything else (a fraction, an overflow, a word) is a syntax error.
     static func integer(_ text: String, _ range: ClosedRange<Int>) throws -> Int {
-        guard let n = Int(text), range.contains(n) else { throw GTPFailure("syntax error") }
+        guard let n = Int(text), range.contains(n) else { throw EngineError("syntax error") }
         return n
     }
 
     /// A finite number in `range`.
     static func number(_ text: String, _ range: ClosedRange<Double>) throws -> Double {
-        guard let x = Double(text), x.isFinite, range.contains(x) else { throw GTPFailure("syntax error") }
+        guard let x = Double(text), x.isFinite, range.contains(x) else { throw EngineError("syntax error") }
         return x
     }
 
@@ -34,17 +41,17 @@ enum GTPArguments {
     static func stones(_ text: String) throws -> Int { try integer(text, 0...mostStones) }
 
     static func color(_ text: String) throws -> Stone {
-        guard let c = Stone(name: text) else { throw GTPFailure("syntax error") }
+        guard let c = Stone(name: text) else { throw EngineError("syntax error") }
         return c
     }
 
     static func vertex(_ text: String, size: Int) throws -> Move {
-        guard let m = Coordinates.move(gtp: text, size: size) else { throw GTPFailure("syntax error") }
+        guard let m = Coordinates.move(gtp: text, size: size) else { throw EngineError("syntax error") }
         return m
     }
 
     /// Throws unless there are exactly `count` arguments.
     static func expect(_ a: [String], _ count: Int) throws {
-        guard a.count == count else { throw GTPFailure("syntax error") }
+        guard a.count == count else { throw EngineError("syntax error") }
     }
 }

@@ -7,8 +7,8 @@ import GoRules
 extension GTPEngine {
     func boardsize(_ a: [String]) throws -> String {
         try GTPArguments.expect(a, 1)
-        guard let n = Int(a[0]) else { throw GTPFailure("syntax error") }
-        guard n == 19 else { throw GTPFailure("unacceptable size") }
+        guard let n = Int(a[0]) else { throw EngineError("syntax error") }
+        guard n == 19 else { throw EngineError("unacceptable size") }
         newGame()
         return ""
     }
@@ -16,7 +16,7 @@ extension GTPEngine {
     func setKomi(_ a: [String]) throws -> String {
         try GTPArguments.expect(a, 1)
         let k = try GTPArguments.number(a[0], -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
-        guard Limits.isValidKomi(k, size: game.size) else { throw GTPFailure("syntax error") }
+        guard Limits.isValidKomi(k, size: game.size) else { throw EngineError("syntax error") }
         game.komi = k
         return ""
     }
@@ -25,7 +25,7 @@ extension GTPEngine {
         try GTPArguments.expect(a, 2)
         let c = try GTPArguments.color(a[0])
         let m = try GTPArguments.vertex(a[1], size: game.size)
-        do { try game.play(m, by: c) } catch { throw GTPFailure("illegal move") }
+        do { try game.play(m, by: c) } catch { throw EngineError("illegal move") }
         player.played(PlayedMove(c, m))
         return ""
     }
@@ -44,7 +44,7 @@ extension GTPEngine {
         if d.resign { return "resign" }
         if play {
             do { try game.play(d.move, by: color) } catch {
-                throw GTPFailure("the player chose an illegal move \(Coordinates.gtp(d.move, size: game.size))")
+                throw EngineError("the player chose an illegal move \(Coordinates.gtp(d.move, size: game.size))")
             }
             player.played(PlayedMove(color, d.move))
         }
@@ -52,7 +52,7 @@ extension GTPEngine {
     }
 
     func undo() throws -> String {
-        guard game.undo() else { throw GTPFailure("cannot undo") }
+        guard game.undo() else { throw EngineError("cannot undo") }
         player.reset()
         return ""
     }
@@ -66,7 +66,7 @@ extension GTPEngine {
         case "alive": return stones.filter { !dead.contains($0) }.map(gtp).joined(separator: " ")
         case "dead": return stones.filter { dead.contains($0) }.map(gtp).joined(separator: " ")
         case "seki": return ""
-        default: throw GTPFailure("syntax error")
+        default: throw EngineError("syntax error")
         }
     }
 
@@ -74,13 +74,13 @@ extension GTPEngine {
         try GTPArguments.expect(a, 1)
         let n = try GTPArguments.integer(a[0], Int.min...Int.max)
         guard game.moves.isEmpty && game.setup.isEmpty && game.board.emptyCount == 361 else {
-            throw GTPFailure("board not empty")
+            throw EngineError("board not empty")
         }
         // Free placement may ask for more than the nine fixed points; gonet places those nine.
         guard (2...9).contains(n) || (free && (2..<361).contains(n)) else {
-            throw GTPFailure("invalid number of stones")
+            throw EngineError("invalid number of stones")
         }
-        guard let points = game.placeFixedHandicap(min(n, 9)) else { throw GTPFailure("invalid number of stones") }
+        guard let points = game.placeFixedHandicap(min(n, 9)) else { throw EngineError("invalid number of stones") }
         player.reset()
         return points.map(gtp).joined(separator: " ")
     }
@@ -89,12 +89,12 @@ extension GTPEngine {
         var points: [Point] = []
         for v in a {
             guard case .play(let p)? = Coordinates.move(gtp: v, size: game.size) else {
-                throw GTPFailure("bad vertex list")
+                throw EngineError("bad vertex list")
             }
             points.append(p)
         }
         if let why = game.setFreeHandicap(points) {
-            throw GTPFailure(why.hasPrefix("board not empty") ? "board not empty" : "bad vertex list")
+            throw EngineError(why.hasPrefix("board not empty") ? "board not empty" : "bad vertex list")
         }
         player.reset()
         return ""
@@ -121,7 +121,7 @@ extension GTPEngine {
 
     /// KGS's `kgs-time_settings none | absolute MAIN | byoyomi MAIN PERIOD PERIODS | canadian MAIN TIME STONES`.
     func kgsTimeSettings(_ a: [String]) throws -> String {
-        guard let kind = a.first?.lowercased() else { throw GTPFailure("syntax error") }
+        guard let kind = a.first?.lowercased() else { throw EngineError("syntax error") }
         let rest = Array(a.dropFirst())
         switch kind {
         case "none":
@@ -147,24 +147,24 @@ extension GTPEngine {
             let t = try GTPArguments.seconds(rest[1])
             _ = try GTPArguments.stones(rest[2])
             for c in Stone.allCases { clocks[c]!.set(main: main, byoYomi: t, stones: 1) }
-        default: throw GTPFailure("syntax error")
+        default: throw EngineError("syntax error")
         }
         return ""
     }
 
     /// GTP `loadsgf FILE [MOVE]`: the position before move MOVE (the whole game without it).
     func loadSGF(_ a: [String]) throws -> String {
-        guard a.count == 1 || a.count == 2 else { throw GTPFailure("syntax error") }
+        guard a.count == 1 || a.count == 2 else { throw EngineError("syntax error") }
         let moveNumber = a.count == 2 ? try GTPArguments.integer(a[1], 1...Int(Int32.max)) : nil
         let records: [GameRecord]
         do { records = try SGFReader(path: a[0]).prefix(1).map { try $0.record.get() } } catch {
-            throw GTPFailure("cannot load file")
+            throw EngineError("cannot load file")
         }
-        guard let r = records.first else { throw GTPFailure("cannot load file") }
-        guard r.size == 19 else { throw GTPFailure("unacceptable size") }
+        guard let r = records.first else { throw EngineError("cannot load file") }
+        guard r.size == 19 else { throw EngineError("unacceptable size") }
         let count = moveNumber.map { min($0 - 1, r.moves.count) } ?? r.moves.count
         do { game = try r.game(afterMoves: count, koRule: .positionalSuperko) } catch {
-            throw GTPFailure("cannot load file")
+            throw EngineError("cannot load file")
         }
         player.reset()
         return ""
@@ -212,7 +212,7 @@ extension GTPEngine {
     }
 
     func policyGfx() throws -> String {
-        guard let net = (player as? NetworkBacked)?.network else { throw GTPFailure("no network") }
+        guard let net = (player as? NetworkBacked)?.network else { throw EngineError("no network") }
         let (policy, _) = net.evaluate([EncodedPosition(game)])
         var influence: [String] = []
         var labels: [String] = []
@@ -239,7 +239,7 @@ extension GTPEngine {
     }
 
     func valueText() throws -> String {
-        guard let net = (player as? NetworkBacked)?.network else { throw GTPFailure("no network") }
+        guard let net = (player as? NetworkBacked)?.network else { throw EngineError("no network") }
         let (_, value) = net.evaluate([EncodedPosition(game)])
         return
             "\(game.toMove) to move: value \(String(format: "%.3f", value[0])) (win rate \(String(format: "%.1f", Double(value[0] + 1) * 50))%)"

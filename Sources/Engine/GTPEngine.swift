@@ -99,7 +99,7 @@ public final class GTPEngine {
         guard let run = Self.byName[cmd.name] else { return GTPParser.failure(cmd.id, "unknown command") }
         do {
             return GTPParser.success(cmd.id, try run(self, cmd.arguments))
-        } catch let e as GTPFailure {
+        } catch let e as EngineError {
             return GTPParser.failure(cmd.id, e.message)
         } catch {
             return GTPParser.failure(cmd.id, "\(error)")
@@ -152,7 +152,7 @@ public final class GTPEngine {
                     default:
                         beginAnalysis(request, format: cmd.name == "kata-analyze" ? .kataGo : .leelaZero)
                     }
-                } catch let e as GTPFailure {
+                } catch let e as EngineError {
                     write(GTPParser.failure(cmd.id, e.message))
                 } catch {
                     write(GTPParser.failure(cmd.id, "\(error)"))

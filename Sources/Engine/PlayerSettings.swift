@@ -18,14 +18,14 @@ public struct PlayerSettings: Sendable {
     public init() {}
 
     /// The player, or an error naming the setting that cannot be used.
-    public func player(network: PolicyValueNetwork) throws(PlayerSettingsError) -> Player {
+    public func player(network: PolicyValueNetwork) throws(EngineError) -> Player {
         if let r = resignThreshold, !(r >= 0 && r < 1) {
-            throw PlayerSettingsError("the resign threshold must be in 0..<1, not \(r)")
+            throw EngineError("the resign threshold must be in 0..<1, not \(r)")
         }
         switch mode {
         case "policy":
             guard temperature.isFinite, temperature >= 0, temperature <= 100 else {
-                throw PlayerSettingsError("the temperature must be a number from 0 to 100, not \(temperature)")
+                throw EngineError("the temperature must be a number from 0 to 100, not \(temperature)")
             }
             return PolicyPlayer(
                 network: network, temperature: temperature, seed: seed, resignThreshold: resignThreshold,
@@ -34,31 +34,22 @@ public struct PlayerSettings: Sendable {
             var s = search
             for (name, v) in [("c_puct", s.cPuct), ("the FPU reduction", s.fpuReduction)]
             where !(v.isFinite && v >= 0 && v <= 100) {
-                throw PlayerSettingsError("\(name) must be a number from 0 to 100, not \(v)")
+                throw EngineError("\(name) must be a number from 0 to 100, not \(v)")
             }
             guard (1...100_000_000).contains(s.visits) else {
-                throw PlayerSettingsError("visits must be 1 to 100000000, not \(s.visits)")
+                throw EngineError("visits must be 1 to 100000000, not \(s.visits)")
             }
             guard (1...4096).contains(s.batchSize) else {
-                throw PlayerSettingsError("the batch must be 1 to 4096, not \(s.batchSize)")
+                throw EngineError("the batch must be 1 to 4096, not \(s.batchSize)")
             }
             if let t = s.seconds, !(t.isFinite && t > 0) {
-                throw PlayerSettingsError("the time per move must be a positive number, not \(t)")
+                throw EngineError("the time per move must be a positive number, not \(t)")
             }
             s.seed = seed
             s.resignThreshold = resignThreshold
             return MCTSPlayer(network: network, settings: s)
         default:
-            throw PlayerSettingsError("the mode must be policy or mcts, not \(mode)")
+            throw EngineError("the mode must be policy or mcts, not \(mode)")
         }
     }
-}
-
-/// A player setting that cannot be used.
-public struct PlayerSettingsError: Error, LocalizedError, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { message }
 }

@@ -60,7 +60,7 @@ public struct Architecture: Sendable, Equatable {
     public static func defaultExpansion(filters: Int) -> Int { 4 * filters }
 
     /// Throws unless every size is within `limits` (the message names the setting by its key).
-    public func validate() throws(ArchitectureError) {
+    public func validate() throws(NetworkError) {
         if let graph {
             _ = try graph.shapes(planes: Features.planes)
             return
@@ -73,7 +73,7 @@ public struct Architecture: Sendable, Equatable {
                 ("value_hidden", valueHidden, Self.limits.hidden),
             ] + (trunk == .mobile ? [("expansion", expansion, Self.limits.expansion)] : [])
         for (key, value, range) in checks where !range.contains(value) {
-            throw ArchitectureError(
+            throw NetworkError(
                 "architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(value)")
         }
     }
@@ -81,15 +81,15 @@ public struct Architecture: Sendable, Equatable {
     /// Reads the `architecture` metadata JSON; missing head keys take docs/FORMATS.md's defaults.
     public init(json: String) throws {
         guard let obj = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-            throw ArchitectureError("architecture is not a JSON object")
+            throw NetworkError("architecture is not a JSON object")
         }
         func int(_ key: String, _ range: ClosedRange<Int>, default d: Int?) throws -> Int {
             guard let v = obj[key] else {
                 if let d { return d }
-                throw ArchitectureError("architecture lacks \"\(key)\"")
+                throw NetworkError("architecture lacks \"\(key)\"")
             }
             guard let n = (v as? NSNumber)?.intValue, "\(v)" == "\(n)", range.contains(n) else {
-                throw ArchitectureError(
+                throw NetworkError(
                     "architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(v)")
             }
             return n
@@ -97,26 +97,26 @@ public struct Architecture: Sendable, Equatable {
         func name(_ key: String, default d: String?) throws -> String {
             guard let v = obj[key] else {
                 if let d { return d }
-                throw ArchitectureError("architecture lacks \"\(key)\"")
+                throw NetworkError("architecture lacks \"\(key)\"")
             }
-            guard let s = v as? String else { throw ArchitectureError("architecture \"\(key)\" must be a string") }
+            guard let s = v as? String else { throw NetworkError("architecture \"\(key)\" must be a string") }
             return s
         }
         let t = try name("trunk", default: nil)
         if t == "graph" {
             guard let g = obj["graph"], JSONSerialization.isValidJSONObject(g),
                 let data = try? JSONSerialization.data(withJSONObject: g)
-            else { throw ArchitectureError("architecture \"graph\" must be an object") }
+            else { throw NetworkError("architecture \"graph\" must be an object") }
             let spec: GraphSpec
             do { spec = try JSONDecoder().decode(GraphSpec.self, from: data) } catch {
-                throw ArchitectureError("architecture \"graph\" is not a graph: \(error)")
+                throw NetworkError("architecture \"graph\" is not a graph: \(error)")
             }
             self.init(graph: spec)
             try validate()
             return
         }
         guard let trunk = Trunk(rawValue: t) else {
-            throw ArchitectureError("unknown trunk \"\(t)\" (resnet, mobile or graph)")
+            throw NetworkError("unknown trunk \"\(t)\" (resnet, mobile or graph)")
         }
         self.init()
         self.trunk = trunk
@@ -125,13 +125,13 @@ public struct Architecture: Sendable, Equatable {
         expansion = trunk == .mobile ? try int("expansion", Self.limits.expansion, default: nil) : 0
         let p = try name("policy_head", default: "fc")
         guard let ph = PolicyHead(rawValue: p) else {
-            throw ArchitectureError("unknown policy_head \"\(p)\" (fc or conv)")
+            throw NetworkError("unknown policy_head \"\(p)\" (fc or conv)")
         }
         policyHead = ph
         policyFilters = try int("policy_filters", Self.limits.heads, default: 2)
         let v = try name("value_head", default: "fc")
         guard let vh = ValueHead(rawValue: v) else {
-            throw ArchitectureError("unknown value_head \"\(v)\" (fc or pool)")
+            throw NetworkError("unknown value_head \"\(v)\" (fc or pool)")
         }
         valueHead = vh
         valueFilters = try int("value_filters", Self.limits.heads, default: 1)
@@ -163,13 +163,4 @@ public struct Architecture: Sendable, Equatable {
         return
             "\(t), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
     }
-}
-
-/// An architecture that cannot be built.
-public struct ArchitectureError: Error, LocalizedError, Equatable, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -5,15 +5,15 @@ extension PolicyValueNetwork {
     /// `policy` [B,362] logits and `value` [B,1], so any framework can check its exports against gonet.
     public func forward(file input: SafeTensors, path: String) throws -> SafeTensors {
         guard let planes = input.tensor("planes") else {
-            throw SafeTensorsError(path: path, message: "no tensor \"planes\" (expected [B,6,19,19])")
+            throw NetworkError(path: path, reasons: ["no tensor \"planes\" (expected [B,6,19,19])"])
         }
         guard planes.shape.count == 4, planes.shape[1] == 6, planes.shape[2] == 19, planes.shape[3] == 19,
             planes.shape[0] > 0
         else {
-            throw SafeTensorsError(path: path, message: "tensor planes has shape \(planes.shape), expected [B,6,19,19]")
+            throw NetworkError(path: path, reasons: ["tensor planes has shape \(planes.shape), expected [B,6,19,19]"])
         }
         if let i = planes.data.firstIndex(where: { !$0.isFinite }) {
-            throw SafeTensorsError(path: path, message: "tensor planes has a non-finite value at index \(i)")
+            throw NetworkError(path: path, reasons: ["tensor planes has a non-finite value at index \(i)"])
         }
         let batch = planes.shape[0]
         var out = SafeTensors()
@@ -33,9 +33,9 @@ extension PolicyValueNetwork {
         if let i = logits.firstIndex(where: { !$0.isFinite })
             ?? values.firstIndex(where: { !$0.isFinite }).map({ $0 * Self.moves })
         {
-            throw SafeTensorsError(
+            throw NetworkError(
                 path: path,
-                message: "the network's output for position \(i / Self.moves) is not finite (weights too large?)")
+                reasons: ["the network's output for position \(i / Self.moves) is not finite (weights too large?)"])
         }
         out.set("policy", Tensor(shape: [batch, Self.moves], data: logits))
         out.set("value", Tensor(shape: [batch, 1], data: values))

@@ -22,7 +22,7 @@ final class GraphRunner {
 
     static let points = Features.points
 
-    init(_ spec: GraphSpec) throws(ArchitectureError) {
+    init(_ spec: GraphSpec) throws(NetworkError) {
         self.spec = spec
         let shapes = try spec.shapes(planes: Features.planes)
         self.shapes = shapes

@@ -116,16 +116,16 @@ public struct GraphSpec: Codable, Sendable, Equatable {
 
     /// Each node's output shape, checking every node's inputs and settings (the message names
     /// the node by its index and op).
-    public func shapes(planes: Int) throws(ArchitectureError) -> [Shape] {
+    public func shapes(planes: Int) throws(NetworkError) -> [Shape] {
         guard Self.limits.nodes.contains(nodes.count) else {
-            throw ArchitectureError("graph has \(nodes.count) nodes; at most \(Self.limits.nodes.upperBound)")
+            throw NetworkError("graph has \(nodes.count) nodes; at most \(Self.limits.nodes.upperBound)")
         }
         var out: [Shape] = []
         var weights = 0
         var activations = 0
         for (i, n) in nodes.enumerated() {
-            func fail(_ why: String) -> ArchitectureError {
-                ArchitectureError("graph node \(i) (\(n.op.rawValue)): \(why)")
+            func fail(_ why: String) -> NetworkError {
+                NetworkError("graph node \(i) (\(n.op.rawValue)): \(why)")
             }
             var ins: [Shape] = []
             for j in n.inputs {
@@ -134,7 +134,7 @@ public struct GraphSpec: Codable, Sendable, Equatable {
             }
             let arity: ClosedRange<Int> = [.add, .mul].contains(n.op) ? 2...2 : n.op == .concat ? 2...64 : 1...1
             guard arity.contains(ins.count) else { throw fail("\(ins.count) inputs") }
-            func channels() throws(ArchitectureError) -> Int {
+            func channels() throws(NetworkError) -> Int {
                 guard let c = n.channels, Self.limits.channels.contains(c) else {
                     throw fail(
                         "channels must be in \(Self.limits.channels), not \(n.channels.map(String.init) ?? "none")")
@@ -209,10 +209,10 @@ public struct GraphSpec: Codable, Sendable, Equatable {
             }
         }
         guard out.indices.contains(policy), out[policy] == .vector(362) else {
-            throw ArchitectureError("graph's policy node \(policy) must give 362 values")
+            throw NetworkError("graph's policy node \(policy) must give 362 values")
         }
         guard out.indices.contains(value), out[value] == .vector(1) else {
-            throw ArchitectureError("graph's value node \(value) must give one value")
+            throw NetworkError("graph's value node \(value) must give one value")
         }
         return out
     }

@@ -2,21 +2,6 @@ import Foundation
 import GoRules
 import NeuralNet
 
-/// A network file that cannot be used, with every reason found.
-public struct NetworkFileError: Error, LocalizedError, Equatable, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var path: String
-    public var reasons: [String]
-
-    public init(path: String, reasons: [String]) {
-        self.path = path
-        self.reasons = reasons
-    }
-
-    public var description: String { "\(path): " + reasons.joined(separator: "; ") }
-}
-
 extension PolicyValueNetwork {
     /// The `format` metadata value of docs/FORMATS.md's network files.
     public static let format = "gonet-network/1"
@@ -30,7 +15,7 @@ extension PolicyValueNetwork {
     public static func load(path: String) throws -> PolicyValueNetwork {
         let file: SafeTensors
         do { file = try SafeTensors.read(path: path) } catch let e as SafeTensorsError {
-            throw NetworkFileError(path: path, reasons: [e.message])
+            throw NetworkError(path: path, reasons: [e.message])
         }
         return try load(file, path: path)
     }
@@ -50,11 +35,11 @@ extension PolicyValueNetwork {
         case let f?: reasons.append("unknown features \"\(f)\" (expected \(features))")
         }
         guard let archText = meta["architecture"] else {
-            throw NetworkFileError(path: path, reasons: reasons + ["no \"architecture\" metadata"])
+            throw NetworkError(path: path, reasons: reasons + ["no \"architecture\" metadata"])
         }
         let arch: Architecture
         do { arch = try Architecture(json: archText) } catch {
-            throw NetworkFileError(path: path, reasons: reasons + ["\(error)"])
+            throw NetworkError(path: path, reasons: reasons + ["\(error)"])
         }
         let net = PolicyValueNetwork(arch)
         var expected = Set<String>()
@@ -86,13 +71,13 @@ extension PolicyValueNetwork {
         for name in file.entries.keys.sorted() where !expected.contains(name) {
             reasons.append("unexpected tensor \(name)")
         }
-        guard reasons.isEmpty else { throw NetworkFileError(path: path, reasons: reasons) }
+        guard reasons.isEmpty else { throw NetworkError(path: path, reasons: reasons) }
         net.metadata = meta
         net.weightsChanged()
         // Finite weights can still be large enough to overflow: one forward pass proves the outputs.
         let (policy, value) = net.evaluate([EncodedPosition(Game(size: 19))])
         if !policy.allSatisfy({ $0.isFinite }) || !value.allSatisfy({ $0.isFinite }) {
-            throw NetworkFileError(
+            throw NetworkError(
                 path: path, reasons: ["a forward pass on the empty board gives non-finite outputs (weights too large)"])
         }
         return net

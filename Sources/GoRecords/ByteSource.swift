@@ -16,25 +16,6 @@ public protocol ByteSource: AnyObject {
     var position: Int { get }
 }
 
-/// An input or output failure, naming the file.
-public struct FileError: Error, LocalizedError, Equatable, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var path: String
-    public var message: String
-
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "\(path): \(message)" }
-
-    static func errno(_ path: String, _ what: String) -> FileError {
-        FileError(path: path, message: "\(what): \(String(cString: strerror(Glibc.errno)))")
-    }
-}
-
 /// A plain file read sequentially through a file descriptor.
 public final class FileByteSource: ByteSource {
     public let name: String
@@ -42,14 +23,14 @@ public final class FileByteSource: ByteSource {
     /// Bytes delivered so far.
     public private(set) var offset: Int = 0
 
-    /// Opens a file for reading; a missing, unreadable or directory path throws a `FileError`.
+    /// Opens a file for reading; a missing, unreadable or directory path throws a `RecordError`.
     public init(path: String) throws {
         name = path
         var st = stat()
-        guard stat(path, &st) == 0 else { throw FileError.errno(path, "cannot open") }
-        guard (st.st_mode & S_IFMT) != S_IFDIR else { throw FileError(path: path, message: "is a directory") }
+        guard stat(path, &st) == 0 else { throw RecordError.system(path, "cannot open") }
+        guard (st.st_mode & S_IFMT) != S_IFDIR else { throw RecordError(path: path, message: "is a directory") }
         fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw FileError.errno(path, "cannot open") }
+        guard fd >= 0 else { throw RecordError.system(path, "cannot open") }
     }
 
     deinit { close(fd) }
@@ -58,23 +39,23 @@ public final class FileByteSource: ByteSource {
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            let n = systemRead(fd, buffer.baseAddress, buffer.count)
             if n >= 0 {
                 offset += n
                 return n
             }
-            if Glibc.errno != EINTR { throw FileError.errno(name, "read failed at byte \(offset)") }
+            if errno != EINTR { throw RecordError.system(name, "read failed at byte \(offset)") }
         }
     }
 
     /// The first bytes of a file, without consuming them (to recognise a format by its magic number).
     public static func peek(path: String, count: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw FileError.errno(path, "cannot open") }
+        guard fd >= 0 else { throw RecordError.system(path, "cannot open") }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: count)
         let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, 0) }
-        guard n >= 0 else { throw FileError.errno(path, "cannot read") }
+        guard n >= 0 else { throw RecordError.system(path, "cannot read") }
         return Array(bytes.prefix(n))
     }
 }
@@ -105,4 +86,9 @@ public func openInput(path: String) throws -> ByteSource {
     let file = try FileByteSource(path: path)
     let head = try FileByteSource.peek(path: path, count: 4)
     return head == ZstdReader.magic ? try ZstdReader(file) : file
+}
+
+/// The C library's read(2), named apart from `FileByteSource.read` (and from any one platform's module).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

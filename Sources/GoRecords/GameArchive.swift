@@ -180,17 +180,6 @@ public enum GameArchive {
     }
 }
 
-/// A malformed archive: what went wrong and where (decompressed byte offset of the record).
-public struct ArchiveError: Error, LocalizedError, Equatable, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var path: String
-    public var offset: Int
-    public var message: String
-
-    public var description: String { "\(path): \(message) at byte \(offset) of the decompressed stream" }
-}
-
 /// Writes game records to a `*.games.zst` archive, streaming; `finish()` seals it.
 public final class GameArchiveWriter {
     let zstd: ZstdWriter
@@ -233,7 +222,7 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
     public private(set) var error: Error?
     /// Records left out because they cannot be replayed (komi or margin out of range, an illegal
     /// move or setup stone), with where and why; `count` includes them.
-    public private(set) var rejected: [(index: Int, error: ArchiveError)] = []
+    public private(set) var rejected: [(index: Int, error: RecordError)] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
 
     public convenience init(path: String) throws {
@@ -246,7 +235,8 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
         self.source = source
         buffer.reserveCapacity(1 << 19)
         guard try fill(GameArchive.magic.count), Array(buffer[0..<8]) == GameArchive.magic else {
-            throw ArchiveError(path: path, offset: 0, message: "not a gonet game archive (no GONETGA1 header)")
+            throw RecordError(
+                path: path, place: .decompressed(0), message: "not a gonet game archive (no GONETGA1 header)")
         }
         consume(8)
     }
@@ -280,30 +270,36 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
             if marker == GameArchive.magic[0] {
                 // An appended segment's header.
                 guard try fill(8), Array(buffer[start..<(start + 8)]) == GameArchive.magic else {
-                    throw ArchiveError(path: path, offset: offset, message: "corrupt archive: bad segment header")
+                    throw RecordError(
+                        path: path, place: .decompressed(offset), message: "corrupt archive: bad segment header")
                 }
                 consume(8)
                 continue
             }
             guard marker == GameArchive.recordMarker else {
-                throw ArchiveError(path: path, offset: offset, message: "corrupt archive: no record at this point")
+                throw RecordError(
+                    path: path, place: .decompressed(offset), message: "corrupt archive: no record at this point")
             }
             guard try fill(5) else {
-                throw ArchiveError(path: path, offset: offset, message: "truncated archive: a record is cut short")
+                throw RecordError(
+                    path: path, place: .decompressed(offset), message: "truncated archive: a record is cut short")
             }
             var length = 0
             for i in 0..<4 { length |= Int(buffer[start + 1 + i]) << (8 * i) }
             guard length <= 1 << 24 else {
-                throw ArchiveError(path: path, offset: offset, message: "corrupt archive: record length \(length)")
+                throw RecordError(
+                    path: path, place: .decompressed(offset), message: "corrupt archive: record length \(length)")
             }
             guard try fill(5 + length) else {
-                throw ArchiveError(path: path, offset: offset, message: "truncated archive: a record is cut short")
+                throw RecordError(
+                    path: path, place: .decompressed(offset), message: "truncated archive: a record is cut short")
             }
             let record = buffer.withUnsafeBytes {
                 GameArchive.decode(UnsafeRawBufferPointer(rebasing: $0[(start + 5)..<(start + 5 + length)]))
             }
             guard let record else {
-                throw ArchiveError(path: path, offset: offset, message: "corrupt archive: malformed record")
+                throw RecordError(
+                    path: path, place: .decompressed(offset), message: "corrupt archive: malformed record")
             }
             consume(5 + length)
             count += 1
@@ -314,8 +310,9 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
                 rejected.append(
                     (
                         count - 1,
-                        ArchiveError(
-                            path: path, offset: offset - 5 - length, message: "record \(count) cannot be used: \(why)")
+                        RecordError(
+                            path: path, place: .decompressed(offset - 5 - length),
+                            message: "record \(count) cannot be used: \(why)")
                     ))
                 continue
             }

@@ -40,8 +40,9 @@ public enum GameExporter {
         return report
     }
 
-    /// The `index`-th game (0-based) of an SGF file or collection or an archive.
-    public static func record(at index: Int, in file: String) throws -> GameRecord {
+    /// The `index`-th game (0-based) of an SGF file or collection or an archive; `asked` names the
+    /// index in the error when the file holds fewer games.
+    public static func record(at index: Int, in file: String, asked: String = "the game") throws -> GameRecord {
         var i = 0
         if GameArchive.isArchive(file) {
             let reader = try GameArchiveReader(path: file)
@@ -56,14 +57,6 @@ public enum GameExporter {
                 i += 1
             }
         }
-        throw RecordLookupError(message: "\(file) holds \(i) games: the game must be 0…\(i - 1)")
+        throw RecordError(path: file, message: "holds \(i) games: \(asked) must be 0…\(i - 1)")
     }
-}
-
-/// A game asked for by an index the file does not have.
-public struct RecordLookupError: Error, LocalizedError, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var message: String
-    public var description: String { message }
 }

@@ -26,8 +26,8 @@ struct SGFParser {
     /// Parses `text`, whose first byte sits at `line`:`column` of `file`; values are decoded by the
     /// root's `CA` (`SGFCharset`) and formatted as FF[4] says (`SGFText`). The warning tells of
     /// a charset that could not be used.
-    static func mainLine(_ text: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(SGFError) -> (
-        nodes: [SGFNode], warning: SGFError?
+    static func mainLine(_ text: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(RecordError) -> (
+        nodes: [SGFNode], warning: RecordError?
     ) {
         do {
             return try text.withUnsafeBufferPointer { buffer in
@@ -53,18 +53,21 @@ struct SGFParser {
                         })
                 }
                 let warning = charset.warning.map {
-                    SGFError(file: file, line: ca.map(\.line) ?? line, column: ca.map(\.column) ?? column, message: $0)
+                    RecordError(
+                        file: file, line: ca.map(\.line) ?? line, column: ca.map(\.column) ?? column, message: $0)
                 }
                 return (nodes, warning)
             }
-        } catch let e as SGFError {
+        } catch let e as RecordError {
             throw e
         } catch {
-            throw SGFError(file: file, line: line, column: column, message: "\(error)")
+            throw RecordError(file: file, line: line, column: column, message: "\(error)")
         }
     }
 
-    func fail(_ message: String) -> SGFError { SGFError(file: file, line: line, column: column, message: message) }
+    func fail(_ message: String) -> RecordError {
+        RecordError(file: file, line: line, column: column, message: message)
+    }
 
     var atEnd: Bool { pos >= bytes.count }
 
@@ -86,7 +89,7 @@ struct SGFParser {
         b >= 33 && b < 127 ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16))"
     }
 
-    mutating func parseTree() throws(SGFError) -> [[RawProperty]] {
+    mutating func parseTree() throws(RecordError) -> [[RawProperty]] {
         var nodes: [[RawProperty]] = []
         // Per open tree: is it on the main line, has it had a child tree, has it had a node.
         var onMain: [Bool] = []
@@ -132,7 +135,7 @@ struct SGFParser {
         }
     }
 
-    mutating func parseNode() throws(SGFError) -> [RawProperty] {
+    mutating func parseNode() throws(RecordError) -> [RawProperty] {
         var node: [RawProperty] = []
         while true {
             skipWhitespace()
@@ -148,7 +151,7 @@ struct SGFParser {
                 advance()
             }
             guard !id.isEmpty else {
-                throw SGFError(
+                throw RecordError(
                     file: file, line: startLine, column: startColumn,
                     message: "property name without an uppercase letter")
             }
@@ -160,7 +163,7 @@ struct SGFParser {
             }
             let name = String(decoding: id, as: UTF8.self)
             guard !values.isEmpty else {
-                throw SGFError(
+                throw RecordError(
                     file: file, line: startLine, column: startColumn,
                     message: atEnd
                         ? "unexpected end of file after property \(name)" : "property \(name) has no value")
@@ -170,7 +173,7 @@ struct SGFParser {
     }
 
     /// Reads `[...]`, resolving escapes: `\x` is `x`, and a backslash before a line break removes both.
-    mutating func parseValue() throws(SGFError) -> RawValue {
+    mutating func parseValue() throws(RecordError) -> RawValue {
         let openLine = line
         let openColumn = column
         advance()
@@ -179,7 +182,7 @@ struct SGFParser {
         var text: [UInt8]? = nil
         while true {
             guard !atEnd else {
-                throw SGFError(
+                throw RecordError(
                     file: file, line: openLine, column: openColumn, message: "unclosed '[': the value never ends")
             }
             let b = bytes[pos]

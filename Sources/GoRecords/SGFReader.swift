@@ -5,9 +5,9 @@ public struct SGFEntry: Sendable {
     /// Where the game tree starts.
     public var line: Int
     public var column: Int
-    public var record: Result<GameRecord, SGFError>
+    public var record: Result<GameRecord, RecordError>
     /// Something read in a way the file may not have meant (an unknown charset), with its place.
-    public var warning: SGFError?
+    public var warning: RecordError?
 }
 
 /// Reads the games of an SGF file or collection, `.sgf` or zstd-compressed, one at a time.
@@ -59,7 +59,7 @@ public final class SGFReader: Sequence, IteratorProtocol {
     public func nextEntry() throws -> SGFEntry? {
         guard let piece = try scanner.next() else {
             if index == 0 {
-                throw SGFError(
+                throw RecordError(
                     file: scanner.source.name, line: 1, column: 1,
                     message: "no SGF game tree (the file is empty or not SGF)")
             }
@@ -67,8 +67,8 @@ public final class SGFReader: Sequence, IteratorProtocol {
         }
         defer { index += 1 }
         let file = scanner.source.name
-        let result: Result<GameRecord, SGFError>
-        var warning: SGFError?
+        let result: Result<GameRecord, RecordError>
+        var warning: RecordError?
         do {
             let parsed = try SGFParser.mainLine(piece.bytes, file: file, line: piece.line, column: piece.column)
             warning = parsed.warning

@@ -7,11 +7,13 @@ let modelledRootProperties: Set<String> = [
 
 extension GameRecord {
     /// Builds a record from a main line of SGF nodes, checking sizes, coordinates and (by replay) move legality.
-    public init(nodes: [SGFNode], file: String) throws(SGFError) {
+    public init(nodes: [SGFNode], file: String) throws(RecordError) {
         self.init()
-        guard let root = nodes.first else { throw SGFError(file: file, line: 0, column: 0, message: "empty game tree") }
-        func fail(_ p: SGFProperty, _ message: String) -> SGFError {
-            SGFError(file: file, line: Int(p.line), column: Int(p.column), message: message)
+        guard let root = nodes.first else {
+            throw RecordError(file: file, line: 0, column: 0, message: "empty game tree")
+        }
+        func fail(_ p: SGFProperty, _ message: String) -> RecordError {
+            RecordError(file: file, line: Int(p.line), column: Int(p.column), message: message)
         }
         if let gm = root["GM"], gm.values[0].trimmed != "1" {
             throw fail(gm, "not a game of Go (GM[\(gm.values[0])])")
@@ -109,11 +111,11 @@ extension GameRecord {
     }
 
     /// Parses a list entry of points: `pd`, or FF[4]'s compressed rectangle `aa:cc`.
-    func points(_ value: String, _ p: SGFProperty, _ file: String) throws(SGFError) -> [Point] {
+    func points(_ value: String, _ p: SGFProperty, _ file: String) throws(RecordError) -> [Point] {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         let corners = parts.map { Coordinates.move(sgf: $0.trimmed, size: size)?.point }
         guard parts.count <= 2, let a = corners.first ?? nil, let b = corners.last ?? nil else {
-            throw SGFError(
+            throw RecordError(
                 file: file, line: Int(p.line), column: Int(p.column),
                 message: "bad point \(p.id)[\(value)] on a \(size)x\(size) board")
         }

@@ -72,7 +72,7 @@ final class SGFScanner {
             if inValue {
                 if escape { escape = false } else if c == 92 { escape = true } else if c == 93 { inValue = false }
                 if inValue && piece.bytes.count - valueStart.offset > Self.longestValue {
-                    throw SGFError(
+                    throw RecordError(
                         file: source.name, line: valueStart.line, column: valueStart.column,
                         message: "a property value longer than \(Self.longestValue >> 20) MB (unterminated?)")
                 }
@@ -86,7 +86,7 @@ final class SGFScanner {
                 if depth == 0 { return piece }
             }
             if piece.bytes.count > Self.largestTree {
-                throw SGFError(
+                throw RecordError(
                     file: source.name, line: piece.line, column: piece.column,
                     message: "a game tree larger than \(Self.largestTree >> 20) MB")
             }

@@ -1,17 +1,6 @@
 import CZstd
 import Foundation
 
-/// A zstd error, naming the file and the offset in the compressed stream where it was found.
-public struct ZstdError: Error, LocalizedError, Equatable, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var path: String
-    public var offset: Int
-    public var message: String
-
-    public var description: String { "\(path): \(message) at compressed byte \(offset)" }
-}
-
 /// Streaming zstd decompression over a `FileByteSource` (any number of concatenated frames).
 public final class ZstdReader: ByteSource {
     /// The four bytes every zstd frame starts with.
@@ -30,7 +19,7 @@ public final class ZstdReader: ByteSource {
     public init(_ source: FileByteSource) throws {
         self.source = source
         guard let ctx = ZSTD_createDCtx() else {
-            throw ZstdError(path: source.name, offset: 0, message: "out of memory")
+            throw RecordError(path: source.name, place: .compressed(0), message: "out of memory")
         }
         context = ctx
         input = .allocate(byteCount: ZSTD_DStreamInSize(), alignment: 16)
@@ -55,8 +44,8 @@ public final class ZstdReader: ByteSource {
             }
             if inputStart == inputEnd && sourceDone {
                 if !frameComplete {
-                    throw ZstdError(
-                        path: name, offset: compressedOffset,
+                    throw RecordError(
+                        path: name, place: .compressed(compressedOffset),
                         message: "truncated zstd stream (the last frame is incomplete)")
                 }
                 return 0
@@ -66,8 +55,9 @@ public final class ZstdReader: ByteSource {
             let ret = ZSTD_decompressStream(context, &outBuf, &inBuf)
             if ZSTD_isError(ret) != 0 {
                 let reason = String(cString: ZSTD_getErrorName(ret))
-                throw ZstdError(
-                    path: name, offset: compressedOffset + inBuf.pos, message: "corrupt zstd data (\(reason))")
+                throw RecordError(
+                    path: name, place: .compressed(compressedOffset + inBuf.pos),
+                    message: "corrupt zstd data (\(reason))")
             }
             inputStart += inBuf.pos
             frameComplete = ret == 0

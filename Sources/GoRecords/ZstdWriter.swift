@@ -18,7 +18,7 @@ public final class ZstdWriter {
     public init(path: String, level: Int32 = 6, append: Bool = false) throws {
         self.path = path
         temporaryPath = append ? path : path + ".partial"
-        guard let f = fopen(temporaryPath, append ? "ab" : "wb") else { throw FileError.errno(path, "cannot write") }
+        guard let f = fopen(temporaryPath, append ? "ab" : "wb") else { throw RecordError.system(path, "cannot write") }
         file = f
         context = ZSTD_createCCtx()
         ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
@@ -53,11 +53,11 @@ public final class ZstdWriter {
     public func finish() throws {
         var inBuf = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
         while try step(&inBuf, ZSTD_e_end) != 0 {}
-        guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw FileError.errno(path, "cannot write") }
+        guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw RecordError.system(path, "cannot write") }
         fclose(file)
         finished = true
         if temporaryPath != path, rename(temporaryPath, path) != 0 {
-            throw FileError.errno(path, "cannot rename into place")
+            throw RecordError.system(path, "cannot rename into place")
         }
     }
 
@@ -66,10 +66,10 @@ public final class ZstdWriter {
         var outBuf = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
         let remaining = ZSTD_compressStream2(context, &outBuf, &inBuf, mode)
         if ZSTD_isError(remaining) != 0 {
-            throw FileError(path: path, message: "zstd: \(String(cString: ZSTD_getErrorName(remaining)))")
+            throw RecordError(path: path, message: "zstd: \(String(cString: ZSTD_getErrorName(remaining)))")
         }
         if outBuf.pos > 0, fwrite(output.baseAddress, 1, outBuf.pos, file) != outBuf.pos {
-            throw FileError.errno(path, "cannot write")
+            throw RecordError.system(path, "cannot write")
         }
         return remaining
     }

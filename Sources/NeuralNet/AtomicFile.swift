@@ -15,7 +15,7 @@ public enum AtomicFile {
         var written = 0
         let ok: Bool = bytes.withUnsafeBytes { raw in
             while written < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false
@@ -32,3 +32,6 @@ public enum AtomicFile {
         }
     }
 }
+
+/// The C library's write(2), named apart from `AtomicFile.write` (and from any one platform's module).
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

@@ -10,7 +10,7 @@ public enum Submission {
     public static func problems(network path: String, budget: Int) -> (network: PolicyValueNetwork?, reasons: [String])
     {
         let net: PolicyValueNetwork
-        do { net = try PolicyValueNetwork.load(path: path) } catch let e as NetworkFileError {
+        do { net = try PolicyValueNetwork.load(path: path) } catch let e as NetworkError {
             return (nil, e.reasons)
         } catch {
             return (nil, ["\(error)"])

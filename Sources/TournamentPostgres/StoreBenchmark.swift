@@ -40,7 +40,7 @@ public enum StoreBenchmark {
                         slot: claim.slot.key, black: claim.slot.black, white: claim.slot.white, result: "B+R",
                         winner: "B", reason: "benchmark", moves: 250, sgf: "games/\(claim.slot.key).sgf", seconds: 0)
                     guard try stores[i].commit(row, record: record, for: claim) else {
-                        throw TournamentError("benchmark: commit of \(claim.slot.key) refused")
+                        throw PostgresStoreError("benchmark: commit of \(claim.slot.key) refused")
                     }
                 }
             } catch {
@@ -50,7 +50,7 @@ public enum StoreBenchmark {
         let seconds = Date().timeIntervalSince(start)
         if let e = failure.error { throw e }
         let done = try setup.status().done
-        guard done == games else { throw TournamentError("benchmark: \(done) of \(games) games committed") }
+        guard done == games else { throw PostgresStoreError("benchmark: \(done) of \(games) games committed") }
         return Figure(backend: backend, workers: workers, games: games, seconds: seconds)
     }
 

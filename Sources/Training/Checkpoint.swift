@@ -30,13 +30,13 @@ public struct Checkpoint {
     /// Restores weights and optimizer state into `net` and `optimizer`; returns where the run stood.
     public static func load(_ path: String, into net: PolicyValueNetwork, optimizer: Optimizer) throws -> Checkpoint {
         let file = try SafeTensors.read(path: path)
-        guard file.metadata["format"] == format else { throw ConfigurationError("\(path): not a gonet checkpoint") }
+        guard file.metadata["format"] == format else { throw TrainingError(.file, "\(path): not a gonet checkpoint") }
         guard file.metadata["architecture"].flatMap({ try? Architecture(json: $0) }) == net.architecture else {
-            throw ConfigurationError("\(path): the checkpoint's architecture differs from this run's")
+            throw TrainingError(.file, "\(path): the checkpoint's architecture differs from this run's")
         }
         for p in net.parameters {
             guard let t = file.tensor(p.name), t.shape == p.shape else {
-                throw ConfigurationError("\(path): tensor \(p.name) missing or of the wrong shape")
+                throw TrainingError(.file, "\(path): tensor \(p.name) missing or of the wrong shape")
             }
             p.value = t.data
         }

@@ -64,7 +64,7 @@ public final class DataLoader {
         precondition(configuration.batchSize > 0)
         self.configuration = configuration
         for f in configuration.files where !FileManager.default.isReadableFile(atPath: f) {
-            throw FileError(path: f, message: "cannot open: no such file or not readable")
+            throw TrainingError(.file, "\(f): cannot open: no such file or not readable")
         }
         let t = Thread { [weak self] in self?.produce() }
         t.name = "gonet data loader"

@@ -48,7 +48,7 @@ public enum Evaluator {
         m.seconds = Date().timeIntervalSince(start)
         // Metrics over a file that is not an archive, or one cut short, would be a silent lie.
         let errors = loader.statistics.errors
-        if !errors.isEmpty { throw ConfigurationError(errors.joined(separator: "; ")) }
+        if !errors.isEmpty { throw TrainingError(.file, errors.joined(separator: "; ")) }
         return m
     }
 

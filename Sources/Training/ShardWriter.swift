@@ -54,12 +54,13 @@ public enum ShardWriter {
     /// Writes `train-00000.safetensors`, … (and `validation-…` when asked) and `shards.json`.
     public static func write(_ o: ShardOptions, progress: (String) -> Void = { _ in }) throws -> ShardSummary {
         guard ShardOptions.positionLimit.contains(o.positions) else {
-            throw ConfigurationError(
+            throw TrainingError(
+                .setting,
                 "positions per shard must be \(ShardOptions.positionLimit.lowerBound) to \(ShardOptions.positionLimit.upperBound), not \(o.positions)"
             )
         }
         guard (0...1).contains(o.validationFraction) else {
-            throw ConfigurationError("the validation fraction must be 0 to 1, not \(o.validationFraction)")
+            throw TrainingError(.setting, "the validation fraction must be 0 to 1, not \(o.validationFraction)")
         }
         try FileManager.default.createDirectory(atPath: o.directory, withIntermediateDirectories: true)
         var skipped: [String] = []

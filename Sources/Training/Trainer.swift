@@ -3,14 +3,6 @@ import GoNetwork
 import GoRecords
 import NeuralNet
 
-/// Why a run stopped early.
-public struct TrainingStopped: Error, LocalizedError, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var message: String
-    public var description: String { message }
-}
-
 /// What a run reports as it goes (the library prints nothing: the command line does).
 public enum TrainingEvent {
     /// Metrics of the last log interval.
@@ -47,7 +39,8 @@ public final class Trainer {
         if let path = configuration.network {
             network = try PolicyValueNetwork.load(path: path)
             guard network.isTrainable else {
-                throw ConfigurationError(
+                throw TrainingError(
+                    .setting,
                     "\(path) is a graph network (imported from ONNX: \(network.architecture.summary)); gonet plays it but cannot train it"
                 )
             }
@@ -148,7 +141,7 @@ public final class Trainer {
         var run = Progress()
         guard resume else { return run }
         guard FileManager.default.fileExists(atPath: checkpointPath) else {
-            throw ConfigurationError("--resume: no checkpoint at \(checkpointPath)")
+            throw TrainingError(.file, "--resume: no checkpoint at \(checkpointPath)")
         }
         let cp = try Checkpoint.load(checkpointPath, into: network, optimizer: optimizer)
         (run.step, run.samples, run.elapsedBefore, run.lastGood) = (cp.step, cp.samples, cp.elapsed, cp.step)
@@ -180,9 +173,9 @@ public final class Trainer {
                 run.lastGood >= 0
                 ? "the last good checkpoint (step \(run.lastGood)) is kept at \(checkpointPath)"
                 : "no checkpoint was written yet"
-            throw TrainingStopped(
-                message:
-                    "the loss became \(loss.total) at step \(run.step + 1) (policy \(loss.policy), value \(loss.value)); lower the learning rate; \(kept)"
+            throw TrainingError(
+                .stopped,
+                "the loss became \(loss.total) at step \(run.step + 1) (policy \(loss.policy), value \(loss.value)); lower the learning rate; \(kept)"
             )
         }
         let (l, v) = network.lastOutputs

@@ -2,15 +2,6 @@ import Foundation
 import GoNetwork
 import NeuralNet
 
-/// A setting that cannot be used, naming it.
-public struct ConfigurationError: Error, LocalizedError, Equatable, CustomStringConvertible {
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { description }
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// Everything `gonet train` takes, from a JSON config file and command-line flags (flags win).
 /// Keys are the flags' long names: `"batch": 256`, `"lr-schedule": "cosine"`; each setting is
 /// declared once, in `TrainingConfiguration.settings` (TrainingSettings.swift).
@@ -57,15 +48,15 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Reads a JSON config file; unknown keys and bad values are errors that name them.
     public static func load(path: String) throws -> TrainingConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError("\(path): cannot read the config file")
+            throw TrainingError(.file, "\(path): cannot read the config file")
         }
         guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ConfigurationError("\(path): not a JSON object")
+            throw TrainingError(.setting, "\(path): not a JSON object")
         }
         var c = TrainingConfiguration()
         for key in obj.keys.sorted() {
-            do { try c.set(key, obj[key]!) } catch let e as ConfigurationError {
-                throw ConfigurationError("\(path): \(e.message)")
+            do { try c.set(key, obj[key]!) } catch let e as TrainingError {
+                throw TrainingError(.setting, "\(path): \(e.message)")
             }
         }
         return c
@@ -74,16 +65,16 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Checks the settings together (a mobile trunk without an expansion gets the default one);
     /// the error names what is wrong.
     public mutating func validate() throws {
-        if data.isEmpty { throw ConfigurationError("no training data: give --data ARCHIVE…") }
-        if output.isEmpty { throw ConfigurationError("no output: give -o Networks/NAME.safetensors") }
-        if steps != nil && epochs != nil { throw ConfigurationError("give --steps or --epochs, not both") }
-        if steps == nil && epochs == nil { throw ConfigurationError("give --steps N or --epochs N") }
+        if data.isEmpty { throw TrainingError(.setting, "no training data: give --data ARCHIVE…") }
+        if output.isEmpty { throw TrainingError(.setting, "no output: give -o Networks/NAME.safetensors") }
+        if steps != nil && epochs != nil { throw TrainingError(.setting, "give --steps or --epochs, not both") }
+        if steps == nil && epochs == nil { throw TrainingError(.setting, "give --steps N or --epochs N") }
         if architecture.trunk == .mobile && architecture.expansion == 0 {
             architecture.expansion = Architecture.defaultExpansion(filters: architecture.filters)
         }
-        do { try architecture.validate() } catch { throw ConfigurationError(error.message) }
+        do { try architecture.validate() } catch { throw TrainingError(.setting, "\(error)") }
         for f in data + validationData where !FileManager.default.isReadableFile(atPath: f) {
-            throw ConfigurationError("\(f): cannot open: no such file or not readable")
+            throw TrainingError(.file, "\(f): cannot open: no such file or not readable")
         }
     }
 

@@ -67,7 +67,7 @@ public final class TrainingLog {
         }
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
         guard let h = FileHandle(forWritingAtPath: path) else {
-            throw ConfigurationError("\(path): cannot write the training log")
+            throw TrainingError(.file, "\(path): cannot write the training log")
         }
         handle = h
         if !resume { handle.truncateFile(atOffset: 0) }

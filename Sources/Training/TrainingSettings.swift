@@ -88,7 +88,7 @@ extension TrainingConfiguration {
     /// Sets one setting from a JSON value or a flag's text; the error names the key.
     public mutating func set(_ key: String, _ value: Any) throws {
         guard let s = Self.settings.first(where: { $0.key == key }) else {
-            throw ConfigurationError("unknown setting \"\(key)\" (known: \(Self.keys.joined(separator: ", ")))")
+            throw TrainingError(.setting, "unknown setting \"\(key)\" (known: \(Self.keys.joined(separator: ", ")))")
         }
         try s.apply(&self, value)
     }
@@ -101,7 +101,8 @@ extension TrainingConfiguration {
             let word = words[i]
             let key = word == "-o" ? "output" : word.hasPrefix("--") ? String(word.dropFirst(2)) : nil
             guard let key, let s = settings.first(where: { $0.key == key }) else {
-                throw ConfigurationError(
+                throw TrainingError(
+                    .setting,
                     word.hasPrefix("-")
                         ? "unknown setting \(word) (known: --\(keys.joined(separator: ", --")))"
                         : "unexpected argument \(word): settings are --KEY VALUE")
@@ -114,7 +115,7 @@ extension TrainingConfiguration {
                 values.append(words[i])
                 i += 1
             }
-            guard !values.isEmpty else { throw ConfigurationError("--\(key) needs a value") }
+            guard !values.isEmpty else { throw TrainingError(.setting, "--\(key) needs a value") }
             out.append((key, s.isList ? values : values[0]))
         }
         return out
@@ -122,8 +123,8 @@ extension TrainingConfiguration {
 
     // MARK: Readers
 
-    private static func bad(_ key: String, _ value: Any, _ what: String) -> ConfigurationError {
-        ConfigurationError("\"\(key)\": \(what), not \(value)")
+    private static func bad(_ key: String, _ value: Any, _ what: String) -> TrainingError {
+        TrainingError(.setting, "\"\(key)\": \(what), not \(value)")
     }
 
     private static func readInteger(_ key: String, _ value: Any, _ range: ClosedRange<Int>) throws -> Int {

@@ -157,8 +157,6 @@ struct GamesPlanes: ParsableCommand {
 
     func findRecord() throws -> GameRecord {
         guard game >= 0 else { throw ValidationError("--game must be 0 or more") }
-        do { return try GameExporter.record(at: game, in: file) } catch let e as RecordLookupError {
-            throw ValidationError(e.message.replacingOccurrences(of: "the game must", with: "--game must"))
-        }
+        return try GameExporter.record(at: game, in: file, asked: "--game")
     }
 }

@@ -42,7 +42,7 @@ struct MatchCommand: ParsableCommand {
             s.games = games
             s.komi = komi
             guard let rule = ScoringRule(name: scoring) else {
-                throw TournamentError("--scoring must be tromp-taylor or dead-removed, not \(scoring)")
+                throw ValidationError("--scoring must be tromp-taylor or dead-removed, not \(scoring)")
             }
             s.scoring = rule
             s.refereeEngine = Submission.words(referee)
@@ -53,10 +53,10 @@ struct MatchCommand: ParsableCommand {
             s.seed = seed
             if let sprt {
                 let bounds = sprt.split(separator: ",").compactMap { Double($0) }
-                guard bounds.count == 2 else { throw TournamentError("--sprt is ELO0,ELO1, e.g. 0,35") }
+                guard bounds.count == 2 else { throw ValidationError("--sprt is ELO0,ELO1, e.g. 0,35") }
                 s.sprt = SPRT(elo0: bounds[0], elo1: bounds[1], alpha: sprtError, beta: sprtError)
             }
-            guard (1...64).contains(concurrency) else { throw TournamentError("--concurrency must be 1 to 64") }
+            guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
             let match = try TournamentLocation.match(out, settings: s)
             let before = try match.results().count
             if before > 0 { print("resuming \(out): \(before) games already played") }

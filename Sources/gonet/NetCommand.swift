@@ -49,7 +49,7 @@ struct ArchitectureOptions: ParsableArguments {
         // The limits a network file is loaded with, so `net new` never writes what `load` refuses.
         do { try a.validate() } catch {
             // `architecture "value_hidden" must …` as the option it came from: `--value-hidden must …`.
-            let option = error.message.replacingOccurrences(of: "architecture \"", with: "--").replacingOccurrences(
+            let option = "\(error)".replacingOccurrences(of: "architecture \"", with: "--").replacingOccurrences(
                 of: "\" must", with: " must")
             throw ValidationError(option.replacingOccurrences(of: "_", with: "-"))
         }

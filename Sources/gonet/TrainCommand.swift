@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
             if let config { c = try TrainingConfiguration.load(path: config) }
             for (key, value) in try TrainingConfiguration.flags(settings) { try c.set(key, value) }
             try c.validate()
-        } catch let e as ConfigurationError {
+        } catch let e as TrainingError {
             throw ValidationError(e.message)
         }
         signal(SIGINT) { _ in Trainer.stopRequested = true }
@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
             print(
                 "wrote \(c.output): validation top-1 \(Report.fixed(100 * final.top1Accuracy, 2))%, policy loss \(Report.fixed(final.policyLoss, 3)), value MSE \(Report.fixed(final.valueMSE, 3))"
             )
-        } catch let e as TrainingStopped {
+        } catch let e as TrainingError where e.kind == .stopped {
             bar.finish()
             printError("gonet: training stopped: \(e.message)")
             throw ExitCode(1)

@@ -73,8 +73,8 @@ final class TournamentConfigTests: XCTestCase {
     /// generic text used to replace it in forfeit reasons).
     func testErrorsKeepTheirMessageThroughLocalizedDescription() {
         let errors: [Error] = [
-            TournamentError("komi must be a number"), SGFError(file: "f.sgf", line: 2, column: 3, message: "bad"),
-            NetworkFileError(path: "n", reasons: ["a", "b"]),
+            TournamentError("komi must be a number"), RecordError(file: "f.sgf", line: 2, column: 3, message: "bad"),
+            NetworkError(path: "n", reasons: ["a", "b"]),
         ]
         XCTAssertEqual(errors.map(\.localizedDescription), ["komi must be a number", "f.sgf:2:3: bad", "n: a; b"])
     }

@@ -7,16 +7,18 @@ final class MatchCommandTests: XCTestCase {
             .path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let net = "Networks/budget-resnet5x32.safetensors"
-        let cases: [([String], String)] = [
-            (["--scoring", "japanese"], "--scoring must be tromp-taylor or dead-removed, not japanese"),
-            (["--sprt", "35"], "--sprt is ELO0,ELO1"),
-            (["--sprt", "35,0"], "SPRT needs finite Elo bounds with elo0 < elo1, not 35.0 and 0.0"),
-            (["--komi", "1e300"], "komi must be a number from -361 to 361"),
-            (["--games", "0"], "games must be 1 to 10000, not 0"),
+        // A flag the command line cannot read is a usage error (64, as swift-argument-parser exits);
+        // a value the match's settings refuse fails the command (1).
+        let cases: [([String], Int32, String)] = [
+            (["--scoring", "japanese"], 64, "--scoring must be tromp-taylor or dead-removed, not japanese"),
+            (["--sprt", "35"], 64, "--sprt is ELO0,ELO1"),
+            (["--sprt", "35,0"], 1, "SPRT needs finite Elo bounds with elo0 < elo1, not 35.0 and 0.0"),
+            (["--komi", "1e300"], 1, "komi must be a number from -361 to 361"),
+            (["--games", "0"], 1, "games must be 1 to 10000, not 0"),
         ]
-        for (extra, message) in cases {
+        for (extra, status, message) in cases {
             let r = try runGonet(["match", net, "gnugo --mode gtp --level 1", "-o", dir] + extra)
-            XCTAssertEqual(r.status, 1, "\(extra)")
+            XCTAssertEqual(r.status, status, "\(extra)")
             XCTAssertTrue(r.stderr.contains(message), "\(extra): \(r.stderr)")
         }
         let r = try runGonet(["match", "nowhere.safetensors:mcts", "gnugo", "-o", dir])
