@@ -1,3 +1,4 @@
+import GoNetwork
 import GoRules
 
 /// Moves a search may not choose at the root, as Leela Zero's `avoid` and `allow` tags give them:
@@ -15,6 +16,7 @@ public struct MoveRestrictions: Sendable, Equatable {
     /// No restriction.
     public static let none = MoveRestrictions()
 
+    /// Whether no move is restricted.
     public var isEmpty: Bool { avoid.isEmpty && allow.isEmpty }
 
     /// Whether `color` may play `move` as move number `moveNumber`. With an `allow` list in
@@ -34,9 +36,11 @@ public struct MoveRestrictions: Sendable, Equatable {
 /// VERTICES UNTIL]… [minmoves N] [ownership true|false]`, where VERTICES is a comma-separated list
 /// of vertices and `A1:C3` rectangles, and UNTIL counts moves from the current one.
 public struct AnalyzeRequest: Sendable, Equatable {
+    /// The side whose moves are analysed.
     public var color: Stone
     /// Seconds between output lines (the arguments give centiseconds).
     public var interval: Double = 1
+    /// The `avoid`/`allow` moves of the request.
     public var restrictions = MoveRestrictions()
     /// Candidates each line must hold at least (fewer only when fewer moves exist).
     public var minMoves = 0
@@ -67,7 +71,7 @@ public struct AnalyzeRequest: Sendable, Equatable {
             case "interval":
                 intervalCentis = try GTPArguments.integer(try take(), 0...Self.longestIntervalCentis)
             case "minmoves":
-                minMoves = try GTPArguments.integer(try take(), 0...362)
+                minMoves = try GTPArguments.integer(try take(), 0...Features.moves)
             case "ownership":
                 switch try take().lowercased() {
                 case "true": ownership = true

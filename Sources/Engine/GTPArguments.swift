@@ -10,6 +10,7 @@ public struct EngineError: Error, LocalizedError, Equatable, CustomStringConvert
     public init(_ message: String) { self.message = message }
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { message }
+    /// The message.
     public var description: String { message }
 }
 

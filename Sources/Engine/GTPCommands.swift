@@ -73,11 +73,11 @@ extension GTPEngine {
     func handicap(_ a: [String], free: Bool) throws -> String {
         try GTPArguments.expect(a, 1)
         let n = try GTPArguments.integer(a[0], Int.min...Int.max)
-        guard game.moves.isEmpty && game.setup.isEmpty && game.board.emptyCount == 361 else {
+        guard game.moves.isEmpty && game.setup.isEmpty && game.board.emptyCount == Features.points else {
             throw EngineError("board not empty")
         }
         // Free placement may ask for more than the nine fixed points; gonet places those nine.
-        guard (2...9).contains(n) || (free && (2..<361).contains(n)) else {
+        guard (2...9).contains(n) || (free && (2..<Features.points).contains(n)) else {
             throw EngineError("invalid number of stones")
         }
         guard let points = game.placeFixedHandicap(min(n, 9)) else { throw EngineError("invalid number of stones") }
@@ -216,7 +216,7 @@ extension GTPEngine {
         let (policy, _) = net.evaluate([EncodedPosition(game)])
         var influence: [String] = []
         var labels: [String] = []
-        for i in 0..<361 where game.board.stone(atIndex: i) == nil {
+        for i in 0..<Features.points where game.board.stone(atIndex: i) == nil {
             let p = policy[i]
             guard p >= 0.001 else { continue }
             let v = gtp(Point(index: i))
@@ -224,7 +224,7 @@ extension GTPEngine {
             if p >= 0.01 { labels.append("\(v) \(Int((p * 100).rounded()))") }
         }
         return "INFLUENCE " + influence.joined(separator: " ") + "\nLABEL " + labels.joined(separator: " ")
-            + "\nTEXT pass \(String(format: "%.1f", policy[361] * 100))%"
+            + "\nTEXT pass \(String(format: "%.1f", policy[Features.points] * 100))%"
     }
 
     /// GoGui's INFLUENCE of the territory judgement (+1 Black, -1 White), dead stones marked.

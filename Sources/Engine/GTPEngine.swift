@@ -7,8 +7,11 @@ import GoRules
 /// GoGui and Leela Zero analysis extensions, and the clock. `handle(_:)` turns one input line
 /// into its response, so the protocol is testable without pipes; `run` drives stdin and stdout.
 public final class GTPEngine {
+    /// The name `name` answers.
     public let name: String
+    /// The version `version` answers.
     public let version: String
+    /// The game as the client has set it up and played it.
     public internal(set) var game: Game
     var player: Player
     var clocks: [Stone: TimeControl] = [.black: TimeControl(), .white: TimeControl()]
@@ -86,6 +89,7 @@ public final class GTPEngine {
     /// The commands this engine knows, as `list_commands` gives them.
     public static var commands: [String] { handlers.map(\.name) }
 
+    /// An engine that lets `player` choose its moves, on an empty 19x19 board with `komi`.
     public init(player: Player, name: String = "gonet", version: String = "0.1.0", komi: Double = 7.5) {
         self.player = player
         self.name = name

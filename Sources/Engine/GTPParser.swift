@@ -4,10 +4,13 @@ import Foundation
 public struct GTPLine: Equatable, Sendable {
     /// The command's id as sent (any number of digits; echoed in the response).
     public var id: String?
+    /// The command's name, as sent.
     public var name: String
+    /// The words after the name.
     public var arguments: [String]
 }
 
+/// Reads GTP command lines (GTP 2 section 3.1: comments, control characters, ids).
 public enum GTPParser {
     /// Preprocesses and splits a line: control characters other than tab and newline are removed,
     /// tabs become spaces, a `#` starts a comment; nil for a line left empty.

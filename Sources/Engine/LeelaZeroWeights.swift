@@ -3,6 +3,7 @@ import GoRules
 /// Writes a Leela Zero 0.17 weights file (text format version 1) of random weights for a
 /// resnet of the given size, so Leela Zero can be measured on the same network size as gonet.
 public enum LeelaZeroWeights {
+    /// The weights file's text: version 1, a resnet of `blocks`x`filters` with seeded random weights.
     public static func text(blocks: Int, filters: Int, seed: UInt64) -> String {
         var rng = RandomSource(seed: seed)
         func random(_ n: Int, scale: Double) -> String {
@@ -24,6 +25,8 @@ public enum LeelaZeroWeights {
             conv(filters, filters, 3)
             conv(filters, filters, 3)
         }
+        // Leela Zero's own heads, sizes as its file format fixes them for 19x19: policy 2 planes of
+        // 361 → 362 moves, value 1 plane of 361 → 256 → 1.
         conv(filters, 2, 1)
         lines.append(random(362 * 722, scale: 0.05))
         lines.append(constant(362, "0"))

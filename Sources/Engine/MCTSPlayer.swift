@@ -29,12 +29,14 @@ public struct SearchSettings: Sendable {
     /// Dirichlet noise at the root (self-play exploration).
     public var dirichletNoise = false
     /// α = 0.03 and weight 0.25: AlphaGo Zero's values for 19x19 Go.
-    public var dirichletAlpha: Double = 0.03
-    public var dirichletWeight: Double = 0.25
+    var dirichletAlpha: Double = 0.03
+    var dirichletWeight: Double = 0.25
     /// Resign when the best move's win rate falls below this.
     public var resignThreshold: Double?
+    /// Seed of the root's Dirichlet noise and of move sampling.
     public var seed: UInt64 = 1
 
+    /// The defaults, each explained where it is declared.
     public init() {}
 }
 
@@ -46,6 +48,7 @@ public struct SearchSettings: Sendable {
 /// passed without a search.
 public final class MCTSPlayer: Player {
     let network: PolicyValueNetwork
+    /// The search's settings, changeable between moves.
     public var settings: SearchSettings
     var root: SearchNode?
     /// The game the root stands for.
@@ -54,23 +57,26 @@ public final class MCTSPlayer: Player {
     var rootRestrictions = MoveRestrictions.none
     var rng: RandomSource
     /// Playouts of the last search (for benchmarks).
-    public private(set) var lastPlayouts = 0
+    private(set) var lastPlayouts = 0
     /// Network evaluations of the last search.
     public private(set) var lastEvaluations = 0
     /// Visits already in the tree for the current position (kept from earlier searches).
     public var rootVisits: Int { root?.visits ?? 0 }
 
+    /// A player searching with `network` under `settings`.
     public init(network: PolicyValueNetwork, settings: SearchSettings = SearchSettings()) {
         self.network = network
         self.settings = settings
         rng = RandomSource(seed: settings.seed)
     }
 
+    /// Forgets the search tree (a new game or a position set up anew).
     public func reset() {
         root = nil
         rootGame = nil
     }
 
+    /// Keeps the subtree under `move` for the next search.
     public func played(_ move: PlayedMove) {
         guard let r = root, var g = rootGame, move.color == g.toMove, let child = r.child(for: move.move) else {
             reset()
@@ -84,6 +90,7 @@ public final class MCTSPlayer: Player {
         rootGame = g
     }
 
+    /// Searches the position for the visits or the seconds given and picks the most visited move.
     public func decide(
         _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
         analysis: ((Decision) -> Void)?

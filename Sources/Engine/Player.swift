@@ -3,7 +3,9 @@ import GoRules
 
 /// One candidate move with what the player thinks of it (for analysis output).
 public struct MoveInfo: Sendable, Equatable {
+    /// The move.
     public var move: Move
+    /// Search visits it received (1 for a policy player).
     public var visits: Int
     /// Win probability for the player to move, 0…1.
     public var winrate: Double
@@ -12,6 +14,7 @@ public struct MoveInfo: Sendable, Equatable {
     /// The principal variation starting with `move`.
     public var pv: [Move]
 
+    /// A candidate with its figures.
     public init(move: Move, visits: Int, winrate: Double, prior: Double, pv: [Move]) {
         self.move = move
         self.visits = visits
@@ -23,12 +26,16 @@ public struct MoveInfo: Sendable, Equatable {
 
 /// A player's decision: the move (or resignation) and the candidates it weighed, best first.
 public struct Decision: Sendable {
+    /// The move chosen (a pass when resigning).
     public var move: Move
+    /// Whether the player resigns instead.
     public var resign: Bool
+    /// The moves weighed, best first.
     public var candidates: [MoveInfo]
     /// Win probability of the side to move before the move.
     public var winrate: Double
 
+    /// A decision with its candidates and the player's win rate.
     public init(move: Move, resign: Bool, candidates: [MoveInfo], winrate: Double) {
         self.move = move
         self.resign = resign
@@ -55,7 +62,9 @@ extension Player {
     public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
         decide(game, color: color, seconds: seconds, restrictions: .none, analysis: analysis)
     }
+    /// Players that keep no state between moves ignore the moves played.
     public func played(_ move: PlayedMove) {}
+    /// Players that keep no state have nothing to forget.
     public func reset() {}
 }
 
@@ -66,12 +75,6 @@ enum Moves {
         game.board.emptyPoints.filter { p in
             !game.board.isEye(p, of: color) && game.legality(.play(p), for: color) == .legal
         }
-    }
-
-    /// Whether passing now is safe for `color` under Tromp-Taylor: it does not lose if the game ended here.
-    static func passIsSafe(_ game: Game, _ color: Stone) -> Bool {
-        let s = game.score()
-        return s.winner == color
     }
 
     /// The game with `color` to move.

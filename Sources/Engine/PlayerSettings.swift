@@ -8,13 +8,16 @@ public struct PlayerSettings: Sendable {
     public var mode = "policy"
     /// Policy mode: sampling temperature (0: the best move) and symmetry averaging.
     public var temperature = 0.0
+    /// Average the policy over the board's 8 symmetries.
     public var symmetries = true
     /// MCTS mode: the search settings (visits, time, batch, c_puct, FPU, noise).
     public var search = SearchSettings()
     /// Both modes.
     public var seed: UInt64 = 1
+    /// Resign below this win rate (0..<1); nil never resigns.
     public var resignThreshold: Double?
 
+    /// The defaults of `gonet gtp`.
     public init() {}
 
     /// The player, or an error naming the setting that cannot be used.

@@ -7,7 +7,9 @@ import GoRules
 /// stones that strict area scoring would count, then passes (docs/ENDGAME.md).
 public final class PolicyPlayer: Player {
     let network: PolicyValueNetwork
+    /// Sampling temperature: 0 plays the most likely sensible move.
     public var temperature: Double
+    /// Resign below this value-head win rate; nil never resigns.
     public var resignThreshold: Double?
     /// Average the network over the board's 8 symmetries (one batch of 8): +1.6 points of top-1
     /// on held-out games for the budget network, at 8 positions' cost per move (~7 ms).
@@ -18,6 +20,7 @@ public final class PolicyPlayer: Player {
     var rng: RandomSource
     let seed: UInt64
 
+    /// A player that plays `network`'s policy, filtered by the endgame rules.
     public init(
         network: PolicyValueNetwork, temperature: Double = 0, seed: UInt64 = 1, resignThreshold: Double? = nil,
         symmetries: Bool = true
@@ -30,6 +33,7 @@ public final class PolicyPlayer: Player {
         rng = RandomSource(seed: seed)
     }
 
+    /// The best sensible move of the policy (or a sample of it), or a pass or resignation.
     public func decide(
         _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
         analysis: ((Decision) -> Void)?

@@ -4,16 +4,17 @@ import Foundation
 /// much of it a move may use so that the engine never loses on time.
 public struct TimeControl: Sendable, Equatable {
     /// Main time in seconds (0: none).
-    public var mainTime: Double = 0
+    var mainTime: Double = 0
     /// Canadian byo-yomi: `byoYomiTime` seconds for `byoYomiStones` stones (0 stones: no byo-yomi).
-    public var byoYomiTime: Double = 0
-    public var byoYomiStones: Int = 0
+    var byoYomiTime: Double = 0
+    var byoYomiStones: Int = 0
     /// Whether time is limited at all (GTP: byo-yomi time > 0 and stones == 0 means no limit).
-    public var limited = false
+    var limited = false
     /// What `time_left` last said: seconds, and stones left in the byo-yomi period (0 in main time).
     public var remaining: Double = 0
-    public var stonesLeft: Int = 0
+    var stonesLeft: Int = 0
 
+    /// No time limit.
     public init() {}
 
     /// GTP `time_settings main byo stones`.

@@ -4,6 +4,7 @@ import Foundation
 /// gonet (the referee, `gonet bench search` against Leela Zero, the tests against GNU Go and
 /// `gonet gtp`). A crash, a hang or garbage is reported, never waited on forever.
 public final class GTPClient {
+    /// What came back for a command.
     public enum Answer: Equatable, Sendable {
         case success(String)
         case failure(String)
@@ -19,6 +20,7 @@ public final class GTPClient {
     let lock = NSCondition()
     var buffer = Data()
     var closed = false
+    /// The engine's command line.
     public let command: [String]
 
     /// The most bytes of output kept while waiting for an answer: an engine that writes more than
@@ -39,6 +41,7 @@ public final class GTPClient {
         return nil
     }
 
+    /// Starts the engine (in `directory`, logging to `log`); a command that cannot start throws.
     public init(command: [String], log: GameLog? = nil, directory: String? = nil) throws {
         precondition(!command.isEmpty)
         // A write to an engine that died must fail, not kill the referee.
@@ -138,7 +141,10 @@ public final class GTPClient {
 public struct GTPClientError: Error, LocalizedError, Equatable, CustomStringConvertible {
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { description }
+    /// The GTP command that failed.
     public var command: String
+    /// Why.
     public var message: String
+    /// The command and the message.
     public var description: String { "\(command): \(message)" }
 }

@@ -7,6 +7,7 @@ public final class GameLog: @unchecked Sendable {
     /// Kept from the start and from the end: 1 MB each holds hundreds of moves of a chatty engine's
     /// diagnostics, and both together stay small beside a game's SGF directory.
     public static let headBytes = 1 << 20
+    /// Bytes of the end of the engine's stderr kept.
     public static let tailBytes = 1 << 20
 
     private let lock = NSLock()

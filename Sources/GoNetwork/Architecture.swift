@@ -3,23 +3,35 @@ import Foundation
 /// The shape of a network of docs/FORMATS.md's family (trunk, blocks, filters and heads), or a
 /// graph of operations imported from elsewhere (`graph`; the family's sizes are then unused).
 public struct Architecture: Sendable, Equatable {
+    /// The trunk's blocks: residual (two 3x3 convolutions) or mobile (inverted bottleneck).
     public enum Trunk: String, CaseIterable, Sendable { case resnet, mobile }
+    /// The policy head after its 1x1 convolution: a dense layer to 362, or a 1x1 convolution plus a pass unit.
     public enum PolicyHead: String, CaseIterable, Sendable { case fc, conv }
+    /// The value head after its 1x1 convolution: dense over the board, or global average pooling first.
     public enum ValueHead: String, CaseIterable, Sendable { case fc, pool }
 
+    /// The family's trunk (unused for a graph).
     public var trunk: Trunk = .resnet
+    /// Blocks of the trunk.
     public var blocks: Int = 6
+    /// Channels of the trunk.
     public var filters: Int = 64
     /// Inner width of a mobile block (ignored by resnet).
     public var expansion: Int = 0
+    /// The policy head's kind.
     public var policyHead: PolicyHead = .fc
+    /// Channels of the policy head's convolution.
     public var policyFilters: Int = 2
+    /// The value head's kind.
     public var valueHead: ValueHead = .fc
+    /// Channels of the value head's convolution.
     public var valueFilters: Int = 1
+    /// Width of the value head's hidden layer.
     public var valueHidden: Int = 256
     /// A network outside the family (ONNX import), run as a graph; inference only.
     public var graph: GraphSpec?
 
+    /// An architecture of the family; `validate()` checks it against the limits.
     public init(
         trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
         policyHead: PolicyHead = .fc, policyFilters: Int = 2,

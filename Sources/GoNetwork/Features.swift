@@ -5,10 +5,12 @@ import GoRules
 public struct EncodedPosition: Sendable, Equatable {
     /// Per point (index order): 0 empty, 1 black, 2 white, plus `Board.atariBit`.
     public var codes: [UInt8]
+    /// The side to move.
     public var toMove: Stone
     /// The point of the previous move when the opponent played it, else -1.
     public var theirLastMove: Int
 
+    /// A position from its point codes, the side to move and the opponent's last move.
     public init(codes: [UInt8], toMove: Stone, theirLastMove: Int) {
         self.codes = codes
         self.toMove = toMove

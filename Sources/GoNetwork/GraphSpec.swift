@@ -7,7 +7,9 @@ import Foundation
 public struct GraphSpec: Codable, Sendable, Equatable {
     /// One operation; `inputs` are earlier nodes' indices, −1 the input planes.
     public struct Node: Codable, Sendable, Equatable {
+        /// The operation.
         public var op: Op
+        /// Indices of the nodes it reads (−1: the input planes).
         public var inputs: [Int]
         /// conv: output channels (dense: outputs); concat of board tensors: unused.
         public var channels: Int?
@@ -24,6 +26,7 @@ public struct GraphSpec: Codable, Sendable, Equatable {
         /// avg_pool: padding counts in the mean (ONNX count_include_pad).
         public var countPadding: Bool?
 
+        /// A node applying `op` to `inputs`, its parameters unset.
         public init(_ op: Op, _ inputs: [Int]) {
             self.op = op
             self.inputs = inputs
@@ -70,21 +73,24 @@ public struct GraphSpec: Codable, Sendable, Equatable {
 
         var count: Int {
             switch self {
-            case .board(let c): return c * 361
+            case .board(let c): return c * Features.points
             case .vector(let k): return k
             }
         }
     }
 
+    /// The nodes, each reading only earlier ones.
     public var nodes: [Node]
     /// The node whose vector of 362 is the policy, and the one whose vector of 1 is the value.
     public var policy: Int
+    /// The node whose single output is the value.
     public var value: Int
     /// The policy node gives probabilities (gonet takes their logarithm), not logits.
     public var policyIsProbabilities = false
     /// The value node gives a sigmoid p in [0, 1] (gonet uses 2p − 1), not a tanh.
     public var valueIsSigmoid = false
 
+    /// A graph of `nodes` with its two outputs; `shapes(planes:)` validates it.
     public init(nodes: [Node], policy: Int, value: Int) {
         self.nodes = nodes
         self.policy = policy
@@ -97,6 +103,7 @@ public struct GraphSpec: Codable, Sendable, Equatable {
         case valueIsSigmoid = "value_sigmoid"
     }
 
+    /// Reads a node from its JSON object (docs/FORMATS.md's keys).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         nodes = try c.decode([Node].self, forKey: .nodes)
@@ -191,7 +198,7 @@ public struct GraphSpec: Codable, Sendable, Equatable {
                 shape = ins[0]
             case .flatten:
                 guard case .board(let c) = ins[0] else { throw fail("flatten reads a board tensor") }
-                shape = .vector(c * 361)
+                shape = .vector(c * Features.points)
             }
             out.append(shape)
             activations += shape.count
@@ -208,8 +215,8 @@ public struct GraphSpec: Codable, Sendable, Equatable {
                 )
             }
         }
-        guard out.indices.contains(policy), out[policy] == .vector(362) else {
-            throw NetworkError("graph's policy node \(policy) must give 362 values")
+        guard out.indices.contains(policy), out[policy] == .vector(Features.moves) else {
+            throw NetworkError("graph's policy node \(policy) must give \(Features.moves) values")
         }
         guard out.indices.contains(value), out[value] == .vector(1) else {
             throw NetworkError("graph's value node \(value) must give one value")

@@ -22,5 +22,6 @@ public struct NetworkError: Error, LocalizedError, Equatable, CustomStringConver
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { description }
 
+    /// The file, when there is one, then every reason.
     public var description: String { (path.map { "\($0): " } ?? "") + reasons.joined(separator: "; ") }
 }

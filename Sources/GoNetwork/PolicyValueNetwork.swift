@@ -9,9 +9,12 @@ import NeuralNet
 public final class PolicyValueNetwork {
     /// The input planes: `Features.planes`, the one definition.
     public static let planes = Features.planes
+    /// Points of the board (19x19).
     public static let points = Features.points
+    /// Policy outputs: the points and the pass.
     public static let moves = Features.moves
 
+    /// What the network is built of.
     public let architecture: Architecture
     /// The file's metadata: name, author, created, notes, training (format keys are written on save).
     public var metadata: [String: String] = [:]

@@ -4,6 +4,7 @@ import NeuralNet
 public struct TrainingBatch: Sendable {
     /// NCHW planes `[B][6][361]`, or `[6][B·361]` when `channelMajor` (the loader's layout).
     public var planes: [Float]
+    /// Whether `planes` is `[6][B·361]` rather than `[B][6][361]`.
     public var channelMajor: Bool
     /// The move played, 0…361 (361 = pass).
     public var policyTargets: [Int32]
@@ -12,8 +13,10 @@ public struct TrainingBatch: Sendable {
     /// 0 where the result is unknown (no value loss).
     public var valueMask: [Float]
 
+    /// Samples in the batch.
     public var count: Int { policyTargets.count }
 
+    /// A batch of `policyTargets.count` samples.
     public init(
         planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float], channelMajor: Bool = false
     ) {
@@ -27,11 +30,14 @@ public struct TrainingBatch: Sendable {
 
 /// The weights of the multi-output loss.
 public struct LossWeights: Sendable, Equatable {
+    /// Weight of the policy's cross-entropy.
     public var policy: Float
+    /// Weight of the value's mean squared error.
     public var value: Float
     /// Coefficient c of c·Σw² over convolution and dense weights.
     public var l2: Float
 
+    /// The weights of each term.
     public init(policy: Float = 1, value: Float = 1, l2: Float = 0) {
         self.policy = policy
         self.value = value

@@ -18,6 +18,7 @@ public protocol ByteSource: AnyObject {
 
 /// A plain file read sequentially through a file descriptor.
 public final class FileByteSource: ByteSource {
+    /// The file's path.
     public let name: String
     let fd: Int32
     /// Bytes delivered so far.
@@ -35,8 +36,10 @@ public final class FileByteSource: ByteSource {
 
     deinit { close(fd) }
 
+    /// Bytes read so far.
     public var position: Int { offset }
 
+    /// Reads up to `buffer.count` bytes (0 at the end of the file); a failed read throws.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = systemRead(fd, buffer.baseAddress, buffer.count)
@@ -49,7 +52,7 @@ public final class FileByteSource: ByteSource {
     }
 
     /// The first bytes of a file, without consuming them (to recognise a format by its magic number).
-    public static func peek(path: String, count: Int) throws -> [UInt8] {
+    static func peek(path: String, count: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw RecordError.system(path, "cannot open") }
         defer { close(fd) }
@@ -62,15 +65,19 @@ public final class FileByteSource: ByteSource {
 
 /// Bytes from memory, for tests and for text already in hand.
 public final class MemoryByteSource: ByteSource {
+    /// What error messages call these bytes.
     public let name: String
     let bytes: [UInt8]
+    /// Bytes delivered so far.
     public private(set) var position = 0
 
+    /// A source of `bytes`, named `name` in errors.
     public init(_ bytes: [UInt8], name: String = "<memory>") {
         self.bytes = bytes
         self.name = name
     }
 
+    /// Copies the next bytes into `buffer` (0 at the end).
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = min(buffer.count, bytes.count - position)
         bytes.withUnsafeBytes { src in
@@ -82,7 +89,7 @@ public final class MemoryByteSource: ByteSource {
 }
 
 /// Opens a file for reading, decompressing it on the fly when it starts with zstd's magic number.
-public func openInput(path: String) throws -> ByteSource {
+func openInput(path: String) throws -> ByteSource {
     let file = try FileByteSource(path: path)
     let head = try FileByteSource.peek(path: path, count: 4)
     return head == ZstdReader.magic ? try ZstdReader(file) : file

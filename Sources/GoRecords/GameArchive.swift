@@ -25,7 +25,7 @@ import GoRules
 /// The body length lets a reader check each record's extent; a record cut short by the end of
 /// the stream is reported with its offset, and every record before it has been read.
 public enum GameArchive {
-    public static let magic: [UInt8] = Array("GONETGA1".utf8)
+    static let magic: [UInt8] = Array("GONETGA1".utf8)
     static let recordMarker: UInt8 = 0xA7
 
     /// Whether a path names an archive (by its extension).
@@ -183,6 +183,7 @@ public enum GameArchive {
 /// Writes game records to a `*.games.zst` archive, streaming; `finish()` seals it.
 public final class GameArchiveWriter {
     let zstd: ZstdWriter
+    /// Records written so far.
     public private(set) var count = 0
 
     /// Creates a new archive (written under a temporary name until `finish`), or appends a new
@@ -192,6 +193,7 @@ public final class GameArchiveWriter {
         try GameArchive.magic.withUnsafeBytes { try zstd.write($0) }
     }
 
+    /// Appends one record.
     public func write(_ r: GameRecord) throws {
         let body = GameArchive.encode(r)
         var head: [UInt8] = [GameArchive.recordMarker]
@@ -201,18 +203,20 @@ public final class GameArchiveWriter {
         count += 1
     }
 
+    /// Flushes, syncs and renames the archive into place; nothing is visible before this.
     public func finish() throws { try zstd.finish() }
 }
 
 /// Reads the records of an archive in order, streaming.
 public final class GameArchiveReader: Sequence, IteratorProtocol {
     let source: ByteSource
+    /// The archive's path, for errors.
     public let path: String
     var buffer: [UInt8] = []
     var start = 0
     var done = false
     /// Bytes of the file read so far (compressed), for progress.
-    public var bytesRead: Int { source.position }
+    var bytesRead: Int { source.position }
 
     /// Decompressed bytes consumed so far.
     public private(set) var offset = 0
@@ -225,6 +229,7 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
     public private(set) var rejected: [(index: Int, error: RecordError)] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
 
+    /// Opens an archive; a file that is not one throws a `RecordError`.
     public convenience init(path: String) throws {
         try self.init(source: try openInput(path: path), path: path)
     }
@@ -320,6 +325,7 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
         }
     }
 
+    /// The next record, or nil at the end or after an error (kept in `error`).
     public func next() -> GameRecord? {
         guard error == nil else { return nil }
         do { return try nextRecord() } catch {

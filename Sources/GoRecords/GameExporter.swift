@@ -5,7 +5,9 @@ import Foundation
 public enum GameExporter {
     /// Games written, and the records left out with why.
     public struct Report: Sendable {
+        /// Games written.
         public var written = 0
+        /// Records left out, each with the reason.
         public var rejected: [String] = []
     }
 

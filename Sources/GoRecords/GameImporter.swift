@@ -3,6 +3,7 @@ import GoRules
 
 /// What an import did: games written, games skipped by reason with examples.
 public struct ImportReport: Sendable {
+    /// Games written to the archive.
     public var imported = 0
     /// Skipped games per reason.
     public var skipped: [String: Int] = [:]
@@ -10,10 +11,12 @@ public struct ImportReport: Sendable {
     public var examples: [String: [String]] = [:]
     /// Games read with a warning (an unknown charset), the first few with their place, and how many.
     public var warnings: [String] = []
+    /// Games read with a warning, in all.
     public var warningCount = 0
     /// Files that could not be read at all, or whose stream failed part-way (games before it are kept).
     public var fileErrors: [String] = []
 
+    /// Games skipped, all reasons together.
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
 
     mutating func skip(_ reason: String, _ example: String) {
@@ -24,13 +27,19 @@ public struct ImportReport: Sendable {
 
 /// Progress of an import, reported after every game.
 public struct ImportProgress: Sendable {
+    /// The file being read.
     public var file: String
+    /// Its 0-based index among the files.
     public var fileIndex: Int
+    /// Files in the import.
     public var fileCount: Int
     /// Bytes of all files read so far, and in all.
     public var bytesDone: Int
+    /// Bytes of all files together.
     public var bytesTotal: Int
+    /// Games imported so far.
     public var imported: Int
+    /// Games skipped so far.
     public var skipped: Int
 }
 
@@ -39,14 +48,16 @@ public struct ImportProgress: Sendable {
 /// training and evaluation read only the games without them.
 public final class GameImporter {
     let writer: GameArchiveWriter
+    /// What was imported and skipped so far.
     public private(set) var report = ImportReport()
 
+    /// An import into the archive at `output` (a new one, or a new segment of it with `append`).
     public init(output: String, append: Bool = false) throws {
         writer = try GameArchiveWriter(path: output, append: append)
     }
 
     /// The reason a parsed record is not imported, or nil.
-    public static func rejection(_ r: GameRecord) -> String? {
+    static func rejection(_ r: GameRecord) -> String? {
         if r.size != 19 { return "board size not 19" }
         if r.moves.isEmpty { return "no moves" }
         return nil

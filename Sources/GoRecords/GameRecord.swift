@@ -2,12 +2,17 @@ import GoRules
 
 /// A recorded game: the rules it was played under, the players, the setup and the moves.
 public struct GameRecord: Sendable, Hashable {
+    /// Board size (SZ).
     public var size: Int = 19
+    /// Komi (KM).
     public var komi: Double = 0
     /// Handicap stones as HA says (the stones themselves are in `setup`).
     public var handicap: Int = 0
+    /// The result (RE).
     public var result: GameResult = .unknown
+    /// Black's name (PB).
     public var blackPlayer: String = ""
+    /// White's name (PW).
     public var whitePlayer: String = ""
     /// SGF's DT, as written.
     public var date: String = ""
@@ -22,6 +27,7 @@ public struct GameRecord: Sendable, Hashable {
     /// The root's other properties (GN, PC, BR, WR, TM, …) in file order, kept for a faithful write.
     public var extraProperties: [SGFProperty] = []
 
+    /// An empty game on a `size` board with `komi`.
     public init(size: Int = 19, komi: Double = 0) {
         self.size = size
         self.komi = komi

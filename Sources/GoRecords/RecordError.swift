@@ -36,6 +36,7 @@ public struct RecordError: Error, LocalizedError, Equatable, CustomStringConvert
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { description }
 
+    /// The file, the place and the message, as `file:line:column: message` for SGF text.
     public var description: String {
         switch place {
         case .file: "\(path): \(message)"

@@ -8,13 +8,17 @@ public struct RecordStatistics: Sendable {
     public var moves = 0
     /// Games per board size.
     public var sizes: [Int: Int] = [:]
+    /// Games Black won.
     public var blackWins = 0
+    /// Games White won.
     public var whiteWins = 0
+    /// Drawn games.
     public var draws = 0
     /// Missing, unreadable, `?` or `Void` results.
     public var unknownResults = 0
     /// Games per length, in buckets of `lengthBucket` moves.
     public var lengths: [Int: Int] = [:]
+    /// Moves per length bucket.
     public static let lengthBucket = 50
     /// Games that could not be read or used (0-based index in the file), with the reason.
     public var failures: [(index: Int, error: String)] = []
@@ -23,6 +27,7 @@ public struct RecordStatistics: Sendable {
     /// A failure of the stream that ended reading early (games before it are counted).
     public var streamError: String?
 
+    /// No games yet.
     public init() {}
 
     /// Counts one good game.

@@ -4,7 +4,9 @@ public struct SGFEntry: Sendable {
     public var index: Int
     /// Where the game tree starts.
     public var line: Int
+    /// The byte column where the game tree starts.
     public var column: Int
+    /// The game, or why it cannot be read.
     public var record: Result<GameRecord, RecordError>
     /// Something read in a way the file may not have meant (an unknown charset), with its place.
     public var warning: RecordError?
@@ -52,7 +54,7 @@ public final class SGFReader: Sequence, IteratorProtocol {
     }
 
     /// Bytes of the file read so far (compressed bytes for `.zst`), for progress.
-    public var bytesRead: Int { scanner.source.position }
+    var bytesRead: Int { scanner.source.position }
 
     /// The next game; throws when the stream itself fails, or when it ends without any game tree
     /// (an empty file, or text that is not SGF: "0 games" would hide the mistake).

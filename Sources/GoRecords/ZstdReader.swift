@@ -4,8 +4,9 @@ import Foundation
 /// Streaming zstd decompression over a `FileByteSource` (any number of concatenated frames).
 public final class ZstdReader: ByteSource {
     /// The four bytes every zstd frame starts with.
-    public static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+    static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
 
+    /// The compressed file's path.
     public var name: String { source.name }
     let source: FileByteSource
     let context: OpaquePointer
@@ -16,6 +17,7 @@ public final class ZstdReader: ByteSource {
     /// Whether the last frame is complete (nothing is owed at the end of the input).
     var frameComplete = true
 
+    /// A decompressor reading `source`.
     public init(_ source: FileByteSource) throws {
         self.source = source
         guard let ctx = ZSTD_createDCtx() else {
@@ -30,11 +32,13 @@ public final class ZstdReader: ByteSource {
         input.deallocate()
     }
 
+    /// Compressed bytes consumed so far.
     public var position: Int { source.offset }
 
     /// Compressed bytes consumed so far.
-    public var compressedOffset: Int { source.offset - (inputEnd - inputStart) }
+    var compressedOffset: Int { source.offset - (inputEnd - inputStart) }
 
+    /// Decompresses into `buffer` (0 at the end); corrupt or truncated data throws a `RecordError`.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             if inputStart == inputEnd && !sourceDone {

@@ -6,6 +6,7 @@ import CZstd
 
 /// Streaming zstd compression into a file, written through a temporary name and renamed on `finish`.
 public final class ZstdWriter {
+    /// The final path of the file.
     public let path: String
     let temporaryPath: String
     let file: UnsafeMutablePointer<FILE>

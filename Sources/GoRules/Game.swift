@@ -10,9 +10,12 @@ public enum KoRule: String, Sendable {
 
 /// One move of a game's history.
 public struct PlayedMove: Hashable, Sendable {
+    /// Who played.
     public var color: Stone
+    /// What was played.
     public var move: Move
 
+    /// `move` played by `color`.
     public init(_ color: Stone, _ move: Move) {
         self.color = color
         self.move = move
@@ -23,13 +26,16 @@ public struct PlayedMove: Hashable, Sendable {
 public struct IllegalMoveError: Error, LocalizedError, Equatable, CustomStringConvertible {
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { description }
+    /// The refused move.
     public var move: PlayedMove
+    /// Why it is refused.
     public var reason: Legality
     /// The number of moves already played when it was tried.
     public var moveNumber: Int
     /// The board size, to name the point as GTP does.
     public var size: Int
 
+    /// The move and why it is illegal.
     public var description: String {
         let what: String
         switch reason {
@@ -50,10 +56,12 @@ public struct IllegalMoveError: Error, LocalizedError, Equatable, CustomStringCo
 public struct SetupStone: Hashable, Sendable {
     /// How many moves had been played when it was applied.
     public var beforeMove: Int
+    /// The point changed.
     public var point: Point
     /// The stone put there, or nil when the point is emptied.
     public var stone: Stone?
 
+    /// An edit of `point` to `stone` (nil: empty) before move `beforeMove`.
     public init(beforeMove: Int, point: Point, stone: Stone?) {
         self.beforeMove = beforeMove
         self.point = point

@@ -1,7 +1,7 @@
 /// GTP's fixed handicap placement (GTP 2, section 4.1.1), the layout GNU Go and every client use.
 public enum Handicap {
     /// The largest fixed handicap on a board of this size (0 when fixed handicap is not allowed).
-    public static func maxFixed(size: Int) -> Int {
+    static func maxFixed(size: Int) -> Int {
         if size < 7 { return 0 }
         return size % 2 == 1 && size > 7 ? 9 : 4
     }

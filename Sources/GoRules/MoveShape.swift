@@ -8,6 +8,7 @@ public struct MoveShape: Sendable, Equatable {
     /// Stones in that chain, the new one included.
     public var stones: Int
 
+    /// A shape with these figures.
     public init(captures: Bool, liberties: Int, stones: Int) {
         self.captures = captures
         self.liberties = liberties

@@ -1,8 +1,11 @@
 /// An intersection: `x` the column from the left, `y` the row from the top (SGF's order).
 public struct Point: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The column, 0 at the left.
     public var x: Int
+    /// The row, 0 at the top.
     public var y: Int
 
+    /// The point at column `x`, row `y`.
     @inlinable public init(x: Int, y: Int) {
         self.x = x
         self.y = y
@@ -26,8 +29,10 @@ public struct Point: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Row-major order: top row first, left to right.
     public static func < (a: Point, b: Point) -> Bool { (a.y, a.x) < (b.y, b.x) }
 
+    /// `(x, y)`.
     public var description: String { "(\(x), \(y))" }
 }
 
@@ -55,6 +60,7 @@ public enum Move: Hashable, Sendable, CustomStringConvertible {
         self = index == size * size ? .pass : .play(Point(index: index, size: size))
     }
 
+    /// The point as `(x, y)`, or "pass".
     public var description: String {
         switch self {
         case .play(let p): return p.description

@@ -12,6 +12,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
 
     @inlinable static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
+    /// The next 64 random bits (xoshiro256**).
     public mutating func next() -> UInt64 {
         let result = RandomSource.rotl(s.1 &* 5, 7) &* 9
         let t = s.1 << 17

@@ -9,6 +9,7 @@ public struct Score: Sendable, Equatable, CustomStringConvertible {
     /// Points added to White.
     public var komi: Double
 
+    /// A score of `black` and `white` points with `komi`.
     public init(black: Int, white: Int, komi: Double) {
         self.black = black
         self.white = white

@@ -9,6 +9,7 @@ public enum Stone: UInt8, Sendable, Hashable, CaseIterable, CustomStringConverti
     /// `B` or `W`, as SGF and GTP write a colour.
     public var letter: String { self == .black ? "B" : "W" }
 
+    /// "black" or "white".
     public var description: String { self == .black ? "black" : "white" }
 
     /// Reads `b`, `black`, `w`, `white` in any case (GTP's colour syntax).

@@ -16,7 +16,7 @@ public struct Territory: Sendable {
     /// Per point index, the colour for which the point is pass-alive (certain), if any.
     public let passAlive: [Stone?]
     /// Per point index, the colour whose settled stones alone enclose the point (see `enclosures`).
-    public private(set) var enclosed: [Stone?]
+    private(set) var enclosed: [Stone?]
 
     /// Playouts per judgement. 128 puts the standard error of a point's ownership under 0.09,
     /// well inside the 0.8 margin of `settled`; an endgame judgement then costs about 10 ms.

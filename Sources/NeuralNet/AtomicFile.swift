@@ -6,6 +6,7 @@ import Foundation
 
 /// Writes whole files so a crash leaves either the old file or the new one, never half of one.
 public enum AtomicFile {
+    /// Writes `bytes` to `path` through a temporary file, synced and renamed into place.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

@@ -2,16 +2,24 @@
 /// variance) in training, running averages updated with momentum 0.1 and the unbiased variance,
 /// eps 1e-5; an optional residual input and ReLU are fused into its output.
 public final class BatchNorm {
+    /// γ, one per channel.
     public let weight: Parameter
+    /// β, one per channel.
     public let bias: Parameter
+    /// The running mean used at inference.
     public let runningMean: Parameter
+    /// The running variance used at inference.
     public let runningVar: Parameter
+    /// Channels normalised.
     public let channels: Int
+    /// Weight of a batch's statistics in the running ones (PyTorch's default 0.1).
     public var momentum: Float = 0.1
+    /// Added to the variance before the square root (PyTorch's default 1e-5).
     public var eps: Float = 1e-5
     /// 1/sqrt(var + eps) per channel from the last training forward pass.
     var invStd: [Float]
 
+    /// A batch norm of `channels` named `name` (γ 1, β 0, mean 0, variance 1).
     public init(_ name: String, channels: Int) {
         self.channels = channels
         weight = Parameter(name + ".weight", shape: [channels], value: [Float](repeating: 1, count: channels))

@@ -1,9 +1,12 @@
 /// A reusable block of floats that grows when asked for more and never shrinks, so steps of the
 /// same batch size allocate nothing.
 public final class Buffer {
+    /// The floats.
     public private(set) var pointer: UnsafeMutablePointer<Float>
+    /// Floats allocated.
     public private(set) var capacity: Int
 
+    /// A buffer of `count` floats.
     public init(_ count: Int = 0) {
         capacity = max(count, 1)
         pointer = .allocate(capacity: capacity)

@@ -4,10 +4,15 @@ public final class Conv2D {
     public let weight: Parameter
     /// Optional per-output bias (`policy.out`, and convolutions with batch norm folded in).
     public let bias: Parameter?
+    /// Input channels.
     public let inChannels: Int
+    /// Output channels.
     public let outChannels: Int
+    /// Kernel size: 1 or 3.
     public let kernel: Int
+    /// Rows of the board.
     public let height: Int
+    /// Columns of the board.
     public let width: Int
     /// Whether 3x3 forward and input-gradient passes use Winograd F(4x4, 3x3) instead of im2col.
     public var useWinograd = true
@@ -23,6 +28,7 @@ public final class Conv2D {
     var transformedBatch = 0
     var transformedSource: UnsafePointer<Float>?
 
+    /// A convolution with He-initialised weights, named `name` in network files.
     public init(
         _ name: String, in inChannels: Int, out outChannels: Int, kernel: Int, bias: Bool = false, height: Int = 19,
         width: Int = 19
@@ -39,9 +45,6 @@ public final class Conv2D {
 
     /// Multiply-adds per position.
     public var macsPerPoint: Int { outChannels * inChannels * kernel * kernel }
-
-    /// Floats of im2col workspace a batch needs (0 for 1x1).
-    public func columnsSize(batch: Int) -> Int { kernel == 3 ? inChannels * 9 * batch * height * width : 0 }
 
     /// y = W ⊛ x (+ bias). `keepForBackward` (training) keeps what the next backward of the same
     /// x can reuse, at the cost of memory: Winograd's transformed input.

@@ -4,14 +4,19 @@
 /// It owns the buffers its training pass keeps for backward (x̂ and the output), sized once per
 /// batch size; inference uses batch norm folded into the convolution's weights and a bias.
 public final class ConvBatchNorm {
+    /// Which convolution the batch norm follows.
     public enum Kind {
         case standard(Conv2D)
         case depthwise(DepthwiseConv2D)
     }
 
+    /// The convolution.
     public let kind: Kind
+    /// The batch norm after it.
     public let bn: BatchNorm
+    /// Output channels.
     public let outChannels: Int
+    /// Whether a ReLU follows.
     public let relu: Bool
     /// x̂ of the last training pass, `[out][N]`.
     public let normalized = Buffer()
@@ -23,6 +28,7 @@ public final class ConvBatchNorm {
     var foldedValid = false
     var foldedWinograd: Winograd?
 
+    /// The convolution `kind` followed by `bn` (and a ReLU when `relu`).
     public init(_ kind: Kind, bn: BatchNorm, relu: Bool) {
         self.kind = kind
         self.bn = bn

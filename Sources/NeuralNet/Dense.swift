@@ -2,10 +2,14 @@
 public final class Dense {
     /// `[out, in]`, PyTorch's `nn.Linear` layout.
     public let weight: Parameter
+    /// `[out]`.
     public let bias: Parameter
+    /// Input width.
     public let inputs: Int
+    /// Output width.
     public let outputs: Int
 
+    /// A layer of `inputs` → `outputs` with PyTorch's default initialisation.
     public init(_ name: String, in inputs: Int, out outputs: Int) {
         self.inputs = inputs
         self.outputs = outputs
@@ -13,6 +17,7 @@ public final class Dense {
         bias = Parameter(name + ".bias", shape: [outputs])
     }
 
+    /// y = x·Wᵀ + b for `batch` rows.
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
         bias.value.withUnsafeBufferPointer { b in
             for s in 0..<batch { (y + s * outputs).update(from: b.baseAddress!, count: outputs) }
@@ -24,6 +29,7 @@ public final class Dense {
         }
     }
 
+    /// Accumulates the weight and bias gradients and writes dx when asked.
     public func backward(
         _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int
     ) {

@@ -2,11 +2,16 @@
 public final class DepthwiseConv2D {
     /// `[C, 1, 3, 3]`.
     public let weight: Parameter
+    /// `[C]`, when the layer has a bias.
     public let bias: Parameter?
+    /// Channels (each convolved alone).
     public let channels: Int
+    /// Rows of the board.
     public let height: Int
+    /// Columns of the board.
     public let width: Int
 
+    /// A 3x3 depthwise convolution of `channels`, named `name` in network files.
     public init(_ name: String, channels: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
         self.channels = channels
         self.height = height
@@ -25,6 +30,7 @@ public final class DepthwiseConv2D {
         }
     }
 
+    /// y = each channel of x convolved with its own 3x3 filter (+ bias), zero padding.
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
         let hw = height * width
         let n = batch * hw
@@ -51,6 +57,7 @@ public final class DepthwiseConv2D {
         }
     }
 
+    /// Accumulates the weight gradient and writes dx.
     public func backward(
         _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?, batch: Int
     ) {

@@ -9,6 +9,7 @@ public struct LossValue: Sendable, Equatable {
     /// weight·policy + weight·value (+ L2 when it is added).
     public var total: Double
 
+    /// The two terms and their weighted total.
     public init(policy: Double, value: Double, total: Double) {
         self.policy = policy
         self.value = value

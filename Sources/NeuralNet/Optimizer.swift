@@ -11,18 +11,23 @@ public protocol Optimizer: AnyObject {
 /// SGD with momentum (PyTorch's form: v = μv + g; w −= lr·v), optionally Nesterov, with PyTorch's
 /// coupled weight decay (added to the gradient before the momentum).
 public final class SGD: Optimizer {
+    /// Momentum (0: plain SGD).
     public var momentum: Float
+    /// Nesterov's variant of momentum.
     public var nesterov: Bool
     /// PyTorch's `weight_decay`: adds wd·w to the gradient of decaying parameters.
     public var weightDecay: Float
+    /// Momentum buffers by parameter name (saved in checkpoints).
     public var state: [String: [Float]] = [:]
 
+    /// SGD as PyTorch's `torch.optim.SGD` with these settings.
     public init(momentum: Float = 0.9, nesterov: Bool = false, weightDecay: Float = 0) {
         self.momentum = momentum
         self.nesterov = nesterov
         self.weightDecay = weightDecay
     }
 
+    /// One step of size `lr` on the trainable parameters' gradients.
     public func step(_ parameters: [Parameter], lr: Float) {
         for p in parameters where p.trainable {
             // PyTorch starts the momentum buffer at the first gradient.
@@ -48,13 +53,18 @@ public final class SGD: Optimizer {
 
 /// Adam, or AdamW when `decoupled` (weight decay applied to the weights, not the gradient).
 public final class Adam: Optimizer {
-    public var beta1: Float
-    public var beta2: Float
+    var beta1: Float
+    var beta2: Float
+    /// Added to the denominator (PyTorch's default 1e-8).
     public var eps: Float
+    /// Weight decay of decaying parameters.
     public var weightDecay: Float
+    /// AdamW's decoupled decay (w −= lr·wd·w) instead of Adam's (wd·w added to the gradient).
     public var decoupled: Bool
+    /// First and second moments by parameter name, and the step count (saved in checkpoints).
     public var state: [String: [Float]] = [:]
 
+    /// Adam or AdamW as PyTorch's, with these settings.
     public init(
         beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false
     ) {
@@ -65,6 +75,7 @@ public final class Adam: Optimizer {
         self.decoupled = decoupled
     }
 
+    /// One step of size `lr` on the trainable parameters' gradients.
     public func step(_ parameters: [Parameter], lr: Float) {
         let t = (state["__step"]?.first ?? 0) + 1
         state["__step"] = [t]

@@ -2,7 +2,9 @@
 public final class Parameter {
     /// The name in a network file (`blocks.0.conv1.weight`).
     public let name: String
+    /// The tensor's shape.
     public let shape: [Int]
+    /// The values, row-major.
     public var value: [Float]
     /// The gradient of the last backward pass (same count as `value`).
     public var grad: [Float]
@@ -11,6 +13,7 @@ public final class Parameter {
     /// Whether L2 regularisation applies (convolution and dense weights, not biases or batch-norm affines).
     public let decays: Bool
 
+    /// A parameter of `shape` (zeros unless `value` is given).
     public init(_ name: String, shape: [Int], value: [Float]? = nil, trainable: Bool = true, decays: Bool = false) {
         self.name = name
         self.shape = shape
@@ -22,5 +25,6 @@ public final class Parameter {
         self.decays = decays
     }
 
+    /// Number of values.
     public var count: Int { value.count }
 }

@@ -4,14 +4,18 @@ import Foundation
 public struct SafeTensorsError: Error, LocalizedError, Equatable, CustomStringConvertible {
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { description }
+    /// The file.
     public var path: String
+    /// What is wrong, naming the tensor where there is one.
     public var message: String
 
+    /// A problem of the file at `path`.
     public init(path: String, message: String) {
         self.path = path
         self.message = message
     }
 
+    /// The file and the message.
     public var description: String { "\(path): \(message)" }
 }
 
@@ -27,10 +31,14 @@ public struct SafeTensors {
 
     /// One tensor: element type, shape and raw bytes.
     public struct Entry: Sendable, Equatable {
+        /// The element type.
         public var dtype: DType
+        /// The shape.
         public var shape: [Int]
+        /// The little-endian data.
         public var bytes: [UInt8]
 
+        /// A tensor of `dtype` and `shape` with its raw `bytes`.
         public init(dtype: DType, shape: [Int], bytes: [UInt8]) {
             self.dtype = dtype
             self.shape = shape
@@ -39,11 +47,14 @@ public struct SafeTensors {
     }
 
     /// Header length above which a file is refused (the format's own reference limit is 100 MB).
-    public static let maxHeader = 100_000_000
+    static let maxHeader = 100_000_000
 
+    /// The tensors by name.
     public var entries: [String: Entry] = [:]
+    /// The header's `__metadata__` strings.
     public var metadata: [String: String] = [:]
 
+    /// An empty file.
     public init() {}
 
     /// Adds a float32 tensor.

@@ -1,6 +1,8 @@
 /// A named-free float32 array with a shape: parameters, inputs and outputs at the edges of the library.
 public struct Tensor: Sendable, Equatable {
+    /// The dimensions, outermost first.
     public var shape: [Int]
+    /// The values, row-major.
     public var data: [Float]
 
     /// A tensor of zeros.

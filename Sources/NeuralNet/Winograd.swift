@@ -7,12 +7,17 @@
 /// zero-bordered grid, and the products come out channel-inner too. Channel counts are padded to
 /// multiples of 8 internally. A 19x19 board is 5x5 tiles (20x20 outputs, the last row and column dropped).
 public final class Winograd {
+    /// Eight floats, the vector width of the inner loops.
     public typealias Lane = SIMD8<Float>
     static let lanes = 8
 
+    /// Input channels.
     public let inChannels: Int
+    /// Output channels.
     public let outChannels: Int
+    /// Rows of the board.
     public let height: Int
+    /// Columns of the board.
     public let width: Int
     let tilesY: Int
     let tilesX: Int
@@ -25,6 +30,7 @@ public final class Winograd {
     /// OpenBLAS packs at half the cost of the transposed one (1.5x faster products at batch 1).
     public private(set) var filters: [Float]
 
+    /// A 3x3 convolution of `inChannels` → `outChannels` on a `height`x`width` board; `setFilters` before use.
     public init(inChannels: Int, outChannels: Int, height: Int = 19, width: Int = 19) {
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -40,7 +46,7 @@ public final class Winograd {
     }
 
     /// Tiles per board.
-    public var tilesPerBoard: Int { tilesY * tilesX }
+    var tilesPerBoard: Int { tilesY * tilesX }
 
     /// Transforms `[out][in][3][3]` weights (G·g·Gᵀ). With `flipped`, the filters of the
     /// transposed convolution (`[in][out]`, rotated 180°) are used instead: backward's dx.
@@ -93,11 +99,8 @@ public final class Winograd {
     /// the staging rows of the output transform.
     var slotSize: Int { gridY * gridX * cPad + 36 * tilesPerBoard * (cPad + fPad) + 16 * tilesX * fPad }
 
-    /// Floats of workspace `forward` needs.
-    public func workspaceSize(batch: Int) -> Int { max(1, Parallel.threads) * slotSize }
-
     /// Floats of the transformed input V of a batch (what `forward` can keep for `weightGradient`).
-    public func transformedInputSize(batch: Int) -> Int { 36 * batch * tilesPerBoard * cPad }
+    func transformedInputSize(batch: Int) -> Int { 36 * batch * tilesPerBoard * cPad }
 
     /// y = w ⊛ x (+ bias per channel, + residual), ReLU'd when asked; `[C][B·H·W]` layouts.
     /// With `transformed`, the transformed input is written there and kept for `weightGradient`.

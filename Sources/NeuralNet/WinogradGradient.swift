@@ -13,16 +13,13 @@ extension Winograd {
         36 * batch * tilesPerBoard * cPad * fPad < 1 << 21 ? 1 : min(max(1, Parallel.threads), batch)
     }
 
-    /// Floats of workspace `weightGradient` needs.
-    public func gradientWorkspaceSize(batch: Int) -> Int { gradientWorkers(batch: batch) * gradientSlotSize }
-
     /// dw[out][in][3][3] = the gradient of the loss for the filters, from the input x and the
     /// output gradient dy (`[C][B·H·W]` layouts). Overwrites dw. `transformed`, when given, is
     /// x's transformed input kept by `forward`, and x is not read.
     ///
     /// Each worker takes whole boards: it lays out and transforms dy (and x, unless kept) in its
     /// own cache-resident slot and accumulates its own dU; the workers' dU are summed at the end.
-    public func weightGradient(
+    func weightGradient(
         _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
         batch: Int, workspace: Buffer, transformed: UnsafePointer<Float>? = nil
     ) {

@@ -70,7 +70,7 @@ struct GraphTranslator {
                 throw ONNXError(path, "output \"\(name)\" is not computed from the planes")
             }
             switch v.layout {
-            case .vector(362), .pixel(362): policyValue = v
+            case .vector(Features.moves), .pixel(Features.moves): policyValue = v
             case .vector(1), .pixel(1): valueValue = v
             default: continue
             }
@@ -166,7 +166,7 @@ struct GraphTranslator {
             if n.op == "Tanh" { values[n.outputs[0]]!.end = .tanh }
         case "Softmax", "LogSoftmax":
             var x = try input(n, 0)
-            guard vectorLike(x.layout), width(x.layout) == 362, g.outputs.contains(n.outputs[0]) else {
+            guard vectorLike(x.layout), width(x.layout) == Features.moves, g.outputs.contains(n.outputs[0]) else {
                 throw fail(n, "gonet reads a Softmax only at the end of the policy (362 moves, a graph output)")
             }
             x.softmaxDropped = true
@@ -468,16 +468,16 @@ struct GraphTranslator {
         let out: Layout
         switch (x.layout, n.op) {
         case (.board(let c), "Flatten"),
-            (.board(let c), "Reshape") where target == [-1] || target == [c * 361]:
+            (.board(let c), "Reshape") where target == [-1] || target == [c * Features.points]:
             var node = GraphSpec.Node(.flatten, [x.node])
             node.channelsLast = false
-            emit(node, .vector(c * 361), for: n)
+            emit(node, .vector(c * Features.points), for: n)
             return
         case (.boardChannelsLast(let c), "Flatten"),
-            (.boardChannelsLast(let c), "Reshape") where target == [-1] || target == [c * 361]:
+            (.boardChannelsLast(let c), "Reshape") where target == [-1] || target == [c * Features.points]:
             var node = GraphSpec.Node(.flatten, [x.node])
             node.channelsLast = true
-            emit(node, .vector(c * 361), for: n)
+            emit(node, .vector(c * Features.points), for: n)
             return
         case (.pixel(let c), "Flatten"), (.pixel(let c), "Squeeze"): out = .vector(c)
         case (.pixel(let c), "Reshape") where target == [-1] || target == [c]: out = .vector(c)

@@ -188,8 +188,11 @@ struct ONNXGraph {
 
 /// An ONNX file gonet cannot import, and why (naming the node or tensor).
 public struct ONNXError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// What is wrong, naming the node or tensor.
     public var message: String
     init(_ path: String, _ why: String) { message = "\(path): \(why)" }
+    /// The message.
     public var description: String { message }
+    /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { message }
 }

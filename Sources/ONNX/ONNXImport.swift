@@ -16,9 +16,13 @@ public enum ONNXImport {
 
     /// How the imported graph ended: what was undone to give gonet's logits and tanh value.
     public struct Report: Sendable, Equatable {
+        /// The imported network's architecture, summarised.
         public var architecture: String
+        /// The input was channels-last (NHWC) and is read as NCHW.
         public var inputWasNHWC: Bool
+        /// The policy ended in a Softmax, taken off to give logits.
         public var policyWasSoftmax: Bool
+        /// The value ended in a Sigmoid, turned into tanh's range.
         public var valueWasSigmoid: Bool
     }
 
@@ -386,7 +390,7 @@ private struct Matcher {
         let (flat, channelsLast) = try flatten(h, after: hNode)
         let (out, width, node) = try dense(
             flat, prefix: "policy.fc", after: hNode, channelsLast: channelsLast ? p : nil)
-        guard width == 362 else { throw fail(node, "a policy of \(width) moves; gonet's has 362") }
+        guard width == Features.moves else { throw fail(node, "a policy of \(width) moves; gonet's has 362") }
         let final = try finish(out, after: node, ops: ["Softmax"])
         return (final != nil, .fc, p)
     }

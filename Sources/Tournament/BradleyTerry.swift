@@ -2,11 +2,13 @@ import Foundation
 
 /// A player's rating with its 95% confidence interval.
 public struct Rating: Sendable, Equatable {
+    /// The entrant's name.
     public var name: String
     /// Elo, the players' mean at 0.
     public var elo: Double
     /// Half-width of the 95% interval (±).
     public var interval: Double
+    /// Games it played.
     public var games: Int
     /// Points scored (a win 1, a draw ½).
     public var score: Double
@@ -19,9 +21,13 @@ public struct Rating: Sendable, Equatable {
 public enum BradleyTerry {
     /// One result between two players: the points of `a` (1, ½ or 0).
     public struct Result: Sendable {
+        /// Index of one player.
         public var a: Int
+        /// Index of the other.
         public var b: Int
+        /// Points of `a`: 1, 0.5 or 0.
         public var scoreA: Double
+        /// A result of `a` against `b`.
         public init(a: Int, b: Int, scoreA: Double) {
             self.a = a
             self.b = b

@@ -3,6 +3,7 @@ import Foundation
 /// The tournament page: standings, crosstable, a rating plot with intervals, and every game
 /// linked to its SGF and shown on a board (the SGFs are embedded, so the page works from disk).
 public enum HTMLReport {
+    /// The report page of the tournament's standings and games.
     public static func html(
         title: String, config: TournamentConfig, entrants: [Entrant], games: [GameRow],
         record: (GameRow) -> String?

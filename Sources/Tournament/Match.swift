@@ -7,11 +7,15 @@ import GoRules
 public struct MatchSettings: Sendable, Equatable {
     /// Engine A and engine B as given (`EngineSpec` syntax).
     public var a: String
+    /// Engine B as given.
     public var b: String
     /// Games to play (colours alternate: A is Black in even-numbered games).
     public var games = 60
+    /// Komi.
     public var komi = 7.5
+    /// How finished games are scored.
     public var scoring = ScoringRule.trompTaylor
+    /// The engine that decides dead stones when the players disagree.
     public var refereeEngine = Referee.defaultRefereeEngine
     /// Moves after which a game is scored as it stands.
     public var moveCap = 450
@@ -21,10 +25,12 @@ public struct MatchSettings: Sendable, Equatable {
     public var openingMoves = 4
     /// Win rate under which network engines resign (nil: they never do).
     public var resignThreshold: Double?
+    /// Seed of the random openings.
     public var seed: UInt64 = 1
     /// Stop once the SPRT decides (nil: play every game).
     public var sprt: SPRT?
 
+    /// A match of `a` against `b` with the defaults.
     public init(a: String, b: String) {
         self.a = a
         self.b = b
@@ -55,16 +61,20 @@ public struct MatchSettings: Sendable, Equatable {
 public struct MatchGame: Sendable, Equatable {
     /// Game k of the match (the schedule's round).
     public var index: Int
+    /// Whether A had Black.
     public var aIsBlack: Bool
     /// "A", "B", or "draw" (also for a game the referee could not decide).
     public var winner: String
     /// SGF's RE.
     public var result: String
+    /// Why the game ended.
     public var reason: String
+    /// Moves played.
     public var moves: Int
     /// Stones of A and of B captured after move 250 (endgame collapses show here).
-    public var aCapturedLate: Int
-    public var bCapturedLate: Int
+    var aCapturedLate: Int
+    var bCapturedLate: Int
+    /// Seconds the game took.
     public var seconds: Double
     /// The SGF's name in the tournament's workspace (the store keeps its text).
     public var sgf: String
@@ -75,7 +85,9 @@ public struct MatchGame: Sendable, Equatable {
 /// colours in pairs sharing a random opening, played by the tournament's worker and referee,
 /// resumable, and ended by an SPRT when one is set.
 public final class Match {
+    /// The tournament of two entrants that holds the match.
     public let tournament: Tournament
+    /// The settings it was created (or resumed) with.
     public let settings: MatchSettings
     let engines: (a: EngineSpec, b: EngineSpec)
     /// Games already read back, by slot (their SGF is parsed once for the late captures).
@@ -83,7 +95,7 @@ public final class Match {
     private let lock = NSLock()
 
     /// The move after which captured stones count as endgame losses (the measure).
-    public static let lateMove = 250
+    static let lateMove = 250
 
     /// Sets the match up in `tournament`: registers A and B in a new one, or checks that the one
     /// there is this match (same engines, network bytes and settings; the game count may change).

@@ -12,7 +12,7 @@ extension Tournament {
     }
 
     /// A's wins, draws and losses against B in the games committed so far.
-    public func matchStatistics() throws -> MatchStatistics? {
+    func matchStatistics() throws -> MatchStatistics? {
         guard let (a, b) = try matchSides() else { return nil }
         var w = 0
         var d = 0

@@ -3,16 +3,21 @@ import Foundation
 /// What a head-to-head match says about engine A against engine B: the score with its 95%
 /// interval, and the same as an Elo difference.
 public struct MatchStatistics: Sendable, Equatable {
+    /// Games won.
     public var wins: Int
+    /// Games drawn.
     public var draws: Int
+    /// Games lost.
     public var losses: Int
 
+    /// Statistics of these counts.
     public init(wins: Int, draws: Int, losses: Int) {
         self.wins = wins
         self.draws = draws
         self.losses = losses
     }
 
+    /// Games played.
     public var games: Int { wins + draws + losses }
     /// A's mean score per game (a draw is half a win).
     public var score: Double { games == 0 ? 0.5 : (Double(wins) + Double(draws) / 2) / Double(games) }

@@ -7,9 +7,13 @@ import GoRules
 public struct GameOutcome: Sendable, Equatable {
     /// The winner, or nil for a draw.
     public var winner: Stone?
+    /// The result as SGF writes it.
     public var result: GameResult
+    /// Why the game ended ("two passes", "resignation", …).
     public var reason: String
+    /// The game as played, with the rule and dead stones recorded.
     public var record: GameRecord
+    /// Seconds the game took.
     public var seconds: Double
 }
 
@@ -17,11 +21,15 @@ public struct GameOutcome: Sendable, Equatable {
 /// move, a move past the time limit, a crash or a garbled answer loses; two passes, a
 /// resignation or the move cap end the game, scored by area under the `scoring` rule.
 public struct Referee {
+    /// Komi.
     public var komi: Double
+    /// Moves after which the game is scored as it stands.
     public var moveCap: Int
+    /// Seconds an engine may take for a move (plus `answerSlack`).
     public var secondsPerMove: Double
     /// Moves played by the referee at the start (random, legal, off the first line).
     public var opening: [Move]
+    /// How the final position is scored.
     public var scoring: ScoringRule
     /// The engine asked for the dead stones when the players disagree (`dead-removed` only).
     public var refereeEngine: [String]
@@ -35,6 +43,7 @@ public struct Referee {
     /// scheduling on a loaded 2-core machine; a move that arrives late still loses on time.
     static let answerSlack = 2.0
 
+    /// A referee with these rules.
     public init(
         komi: Double, moveCap: Int, secondsPerMove: Double, opening: [Move] = [],
         scoring: ScoringRule = .trompTaylor, refereeEngine: [String] = Referee.defaultRefereeEngine
@@ -48,7 +57,7 @@ public struct Referee {
     }
 
     /// A random opening of `count` moves, the same for every game of a slot pair (seeded).
-    public static func randomOpening(count: Int, seed: UInt64) -> [Move] {
+    static func randomOpening(count: Int, seed: UInt64) -> [Move] {
         var rng = RandomSource(seed: seed)
         var game = Game(size: 19, komi: 7.5)
         var moves: [Move] = []

@@ -12,11 +12,16 @@ import Foundation
 /// 0 while any of W, D, L is 0; without draws that would never decide, so gonet uses the binomial
 /// form there. With draws and no win or no loss yet, the LLR is 0, as in cutechess.)
 public struct SPRT: Sendable, Equatable, Codable {
+    /// Elo difference of H0.
     public var elo0: Double
+    /// Elo difference of H1 (above `elo0`).
     public var elo1: Double
+    /// Probability of accepting H1 when H0 holds.
     public var alpha: Double
+    /// Probability of accepting H0 when H1 holds.
     public var beta: Double
 
+    /// A test of `elo0` against `elo1` with error rates `alpha` and `beta`.
     public init(elo0: Double, elo1: Double, alpha: Double = 0.05, beta: Double = 0.05) {
         self.elo0 = elo0
         self.elo1 = elo1
@@ -24,6 +29,7 @@ public struct SPRT: Sendable, Equatable, Codable {
         self.beta = beta
     }
 
+    /// What the test says so far.
     public enum Decision: String, Sendable {
         case continueTesting = "continue"
         case acceptH0 = "H0"

@@ -2,10 +2,12 @@ import Foundation
 import GRDB
 
 extension Entrant: FetchableRecord, PersistableRecord {
+    /// The SQL table of entrants.
     public static let databaseTableName = "entrant"
 }
 
 extension GameRow: FetchableRecord, PersistableRecord {
+    /// The SQL table of games.
     public static let databaseTableName = "game"
 }
 
@@ -14,6 +16,7 @@ extension GameRow: FetchableRecord, PersistableRecord {
 /// Claims and commits are IMMEDIATE transactions, so several `gonet tournament run` processes
 /// on one machine share the schedule as PostgreSQL workers do.
 public final class SQLiteStore: TournamentStore {
+    /// The tournament directory.
     public let directory: String
     let db: DatabaseQueue
 
@@ -113,8 +116,10 @@ public final class SQLiteStore: TournamentStore {
         }
     }
 
+    /// The directory's `tournament.json`.
     public func config() throws -> TournamentConfig { try TournamentConfig.load(directory) }
 
+    /// Adds an entrant (its network file copied under `entrants/`), refusing a duplicate name.
     public func add(_ entrant: Entrant, network: [UInt8]?) throws -> Entrant {
         try immediate { db in
             var e = entrant
@@ -132,14 +137,17 @@ public final class SQLiteStore: TournamentStore {
         }
     }
 
+    /// Every entrant, in the order they were added.
     public func entrants() throws -> [Entrant] {
         try db.read { try Entrant.order(Column("id")).fetchAll($0) }
     }
 
+    /// Every game played, in the order they were committed.
     public func games() throws -> [GameRow] {
         try db.read { try GameRow.order(Column("id")).fetchAll($0) }
     }
 
+    /// The SGF of a game played.
     public func record(of game: GameRow) throws -> String? {
         if let id = game.id,
             let text = try db.read({
@@ -152,6 +160,7 @@ public final class SQLiteStore: TournamentStore {
         return try? String(contentsOfFile: file(game.sgf), encoding: .utf8)
     }
 
+    /// The network file with this sha256.
     public func network(sha256: String) throws -> [UInt8] {
         guard
             let relative = try db.read({
@@ -169,6 +178,7 @@ public final class SQLiteStore: TournamentStore {
         return bytes
     }
 
+    /// Adds slots not already scheduled or played; returns how many were added.
     @discardableResult
     public func schedule(_ slots: [ScheduledSlot]) throws -> Int {
         try immediate { db in
@@ -200,6 +210,7 @@ public final class SQLiteStore: TournamentStore {
                 """, arguments: [w.name, w.host, now, now, games])
     }
 
+    /// Claims the first waiting slot not in `skipping`, leased for `lease` seconds.
     public func claim(by worker: WorkerIdentity, lease: TimeInterval, skipping: Set<Int64>) throws -> Claim? {
         try immediate { db in
             let now = Date().timeIntervalSince1970
@@ -228,6 +239,7 @@ public final class SQLiteStore: TournamentStore {
         }
     }
 
+    /// Extends a claim's lease; false when it was lost.
     public func renew(_ claim: Claim, lease: TimeInterval) throws -> Bool {
         try immediate { db in
             let now = Date().timeIntervalSince1970
@@ -240,6 +252,7 @@ public final class SQLiteStore: TournamentStore {
         }
     }
 
+    /// Stores a finished game if `claim` still holds its slot; false otherwise.
     public func commit(_ game: GameRow, record: String, for claim: Claim) throws -> Bool {
         try immediate { db in
             let token = try String.fetchOne(
@@ -258,6 +271,7 @@ public final class SQLiteStore: TournamentStore {
         }
     }
 
+    /// Gives a claimed slot back, saying why.
     public func release(_ claim: Claim, reason: String) throws {
         try immediate { db in
             try db.execute(
@@ -268,6 +282,7 @@ public final class SQLiteStore: TournamentStore {
         }
     }
 
+    /// Gives back the slots of this host's workers that are no longer alive.
     public func releaseAbandoned(on host: String, alive: (Int32) -> Bool) throws -> Int {
         try immediate { db in
             let now = Date().timeIntervalSince1970
@@ -288,6 +303,7 @@ public final class SQLiteStore: TournamentStore {
         }
     }
 
+    /// Counts of slots by state, and the workers playing.
     public func status() throws -> StoreStatus {
         try db.read { db in
             let now = Date().timeIntervalSince1970

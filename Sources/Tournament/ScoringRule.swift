@@ -17,11 +17,12 @@ public enum ScoringRule: String, Codable, Sendable, CaseIterable {
     }
 
     /// SGF's RU for a game scored this way.
-    public var sgfRules: String { self == .trompTaylor ? "Tromp-Taylor" : "Area scoring, dead stones removed" }
+    var sgfRules: String { self == .trompTaylor ? "Tromp-Taylor" : "Area scoring, dead stones removed" }
 }
 
 /// The dead stones of a finished game and who decided them.
 public struct DeadStones: Sendable, Equatable {
+    /// The dead stones.
     public var points: Set<Point>
     /// `players`, `referee`, or `none` (strict Tromp-Taylor, or the referee could not answer).
     public var decidedBy: String

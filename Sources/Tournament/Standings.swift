@@ -2,13 +2,16 @@ import Foundation
 
 /// Ratings and the crosstable of a tournament's games.
 public struct Standings: Sendable {
+    /// Ratings, best first.
     public var ratings: [Rating]
     /// Entrant labels in rating order.
     public var labels: [String]
     /// crosstable[i][j]: points of labels[i] against labels[j], and games.
     public var crosstable: [[(points: Double, games: Int)]]
+    /// Games counted.
     public var games: Int
 
+    /// The standings of `rows` between `entrants`.
     public init(entrants: [Entrant], games rows: [GameRow]) {
         let ids = entrants.compactMap(\.id)
         let names = entrants.map(\.label)

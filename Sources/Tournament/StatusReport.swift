@@ -6,6 +6,7 @@ public enum StatusReport {
     /// A worker counts towards the ETA if it was seen in the last five minutes (five leases).
     static let activeWindow = 300.0
 
+    /// The text `gonet tournament status` prints.
     public static func text(_ s: StoreStatus, now: Date = Date()) -> String {
         var lines = ["\(s.done) games done, \(s.inFlight.count) in flight, \(s.waiting) waiting"]
         for f in s.inFlight {

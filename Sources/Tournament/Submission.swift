@@ -49,7 +49,7 @@ public enum Submission {
     }
 
     /// Starts an engine and asks its name: nil when it answers, the reason otherwise.
-    public static func engineProblem(_ command: [String]) -> String? {
+    static func engineProblem(_ command: [String]) -> String? {
         guard !command.isEmpty else { return "empty command" }
         let client: GTPClient
         do { client = try GTPClient(command: command) } catch { return "cannot start \(command[0]): \(error)" }

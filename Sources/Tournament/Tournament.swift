@@ -5,7 +5,9 @@ import GoRules
 /// A tournament: its store (a directory's SQLite, or PostgreSQL), its config, and a local
 /// workspace for engine logs, SGF copies and the cache of network files fetched by sha256.
 public final class Tournament {
+    /// Where its entrants, schedule and games are kept.
     public let store: any TournamentStore
+    /// Its settings.
     public let config: TournamentConfig
     /// The tournament directory (SQLite), or a worker's cache directory (PostgreSQL).
     public let workspace: String
@@ -107,7 +109,7 @@ public final class Tournament {
     /// A gauntlet waits for its reference: until it is submitted nothing is scheduled (an error
     /// only when `strict`, as for `run`).
     @discardableResult
-    public func reschedule(gamesPerPairing: Int? = nil, strict: Bool = false) throws -> Int {
+    func reschedule(gamesPerPairing: Int? = nil, strict: Bool = false) throws -> Int {
         let entrants = Entrant.current(try store.entrants())
         guard entrants.count >= 2 else { return 0 }
         // A match its SPRT has decided is over: nothing more is scheduled.

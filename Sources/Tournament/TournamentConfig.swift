@@ -5,6 +5,7 @@ import GoRules
 public struct TournamentConfig: Codable, Sendable, Equatable {
     /// Games per pairing (colours alternate).
     public var gamesPerPairing = 4
+    /// Komi.
     public var komi = 7.5
     /// How games that end on the board are scored: "tromp-taylor" (strict; "area" is its old
     /// name) or "dead-removed" (area scoring after the players' or the referee engine's dead stones).
@@ -16,6 +17,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     /// How networks play: "policy" or "mcts". In mcts mode a network searches `visits` playouts
     /// per move, or, with `"visits": null`, for the time a move allows (see `searchSeconds`).
     public var networkMode = "policy"
+    /// Visits per move in mcts mode; nil searches for the time a move allows.
     public var visits: Int? = 100
     /// Seconds an engine may take per move before it forfeits.
     public var secondsPerMove = 10.0
@@ -29,12 +31,15 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public var randomOpeningMoves = 4
     /// "round-robin", or "gauntlet" (everyone against `reference`).
     public var schedule = "round-robin"
+    /// The gauntlet's entrant everyone plays.
     public var reference: String?
+    /// Seed of the random openings.
     public var seed: UInt64 = 1
     /// A match: stop scheduling once this test between the two entrants decides, from the side of
     /// the first one registered (nil: play every game). A third entrant is refused.
     public var sprt: SPRT?
 
+    /// The defaults of `gonet tournament init`.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -153,7 +158,8 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
         guard Limits.isValidKomi(komi, size: 19) else {
-            throw TournamentError("komi must be a number from -361 to 361, not \(komi)")
+            let k = Int(Limits.komi(size: 19))
+            throw TournamentError("komi must be a number from -\(k) to \(k), not \(komi)")
         }
         if let r = resignThreshold, !(r >= 0 && r < 1) {
             throw TournamentError("resignThreshold must be in 0..<1, not \(r)")
@@ -186,8 +192,9 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     /// Seconds a network searches per move when it plays by time: the referee's limit less a
     /// fifth for process start-up, pipes and the network's batch in flight (measured: a 2 s move
     /// limit left 0.2–0.3 s between a search's end and the referee's clock on a loaded 2-core machine).
-    public var searchSeconds: Double { secondsPerMove * 0.8 }
+    var searchSeconds: Double { secondsPerMove * 0.8 }
 
+    /// Reads `DIR/tournament.json`, naming the key that is wrong.
     public static func load(_ dir: String) throws -> TournamentConfig {
         let path = (dir as NSString).appendingPathComponent("tournament.json")
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -212,6 +219,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
         return try enc.encode(self)
     }
 
+    /// Writes `DIR/tournament.json`.
     public func save(_ dir: String) throws {
         try json().write(
             to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("tournament.json")), options: .atomic)
@@ -222,7 +230,10 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
 public struct TournamentError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { description }
+    /// What is wrong.
     public var message: String
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// A registered player: a network (its bytes kept by the store, named by sha256) or an external
 /// GTP engine.
 public struct Entrant: Codable, Sendable, Equatable {
+    /// The store's id (nil before it is added).
     public var id: Int64?
+    /// A unique name.
     public var name: String
     /// 1 for the first submission of a name, then 2, 3, …
     public var version: Int
@@ -14,11 +16,16 @@ public struct Entrant: Codable, Sendable, Equatable {
     /// The command line, as a JSON array (engines); for a network, nil or its own way to play
     /// (`["--mode", "mcts", "--visits", "400"]`, a match's side), which overrides the config's.
     public var command: String?
+    /// The network file's sha256 (nil for a GTP engine).
     public var sha256: String?
+    /// Who submitted it.
     public var author: String?
+    /// The network's parameter count.
     public var parameters: Int?
+    /// When it was submitted.
     public var added: Date
 
+    /// An entrant not yet added (the store gives it an id).
     public init(
         id: Int64? = nil, name: String, version: Int = 0, kind: String, path: String? = nil, command: String? = nil,
         sha256: String? = nil, author: String? = nil, parameters: Int? = nil, added: Date = Date()
@@ -79,11 +86,14 @@ public struct Entrant: Codable, Sendable, Equatable {
 
 /// One finished game.
 public struct GameRow: Codable, Sendable, Equatable {
+    /// The store's id (nil before it is committed).
     public var id: Int64?
     /// The schedule slot this game fills: "A-B-K", the pairing's two entrant ids and the game's
     /// number within the pairing (colours alternate with K); unique.
     public var slot: String
+    /// The entrant with Black.
     public var black: Int64
+    /// The entrant with White.
     public var white: Int64
     /// SGF's result: "B+R", "W+12.5", "0", "B+F" (forfeit), "W+T" (time).
     public var result: String
@@ -91,14 +101,18 @@ public struct GameRow: Codable, Sendable, Equatable {
     public var winner: String
     /// Why it ended: "two passes", "resignation", "move cap", "illegal move by …", "timeout", "crash", …
     public var reason: String
+    /// Moves played.
     public var moves: Int
     /// The SGF file's name (`games/…sgf`, inside a tournament directory).
     public var sgf: String
+    /// Seconds the game took.
     public var seconds: Double
+    /// When it ended.
     public var finished: Date
     /// The worker that played it (nil for games from before workers).
     public var worker: String?
 
+    /// A finished game's row.
     public init(
         id: Int64? = nil, slot: String, black: Int64, white: Int64, result: String, winner: String, reason: String,
         moves: Int, sgf: String, seconds: Double, finished: Date = Date(), worker: String? = nil

@@ -39,13 +39,18 @@ public protocol TournamentStore: AnyObject {
 
 /// A game the schedule holds: its slot key, the two entrants and the opening's seed.
 public struct ScheduledSlot: Sendable, Equatable {
+    /// The slot's unique key (docs/tournament-store.md).
     public var key: String
+    /// The entrant with Black.
     public var black: Int64
+    /// The entrant with White.
     public var white: Int64
+    /// Seed of the game's random opening (shared by a colour pair).
     public var openingSeed: UInt64
     /// Game k of a pairing: all games of round k are handed out before any of round k + 1.
     public var round: Int
 
+    /// A slot of the schedule.
     public init(key: String, black: Int64, white: Int64, openingSeed: UInt64, round: Int) {
         self.key = key
         self.black = black
@@ -57,11 +62,14 @@ public struct ScheduledSlot: Sendable, Equatable {
 
 /// Who plays: a name chosen by the user (or host-pid), the host and the process.
 public struct WorkerIdentity: Sendable, Equatable {
+    /// The worker's name, shown by `status`.
     public var name: String
     /// This machine's name: claims of processes on it that are gone are freed at once.
     public var host: String
+    /// The worker's process id on `host`.
     public var pid: Int32
 
+    /// This process, named `name` or host-pid.
     public init(name: String? = nil) {
         host = ProcessInfo.processInfo.hostName
         pid = ProcessInfo.processInfo.processIdentifier
@@ -72,11 +80,16 @@ public struct WorkerIdentity: Sendable, Equatable {
 /// A scheduled game held by one worker until `expires`; `token` tells this claim from a later
 /// claim of the same slot, so a worker whose lease was taken over cannot commit.
 public struct Claim: Sendable, Equatable {
+    /// The slot claimed.
     public var slot: ScheduledSlot
+    /// The claim's own token, asked for by renew, commit and release.
     public var token: String
+    /// The worker that holds it.
     public var worker: String
+    /// When the lease runs out unless renewed.
     public var expires: Date
 
+    /// A claim of `slot`.
     public init(slot: ScheduledSlot, token: String, worker: String, expires: Date) {
         self.slot = slot
         self.token = token
@@ -87,12 +100,18 @@ public struct Claim: Sendable, Equatable {
 
 /// What `gonet tournament status` shows.
 public struct StoreStatus: Sendable, Equatable {
+    /// A game being played.
     public struct InFlight: Sendable, Equatable {
+        /// Its slot key.
         public var slot: String
+        /// The worker playing it.
         public var worker: String
+        /// When it was claimed.
         public var claimed: Date
+        /// When its lease runs out.
         public var expires: Date
 
+        /// A game in flight.
         public init(slot: String, worker: String, claimed: Date, expires: Date) {
             self.slot = slot
             self.worker = worker
@@ -100,13 +119,20 @@ public struct StoreStatus: Sendable, Equatable {
             self.expires = expires
         }
     }
+    /// A worker seen by the store.
     public struct WorkerActivity: Sendable, Equatable {
+        /// Its name.
         public var name: String
+        /// Its host.
         public var host: String
+        /// Its first claim.
         public var firstSeen: Date
+        /// Its last claim, renewal or commit.
         public var lastSeen: Date
+        /// Games it committed.
         public var games: Int
 
+        /// A worker's activity.
         public init(name: String, host: String, firstSeen: Date, lastSeen: Date, games: Int) {
             self.name = name
             self.host = host
@@ -115,23 +141,31 @@ public struct StoreStatus: Sendable, Equatable {
             self.games = games
         }
     }
+    /// Games played.
     public var done: Int
+    /// Games being played.
     public var inFlight: [InFlight]
     /// Scheduled and not claimed (or with an expired lease).
     public var waiting: Int
+    /// Workers seen, most recent first.
     public var workers: [WorkerActivity]
     /// Waiting slots that a worker gave back, with the worker's reason.
     public var givenBack: [GivenBack]
+    /// A slot given back.
     public struct GivenBack: Sendable, Equatable {
+        /// Its key.
         public var slot: String
+        /// The worker's reason.
         public var reason: String
 
+        /// A slot given back for `reason`.
         public init(slot: String, reason: String) {
             self.slot = slot
             self.reason = reason
         }
     }
 
+    /// A status of these counts.
     public init(done: Int, inFlight: [InFlight], waiting: Int, workers: [WorkerActivity], givenBack: [GivenBack]) {
         self.done = done
         self.inFlight = inFlight

@@ -5,6 +5,7 @@ import GoRules
 
 /// How a worker plays the schedule.
 public struct WorkerOptions: Sendable {
+    /// Who claims the games.
     public var identity: WorkerIdentity
     /// Games played at once, capped at this machine's cores: the two engines of a game take
     /// turns (one thread each, no pondering), so a game keeps one core busy.
@@ -20,6 +21,7 @@ public struct WorkerOptions: Sendable {
     /// Asked to stop (a signal, a test): no new claims, games in flight given back by `stop`.
     public var stop = WorkerStop()
 
+    /// A worker playing `gamesAtOnce` games at once.
     public init(identity: WorkerIdentity = WorkerIdentity(), gamesAtOnce: Int) {
         self.identity = identity
         self.gamesAtOnce = max(1, min(gamesAtOnce, ProcessInfo.processInfo.activeProcessorCount))
@@ -239,9 +241,10 @@ public final class WorkerStop: @unchecked Sendable {
     private var stopping = false
     private var held: [String: Claim] = [:]
 
+    /// No stop asked yet.
     public init() {}
 
-    public var requested: Bool { lock.withLock { stopping } }
+    var requested: Bool { lock.withLock { stopping } }
 
     /// Stops claiming; games in flight play on.
     public func request() { lock.withLock { stopping = true } }

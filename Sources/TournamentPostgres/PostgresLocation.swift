@@ -5,22 +5,27 @@ import Foundation
 /// missing parts from PGUSER, PGHOST, PGPORT, PGDATABASE, PGPASSWORD, PGSSLMODE and then the
 /// password file (PGPASSFILE or ~/.pgpass).
 public struct PostgresLocation: Sendable, Equatable {
+    /// The database user.
     public var user: String
+    /// The password from the URL, PGPASSWORD or the password file.
     public var password: String?
     /// A host name or address, or a directory holding the server's socket (starts with /).
     public var host: String
+    /// The server's port (5432 unless given).
     public var port: Int
+    /// The database name.
     public var database: String
     /// libpq's sslmode: disable, allow, prefer, require, verify-ca or verify-full.
     public var sslMode: String
     /// sslrootcert: the CA file that verify-ca and verify-full check the server against.
-    public var rootCertificate: String?
+    var rootCertificate: String?
 
     /// True for the text a PostgreSQL location starts with.
     public static func isURL(_ text: String) -> Bool {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
+    /// Reads `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=…]` as libpq does; a bad URL throws, naming the part.
     public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard Self.isURL(text), let url = URLComponents(string: text) else {
             throw PostgresStoreError("\(Self.redacted(text)): not a postgres:// URL")
@@ -107,13 +112,17 @@ public struct PostgresLocation: Sendable, Equatable {
 
 /// A PostgreSQL tournament operation that failed, and why (the server's message included).
 public struct PostgresStoreError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// What failed, with the server's message.
     public var message: String
     /// The database holds no tournament (yet): a worker told to wait may try again.
-    public var noTournament = false
+    var noTournament = false
+    /// An error saying `message`.
     public init(_ message: String, noTournament: Bool = false) {
         self.message = message
         self.noTournament = noTournament
     }
+    /// The message.
     public var description: String { message }
+    /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { message }
 }

@@ -10,12 +10,13 @@ import Tournament
 /// thread (gonet's workers and commands are threads, not tasks) while the pool's event loop talks
 /// to the server; a lost connection is reopened by the pool on the next call.
 public final class PostgresStore: TournamentStore, @unchecked Sendable {
+    /// The server and database.
     public let location: PostgresLocation
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger = Logger(label: "gonet.postgres")
     /// The schema this gonet writes; a database at a higher version is refused.
-    public static let schemaVersion = 1
+    static let schemaVersion = 1
     /// Seconds a call waits for the server before it fails: a worker cut off from the database
     /// must notice within a fraction of its lease (60 s by default).
     static let callTimeout = 15.0
@@ -268,6 +269,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
 
     // MARK: TournamentStore
 
+    /// The tournament's settings, stored in the database.
     public func config() throws -> TournamentConfig {
         let (client, logger) = (client, logger)
         let json = try call("reading the config") { () -> String? in
@@ -283,6 +285,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         return try TournamentConfig.decode(Data(json.utf8), source: "\(location.description) config")
     }
 
+    /// Adds an entrant (its network file stored by sha256), refusing a duplicate name.
     public func add(_ entrant: Entrant, network: [UInt8]?) throws -> Entrant {
         let (client, logger) = (client, logger)
         let bytes = network.map { Data($0) }
@@ -317,6 +320,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// Every entrant, in the order they were added.
     public func entrants() throws -> [Entrant] {
         let (client, logger) = (client, logger)
         return try call("reading the entrants") {
@@ -336,6 +340,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// Every game played, in the order they were committed.
     public func games() throws -> [GameRow] {
         let (client, logger) = (client, logger)
         return try call("reading the games") {
@@ -358,6 +363,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// The SGF of a game played.
     public func record(of game: GameRow) throws -> String? {
         let (client, logger) = (client, logger)
         let slot = game.slot
@@ -372,6 +378,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// The network file with this sha256.
     public func network(sha256: String) throws -> [UInt8] {
         let (client, logger) = (client, logger)
         let data = try call("fetching network \(sha256.prefix(12))") { () -> Data? in
@@ -391,6 +398,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         return bytes
     }
 
+    /// Adds slots not already scheduled or played; returns how many were added.
     @discardableResult
     public func schedule(_ slots: [ScheduledSlot]) throws -> Int {
         let (client, logger) = (client, logger)
@@ -424,6 +432,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// Claims a waiting slot not in `skipping` (`FOR UPDATE SKIP LOCKED`), leased for `lease` seconds.
     public func claim(by worker: WorkerIdentity, lease: TimeInterval, skipping: Set<Int64>) throws -> Claim? {
         let (client, logger) = (client, logger)
         let skip = Array(skipping)
@@ -455,6 +464,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// Extends a claim's lease; false when it was lost.
     public func renew(_ claim: Claim, lease: TimeInterval) throws -> Bool {
         let (client, logger) = (client, logger)
         return try call("renewing the lease of \(claim.slot.key)") {
@@ -475,6 +485,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// Stores a finished game if `claim` still holds its slot; false otherwise.
     public func commit(_ game: GameRow, record: String, for claim: Claim) throws -> Bool {
         let (client, logger) = (client, logger)
         return try call("committing \(claim.slot.key)") {
@@ -503,6 +514,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// Gives a claimed slot back, saying why.
     public func release(_ claim: Claim, reason: String) throws {
         let (client, logger) = (client, logger)
         let note = "\(claim.worker): \(reason)"
@@ -516,6 +528,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         }
     }
 
+    /// Gives back the slots of this host's workers that are no longer alive.
     public func releaseAbandoned(on host: String, alive: (Int32) -> Bool) throws -> Int {
         let (client, logger) = (client, logger)
         let held = try call("looking for abandoned games") { () -> [(String, Int32, String)] in
@@ -546,6 +559,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         return freed
     }
 
+    /// Counts of slots by state, and the workers playing.
     public func status() throws -> StoreStatus {
         let (client, logger) = (client, logger)
         return try call("reading the status") {

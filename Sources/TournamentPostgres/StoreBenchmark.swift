@@ -6,11 +6,17 @@ import Tournament
 /// connection, as workers on separate machines do. A real game takes minutes, so games/s here
 /// divided by games/s per worker is how many workers one store can feed.
 public enum StoreBenchmark {
+    /// One measurement.
     public struct Figure: Sendable {
+        /// "sqlite" or "postgres".
         public var backend: String
+        /// Workers claiming and committing at once.
         public var workers: Int
+        /// Games committed.
         public var games: Int
+        /// Seconds it took.
         public var seconds: Double
+        /// Claim-and-commit cycles a second, all workers together.
         public var gamesPerSecond: Double { Double(games) / seconds }
     }
 

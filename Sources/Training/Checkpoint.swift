@@ -6,9 +6,13 @@ import NeuralNet
 /// where the run stands (step, samples, elapsed seconds) in the metadata. The loader's position
 /// follows from the step: it is deterministic for its seed and skips the batches already used.
 public struct Checkpoint {
+    /// The `format` metadata of checkpoint files.
     public static let format = "gonet-checkpoint/1"
+    /// Optimizer steps done.
     public var step: Int
+    /// Samples seen.
     public var samples: Int
+    /// Seconds of training so far.
     public var elapsed: Double
 
     /// Writes atomically (temporary file, fsync, rename).

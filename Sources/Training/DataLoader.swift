@@ -7,9 +7,11 @@ import GoRules
 public struct LoaderConfiguration: Sendable {
     /// `*.games.zst` archives.
     public var files: [String]
+    /// Samples a batch.
     public var batchSize: Int = 256
     /// Positions held for shuffling (368 bytes each).
     public var shuffleBuffer: Int = 200_000
+    /// Seed of the shuffle and the symmetries.
     public var seed: UInt64 = 1
     /// Fraction of games (by stable hash) held out for validation.
     public var validationFraction: Double = 0
@@ -22,22 +24,25 @@ public struct LoaderConfiguration: Sendable {
     /// Workers that encode planes (the reading thread is one more).
     public var threads: Int = 1
     /// Batches prepared ahead of the trainer.
-    public var queueDepth: Int = 4
+    var queueDepth: Int = 4
     /// Batches to pass over without encoding them: resuming a run where it stopped.
-    public var skipBatches: Int = 0
+    var skipBatches: Int = 0
     /// Use one position in this many (counted across games, so each game gives a different
     /// offset): a capped sample then spans many games instead of the first few.
     public var keepEvery: Int = 1
 
+    /// A loader of `files` with the defaults.
     public init(files: [String]) { self.files = files }
 }
 
 /// What the loader has seen.
 public struct LoaderStatistics: Sendable {
+    /// Games read.
     public var games = 0
+    /// Positions handed out (or skipped by `keepEvery`).
     public var positions = 0
     /// Games left out as the other side of the validation split.
-    public var otherSplit = 0
+    var otherSplit = 0
     /// Games the board refused part-way (positions before the bad move are used), and records the
     /// archive reader left out as unusable.
     public var illegal = 0
@@ -50,6 +55,7 @@ public struct LoaderStatistics: Sendable {
 /// with a random symmetry per sample. Deterministic for a seed: one thread decides the order
 /// and the symmetries; encoding workers only fill planes.
 public final class DataLoader {
+    /// What it reads and how.
     public let configuration: LoaderConfiguration
     let queue = NSCondition()
     var ready: [TrainingBatch] = []
@@ -58,8 +64,9 @@ public final class DataLoader {
     var thread: Thread?
     var stats = LoaderStatistics()
     /// Batches handed out so far.
-    public private(set) var batchesDelivered = 0
+    private(set) var batchesDelivered = 0
 
+    /// Starts reading in the background; a file that cannot be opened throws a `TrainingError`.
     public init(_ configuration: LoaderConfiguration) throws {
         precondition(configuration.batchSize > 0)
         self.configuration = configuration

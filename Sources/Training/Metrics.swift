@@ -4,30 +4,41 @@ import NeuralNet
 
 /// Policy and value metrics over a set of positions.
 public struct Metrics: Sendable, Equatable {
+    /// Positions measured.
     public var positions = 0
     /// Σ cross-entropy.
-    public var policyLossSum: Double = 0
+    var policyLossSum: Double = 0
+    /// Positions whose target was the policy's first choice.
     public var top1 = 0
-    public var top5 = 0
+    var top5 = 0
     /// Positions with a known result, Σ (value − target)², and how many had the right sign.
     public var valued = 0
-    public var valueSquaredError: Double = 0
-    public var signCorrect = 0
-    public var signed = 0
+    var valueSquaredError: Double = 0
+    var signCorrect = 0
+    var signed = 0
     /// Total loss (as optimised: weights and L2 included) summed per batch, and batches.
-    public var lossSum: Double = 0
+    var lossSum: Double = 0
+    /// Batches whose loss was summed.
     public var batches = 0
     /// Seconds of training or evaluation these metrics cover.
     public var seconds: Double = 0
 
+    /// Nothing measured yet.
     public init() {}
 
+    /// Mean cross-entropy of the policy.
     public var policyLoss: Double { positions > 0 ? policyLossSum / Double(positions) : 0 }
+    /// Share of targets that were the first choice.
     public var top1Accuracy: Double { positions > 0 ? Double(top1) / Double(positions) : 0 }
+    /// Share of targets among the first five.
     public var top5Accuracy: Double { positions > 0 ? Double(top5) / Double(positions) : 0 }
+    /// Mean squared error of the value, over positions with a result.
     public var valueMSE: Double { valued > 0 ? valueSquaredError / Double(valued) : 0 }
+    /// Share of positions where the value has the result's sign.
     public var valueSignAccuracy: Double { signed > 0 ? Double(signCorrect) / Double(signed) : 0 }
+    /// Mean total loss per batch.
     public var loss: Double { batches > 0 ? lossSum / Double(batches) : 0 }
+    /// Positions measured per second.
     public var samplesPerSecond: Double { seconds > 0 ? Double(positions) / seconds : 0 }
 
     /// Adds a batch: logits `[B][362]`, values `[B]`, and its targets.
@@ -63,6 +74,7 @@ public struct Metrics: Sendable, Equatable {
         positions += b
     }
 
+    /// Adds another set's counts to these.
     public mutating func merge(_ o: Metrics) {
         positions += o.positions
         policyLossSum += o.policyLossSum

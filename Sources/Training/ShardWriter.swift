@@ -8,7 +8,9 @@ import NeuralNet
 /// shuffle buffer, optionally a random symmetry each), written in fixed-size safetensors files
 /// that PyTorch or Keras read directly.
 public struct ShardOptions: Sendable {
+    /// The `*.games.zst` archives to read.
     public var archives: [String]
+    /// Where the shards and `shards.json` go.
     public var directory: String
     /// Positions per shard (the last shard of a split holds the rest).
     public var positions = 8192
@@ -16,37 +18,51 @@ public struct ShardOptions: Sendable {
     public var symmetries = false
     /// Games whose stable hash puts them in validation (GameSplit) go to `validation-*` shards.
     public var validationFraction = 0.0
+    /// Seed of the shuffle and the symmetries.
     public var seed: UInt64 = 1
     /// Positions mixed before one is written: the training loader's default.
     public var shuffleBuffer = 200_000
 
+    /// Shards of `archives` in `directory` with the defaults.
     public init(archives: [String], directory: String) {
         self.archives = archives
         self.directory = directory
     }
 
     /// Positions per shard: 1 to 262,144 (a shard of 262,144 positions is 2.3 GB of planes).
-    public static let positionLimit = 1...262_144
+    static let positionLimit = 1...262_144
 }
 
 /// What `ShardWriter.write` made.
 public struct ShardSummary: Codable, Sendable, Equatable {
+    /// The shards of one split.
     public struct Split: Codable, Sendable, Equatable {
+        /// File names, in order.
         public var files: [String]
+        /// Positions in all of them.
         public var positions: Int
+        /// Games they come from.
         public var games: Int
     }
+    /// `gonet-shard/1`.
     public var format = ShardWriter.format
+    /// The planes' features (`planes6-v1`).
     public var features = PolicyValueNetwork.features
+    /// Whether each position got a random symmetry.
     public var symmetries: Bool
+    /// The seed used.
     public var seed: UInt64
+    /// The archives read.
     public var archives: [String]
+    /// The training shards.
     public var train: Split
+    /// The validation shards, when asked.
     public var validation: Split?
     /// Records the archives hold but no loader can use, with the reason.
     public var skipped: [String]
 }
 
+/// Writes training shards (docs/FORMATS.md) for frameworks other than gonet.
 public enum ShardWriter {
     /// The `format` metadata of a shard file.
     public static let format = "gonet-shard/1"

@@ -4,11 +4,15 @@ import GoRules
 /// uniformly chosen older one, so the output is shuffled over a window of `capacity` positions
 /// while memory stays bounded, whatever the size of the data.
 public final class ShuffleBuffer {
+    /// Items it holds at most.
     public let capacity: Int
+    /// Bytes of an item.
     public let width: Int
     var storage: UnsafeMutablePointer<UInt8>
+    /// Items held now.
     public private(set) var count = 0
 
+    /// A buffer of `capacity` items of `width` bytes.
     public init(capacity: Int, width: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
@@ -35,7 +39,7 @@ public final class ShuffleBuffer {
     }
 
     /// Takes out a uniformly chosen sample (to drain the buffer at the end of an epoch); false when empty.
-    public func remove(into out: UnsafeMutablePointer<UInt8>, rng: inout RandomSource) -> Bool {
+    func remove(into out: UnsafeMutablePointer<UInt8>, rng: inout RandomSource) -> Bool {
         guard count > 0 else { return false }
         let slot = storage + rng.below(count) * width
         out.update(from: slot, count: width)

@@ -15,7 +15,9 @@ public enum TrainingEvent {
 /// The training loop: loader → loss and gradients → optimizer, with validation, logs, the plot,
 /// checkpoints (also on SIGINT/SIGTERM) and exact resume.
 public final class Trainer {
+    /// The run's settings.
     public let configuration: TrainingConfiguration
+    /// The network being trained.
     public let network: PolicyValueNetwork
     let optimizer: Optimizer
     let resume: Bool
@@ -24,13 +26,16 @@ public final class Trainer {
 
     /// Files next to the output network.
     public var checkpointPath: String { stem + ".checkpoint.safetensors" }
+    /// The JSONL log of intervals and validations.
     public var logPath: String { stem + ".log.jsonl" }
+    /// The SVG plot of the curves.
     public var plotPath: String { stem + ".svg" }
     var stem: String {
         let o = configuration.output
         return o.hasSuffix(".safetensors") ? String(o.dropLast(".safetensors".count)) : o
     }
 
+    /// A run of `configuration`, continued from its checkpoint when `resume`.
     public init(_ configuration: TrainingConfiguration, resume: Bool = false) throws {
         var configuration = configuration
         try configuration.validate()

@@ -6,43 +6,64 @@ import NeuralNet
 /// Keys are the flags' long names: `"batch": 256`, `"lr-schedule": "cosine"`; each setting is
 /// declared once, in `TrainingConfiguration.settings` (TrainingSettings.swift).
 public struct TrainingConfiguration: Sendable, Equatable {
+    /// The training archives.
     public var data: [String] = []
     /// Held-out archives; when empty, `validationFraction` of `data`'s games (by stable hash).
-    public var validationData: [String] = []
+    var validationData: [String] = []
+    /// Share of `data`'s games held out when no validation archive is given.
     public var validationFraction: Double = 0.02
     /// Positions per validation pass.
     public var validationPositions: Int = 20_000
+    /// Steps between validation passes.
     public var validateEvery: Int = 500
     /// Stop after this many minutes of training (with the final validation, checkpoint and
     /// network file as at the end of `steps`); nil: no time limit.
     public var maxMinutes: Double?
     /// A network file to continue from; otherwise `architecture` with `seed`.
     public var network: String?
+    /// The network's architecture when none is loaded.
     public var architecture = Architecture(trunk: .resnet, blocks: 6, filters: 64)
+    /// Optimizer steps to run (or `epochs`).
     public var steps: Int?
+    /// Passes over the data to run (or `steps`).
     public var epochs: Int?
+    /// Samples a step.
     public var batch: Int = 256
+    /// SGD, Adam or AdamW.
     public var optimizer = OptimizerKind.sgd
+    /// Momentum of SGD.
     public var momentum: Float = 0.9
+    /// Nesterov momentum for SGD.
     public var nesterov: Bool = false
     /// AdamW's decoupled weight decay (and SGD/Adam's coupled one).
     public var weightDecay: Float = 0
+    /// The peak learning rate.
     public var lr: Float = 0.05
+    /// How the learning rate moves after the warm-up.
     public var lrSchedule = ScheduleKind.cosine
+    /// Steps of linear warm-up.
     public var warmup: Int = 0
-    public var lrMin: Float = 0
-    public var lrStepEvery: Int = 10_000
-    public var lrGamma: Float = 0.1
-    public var policyWeight: Float = 1
-    public var valueWeight: Float = 1
+    var lrMin: Float = 0
+    var lrStepEvery: Int = 10_000
+    var lrGamma: Float = 0.1
+    var policyWeight: Float = 1
+    var valueWeight: Float = 1
+    /// L2 penalty of decaying weights in the loss.
     public var l2: Float = 0
+    /// Seed of the initial weights and of the data order.
     public var seed: UInt64 = 1
+    /// Threads for the network's products.
     public var threads: Int = 2
+    /// Positions held for shuffling.
     public var shuffleBuffer: Int = 200_000
+    /// Steps between log lines.
     public var logEvery: Int = 50
+    /// Steps between checkpoints.
     public var checkpointEvery: Int = 1000
+    /// The network file written at the end.
     public var output: String = ""
 
+    /// The defaults of `gonet train`, each explained in `TrainingConfiguration.settings`.
     public init() {}
 
     /// Reads a JSON config file; unknown keys and bad values are errors that name them.
@@ -89,7 +110,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     }
 
     /// The optimizer these settings ask for.
-    public func makeOptimizer() -> Optimizer {
+    func makeOptimizer() -> Optimizer {
         switch optimizer {
         case .adam: return Adam(weightDecay: weightDecay)
         case .adamw: return Adam(weightDecay: weightDecay, decoupled: true)

@@ -26,5 +26,6 @@ public struct TrainingError: Error, LocalizedError, Equatable, CustomStringConve
     /// The message, for code that reads `localizedDescription`.
     public var errorDescription: String? { description }
 
+    /// The message.
     public var description: String { message }
 }

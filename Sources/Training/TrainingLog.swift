@@ -2,15 +2,22 @@ import Foundation
 
 /// One line of the training log: a log interval or a validation pass.
 public struct LogEntry: Sendable, Equatable {
+    /// A log interval or a validation pass.
     public enum Kind: String, Sendable { case train, validation }
+    /// Which.
     public var kind: Kind
+    /// Optimizer steps done.
     public var step: Int
+    /// Samples seen.
     public var samples: Int
     /// Seconds of training since the run began (resumes continue the count).
     public var elapsed: Double
+    /// The learning rate at that step.
     public var lr: Float
+    /// What was measured.
     public var metrics: Metrics
 
+    /// An entry of these figures.
     public init(kind: Kind, step: Int, samples: Int, elapsed: Double, lr: Float, metrics: Metrics) {
         self.kind = kind
         self.step = step
@@ -53,8 +60,10 @@ public struct LogEntry: Sendable, Equatable {
 
 /// Appends log lines to a JSONL file, flushing each one.
 public final class TrainingLog {
+    /// The JSONL file.
     public let path: String
     let handle: FileHandle
+    /// Every entry, those read back on resume included.
     public private(set) var entries: [LogEntry] = []
 
     /// Opens the log; when resuming, earlier entries are read back and kept.
@@ -74,6 +83,7 @@ public final class TrainingLog {
         handle.seekToEndOfFile()
     }
 
+    /// Writes one entry as a JSON line and flushes it.
     public func append(_ e: LogEntry) {
         entries.append(e)
         handle.write(Data((e.json + "\n").utf8))

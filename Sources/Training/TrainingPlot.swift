@@ -3,6 +3,7 @@ import Foundation
 /// An SVG of a run's curves: top-1 accuracy (training intervals and validation) and policy loss
 /// against wall time, for a browser or any image viewer.
 public enum TrainingPlot {
+    /// An SVG of the loss and accuracy curves of `entries`.
     public static func svg(_ entries: [LogEntry], title: String) -> String {
         let w = 760.0
         let h = 300.0

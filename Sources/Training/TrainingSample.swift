@@ -4,10 +4,13 @@ import GoRules
 
 /// One training example: a position with the move played there and the game's result.
 public struct TrainingSample: Sendable, Equatable {
+    /// The position, as the network sees it.
     public var position: EncodedPosition
     /// The move played, 0…360, or 361 for a pass.
     public var policyTarget: Int
+    /// The result for the side to move: 1 a win, −1 a loss, 0 a draw.
     public var valueTarget: Float
+    /// 1 when the result is known, 0 when the value should not learn from it.
     public var valueMask: Float
 
     /// The value target and mask of a result for the player to move (docs/FORMATS.md).

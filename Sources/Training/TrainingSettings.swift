@@ -14,12 +14,14 @@ public enum ScheduleKind: String, CaseIterable, Sendable {
 /// One setting of `gonet train`, declared once: its key (the JSON key and the flag's long name),
 /// what it means, and how a value (from JSON, or a flag's text) is checked and stored.
 public struct TrainingSetting {
+    /// The flag's long name and the config file's key.
     public let key: String
+    /// What it means, as `--help` shows it.
     public let help: String
     /// The default, as help shows it (nil: none).
-    public let defaultText: String?
+    let defaultText: String?
     /// True for settings that take several values (`--data a b c`).
-    public let isList: Bool
+    let isList: Bool
     let apply: (inout TrainingConfiguration, Any) throws -> Void
 
     /// `--KEY VALUE  help (default …)`, for the command's help.

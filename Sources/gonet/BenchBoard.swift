@@ -60,7 +60,7 @@ struct BenchBoard: ParsableCommand {
         // Random playouts from the empty board.
         var rng = RandomSource(seed: 1)
         var scratch: [Int16] = []
-        scratch.reserveCapacity(361)
+        scratch.reserveCapacity(19 * 19)
         var playouts = 0
         var playoutMoves = 0
         let empty = Board(size: 19)

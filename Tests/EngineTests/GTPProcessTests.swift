@@ -117,14 +117,26 @@ final class GTPProcessTests: XCTestCase {
         p.standardOutput = output
         p.standardError = FileHandle.nullDevice
         try p.run()
+        // Each analysis runs until the next command arrives: send it only once the analysis has
+        // written its first line, however slow the machine is.
+        var out = ""
+        func readUntil(_ text: String) {
+            let deadline = Date().addingTimeInterval(60)
+            while !out.contains(text) && Date() < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                out += String(decoding: chunk, as: UTF8.self)
+            }
+        }
         input.fileHandleForWriting.write(Data("1 version\n2 lz-analyze b avoid b q16 1 interval 5\n".utf8))
-        usleep(400_000)
+        readUntil("=2\ninfo move ")
         input.fileHandleForWriting.write(Data("3 kata-analyze w 5 ownership true\n".utf8))
-        usleep(400_000)
+        readUntil("=3\ninfo move ")
+        readUntil(" ownership ")
         input.fileHandleForWriting.write(
             Data("4 lz-analyze b avoid b\n5 lz-genmove_analyze b 5 allow b d4 1\nquit\n".utf8))
         try input.fileHandleForWriting.close()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        out += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         let responses = out.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         XCTAssertEqual(responses[0], "=1 0.17 gonet-0.1.0")

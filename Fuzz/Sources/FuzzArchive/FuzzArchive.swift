@@ -13,6 +13,7 @@ public func fuzzArchive(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM's `TARGET_main`): runs libFuzzer on this target.
 @_cdecl("FuzzArchive_main")
 public func fuzzArchiveMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv) { fuzzArchive($0, $1) }

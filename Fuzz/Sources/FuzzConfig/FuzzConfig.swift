@@ -11,6 +11,7 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM's `TARGET_main`): runs libFuzzer on this target.
 @_cdecl("FuzzConfig_main")
 public func fuzzConfigMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv) { fuzzConfig($0, $1) }

@@ -14,6 +14,7 @@ public func fuzzNetwork(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM's `TARGET_main`): runs libFuzzer on this target.
 @_cdecl("FuzzNetwork_main")
 public func fuzzNetworkMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv) { fuzzNetwork($0, $1) }

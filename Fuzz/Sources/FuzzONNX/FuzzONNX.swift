@@ -9,6 +9,7 @@ public func fuzzONNX(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM's `TARGET_main`): runs libFuzzer on this target.
 @_cdecl("FuzzONNX_main")
 public func fuzzONNXMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv) { fuzzONNX($0, $1) }

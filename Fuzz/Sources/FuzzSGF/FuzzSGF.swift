@@ -22,6 +22,7 @@ public func fuzzSGF(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM's `TARGET_main`): runs libFuzzer on this target.
 @_cdecl("FuzzSGF_main")
 public func fuzzSGFMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     runFuzzer(argc, argv) { fuzzSGF($0, $1) }
