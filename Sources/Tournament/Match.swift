@@ -242,6 +242,27 @@ extension Match {
         return s.count % 2 == 1 ? Double(s[s.count / 2]) : Double(s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
+    /// The SPRT's line of the summary for A's outcomes in commit order: the LLR, the bounds and the
+    /// decision, with the game that decided it when games in flight then were played out after it.
+    public static func sprtLine(_ s: SPRT, _ outcomes: [SPRT.Outcome]) -> String {
+        let stop = s.stop(along: outcomes)
+        let verdict =
+            stop.decision == .acceptH1 ? "H1 accepted" : stop.decision == .acceptH0 ? "H0 accepted" : "continue"
+        var line = String(
+            format: "SPRT elo0 %g elo1 %g alpha %g beta %g: LLR %.2f [%.2f, %.2f] — %@", s.elo0, s.elo1, s.alpha,
+            s.beta, stop.llr, s.lowerBound, s.upperBound, verdict)
+        let after = outcomes.count - stop.games
+        if after > 0 {
+            let w = outcomes.filter { $0 == .win }.count
+            let d = outcomes.filter { $0 == .draw }.count
+            let now = s.llr(wins: w, draws: d, losses: outcomes.count - w - d)
+            line += String(
+                format: " at game %d; with the %d %@ in flight then played out, the LLR is %.2f", stop.games, after,
+                after == 1 ? "game" : "games", now)
+        }
+        return line
+    }
+
     /// The summary `gonet match` prints: results with intervals, the SPRT's state, game lengths
     /// and late captures.
     public func report(_ games: [MatchGame]) -> [String] {
@@ -253,14 +274,8 @@ extension Match {
             "A as Black \(asBlack.wins)-\(asBlack.draws)-\(asBlack.losses), as White \(asWhite.wins)-\(asWhite.draws)-\(asWhite.losses)"
         )
         if let s = settings.sprt {
-            let llr = s.llr(wins: st.wins, draws: st.draws, losses: st.losses)
-            let d = s.decision(wins: st.wins, draws: st.draws, losses: st.losses)
-            let verdict = d == .acceptH1 ? "H1 accepted" : d == .acceptH0 ? "H0 accepted" : "continue"
-            lines.append(
-                String(
-                    format: "SPRT elo0 %g elo1 %g alpha %g beta %g: LLR %.2f [%.2f, %.2f] — %@", s.elo0, s.elo1,
-                    s.alpha, s.beta,
-                    llr, s.lowerBound, s.upperBound, verdict))
+            let outcomes = games.map { g -> SPRT.Outcome in g.winner == "A" ? .win : g.winner == "B" ? .loss : .draw }
+            lines.append(Self.sprtLine(s, outcomes))
         }
         lines.append(
             String(

@@ -11,28 +11,19 @@ extension Tournament {
         return (current[0], current[1])
     }
 
-    /// A's wins, draws and losses against B in the games committed so far.
-    func matchStatistics() throws -> MatchStatistics? {
+    /// A's outcomes against B in the games committed so far, in the order they were committed.
+    func matchOutcomes() throws -> [SPRT.Outcome]? {
         guard let (a, b) = try matchSides() else { return nil }
-        var w = 0
-        var d = 0
-        var l = 0
-        for g in try store.games() where Set([g.black, g.white]) == Set([a.id, b.id]) {
-            if g.winner.isEmpty {
-                d += 1
-            } else if (g.winner == "B") == (g.black == a.id) {
-                w += 1
-            } else {
-                l += 1
-            }
+        return try store.games().filter { Set([$0.black, $0.white]) == Set([a.id, b.id]) }.map { g in
+            g.winner.isEmpty ? .draw : (g.winner == "B") == (g.black == a.id) ? .win : .loss
         }
-        return MatchStatistics(wins: w, draws: d, losses: l)
     }
 
-    /// The SPRT's decision so far; nil without an SPRT or before both entrants are in.
+    /// The SPRT's decision: the first one along the committed games (games in flight when it was
+    /// reached do not undo it); nil without an SPRT or before both entrants are in.
     public func sprtDecision() throws -> SPRT.Decision? {
-        guard let test = config.sprt, let st = try matchStatistics() else { return nil }
-        return test.decision(wins: st.wins, draws: st.draws, losses: st.losses)
+        guard let test = config.sprt, let outcomes = try matchOutcomes() else { return nil }
+        return test.stop(along: outcomes).decision
     }
 
     /// Once the SPRT has decided, drops every game nobody has started; true when it has decided.

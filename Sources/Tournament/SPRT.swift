@@ -85,4 +85,28 @@ public struct SPRT: Sendable, Equatable, Codable {
         let r = llr(wins: wins, draws: draws, losses: losses)
         return r >= upperBound ? .acceptH1 : r <= lowerBound ? .acceptH0 : .continueTesting
     }
+
+    /// One game's outcome for the side the test is about.
+    public enum Outcome: Sendable, Equatable {
+        case win, draw, loss
+    }
+
+    /// Where the test stops along `outcomes`, in the order the games were committed: the first
+    /// decision, the games it took and the LLR then. Games committed after it (those in flight when
+    /// it decided) are played out but do not undo it, as in cutechess-cli and Fishtest; without a
+    /// decision, `.continueTesting` after all the games.
+    public func stop(along outcomes: [Outcome]) -> (decision: Decision, games: Int, llr: Double) {
+        var (w, d, l) = (0, 0, 0)
+        for o in outcomes {
+            switch o {
+            case .win: w += 1
+            case .draw: d += 1
+            case .loss: l += 1
+            }
+            let r = llr(wins: w, draws: d, losses: l)
+            if r >= upperBound { return (.acceptH1, w + d + l, r) }
+            if r <= lowerBound { return (.acceptH0, w + d + l, r) }
+        }
+        return (.continueTesting, outcomes.count, llr(wins: w, draws: d, losses: l))
+    }
 }

@@ -49,4 +49,28 @@ final class SPRTTests: XCTestCase {
         XCTAssertTrue(shutout.eloInterval.lowerBound.isFinite, "Wilson's interval stays below 1 even at 10 of 10")
         XCTAssertTrue(shutout.summary.contains("Elo +inf"), shutout.summary)
     }
+
+    func testTheFirstDecisionStandsWhenGamesInFlightArePlayedOut() {
+        // H1 at 400 Elo: a win adds ln(f(400)/0.5) = 0.597837, a loss ln((1 − f(400))/0.5) = −1.704748.
+        let t = SPRT(elo0: 0, elo1: 400)
+        let stop = t.stop(along: [.win, .win, .win, .win, .win, .loss])
+        XCTAssertEqual(stop.decision, .acceptH1)
+        XCTAssertEqual(stop.games, 5)
+        XCTAssertEqual(stop.llr, 2.989185, accuracy: 1e-6)
+        XCTAssertEqual(t.decision(wins: 5, draws: 0, losses: 1), .continueTesting, "the totals alone have not decided")
+        XCTAssertEqual(
+            Match.sprtLine(t, [.win, .win, .win, .win, .win, .loss]),
+            "SPRT elo0 0 elo1 400 alpha 0.05 beta 0.05: LLR 2.99 [-2.94, 2.94] — H1 accepted at game 5; with the 1 game in flight then played out, the LLR is 1.28"
+        )
+        // Two losses (−3.41) accept H0; the wins after them do not undo it.
+        XCTAssertEqual(t.stop(along: [.loss, .loss, .win, .win, .win]).decision, .acceptH0)
+        XCTAssertEqual(t.stop(along: [.loss, .loss, .win, .win, .win]).games, 2)
+        // Undecided: the LLR of all the games, and the line as before.
+        let open = t.stop(along: [.win, .loss, .draw])
+        XCTAssertEqual(open.decision, .continueTesting)
+        XCTAssertEqual(open.games, 3)
+        XCTAssertEqual(
+            Match.sprtLine(t, [.win, .win]),
+            "SPRT elo0 0 elo1 400 alpha 0.05 beta 0.05: LLR 1.20 [-2.94, 2.94] — continue")
+    }
 }
