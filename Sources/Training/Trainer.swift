@@ -21,6 +21,9 @@ public final class Trainer {
     public let network: PolicyValueNetwork
     let optimizer: Optimizer
     let resume: Bool
+    /// The name and training metadata of the `--network` file this run continues, kept in the
+    /// output's metadata so that a network trained in several runs says what all of them were.
+    private var parent: [String: Any]?
     /// Set from a signal handler: finish the step, write a checkpoint, stop.
     nonisolated(unsafe) public static var stopRequested = false
 
@@ -49,6 +52,12 @@ public final class Trainer {
                     "\(path) is a graph network (imported from ONNX: \(network.architecture.summary)); gonet plays it but cannot train it"
                 )
             }
+            var p: [String: Any] = ["file": path]
+            p["name"] = network.metadata["name"]
+            if let t = network.metadata["training"] {
+                p["training"] = (try? JSONSerialization.jsonObject(with: Data(t.utf8))) ?? t
+            }
+            parent = p
         } else {
             network = PolicyValueNetwork(configuration.architecture)
             network.initialize(seed: configuration.seed)
@@ -220,9 +229,13 @@ public final class Trainer {
         training["samples"] = run.samples
         training["seconds"] = Int(run.elapsed)
         training["validation"] = run.lastValidation.json
+        // The settings' architecture is only the default when `--network` decides it.
+        training["architecture"] = network.architecture.json
+        if let parent { training["parent"] = parent }
         network.metadata["training"] = String(
             decoding: try JSONSerialization.data(withJSONObject: training, options: [.sortedKeys]), as: UTF8.self)
-        if network.metadata["name"] == nil { network.metadata["name"] = URL(fileURLWithPath: stem).lastPathComponent }
+        // Named for its own file, not for the network it continued.
+        network.metadata["name"] = URL(fileURLWithPath: stem).lastPathComponent
         network.metadata["created"] = ISO8601DateFormatter().string(from: Date())
         try network.save(path: configuration.output)
     }

@@ -89,6 +89,33 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: second.plotPath))
     }
 
+    func testContinuedNetworkRecordsItsOwnArchitectureNameAndParent() throws {
+        let first = try Trainer(config("first", steps: 4))
+        try first.run()
+        // The second run continues the first network; its settings keep the default architecture
+        // (6x64, fc heads), which the file it writes must not claim.
+        var c = TrainingConfiguration()
+        let base = config("second", steps: 4)
+        c.data = base.data
+        c.validationFraction = base.validationFraction
+        c.validationPositions = base.validationPositions
+        c.batch = base.batch
+        c.steps = 4
+        c.output = base.output
+        c.network = config("first").output
+        try Trainer(c).run()
+        let saved = try PolicyValueNetwork.load(path: c.output)
+        XCTAssertEqual(saved.metadata["name"], "second")
+        let training = try XCTUnwrap(saved.metadata["training"])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any])
+        XCTAssertEqual(json["architecture"] as? String, config("first").architecture.json)
+        let parent = try XCTUnwrap(json["parent"] as? [String: Any])
+        XCTAssertEqual(parent["name"] as? String, "first")
+        XCTAssertEqual(parent["file"] as? String, config("first").output)
+        let parentTraining = try XCTUnwrap(parent["training"] as? [String: Any])
+        XCTAssertEqual(parentTraining["steps_done"] as? Int, 4)
+    }
+
     func testNonFiniteLossStopsWithAClearMessage() throws {
         // A network whose board logits overflow float32: the first loss is not finite.
         let start = PolicyValueNetwork(config("x").architecture)
