@@ -27,6 +27,12 @@ public struct SearchSettings: Sendable {
     /// `gonet match`, budget network, 100 visits, 40 games: 0.5 beat 0.25 27–13 (67.5%
     /// [52.0, 79.9], +127 Elo [+14, +240]); README "Playing strength".
     public var fpuReduction: Double = 0.5
+    /// Use the board's 8 symmetries: the root's priors and value are the network's averaged over
+    /// all of them (8 evaluations a move), and each batch of leaves is evaluated in a random one,
+    /// so that one orientation's mistakes do not run through the whole tree (Leela Zero and
+    /// KataGo evaluate in a random symmetry too). Averaging adds 1.6 points of top-1 to the
+    /// budget network's policy (README "Playing strength").
+    public var symmetries = true
     /// Dirichlet noise at the root (self-play exploration).
     public var dirichletNoise = false
     /// α = 0.03 and weight 0.25: AlphaGo Zero's values for 19x19 Go.
@@ -42,7 +48,8 @@ public struct SearchSettings: Sendable {
 }
 
 /// PUCT Monte-Carlo tree search guided by the network's policy and value: batched evaluations
-/// with virtual loss, first-play urgency reduction, tree reuse between moves, optional Dirichlet
+/// with virtual loss, the board's symmetries (an averaged root, a random one per batch of
+/// leaves), first-play urgency reduction, tree reuse between moves, optional Dirichlet
 /// noise, visit or time limits, resignation, and terminal positions (two passes) valued by
 /// Tromp-Taylor area scoring. The endgame judgement (docs/ENDGAME.md) prunes the root: worthless
 /// moves and the pass go while worthwhile moves remain; a settled position is cleaned up and
@@ -127,7 +134,7 @@ public final class MCTSPlayer: Player {
         let start = Date()
         lastPlayouts = 0
         lastEvaluations = 0
-        if !r.evaluated { evaluate([(r, g)]) }
+        if settings.symmetries { evaluateRoot(r, g) } else if !r.evaluated { evaluate([(r, g)]) }
         // Pass pruning: while worthwhile moves remain, passing at the root is never the answer.
         restrict(r, to: allowed)
         if settings.dirichletNoise { addNoise(r) }
@@ -255,25 +262,44 @@ public final class MCTSPlayer: Player {
         }
     }
 
-    /// Runs the network on the positions and expands the nodes with priors over sensible moves and pass.
+    /// Runs the network on the positions (in one random symmetry when `settings.symmetries`) and
+    /// expands the nodes with priors over sensible moves and pass.
     func evaluate(_ items: [(SearchNode, Game)]) {
         guard !items.isEmpty else { return }
-        let (policy, values) = network.evaluate(items.map { EncodedPosition($0.1) })
+        let symmetry = settings.symmetries ? rng.below(8) : 0
+        let (policy, values) = network.evaluate(items.map { EncodedPosition($0.1) }, symmetry: symmetry)
         lastEvaluations += items.count
         for (k, (node, game)) in items.enumerated() {
-            let color = game.toMove
-            var moves: [Move] = Moves.sensible(game, color).map { .play($0) }
-            moves.append(.pass)
-            var priors = moves.map { policy[k * Features.moves + $0.index(size: 19)] }
-            let total = priors.reduce(0, +)
-            if total > 0 { priors = priors.map { $0 / total } }
-            node.moves = moves
-            node.priors = priors
-            node.children = [SearchNode?](repeating: nil, count: moves.count)
-            node.networkValue = Double(values[k])
-            node.evaluated = true
-            node.expanded = true
+            expand(node, game)
+            setPriors(node, policy[(k * Features.moves)..<((k + 1) * Features.moves)], value: values[k])
         }
+    }
+
+    /// Gives the node its moves (the sensible ones and pass) and empty children.
+    private func expand(_ node: SearchNode, _ game: Game) {
+        node.moves = Moves.sensible(game, game.toMove).map { .play($0) } + [.pass]
+        node.children = [SearchNode?](repeating: nil, count: node.moves.count)
+        node.expanded = true
+    }
+
+    /// Evaluates the root averaged over the 8 symmetries; a root kept from an earlier search keeps
+    /// its moves and children and takes the averaged priors.
+    func evaluateRoot(_ node: SearchNode, _ game: Game) {
+        let (policy, values) = network.evaluateSymmetric([EncodedPosition(game)])
+        lastEvaluations += 8
+        if !node.expanded { expand(node, game) }
+        setPriors(node, policy[...], value: values[0])
+    }
+
+    /// The node's priors over its moves from one position's policy `[362]`, renormalised.
+    private func setPriors(_ node: SearchNode, _ policy: ArraySlice<Float>, value: Float) {
+        let base = policy.startIndex
+        var priors = node.moves.map { policy[base + $0.index(size: 19)] }
+        let total = priors.reduce(0, +)
+        if total > 0 { priors = priors.map { $0 / total } }
+        node.priors = priors
+        node.networkValue = Double(value)
+        node.evaluated = true
     }
 
     func addNoise(_ node: SearchNode) {

@@ -6,9 +6,10 @@ import GoNetwork
 public struct PlayerSettings: Sendable {
     /// "policy" (the network's move) or "mcts" (search).
     public var mode = "policy"
-    /// Policy mode: sampling temperature (0: the best move) and symmetry averaging.
+    /// Policy mode: sampling temperature (0: the best move).
     public var temperature = 0.0
-    /// Average the policy over the board's 8 symmetries.
+    /// Use the board's 8 symmetries: the policy player averages over them, the search averages
+    /// its root and evaluates each batch of leaves in a random one.
     public var symmetries = true
     /// MCTS mode: the search settings (visits, time, batch, c_puct, FPU, noise).
     public var search = SearchSettings()
@@ -49,6 +50,7 @@ public struct PlayerSettings: Sendable {
                 throw EngineError("the time per move must be a positive number, not \(t)")
             }
             s.seed = seed
+            s.symmetries = symmetries
             s.resignThreshold = resignThreshold
             return MCTSPlayer(network: network, settings: s)
         default:

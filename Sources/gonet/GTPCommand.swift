@@ -25,7 +25,9 @@ struct GTPCommand: ParsableCommand {
     @Option(help: "Leaves per network evaluation in mcts mode.") var batch = 8
     @Option(help: "MCTS: the PUCT exploration constant (values in -1…1).") var cpuct: Double?
     @Option(help: "MCTS: first-play urgency reduction.") var fpuReduction: Double?
-    @Flag(inversion: .prefixedNo, help: "Policy mode: average the network over the 8 board symmetries.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Use the 8 board symmetries (policy: average them; mcts: average the root, a random one per batch).")
     var symmetries = true
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"

@@ -30,23 +30,11 @@ final class EndgameTests: XCTestCase {
         return g
     }
 
-    /// A network whose policy is the softmax of `logits` (point index → logit; 0 elsewhere)
-    /// whatever the position: a fully connected policy head with zero weights and these biases.
-    func scriptedNetwork(_ logits: [Int: Float]) -> PolicyValueNetwork {
-        let net = PolicyValueNetwork(
-            Architecture(
-                trunk: .resnet, blocks: 1, filters: 8, policyHead: .fc, policyFilters: 2,
-                valueHead: .pool, valueFilters: 2, valueHidden: 4))
-        let bias = net.parameters.first { $0.name == "policy.fc.bias" }!
-        for (i, v) in logits { bias.value[i] = v }
-        net.weightsChanged()
-        return net
-    }
-
     func players(_ net: PolicyValueNetwork, visits: Int = 40) -> [Player] {
         var s = SearchSettings()
         s.visits = visits
-        // The scripted policy is tied to the board's orientation: no symmetry averaging.
+        // The scripted policy is tied to the board's orientation: no symmetries.
+        s.symmetries = false
         return [PolicyPlayer(network: net, symmetries: false), MCTSPlayer(network: net, settings: s)]
     }
 

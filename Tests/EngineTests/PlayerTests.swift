@@ -82,6 +82,29 @@ final class PlayerTests: XCTestCase {
                 .move, .pass)
     }
 
+    func testTheSearchAveragesItsRootOverTheSymmetries() throws {
+        // The scripted policy ignores the board's orientation, so averaging over the 8 symmetries
+        // spreads C16's prior evenly over its 8 images; without symmetries it stays on C16.
+        let point = Point(x: 2, y: 3)
+        let images = Set((0..<8).map { Symmetry.apply($0, point.index()) })
+        XCTAssertEqual(images.count, 8)
+        let net = scriptedNetwork([point.index(): 12])
+        for symmetries in [false, true] {
+            var s = SearchSettings()
+            s.visits = 16
+            s.symmetries = symmetries
+            let d = MCTSPlayer(network: net, settings: s).decide(
+                Game(size: 19, komi: 7.5), color: .black, seconds: nil, analysis: nil)
+            let priors = Dictionary(
+                uniqueKeysWithValues: d.candidates.compactMap { c in c.move.point.map { ($0.index(), c.prior) } })
+            if symmetries {
+                for i in images { XCTAssertEqual(priors[i]!, 1.0 / 8, accuracy: 0.001, "\(Point(index: i))") }
+            } else {
+                XCTAssertGreaterThan(priors[point.index()]!, 0.99)
+            }
+        }
+    }
+
     func testTreeReuseAndVisitLimits() throws {
         var s = SearchSettings()
         s.visits = 64
@@ -91,14 +114,15 @@ final class PlayerTests: XCTestCase {
         let d = player.decide(game, color: .black, seconds: nil, analysis: nil)
         XCTAssertGreaterThanOrEqual(d.candidates.reduce(0) { $0 + $1.visits }, 60)
         XCTAssertGreaterThan(player.lastEvaluations, 10)
-        XCTAssertLessThanOrEqual(player.lastEvaluations, 70)
+        // 8 of them are the root's, averaged over the symmetries.
+        XCTAssertLessThanOrEqual(player.lastEvaluations, 70 + 8)
         try game.play(d.move)
         player.played(PlayedMove(.black, d.move))
         // The chosen move's subtree is kept: its visits count towards the next search.
         let kept = player.rootVisits
         XCTAssertGreaterThan(kept, 0)
         _ = player.decide(game, color: .white, seconds: nil, analysis: nil)
-        XCTAssertLessThanOrEqual(player.lastEvaluations, 64 - kept + 4)
+        XCTAssertLessThanOrEqual(player.lastEvaluations, 64 - kept + 4 + 8)
         player.reset()
         XCTAssertEqual(player.rootVisits, 0)
         // A time limit stops a large search early.

@@ -14,6 +14,20 @@ func uniformNetwork() -> PolicyValueNetwork {
             valueFilters: 2, valueHidden: 4))
 }
 
+/// A network whose policy is the softmax of `logits` (point index → logit; 0 elsewhere)
+/// whatever the position and its orientation: a fully connected policy head with zero weights
+/// and these biases.
+func scriptedNetwork(_ logits: [Int: Float]) -> PolicyValueNetwork {
+    let net = PolicyValueNetwork(
+        Architecture(
+            trunk: .resnet, blocks: 1, filters: 8, policyHead: .fc, policyFilters: 2,
+            valueHead: .pool, valueFilters: 2, valueHidden: 4))
+    let bias = net.parameters.first { $0.name == "policy.fc.bias" }!
+    for (i, v) in logits { bias.value[i] = v }
+    net.weightsChanged()
+    return net
+}
+
 /// An SGF file of a 19x19 position built by `stone(x, y)`, written to a temporary path.
 func positionFile(_ name: String, komi: Double = 0, _ stone: (Int, Int) -> Stone?) throws -> String {
     var r = GameRecord(size: 19, komi: komi)
