@@ -33,6 +33,20 @@ public struct SearchSettings: Sendable {
     /// KataGo evaluate in a random symmetry too). Averaging adds 1.6 points of top-1 to the
     /// budget network's policy (README "Playing strength").
     public var symmetries = true
+    /// Share of random playouts in a leaf's value from move `playoutsFromMove` on: the value is
+    /// (1 − w) · the network's + w · the playouts' mean result (+1 won, −1 lost, with komi), as
+    /// AlphaGo mixed its value network with rollouts. Networks trained on human games (which end by
+    /// resignation) judge late positions badly: in the medium network's first 43 games against
+    /// GNU Go level 10 (README "Playing strength") the sign of its value foretold the result in
+    /// 72%, 71% and 63% of the positions at moves 150–199, 200–249 and 250 on (it calls most
+    /// positions won), the mean score of 128 random playouts in 79%, 85% and 83%. 0 turns
+    /// playouts off.
+    public var playoutWeight: Double = 0
+    /// Random playouts per leaf when `playoutWeight` > 0 (about 80 µs each on this machine).
+    public var playoutsPerLeaf = 4
+    /// The move from which playouts count: before it the value and the playouts' score were about
+    /// as good (moves 100–149: 72% and 73% right) or the value better (moves 50–99: 70% and 63%).
+    public var playoutsFromMove = 100
     /// Dirichlet noise at the root (self-play exploration).
     public var dirichletNoise = false
     /// α = 0.03 and weight 0.25: AlphaGo Zero's values for 19x19 Go.
@@ -64,6 +78,8 @@ public final class MCTSPlayer: Player {
     /// The restrictions the root was pruned by.
     var rootRestrictions = MoveRestrictions.none
     var rng: RandomSource
+    /// Candidate points of the leaf playouts, kept so a playout never allocates.
+    private var playoutScratch: [Int16] = []
     /// Playouts of the last search (for benchmarks).
     private(set) var lastPlayouts = 0
     /// Network evaluations of the last search.
@@ -219,7 +235,7 @@ public final class MCTSPlayer: Player {
             lastPlayouts += 1
         }
         evaluate(leaves.map { ($0.0, $0.1) })
-        for (leaf, _, path) in leaves { backup(path, leaf.networkValue) }
+        for (leaf, game, path) in leaves { backup(path, leafValue(leaf, game)) }
         for (path, v) in terminal { backup(path, v) }
     }
 
@@ -248,6 +264,27 @@ public final class MCTSPlayer: Player {
             }
         }
         return best
+    }
+
+    /// The leaf's value for its side to move: the network's, mixed with random playouts' results
+    /// as `settings.playoutWeight` says.
+    func leafValue(_ leaf: SearchNode, _ game: Game) -> Double {
+        let w = settings.playoutWeight
+        guard w > 0, settings.playoutsPerLeaf > 0, game.moves.count + 1 >= settings.playoutsFromMove else {
+            return leaf.networkValue
+        }
+        let color = game.toMove
+        var sum = 0.0
+        for _ in 0..<settings.playoutsPerLeaf {
+            var b = game.board
+            // A playout of more moves than three boards' worth is cycling; it is scored as it stands.
+            b.playRandomGame(
+                from: color, using: &rng, maxMoves: 3 * game.size * game.size, scratch: &playoutScratch,
+                avoidSelfAtari: true)
+            let winner = b.areaScore(komi: game.komi).winner
+            sum += winner == nil ? 0 : winner == color ? 1 : -1
+        }
+        return (1 - w) * leaf.networkValue + w * sum / Double(settings.playoutsPerLeaf)
     }
 
     /// Values from the leaf's side to move, up the path with alternating signs; removes virtual losses.

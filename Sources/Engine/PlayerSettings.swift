@@ -40,6 +40,12 @@ public struct PlayerSettings: Sendable {
             where !(v.isFinite && v >= 0 && v <= 100) {
                 throw EngineError("\(name) must be a number from 0 to 100, not \(v)")
             }
+            guard s.playoutWeight.isFinite, (0...1).contains(s.playoutWeight) else {
+                throw EngineError("the playout weight must be a number from 0 to 1, not \(s.playoutWeight)")
+            }
+            guard (1...1000).contains(s.playoutsPerLeaf) else {
+                throw EngineError("the playouts per leaf must be 1 to 1000, not \(s.playoutsPerLeaf)")
+            }
             guard (1...100_000_000).contains(s.visits) else {
                 throw EngineError("visits must be 1 to 100000000, not \(s.visits)")
             }

@@ -29,6 +29,8 @@ struct GTPCommand: ParsableCommand {
         inversion: .prefixedNo,
         help: "Use the 8 board symmetries (policy: average them; mcts: average the root, a random one per batch).")
     var symmetries = true
+    @Option(help: "MCTS: share of random playouts in a leaf's value (0…1) from move 100 on.") var playoutWeight: Double?
+    @Option(help: "MCTS: random playouts per leaf when the playout weight is above 0.") var playoutsPerLeaf: Int?
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
     @Flag(help: "Answer `version` as the Leela Zero version Lizzie checks for (0.17), then gonet's own.") var lizzie =
@@ -48,6 +50,8 @@ struct GTPCommand: ParsableCommand {
         settings.search.batchSize = batch
         settings.search.cPuct = cpuct ?? settings.search.cPuct
         settings.search.fpuReduction = fpuReduction ?? settings.search.fpuReduction
+        settings.search.playoutWeight = playoutWeight ?? settings.search.playoutWeight
+        settings.search.playoutsPerLeaf = playoutsPerLeaf ?? settings.search.playoutsPerLeaf
         settings.search.dirichletNoise = noise
         Parallel.threads = threads
         let net = try failing("gonet gtp") { try PolicyValueNetwork.load(path: network) }

@@ -39,6 +39,16 @@ final class PlayerSettingsTests: XCTestCase {
         XCTAssertEqual(
             error {
                 $0.mode = "mcts"
+                $0.search.playoutWeight = 1.5
+            }, "the playout weight must be a number from 0 to 1, not 1.5")
+        XCTAssertEqual(
+            error {
+                $0.mode = "mcts"
+                $0.search.playoutsPerLeaf = 0
+            }, "the playouts per leaf must be 1 to 1000, not 0")
+        XCTAssertEqual(
+            error {
+                $0.mode = "mcts"
                 $0.search.seconds = 0
             }, "the time per move must be a positive number, not 0.0")
     }

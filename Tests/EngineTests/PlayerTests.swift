@@ -105,6 +105,30 @@ final class PlayerTests: XCTestCase {
         }
     }
 
+    func testRandomPlayoutsJudgeALeadTheValueCannotSee() throws {
+        // Black walls on columns D and Q enclose both edges; White has four stones in the centre.
+        // Black owns far more than half the board in random playouts, but the uniform network's
+        // value is 0 everywhere: only the playouts can tell the search that Black is winning.
+        var g = Game(size: 19, komi: 7.5)
+        var stones = (0..<19).flatMap { y in [3, 15].map { PlayedMove(.black, .play(Point(x: $0, y: y))) } }
+        stones += [(8, 8), (10, 8), (8, 10), (10, 10)].map { PlayedMove(.white, .play(Point(x: $0.0, y: $0.1))) }
+        g.placeSetup(stones)
+        g.setToMove(.black)
+        func winrate(_ weight: Double) -> Double {
+            var s = SearchSettings()
+            s.visits = 200
+            s.playoutWeight = weight
+            s.playoutsFromMove = 1
+            let d = MCTSPlayer(network: uniformNetwork(), settings: s).decide(
+                g, color: .black, seconds: nil, analysis: nil)
+            XCTAssertGreaterThan(d.candidates.count, 10, "a search, not a settled position")
+            return d.winrate
+        }
+        XCTAssertEqual(winrate(0), 0.5, accuracy: 0.05)
+        XCTAssertGreaterThan(winrate(1), 0.9)
+        XCTAssertGreaterThan(winrate(0.5), 0.7)
+    }
+
     func testTreeReuseAndVisitLimits() throws {
         var s = SearchSettings()
         s.visits = 64
