@@ -29,7 +29,8 @@ struct GTPCommand: ParsableCommand {
         inversion: .prefixedNo,
         help: "Use the 8 board symmetries (policy: average them; mcts: average the root, a random one per batch).")
     var symmetries = true
-    @Option(help: "MCTS: share of random playouts in a leaf's value (0…1) from move 100 on.") var playoutWeight: Double?
+    @Option(help: "MCTS: share of random playouts in a leaf's value (0…1) from move 100 on (default 0.5).")
+    var playoutWeight: Double?
     @Option(help: "MCTS: random playouts per leaf when the playout weight is above 0.") var playoutsPerLeaf: Int?
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
