@@ -1,4 +1,8 @@
 extension Board {
+    /// The most moves a playout plays before it is scored as it stands: three boards' worth. A
+    /// playout that long is cycling (long kos).
+    public var playoutMoveCap: Int { 3 * size * size }
+
     /// Plays uniformly random legal moves that do not fill the mover's own single-point eyes,
     /// passing when there is none, until two passes in a row or `maxMoves`; returns the moves played (passes included).
     ///

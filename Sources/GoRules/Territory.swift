@@ -29,12 +29,11 @@ public struct Territory: Sendable {
         var sum = [Int](repeating: 0, count: size * size)
         var rng = RandomSource(seed: seed)
         var scratch: [Int16] = []
-        // A playout of more moves than three boards' worth is cycling (long kos); it is scored as it stands.
-        let cap = 3 * size * size
         for k in 0..<playouts {
             var b = board
             b.playRandomGame(
-                from: k % 2 == 0 ? color : color.opponent, using: &rng, maxMoves: cap, scratch: &scratch,
+                from: k % 2 == 0 ? color : color.opponent, using: &rng, maxMoves: board.playoutMoveCap,
+                scratch: &scratch,
                 avoidSelfAtari: true)
             for (i, o) in b.areaOwners().enumerated() { sum[i] += o == .black ? 1 : o == .white ? -1 : 0 }
         }

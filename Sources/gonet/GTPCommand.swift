@@ -31,7 +31,8 @@ struct GTPCommand: ParsableCommand {
     var symmetries = true
     @Option(help: "MCTS: share of random playouts in a leaf's value (0…1) from move 100 on (default 0.5).")
     var playoutWeight: Double?
-    @Option(help: "MCTS: random playouts per leaf when the playout weight is above 0.") var playoutsPerLeaf: Int?
+    @Option(help: "MCTS: random playouts per leaf when the playout weight is above 0 (default 4).") var playoutsPerLeaf:
+        Int?
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
     @Flag(help: "Answer `version` as the Leela Zero version Lizzie checks for (0.17), then gonet's own.") var lizzie =
