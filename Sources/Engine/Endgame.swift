@@ -24,6 +24,27 @@ struct Endgame {
         return owner == color ? isCleanup(p, shape) : isTactical(p, shape)
     }
 
+    /// Whether a stone played on `p` is expected to die: the opponent owns the point in at least
+    /// three quarters of the playouts (ownership ≤ −`doomedOwnership`) and the move captures
+    /// nothing. A player that is winning does not play such moves (`avoidsDoomedMoves`).
+    func isDoomed(_ p: Point) -> Bool {
+        territory.ownership(p, for: color) <= -Endgame.doomedOwnership && !game.board.shape(of: p, for: color).captures
+    }
+
+    /// Ownership for the opponent from which a move's stone counts as doomed. Of the medium
+    /// network's moves after move 230 in the 50 games it won against GNU Go level 10 (session 12,
+    /// docs/ENDGAME.md), 198 of the 289 whose stones were captured later were on such points,
+    /// and 7 of the 914 that stayed on the board; in its 10 lost games, 86 of 136 and none of 266.
+    static let doomedOwnership = 0.5
+
+    /// Whether a player winning with `winrate` stops playing doomed moves. 0.9: nine games in ten
+    /// are won without the fight, and the stone it would start dies three times in four; a
+    /// losing player keeps its ko threats and its last invasions.
+    static func avoidsDoomedMoves(winrate: Double) -> Bool { winrate >= secureWinrate }
+
+    /// The win rate of `avoidsDoomedMoves`.
+    static let secureWinrate = 0.9
+
     /// A capture, an atari on a chain that is not pass-alive, or an escape to three liberties.
     private func isTactical(_ p: Point, _ shape: MoveShape) -> Bool {
         if shape.captures { return true }

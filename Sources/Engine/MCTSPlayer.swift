@@ -169,6 +169,9 @@ public final class MCTSPlayer: Player {
         }
         var decision = summary(r, g)
         decision.move = choose(r)
+        if Endgame.avoidsDoomedMoves(winrate: decision.winrate), let p = decision.move.point, judge.isDoomed(p) {
+            decision.move = safeAlternative(r, judge, permitted)
+        }
         // Resign only on a search of some size: a handful of visits says little.
         if Resignation.shouldResign(winrate: decision.winrate, threshold: settings.resignThreshold, game: g),
             r.visits >= min(settings.visits, Self.resignMinimumVisits)
@@ -188,6 +191,20 @@ public final class MCTSPlayer: Player {
             (r.children[$0]?.visits ?? 0, r.priors[$0]) < (r.children[$1]?.visits ?? 0, r.priors[$1])
         }
         return best.map { r.moves[$0] } ?? .pass
+    }
+
+    /// The move a winning search plays instead of a doomed one: the most visited move that is
+    /// not doomed and wins as surely, else a cleanup move, else a pass that wins as the board
+    /// stands, else the doomed move after all.
+    func safeAlternative(_ r: SearchNode, _ judge: Endgame, _ permitted: (Move) -> Bool) -> Move {
+        let safe = r.moves.indices.filter { i in
+            guard let c = r.children[i], c.visits > 0, let p = r.moves[i].point else { return false }
+            return !judge.isDoomed(p) && Endgame.avoidsDoomedMoves(winrate: (c.q() + 1) / 2)
+        }
+        if let best = safe.max(by: { r.children[$0]!.visits < r.children[$1]!.visits }) { return r.moves[best] }
+        if let cleanup = judge.cleanupMoves().map({ Move.play($0) }).first(where: permitted) { return cleanup }
+        if judge.passWinsStrictly && permitted(.pass) { return .pass }
+        return choose(r)
     }
 
     /// Keeps only the `allowed` moves at an expanded node (children and priors in step), priors renormalised.

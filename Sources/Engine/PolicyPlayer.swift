@@ -70,7 +70,11 @@ public final class PolicyPlayer: Player {
         let judge = Endgame(g, color, playouts: judgementPlayouts, seed: seed)
         // After the opponent's pass, passing ends the game: take it whenever it wins.
         if g.lastMove?.move == .pass && judge.passWinsStrictly { return decision }
-        let useful = candidates.filter { judge.isWorthwhile($0.move.point!) }
+        // A winning player does not start fights it expects to lose stones in.
+        let safe = Endgame.avoidsDoomedMoves(winrate: winrate)
+        let useful = candidates.filter {
+            judge.isWorthwhile($0.move.point!) && !(safe && judge.isDoomed($0.move.point!))
+        }
         if !useful.isEmpty {
             decision.move = temperature > 0 ? sample(useful) : useful[0].move
         } else if let cleanup = judge.cleanupMoves().first(where: {

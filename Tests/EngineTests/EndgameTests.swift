@@ -121,6 +121,60 @@ final class EndgameTests: XCTestCase {
             .play(elsewhere))
     }
 
+    func testAWinningPlayerDoesNotPlayAStoneThePlayoutsExpectToDie() throws {
+        // Black's side as in `settledGame` (pass-alive); White has only its wall on column L, so
+        // its 152 points are open and unsettled. M10, next to the wall, is White's in most
+        // playouts (a doomed stone); Q10, in the middle, only in about two thirds.
+        var stones: [PlayedMove] = []
+        for y in 0..<19 {
+            stones.append(PlayedMove(.black, .play(Point(x: 9, y: y))))
+            stones.append(PlayedMove(.white, .play(Point(x: 10, y: y))))
+        }
+        for y in [3, 7, 11, 15] { for x in 0..<9 { stones.append(PlayedMove(.black, .play(Point(x: x, y: y)))) } }
+        let doomed = Point(x: 11, y: 9)
+        let open = Point(x: 15, y: 9)
+        let net = scriptedNetwork([doomed.index(): 12, open.index(): 6])
+        let valueBias = net.parameters.first { $0.name == "value.fc2.bias" }!
+        func game(komi: Double) -> Game {
+            var g = Game(size: 19, komi: komi, koRule: .positionalSuperko)
+            g.placeSetup(stones)
+            g.setToMove(.black)
+            return g
+        }
+        var s = SearchSettings()
+        s.visits = 40
+        s.symmetries = false
+        // The win rate comes from the playouts alone (the scripted value is the same for both sides).
+        s.playoutWeight = 1
+        s.playoutsFromMove = 0
+        // Black leads by 11.5 as the board stands: the policy's M10 is replaced.
+        valueBias.value[0] = 4
+        net.weightsChanged()
+        let winning = game(komi: 7.5)
+        XCTAssertEqual(winning.score().description, "B+11.5")
+        XCTAssertEqual(
+            PolicyPlayer(network: net, symmetries: false).decide(winning, color: .black, seconds: nil, analysis: nil)
+                .move, .play(open))
+        let search = MCTSPlayer(network: net, settings: s).decide(winning, color: .black, seconds: nil, analysis: nil)
+        XCTAssertGreaterThanOrEqual(search.winrate, 0.9)
+        // The search plays its most visited move that is not doomed (or passes).
+        let judgement = Territory(winning.board, toMove: .black)
+        XCTAssertLessThanOrEqual(judgement.ownership(doomed, for: .black), -0.5)
+        XCTAssertGreaterThan(judgement.ownership(open, for: .black), -0.5)
+        XCTAssertNotEqual(search.move, .play(doomed))
+        XCTAssertTrue(search.move.point.map { judgement.ownership($0, for: .black) > -0.5 } ?? true, "\(search.move)")
+        // Losing (komi 40.5, and a losing value for the policy player), the fight is the chance left.
+        valueBias.value[0] = -4
+        net.weightsChanged()
+        let losing = game(komi: 40.5)
+        XCTAssertEqual(
+            PolicyPlayer(network: net, symmetries: false).decide(losing, color: .black, seconds: nil, analysis: nil)
+                .move, .play(doomed))
+        let desperate = MCTSPlayer(network: net, settings: s).decide(losing, color: .black, seconds: nil, analysis: nil)
+        XCTAssertLessThan(desperate.winrate, 0.9)
+        XCTAssertEqual(desperate.move, .play(doomed))
+    }
+
     func testHopelessGamesAreResignedInBothModesWhenAsked() throws {
         // White leads by 30.5 on the board (komi 49.5) and the network says the side to move
         // loses (value bias -4, a win rate of 0.0003).
