@@ -51,6 +51,8 @@ public struct SearchSettings: Sendable {
     /// The move from which playouts count: before move 100 neither the value nor the playouts'
     /// score foretold the result better than a coin (balanced accuracy 50% and 52%).
     public var playoutsFromMove = 100
+    /// The move from which a winning search plays no doomed stones (`Endgame.safePlayFromMove`).
+    public var safePlayFromMove = Endgame.safePlayFromMove
     /// Dirichlet noise at the root (self-play exploration).
     public var dirichletNoise = false
     /// α = 0.03 and weight 0.25: AlphaGo Zero's values for 19x19 Go.
@@ -169,7 +171,9 @@ public final class MCTSPlayer: Player {
         }
         var decision = summary(r, g)
         decision.move = choose(r)
-        if Endgame.avoidsDoomedMoves(winrate: decision.winrate), let p = decision.move.point, judge.isDoomed(p) {
+        if judge.avoidsDoomedMoves(winrate: decision.winrate, fromMove: settings.safePlayFromMove),
+            let p = decision.move.point, judge.isDoomed(p)
+        {
             decision.move = safeAlternative(r, judge, permitted)
         }
         // Resign only on a search of some size: a handful of visits says little.
@@ -194,12 +198,13 @@ public final class MCTSPlayer: Player {
     }
 
     /// The move a winning search plays instead of a doomed one: the most visited move that is
-    /// not doomed and wins as surely, else a cleanup move, else a pass that wins as the board
-    /// stands, else the doomed move after all.
+    /// not doomed, wins as surely and has at least a tenth of the search's visits (a move seen a
+    /// few times has an unreliable win rate), else a cleanup move, else a pass that wins as the
+    /// board stands, else the doomed move after all.
     func safeAlternative(_ r: SearchNode, _ judge: Endgame, _ permitted: (Move) -> Bool) -> Move {
         let safe = r.moves.indices.filter { i in
-            guard let c = r.children[i], c.visits > 0, let p = r.moves[i].point else { return false }
-            return !judge.isDoomed(p) && Endgame.avoidsDoomedMoves(winrate: (c.q() + 1) / 2)
+            guard let c = r.children[i], c.visits * 10 >= r.visits, let p = r.moves[i].point else { return false }
+            return !judge.isDoomed(p) && (c.q() + 1) / 2 >= Endgame.secureWinrate
         }
         if let best = safe.max(by: { r.children[$0]!.visits < r.children[$1]!.visits }) { return r.moves[best] }
         if let cleanup = judge.cleanupMoves().map({ Move.play($0) }).first(where: permitted) { return cleanup }

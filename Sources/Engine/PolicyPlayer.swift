@@ -17,6 +17,8 @@ public final class PolicyPlayer: Player {
     /// Playouts of the endgame judgement (docs/ENDGAME.md); fewer only where speed matters more
     /// than the judgement (the GTP fuzz target).
     public var judgementPlayouts = Territory.defaultPlayouts
+    /// The move from which a winning player plays no doomed stones (`Endgame.safePlayFromMove`).
+    public var safePlayFromMove = Endgame.safePlayFromMove
     var rng: RandomSource
     let seed: UInt64
 
@@ -71,7 +73,7 @@ public final class PolicyPlayer: Player {
         // After the opponent's pass, passing ends the game: take it whenever it wins.
         if g.lastMove?.move == .pass && judge.passWinsStrictly { return decision }
         // A winning player does not start fights it expects to lose stones in.
-        let safe = Endgame.avoidsDoomedMoves(winrate: winrate)
+        let safe = judge.avoidsDoomedMoves(winrate: winrate, fromMove: safePlayFromMove)
         let useful = candidates.filter {
             judge.isWorthwhile($0.move.point!) && !(safe && judge.isDoomed($0.move.point!))
         }

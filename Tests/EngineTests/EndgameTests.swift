@@ -147,14 +147,19 @@ final class EndgameTests: XCTestCase {
         // The win rate comes from the playouts alone (the scripted value is the same for both sides).
         s.playoutWeight = 1
         s.playoutsFromMove = 0
+        s.safePlayFromMove = 0
+        let policy = PolicyPlayer(network: net, symmetries: false)
+        policy.safePlayFromMove = 0
         // Black leads by 11.5 as the board stands: the policy's M10 is replaced.
         valueBias.value[0] = 4
         net.weightsChanged()
         let winning = game(komi: 7.5)
         XCTAssertEqual(winning.score().description, "B+11.5")
+        XCTAssertEqual(policy.decide(winning, color: .black, seconds: nil, analysis: nil).move, .play(open))
+        // The position is set up (move 1): with the default `Endgame.safePlayFromMove` (230) the rule waits.
         XCTAssertEqual(
             PolicyPlayer(network: net, symmetries: false).decide(winning, color: .black, seconds: nil, analysis: nil)
-                .move, .play(open))
+                .move, .play(doomed))
         let search = MCTSPlayer(network: net, settings: s).decide(winning, color: .black, seconds: nil, analysis: nil)
         XCTAssertGreaterThanOrEqual(search.winrate, 0.9)
         // The search plays its most visited move that is not doomed (or passes).
@@ -167,9 +172,7 @@ final class EndgameTests: XCTestCase {
         valueBias.value[0] = -4
         net.weightsChanged()
         let losing = game(komi: 40.5)
-        XCTAssertEqual(
-            PolicyPlayer(network: net, symmetries: false).decide(losing, color: .black, seconds: nil, analysis: nil)
-                .move, .play(doomed))
+        XCTAssertEqual(policy.decide(losing, color: .black, seconds: nil, analysis: nil).move, .play(doomed))
         let desperate = MCTSPlayer(network: net, settings: s).decide(losing, color: .black, seconds: nil, analysis: nil)
         XCTAssertLessThan(desperate.winrate, 0.9)
         XCTAssertEqual(desperate.move, .play(doomed))
