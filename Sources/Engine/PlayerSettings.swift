@@ -17,6 +17,8 @@ public struct PlayerSettings: Sendable {
     public var seed: UInt64 = 1
     /// Resign below this win rate (0..<1); nil never resigns.
     public var resignThreshold: Double?
+    /// Both modes: the move from which a winning player plays no doomed stones (docs/ENDGAME.md).
+    public var safePlayFromMove = Endgame.safePlayFromMove
 
     /// The defaults of `gonet gtp`.
     public init() {}
@@ -26,14 +28,19 @@ public struct PlayerSettings: Sendable {
         if let r = resignThreshold, !(r >= 0 && r < 1) {
             throw EngineError("the resign threshold must be in 0..<1, not \(r)")
         }
+        guard (1...1_000_000).contains(safePlayFromMove) else {
+            throw EngineError("the safe-play move must be 1 to 1000000, not \(safePlayFromMove)")
+        }
         switch mode {
         case "policy":
             guard temperature.isFinite, temperature >= 0, temperature <= 100 else {
                 throw EngineError("the temperature must be a number from 0 to 100, not \(temperature)")
             }
-            return PolicyPlayer(
+            let player = PolicyPlayer(
                 network: network, temperature: temperature, seed: seed, resignThreshold: resignThreshold,
                 symmetries: symmetries)
+            player.safePlayFromMove = safePlayFromMove
+            return player
         case "mcts":
             var s = search
             for (name, v) in [("c_puct", s.cPuct), ("the FPU reduction", s.fpuReduction)]
@@ -58,6 +65,7 @@ public struct PlayerSettings: Sendable {
             s.seed = seed
             s.symmetries = symmetries
             s.resignThreshold = resignThreshold
+            s.safePlayFromMove = safePlayFromMove
             return MCTSPlayer(network: network, settings: s)
         default:
             throw EngineError("the mode must be policy or mcts, not \(mode)")

@@ -33,6 +33,8 @@ struct GTPCommand: ParsableCommand {
     var playoutWeight: Double?
     @Option(help: "MCTS: random playouts per leaf when the playout weight is above 0 (default 4).") var playoutsPerLeaf:
         Int?
+    @Option(help: "From this move on, a winning player plays no stone the playouts expect to die (default 230).")
+    var safePlayFromMove: Int?
     @Flag(help: "Add Dirichlet noise at the root (mcts).") var noise = false
     @Option(help: "Engine name reported to the controller.") var name = "gonet"
     @Flag(help: "Answer `version` as the Leela Zero version Lizzie checks for (0.17), then gonet's own.") var lizzie =
@@ -47,6 +49,7 @@ struct GTPCommand: ParsableCommand {
         settings.symmetries = symmetries
         settings.seed = seed
         settings.resignThreshold = resignThreshold
+        settings.safePlayFromMove = safePlayFromMove ?? settings.safePlayFromMove
         settings.search.visits = visits
         settings.search.seconds = timePerMove
         settings.search.batchSize = batch

@@ -46,6 +46,7 @@ final class PlayerSettingsTests: XCTestCase {
                 $0.mode = "mcts"
                 $0.search.playoutsPerLeaf = 0
             }, "the playouts per leaf must be 1 to 1000, not 0")
+        XCTAssertEqual(error { $0.safePlayFromMove = 0 }, "the safe-play move must be 1 to 1000000, not 0")
         XCTAssertEqual(
             error {
                 $0.mode = "mcts"
