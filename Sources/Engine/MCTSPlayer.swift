@@ -174,7 +174,7 @@ public final class MCTSPlayer: Player {
         if judge.avoidsDoomedMoves(winrate: decision.winrate, fromMove: settings.safePlayFromMove),
             let p = decision.move.point, judge.isDoomed(p)
         {
-            decision.move = safeAlternative(r, judge, permitted)
+            decision.move = safeAlternative(r, judge, winrate: decision.winrate, permitted)
         }
         // Resign only on a search of some size: a handful of visits says little.
         if Resignation.shouldResign(winrate: decision.winrate, threshold: settings.resignThreshold, game: g),
@@ -198,13 +198,13 @@ public final class MCTSPlayer: Player {
     }
 
     /// The move a winning search plays instead of a doomed one: the most visited move that is
-    /// not doomed, wins as surely and has at least a tenth of the search's visits (a move seen a
-    /// few times has an unreliable win rate), else a cleanup move, else a pass that wins as the
-    /// board stands, else the doomed move after all.
-    func safeAlternative(_ r: SearchNode, _ judge: Endgame, _ permitted: (Move) -> Bool) -> Move {
+    /// not doomed, has at least a tenth of the search's visits (a move seen a few times has an
+    /// unreliable win rate) and a win rate within `Endgame.replacementTolerance` of `winrate`,
+    /// else a cleanup move, else a pass that wins as the board stands, else the doomed move.
+    func safeAlternative(_ r: SearchNode, _ judge: Endgame, winrate: Double, _ permitted: (Move) -> Bool) -> Move {
         let safe = r.moves.indices.filter { i in
             guard let c = r.children[i], c.visits * 10 >= r.visits, let p = r.moves[i].point else { return false }
-            return !judge.isDoomed(p) && (c.q() + 1) / 2 >= Endgame.secureWinrate
+            return !judge.isDoomed(p) && (c.q() + 1) / 2 >= winrate - Endgame.replacementTolerance
         }
         if let best = safe.max(by: { r.children[$0]!.visits < r.children[$1]!.visits }) { return r.moves[best] }
         if let cleanup = judge.cleanupMoves().map({ Move.play($0) }).first(where: permitted) { return cleanup }
