@@ -45,21 +45,22 @@ struct Endgame {
     }
 
     /// The win rate of `avoidsDoomedMoves`: 0.5, the player expects to win. A search that mixes
-    /// random playouts into its values is never sure: at the moves after 230 of the medium
-    /// network's won games against level 10 whose stones were captured later, its win rate was
-    /// 0.79–0.93 (a first gate of 0.9 left most of them in place). Losing players' doomed stones
+    /// random playouts into its values is never sure: replaying 40 moves after move 230 of the
+    /// medium network's won games against level 10 whose stones were captured later, its win rate
+    /// was 0.79–0.93 (a first gate of 0.9 left most of them in place). Losing players' doomed stones
     /// did not live either (none of the 266 that stayed on the board in lost games was doomed).
     static let secureWinrate = 0.5
 
-    /// How much worse a search's replacement for a doomed move may be: 0.05 of win rate, about
-    /// the noise of a 400-visit search's estimate of a move with a tenth of the visits.
+    /// How much worse a search's replacement for a doomed move may be: 0.05 of win rate, chosen
+    /// (not measured) as about the noise of a 400-visit search's estimate of a move with a tenth
+    /// of the visits.
     static let replacementTolerance = 0.05
 
     /// The move from which a winning player avoids doomed moves. The ownership test was measured
     /// on moves after 230 only; applied from the middle game, where random playouts call many
     /// living groups dead, it lost the medium network's first four games against GNU Go level 10
     /// (2–4 in six, where the same openings had gone 6–0).
-    public static let safePlayFromMove = 230
+    static let safePlayFromMove = 230
 
     /// A capture, an atari on a chain that is not pass-alive, or an escape to three liberties.
     private func isTactical(_ p: Point, _ shape: MoveShape) -> Bool {
