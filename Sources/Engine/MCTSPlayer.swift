@@ -7,7 +7,7 @@ import GoRules
 /// large for the same search.
 public struct SearchSettings: Sendable {
     /// Playouts per move (when no time limit applies first). 400 is the strength the goals
-    /// are measured at (README "Playing strength"); it takes 0.16 s a move for the budget
+    /// are measured at (docs/STRENGTH.md); it takes 0.16 s a move for the budget
     /// network and 0.5 s for the medium one on one thread.
     public var visits: Int = 400
     /// Seconds per move, if set (the clock's budget caps it too).
@@ -18,26 +18,26 @@ public struct SearchSettings: Sendable {
     public var batchSize: Int = 8
     /// PUCT exploration constant. Measured with `gonet match`, budget network against itself:
     /// at 400 visits 0.8 beat 1.5 (Leela Zero 0.17's 0.8 rescaled) 20–7 (74.1% [55.3, 86.8],
-    /// +182 Elo [+37, +328]); at 100 visits 0.8 vs 1.5 25–15 and 3.0 vs 1.5 15–25 (README
-    /// "Playing strength"). The two changes (this and FPU 0.5) were measured one at a time; together,
+    /// +182 Elo [+37, +328]); at 100 visits 0.8 vs 1.5 25–15 and 3.0 vs 1.5 15–25
+    /// (docs/STRENGTH.md). The two changes (this and FPU 0.5) were measured one at a time; together,
     /// the longer-trained budget network at 400 visits beat GNU Go level 10 25–10 (71.4%).
     public var cPuct: Double = 0.8
     /// First-play urgency reduction: an unvisited child is valued at the parent's value minus this
     /// times √(prior mass visited). 0.5 is Leela Zero's 0.25 on its [0, 1] scale. Measured with
     /// `gonet match`, budget network, 100 visits, 40 games: 0.5 beat 0.25 27–13 (67.5%
-    /// [52.0, 79.9], +127 Elo [+14, +240]); README "Playing strength".
+    /// [52.0, 79.9], +127 Elo [+14, +240]); docs/STRENGTH.md.
     public var fpuReduction: Double = 0.5
     /// Use the board's 8 symmetries: the root's priors and value are the network's averaged over
     /// all of them (8 evaluations a move), and each batch of leaves is evaluated in a random one,
     /// so that one orientation's mistakes do not run through the whole tree (Leela Zero and
     /// KataGo evaluate in a random symmetry too). Averaging adds 1.6 points of top-1 to the
-    /// budget network's policy (README "Playing strength").
+    /// budget network's policy (docs/STRENGTH.md).
     public var symmetries = true
     /// Share of random playouts in a leaf's value from move `playoutsFromMove` on: the value is
     /// (1 − w) · the network's + w · the playouts' mean result (+1 won, −1 lost, with komi), as
     /// AlphaGo mixed its value network with rollouts. Networks trained on human games (which end by
     /// resignation) judge positions against a program badly: in the medium network's 59 games
-    /// against GNU Go level 10 (session 11, README "Playing strength") its value called the
+    /// against GNU Go level 10 (session 11, docs/STRENGTH.md) its value called the
     /// network's side the winner in 93–100% of the positions at moves 100–249 of the games it lost
     /// (balanced accuracy 52–54%, a coin), while the sign of the mean score of 128 random playouts
     /// had a balanced accuracy of 64% at moves 100–149, 67% at 150–199, 73% at 200–249 and 82% after.

@@ -106,7 +106,7 @@ extension PolicyValueNetwork {
 extension PolicyValueNetwork {
     /// Inference averaged over the 8 symmetries (one batch of 8·B): move probabilities `[B][362]`
     /// in the positions' own orientation and values. On the held-out Tygem month the budget
-    /// network's top-1 goes from 39.6% to 41.3% this way (README "Playing strength").
+    /// network's top-1 goes from 39.6% to 41.3% this way (docs/STRENGTH.md).
     public func evaluateSymmetric(_ positions: [EncodedPosition]) -> (policy: [Float], value: [Float]) {
         let n = positions.count
         var planes = [Float]()

@@ -134,9 +134,10 @@ public final class Match {
         }
     }
 
-    /// Opens the match in a tournament directory, creating it if it is new. A directory of the
-    /// old format (`match.json`, `results.jsonl`) is refused, its games left as they are.
-    public static func open(directory: String, settings: MatchSettings) throws -> Match {
+    /// Opens the match in a tournament directory, creating it if it is new (unless `creating` is
+    /// false). A directory of the old format (`match.json`, `results.jsonl`) is refused, its games
+    /// left as they are.
+    public static func open(directory: String, settings: MatchSettings, creating: Bool = true) throws -> Match {
         let fm = FileManager.default
         if fm.fileExists(atPath: (directory as NSString).appendingPathComponent("match.json")) {
             throw TournamentError(
@@ -144,6 +145,7 @@ public final class Match {
             )
         }
         let exists = fm.fileExists(atPath: (directory as NSString).appendingPathComponent("tournament.json"))
+        guard exists || creating else { throw TournamentError("\(directory) holds no match (no tournament.json)") }
         let t =
             exists
             ? try Tournament.open(directory: directory) : try Tournament.create(directory, config: settings.config())

@@ -49,9 +49,15 @@ public enum TournamentLocation {
         return try Tournament.create(location, config: config)
     }
 
-    /// Opens the match at `location` (a directory or a `postgres://` URL), creating it if it is new.
-    public static func match(_ location: String, settings: MatchSettings, cache: String? = nil) throws -> Match {
-        guard PostgresLocation.isURL(location) else { return try Match.open(directory: location, settings: settings) }
+    /// Opens the match at `location` (a directory or a `postgres://` URL), creating it if it is new
+    /// (unless `creating` is false).
+    public static func match(
+        _ location: String, settings: MatchSettings, cache: String? = nil, creating: Bool = true
+    ) throws -> Match {
+        guard PostgresLocation.isURL(location) else {
+            return try Match.open(directory: location, settings: settings, creating: creating)
+        }
+        if !creating { return try Match(tournament: try open(location, cache: cache), settings: settings) }
         let store = try PostgresStore(url: location, creating: try settings.config(), orOpening: true)
         let t = try Tournament(store: store, workspace: cache ?? defaultCache(store.location))
         return try Match(tournament: t, settings: settings)

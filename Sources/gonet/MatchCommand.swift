@@ -12,8 +12,9 @@ struct MatchCommand: ParsableCommand {
             An engine is a network, FILE.safetensors[:policy|:mcts[:VISITS]], or a GTP command line in quotes \
             ("gnugo --mode gtp --level 10"). Games alternate colours in pairs that share a random opening. The match \
             is a tournament of two entrants: in a directory (SGF in DIR/games) or in PostgreSQL, where `gonet \
-            tournament worker URL` on other machines plays its games too; running the same command again resumes it, \
-            and `gonet tournament status|standings|report` read it.
+            tournament worker URL` on other machines plays its games too; running the same command again resumes it \
+            (with --summary it prints where the match stands and plays nothing), and `gonet tournament \
+            status|standings|report` read it.
             """)
 
     @Argument(help: "Engine A.") var a: String
@@ -35,6 +36,8 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "SPRT: stop when the Elo difference is decided to be ELO0 or ELO1, written ELO0,ELO1.") var sprt:
         String?
     @Option(help: "SPRT error rates alpha and beta.") var sprtError = 0.05
+    @Flag(help: "Print the summary of the games played so far and play none (the match must exist).")
+    var summary = false
 
     func run() throws {
         try failing {
@@ -57,7 +60,11 @@ struct MatchCommand: ParsableCommand {
                 s.sprt = SPRT(elo0: bounds[0], elo1: bounds[1], alpha: sprtError, beta: sprtError)
             }
             guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
-            let match = try TournamentLocation.match(out, settings: s)
+            let match = try TournamentLocation.match(out, settings: s, creating: !summary)
+            if summary {
+                for line in match.report(try match.results()) { print(line) }
+                return
+            }
             let before = try match.results().count
             if before > 0 { print("resuming \(out): \(before) games already played") }
             let all = try match.run(gonet: gonetExecutable(), concurrency: concurrency) { g, all in

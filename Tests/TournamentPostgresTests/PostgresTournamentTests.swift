@@ -286,6 +286,8 @@ extension PostgresTournamentTests {
         // Resumed from another machine: the same match, nothing left to play; another match is refused.
         let again = try TournamentLocation.match(url, settings: s, cache: scratch + "/there")
         XCTAssertEqual(try again.run(gonet: gonet, concurrency: 1).count, games.count)
+        let summary = try TournamentLocation.match(url, settings: s, cache: scratch + "/there", creating: false)
+        XCTAssertEqual(try summary.results(), games)
         var other = s
         other.komi = 0.5
         XCTAssertThrowsError(try TournamentLocation.match(url, settings: other, cache: scratch)) { e in

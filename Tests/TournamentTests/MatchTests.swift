@@ -128,6 +128,24 @@ final class MatchTests: XCTestCase {
         XCTAssertEqual(try match.tournament.sprtDecision(), .acceptH1)
     }
 
+    func testASummaryReadsTheGamesPlayedAndPlaysOrCreatesNothing() throws {
+        XCTAssertThrowsError(try Match.open(directory: dir, settings: settings(games: 2), creating: false)) { e in
+            XCTAssertEqual("\(e)", "\(dir!) holds no match (no tournament.json)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir), "a summary creates no match")
+        _ = try Match.open(directory: dir, settings: settings(games: 2)).run(gonet: gonet, concurrency: 2)
+        // Asked with more games (as a match stopped halfway is), it reads the two played and
+        // schedules none.
+        let read = try Match.open(directory: dir, settings: settings(games: 6), creating: false)
+        let games = try read.results()
+        XCTAssertEqual(games.count, 2)
+        XCTAssertTrue(
+            read.report(games).contains(
+                "2 games: A 2 wins, 0 draws, 0 losses: 100.0% [34.2%, 100.0%], Elo +inf [-113, +inf] (95%)"),
+            "\(read.report(games))")
+        XCTAssertEqual(try read.tournament.store.status().waiting, 0)
+    }
+
     func testAnotherMatchInTheSameDirectoryIsRefused() throws {
         _ = try Match.open(directory: dir, settings: settings(games: 2))
         var other = settings(games: 2)
