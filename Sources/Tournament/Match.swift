@@ -97,9 +97,10 @@ public final class Match {
     /// The move after which captured stones count as endgame losses (the measure).
     static let lateMove = 250
 
-    /// Sets the match up in `tournament`: registers A and B in a new one, or checks that the one
-    /// there is this match (same engines, network bytes and settings; the game count may change).
-    public init(tournament: Tournament, settings: MatchSettings) throws {
+    /// Sets the match up in `tournament`: registers A and B in a new one (unless `registering` is
+    /// false: then a side missing is an error), or checks that the one there is this match (same
+    /// engines, network bytes and settings; the game count may change).
+    public init(tournament: Tournament, settings: MatchSettings, registering: Bool = true) throws {
         self.tournament = tournament
         self.settings = settings
         engines = (try EngineSpec(parsing: settings.a), try EngineSpec(parsing: settings.b))
@@ -123,6 +124,9 @@ public final class Match {
                         "\(tournament.workspace) holds another match (\(e.label) has changed); use a new location")
                 }
                 continue
+            }
+            guard registering else {
+                throw TournamentError("\(tournament.workspace) holds no match (no entrant \(name))")
             }
             switch spec {
             case .network(let path, let mode, let visits):
@@ -149,7 +153,7 @@ public final class Match {
         let t =
             exists
             ? try Tournament.open(directory: directory) : try Tournament.create(directory, config: settings.config())
-        return try Match(tournament: t, settings: settings)
+        return try Match(tournament: t, settings: settings, registering: creating)
     }
 
     /// An entrant's name for side `side`: the side and the engine, in the characters names allow.

@@ -57,7 +57,9 @@ public enum TournamentLocation {
         guard PostgresLocation.isURL(location) else {
             return try Match.open(directory: location, settings: settings, creating: creating)
         }
-        if !creating { return try Match(tournament: try open(location, cache: cache), settings: settings) }
+        if !creating {
+            return try Match(tournament: try open(location, cache: cache), settings: settings, registering: false)
+        }
         let store = try PostgresStore(url: location, creating: try settings.config(), orOpening: true)
         let t = try Tournament(store: store, workspace: cache ?? defaultCache(store.location))
         return try Match(tournament: t, settings: settings)

@@ -133,6 +133,13 @@ final class MatchTests: XCTestCase {
             XCTAssertEqual("\(e)", "\(dir!) holds no match (no tournament.json)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir), "a summary creates no match")
+        // A tournament without the match's entrants is not given them by a summary.
+        let empty = try Tournament.create(dir + "-empty", config: settings(games: 2).config())
+        defer { try? FileManager.default.removeItem(atPath: dir + "-empty") }
+        XCTAssertThrowsError(try Match.open(directory: dir + "-empty", settings: settings(games: 2), creating: false)) {
+            XCTAssertTrue("\($0)".contains("-empty holds no match (no entrant A."), "\($0)")
+        }
+        XCTAssertEqual(try empty.store.current().count, 0)
         _ = try Match.open(directory: dir, settings: settings(games: 2)).run(gonet: gonet, concurrency: 2)
         // Asked with more games (as a match stopped halfway is), it reads the two played and
         // schedules none.
