@@ -102,6 +102,9 @@ struct Endgame {
         return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
     }
 
+    /// The share of the judgement's playouts `color` wins, with the game's komi.
+    var playoutWinRate: Double { territory.winRate(for: color, komi: game.komi) }
+
     /// Whether passing now ends (or would end) the game in `color`'s favour under strict area scoring.
     var passWinsStrictly: Bool { game.score().winner == color }
 

@@ -241,8 +241,11 @@ extension GTPEngine {
     func valueText() throws -> String {
         guard let net = (player as? NetworkBacked)?.network else { throw EngineError("no network") }
         let (_, value) = net.evaluate([EncodedPosition(game)])
-        return
-            "\(game.toMove) to move: value \(String(format: "%.3f", value[0])) (win rate \(String(format: "%.1f", Double(value[0] + 1) * 50))%)"
+        // The playouts' share beside the value: the late estimate resignation trusts (`Resignation`).
+        let playouts = judgement().winRate(for: game.toMove, komi: game.komi)
+        return "\(game.toMove) to move: value \(String(format: "%.3f", value[0]))"
+            + " (win rate \(String(format: "%.1f", Double(value[0] + 1) * 50))%);"
+            + " playouts won \(String(format: "%.1f", playouts * 100))% of \(judgementPlayouts)"
     }
 }
 

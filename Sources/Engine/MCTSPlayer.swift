@@ -138,7 +138,7 @@ public final class MCTSPlayer: Player {
             let winrate = Double(value[0] + 1) / 2
             var decision = Decision(move: move, resign: false, candidates: [], winrate: winrate)
             decision.resign =
-                Resignation.shouldResign(winrate: winrate, threshold: settings.resignThreshold, game: g)
+                Resignation.shouldResign(winrate: winrate, judgement: judge, threshold: settings.resignThreshold)
                 && !judge.passWinsStrictly
             analysis?(decision)
             return decision
@@ -176,12 +176,10 @@ public final class MCTSPlayer: Player {
         {
             decision.move = safeAlternative(r, judge, winrate: decision.winrate, permitted)
         }
-        // Resign only on a search of some size: a handful of visits says little.
-        if Resignation.shouldResign(winrate: decision.winrate, threshold: settings.resignThreshold, game: g),
-            r.visits >= min(settings.visits, Self.resignMinimumVisits)
-        {
-            decision.resign = true
-        }
+        // The search's win rate counts only on a search of some size: a handful of visits says little.
+        let searched = r.visits >= min(settings.visits, Self.resignMinimumVisits)
+        decision.resign = Resignation.shouldResign(
+            winrate: searched ? decision.winrate : nil, judgement: judge, threshold: settings.resignThreshold)
         analysis?(decision)
         return decision
     }

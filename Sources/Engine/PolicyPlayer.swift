@@ -9,7 +9,7 @@ public final class PolicyPlayer: Player {
     let network: PolicyValueNetwork
     /// Sampling temperature: 0 plays the most likely sensible move.
     public var temperature: Double
-    /// Resign below this value-head win rate; nil never resigns.
+    /// Resign below this win rate (the value head's, or late the judgement's playouts', `Resignation`); nil never resigns.
     public var resignThreshold: Double?
     /// Average the network over the board's 8 symmetries (one batch of 8): +1.6 points of top-1
     /// on held-out games for the budget network, at 8 positions' cost per move (~7 ms).
@@ -64,12 +64,12 @@ public final class PolicyPlayer: Player {
         }
         var decision = Decision(move: .pass, resign: false, candidates: all, winrate: winrate)
         defer { analysis?(decision) }
-        if Resignation.shouldResign(winrate: winrate, threshold: resignThreshold, game: g) {
+        let judge = Endgame(g, color, playouts: judgementPlayouts, seed: seed)
+        if Resignation.shouldResign(winrate: winrate, judgement: judge, threshold: resignThreshold) {
             decision.resign = true
             return decision
         }
         guard !candidates.isEmpty else { return decision }
-        let judge = Endgame(g, color, playouts: judgementPlayouts, seed: seed)
         // After the opponent's pass, passing ends the game: take it whenever it wins.
         if g.lastMove?.move == .pass && judge.passWinsStrictly { return decision }
         // A winning player does not start fights it expects to lose stones in.
@@ -97,19 +97,5 @@ public final class PolicyPlayer: Player {
             if x <= 0 { return c[i].move }
         }
         return c.last!.move
-    }
-}
-
-/// When a player gives up: the one rule both modes share.
-enum Resignation {
-    /// No resignation before this many moves: the value head's error on opening positions
-    /// (value MSE ~0.95 on held-out games, README "Training results") makes early values close
-    /// to a coin flip, and a 19x19 game is rarely lost before move 60.
-    static let earliestMove = 60
-
-    /// Whether `winrate` (for the player to move) is below the threshold late enough to count.
-    static func shouldResign(winrate: Double, threshold: Double?, game: Game) -> Bool {
-        guard let t = threshold, game.moves.count > earliestMove else { return false }
-        return winrate < t
     }
 }

@@ -20,7 +20,11 @@ struct GTPCommand: ParsableCommand {
     @Option(help: "Seconds per move in mcts mode (the clock's budget caps it too).") var timePerMove: Double?
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Resign when the win rate falls below this (0…1).") var resignThreshold: Double?
+    @Option(
+        help:
+            "Resign when the win rate (from move 200 also the share of won random playouts) falls below this (0…1; 0.1 measured safe)."
+    )
+    var resignThreshold: Double?
     @Option(help: "Policy mode: sample moves at this temperature (0 = best move).") var temperature = 0.0
     @Option(help: "Leaves per network evaluation in mcts mode.") var batch = 8
     @Option(help: "MCTS: the PUCT exploration constant (values in -1…1).") var cpuct: Double?

@@ -31,7 +31,11 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "Random opening moves.") var openings = 4
     @Option(help: "Moves after which a game is scored as it stands.") var moveCap = 450
     @Option(help: "Seconds an engine may take per move.") var secondsPerMove = 10.0
-    @Option(help: "Networks resign below this win rate.") var resignThreshold: Double?
+    @Option(
+        help:
+            "Networks resign below this win rate (from move 200 also the share of won random playouts; 0.1 measured safe)."
+    )
+    var resignThreshold: Double?
     @Option(help: "Random seed of the openings.") var seed: UInt64 = 1
     @Option(help: "SPRT: stop when the Elo difference is decided to be ELO0 or ELO1, written ELO0,ELO1.") var sprt:
         String?

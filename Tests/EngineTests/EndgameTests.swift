@@ -198,4 +198,46 @@ final class EndgameTests: XCTestCase {
         XCTAssertFalse(PolicyPlayer(network: net).decide(game, color: .black, seconds: nil, analysis: nil).resign)
         XCTAssertFalse(policy.decide(Game(size: 19), color: .black, seconds: nil, analysis: nil).resign)
     }
+
+    func testLostEndgamesAreResignedOnThePlayoutsWhenTheValueSaysWon() throws {
+        // White leads by 30.5 on a settled board, but the value says the side to move wins (bias
+        // +4, a win rate of 0.9997): a network trained on games that end by resignation.
+        var game = try settledGame(komi: 49.5)
+        let net = scriptedNetwork([:])
+        net.parameters.first { $0.name == "value.fc2.bias" }!.value[0] = 4
+        net.weightsChanged()
+        var s = SearchSettings()
+        s.visits = 60
+        s.symmetries = false
+        s.resignThreshold = 0.1
+        func resigns() -> [Bool] {
+            let players: [Player] = [
+                PolicyPlayer(network: net, resignThreshold: 0.1, symmetries: false),
+                MCTSPlayer(network: net, settings: s),
+            ]
+            return players.map { $0.decide(game, color: .black, seconds: nil, analysis: nil).resign }
+        }
+        // Black wins 8 of the judgement's 128 playouts (random moves kill a wall now and then).
+        XCTAssertEqual(Territory(game.board, toMove: .black).winRate(for: .black, komi: 49.5), 8 / 128)
+        // Move 111: before move 200 (`Resignation.playoutsFromMove`) only the (wrong) value counts.
+        XCTAssertEqual(game.moves.count + 1, 111)
+        XCTAssertEqual(resigns(), [false, false])
+        // Move 201 (passes move the game on): 120 of the 128 playouts are lost; both players resign.
+        for _ in 0..<45 {
+            try game.play(.pass)
+            try game.play(.pass)
+        }
+        XCTAssertEqual(game.moves.count + 1, 201)
+        XCTAssertEqual(resigns(), [true, true])
+        // Not asked to resign, or a game the playouts call won, and nobody does.
+        s.resignThreshold = nil
+        XCTAssertFalse(
+            MCTSPlayer(network: net, settings: s).decide(game, color: .black, seconds: nil, analysis: nil).resign)
+        XCTAssertFalse(
+            PolicyPlayer(network: net, symmetries: false).decide(game, color: .black, seconds: nil, analysis: nil)
+                .resign)
+        XCTAssertFalse(
+            PolicyPlayer(network: net, resignThreshold: 0.1, symmetries: false)
+                .decide(game, color: .white, seconds: nil, analysis: nil).resign)
+    }
 }

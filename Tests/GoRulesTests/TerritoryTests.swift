@@ -111,6 +111,16 @@ final class TerritoryTests: XCTestCase {
         XCTAssertEqual(b.areaScore(komi: 0.5), Score(black: 31, white: 38, komi: 0.5))
         // Dead stones off: the four columns against the five.
         XCTAssertEqual(t.score(b, komi: 0.5), Score(black: 36, white: 45, komi: 0.5))
+        // Nearly every playout ends 36 to 45 (3 of 128 go wrong: random moves kill a wall):
+        // White wins them at komi 0.5, Black at komi -9.5, and at komi -9 each is a jigo, which
+        // counts half. The two sides' shares always add up to one.
+        XCTAssertEqual(t.winRate(for: .white, komi: 0.5), 125 / 128)
+        XCTAssertEqual(t.winRate(for: .black, komi: 0.5), 3 / 128)
+        XCTAssertGreaterThanOrEqual(t.winRate(for: .black, komi: -9.5), 125 / 128)
+        XCTAssertEqual(t.winRate(for: .black, komi: -9), 0.5, accuracy: 3 / 128)
+        XCTAssertEqual(t.winRate(for: .black, komi: -9) + t.winRate(for: .white, komi: -9), 1)
+        // No playouts, no verdict.
+        XCTAssertEqual(Territory(b, toMove: .black, playouts: 0).winRate(for: .black, komi: 0.5), 0.5)
     }
 
     func testMoveShapeSeesSelfAtariAndCaptures() {
