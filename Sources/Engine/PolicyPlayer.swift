@@ -9,7 +9,7 @@ public final class PolicyPlayer: Player {
     let network: PolicyValueNetwork
     /// Sampling temperature: 0 plays the most likely sensible move.
     public var temperature: Double
-    /// Resign below this win rate (the value head's, or late the judgement's playouts', `Resignation`); nil never resigns.
+    /// Resign below this win rate (the value's mixed with the judgement's playouts', `Resignation`); nil never resigns.
     public var resignThreshold: Double?
     /// Average the network over the board's 8 symmetries (one batch of 8): +1.6 points of top-1
     /// on held-out games for the budget network, at 8 positions' cost per move (~7 ms).
@@ -65,7 +65,8 @@ public final class PolicyPlayer: Player {
         var decision = Decision(move: .pass, resign: false, candidates: all, winrate: winrate)
         defer { analysis?(decision) }
         let judge = Endgame(g, color, playouts: judgementPlayouts, seed: seed)
-        if Resignation.shouldResign(winrate: winrate, judgement: judge, threshold: resignThreshold) {
+        let resignWinrate = Resignation.policyWinRate(value: winrate, judgement: judge)
+        if Resignation.shouldResign(winrate: resignWinrate, judgement: judge, threshold: resignThreshold) {
             decision.resign = true
             return decision
         }

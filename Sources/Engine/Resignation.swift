@@ -2,18 +2,28 @@ import GoRules
 
 /// When a player gives up: the one rule both modes share (docs/ENDGAME.md).
 ///
-/// Two estimates may resign a game. The player's own win rate (the value head's for the policy
-/// player, the search's for MCTS) counts from `earliestMove`. From `playoutsFromMove` on, the
-/// share of the territory judgement's random playouts the player wins counts too: networks
-/// trained on games that end by resignation call their lost endgames won (the medium network's
-/// value did in 93–100% of the positions of its lost games against GNU Go level 10), and a
-/// search that mixes that value into its leaves stays near one half, so without the playouts
-/// a lost game was never resigned and was played out stone by stone.
+/// Two estimates may resign a game. From `earliestMove` the player's win rate: the search's for
+/// MCTS, which mixes random playouts into its leaves from move 100 (`SearchSettings`), and for
+/// the policy player the same mix without a search (`policyWinRate`). From `playoutsFromMove`
+/// on, the share of the territory judgement's random playouts the player wins counts alone too:
+/// networks trained on games that end by resignation call their lost endgames won (the medium
+/// network's value did in 93–100% of the positions of its lost games against GNU Go level 10),
+/// and any mix with that value stays near one half, so a lost game was never resigned and was
+/// played out stone by stone.
 enum Resignation {
-    /// No resignation before this many moves: the value head's error on opening positions
-    /// (value MSE ~0.95 on held-out games, README "Training results") makes early values close
-    /// to a coin flip, and a 19x19 game is rarely lost before move 60.
-    static let earliestMove = 60
+    /// The first move on which a player may resign. The value alone is no verdict: its sign foretold
+    /// the medium network's results against level 10 no better than a coin at moves 100–249
+    /// (session 11), and budget-xl's policy player, resigning on its value alone from move 61,
+    /// gave up at move 86 (value 0.12) a game GNU Go called 9.5 points ahead of it and that the
+    /// same opening had won in the match before (session 14). From move 100 both players' win
+    /// rates include random playouts.
+    static let earliestMove = 100
+
+    /// The policy player's win rate for resigning: half the value's and half the judgement's
+    /// playouts' share, AlphaGo's mix and the search's default (`SearchSettings.playoutWeight`).
+    static func policyWinRate(value winrate: Double, judgement: Endgame) -> Double {
+        (winrate + judgement.playoutWinRate) / 2
+    }
 
     /// The move from which the judgement's playouts may resign a game. Earlier, random playouts
     /// call many living groups dead (docs/ENDGAME.md); the sign of their mean score foretold the
@@ -26,7 +36,7 @@ enum Resignation {
     /// Whether the player to move in `judgement`'s position resigns at `threshold`: `winrate`
     /// (nil when it is not to be trusted yet) or, late enough, the playouts' share is below it.
     static func shouldResign(winrate: Double?, judgement: Endgame, threshold: Double?) -> Bool {
-        guard let t = threshold, judgement.game.moves.count > earliestMove else { return false }
+        guard let t = threshold, judgement.game.moves.count + 1 >= earliestMove else { return false }
         if let w = winrate, w < t { return true }
         return judgement.game.moves.count + 1 >= playoutsFromMove && judgement.playoutWinRate < t
     }

@@ -197,6 +197,23 @@ final class EndgameTests: XCTestCase {
         // Without a threshold, or too early in the game, nobody resigns.
         XCTAssertFalse(PolicyPlayer(network: net).decide(game, color: .black, seconds: nil, analysis: nil).resign)
         XCTAssertFalse(policy.decide(Game(size: 19), color: .black, seconds: nil, analysis: nil).resign)
+        // Move 81 of a quiet game: however sure the value is of a loss, before move 100 nobody
+        // resigns (the value alone is no verdict, `Resignation.earliestMove`).
+        var early = Game(size: 19, komi: 7.5, koRule: .positionalSuperko)
+        for (black, white) in [(3, 15), (5, 13)] {
+            for x in 0..<19 {
+                try early.play(.play(Point(x: x, y: black)))
+                try early.play(.play(Point(x: x, y: white)))
+            }
+        }
+        for x in 0..<2 {
+            try early.play(.play(Point(x: x, y: 7)))
+            try early.play(.play(Point(x: x, y: 11)))
+        }
+        XCTAssertEqual(early.moves.count + 1, 81)
+        XCTAssertFalse(policy.decide(early, color: .black, seconds: nil, analysis: nil).resign)
+        XCTAssertFalse(
+            MCTSPlayer(network: net, settings: s).decide(early, color: .black, seconds: nil, analysis: nil).resign)
     }
 
     func testLostEndgamesAreResignedOnThePlayoutsWhenTheValueSaysWon() throws {
