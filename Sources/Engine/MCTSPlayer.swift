@@ -138,7 +138,9 @@ public final class MCTSPlayer: Player {
             let winrate = Double(value[0] + 1) / 2
             var decision = Decision(move: move, resign: false, candidates: [], winrate: winrate)
             decision.resign =
-                Resignation.shouldResign(winrate: winrate, judgement: judge, threshold: settings.resignThreshold)
+                Resignation.shouldResign(
+                    winrate: Resignation.unsearchedWinRate(value: winrate, judgement: judge), judgement: judge,
+                    threshold: settings.resignThreshold)
                 && !judge.passWinsStrictly
             analysis?(decision)
             return decision

@@ -65,7 +65,7 @@ public final class PolicyPlayer: Player {
         var decision = Decision(move: .pass, resign: false, candidates: all, winrate: winrate)
         defer { analysis?(decision) }
         let judge = Endgame(g, color, playouts: judgementPlayouts, seed: seed)
-        let resignWinrate = Resignation.policyWinRate(value: winrate, judgement: judge)
+        let resignWinrate = Resignation.unsearchedWinRate(value: winrate, judgement: judge)
         if Resignation.shouldResign(winrate: resignWinrate, judgement: judge, threshold: resignThreshold) {
             decision.resign = true
             return decision

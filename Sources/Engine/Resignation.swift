@@ -4,7 +4,8 @@ import GoRules
 ///
 /// Two estimates may resign a game. From `earliestMove` the player's win rate: the search's for
 /// MCTS, which mixes random playouts into its leaves from move 100 (`SearchSettings`), and for
-/// the policy player the same mix without a search (`policyWinRate`). From `playoutsFromMove`
+/// the policy player (and a settled position MCTS answers without searching) the same mix
+/// without a search (`unsearchedWinRate`). From `playoutsFromMove`
 /// on, the share of the territory judgement's random playouts the player wins counts alone too:
 /// networks trained on games that end by resignation call their lost endgames won (the medium
 /// network's value did in 93–100% of the positions of its lost games against GNU Go level 10),
@@ -19,9 +20,10 @@ enum Resignation {
     /// rates include random playouts.
     static let earliestMove = 100
 
-    /// The policy player's win rate for resigning: half the value's and half the judgement's
-    /// playouts' share, AlphaGo's mix and the search's default (`SearchSettings.playoutWeight`).
-    static func policyWinRate(value winrate: Double, judgement: Endgame) -> Double {
+    /// The win rate for resigning of a position no search has looked at: half the value's and
+    /// half the judgement's playouts' share, AlphaGo's mix and the search's default
+    /// (`SearchSettings.playoutWeight`).
+    static func unsearchedWinRate(value winrate: Double, judgement: Endgame) -> Double {
         (winrate + judgement.playoutWinRate) / 2
     }
 

@@ -22,7 +22,7 @@ struct GTPCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(
         help:
-            "Resign when the win rate (from move 200 also the share of won random playouts) falls below this (0…1; 0.1 measured safe)."
+            "From move 100 resign below this win rate (value mixed with random playouts), from move 200 also below this share of won playouts (0…1; 0.1 measured safe)."
     )
     var resignThreshold: Double?
     @Option(help: "Policy mode: sample moves at this temperature (0 = best move).") var temperature = 0.0

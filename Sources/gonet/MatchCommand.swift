@@ -33,7 +33,7 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "Seconds an engine may take per move.") var secondsPerMove = 10.0
     @Option(
         help:
-            "Networks resign below this win rate (from move 200 also the share of won random playouts; 0.1 measured safe)."
+            "Networks resign from move 100 below this win rate (value mixed with random playouts), from move 200 also below this share of won playouts (0.1 measured safe)."
     )
     var resignThreshold: Double?
     @Option(help: "Random seed of the openings.") var seed: UInt64 = 1
