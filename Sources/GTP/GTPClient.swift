@@ -115,13 +115,20 @@ public final class GTPClient {
         guard process.isRunning else { return .crashed }
         do { try input.fileHandleForWriting.write(contentsOf: Data((command + "\n").utf8)) } catch { return .crashed }
         let deadline = Date().addingTimeInterval(timeout)
+        let blankLine = Data("\n\n".utf8)
         lock.lock()
         defer { lock.unlock() }
+        // Bytes before this index hold no blank line, so each wake searches only what arrived
+        // since (less one byte, in case the blank line straddles): a long answer is read in linear
+        // time, not rescanned from its start for every 64 KB the pipe delivers.
+        var searched = buffer.startIndex
         while true {
             // An answer ends with an empty line; anything before its "=" or "?" is skipped.
-            if let end = buffer.range(of: Data("\n\n".utf8)) {
+            let from = max(buffer.startIndex, searched - 1)
+            if let end = buffer.range(of: blankLine, in: from..<buffer.endIndex) {
                 let raw = String(decoding: buffer[buffer.startIndex..<end.lowerBound], as: UTF8.self)
                 buffer.removeSubrange(buffer.startIndex..<end.upperBound)
+                searched = buffer.startIndex
                 let text = raw.replacingOccurrences(of: "\r", with: "")
                 guard let start = text.firstIndex(where: { $0 == "=" || $0 == "?" }) else { continue }
                 var body = text[text.index(after: start)...]
@@ -129,6 +136,7 @@ public final class GTPClient {
                 let value = body.trimmingCharacters(in: .whitespacesAndNewlines)
                 return text[start] == "=" ? .success(value) : .failure(value)
             }
+            searched = buffer.endIndex
             if closed || !process.isRunning { return .crashed }
             if !lock.wait(until: min(deadline, Date().addingTimeInterval(0.2))) && Date() >= deadline {
                 return .timeout

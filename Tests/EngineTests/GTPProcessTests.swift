@@ -24,40 +24,61 @@ final class GTPProcessTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
+    /// Both modes at once (the two games are subprocesses, one core each on CI's two).
     func testFullGameAgainstGnuGoWithoutIllegalMoves() throws {
         guard let gnugoPath = ["/usr/games/gnugo", "/usr/bin/gnugo"].first(where: FileManager.default.isExecutableFile)
         else {
             throw XCTSkip("GNU Go is not installed (apt-get install gnugo)")
         }
-        for mode in [["--mode", "policy", "--temperature", "1"], ["--mode", "mcts", "--visits", "16"]] {
-            let ours = try GTPClient(command: [gonetBinary.path, "gtp", "--network", network, "--seed", "3"] + mode)
-            let gnugo = try GTPClient(command: [gnugoPath, "--mode", "gtp", "--level", "1"])
-            defer {
-                ours.stop()
-                gnugo.stop()
+        let modes = [["--mode", "policy", "--temperature", "1"], ["--mode", "mcts", "--visits", "16"]]
+        let problems = LockedLines()
+        let command = [gonetBinary.path, "gtp", "--network", network!, "--seed", "3"]
+        DispatchQueue.concurrentPerform(iterations: modes.count) { i in
+            do {
+                for p in try Self.playFullGame(command + modes[i], gnugo: gnugoPath) {
+                    problems.append("\(modes[i]): \(p)")
+                }
+            } catch {
+                problems.append("\(modes[i]): \(error)")
             }
-            var referee = Game(size: 19, komi: 7.5, koRule: .simple)
-            for e in [ours, gnugo] {
-                for c in ["boardsize 19", "clear_board", "komi 7.5"] { XCTAssertNoThrow(try e.ask(c)) }
-            }
-            var moves = 0
-            while !referee.isOver && moves < 800 {
-                let color = referee.toMove
-                let (mover, other) = color == .black ? (ours, gnugo) : (gnugo, ours)
-                let r = try mover.ask("genmove \(color)")
-                if r.lowercased() == "resign" { break }
-                let move = try XCTUnwrap(Coordinates.move(gtp: r, size: 19), "\(mode) move \(moves + 1): \(r)")
-                XCTAssertNoThrow(try referee.play(move), "\(mode): illegal move \(r) at move \(moves + 1)")
-                XCTAssertNoThrow(try other.ask("play \(color) \(r)"))
-                moves += 1
-            }
-            XCTAssertTrue(referee.isOver, "\(mode): the game ended with two passes (\(moves) moves)")
-            XCTAssertGreaterThan(moves, 100)
-            // gonet's count is the board's area score after taking off the stones it calls dead.
-            let dead = try ours.ask("final_status_list dead").split(whereSeparator: { $0 == " " || $0 == "\n" })
-                .compactMap { Coordinates.move(gtp: $0, size: 19)?.point }
-            XCTAssertEqual(try ours.ask("final_score"), referee.score(dead: Set(dead)).description)
         }
+        XCTAssertEqual(problems.all, [])
+    }
+
+    /// Plays `ours` (black) against GNU Go level 1 to two passes; returns what went wrong.
+    private static func playFullGame(_ command: [String], gnugo gnugoPath: String) throws -> [String] {
+        let ours = try GTPClient(command: command)
+        let gnugo = try GTPClient(command: [gnugoPath, "--mode", "gtp", "--level", "1"])
+        defer {
+            ours.stop()
+            gnugo.stop()
+        }
+        var problems: [String] = []
+        var referee = Game(size: 19, komi: 7.5, koRule: .simple)
+        for e in [ours, gnugo] {
+            for c in ["boardsize 19", "clear_board", "komi 7.5"] { _ = try e.ask(c) }
+        }
+        var moves = 0
+        while !referee.isOver && moves < 800 {
+            let color = referee.toMove
+            let (mover, other) = color == .black ? (ours, gnugo) : (gnugo, ours)
+            let r = try mover.ask("genmove \(color)")
+            if r.lowercased() == "resign" { break }
+            guard let move = Coordinates.move(gtp: r, size: 19) else { return problems + ["move \(moves + 1): \(r)"] }
+            do { try referee.play(move) } catch { return problems + ["illegal move \(r) at move \(moves + 1)"] }
+            _ = try other.ask("play \(color) \(r)")
+            moves += 1
+        }
+        if !referee.isOver { problems.append("the game did not end with two passes (\(moves) moves)") }
+        if moves <= 100 { problems.append("only \(moves) moves") }
+        // gonet's count is the board's area score after taking off the stones it calls dead.
+        let dead = try ours.ask("final_status_list dead").split(whereSeparator: { $0 == " " || $0 == "\n" })
+            .compactMap { Coordinates.move(gtp: $0, size: 19)?.point }
+        let score = try ours.ask("final_score")
+        if score != referee.score(dead: Set(dead)).description {
+            problems.append("final_score \(score), the board's \(referee.score(dead: Set(dead)))")
+        }
+        return problems
     }
 
     func testHostileInputGetsErrorsAndAClosedInputEndsCleanly() throws {

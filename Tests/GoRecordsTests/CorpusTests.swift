@@ -3,29 +3,24 @@ import GoRecords
 import GoRules
 import XCTest
 
-/// Every game of ../shared/data read, written and read again (all of them in release builds).
+/// Every game of ../shared/data read, written and read again, through SGF and through the
+/// archive format (all of them in release builds). Each file is read once for both round trips,
+/// the files in parallel: the corpus is most of the suite's time on CI's two cores.
 final class CorpusTests: XCTestCase {
-    func testEveryGameRoundTripsThroughSGF() throws {
-        var games = 0
-        var failures: [String] = []
-        for path in try SharedData.collections() {
-            let reader = try SGFReader(path: path)
-            var n = 0
-            while n < SharedData.gamesPerFileLimit, let entry = try reader.nextEntry() {
-                n += 1
-                switch entry.record {
-                case .failure(let e):
-                    failures.append(e.description)
-                case .success(let record):
-                    let again = try SGFReader.records(text: SGFWriter.sgf(record))
-                    XCTAssertEqual(again, [record], "\(path) game \(entry.index)")
-                    // The replayed final position is the same too.
-                    XCTAssertEqual(try again[0].replay().board.hash, try record.replay().board.hash)
-                    games += 1
-                }
-            }
+    func testEveryGameRoundTripsThroughSGFAndTheArchive() throws {
+        let files = try SharedData.collections()
+        let read = CorpusFiles(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            read.store(i, CorpusFile.roundTrip(path: files[i]))
         }
-        XCTAssertGreaterThan(games, 5_000, "500 games a file in debug builds, all in release")
+        var records: [GameRecord] = []
+        var failures: [String] = []
+        for r in read.results {
+            for m in r.mismatches { XCTFail(m) }
+            records += r.records
+            failures += r.failures
+        }
+        XCTAssertGreaterThan(records.count, 5_000, "500 games a file in debug builds, all in release")
         // The records that break gonet's rule (positional superko, what its engine and referee
         // play): one ko retaken at once, and 19 Korean-rules games that repeat a whole-board position.
         for f in failures {
@@ -34,9 +29,28 @@ final class CorpusTests: XCTestCase {
                     || f.contains(": repeats an earlier position"), f)
         }
         #if !DEBUG
-            XCTAssertEqual(games, 108_415 + 90, "every Tygem game but 20, and the 90 GNU Go games")
+            XCTAssertEqual(records.count, 108_415 + 90, "every Tygem game but 20, and the 90 GNU Go games")
             XCTAssertEqual(failures.count, 20)
         #endif
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gonet-corpus-\(UUID().uuidString).games.zst"
+        ).path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try GameArchiveWriter(path: path)
+        for r in records { try writer.write(r) }
+        try writer.finish()
+        let back = try GameArchiveReader(path: path)
+        var i = 0
+        while let r = try back.nextRecord() {
+            // The archive keeps what training needs, not the SGF root's other properties; komi and
+            // margins are stored as float32.
+            var original = records[i]
+            original.extraProperties = []
+            XCTAssertEqual(r, original, "archive game \(i)")
+            i += 1
+        }
+        XCTAssertEqual(i, records.count)
     }
 
     func testGnuGoSelfPlayCollectionCounts() throws {
@@ -50,38 +64,47 @@ final class CorpusTests: XCTestCase {
     }
 }
 
-/// Every game of ../shared/data through the archive format and back.
-final class ArchiveCorpusTests: XCTestCase {
-    func testEveryGameRoundTripsThroughTheArchive() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "gonet-corpus-\(UUID().uuidString).games.zst"
-        ).path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let writer = try GameArchiveWriter(path: path)
-        var originals: [GameRecord] = []
-        for file in try SharedData.collections() {
-            let reader = try SGFReader(path: file)
+/// One collection file read and checked through SGF: its games, the read errors, and the games
+/// that did not come back the same.
+private struct CorpusFile {
+    var records: [GameRecord] = []
+    var failures: [String] = []
+    var mismatches: [String] = []
+
+    static func roundTrip(path: String) -> CorpusFile {
+        var f = CorpusFile()
+        do {
+            let reader = try SGFReader(path: path)
             var n = 0
-            while n < SharedData.gamesPerFileLimit, let e = try reader.nextEntry() {
+            while n < SharedData.gamesPerFileLimit, let entry = try reader.nextEntry() {
                 n += 1
-                guard case .success(var r) = e.record else { continue }
-                try writer.write(r)
-                // The archive keeps what training needs, not the SGF root's other properties;
-                // komi and margins are stored as float32.
-                r.extraProperties = []
-                originals.append(r)
+                switch entry.record {
+                case .failure(let e):
+                    f.failures.append(e.description)
+                case .success(let record):
+                    let again = try SGFReader.records(text: SGFWriter.sgf(record))
+                    // The replayed final position is the same too.
+                    let same = try again == [record] && again[0].replay().board.hash == record.replay().board.hash
+                    if !same { f.mismatches.append("\(path) game \(entry.index) changes through SGF") }
+                    f.records.append(record)
+                }
             }
+        } catch {
+            f.mismatches.append("\(path): \(error)")
         }
-        try writer.finish()
-        let back = try GameArchiveReader(path: path)
-        var i = 0
-        while let r = try back.nextRecord() {
-            XCTAssertEqual(r, originals[i], "game \(i)")
-            i += 1
-        }
-        XCTAssertEqual(i, originals.count)
-        #if !DEBUG
-            XCTAssertEqual(i, 108_415 + 90)
-        #endif
+        return f
     }
+}
+
+/// The files' results, filled in from the parallel readers.
+private final class CorpusFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [CorpusFile?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ i: Int, _ f: CorpusFile) { lock.withLock { slots[i] = f } }
+
+    /// In file order.
+    var results: [CorpusFile] { lock.withLock { slots.compactMap { $0 } } }
 }
