@@ -108,7 +108,11 @@ public final class Match {
         wanted.gamesPerPairing = tournament.config.gamesPerPairing
         wanted.concurrency = tournament.config.concurrency
         guard wanted == tournament.config else {
-            throw TournamentError("\(tournament.workspace) holds another match or tournament; use a new location")
+            let keys = wanted.keysDiffering(from: tournament.config)
+            let differ = keys.count == 1 ? "differs" : "differ"
+            throw TournamentError(
+                "\(tournament.workspace) holds another match or tournament (its \(keys.joined(separator: ", ")) \(differ) from this command's); resume it with the same settings or use a new location"
+            )
         }
         let names = [Self.name("A", engines.a), Self.name("B", engines.b)]
         let present = try tournament.store.current()

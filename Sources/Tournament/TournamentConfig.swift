@@ -42,6 +42,24 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     /// The defaults of `gonet tournament init`.
     public init() {}
 
+    /// The `tournament.json` keys whose values differ from `other`'s, sorted (what a refused
+    /// resume names, so the user sees which setting to repeat).
+    func keysDiffering(from other: TournamentConfig) -> [String] {
+        func fields(_ c: TournamentConfig) -> [String: Any] {
+            guard let data = try? JSONEncoder().encode(c),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return [:] }
+            return object
+        }
+        // Each value written back as sorted JSON: comparable on Linux, where Foundation's values
+        // do not bridge to NSObject.
+        func json(_ value: Any?) -> Data? {
+            value.flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: .sortedKeys) }
+        }
+        let (a, b) = (fields(self), fields(other))
+        return Set(a.keys).union(b.keys).filter { json(a[$0]) != json(b[$0]) }.sorted()
+    }
+
     enum CodingKeys: String, CodingKey {
         case gamesPerPairing, komi, scoring, refereeEngine, moveCap, networkMode, visits, secondsPerMove,
             resignThreshold, parameterBudget, concurrency

@@ -157,8 +157,10 @@ final class MatchTests: XCTestCase {
         _ = try Match.open(directory: dir, settings: settings(games: 2))
         var other = settings(games: 2)
         other.komi = 6.5
+        other.sprt = SPRT(elo0: 0, elo1: 35, alpha: 0.05, beta: 0.05)
         XCTAssertThrowsError(try Match.open(directory: dir, settings: other)) { e in
             XCTAssertTrue("\(e)".contains("holds another match"), "\(e)")
+            XCTAssertTrue("\(e)".contains("(its komi, sprt differ from this command's)"), "\(e)")
         }
         var bad = settings(games: 2)
         bad.openingMoves = 400
