@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
-        .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules", "GTP"]),
+        .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules", "GTP"], exclude: ["Records"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
         .testTarget(

@@ -32,7 +32,7 @@ struct Endgame {
     }
 
     /// Ownership for the opponent from which a move's stone counts as doomed. Of the medium
-    /// network's moves after move 230 in the 50 games it won against GNU Go level 10 (session 12,
+    /// network's moves after move 230 in the 50 games it won against GNU Go level 10 (2026-11-27,
     /// docs/ENDGAME.md), 198 of the 289 whose stones were captured later were on such points,
     /// and 7 of the 914 that stayed on the board; in its 10 lost games, 86 of 136 and none of 266.
     static let doomedOwnership = 0.5

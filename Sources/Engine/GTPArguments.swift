@@ -15,7 +15,7 @@ public struct EngineError: Error, LocalizedError, Equatable, CustomStringConvert
 }
 
 /// Reading a command's arguments: every number a client sends is range-checked here, so no
-/// conversion further on can trap (issue #15: `komi 1e300`, `kgs-time_settings canadian 9 7 inf`).
+/// conversion further on can trap (once: `komi 1e300`, `kgs-time_settings canadian 9 7 inf`).
 enum GTPArguments {
     /// The longest clock accepted, in seconds: a year. No real time control is longer, and
     /// sums of such times stay far from overflow when converted for the clock.

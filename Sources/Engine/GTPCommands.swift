@@ -163,9 +163,10 @@ extension GTPEngine {
         guard let r = records.first else { throw EngineError("cannot load file") }
         guard r.size == 19 else { throw EngineError("unacceptable size") }
         let count = moveNumber.map { min($0 - 1, r.moves.count) } ?? r.moves.count
-        do { game = try r.game(afterMoves: count, koRule: .positionalSuperko) } catch {
-            throw EngineError("cannot load file")
-        }
+        // The record's moves are legal under its own rules (a Japanese game may repeat a
+        // position); the moves played from here on follow gonet's positional superko.
+        do { game = try r.game(afterMoves: count) } catch { throw EngineError("cannot load file") }
+        game.koRule = .positionalSuperko
         player.reset()
         return ""
     }

@@ -6,8 +6,8 @@ import GoRules
 /// KataGo's constants are on a [0, 1] win-rate scale, where an exploration constant is half as
 /// large for the same search.
 public struct SearchSettings: Sendable {
-    /// Playouts per move (when no time limit applies first). 400 is the strength the goals
-    /// are measured at (docs/STRENGTH.md); it takes 0.16 s a move for the budget
+    /// Playouts per move (when no time limit applies first). 400 is the setting gonet's strength
+    /// is measured at (docs/STRENGTH.md); it takes 0.16 s a move for the budget
     /// network and 0.5 s for the medium one on one thread.
     public var visits: Int = 400
     /// Seconds per move, if set (the clock's budget caps it too).
@@ -37,7 +37,7 @@ public struct SearchSettings: Sendable {
     /// (1 − w) · the network's + w · the playouts' mean result (+1 won, −1 lost, with komi), as
     /// AlphaGo mixed its value network with rollouts. Networks trained on human games (which end by
     /// resignation) judge positions against a program badly: in the medium network's 59 games
-    /// against GNU Go level 10 (session 11, docs/STRENGTH.md) its value called the
+    /// against GNU Go level 10 (2026-11-27, docs/STRENGTH.md) its value called the
     /// network's side the winner in 93–100% of the positions at moves 100–249 of the games it lost
     /// (balanced accuracy 52–54%, a coin), while the sign of the mean score of 128 random playouts
     /// had a balanced accuracy of 64% at moves 100–149, 67% at 150–199, 73% at 200–249 and 82% after.

@@ -4,8 +4,16 @@ import GoNetwork
 /// How `gonet gtp` (and anything else that plays a network) builds its player: the mode and every
 /// knob of both players, range-checked, in one place.
 public struct PlayerSettings: Sendable {
-    /// "policy" (the network's move) or "mcts" (search).
-    public var mode = "policy"
+    /// How a network chooses its moves.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// The network's most probable worthwhile move.
+        case policy
+        /// A PUCT search guided by the network.
+        case mcts
+    }
+
+    /// The policy alone, or a search.
+    public var mode = Mode.policy
     /// Policy mode: sampling temperature (0: the best move).
     public var temperature = 0.0
     /// Use the board's 8 symmetries: the policy player averages over them, the search averages
@@ -23,6 +31,9 @@ public struct PlayerSettings: Sendable {
     /// The defaults of `gonet gtp`.
     public init() {}
 
+    /// The largest visit count a search takes: a search by time sets it and lets the clock stop it.
+    public static let mostVisits = 100_000_000
+
     /// The player, or an error naming the setting that cannot be used.
     public func player(network: PolicyValueNetwork) throws(EngineError) -> Player {
         if let r = resignThreshold, !(r >= 0 && r < 1) {
@@ -32,7 +43,7 @@ public struct PlayerSettings: Sendable {
             throw EngineError("the safe-play move must be 1 to 1000000, not \(safePlayFromMove)")
         }
         switch mode {
-        case "policy":
+        case .policy:
             guard temperature.isFinite, temperature >= 0, temperature <= 100 else {
                 throw EngineError("the temperature must be a number from 0 to 100, not \(temperature)")
             }
@@ -41,7 +52,7 @@ public struct PlayerSettings: Sendable {
                 symmetries: symmetries)
             player.safePlayFromMove = safePlayFromMove
             return player
-        case "mcts":
+        case .mcts:
             var s = search
             for (name, v) in [("c_puct", s.cPuct), ("the FPU reduction", s.fpuReduction)]
             where !(v.isFinite && v >= 0 && v <= 100) {
@@ -53,8 +64,8 @@ public struct PlayerSettings: Sendable {
             guard (1...1000).contains(s.playoutsPerLeaf) else {
                 throw EngineError("the playouts per leaf must be 1 to 1000, not \(s.playoutsPerLeaf)")
             }
-            guard (1...100_000_000).contains(s.visits) else {
-                throw EngineError("visits must be 1 to 100000000, not \(s.visits)")
+            guard (1...Self.mostVisits).contains(s.visits) else {
+                throw EngineError("visits must be 1 to \(Self.mostVisits), not \(s.visits)")
             }
             guard (1...4096).contains(s.batchSize) else {
                 throw EngineError("the batch must be 1 to 4096, not \(s.batchSize)")
@@ -67,8 +78,6 @@ public struct PlayerSettings: Sendable {
             s.resignThreshold = resignThreshold
             s.safePlayFromMove = safePlayFromMove
             return MCTSPlayer(network: network, settings: s)
-        default:
-            throw EngineError("the mode must be policy or mcts, not \(mode)")
         }
     }
 }

@@ -14,9 +14,9 @@ import GoRules
 enum Resignation {
     /// The first move on which a player may resign. The value alone is no verdict: its sign foretold
     /// the medium network's results against level 10 no better than a coin at moves 100–249
-    /// (session 11), and budget-xl's policy player, resigning on its value alone from move 61,
+    /// (2026-11-27, docs/STRENGTH.md), and budget-xl's policy player, resigning on its value alone from move 61,
     /// gave up at move 86 (value 0.12) a game GNU Go called 9.5 points ahead of it and that the
-    /// same opening had won in the match before (session 14). From move 100 both players' win
+    /// same opening had won in the match before (2026-11-27). From move 100 both players' win
     /// rates include random playouts.
     static let earliestMove = 100
 
@@ -30,8 +30,8 @@ enum Resignation {
     /// The move from which the judgement's playouts may resign a game. Earlier, random playouts
     /// call many living groups dead (docs/ENDGAME.md); the sign of their mean score foretold the
     /// result of the medium network's games against GNU Go level 10 with a balanced accuracy of
-    /// 67% at moves 150–199, 73% at 200–249 and 82% after (session 11, docs/STRENGTH.md). In 21
-    /// games of budget-xl's policy against level 10 (session 14), its lowest share after move 200
+    /// 67% at moves 150–199, 73% at 200–249 and 82% after (2026-11-27, docs/STRENGTH.md). In 21
+    /// games of budget-xl's policy against level 10 (2026-11-27), its lowest share after move 200
     /// in the 12 it won was 0.30, while the 9 it lost fell under 0.1 at moves 252–310.
     static let playoutsFromMove = 200
 

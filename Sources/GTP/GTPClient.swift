@@ -30,7 +30,7 @@ public final class GTPClient {
 
     /// Starts `command` (executable and arguments); its standard error goes to `log` when given.
     /// The program a command's first word runs: a path, or a name found in PATH or Debian's
-    /// /usr/games; nil when there is none on this machine.
+    /// /usr/games; nil when the machine has none.
     public static func executable(_ word: String) -> String? {
         let fm = FileManager.default
         if word.contains("/") { return fm.isExecutableFile(atPath: word) ? word : nil }

@@ -2,7 +2,7 @@ import Foundation
 
 /// One game's log of the engines' standard error, capped: the first `headBytes` and the last
 /// `tailBytes` are kept and what lies between is replaced by a line saying how much was left out
-/// (issue #15: an engine flooding stderr once wrote 838 MB in one game).
+/// (an engine flooding stderr once wrote 838 MB in one game).
 public final class GameLog: @unchecked Sendable {
     /// Kept from the start and from the end: 1 MB each holds hundreds of moves of a chatty engine's
     /// diagnostics, and both together stay small beside a game's SGF directory.

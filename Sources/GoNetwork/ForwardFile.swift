@@ -29,7 +29,7 @@ extension PolicyValueNetwork {
             logits += UnsafeBufferPointer(start: l, count: n * Self.moves)
             values += UnsafeBufferPointer(start: v, count: n)
         }
-        // A broken network is an error, not a file of NaNs (issue #15).
+        // A broken network is an error, not a file of NaNs.
         if let i = logits.firstIndex(where: { !$0.isFinite })
             ?? values.firstIndex(where: { !$0.isFinite }).map({ $0 * Self.moves })
         {

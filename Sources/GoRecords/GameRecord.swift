@@ -33,24 +33,25 @@ public struct GameRecord: Sendable, Hashable {
         self.komi = komi
     }
 
-    /// A game at the start of this record, setup stones placed. Records are read under positional
-    /// superko by default, the rule gonet's engine and referee play, so that an archive never holds
-    /// a game that `loadsgf` or a match would refuse.
-    public func startingGame(koRule: KoRule = .positionalSuperko) -> Game {
-        var g = Game(size: size, komi: komi, koRule: koRule)
+    /// A game at the start of this record, setup stones placed. Without `koRule` the record is read
+    /// under its own rules (`recordRules`: no superko for Japanese and Korean records, positional
+    /// superko for the others and when `RU` says nothing).
+    public func startingGame(koRule: KoRule? = nil) -> Game {
+        var g = Game(size: size, komi: komi, koRule: koRule ?? recordRules.koRule)
         g.placeSetup(setup)
         if let first = moves.first { g.setToMove(first.color) }
         return g
     }
 
-    /// The game after every move, checking each under `koRule`; the error says which move is illegal.
-    public func replay(koRule: KoRule = .positionalSuperko) throws(IllegalMoveError) -> Game {
+    /// The game after every move, checking each under `koRule` (default: the record's own rules);
+    /// the error says which move is illegal.
+    public func replay(koRule: KoRule? = nil) throws(IllegalMoveError) -> Game {
         try game(afterMoves: moves.count, koRule: koRule)
     }
 
     /// The game after its first `count` moves, edits between them applied (those after move
     /// `count` too when `count` is the whole game), the side to move the next move's colour.
-    public func game(afterMoves count: Int, koRule: KoRule = .positionalSuperko) throws(IllegalMoveError) -> Game {
+    public func game(afterMoves count: Int, koRule: KoRule? = nil) throws(IllegalMoveError) -> Game {
         var g = startingGame(koRule: koRule)
         var e = 0
         func applyEdits(upTo k: Int) {

@@ -16,6 +16,8 @@ public struct RecordStatistics: Sendable {
     public var draws = 0
     /// Missing, unreadable, `?` or `Void` results.
     public var unknownResults = 0
+    /// Games per rules as `RU` gives them (empty for none), for the ko rule each was read under.
+    public var rules: [String: Int] = [:]
     /// Games per length, in buckets of `lengthBucket` moves.
     public var lengths: [Int: Int] = [:]
     /// Moves per length bucket.
@@ -35,6 +37,7 @@ public struct RecordStatistics: Sendable {
         games += 1
         moves += r.moves.count
         sizes[r.size, default: 0] += 1
+        rules[r.rules, default: 0] += 1
         lengths[r.moves.count / Self.lengthBucket * Self.lengthBucket, default: 0] += 1
         switch r.result {
         case .win(.black, _): blackWins += 1
@@ -49,6 +52,7 @@ public struct RecordStatistics: Sendable {
         games += o.games
         moves += o.moves
         sizes.merge(o.sizes, uniquingKeysWith: +)
+        rules.merge(o.rules, uniquingKeysWith: +)
         lengths.merge(o.lengths, uniquingKeysWith: +)
         blackWins += o.blackWins
         whiteWins += o.whiteWins

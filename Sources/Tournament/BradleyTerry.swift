@@ -14,10 +14,13 @@ public struct Rating: Sendable, Equatable {
     public var score: Double
 }
 
-/// Bradley-Terry maximum-likelihood ratings on the Elo scale, as BayesElo and Ordo compute them
-/// without priors: P(i beats j) = 1 / (1 + 10^((r_j − r_i)/400)), a draw counts half a win for
-/// each side. Intervals come from the inverse of the observed information (the Hessian of the
-/// log-likelihood), with the ratings' mean held at 0.
+/// Bradley-Terry ratings on the Elo scale: P(i beats j) = 1 / (1 + 10^((r_j − r_i)/400)), a draw
+/// counting half a win for each side, with BayesElo's prior: `prior` virtual draws (2 by default,
+/// BayesElo's) between every two players who met. The prior keeps a player who won every game
+/// finite and the intervals of a few games readable (after 4 wins in 4 games the gap is
+/// 400·log10(5) ≈ 280 Elo, not infinite); with many games it fades. `prior: 0` gives the plain
+/// maximum-likelihood ratings. Intervals come from the inverse of the observed information (the
+/// Hessian of the log-posterior), with the ratings' mean held at 0.
 public enum BradleyTerry {
     /// One result between two players: the points of `a` (1, ½ or 0).
     public struct Result: Sendable {
@@ -37,12 +40,16 @@ public enum BradleyTerry {
 
     static let scale = 400 / log(10.0)
 
-    /// Ratings of `players` from results indexed into it.
-    public static func ratings(players: [String], results: [Result]) -> [Rating] {
+    /// BayesElo's default prior: virtual draws between two players who met.
+    public static let defaultPrior = 2.0
+
+    /// Ratings of `players` from results indexed into it, with `prior` virtual draws between each
+    /// pair that played.
+    public static func ratings(players: [String], results real: [Result], prior: Double = defaultPrior) -> [Rating] {
         let n = players.count
         var games = [Int](repeating: 0, count: n)
         var score = [Double](repeating: 0, count: n)
-        for r in results {
+        for r in real {
             games[r.a] += 1
             games[r.b] += 1
             score[r.a] += r.scoreA
@@ -53,17 +60,25 @@ public enum BradleyTerry {
                 Rating(name: $1, elo: 0, interval: .infinity, games: games[$0], score: score[$0])
             }
         }
-        // Natural-log strengths θ; a tiny ridge keeps players who won or lost everything finite.
+        // The prior's virtual draws, one weighted result a pair that met.
+        var results = real.map { (result: $0, weight: 1.0) }
+        if prior > 0 {
+            let pairs = Set(real.filter { $0.a != $0.b }.map { [min($0.a, $0.b), max($0.a, $0.b)] })
+            for pair in pairs.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
+                results.append((Result(a: pair[0], b: pair[1], scoreA: 0.5), prior))
+            }
+        }
+        // Natural-log strengths θ; a tiny ridge keeps players who met nobody finite.
         var theta = [Double](repeating: 0, count: n)
         let ridge = 1e-3
         for _ in 0..<200 {
             var grad = [Double](repeating: 0, count: n)
             var hess = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-            for r in results {
+            for (r, weight) in results {
                 let p = 1 / (1 + exp(theta[r.b] - theta[r.a]))
-                grad[r.a] += r.scoreA - p
-                grad[r.b] -= r.scoreA - p
-                let w = p * (1 - p)
+                grad[r.a] += weight * (r.scoreA - p)
+                grad[r.b] -= weight * (r.scoreA - p)
+                let w = weight * p * (1 - p)
                 hess[r.a][r.a] += w
                 hess[r.b][r.b] += w
                 hess[r.a][r.b] -= w
@@ -85,9 +100,9 @@ public enum BradleyTerry {
         }
         // Covariance: inverse information restricted to mean-zero ratings.
         var info = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for r in results {
+        for (r, weight) in results {
             let p = 1 / (1 + exp(theta[r.b] - theta[r.a]))
-            let w = p * (1 - p)
+            let w = weight * p * (1 - p)
             info[r.a][r.a] += w
             info[r.b][r.b] += w
             info[r.a][r.b] -= w

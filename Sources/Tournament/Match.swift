@@ -273,6 +273,19 @@ extension Match {
         return line
     }
 
+    /// The line `gonet match` prints after each game, as cutechess-cli's rating interval does:
+    /// the score so far with its 95% intervals and, with an SPRT, the LLR against its bounds.
+    public func progressLine(_ games: [MatchGame]) -> String {
+        var line = "\(games.count) game\(games.count == 1 ? "" : "s"): A \(Self.statistics(games).summary)"
+        if let s = settings.sprt {
+            let outcomes = games.map { g -> SPRT.Outcome in g.winner == "A" ? .win : g.winner == "B" ? .loss : .draw }
+            let stop = s.stop(along: outcomes)
+            line += String(format: "; LLR %.2f [%.2f, %.2f]", stop.llr, s.lowerBound, s.upperBound)
+            if stop.decision != .continueTesting { line += " " + stop.decision.rawValue + " accepted" }
+        }
+        return line
+    }
+
     /// The summary `gonet match` prints: results with intervals, the SPRT's state, game lengths
     /// and late captures.
     public func report(_ games: [MatchGame]) -> [String] {

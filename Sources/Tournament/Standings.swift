@@ -52,6 +52,9 @@ public struct Standings: Sendable {
                 String(format: "%4d  ", i + 1) + r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + zip(cols, widths).map { String(repeating: " ", count: max(1, $1 - $0.count)) + $0 }.joined() + "\n"
         }
+        if games > 0 {
+            out += "(Bradley-Terry Elo, mean 0, with BayesElo's prior: 2 virtual draws between entrants who met)\n"
+        }
         if labels.count > 1 {
             out +=
                 "\ncrosstable (points / games against each column)\n"

@@ -36,7 +36,8 @@ public enum StatusReport {
         return lines.joined(separator: "\n")
     }
 
-    static func duration(_ seconds: Double) -> String {
+    /// A duration as people read it: "45 s", "12 min", "3 h 20 min".
+    public static func duration(_ seconds: Double) -> String {
         let s = max(0, Int(seconds.rounded()))
         if s < 120 { return "\(s) s" }
         if s < 7200 { return "\(s / 60) min" }

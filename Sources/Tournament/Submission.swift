@@ -6,20 +6,21 @@ import GoRules
 /// Checks a submitted network against the tournament's rules; every reason a file is refused
 /// comes back together.
 public enum Submission {
-    /// Problems with a network file: the loader's checks (docs/FORMATS.md's and one forward pass) and the parameter budget.
-    public static func problems(network path: String, budget: Int) -> (network: PolicyValueNetwork?, reasons: [String])
-    {
-        let net: PolicyValueNetwork
-        do { net = try PolicyValueNetwork.load(path: path) } catch let e as NetworkError {
-            return (nil, e.reasons)
-        } catch {
-            return (nil, ["\(error)"])
+    /// The entrant name a network file gives itself: its metadata's `name` when that is a valid
+    /// entrant name, else the file name without its extension.
+    public static func name(ofNetwork path: String) throws -> String {
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if let own = try? PolicyValueNetwork.load(path: path).metadata["name"], isValidName(own) { return own }
+        guard isValidName(stem) else {
+            throw TournamentError(
+                "\(path) has no usable name: give one with --name (1 to 64 letters, digits, '-', '_', '.')")
         }
-        var reasons: [String] = []
-        if net.parameterCount > budget {
-            reasons.append("\(net.parameterCount) parameters exceed the budget of \(budget)")
-        }
-        return (net, reasons)
+        return stem
+    }
+
+    /// 1 to 64 letters, digits, '-', '_' and '.'.
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
     }
 
     /// Splits an engine command line, honouring single and double quotes.

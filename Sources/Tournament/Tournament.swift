@@ -25,10 +25,12 @@ public final class Tournament {
         }
     }
 
-    /// Creates a tournament directory (refusing to overwrite one).
+    /// Creates a tournament directory, refusing to overwrite one. A directory that holds only a
+    /// `tournament.json` (a prepared configuration, such as the shipped `Tournament/`) becomes a
+    /// tournament with `config`.
     public static func create(_ path: String, config: TournamentConfig = TournamentConfig()) throws -> Tournament {
         let fm = FileManager.default
-        if fm.fileExists(atPath: (path as NSString).appendingPathComponent("tournament.json")) {
+        if fm.fileExists(atPath: (path as NSString).appendingPathComponent("tournament.json")), !isPrepared(path) {
             throw TournamentError("\(path) already holds a tournament")
         }
         try config.validate()
@@ -37,10 +39,25 @@ public final class Tournament {
         return try Tournament(store: SQLiteStore(directory: path), workspace: path)
     }
 
+    /// True when `path` holds a configuration that no tournament was created from yet: no
+    /// database and none of the folders a tournament makes. (A tournament that lost its database
+    /// still has them, and is not mistaken for a new one.)
+    public static func isPrepared(_ path: String) -> Bool {
+        let fm = FileManager.default
+        return ["tournament.sqlite", "games", "networks", "logs"].allSatisfy {
+            !fm.fileExists(atPath: (path as NSString).appendingPathComponent($0))
+        }
+    }
+
     /// Opens a tournament directory; its database must exist (a lost `tournament.sqlite` is not
     /// an empty tournament).
     public static func open(directory path: String) throws -> Tournament {
         _ = try TournamentConfig.load(path)
+        if isPrepared(path) {
+            throw TournamentError(
+                "\(path) holds a configuration but no tournament yet: create it with `gonet tournament init \(path)`, which reads its tournament.json"
+            )
+        }
         let database = (path as NSString).appendingPathComponent("tournament.sqlite")
         let size = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? Int) ?? nil
         guard let size else {
@@ -54,23 +71,28 @@ public final class Tournament {
 
     func file(_ relative: String) -> String { (workspace as NSString).appendingPathComponent(relative) }
 
-    /// Registers a network after checking it, and schedules its games; the error lists every
-    /// reason it is refused.
+    /// Registers a network after checking it (`Submission.verdict`; with `gonet`, this executable,
+    /// also a legal move over GTP), and schedules its games; the error lists every reason it is
+    /// refused. Without a `name` the entrant takes the file's own (its metadata's `name`, else the
+    /// file name's stem).
     @discardableResult
-    public func submit(network source: String, name: String, author: String?, play: (mode: String, visits: Int?)? = nil)
-        throws -> Entrant
-    {
-        try check(name)
-        let (net, reasons) = Submission.problems(network: source, budget: config.parameterBudget)
-        guard let net, reasons.isEmpty else {
-            throw TournamentError("\(source) is refused: " + reasons.joined(separator: "; "))
+    public func submit(
+        network source: String, name: String? = nil, author: String?, play: (mode: String, visits: Int?)? = nil,
+        gonet: String? = nil
+    ) throws -> Entrant {
+        if let name { try check(name) }
+        let verdict = Submission.verdict(network: source, budget: config.parameterBudget, gonet: gonet)
+        guard verdict.accepted, let parameters = verdict.parameters else {
+            throw TournamentError("\(source) is refused: " + verdict.reasons.joined(separator: "; "))
         }
+        let entrantName = try name ?? Submission.name(ofNetwork: source)
+        if name == nil { try check(entrantName) }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
         let e = try store.add(
             Entrant(
-                name: name, kind: "network",
+                name: entrantName, kind: "network",
                 command: play.map { Entrant.networkPlay(mode: $0.mode, visits: $0.visits) },
-                sha256: SHA256.hex(bytes), author: author, parameters: net.parameterCount),
+                sha256: SHA256.hex(bytes), author: author, parameters: parameters),
             network: bytes)
         try reschedule()
         return e
@@ -97,8 +119,7 @@ public final class Tournament {
                 throw TournamentError("this tournament is a match (it has an SPRT): it takes no entrant beside its two")
             }
         }
-        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
-        else {
+        guard Submission.isValidName(name) else {
             throw TournamentError("a name is 1 to 64 letters, digits, '-', '_' and '.': \"\(name)\"")
         }
     }
@@ -133,12 +154,12 @@ public final class Tournament {
         if mode == "mcts", visits == nil {
             // By time: no visit cap (gtp's largest), the search stops at the time per move.
             if let i = cmd.firstIndex(of: "--visits") { cmd[i + 1] = "1000000" }
-            cmd += ["--time-per-move", String(config.searchSeconds)]
+            cmd += ["--seconds-per-move", String(config.searchSeconds)]
         }
         return cmd
     }
 
-    /// A network entrant's file on this machine, its bytes checked against the sha256 it was
+    /// A network entrant's file on the local machine, its bytes checked against the sha256 it was
     /// submitted with (once per process): the directory's copy, or the cache filled from the store.
     public func networkFile(for e: Entrant) throws -> String {
         guard let sha = e.sha256 else { throw TournamentError("entrant \(e.label) has no network") }

@@ -91,7 +91,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         // Numbers are read as JSON numbers and checked here, so that `"seed": -1` or `1e20` gets a
-        // message naming the key instead of a decoder dump (issue #15).
+        // message naming the key instead of a decoder dump.
         func number(_ key: CodingKeys) throws -> Double? {
             guard c.contains(key) else { return nil }
             guard let x = try? c.decode(Double.self, forKey: key) else {

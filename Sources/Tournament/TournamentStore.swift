@@ -64,7 +64,7 @@ public struct ScheduledSlot: Sendable, Equatable {
 public struct WorkerIdentity: Sendable, Equatable {
     /// The worker's name, shown by `status`.
     public var name: String
-    /// This machine's name: claims of processes on it that are gone are freed at once.
+    /// The local machine's name: claims of processes on it that are gone are freed at once.
     public var host: String
     /// The worker's process id on `host`.
     public var pid: Int32

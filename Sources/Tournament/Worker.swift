@@ -7,7 +7,7 @@ import GoRules
 public struct WorkerOptions: Sendable {
     /// Who claims the games.
     public var identity: WorkerIdentity
-    /// Games played at once, capped at this machine's cores: the two engines of a game take
+    /// Games played at once, capped at the machine's cores: the two engines of a game take
     /// turns (one thread each, no pondering), so a game keeps one core busy.
     public var gamesAtOnce: Int
     /// Seconds a claim lasts without a heartbeat. A minute: a worker killed or cut off loses its
@@ -32,7 +32,7 @@ public struct WorkerOptions: Sendable {
 public enum WorkerEvent: Sendable {
     /// A game was committed; the status right after it.
     case finished(GameRow, StoreStatus)
-    /// A game was given back unplayed (an engine missing on this machine).
+    /// A game was given back unplayed (an engine missing on the worker's machine).
     case gaveBack(slot: String, reason: String)
     /// A game was played but not committed: its lease went to another worker.
     case lostLease(slot: String)
@@ -138,7 +138,7 @@ extension Tournament {
             try store.release(claim, reason: "entrant \(claim.slot.black) or \(claim.slot.white) is not registered")
             return nil
         }
-        // An engine this machine does not have is this machine's problem, not the entrant's loss.
+        // An engine the worker's machine does not have is that machine's problem, not the entrant's loss.
         for e in [black, white] where e.kind == "engine" {
             let program = try e.commandWords()[0]
             if GTPClient.executable(program) == nil {

@@ -90,9 +90,37 @@ extension TrainingConfiguration {
     /// Sets one setting from a JSON value or a flag's text; the error names the key.
     public mutating func set(_ key: String, _ value: Any) throws {
         guard let s = Self.settings.first(where: { $0.key == key }) else {
-            throw TrainingError(.setting, "unknown setting \"\(key)\" (known: \(Self.keys.joined(separator: ", ")))")
+            throw TrainingError(.setting, "unknown setting \"\(key)\"\(Self.suggestion(for: key, prefix: ""))")
         }
         try s.apply(&self, value)
+    }
+
+    /// ": did you mean --batch?" for the known key closest to a mistyped one (one that starts the
+    /// other, or within an edit distance of two or a third of its length), else where the list of
+    /// keys is.
+    static func suggestion(for key: String, prefix: String) -> String {
+        let close = keys.map { k in (name: k, distance: editDistance(key, k)) }.filter {
+            $0.distance <= max(2, $0.name.count / 3) || key.hasPrefix($0.name) || $0.name.hasPrefix(key)
+        }
+        if let best = close.min(by: { $0.distance < $1.distance }) { return ": did you mean \(prefix)\(best.name)?" }
+        return " (gonet train --help lists every setting)"
+    }
+
+    /// Levenshtein distance between two keys.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 
     /// Reads `--KEY VALUE` flags (`--KEY V1 V2 …` for lists, `-o` for `--output`) in order.
@@ -106,7 +134,7 @@ extension TrainingConfiguration {
                 throw TrainingError(
                     .setting,
                     word.hasPrefix("-")
-                        ? "unknown setting \(word) (known: --\(keys.joined(separator: ", --")))"
+                        ? "unknown setting \(word)\(suggestion(for: key ?? word, prefix: "--"))"
                         : "unexpected argument \(word): settings are --KEY VALUE")
             }
             var values: [String] = []

@@ -6,7 +6,12 @@ import GoRules
 struct BenchBoard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "board",
-        abstract: "Moves/s replaying recorded games with full legality checks, and random playouts/s, on one core.")
+        abstract: "Moves/s replaying recorded games with full legality checks, and random playouts/s, on one core.",
+        discussion: """
+            EXAMPLES:
+              gonet bench board
+              gonet bench board --games 500 --seconds 5
+            """)
 
     @Argument(help: "SGF files or directories to replay (default: Games/).")
     var data: [String] = ["Games"]
@@ -76,6 +81,6 @@ struct BenchBoard: ParsableCommand {
         print(
             "playouts: \(Report.count(Int(Double(playouts) / elapsed))) random games/s on 19x19 (\(Report.fixed(Double(playoutMoves) / Double(playouts), 1)) moves each, \(Report.count(Int(Double(playoutMoves) / elapsed))) moves/s)"
         )
-        print("goal: 2,000,000 replayed moves/s on one core: \(replayRate >= 2_000_000 ? "met" : "not met")")
+        print("target: 2,000,000 replayed moves/s on one core: \(replayRate >= 2_000_000 ? "met" : "not met")")
     }
 }

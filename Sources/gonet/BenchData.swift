@@ -7,11 +7,15 @@ struct BenchData: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Positions/s of the data loader (read, replay, features, symmetry, batch) on 1 and 2 threads.",
-        discussion:
-            "Without archives it imports the SGF collections of ../shared/data (or Games/) into a temporary archive first."
-    )
+        discussion: """
+            Without archives it imports the sample collections in Games/ into a temporary archive first.
 
-    @Argument(help: "*.games.zst archives (default: import ../shared/data or Games/).")
+            EXAMPLES:
+              gonet bench data
+              gonet bench data records.games.zst --seconds 5
+            """)
+
+    @Argument(help: "*.games.zst archives (default: import Games/).")
     var archives: [String] = []
     @Option(help: "Batch size.")
     var batch = 256
@@ -24,7 +28,7 @@ struct BenchData: ParsableCommand {
         var files = archives
         var temporary: String?
         if files.isEmpty {
-            let source = FileManager.default.fileExists(atPath: "../shared/data") ? "../shared/data" : "Games"
+            let source = "Games"
             let path = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "gonet-bench-\(getpid()).games.zst"
             ).path

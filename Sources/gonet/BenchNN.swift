@@ -9,8 +9,13 @@ struct BenchNN: ParsableCommand {
         abstract:
             "Inference and training throughput of resnet sizes, side by side with a PyTorch/ONNX Runtime reference run.",
         discussion: """
-            Sizes: small (resnet 6x32), medium (6x64), large (10x128), fc heads as ../shared/bench/torch_reference.py.
-            Run that script in the same session (--json FILE) and pass its file with --reference to print ratios.
+            Sizes: small (resnet 6x32), medium (6x64), large (10x128), fc heads, the sizes of the PyTorch reference \
+            script (torch_reference.py). Run that script just before (its --json FILE) and pass the file with \
+            --reference to print the ratios side by side.
+
+            EXAMPLES:
+              gonet bench nn --threads 2
+              gonet bench nn --sizes small --batches 1,8 --networks Networks/budget-resnet5x32-xl.safetensors
             """)
 
     @Option(help: "Comma-separated sizes: small, medium, large.")

@@ -10,8 +10,12 @@ struct BenchSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract:
-            "MCTS playouts/s with the medium network (resnet 6x64) at several batch sizes and threads, next to the network's raw positions/s, and Leela Zero 0.17 on the same network size when installed."
-    )
+            "MCTS playouts/s with the medium network (resnet 6x64) at several batch sizes and threads, next to the network's raw positions/s, and Leela Zero 0.17 on the same network size when installed.",
+        discussion: """
+            EXAMPLES:
+              gonet bench search
+              gonet bench search --batches 8 --threads 1
+            """)
 
     @Option(help: "Playouts per measured search.") var visits = 800
     @Option(help: "Comma-separated leaf batch sizes.") var batches = "1,4,8,16"

@@ -9,6 +9,10 @@ struct BenchTournament: ParsableCommand {
         discussion: """
             SQLite always; PostgreSQL with --postgres URL (a server where the user may create databases, \
             e.g. url=$(scripts/pg-throwaway start /tmp/pgbench --durable)).
+
+            EXAMPLES:
+              gonet bench tournament
+              gonet bench tournament --postgres "$url" --workers 1 4 16
             """)
     @Option(help: "A PostgreSQL server to measure (databases are created and dropped there).") var postgres: String?
     @Option(parsing: .upToNextOption, help: "Worker counts.") var workers: [Int] = [1, 4, 16]

@@ -8,16 +8,28 @@ struct GTPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gtp",
         abstract:
-            "Play a network over GTP version 2 on standard input and output (Sabaki, GoGui, Lizzie, KaTrain, gomill).",
+            "Play a network over GTP version 2 on standard input and output (Sabaki, GoGui, Lizzie, q5Go, gomill).",
         discussion: """
             Logs go to standard error. Analysis: gogui-analyze_commands, lz-analyze, lz-genmove_analyze and kata-analyze. \
-            Lizzie reads `version` as a Leela Zero version and warns below 0.15: --lizzie answers "0.17 gonet-0.1.0".
+            Lizzie reads `version` as a Leela Zero version and warns below 0.15: --lizzie answers "0.17 gonet-0.1.0". \
+            docs/gtp.md lists every command, docs/playing.md the engine line for each GUI.
+
+            EXAMPLES:
+              gonet gtp --network Networks/budget-resnet5x32-xl.safetensors
+              gonet gtp --network net.safetensors --mode mcts --seconds-per-move 2 --resign-threshold 0.1
+              gonet gtp --network net.safetensors --mode mcts --visits 400 --lizzie
             """)
 
     @Option(help: "The network file.") var network: String
-    @Option(help: "policy (the network's move) or mcts (search).") var mode = "policy"
-    @Option(help: "Playouts per move in mcts mode.") var visits = 400
-    @Option(help: "Seconds per move in mcts mode (the clock's budget caps it too).") var timePerMove: Double?
+    @Option(help: "policy (the network's move) or mcts (search).") var mode = PlayerSettings.Mode.policy
+    @Option(help: "Playouts per move in mcts mode (default 400; with --seconds-per-move alone, no cap).")
+    var visits: Int?
+    @Option(
+        help:
+            "Seconds per move in mcts mode: the search runs this long unless --visits is reached first (the clock caps it too)."
+    )
+    var secondsPerMove: Double?
+    @Option(help: .hidden) var timePerMove: Double?
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(
@@ -47,6 +59,8 @@ struct GTPCommand: ParsableCommand {
     static let version = "0.1.0"
 
     func run() throws {
+        if timePerMove != nil { printError("gonet gtp: --time-per-move is now spelled --seconds-per-move") }
+        let timePerMove = secondsPerMove ?? timePerMove
         var settings = PlayerSettings()
         settings.mode = mode
         settings.temperature = temperature
@@ -54,7 +68,8 @@ struct GTPCommand: ParsableCommand {
         settings.seed = seed
         settings.resignThreshold = resignThreshold
         settings.safePlayFromMove = safePlayFromMove ?? settings.safePlayFromMove
-        settings.search.visits = visits
+        // A time without visits is a search for that time, as in Leela Zero and KataGo.
+        settings.search.visits = visits ?? (timePerMove == nil ? 400 : PlayerSettings.mostVisits)
         settings.search.seconds = timePerMove
         settings.search.batchSize = batch
         settings.search.cPuct = cpuct ?? settings.search.cPuct
@@ -66,11 +81,18 @@ struct GTPCommand: ParsableCommand {
         let net = try failing("gonet gtp") { try PolicyValueNetwork.load(path: network) }
         let player: Player
         do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
-        printError(
-            "gonet gtp: \(network) (\(net.architecture.summary)), \(mode)\(mode == "mcts" ? " \(visits) visits" : "")")
+        var how = mode.rawValue
+        if mode == .mcts {
+            if let visits { how += " \(visits) visits" }
+            if let timePerMove { how += " \(timePerMove) s a move" }
+            if visits == nil, timePerMove == nil { how += " 400 visits" }
+        }
+        printError("gonet gtp: \(network) (\(net.architecture.summary)), \(how)")
         // Lizzie splits the answer at spaces and dots and needs a minor version of at least 15.
         let engine = GTPEngine(
             player: player, name: name, version: lizzie ? "0.17 gonet-\(Self.version)" : Self.version)
         engine.run()
     }
 }
+
+extension PlayerSettings.Mode: ExpressibleByArgument {}

@@ -17,7 +17,12 @@ struct GamesCommand: ParsableCommand {
 struct GamesInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Count games, moves, board sizes, results and game lengths; list games that fail to parse.")
+        abstract: "Count games, moves, board sizes, results and game lengths; list games that fail to parse.",
+        discussion: """
+            EXAMPLES:
+              gonet games info Games/*
+              gonet games info records/ --show-failures 20
+            """)
 
     @Argument(help: "SGF files, .sgf.zst collections, .games.zst archives, or directories to search for SGF files.")
     var paths: [String]
@@ -52,8 +57,12 @@ struct GamesImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract:
-            "Write the 19x19 games of SGF files, directories and .sgf.zst collections to an archive (training uses those without handicap or setup)."
-    )
+            "Write the 19x19 games of SGF files, directories and .sgf.zst collections to an archive (training uses those without handicap or setup).",
+        discussion: """
+            EXAMPLES:
+              gonet games import Games -o sample.games.zst
+              gonet games import more/ -o sample.games.zst --append
+            """)
 
     @Argument(help: "SGF files, .sgf.zst collections, or directories (searched recursively).")
     var sources: [String]
@@ -94,8 +103,12 @@ struct GamesExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract:
-            "Write an archive's games back as SGF: one collection (.sgf.zst or .sgf) or one file per game in a directory."
-    )
+            "Write an archive's games back as SGF: one collection (.sgf.zst or .sgf) or one file per game in a directory.",
+        discussion: """
+            EXAMPLES:
+              gonet games export sample.games.zst -o sample.sgf.zst
+              gonet games export sample.games.zst -o games/
+            """)
 
     @Argument(help: "A .games.zst archive.")
     var archive: String
@@ -113,8 +126,11 @@ struct GamesPlanes: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planes",
         abstract:
-            "Write what the network sees for one position: planes [1,6,19,19], policy_target [1], value_target [1], value_mask [1]."
-    )
+            "Write what the network sees for one position: planes [1,6,19,19], policy_target [1], value_target [1], value_mask [1].",
+        discussion: """
+            EXAMPLES:
+              gonet games planes sample.games.zst --game 0 --move 50 -o position.safetensors
+            """)
 
     @Argument(help: "An SGF collection or a .games.zst archive.")
     var file: String

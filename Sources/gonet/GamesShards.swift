@@ -6,7 +6,12 @@ struct GamesShards: ParsableCommand {
         commandName: "shards",
         abstract:
             "Write training shards (safetensors: planes, policy_target, value_target, value_mask) for PyTorch or Keras.",
-        discussion: "docs/FORMATS.md describes the shards; examples/ trains a network on them.")
+        discussion: """
+            docs/FORMATS.md describes the shards; examples/pytorch/train_gonet.py trains a network on them.
+
+            EXAMPLES:
+              gonet games shards sample.games.zst -o shards --positions 16384 --validation-fraction 0.05
+            """)
     @Argument(help: "Game archives (*.games.zst).") var archives: [String]
     @Option(name: .shortAndLong, help: "The directory to write.") var output: String
     @Option(help: "Positions per shard (the last of each split holds the rest).") var positions = 8192

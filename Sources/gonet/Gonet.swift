@@ -6,6 +6,16 @@ struct Gonet: ParsableCommand {
     /// Line-buffered output, so logs piped to a file or `tail -f` show each line as it comes.
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
+        // GONET_CHECK_ARGUMENTS=1 parses and validates the command line and runs nothing: how the
+        // documentation's commands are checked against the parser.
+        if ProcessInfo.processInfo.environment["GONET_CHECK_ARGUMENTS"] == "1" {
+            do {
+                _ = try parseAsRoot(nil)
+                Foundation.exit(0)
+            } catch {
+                exit(withError: error)
+            }
+        }
         main(nil)
     }
 

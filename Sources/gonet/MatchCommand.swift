@@ -15,6 +15,11 @@ struct MatchCommand: ParsableCommand {
             tournament worker URL` on other machines plays its games too; running the same command again resumes it \
             (with --summary it prints where the match stands and plays nothing), and `gonet tournament \
             status|standings|report` read it.
+
+            EXAMPLES:
+              gonet match new.safetensors:mcts:400 old.safetensors:mcts:400 -o matches/new-old --sprt 0,35
+              gonet match net.safetensors "gnugo --mode gtp --level 1" -o matches/vs-gnugo --games 20
+              gonet match net.safetensors "gnugo --mode gtp --level 1" -o matches/vs-gnugo --summary
             """)
 
     @Argument(help: "Engine A.") var a: String
@@ -25,7 +30,7 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "Games at once (each engine runs one thread).") var concurrency = 2
     @Option(help: "Komi.") var komi = 7.5
     @Option(help: "tromp-taylor (strict) or dead-removed (players' or the referee engine's dead stones).") var scoring =
-        "tromp-taylor"
+        ScoringRule.trompTaylor
     @Option(help: "The engine that decides dead stones when the players disagree.") var referee =
         "gnugo --mode gtp --level 10"
     @Option(help: "Random opening moves.") var openings = 4
@@ -48,10 +53,7 @@ struct MatchCommand: ParsableCommand {
             var s = MatchSettings(a: a, b: b)
             s.games = games
             s.komi = komi
-            guard let rule = ScoringRule(name: scoring) else {
-                throw ValidationError("--scoring must be tromp-taylor or dead-removed, not \(scoring)")
-            }
-            s.scoring = rule
+            s.scoring = scoring
             s.refereeEngine = Submission.words(referee)
             s.openingMoves = openings
             s.moveCap = moveCap
@@ -72,17 +74,21 @@ struct MatchCommand: ParsableCommand {
             let before = try match.results().count
             if before > 0 { print("resuming \(out): \(before) games already played") }
             let all = try match.run(gonet: gonetExecutable(), concurrency: concurrency) { g, all in
-                let st = Match.statistics(all)
+                let outcome = g.winner == "A" ? "wins" : g.winner == "B" ? "loses" : "draws"
                 print(
-                    String(
-                        format: "game %d: A %@ %@ (%@, %d moves) — A %d-%d-%d", g.index + 1,
-                        g.aIsBlack ? "black" : "white",
-                        g.winner == "A" ? "wins" : g.winner == "B" ? "loses" : "draws", g.result, g.moves, st.wins,
-                        st.draws, st.losses))
+                    "game \(g.index + 1): A \(g.aIsBlack ? "black" : "white") \(outcome) (\(g.result), \(g.moves) moves)"
+                )
+                print("  " + match.progressLine(all))
+                fflush(stdout)
             } note: {
                 printError($0)
             }
             for line in match.report(all) { print(line) }
         }
     }
+}
+
+extension ScoringRule: ExpressibleByArgument {
+    /// The rule's name, or `area`, Tromp-Taylor's old name.
+    public init?(argument: String) { self.init(name: argument) }
 }

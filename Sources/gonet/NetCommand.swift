@@ -7,7 +7,7 @@ struct NetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "net",
         abstract: "Create, inspect and run network files (safetensors, docs/FORMATS.md's layout).",
-        subcommands: [NetNew.self, NetInfo.self, NetForward.self, NetExport.self, NetImport.self])
+        subcommands: [NetNew.self, NetInfo.self, NetCheck.self, NetForward.self, NetExport.self, NetImport.self])
 }
 
 /// The architecture flags `net new` and `train` share, with docs/FORMATS.md's defaults.
@@ -59,7 +59,12 @@ struct ArchitectureOptions: ParsableArguments {
 
 struct NetNew: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "new", abstract: "Create a network with He-initialised weights.")
+        commandName: "new", abstract: "Create a network with He-initialised weights.",
+        discussion: """
+            EXAMPLES:
+              gonet net new --blocks 5 --filters 32 --policy-head conv --policy-filters 32 --value-head pool --value-filters 32 --value-hidden 64 -o budget.safetensors
+              gonet net new --trunk mobile --blocks 6 --filters 32 -o mobile.safetensors
+            """)
 
     @OptionGroup var arch: ArchitectureOptions
     @Option(help: "Random seed of the initial weights.")
@@ -87,7 +92,11 @@ struct NetNew: ParsableCommand {
 
 struct NetInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "Show a network's architecture, size, cost and metadata.")
+        commandName: "info", abstract: "Show a network's architecture, size, cost and metadata.",
+        discussion: """
+            EXAMPLES:
+              gonet net info Networks/*.safetensors
+            """)
 
     @Argument(help: "Network files.")
     var files: [String]
@@ -129,8 +138,11 @@ struct NetForward: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forward",
         abstract:
-            "Run a network on input planes: INPUT holds `planes` [B,6,19,19]; OUTPUT gets `policy` [B,362] logits and `value` [B,1]."
-    )
+            "Run a network on input planes: INPUT holds `planes` [B,6,19,19]; OUTPUT gets `policy` [B,362] logits and `value` [B,1].",
+        discussion: """
+            EXAMPLES:
+              gonet net forward mynet.safetensors position.safetensors -o outputs.safetensors
+            """)
 
     @Argument(help: "The network file.")
     var network: String

@@ -9,6 +9,10 @@ struct NetImport: ParsableCommand {
         discussion: """
             A network of gonet's family runs as a native one; any other graph of the operators docs/ONNX.md lists \
             runs as a graph network (inference only). Anything else is refused naming the node.
+
+            EXAMPLES:
+              gonet net import mynet.onnx -o mynet.safetensors
+              gonet net import keras.onnx -o keras.safetensors --value tanh
             """)
     @Argument(help: "The ONNX model.") var model: String
     @Option(name: .shortAndLong, help: "The network file to write.") var output: String

@@ -44,6 +44,12 @@ enum Report {
         out += "  board sizes  \(sizes.isEmpty ? "-" : sizes.joined(separator: ", "))\n"
         out +=
             "  results      B wins \(count(s.blackWins)), W wins \(count(s.whiteWins)), draws \(count(s.draws)), unknown \(count(s.unknownResults))\n"
+        // Which ko rule each game's moves were checked under: its own rules' (RU), or gonet's
+        // positional superko where RU says nothing gonet knows.
+        let rules = s.rules.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ru, n in
+            "\(ru.isEmpty ? "no RU" : ru) \(count(n)) (\(RecordRules(ru: ru).description))"
+        }
+        if !rules.isEmpty { out += "  rules        \(rules.joined(separator: ", "))\n" }
         if !s.lengths.isEmpty {
             let b = RecordStatistics.lengthBucket
             let buckets = s.lengths.sorted { $0.key < $1.key }.map { "\($0.key)-\($0.key + b - 1): \(count($0.value))" }

@@ -14,6 +14,10 @@ struct TrainCommand: ParsableCommand {
             Next to the output it writes NAME.log.jsonl (every interval and validation), NAME.svg (the curves,
             refreshed at each validation) and NAME.checkpoint.safetensors (every --checkpoint-every steps and on Ctrl-C).
 
+            EXAMPLES:
+              gonet train --config examples/training/budget.json --data sample.games.zst -o mynet.safetensors
+              gonet train --config examples/training/budget.json --data sample.games.zst -o mynet.safetensors --resume
+
             SETTINGS:
             """ + TrainingConfiguration.settings.map { "  " + $0.line }.joined(separator: "\n"))
 
@@ -79,9 +83,14 @@ struct TrainCommand: ParsableCommand {
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval", abstract: "A network's policy and value metrics over archives.")
+        commandName: "eval", abstract: "A network's policy and value metrics over archives.",
+        discussion: """
+            EXAMPLES:
+              gonet eval --network Networks/budget-resnet5x32-xl.safetensors --data heldout.games.zst --every 50
+            """)
 
-    @Option(help: "The network file.") var net: String
+    @Option(help: "The network file.") var network: String?
+    @Option(help: .hidden) var net: String?
     @Option(parsing: .upToNextOption, help: "Archives (*.games.zst).") var data: [String]
     @Option(help: "Evaluate at most this many positions.") var positions: Int?
     @Option(help: "Use one position in N, so a --positions sample spans many games (default 1: all).") var every = 1
@@ -89,8 +98,14 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Average policy and value over the 8 symmetries.") var symmetries = false
     @Option(help: "Threads.") var threads = 2
 
+    func validate() throws {
+        guard network != nil || net != nil else { throw ValidationError("give the network with --network FILE") }
+    }
+
     func run() throws {
         guard every >= 1 else { throw ValidationError("--every must be 1 or more") }
+        if self.net != nil { printError("gonet eval: --net is now spelled --network") }
+        let net = self.network ?? self.net ?? ""
         Parallel.threads = threads
         let network = try failing { try PolicyValueNetwork.load(path: net) }
         let m = try failing {

@@ -3,7 +3,7 @@ import Foundation
 import GoRules
 import XCTest
 
-/// Numbers and lines from a client that once trapped or desynchronised the engine (issue #15).
+/// Numbers and lines from a client that once trapped or desynchronised the engine.
 final class GTPHostileInputTests: XCTestCase {
     func engine() -> GTPEngine { GTPEngine(player: PolicyPlayer(network: uniformNetwork(), symmetries: false)) }
 
@@ -66,7 +66,7 @@ final class GTPHostileInputTests: XCTestCase {
             "info move pass visits 3 winrate 0 prior 0 order 0 pv pass")
     }
 
-    /// Setup after the root (issue #15): `loadsgf` applies it where it occurs, and `printsgf` keeps it.
+    /// Setup after the root: `loadsgf` applies it where it occurs, and `printsgf` keeps it.
     func testLoadSGFAppliesSetupAfterTheRoot() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-edit-\(UUID().uuidString).sgf")
             .path
@@ -84,5 +84,21 @@ final class GTPHostileInputTests: XCTestCase {
         XCTAssertEqual(e.handle("undo"), "=\n\n")
         XCTAssertEqual(
             e.game.board[Point(x: 15, y: 15)], .black, "undo keeps the edit before the taken-back move's predecessor")
+    }
+
+    /// `loadsgf` reads a record under its own rules (a Korean game that repeats a position at move
+    /// 120 loads whole), and the moves played after it follow gonet's positional superko.
+    func testLoadSGFReadsARecordUnderItsOwnRules() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GoRecordsTests/Records/korean-repetition.sgf").path
+        let e = engine()
+        XCTAssertEqual(e.handle("loadsgf \(path)"), "=\n\n")
+        XCTAssertEqual(e.game.moves.count, 138)
+        XCTAssertEqual(e.game.koRule, .positionalSuperko)
+        let chinese = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-cn-\(UUID().uuidString).sgf")
+        try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "RU[Korean]", with: "RU[Chinese]")
+            .write(to: chinese, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: chinese) }
+        XCTAssertEqual(e.handle("loadsgf \(chinese.path)"), "? cannot load file\n\n")
     }
 }

@@ -2,7 +2,7 @@ import GoNetwork
 import NeuralNet
 import XCTest
 
-/// gonet against PyTorch on the reference networks of ../shared/fixtures.
+/// gonet against PyTorch on the reference networks of the test data's fixtures.
 final class FixtureTests: XCTestCase {
     func testForwardMatchesPyTorch() throws {
         for name in Fixtures.names {

@@ -3,7 +3,7 @@ import GoRecords
 import GoRules
 import XCTest
 
-/// Records from other programs and hostile ones (issue #15): clear errors naming the file, never a trap.
+/// Records from other programs and hostile ones: clear errors naming the file, never a trap.
 final class HostileRecordTests: XCTestCase {
     var dir: URL!
 

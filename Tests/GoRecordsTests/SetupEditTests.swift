@@ -4,7 +4,7 @@ import GoRules
 import XCTest
 
 /// AB/AW/AE after the root (problem files, edited records): applied where they occur, kept by
-/// the archive, written back (issue #15).
+/// the archive, written back.
 final class SetupEditTests: XCTestCase {
     /// Black D16, White plays Q16; then a setup node removes Q16 and adds black stones; White plays on.
     let text = "(;GM[1]SZ[19]KM[6.5];B[dd];W[pd];AE[pd]AB[pp][qq];W[dp];B[cc]AW[ee])"
@@ -54,7 +54,7 @@ final class SetupEditTests: XCTestCase {
         XCTAssertTrue(g.edits.isEmpty)
     }
 
-    /// The library's exporter (issue #14: it lived in the command line): SGF collection and
+    /// The library's exporter: SGF collection and
     /// directory, edits included, and the lookup of one game by index.
     func testExporterWritesWhatTheArchiveHolds() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-export-\(UUID().uuidString)")

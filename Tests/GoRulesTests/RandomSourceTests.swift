@@ -2,7 +2,7 @@ import Foundation
 import GoRules
 import XCTest
 
-/// The one random API (issue #14: uniform doubles, Box-Muller and gamma sampling were copied in
+/// The one random API (uniform doubles, Box-Muller and gamma sampling were copied in
 /// five places): golden values pin the sequences, so seeded runs stay repeatable across changes.
 final class RandomSourceTests: XCTestCase {
     func testGoldenValues() {

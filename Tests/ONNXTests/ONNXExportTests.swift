@@ -9,7 +9,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
     .deletingLastPathComponent().path
 
 /// The venv's Python with ONNX Runtime (scripts/onnx-venv makes it). Without it the tests fail,
-/// unless GONET_SKIP_ONNX=1 says this machine runs without PyPI.
+/// unless GONET_SKIP_ONNX=1 says the machine runs without PyPI.
 func python() throws -> String {
     if ProcessInfo.processInfo.environment["GONET_SKIP_ONNX"] == "1" { throw XCTSkip("GONET_SKIP_ONNX=1") }
     guard let f = popen("'\(repository)/scripts/onnx-venv'", "r") else { throw XCTSkip("popen") }

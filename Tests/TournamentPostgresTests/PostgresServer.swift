@@ -24,7 +24,7 @@ enum PostgresServer {
     private static var databases = 0
 
     /// A URL to a new empty database. Without PostgreSQL the test fails, unless
-    /// GONET_SKIP_POSTGRES=1 says this machine is meant to run without it.
+    /// GONET_SKIP_POSTGRES=1 says the machine is meant to run without it.
     static func database() throws -> String {
         try lock.withLock {
             if url == nil {

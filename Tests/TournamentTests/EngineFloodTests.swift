@@ -3,7 +3,7 @@ import GTP
 import Tournament
 import XCTest
 
-/// Engines that flood their output (issue #15): logs stay capped, memory stays bounded.
+/// Engines that flood their output: logs stay capped, memory stays bounded.
 final class EngineFloodTests: XCTestCase {
     func testAFloodOfStandardErrorKeepsHeadAndTailOnly() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-flood-\(UUID().uuidString).log")

@@ -119,9 +119,17 @@ final class MatchTests: XCTestCase {
         // H1 at 400 Elo: each win adds ln(f(400)/0.5) = 0.598, so five wins decide it.
         s.sprt = SPRT(elo0: 0, elo1: 400)
         let match = try Match.open(directory: dir, settings: s)
-        let all = try match.run(gonet: gonet, concurrency: 1)
+        var lines: [String] = []
+        let all = try match.run(gonet: gonet, concurrency: 1) { _, all in lines.append(match.progressLine(all)) }
         XCTAssertEqual(all.count, 5)
         XCTAssertTrue(match.report(all).contains { $0.contains("H1 accepted") })
+        // After each game: the score with its intervals and the LLR against its bounds.
+        XCTAssertEqual(lines.count, 5)
+        XCTAssertEqual(
+            lines[0],
+            "1 game: A 1 wins, 0 draws, 0 losses: 100.0% [20.7%, 100.0%], Elo +inf [-234, +inf] (95%); LLR 0.60 [-2.94, 2.94]"
+        )
+        XCTAssertTrue(lines[4].hasSuffix("; LLR 2.99 [-2.94, 2.94] H1 accepted"), lines[4])
         // The games nobody started are gone, and resuming a decided match plays nothing.
         XCTAssertEqual(try match.tournament.store.status().waiting, 0)
         XCTAssertEqual(try Match.open(directory: dir, settings: s).run(gonet: gonet, concurrency: 1).count, 5)

@@ -69,7 +69,34 @@ final class TournamentConfigTests: XCTestCase {
         }
     }
 
-    /// Errors read through `localizedDescription` keep their own message (issue #14: Foundation's
+    /// A folder with only a tournament.json (as the shipped `Tournament/`) is a configuration to
+    /// create a tournament from, not a tournament that lost its database.
+    func testAPreparedConfigurationIsCreatedNotLost() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-prepared-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try #"{"gamesPerPairing": 6, "komi": 6.5}"#.write(
+            toFile: (dir as NSString).appendingPathComponent("tournament.json"), atomically: true, encoding: .utf8)
+        XCTAssertTrue(Tournament.isPrepared(dir))
+        XCTAssertThrowsError(try Tournament.open(directory: dir)) { e in
+            XCTAssertEqual(
+                "\(e)",
+                "\(dir) holds a configuration but no tournament yet: create it with `gonet tournament init \(dir)`, which reads its tournament.json"
+            )
+        }
+        let config = try TournamentConfig.load(dir)
+        XCTAssertEqual(config.gamesPerPairing, 6)
+        let t = try Tournament.create(dir, config: config)
+        XCTAssertEqual(t.config.komi, 6.5)
+        XCTAssertFalse(Tournament.isPrepared(dir))
+        XCTAssertNoThrow(try Tournament.open(directory: dir))
+        XCTAssertThrowsError(try Tournament.create(dir, config: config)) { e in
+            XCTAssertEqual("\(e)", "\(dir) already holds a tournament")
+        }
+    }
+
+    /// Errors read through `localizedDescription` keep their own message (Foundation's
     /// generic text used to replace it in forfeit reasons).
     func testErrorsKeepTheirMessageThroughLocalizedDescription() {
         let errors: [Error] = [

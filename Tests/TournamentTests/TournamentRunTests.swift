@@ -98,7 +98,7 @@ final class TournamentRunTests: XCTestCase {
         let a = try t.submit(network: nets[0], name: "a", author: nil)
         try t.submit(network: nets[1], name: "b", author: nil)
         let command = try t.command(for: a, gonet: gonet)
-        XCTAssertEqual(Array(command.suffix(2)), ["--time-per-move", "0.8"])
+        XCTAssertEqual(Array(command.suffix(2)), ["--seconds-per-move", "0.8"])
         XCTAssertEqual(command[command.firstIndex(of: "--visits")! + 1], "1000000")
         let played = try t.run(gonet: gonet)
         XCTAssertEqual(played.count, 2)
@@ -165,7 +165,8 @@ final class TournamentRunTests: XCTestCase {
         c.parameterBudget = 1000
         let t = try Tournament.create(dir, config: c)
         XCTAssertThrowsError(try t.submit(network: nets[0], name: "big", author: nil)) { e in
-            XCTAssertEqual("\(e)", "\(nets[0]) is refused: 1695 parameters exceed the budget of 1000")
+            XCTAssertEqual(
+                "\(e)", "\(nets[0]) is refused: parameter budget: 1,695 parameters exceed the budget of 1,000")
         }
         // A file with several problems at once.
         var file = try SafeTensors.read(path: nets[0])

@@ -137,7 +137,13 @@ final class TrainerTests: XCTestCase {
     func testConfigurationErrorsNameTheSetting() throws {
         var c = TrainingConfiguration()
         XCTAssertThrowsError(try c.set("batchsize", 3)) {
-            XCTAssertTrue("\($0)".hasPrefix("unknown setting \"batchsize\""), "\($0)")
+            XCTAssertEqual("\($0)", "unknown setting \"batchsize\": did you mean batch?")
+        }
+        XCTAssertThrowsError(try c.set("colour", 3)) {
+            XCTAssertEqual("\($0)", "unknown setting \"colour\" (gonet train --help lists every setting)")
+        }
+        XCTAssertThrowsError(try TrainingConfiguration.flags(["--lr-shedule", "cosine"])) {
+            XCTAssertEqual("\($0)", "unknown setting --lr-shedule: did you mean --lr-schedule?")
         }
         XCTAssertThrowsError(try c.set("batch", 0)) {
             XCTAssertEqual("\($0)", "\"batch\": expected an integer in 1…65536, not 0")
@@ -151,7 +157,7 @@ final class TrainerTests: XCTestCase {
         let path = dir.appendingPathComponent("c.json").path
         try "{\"batch\": 64, \"lr\": 0.1, \"warmpu\": 10}".write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try TrainingConfiguration.load(path: path)) {
-            XCTAssertTrue("\($0)".hasPrefix("\(path): unknown setting \"warmpu\""), "\($0)")
+            XCTAssertEqual("\($0)", "\(path): unknown setting \"warmpu\": did you mean warmup?")
         }
         try "{\"batch\": 64, \"lr\": 0.1, \"data\": [\"a.games.zst\"], \"lr-schedule\": \"step\"}".write(
             toFile: path, atomically: true, encoding: .utf8)

@@ -2,11 +2,14 @@ import Foundation
 import XCTest
 
 /// Runs the built `gonet` executable the way a user does.
-func runGonet(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+func runGonet(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+    status: Int32, stdout: String, stderr: String
+) {
     let binary = productsDirectory.appendingPathComponent("gonet")
     let p = Process()
     p.executableURL = binary
     p.arguments = arguments
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     p.currentDirectoryURL = packageRoot
     let out = Pipe()
     let err = Pipe()

@@ -10,7 +10,7 @@ final class MatchCommandTests: XCTestCase {
         // A flag the command line cannot read is a usage error (64, as swift-argument-parser exits);
         // a value the match's settings refuse fails the command (1).
         let cases: [([String], Int32, String)] = [
-            (["--scoring", "japanese"], 64, "--scoring must be tromp-taylor or dead-removed, not japanese"),
+            (["--scoring", "japanese"], 64, "The value 'japanese' is invalid for '--scoring <scoring>'"),
             (["--sprt", "35"], 64, "--sprt is ELO0,ELO1"),
             (["--sprt", "35,0"], 1, "SPRT needs finite Elo bounds with elo0 < elo1, not 35.0 and 0.0"),
             (["--komi", "1e300"], 1, "komi must be a number from -361 to 361"),

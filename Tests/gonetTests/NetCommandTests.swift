@@ -46,7 +46,7 @@ final class NetCommandTests: XCTestCase {
         let r = try runGonet(["net", "new", "--trunk", "vit", "-o", dir.appendingPathComponent("x").path])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("--trunk must be resnet or mobile, not vit"), r.stderr)
-        // One table of limits: what `net new` accepts, `load` accepts (issue #14: --filters 2000 once
+        // One table of limits: what `net new` accepts, `load` accepts (--filters 2000 once
         // passed the command line and wrote a file that load refused).
         for (flag, value, message) in [
             ("--filters", "2000", "--filters must be an integer in 1…1024, not 2000"),
@@ -96,5 +96,80 @@ final class NetCommandTests: XCTestCase {
         let f = try runGonet(["net", "forward", bad.path, bad.path, "-o", dir.appendingPathComponent("o").path])
         XCTAssertEqual(f.status, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
+    }
+
+    /// `net check` runs the submission checks without a tournament: one line a check, the
+    /// decision, and exit 0 only for a file a tournament with the budget would take.
+    func testCheckGivesAVerdictAStudentCanPaste() throws {
+        let path = dir.appendingPathComponent("student.safetensors").path
+        let made = try runGonet([
+            "net", "new", "--blocks", "1", "--filters", "8", "--policy-head", "conv", "--value-head", "pool",
+            "--value-hidden", "8", "-o", path,
+        ])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let ok = try runGonet(["net", "check", path, "--budget", "100000"])
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        let lines = ok.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, path)
+        XCTAssertEqual(lines[1], "  resnet 1x8, conv policy head (2 filters), pool value head (1 filters, 8 hidden)")
+        XCTAssertEqual(lines[2], "  ok   network file         gonet-network/1, features planes6-v1")
+        XCTAssertTrue(lines[3].hasPrefix("  ok   parameter budget     "), lines[3])
+        XCTAssertTrue(lines[3].hasSuffix(" parameters, budget 100,000"), lines[3])
+        XCTAssertEqual(lines[4], "  ok   forward pass         finite policy and value on 3 positions")
+        XCTAssertEqual(lines[5], "  ok   legal moves over GTP genmove answered legally")
+        XCTAssertEqual(lines.last, "accepted: a tournament with this budget takes this file")
+
+        let over = try runGonet(["net", "check", path, "--budget", "100"])
+        XCTAssertEqual(over.status, 1)
+        XCTAssertTrue(over.stdout.contains("  FAIL parameter budget     "), over.stdout)
+        XCTAssertTrue(over.stdout.contains(" parameters exceed the budget of 100\n"), over.stdout)
+        XCTAssertTrue(over.stdout.hasSuffix("refused\n"), over.stdout)
+
+        // ONNX comes in as `net import` brings it.
+        let onnx = dir.appendingPathComponent("student.onnx").path
+        XCTAssertEqual(try runGonet(["net", "export", path, "-o", onnx]).status, 0)
+        let imported = try runGonet(["net", "check", onnx])
+        XCTAssertEqual(imported.status, 0, imported.stdout + imported.stderr)
+        XCTAssertTrue(imported.stdout.hasPrefix(onnx + "\n"), imported.stdout)
+
+        // A broken file: the loader's reason, and the checks that could not run.
+        let bad = dir.appendingPathComponent("broken.safetensors").path
+        try Data([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]).write(to: URL(fileURLWithPath: bad))
+        let broken = try runGonet(["net", "check", bad])
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(broken.stdout.contains("  FAIL network file         header length"), broken.stdout)
+        XCTAssertTrue(
+            broken.stdout.contains("  -    forward pass         not checked: an earlier check failed"), broken.stdout)
+    }
+
+    /// A student's file enters a prepared tournament under its own name, with the same verdict
+    /// printed when it is refused.
+    func testSubmitTakesTheNameFromTheFile() throws {
+        let path = dir.appendingPathComponent("ada-net.safetensors").path
+        XCTAssertEqual(
+            try runGonet([
+                "net", "new", "--blocks", "1", "--filters", "8", "--policy-head", "conv", "--value-head", "pool",
+                "--value-hidden", "8", "--name", "adas-first", "-o", path,
+            ]).status, 0)
+        let t = dir.appendingPathComponent("course").path
+        try FileManager.default.createDirectory(atPath: t, withIntermediateDirectories: true)
+        try #"{"parameterBudget": 100000, "gamesPerPairing": 2}"#.write(
+            toFile: t + "/tournament.json", atomically: true, encoding: .utf8)
+        let early = try runGonet(["tournament", "submit", t, path])
+        XCTAssertEqual(early.status, 1)
+        XCTAssertTrue(
+            early.stderr.contains("no tournament yet: create it with `gonet tournament init \(t)`"), early.stderr)
+        let created = try runGonet(["tournament", "init", t, "--komi", "6.5"])
+        XCTAssertEqual(created.status, 0, created.stderr)
+        XCTAssertTrue(created.stdout.contains("(2 games per pairing, komi 6.5, tromp-taylor scoring"), created.stdout)
+        let r = try runGonet(["tournament", "submit", t, path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("registered adas-first: "), r.stdout)
+        let refused = try runGonet(["tournament", "init", dir.appendingPathComponent("tiny").path, "--budget", "10"])
+        XCTAssertEqual(refused.status, 0, refused.stderr)
+        let no = try runGonet(["tournament", "submit", dir.appendingPathComponent("tiny").path, path])
+        XCTAssertEqual(no.status, 1)
+        XCTAssertTrue(no.stderr.contains("  FAIL parameter budget"), no.stderr)
+        XCTAssertTrue(no.stderr.hasSuffix("refused\n"), no.stderr)
     }
 }

@@ -18,7 +18,7 @@ let engine: GTPEngine = {
 }()
 
 /// Any bytes as a stream of GTP command lines to one engine (state carries over between inputs,
-/// as in a long session). `loadsgf` is left out: its argument is a path, and reading arbitrary
+/// as in a long game). `loadsgf` is left out: its argument is a path, and reading arbitrary
 /// files (a FIFO, /dev/zero) is the operating system's business, not the parser's.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGTP(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {

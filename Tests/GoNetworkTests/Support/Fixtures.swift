@@ -2,7 +2,8 @@ import Foundation
 import NeuralNet
 import XCTest
 
-/// The PyTorch reference fixtures in ../shared/fixtures (or `$GONET_SHARED/fixtures`).
+/// The PyTorch reference fixtures in the test data folder's `fixtures` (`$GONET_SHARED`, or
+/// `shared` beside the checkout; CONTRIBUTING.md).
 enum Fixtures {
     static let names = ["resnet-2x8", "mobile-2x8e16", "resnet-1x4-h3", "mobile-3x8e24-conv"]
 

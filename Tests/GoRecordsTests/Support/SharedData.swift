@@ -2,7 +2,8 @@ import Foundation
 import GoRecords
 import XCTest
 
-/// The project's `../shared` folder (or `$GONET_SHARED`), holding the real game records.
+/// The test data folder, `$GONET_SHARED` or else `shared` beside the checkout, holding the real
+/// game records (CONTRIBUTING.md).
 enum SharedData {
     static let root: URL = {
         if let env = ProcessInfo.processInfo.environment["GONET_SHARED"] { return URL(fileURLWithPath: env) }
@@ -16,7 +17,7 @@ enum SharedData {
     static func collections() throws -> [String] {
         let data = root.appendingPathComponent("data").path
         guard FileManager.default.fileExists(atPath: data) else {
-            throw XCTSkip("../shared/data is missing at \(data)")
+            throw XCTSkip("no game records at \(data)")
         }
         return SourceFiles.expand([data])
     }
