@@ -1,8 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let optimize: [SwiftSetting] = []
-
 let package = Package(
     name: "gonet",
     platforms: [.macOS(.v13)],
@@ -34,29 +32,27 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
-        .target(name: "GoRules", swiftSettings: optimize),
-        .target(name: "GTP", swiftSettings: optimize),
-        .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"], swiftSettings: optimize),
-        .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
-        .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"], swiftSettings: optimize),
-        .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork"], swiftSettings: optimize),
+        .target(name: "GoRules"),
+        .target(name: "GTP"),
+        .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS"]),
+        .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"]),
+        .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork"]),
         .target(
             name: "Tournament",
-            dependencies: ["GTP", "GoRules", "GoRecords", "GoNetwork", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: optimize),
+            dependencies: ["GTP", "GoRules", "GoRecords", "GoNetwork", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TournamentPostgres",
             dependencies: [
                 "Tournament", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ],
-            swiftSettings: optimize),
+            ]),
         .target(
             name: "ONNX",
             dependencies: ["GoNetwork", "NeuralNet", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["onnx.proto", "GENERATED.md"], swiftSettings: optimize),
+            exclude: ["onnx.proto", "GENERATED.md"]),
         .target(
-            name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"], swiftSettings: optimize),
+            name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"]),
         .executableTarget(
             name: "gonet",
             dependencies: [

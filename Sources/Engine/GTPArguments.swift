@@ -1,19 +1,6 @@
 import Foundation
 import GoRules
 
-/// The engine's one error: a GTP command's failure (its message becomes the `? message`
-/// response) or a player setting that cannot be used.
-public struct EngineError: Error, LocalizedError, Equatable, CustomStringConvertible {
-    /// What went wrong, as a GTP client or the command line shows it.
-    public var message: String
-    /// An error saying `message`.
-    public init(_ message: String) { self.message = message }
-    /// The message, for code that reads `localizedDescription`.
-    public var errorDescription: String? { message }
-    /// The message.
-    public var description: String { message }
-}
-
 /// Reading a command's arguments: every number a client sends is range-checked here, so no
 /// conversion further on can trap (once: `komi 1e300`, `kgs-time_settings canadian 9 7 inf`).
 enum GTPArguments {

@@ -216,7 +216,8 @@ public final class GameArchiveReader: Sequence, IteratorProtocol {
     var start = 0
     var done = false
     /// Bytes of the file read so far (compressed), for progress.
-    var bytesRead: Int { source.position }
+    /// Compressed bytes of the file read so far (for progress against the file's size).
+    public var bytesRead: Int { source.position }
 
     /// Decompressed bytes consumed so far.
     public private(set) var offset = 0

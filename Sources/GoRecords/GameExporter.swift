@@ -11,15 +11,21 @@ public enum GameExporter {
         public var rejected: [String] = []
     }
 
-    /// Exports `archive` to `output`; a stream failure is thrown after the games before it are written.
-    public static func export(archive: String, to output: String) throws -> Report {
+    /// Exports `archive` to `output`; a stream failure is thrown after the games before it are
+    /// written. `progress` hears the share of the archive read and the games written so far.
+    public static func export(
+        archive: String, to output: String, progress: (_ fraction: Double, _ games: Int) -> Void = { _, _ in }
+    ) throws -> Report {
         let reader = try GameArchiveReader(path: archive)
+        let size = (try? FileManager.default.attributesOfItem(atPath: archive)[.size] as? Int) ?? nil
         var report = Report()
+        func tell() { if let size, size > 0 { progress(Double(reader.bytesRead) / Double(size), report.written) } }
         if output.hasSuffix(".sgf.zst") {
             let w = try ZstdWriter(path: output)
             while let r = try reader.nextRecord() {
                 try w.write(SGFWriter.sgf(r) + "\n")
                 report.written += 1
+                tell()
             }
             try w.finish()
         } else if output.hasSuffix(".sgf") {
@@ -27,6 +33,7 @@ public enum GameExporter {
             while let r = try reader.nextRecord() {
                 text += SGFWriter.sgf(r) + "\n"
                 report.written += 1
+                tell()
             }
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } else {
@@ -36,6 +43,7 @@ public enum GameExporter {
                 try Data((SGFWriter.sgf(r) + "\n").utf8).write(
                     to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name)), options: .atomic)
                 report.written += 1
+                tell()
             }
         }
         report.rejected = reader.rejected.map { "\($0.error)" }

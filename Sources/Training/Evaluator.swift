@@ -9,10 +9,11 @@ public enum Evaluator {
     /// With `symmetries`, policy probabilities and values are averaged over all 8 symmetries.
     /// `every` keeps one position in that many, so a capped evaluation spans many games: positions
     /// of one game share its result, and the first N positions of an archive are only ~N/200 games.
+    /// `progress` hears the positions evaluated so far after each batch.
     public static func evaluate(
         _ net: PolicyValueNetwork, files: [String], validationFraction: Double = 0, validation: Bool = false,
         maxPositions: Int = .max, every: Int = 1, batch: Int = 256, symmetries: Bool = false,
-        threads: Int = 1
+        threads: Int = 1, progress: (Int) -> Void = { _ in }
     ) throws -> Metrics {
         var c = LoaderConfiguration(files: files)
         c.keepEvery = every
@@ -44,6 +45,7 @@ public enum Evaluator {
                 }
                 m.add(logits: l, values: v, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
             }
+            progress(m.positions)
         }
         m.seconds = Date().timeIntervalSince(start)
         // Metrics over a file that is not an archive, or one cut short, would be a silent lie.

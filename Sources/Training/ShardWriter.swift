@@ -33,6 +33,16 @@ public struct ShardOptions: Sendable {
     static let positionLimit = 1...262_144
 }
 
+/// Where `ShardWriter.write` is: the shard just written and the positions of its split so far.
+public struct ShardProgress: Sendable {
+    /// "train" or "validation".
+    public var split: String
+    /// The file just written.
+    public var file: String
+    /// Positions written to this split so far.
+    public var positions: Int
+}
+
 /// What `ShardWriter.write` made.
 public struct ShardSummary: Codable, Sendable, Equatable {
     /// The shards of one split.
@@ -68,7 +78,7 @@ public enum ShardWriter {
     public static let format = "gonet-shard/1"
 
     /// Writes `train-00000.safetensors`, … (and `validation-…` when asked) and `shards.json`.
-    public static func write(_ o: ShardOptions, progress: (String) -> Void = { _ in }) throws -> ShardSummary {
+    public static func write(_ o: ShardOptions, progress: (ShardProgress) -> Void = { _ in }) throws -> ShardSummary {
         guard ShardOptions.positionLimit.contains(o.positions) else {
             throw TrainingError(
                 .setting,
@@ -95,7 +105,8 @@ public enum ShardWriter {
     }
 
     private static func split(
-        _ name: String, validation: Bool, _ o: ShardOptions, skipped: inout [String], progress: (String) -> Void
+        _ name: String, validation: Bool, _ o: ShardOptions, skipped: inout [String],
+        progress: (ShardProgress) -> Void
     ) throws -> ShardSummary.Split {
         var c = LoaderConfiguration(files: o.archives)
         c.batchSize = o.positions
@@ -114,7 +125,7 @@ public enum ShardWriter {
             try shard(batch, o, split: name).write(path: (o.directory as NSString).appendingPathComponent(file))
             files.append(file)
             positions += batch.count
-            progress("\(file): \(batch.count) positions")
+            progress(ShardProgress(split: name, file: file, positions: positions))
         }
         let s = loader.statistics
         skipped += s.errors

@@ -15,11 +15,11 @@ struct BenchNN: ParsableCommand {
 
             EXAMPLES:
               gonet bench nn --threads 2
-              gonet bench nn --sizes small --batches 1,8 --networks Networks/budget-resnet5x32-xl.safetensors
+              gonet bench nn --sizes small --batches 1 8 --networks Networks/budget-resnet5x32-xl.safetensors
             """)
 
-    @Option(help: "Comma-separated sizes: small, medium, large.")
-    var sizes = "small,medium,large"
+    @Option(parsing: .upToNextOption, help: "Sizes: small, medium, large.")
+    var sizes = ["small", "medium", "large"]
     @Option(help: "Threads for OpenBLAS and element-wise loops.")
     var threads = 2
     @Option(help: "Write rows in torch_reference.py's JSON format.")
@@ -28,10 +28,10 @@ struct BenchNN: ParsableCommand {
     var reference: String?
     @Option(help: "Minimum seconds per measurement.")
     var minTime = 2.0
-    @Option(help: "Comma-separated inference batch sizes.")
-    var batches = "1,8,64,256"
-    @Option(help: "Comma-separated training batch sizes.")
-    var trainingBatches = "64,256"
+    @Option(parsing: .upToNextOption, help: "Inference batch sizes.")
+    var batches = ["1", "8", "64", "256"]
+    @Option(parsing: .upToNextOption, help: "Training batch sizes.")
+    var trainingBatches = ["64", "256"]
     @Option(
         parsing: .upToNextOption,
         help: "Network files to time for inference instead of the sizes (an imported network beside its native twin).")
@@ -53,21 +53,21 @@ struct BenchNN: ParsableCommand {
             for file in networks {
                 let net = try failing { try PolicyValueNetwork.load(path: file) }
                 let label = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-                for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
+                for batch in try ListValues.integers(batches, option: "--batches") {
                     let perS = inferenceRate(net, batch: batch)
                     printRow(label, "inference", batch, perS, perS * Double(net.flopsPerPosition) / 1e9, nil)
                 }
             }
             return
         }
-        for size in sizes.split(separator: ",").map(String.init) {
+        for size in ListValues.words(sizes) {
             guard let (blocks, filters) = Self.shapes[size] else {
                 throw ValidationError("unknown size \(size) (small, medium, large)")
             }
             let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: blocks, filters: filters))
             net.initialize(seed: 1)
             let flops = Double(net.flopsPerPosition)
-            for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
+            for batch in try ListValues.integers(batches, option: "--batches") {
                 let perS = inferenceRate(net, batch: batch)
                 rows.append([
                     "size": size, "params": net.parameterCount, "mode": "inference", "batch": batch, "per_s": perS,
@@ -75,7 +75,7 @@ struct BenchNN: ParsableCommand {
                 printRow(size, "inference", batch, perS, perS * flops / 1e9, ref)
             }
             let sgd = SGD(momentum: 0.9)
-            for batch in trainingBatches.split(separator: ",").compactMap({ Int($0) }) {
+            for batch in try ListValues.integers(trainingBatches, option: "--training-batches") {
                 let b = TrainingBatch(
                     planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % Features.moves) },
                     valueTargets: (0..<batch).map { $0 % 2 == 0 ? 1 : -1 },

@@ -18,8 +18,8 @@ struct BenchSearch: ParsableCommand {
             """)
 
     @Option(help: "Playouts per measured search.") var visits = 800
-    @Option(help: "Comma-separated leaf batch sizes.") var batches = "1,4,8,16"
-    @Option(help: "Comma-separated thread counts.") var threads = "1,2"
+    @Option(parsing: .upToNextOption, help: "Leaf batch sizes.") var batches = ["1", "4", "8", "16"]
+    @Option(parsing: .upToNextOption, help: "Thread counts.") var threads = ["1", "2"]
     @Option(help: "Leela Zero binary (skipped when absent).") var leelaZero = "/usr/games/leelaz"
 
     func run() throws {
@@ -30,9 +30,9 @@ struct BenchSearch: ParsableCommand {
         for v in ["Q16", "D4", "Q3", "D16", "R5"] { try game.play(Coordinates.move(gtp: v, size: 19)!) }
         print("resnet 6x64, \(visits) playouts per search from a 5-move opening")
         print("threads  batch   playouts/s   network positions/s   search/network")
-        for t in threads.split(separator: ",").compactMap({ Int($0) }) {
+        for t in try ListValues.integers(threads, option: "--threads") {
             Parallel.threads = t
-            for b in batches.split(separator: ",").compactMap({ Int($0) }) {
+            for b in try ListValues.integers(batches, option: "--batches") {
                 let raw = rawRate(net, batch: b)
                 var s = SearchSettings()
                 s.visits = visits
@@ -74,7 +74,7 @@ struct BenchSearch: ParsableCommand {
         try LeelaZeroWeights.text(blocks: 6, filters: 64, seed: 1).write(
             toFile: weights, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: weights) }
-        for t in threads.split(separator: ",").compactMap({ Int($0) }) {
+        for t in try ListValues.integers(threads, option: "--threads") {
             let engine = try GTPClient(command: [
                 leelaZero, "--cpu-only", "-w", weights, "-t", String(t), "--noponder", "-v", String(visits), "--gtp",
                 "-q",

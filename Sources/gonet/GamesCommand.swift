@@ -116,7 +116,13 @@ struct GamesExport: ParsableCommand {
     var output: String
 
     func run() throws {
-        let report = try GameExporter.export(archive: archive, to: output)
+        let bar = ProgressBar(label: "export")
+        let report = try failing {
+            try GameExporter.export(archive: archive, to: output) { fraction, games in
+                bar.update(fraction: fraction, text: "\(Report.count(games)) games")
+            }
+        }
+        bar.finish()
         print("wrote \(Report.count(report.written)) games to \(output)")
         for r in report.rejected { printError("gonet: skipped \(r)") }
     }

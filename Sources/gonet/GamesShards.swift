@@ -26,7 +26,19 @@ struct GamesShards: ParsableCommand {
         o.symmetries = symmetries
         o.validationFraction = validationFraction
         o.seed = seed
-        let s = try failing { try ShardWriter.write(o) { print($0) } }
+        // The positions of each split, counted from the records, for the bar.
+        let train = Evaluator.countPositions(files: archives, validationFraction: validationFraction, validation: false)
+        let held = Evaluator.countPositions(files: archives, validationFraction: validationFraction, validation: true)
+        let bar = ProgressBar(label: "shards")
+        let s = try failing {
+            try ShardWriter.write(o) { p in
+                let total = max(1, p.split == "train" ? train : held)
+                bar.update(
+                    fraction: Double(p.positions) / Double(total),
+                    text: "\(p.split): \(Report.count(p.positions)) positions, \(p.file)")
+            }
+        }
+        bar.finish()
         print(
             "\(s.train.positions) training positions from \(s.train.games) games in \(s.train.files.count) shards"
                 + (s.validation.map { ", \($0.positions) validation positions from \($0.games) games" } ?? "")

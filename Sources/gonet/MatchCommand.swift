@@ -25,7 +25,8 @@ struct MatchCommand: ParsableCommand {
     @Argument(help: "Engine A.") var a: String
     @Argument(help: "Engine B.") var b: String
     @Option(name: .shortAndLong, help: "Where the match lives (created, or resumed): a directory or a postgres:// URL.")
-    var out: String
+    var output: String?
+    @Option(help: .hidden) var out: String?
     @Option(help: "Games to play.") var games = 60
     @Option(help: "Games at once (each engine runs one thread).") var concurrency = 2
     @Option(help: "Komi.") var komi = 7.5
@@ -48,7 +49,13 @@ struct MatchCommand: ParsableCommand {
     @Flag(help: "Print the summary of the games played so far and play none (the match must exist).")
     var summary = false
 
+    func validate() throws {
+        guard output != nil || out != nil else { throw ValidationError("give where the match lives with -o DIR|URL") }
+    }
+
     func run() throws {
+        if out != nil { printError("gonet match: --out is now spelled --output") }
+        let out = output ?? self.out ?? ""
         try failing {
             var s = MatchSettings(a: a, b: b)
             s.games = games

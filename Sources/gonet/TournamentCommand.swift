@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Tournament
 import TournamentPostgres
@@ -53,7 +54,7 @@ struct TournamentInit: ParsableCommand {
     @Option(help: "The engine that decides dead stones under dead-removed (default GNU Go level 10).") var referee:
         String?
     @Option(help: "Moves after which a game is scored as it stands (default 450).") var moveCap: Int?
-    @Option(help: "How networks play: policy or mcts (networkMode, default policy).") var mode: String?
+    @Option(help: "How networks play (networkMode, default policy).") var mode: PlayerSettings.Mode?
     @Option(help: "Visits per move in mcts mode (default 100).") var visits: Int?
     @Flag(help: "mcts: search for the time a move allows instead of a number of visits (visits null).")
     var searchByTime = false
@@ -86,7 +87,7 @@ struct TournamentInit: ParsableCommand {
             if let scoring { c.scoring = scoring }
             if let referee { c.refereeEngine = Submission.words(referee) }
             if let moveCap { c.moveCap = moveCap }
-            if let mode { c.networkMode = mode }
+            if let mode { c.networkMode = mode.rawValue }
             if let visits { c.visits = visits }
             if searchByTime { c.visits = nil }
             if let secondsPerMove { c.secondsPerMove = secondsPerMove }

@@ -23,8 +23,11 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "A JSON config file.") var config: String?
     @Flag(help: "Continue from the checkpoint next to the output, exactly where it stopped.") var resume = false
+    // The settings table (TrainingConfiguration.settings) is the one place each setting is
+    // declared; shell completion offers its keys, and a mistyped key is answered with the closest.
     @Argument(
-        parsing: .allUnrecognized, help: ArgumentHelp("Settings: --KEY VALUE (listed below).", valueName: "settings"))
+        parsing: .allUnrecognized, help: ArgumentHelp("Settings: --KEY VALUE (listed below).", valueName: "settings"),
+        completion: .list(TrainingConfiguration.keys.map { "--" + $0 }))
     var settings: [String] = []
 
     func run() throws {
@@ -108,12 +111,21 @@ struct EvalCommand: ParsableCommand {
         let net = self.network ?? self.net ?? ""
         Parallel.threads = threads
         let network = try failing { try PolicyValueNetwork.load(path: net) }
+        // The positions the loader will keep, counted from the records, for the bar.
+        let available = Evaluator.countPositions(
+            files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil)
+        let total = max(1, min(positions ?? .max, (available + every - 1) / every))
+        let bar = ProgressBar(label: "eval")
         let m = try failing {
             try Evaluator.evaluate(
                 network, files: data, validationFraction: validationFraction ?? 0,
                 validation: validationFraction != nil,
-                maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1)
+                maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1
+            ) { done in
+                bar.update(fraction: Double(done) / Double(total), text: "\(Report.count(done)) positions")
+            }
         }
+        bar.finish()
         print("\(net) on \(Report.count(m.positions)) positions\(symmetries ? " (8 symmetries averaged)" : ""):")
         print("  policy loss    \(Report.fixed(m.policyLoss, 4))")
         print("  top-1          \(Report.fixed(100 * m.top1Accuracy, 2))%")

@@ -42,6 +42,22 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// The shell completion offers every training setting, though they come from one table
+    /// rather than one property each.
+    func testCompletionOffersTheTrainingSettings() throws {
+        let r = try runGonet(["--generate-completion-script", "bash"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for key in ["--lr-schedule", "--value-weight", "--validation-fraction", "--max-minutes"] {
+            XCTAssertTrue(r.stdout.contains(key), key)
+        }
+        // Help is wrapped to the terminal: compare with the line breaks taken out.
+        func help(_ command: String) throws -> String {
+            try runGonet([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        XCTAssertTrue(try help("gtp").contains("(values: policy, mcts; default: policy)"))
+        XCTAssertTrue(try help("match").contains("(values: tromp-taylor, dead-removed; default: tromp-taylor)"))
+    }
+
     func testGamesInfoOnTheSample() throws {
         let r = try runGonet(["games", "info", "Games/gnugo-selfplay-0000.sgf.zst"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -114,7 +114,7 @@ final class DocsTests: XCTestCase {
                 "--validation-positions", "100",
             ],
             ["net", "check", net, "--budget", "100000"],
-            ["tournament", "init", tournament, "--games", "2"],
+            ["tournament", "init", tournament, "--games", "1"],
             ["tournament", "submit", tournament, net, "--author", "Ada Lovelace"],
             ["tournament", "submit", tournament, "--engine", "gnugo --mode gtp --level 1", "--name", "gnugo-1"],
             ["tournament", "run", tournament],
