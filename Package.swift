@@ -67,12 +67,16 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"]),
+        // The rules every tournament store keeps, run by the SQLite and the PostgreSQL tests.
+        .target(name: "StoreContract", dependencies: ["Tournament"], path: "Tests/StoreContract"),
         .testTarget(
             name: "TournamentTests",
-            dependencies: ["Tournament", "GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet"]),
+            dependencies: [
+                "Tournament", "StoreContract", "GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet",
+            ]),
         .testTarget(
             name: "TournamentPostgresTests",
-            dependencies: ["TournamentPostgres", "Tournament", "GoNetwork", "NeuralNet", "gonet"]),
+            dependencies: ["TournamentPostgres", "Tournament", "StoreContract", "GoNetwork", "NeuralNet", "gonet"]),
         .testTarget(
             name: "ONNXTests", dependencies: ["ONNX", "GoNetwork", "NeuralNet", "GoRules"],
             exclude: ["run_onnx.py", "Fixtures"]),

@@ -93,8 +93,10 @@ extension GTPEngine {
             }
             points.append(p)
         }
-        if let why = game.setFreeHandicap(points) {
-            throw EngineError(why.hasPrefix("board not empty") ? "board not empty" : "bad vertex list")
+        switch game.setFreeHandicap(points) {
+        case nil: break
+        case .boardNotEmpty: throw EngineError("board not empty")
+        case .count, .offBoard, .repeated: throw EngineError("bad vertex list")
         }
         player.reset()
         return ""

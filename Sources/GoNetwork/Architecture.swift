@@ -77,17 +77,25 @@ public struct Architecture: Sendable, Equatable {
             _ = try graph.shapes(planes: Features.planes)
             return
         }
-        let checks: [(String, Int, ClosedRange<Int>)] =
+        if let bad = outOfRange {
+            throw NetworkError(
+                "architecture \"\(bad.key)\" must be an integer in \(bad.range.lowerBound)…\(bad.range.upperBound), not \(bad.value)"
+            )
+        }
+    }
+
+    /// The first size of a family network outside the limits, with its metadata key
+    /// ("value_hidden") and range: what `validate` refuses, for callers that name it their own way.
+    public var outOfRange: (key: String, value: Int, range: ClosedRange<Int>)? {
+        guard graph == nil else { return nil }
+        let checks: [(key: String, value: Int, range: ClosedRange<Int>)] =
             [
                 ("blocks", blocks, Self.limits.blocks), ("filters", filters, Self.limits.filters),
                 ("policy_filters", policyFilters, Self.limits.heads),
                 ("value_filters", valueFilters, Self.limits.heads),
                 ("value_hidden", valueHidden, Self.limits.hidden),
             ] + (trunk == .mobile ? [("expansion", expansion, Self.limits.expansion)] : [])
-        for (key, value, range) in checks where !range.contains(value) {
-            throw NetworkError(
-                "architecture \"\(key)\" must be an integer in \(range.lowerBound)…\(range.upperBound), not \(value)")
-        }
+        return checks.first { !$0.range.contains($0.value) }
     }
 
     /// Reads the `architecture` metadata JSON; missing head keys take docs/FORMATS.md's defaults.

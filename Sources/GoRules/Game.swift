@@ -214,17 +214,27 @@ public struct Game: Sendable {
 
     /// Places a free handicap chosen by the player (GTP `set_free_handicap`): at least two
     /// distinct points, fewer than the board has, on an empty board; nil with the reason otherwise.
-    public mutating func setFreeHandicap(_ points: [Point]) -> String? {
-        guard moves.isEmpty, setup.isEmpty else { return "board not empty" }
-        guard points.count >= 2, points.count < size * size else {
-            return "bad vertex list: need 2 to \(size * size - 1) stones"
-        }
-        guard points.allSatisfy({ $0.isOn(size: size) }) else { return "bad vertex list: a point is off the board" }
-        guard Set(points).count == points.count else { return "bad vertex list: a point is repeated" }
+    public mutating func setFreeHandicap(_ points: [Point]) -> FreeHandicapProblem? {
+        guard moves.isEmpty, setup.isEmpty else { return .boardNotEmpty }
+        guard points.count >= 2, points.count < size * size else { return .count }
+        guard points.allSatisfy({ $0.isOn(size: size) }) else { return .offBoard }
+        guard Set(points).count == points.count else { return .repeated }
         placeSetup(points.map { PlayedMove(.black, .play($0)) })
         return nil
     }
 
     /// Tromp-Taylor area score with this game's komi, after taking the `dead` stones off.
     public func score(dead: Set<Point> = []) -> Score { board.areaScore(komi: komi, dead: dead) }
+}
+
+/// Why free handicap stones cannot be placed (GTP's `set_free_handicap`).
+public enum FreeHandicapProblem: Sendable, Equatable {
+    /// Moves or stones are already on the board.
+    case boardNotEmpty
+    /// Fewer than 2 stones, or as many as the board has points.
+    case count
+    /// A point is off the board.
+    case offBoard
+    /// A point is given twice.
+    case repeated
 }

@@ -47,7 +47,7 @@ public enum HTMLReport {
         var h = ""
         for (i, r) in s.ratings.enumerated() {
             let e = entrants.first { $0.label == r.name }
-            let kind = e.map { $0.kind == "network" ? "network, \($0.parameters ?? 0) params" : "engine" } ?? ""
+            let kind = e.map { $0.kind == .network ? "network, \($0.parameters ?? 0) params" : "engine" } ?? ""
             let ci = r.interval.isFinite ? String(format: "±%.0f", r.interval) : "—"
             let pct = r.games > 0 ? String(format: "%.1f", 100 * r.score / Double(r.games)) : "—"
             h +=

@@ -170,12 +170,12 @@ public final class Match {
     static func plays(_ e: Entrant, as spec: EngineSpec) throws -> Bool {
         switch spec {
         case .network(let path, let mode, let visits):
-            guard e.kind == "network", let play = try e.networkPlay(), play.mode == mode,
+            guard e.kind == .network, let play = try e.networkPlay(), play.mode == mode,
                 play.visits == (mode == "mcts" ? visits : nil)
             else { return false }
             return SHA256.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) == e.sha256
         case .command(let words):
-            return e.kind == "engine" && (try? e.commandWords()) == words
+            return e.kind == .engine && (try? e.commandWords()) == words
         }
     }
 

@@ -225,7 +225,7 @@ public struct Referee {
                         .joined(separator: " "))
             }
             reason +=
-                "; dead stones (\(dead.decidedBy)\(dead.note.isEmpty ? "" : ": " + dead.note)): "
+                "; dead stones (\(dead.decidedBy.rawValue)\(dead.note.isEmpty ? "" : ": " + dead.note)): "
                 + listed.joined(separator: "; ")
         }
         return (s.winner, result, reason, Self.territoryProperties(game.board, dead: dead.points))
@@ -245,7 +245,7 @@ public struct Referee {
     /// The dead stones under the scoring rule: none for Tromp-Taylor; otherwise the players'
     /// agreed list, or the referee engine's.
     func deadStones(_ game: Game, _ engines: [Stone: GTPClient]) -> DeadStones {
-        guard scoring == .deadRemoved else { return DeadStones(points: [], decidedBy: "none", note: "") }
+        guard scoring == .deadRemoved else { return DeadStones(points: [], decidedBy: .none, note: "") }
         var lists: [Set<Point>?] = []
         for c in [Stone.black, .white] {
             if case .success(let text) = engines[c]!.send("final_status_list dead", timeout: Referee.setupTimeout) {
@@ -254,7 +254,7 @@ public struct Referee {
                 lists.append(nil)
             }
         }
-        if let a = lists[0], let b = lists[1], a == b { return DeadStones(points: a, decidedBy: "players", note: "") }
+        if let a = lists[0], let b = lists[1], a == b { return DeadStones(points: a, decidedBy: .players, note: "") }
         let why = lists.contains(where: { $0 == nil }) ? "a player gave no list" : "the players disagree"
         return refereeDeadStones(game, why: why)
     }
@@ -263,7 +263,7 @@ public struct Referee {
     public func refereeDeadStones(_ game: Game, why: String) -> DeadStones {
         let failed = { (m: String) in
             DeadStones(
-                points: [], decidedBy: "none", note: "\(why); referee \(self.refereeEngine.first ?? "") failed: \(m)")
+                points: [], decidedBy: .none, note: "\(why); referee \(self.refereeEngine.first ?? "") failed: \(m)")
         }
         guard !refereeEngine.isEmpty, let engine = try? GTPClient(command: refereeEngine) else {
             return failed("cannot start")
@@ -279,7 +279,7 @@ public struct Referee {
         guard case .success(let text) = engine.send("final_status_list dead", timeout: 120) else {
             return failed("no answer to final_status_list")
         }
-        return DeadStones(points: Self.points(text), decidedBy: "referee", note: why)
+        return DeadStones(points: Self.points(text), decidedBy: .referee, note: why)
     }
 
     /// The vertices of a status list (spaces and line breaks between them); anything else is skipped.

@@ -24,8 +24,18 @@ public enum ScoringRule: String, Codable, Sendable, CaseIterable {
 public struct DeadStones: Sendable, Equatable {
     /// The dead stones.
     public var points: Set<Point>
-    /// `players`, `referee`, or `none` (strict Tromp-Taylor, or the referee could not answer).
-    public var decidedBy: String
+    /// Who decided which stones are dead; the SGF comment names it.
+    public enum Decider: String, Sendable {
+        /// Both players gave the same list.
+        case players
+        /// The referee engine, when the players disagreed.
+        case referee
+        /// Nobody: strict Tromp-Taylor, or the referee could not answer.
+        case none
+    }
+
+    /// Who decided.
+    public var decidedBy: Decider
     /// Why the referee engine was asked, or why it failed.
     public var note: String
 }

@@ -90,7 +90,7 @@ public final class Tournament {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
         let e = try store.add(
             Entrant(
-                name: entrantName, kind: "network",
+                name: entrantName, kind: .network,
                 command: play.map { Entrant.networkPlay(mode: $0.mode, visits: $0.visits) },
                 sha256: SHA256.hex(bytes), author: author, parameters: parameters),
             network: bytes)
@@ -107,7 +107,7 @@ public final class Tournament {
             throw TournamentError("engine \"\(command)\" is refused: \(why)")
         }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: words), as: UTF8.self)
-        let e = try store.add(Entrant(name: name, kind: "engine", command: json, author: author), network: nil)
+        let e = try store.add(Entrant(name: name, kind: .engine, command: json, author: author), network: nil)
         try reschedule()
         return e
     }
@@ -145,7 +145,7 @@ public final class Tournament {
 
     /// The command that starts an entrant as a GTP engine (a network from the verified cache).
     public func command(for e: Entrant, gonet: String) throws -> [String] {
-        if e.kind == "engine" { return try e.commandWords() }
+        if e.kind == .engine { return try e.commandWords() }
         let own = try e.networkPlay()
         let mode = own?.mode ?? config.networkMode
         let visits = own.map { $0.visits } ?? config.visits

@@ -9,8 +9,16 @@ public struct Entrant: Codable, Sendable, Equatable {
     public var name: String
     /// 1 for the first submission of a name, then 2, 3, …
     public var version: Int
-    /// "network" or "engine".
-    public var kind: String
+    /// What an entrant is; stored as its name ("network", "engine").
+    public enum Kind: String, Codable, Sendable {
+        /// A network file, played by `gonet gtp`.
+        case network
+        /// An external GTP engine's command line.
+        case engine
+    }
+
+    /// A network or an engine.
+    public var kind: Kind
     /// The network's copy inside a tournament directory (SQLite backend; nil in PostgreSQL).
     public var path: String?
     /// The command line, as a JSON array (engines); for a network, nil or its own way to play
@@ -27,7 +35,7 @@ public struct Entrant: Codable, Sendable, Equatable {
 
     /// An entrant not yet added (the store gives it an id).
     public init(
-        id: Int64? = nil, name: String, version: Int = 0, kind: String, path: String? = nil, command: String? = nil,
+        id: Int64? = nil, name: String, version: Int = 0, kind: Kind, path: String? = nil, command: String? = nil,
         sha256: String? = nil, author: String? = nil, parameters: Int? = nil, added: Date = Date()
     ) {
         self.id = id
@@ -58,7 +66,7 @@ public struct Entrant: Codable, Sendable, Equatable {
     /// A network's own mode and visits (nil: it plays as the config says); anything but
     /// `--mode policy|mcts [--visits 1…1000000]` is refused, since workers pass it to `gonet gtp`.
     public func networkPlay() throws -> (mode: String, visits: Int?)? {
-        guard kind == "network", command != nil else { return nil }
+        guard kind == .network, command != nil else { return nil }
         let words = try commandWords()
         guard words.count == 2 || words.count == 4, words[0] == "--mode", ["policy", "mcts"].contains(words[1]) else {
             throw TournamentError("entrant \(label)'s way to play is not --mode policy|mcts [--visits N]: \(words)")

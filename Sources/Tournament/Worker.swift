@@ -139,7 +139,7 @@ extension Tournament {
             return nil
         }
         // An engine the worker's machine does not have is that machine's problem, not the entrant's loss.
-        for e in [black, white] where e.kind == "engine" {
+        for e in [black, white] where e.kind == .engine {
             let program = try e.commandWords()[0]
             if GTPClient.executable(program) == nil {
                 let reason = "\(program) (\(e.label)) is not installed on \(options.identity.host)"
@@ -155,7 +155,7 @@ extension Tournament {
         for e in [black, white] {
             do { commands.append(try command(for: e, gonet: gonet)) } catch {
                 let reason = "\(e.label) cannot run on \(options.identity.host): \(error)"
-                if e.kind == "network" { shared.skip(e.id!) }
+                if e.kind == .network { shared.skip(e.id!) }
                 try? store.release(claim, reason: reason)
                 events(.gaveBack(slot: claim.slot.key, reason: reason))
                 return nil

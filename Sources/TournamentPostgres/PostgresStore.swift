@@ -309,7 +309,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                 for try await id in try await c.query(
                     """
                     INSERT INTO entrant (name, version, kind, command, sha256, author, parameters, added)
-                    VALUES (\(e.name), \(e.version), \(e.kind), \(e.command), \(e.sha256), \(e.author), \(e.parameters), \(e.added))
+                    VALUES (\(e.name), \(e.version), \(e.kind.rawValue), \(e.command), \(e.sha256), \(e.author), \(e.parameters), \(e.added))
                     RETURNING id
                     """, logger: logger
                 ).decode(Int64.self) {
@@ -331,6 +331,9 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
             for try await (id, name, version, kind, command, sha, author, parameters, added) in rows.decode(
                 (Int64, String, Int, String, String?, String?, String?, Int?, Date).self)
             {
+                guard let kind = Entrant.Kind(rawValue: kind) else {
+                    throw PostgresStoreError("entrant \(name) v\(version) has the unknown kind \"\(kind)\"")
+                }
                 out.append(
                     Entrant(
                         id: id, name: name, version: version, kind: kind, command: command, sha256: sha,

@@ -32,7 +32,7 @@ public enum StoreBenchmark {
         let setup = try create()
         var ids: [Entrant] = []
         for name in ["a", "b"] {
-            ids.append(try setup.add(Entrant(name: name, kind: "engine", command: "[\"true\"]"), network: nil))
+            ids.append(try setup.add(Entrant(name: name, kind: .engine, command: "[\"true\"]"), network: nil))
         }
         try setup.schedule(try Scheduler.slots(ids, config: TournamentConfig(), gamesPerPairing: games))
         let stores = try (0..<workers).map { _ in try open() }

@@ -46,12 +46,12 @@ struct ArchitectureOptions: ParsableArguments {
             expansion: t == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
             policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters,
             valueHidden: valueHidden)
-        // The limits a network file is loaded with, so `net new` never writes what `load` refuses.
-        do { try a.validate() } catch {
-            // `architecture "value_hidden" must …` as the option it came from: `--value-hidden must …`.
-            let option = "\(error)".replacingOccurrences(of: "architecture \"", with: "--").replacingOccurrences(
-                of: "\" must", with: " must")
-            throw ValidationError(option.replacingOccurrences(of: "_", with: "-"))
+        // The limits a network file is loaded with, so `net new` never writes what `load` refuses,
+        // named by the option each size came from (`value_hidden` is `--value-hidden`).
+        if let bad = a.outOfRange {
+            throw ValidationError(
+                "--\(bad.key.replacingOccurrences(of: "_", with: "-")) must be an integer in \(bad.range.lowerBound)…\(bad.range.upperBound), not \(bad.value)"
+            )
         }
         return a
     }

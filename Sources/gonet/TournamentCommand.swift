@@ -170,7 +170,7 @@ struct TournamentEntrants: ParsableCommand {
         let current = Set(try t.store.current().compactMap { $0.id })
         for e in try t.store.entrants() {
             let what =
-                e.kind == "network"
+                e.kind == .network
                 ? "network \(e.parameters ?? 0) params sha256 \(String((e.sha256 ?? "").prefix(16)))…"
                 : "engine \((try? e.commandWords())?.joined(separator: " ") ?? "")"
             print(

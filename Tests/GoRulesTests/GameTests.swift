@@ -165,15 +165,15 @@ final class GameTests: XCTestCase {
 
     func testFreeHandicap() {
         var g = Game(size: 9)
-        XCTAssertEqual(g.setFreeHandicap([Point(x: 2, y: 2)]), "bad vertex list: need 2 to 80 stones")
+        XCTAssertEqual(g.setFreeHandicap([Point(x: 2, y: 2)]), .count)
         XCTAssertEqual(
-            g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 2, y: 2)]), "bad vertex list: a point is repeated")
+            g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 2, y: 2)]), .repeated)
         XCTAssertEqual(
-            g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 9, y: 2)]), "bad vertex list: a point is off the board")
+            g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 9, y: 2)]), .offBoard)
         XCTAssertNil(g.setFreeHandicap([Point(x: 2, y: 2), Point(x: 6, y: 6), Point(x: 4, y: 4)]))
         XCTAssertEqual(g.board.stones(of: .black).count, 3)
         XCTAssertEqual(g.toMove, .white)
-        XCTAssertEqual(g.setFreeHandicap([Point(x: 0, y: 0), Point(x: 1, y: 1)]), "board not empty")
+        XCTAssertEqual(g.setFreeHandicap([Point(x: 0, y: 0), Point(x: 1, y: 1)]), .boardNotEmpty)
         try? g.play(.play(Point(x: 0, y: 0)))
         g.undo()
         XCTAssertEqual(g.board.stones(of: .black).count, 3, "undo keeps the handicap")

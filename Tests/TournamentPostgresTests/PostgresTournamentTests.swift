@@ -1,6 +1,7 @@
 import Foundation
 import GoNetwork
 import NeuralNet
+import StoreContract
 import Tournament
 import TournamentPostgres
 import XCTest
@@ -161,6 +162,13 @@ final class PostgresTournamentTests: XCTestCase {
         let others = try (0..<2).map { _ in try worker(url, ["--until-empty", "--lease", "3"]) }
         for w in others { w.waitUntilExit() }
         try assertExactlyOnce(t, games: 12)
+    }
+
+    /// The rules both stores keep, by the same calls as on SQLite (StoreContractTests).
+    func testPostgreSQLKeepsTheStoreContract() throws {
+        let url = try PostgresServer.database()
+        let t = try TournamentLocation.create(url, config: TournamentConfig(), cache: scratch)
+        XCTAssertEqual(try StoreContract.violations(of: t.store), [])
     }
 
     func testALeaseThatRunsOutGoesToAnotherWorkerAndTheFirstCannotCommit() throws {

@@ -87,7 +87,7 @@ final class MatchTests: XCTestCase {
         s.sprt = SPRT(elo0: 0, elo1: 100)
         let match = try Match.open(directory: dir, settings: s)
         let a = try XCTUnwrap(try match.tournament.matchSides()?.a)
-        XCTAssertEqual(a.kind, "network")
+        XCTAssertEqual(a.kind, .network)
         XCTAssertEqual(try a.networkPlay()?.mode, "mcts")
         XCTAssertEqual(try a.networkPlay()?.visits, 7)
         let cmd = try match.tournament.command(for: a, gonet: "gonet")

@@ -79,7 +79,7 @@ final class RefereeScoringTests: XCTestCase {
         for r in records {
             let game = try r.replay(koRule: .positionalSuperko)
             let dead = referee.refereeDeadStones(game, why: "test")
-            XCTAssertEqual(dead.decidedBy, "referee", dead.note)
+            XCTAssertEqual(dead.decidedBy, .referee, dead.note)
             let score = game.score(dead: dead.points)
             XCTAssertEqual(score.description, r.result.description, "GNU Go's own count of its game")
             let ours = Territory(game.board, toMove: game.toMove)
