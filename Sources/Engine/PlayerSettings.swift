@@ -4,16 +4,8 @@ import GoNetwork
 /// How `gonet gtp` (and anything else that plays a network) builds its player: the mode and every
 /// knob of both players, range-checked, in one place.
 public struct PlayerSettings: Sendable {
-    /// How a network chooses its moves.
-    public enum Mode: String, Sendable, CaseIterable {
-        /// The network's most probable worthwhile move.
-        case policy
-        /// A PUCT search guided by the network.
-        case mcts
-    }
-
     /// The policy alone, or a search.
-    public var mode = Mode.policy
+    public var mode = PlayMode.policy
     /// Policy mode: sampling temperature (0: the best move).
     public var temperature = 0.0
     /// Use the board's 8 symmetries: the policy player averages over them, the search averages

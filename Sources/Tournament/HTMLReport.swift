@@ -1,4 +1,5 @@
 import Foundation
+import GoNetwork
 
 /// The tournament page: standings, crosstable, a rating plot with intervals, and every game
 /// linked to its SGF and shown on a board (the SGFs are embedded, so the page works from disk).
@@ -36,7 +37,7 @@ public enum HTMLReport {
         .controls button{font-size:1rem;margin-right:.3rem} #info{font-family:monospace;white-space:pre-wrap;max-width:420px}
         </style></head><body>
         <h1>\(esc(title))</h1>
-        <p class="sub">\(s.games) games · komi \(config.komi) · \(config.scoring.rawValue) scoring · \(config.networkMode == "mcts" ? "networks search \(config.visits.map { "\($0) visits" } ?? "\(config.searchSeconds) s") per move" : "networks play their policy") · \(config.secondsPerMove) s per move · updated \(ISO8601DateFormatter().string(from: Date()))</p>
+        <p class="sub">\(s.games) games · komi \(config.komi) · \(config.scoring.rawValue) scoring · \(config.networkMode == .mcts ? "networks search \(config.visits.map { "\($0) visits" } ?? "\(config.searchSeconds) s") per move" : "networks play their policy") · \(config.secondsPerMove) s per move · updated \(ISO8601DateFormatter().string(from: Date()))</p>
         <h2>Standings</h2>
         <table><tr><th>#</th><th class="l">Entrant</th><th>Elo</th><th>95% CI</th><th>Games</th><th>Score</th><th>Win %</th><th class="l">Kind</th></tr>
 

@@ -1,5 +1,6 @@
 import Foundation
 import GTP
+import GoNetwork
 import GoRecords
 import GoRules
 
@@ -135,7 +136,7 @@ public final class Match {
             switch spec {
             case .network(let path, let mode, let visits):
                 try tournament.submit(
-                    network: path, name: name, author: nil, play: (mode, mode == "mcts" ? visits : nil))
+                    network: path, name: name, author: nil, play: (mode, mode == .mcts ? visits : nil))
             case .command:
                 try tournament.submit(engine: name == names[0] ? settings.a : settings.b, name: name, author: nil)
             }
@@ -171,7 +172,7 @@ public final class Match {
         switch spec {
         case .network(let path, let mode, let visits):
             guard e.kind == .network, let play = try e.networkPlay(), play.mode == mode,
-                play.visits == (mode == "mcts" ? visits : nil)
+                play.visits == (mode == .mcts ? visits : nil)
             else { return false }
             return SHA256.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) == e.sha256
         case .command(let words):

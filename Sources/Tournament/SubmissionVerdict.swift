@@ -141,7 +141,7 @@ extension Submission {
     /// Plays the network over GTP as a tournament does (`gonet gtp`, policy mode, one thread):
     /// nil when it answers `genmove` for Black, then White, with legal moves.
     static func gtpProblem(gonet: String, network path: String) -> String? {
-        let command = EngineSpec.network(path: path, mode: "policy", visits: 1)
+        let command = EngineSpec.network(path: path, mode: .policy, visits: nil)
             .command(gonet: gonet, name: "check", seed: 1)
         let client: GTPClient
         do { client = try GTPClient(command: command) } catch { return "gonet gtp did not start: \(error)" }

@@ -1,4 +1,5 @@
 import Foundation
+import GoNetwork
 import GoRecords
 import GoRules
 
@@ -77,7 +78,7 @@ public final class Tournament {
     /// file name's stem).
     @discardableResult
     public func submit(
-        network source: String, name: String? = nil, author: String?, play: (mode: String, visits: Int?)? = nil,
+        network source: String, name: String? = nil, author: String?, play: (mode: PlayMode, visits: Int?)? = nil,
         gonet: String? = nil
     ) throws -> Entrant {
         if let name { try check(name) }
@@ -149,14 +150,11 @@ public final class Tournament {
         let own = try e.networkPlay()
         let mode = own?.mode ?? config.networkMode
         let visits = own.map { $0.visits } ?? config.visits
-        var cmd = EngineSpec.network(path: try networkFile(for: e), mode: mode, visits: visits ?? 0)
-            .command(gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold)
-        if mode == "mcts", visits == nil {
-            // By time: no visit cap (gtp's largest), the search stops at the time per move.
-            if let i = cmd.firstIndex(of: "--visits") { cmd[i + 1] = "1000000" }
-            cmd += ["--seconds-per-move", String(config.searchSeconds)]
-        }
-        return cmd
+        // Without visits a search runs for the time a move allows (`gonet gtp` then has no visit cap).
+        return EngineSpec.network(path: try networkFile(for: e), mode: mode, visits: visits)
+            .command(
+                gonet: gonet, name: e.label, seed: UInt64(e.id ?? 1), resignThreshold: config.resignThreshold,
+                seconds: mode == .mcts && visits == nil ? config.searchSeconds : nil)
     }
 
     /// A network entrant's file on the local machine, its bytes checked against the sha256 it was

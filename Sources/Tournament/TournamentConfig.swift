@@ -1,4 +1,5 @@
 import Foundation
+import GoNetwork
 import GoRules
 
 /// A tournament's settings, `DIR/tournament.json`.
@@ -16,7 +17,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public var moveCap = 450
     /// How networks play: "policy" or "mcts". In mcts mode a network searches `visits` playouts
     /// per move, or, with `"visits": null`, for the time a move allows (see `searchSeconds`).
-    public var networkMode = "policy"
+    public var networkMode = PlayMode.policy
     /// Visits per move in mcts mode; nil searches for the time a move allows.
     public var visits: Int? = 100
     /// Seconds an engine may take per move before it forfeits.
@@ -131,7 +132,12 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
             refereeEngine = words
         }
         moveCap = try integer(.moveCap, 1...10_000) ?? moveCap
-        networkMode = try text(.networkMode) ?? networkMode
+        if let name = try text(.networkMode) {
+            guard let mode = PlayMode(rawValue: name) else {
+                throw TournamentError("networkMode must be policy or mcts, not \(name)")
+            }
+            networkMode = mode
+        }
         if c.contains(.visits), try c.decodeNil(forKey: .visits) {
             visits = nil
         } else {
@@ -170,9 +176,6 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     public func validate() throws {
         guard ["round-robin", "gauntlet"].contains(schedule) else {
             throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)")
-        }
-        guard ["policy", "mcts"].contains(networkMode) else {
-            throw TournamentError("networkMode must be policy or mcts, not \(networkMode)")
         }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
         guard Limits.isValidKomi(komi, size: 19) else {

@@ -1,4 +1,5 @@
 import Foundation
+import GoNetwork
 
 /// A registered player: a network (its bytes kept by the store, named by sha256) or an external
 /// GTP engine.
@@ -65,22 +66,22 @@ public struct Entrant: Codable, Sendable, Equatable {
 
     /// A network's own mode and visits (nil: it plays as the config says); anything but
     /// `--mode policy|mcts [--visits 1…1000000]` is refused, since workers pass it to `gonet gtp`.
-    public func networkPlay() throws -> (mode: String, visits: Int?)? {
+    public func networkPlay() throws -> (mode: PlayMode, visits: Int?)? {
         guard kind == .network, command != nil else { return nil }
         let words = try commandWords()
-        guard words.count == 2 || words.count == 4, words[0] == "--mode", ["policy", "mcts"].contains(words[1]) else {
+        guard words.count == 2 || words.count == 4, words[0] == "--mode", let mode = PlayMode(rawValue: words[1]) else {
             throw TournamentError("entrant \(label)'s way to play is not --mode policy|mcts [--visits N]: \(words)")
         }
-        guard words.count == 4 else { return (words[1], nil) }
+        guard words.count == 4 else { return (mode, nil) }
         guard words[2] == "--visits", let v = Int(words[3]), (1...1_000_000).contains(v) else {
             throw TournamentError("entrant \(label)'s visits must be 1 to 1000000: \(words)")
         }
-        return (words[1], v)
+        return (mode, v)
     }
 
     /// The `command` text that makes a network play in `mode` with `visits` (mcts).
-    public static func networkPlay(mode: String, visits: Int?) -> String {
-        let words = ["--mode", mode] + (visits.map { ["--visits", String($0)] } ?? [])
+    public static func networkPlay(mode: PlayMode, visits: Int?) -> String {
+        let words = ["--mode", mode.rawValue] + (visits.map { ["--visits", String($0)] } ?? [])
         return "[" + words.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
     }
 

@@ -21,7 +21,7 @@ struct GTPCommand: ParsableCommand {
             """)
 
     @Option(help: "The network file.") var network: String
-    @Option(help: "policy (the network's move) or mcts (search).") var mode = PlayerSettings.Mode.policy
+    @Option(help: "policy (the network's move) or mcts (search).") var mode = PlayMode.policy
     @Option(help: "Playouts per move in mcts mode (default 400; with --seconds-per-move alone, no cap).")
     var visits: Int?
     @Option(
@@ -95,4 +95,4 @@ struct GTPCommand: ParsableCommand {
     }
 }
 
-extension PlayerSettings.Mode: ExpressibleByArgument {}
+extension PlayMode: ExpressibleByArgument {}

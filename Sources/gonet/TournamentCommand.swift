@@ -1,6 +1,6 @@
 import ArgumentParser
-import Engine
 import Foundation
+import GoNetwork
 import Tournament
 import TournamentPostgres
 
@@ -54,7 +54,7 @@ struct TournamentInit: ParsableCommand {
     @Option(help: "The engine that decides dead stones under dead-removed (default GNU Go level 10).") var referee:
         String?
     @Option(help: "Moves after which a game is scored as it stands (default 450).") var moveCap: Int?
-    @Option(help: "How networks play (networkMode, default policy).") var mode: PlayerSettings.Mode?
+    @Option(help: "How networks play (networkMode, default policy).") var mode: PlayMode?
     @Option(help: "Visits per move in mcts mode (default 100).") var visits: Int?
     @Flag(help: "mcts: search for the time a move allows instead of a number of visits (visits null).")
     var searchByTime = false
@@ -87,7 +87,7 @@ struct TournamentInit: ParsableCommand {
             if let scoring { c.scoring = scoring }
             if let referee { c.refereeEngine = Submission.words(referee) }
             if let moveCap { c.moveCap = moveCap }
-            if let mode { c.networkMode = mode.rawValue }
+            if let mode { c.networkMode = mode }
             if let visits { c.visits = visits }
             if searchByTime { c.visits = nil }
             if let secondsPerMove { c.secondsPerMove = secondsPerMove }
@@ -100,7 +100,7 @@ struct TournamentInit: ParsableCommand {
             if let seed { c.seed = seed }
             _ = try TournamentLocation.create(dir, config: c)
             let how =
-                c.networkMode == "policy" ? "policy" : c.visits.map { "mcts \($0) visits" } ?? "mcts by time"
+                c.networkMode == .policy ? "policy" : c.visits.map { "mcts \($0) visits" } ?? "mcts by time"
             let place = PostgresLocation.isURL(dir) ? PostgresLocation.redacted(dir) : dir + "/tournament.json"
             print(
                 "created \(place) (\(c.gamesPerPairing) games per pairing, komi \(c.komi), \(c.scoring.rawValue) scoring, move cap \(c.moveCap), \(how), \(c.secondsPerMove) s per move, budget \(c.parameterBudget) parameters)"

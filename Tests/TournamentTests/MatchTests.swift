@@ -88,7 +88,7 @@ final class MatchTests: XCTestCase {
         let match = try Match.open(directory: dir, settings: s)
         let a = try XCTUnwrap(try match.tournament.matchSides()?.a)
         XCTAssertEqual(a.kind, .network)
-        XCTAssertEqual(try a.networkPlay()?.mode, "mcts")
+        XCTAssertEqual(try a.networkPlay()?.mode, .mcts)
         XCTAssertEqual(try a.networkPlay()?.visits, 7)
         let cmd = try match.tournament.command(for: a, gonet: "gonet")
         XCTAssertEqual(Array(cmd[cmd.firstIndex(of: "--mode")!...].prefix(2)), ["--mode", "mcts"])

@@ -90,7 +90,7 @@ final class TournamentRunTests: XCTestCase {
     /// answer inside the referee's limit.
     func testNetworksSearchingByTimeAnswerWithinTheMoveLimit() throws {
         var c = config(games: 2, seconds: 1)
-        c.networkMode = "mcts"
+        c.networkMode = .mcts
         c.visits = nil
         c.moveCap = 8
         let t = try Tournament.create(dir, config: c)
@@ -99,7 +99,7 @@ final class TournamentRunTests: XCTestCase {
         try t.submit(network: nets[1], name: "b", author: nil)
         let command = try t.command(for: a, gonet: gonet)
         XCTAssertEqual(Array(command.suffix(2)), ["--seconds-per-move", "0.8"])
-        XCTAssertEqual(command[command.firstIndex(of: "--visits")! + 1], "1000000")
+        XCTAssertFalse(command.contains("--visits"), "a search by time has no visit cap")
         let played = try t.run(gonet: gonet)
         XCTAssertEqual(played.count, 2)
         for g in played {
