@@ -30,8 +30,9 @@ extension GTPEngine {
     }
 
     /// One analysis line: `info move Q16 visits 12 winrate 5321 prior 1234 order 0 pv Q16 D4 …` for
-    /// Leela Zero (win rate and prior in 1/10000), the same keys with 0…1 values for KataGo, then
-    /// KataGo's `ownership` (361 values, +1 the side to move's) when asked for.
+    /// Leela Zero (win rate and prior in 1/10000), the same keys with 0…1 values and the score lead
+    /// (`ScoreLead`, as `scoreMean` and `scoreLead`) for KataGo, then KataGo's `ownership` (361
+    /// values, +1 the side to move's) when asked for.
     public static func infoLine(_ d: Decision, request: AnalyzeRequest, format: AnalysisFormat, ownership: [Double]?)
         -> String
     {
@@ -43,7 +44,8 @@ extension GTPEngine {
             let rates =
                 format == .leelaZero
                 ? "winrate \(permyriad(c.winrate)) prior \(permyriad(c.prior))"
-                : "winrate \(fraction(c.winrate)) prior \(fraction(c.prior))"
+                : "winrate \(fraction(c.winrate)) scoreMean \(lead(c.winrate)) scoreLead \(lead(c.winrate)) "
+                    + "prior \(fraction(c.prior))"
             return "info move \(Coordinates.gtp(c.move, size: 19)) visits \(c.visits) \(rates) order \(i) pv \(pv)"
         }.joined(separator: " ")
         if let ownership { line += " ownership " + ownership.map(fraction).joined(separator: " ") }
@@ -54,6 +56,9 @@ extension GTPEngine {
     static func permyriad(_ x: Double) -> Int { x.isFinite ? Int((min(max(x, 0), 1) * 10000).rounded()) : 0 }
 
     static func fraction(_ x: Double) -> String { String(format: "%.6f", x.isFinite ? x : 0) }
+
+    /// The score lead of a win rate, in points with two decimals.
+    static func lead(_ winrate: Double) -> String { String(format: "%.2f", ScoreLead.points(winrate: winrate)) }
 
     /// The judgement's ownership from `color`'s view (KataGo's side-to-move default), rows from the top.
     func ownershipForAnalysis(_ color: Stone) -> [Double] {
@@ -67,9 +72,7 @@ extension GTPEngine {
         let snapshot = Moves.withMover(game, request.color)
         let player = self.player
         // Analysis searches without a visit cap; the cap comes back when it stops.
-        let mcts = player as? MCTSPlayer
-        let savedVisits = mcts?.settings.visits
-        mcts?.settings.visits = 5_000_000
+        player.control.visits = PlayerSettings.mostVisits
         let ownership = request.ownership ? ownershipForAnalysis(request.color) : nil
         let out = output
         let stopFlag = StopFlag()
@@ -93,7 +96,7 @@ extension GTPEngine {
         analysisStop = {
             stopFlag.set()
             done.wait()
-            if let savedVisits { mcts?.settings.visits = savedVisits }
+            player.control.visits = nil
         }
         thread.start()
     }

@@ -92,6 +92,8 @@ public final class MCTSPlayer: Player {
     public private(set) var lastEvaluations = 0
     /// Visits already in the tree for the current position (kept from earlier searches).
     public var rootVisits: Int { root?.visits ?? 0 }
+    /// An analysis client's bounds on the next searches (visits, stop, report interval).
+    public var control = SearchControl()
 
     /// A player searching with `network` under `settings`.
     public init(network: PolicyValueNetwork, settings: SearchSettings = SearchSettings()) {
@@ -163,10 +165,12 @@ public final class MCTSPlayer: Player {
         restrict(r, to: allowed)
         if settings.dirichletNoise { addNoise(r) }
         var lastReport = Date()
-        while r.visits < settings.visits {
+        let visits = control.visits ?? settings.visits
+        while r.visits < visits {
             if let limit, Date().timeIntervalSince(start) >= limit { break }
+            if control.stop?() == true { break }
             runBatch(r, g)
-            if let analysis, Date().timeIntervalSince(lastReport) > 0.2 {
+            if let analysis, Date().timeIntervalSince(lastReport) > control.reportInterval {
                 analysis(summary(r, g))
                 lastReport = Date()
             }
@@ -179,7 +183,7 @@ public final class MCTSPlayer: Player {
             decision.move = safeAlternative(r, judge, winrate: decision.winrate, permitted)
         }
         // The search's win rate counts only on a search of some size: a handful of visits says little.
-        let searched = r.visits >= min(settings.visits, Self.resignMinimumVisits)
+        let searched = r.visits >= min(visits, Self.resignMinimumVisits)
         decision.resign = Resignation.shouldResign(
             winrate: searched ? decision.winrate : nil, judgement: judge, threshold: settings.resignThreshold)
         analysis?(decision)
@@ -386,17 +390,20 @@ public final class MCTSPlayer: Player {
                 continue
             }
             var pv = [r.moves[i]]
+            var pvVisits = [c.visits]
             var n = c
             while n.expanded,
                 let j = n.children.indices.max(by: { (n.children[$0]?.visits ?? 0) < (n.children[$1]?.visits ?? 0) }),
                 let next = n.children[j], next.visits > 0, pv.count < 12
             {
                 pv.append(n.moves[j])
+                pvVisits.append(next.visits)
                 n = next
             }
             infos.append(
                 MoveInfo(
-                    move: r.moves[i], visits: c.visits, winrate: (c.q() + 1) / 2, prior: Double(r.priors[i]), pv: pv))
+                    move: r.moves[i], visits: c.visits, winrate: (c.q() + 1) / 2, prior: Double(r.priors[i]), pv: pv,
+                    pvVisits: pvVisits))
         }
         infos.sort { ($0.visits, $0.prior) > ($1.visits, $1.prior) }
         let winrate = infos.first?.winrate ?? (r.networkValue + 1) / 2

@@ -13,14 +13,17 @@ public struct MoveInfo: Sendable, Equatable {
     public var prior: Double
     /// The principal variation starting with `move`.
     public var pv: [Move]
+    /// The visits of each move of `pv` (empty where the player does not search).
+    public var pvVisits: [Int]
 
     /// A candidate with its figures.
-    public init(move: Move, visits: Int, winrate: Double, prior: Double, pv: [Move]) {
+    public init(move: Move, visits: Int, winrate: Double, prior: Double, pv: [Move], pvVisits: [Int] = []) {
         self.move = move
         self.visits = visits
         self.winrate = winrate
         self.prior = prior
         self.pv = pv
+        self.pvVisits = pvVisits
     }
 }
 
@@ -44,8 +47,24 @@ public struct Decision: Sendable {
     }
 }
 
+/// What an analysis client asks of the next searches, beyond the player's own settings.
+public struct SearchControl {
+    /// Visits to search to instead of the settings' (an analysis runs until told to stop).
+    public var visits: Int?
+    /// Asked between batches of leaves: true ends the search with what it has.
+    public var stop: (() -> Bool)?
+    /// Seconds between two `analysis` reports during a search. 0.2 keeps a GUI's display live
+    /// without the summaries (a walk over the root's children) costing the search anything measurable.
+    public var reportInterval = 0.2
+
+    /// No bounds beyond the player's settings.
+    public init() {}
+}
+
 /// Something that chooses moves for a side in a game.
 public protocol Player: AnyObject {
+    /// An analysis client's bounds on the next searches; a player that does not search ignores them.
+    var control: SearchControl { get set }
     /// Chooses a move for `color` (who may not be the side to move); `seconds` bounds the thinking
     /// time; `restrictions` are moves a client asked it to leave out (`lz-analyze avoid …`).
     func decide(
@@ -58,6 +77,11 @@ public protocol Player: AnyObject {
 }
 
 extension Player {
+    /// Players without a search have nothing to bound.
+    public var control: SearchControl {
+        get { SearchControl() }
+        set {}
+    }
     /// A decision without restrictions.
     public func decide(_ game: Game, color: Stone, seconds: Double?, analysis: ((Decision) -> Void)?) -> Decision {
         decide(game, color: color, seconds: seconds, restrictions: .none, analysis: analysis)

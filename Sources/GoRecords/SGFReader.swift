@@ -90,6 +90,18 @@ public final class SGFReader: Sequence, IteratorProtocol {
         }
     }
 
+    /// The first game of a file as its main line's nodes, every property kept, beside its record
+    /// (what `gonet analyze` annotates and writes back).
+    public static func mainLine(path: String) throws -> (nodes: [SGFNode], record: GameRecord) {
+        let reader = try SGFReader(path: path)
+        guard let piece = try reader.scanner.next() else {
+            throw RecordError(
+                file: path, line: 1, column: 1, message: "no SGF game tree (the file is empty or not SGF)")
+        }
+        let parsed = try SGFParser.mainLine(piece.bytes, file: path, line: piece.line, column: piece.column)
+        return (parsed.nodes, try GameRecord(nodes: parsed.nodes, file: path))
+    }
+
     /// Every game of a text, throwing the first error (for tests and small inputs).
     public static func records(text: String, name: String = "<memory>") throws -> [GameRecord] {
         let reader = SGFReader(text: text, name: name)

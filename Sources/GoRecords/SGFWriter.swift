@@ -56,6 +56,26 @@ public enum SGFWriter {
         return s
     }
 
+    /// A main line of nodes as one game tree, every property as it is, the root's `CA` set to
+    /// UTF-8 (the values were decoded when read).
+    public static func sgf(nodes: [SGFNode]) -> String {
+        var s = "("
+        for (i, node) in nodes.enumerated() {
+            s += ";"
+            var properties = node.properties
+            if i == 0 {
+                properties.removeAll { $0.id == "CA" }
+                properties.insert(SGFProperty("CA", ["UTF-8"]), at: min(properties.count, 2))
+            }
+            for p in properties {
+                s += p.id
+                for v in p.values { s += "[\(escape(v))]" }
+            }
+            s += "\n"
+        }
+        return s + ")\n"
+    }
+
     /// Escapes `\` and `]`, the two characters SGF text cannot hold as they are.
     /// Works on Unicode scalars, not Characters: a `]` followed by a combining mark is one
     /// Character that is not equal to "]", and would go out unescaped (found by FuzzSGF).

@@ -26,6 +26,7 @@ struct Gonet: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             GamesCommand.self, NetCommand.self, TrainCommand.self, EvalCommand.self,
-            GTPCommand.self, MatchCommand.self, TournamentCommand.self, BenchCommand.self,
+            GTPCommand.self, AnalysisCommand.self, AnalyzeCommand.self, MatchCommand.self, TournamentCommand.self,
+            BenchCommand.self,
         ])
 }

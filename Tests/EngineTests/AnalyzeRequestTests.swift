@@ -88,7 +88,7 @@ final class AnalyzeRequestTests: XCTestCase {
         e.stopAnalysis()
         let line = try XCTUnwrap(lines.all.first)
         XCTAssertTrue(line.hasPrefix("info move "), line)
-        XCTAssertTrue(line.contains(" winrate 0.500000 prior 0.00"), line)
+        XCTAssertTrue(line.contains(" winrate 0.500000 scoreMean 0.00 scoreLead 0.00 prior 0.00"), line)
         let own = line.components(separatedBy: " ownership ")
         XCTAssertEqual(own.count, 2)
         XCTAssertEqual(own[1].split(separator: " ").count, 361)

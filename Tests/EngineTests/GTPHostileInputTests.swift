@@ -64,6 +64,21 @@ final class GTPHostileInputTests: XCTestCase {
         XCTAssertEqual(
             GTPEngine.infoLine(d, request: request, format: .leelaZero, ownership: nil),
             "info move pass visits 3 winrate 0 prior 0 order 0 pv pass")
+        XCTAssertEqual(
+            GTPEngine.infoLine(d, request: request, format: .kataGo, ownership: nil),
+            "info move pass visits 3 winrate 0.000000 scoreMean 0.00 scoreLead 0.00 prior 0.000000 order 0 pv pass")
+    }
+
+    func testKataGoLinesCarryTheScoreLeadOfTheWinRate() {
+        let d = Decision(
+            move: .pass, resign: false,
+            candidates: [MoveInfo(move: .play(Point(x: 3, y: 3)), visits: 9, winrate: 0.75, prior: 0.5, pv: [])],
+            winrate: 0.75)
+        let request = try! AnalyzeRequest([], toMove: .black, nextMove: 1)
+        let lead = String(format: "%.2f", ScoreLead.pointsPerLogit * log(3))
+        XCTAssertEqual(
+            GTPEngine.infoLine(d, request: request, format: .kataGo, ownership: nil),
+            "info move D16 visits 9 winrate 0.750000 scoreMean \(lead) scoreLead \(lead) prior 0.500000 order 0 pv ")
     }
 
     /// Setup after the root: `loadsgf` applies it where it occurs, and `printsgf` keeps it.
