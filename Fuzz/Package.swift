@@ -26,6 +26,12 @@ let package = Package(
                 .product(name: "GoNetwork", package: "gonet"),
             ]),
         .executableTarget(
+            name: "FuzzAnalysis",
+            dependencies: [
+                "FuzzSupport", .product(name: "Engine", package: "gonet"),
+                .product(name: "GoNetwork", package: "gonet"),
+            ]),
+        .executableTarget(
             name: "FuzzONNX", dependencies: ["FuzzSupport", .product(name: "ONNX", package: "gonet")]),
         .executableTarget(
             name: "FuzzConfig", dependencies: ["FuzzSupport", .product(name: "Tournament", package: "gonet")]),
