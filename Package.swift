@@ -66,7 +66,8 @@ let package = Package(
         .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"]),
+            dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"],
+            exclude: ["Fixtures"]),
         // The rules every tournament store keeps, run by the SQLite and the PostgreSQL tests.
         .target(name: "StoreContract", dependencies: ["Tournament"], path: "Tests/StoreContract"),
         .testTarget(
