@@ -74,15 +74,15 @@ public struct SearchSettings: Sendable {
 /// Tromp-Taylor area scoring. The endgame judgement (docs/ENDGAME.md) prunes the root: worthless
 /// moves and the pass go while worthwhile moves remain; a settled position is cleaned up and
 /// passed without a search.
-public final class MCTSPlayer: Player {
+public final class MCTSPlayer: Ranker {
     let network: PolicyValueNetwork
     /// The search's settings, changeable between moves.
     public var settings: SearchSettings
     var root: SearchNode?
     /// The game the root stands for.
     var rootGame: Game?
-    /// The restrictions the root was pruned by.
-    var rootRestrictions = MoveRestrictions.none
+    /// The moves the root was pruned to (nil: not pruned, as a subtree kept from the last move).
+    var rootAllowed: Set<Move>?
     var rng: RandomSource
     /// Candidate points of the leaf playouts, kept so a playout never allocates.
     private var playoutScratch: [Int16] = []
@@ -106,6 +106,7 @@ public final class MCTSPlayer: Player {
     public func reset() {
         root = nil
         rootGame = nil
+        rootAllowed = nil
     }
 
     /// Keeps the subtree under `move` for the next search.
@@ -120,37 +121,38 @@ public final class MCTSPlayer: Player {
         }
         root = child
         rootGame = g
+        rootAllowed = nil
     }
 
-    /// Searches the position for the visits or the seconds given and picks the most visited move.
+    /// The move, as the conductor (`Ranker.conduct`) makes it of this player's ranking.
     public func decide(
         _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
         analysis: ((Decision) -> Void)?
     ) -> Decision {
-        let g = Moves.withMover(game, color)
-        let moveNumber = g.moves.count + 1
-        func permitted(_ m: Move) -> Bool { restrictions.permits(m, by: color, moveNumber: moveNumber) }
-        // The endgame judgement decides the moves no search is needed for, and prunes the rest.
-        let judge = Endgame(g, color, seed: settings.seed)
-        let allowed = Set(Moves.sensible(g, color).filter(judge.isWorthwhile).map { Move.play($0) }.filter(permitted))
-        if g.lastMove?.move == .pass && judge.passWinsStrictly || allowed.isEmpty {
-            let cleanup = judge.cleanupMoves().map { Move.play($0) }.first(where: permitted)
-            let move = judge.passWinsStrictly && g.lastMove?.move == .pass ? .pass : cleanup ?? .pass
-            let (_, value) = network.evaluate([EncodedPosition(g)])
-            let winrate = Double(value[0] + 1) / 2
-            var decision = Decision(move: move, resign: false, candidates: [], winrate: winrate)
-            decision.resign =
-                Resignation.shouldResign(
-                    winrate: Resignation.unsearchedWinRate(value: winrate, judgement: judge), judgement: judge,
-                    threshold: settings.resignThreshold)
-                && !judge.passWinsStrictly
-            analysis?(decision)
-            return decision
-        }
-        // Reuse the tree when it stands for this very position and was pruned by the same restrictions.
+        conduct(game, color: color, seconds: seconds, restrictions: restrictions, analysis: analysis)
+    }
+
+    // MARK: Ranker
+
+    var resignThreshold: Double? { settings.resignThreshold }
+    var safePlayFromMove: Int { settings.safePlayFromMove }
+    var judgementPlayouts: Int { Territory.defaultPlayouts }
+    var judgementSeed: UInt64 { settings.seed }
+
+    /// The network's win rate, one evaluation in the board's own orientation.
+    func value(_ game: Game) -> Double {
+        let (_, value) = network.evaluate([EncodedPosition(game)])
+        return Double(value[0] + 1) / 2
+    }
+
+    /// The search's ranking: the root pruned to `allowed`, searched for the visits or the
+    /// seconds given (the tree kept when it stands for this very position and restrictions).
+    func rank(_ g: Game, allowed: Set<Move>, seconds: Double?, analysis: ((Decision) -> Void)?) -> Ranking {
+        // Reuse the tree when it stands for this very position and holds every allowed move
+        // (pruning cannot be undone: a root pruned to fewer moves is searched anew).
         if let rg = rootGame, rg.moves != g.moves || rg.toMove != g.toMove || rg.board.hash != g.board.hash { reset() }
-        if restrictions != rootRestrictions { reset() }
-        rootRestrictions = restrictions
+        if let pruned = rootAllowed, !allowed.isSubset(of: pruned) { reset() }
+        rootAllowed = allowed
         if root == nil {
             root = SearchNode()
             rootGame = g
@@ -175,46 +177,18 @@ public final class MCTSPlayer: Player {
                 lastReport = Date()
             }
         }
-        var decision = summary(r, g)
-        decision.move = choose(r)
-        if judge.avoidsDoomedMoves(winrate: decision.winrate, fromMove: settings.safePlayFromMove),
-            let p = decision.move.point, judge.isDoomed(p)
-        {
-            decision.move = safeAlternative(r, judge, winrate: decision.winrate, permitted)
-        }
+        let s = summary(r, g)
         // The search's win rate counts only on a search of some size: a handful of visits says little.
-        let searched = r.visits >= min(visits, Self.resignMinimumVisits)
-        decision.resign = Resignation.shouldResign(
-            winrate: searched ? decision.winrate : nil, judgement: judge, threshold: settings.resignThreshold)
-        analysis?(decision)
-        return decision
+        return Ranking(
+            candidates: s.candidates, winrate: s.winrate, searched: true, visits: r.visits,
+            trusted: r.visits >= min(visits, Self.resignMinimumVisits))
     }
+
+    /// The most visited move (ties to the higher prior): the first of the ranking.
+    func pick(_ candidates: [MoveInfo]) -> Move { candidates[0].move }
 
     /// Visits a search needs before its win rate may resign the game (or all of them, when fewer are asked).
     static let resignMinimumVisits = 50
-
-    /// The most visited move (ties to the higher prior).
-    func choose(_ r: SearchNode) -> Move {
-        let best = r.moves.indices.max {
-            (r.children[$0]?.visits ?? 0, r.priors[$0]) < (r.children[$1]?.visits ?? 0, r.priors[$1])
-        }
-        return best.map { r.moves[$0] } ?? .pass
-    }
-
-    /// The move a winning search plays instead of a doomed one: the most visited move that is
-    /// not doomed, has at least a tenth of the search's visits (a move seen a few times has an
-    /// unreliable win rate) and a win rate within `Endgame.replacementTolerance` of `winrate`,
-    /// else a cleanup move, else a pass that wins as the board stands, else the doomed move.
-    func safeAlternative(_ r: SearchNode, _ judge: Endgame, winrate: Double, _ permitted: (Move) -> Bool) -> Move {
-        let safe = r.moves.indices.filter { i in
-            guard let c = r.children[i], c.visits * 10 >= r.visits, let p = r.moves[i].point else { return false }
-            return !judge.isDoomed(p) && (c.q() + 1) / 2 >= winrate - Endgame.replacementTolerance
-        }
-        if let best = safe.max(by: { r.children[$0]!.visits < r.children[$1]!.visits }) { return r.moves[best] }
-        if let cleanup = judge.cleanupMoves().map({ Move.play($0) }).first(where: permitted) { return cleanup }
-        if judge.passWinsStrictly && permitted(.pass) { return .pass }
-        return choose(r)
-    }
 
     /// Keeps only the `allowed` moves at an expanded node (children and priors in step), priors renormalised.
     func restrict(_ node: SearchNode, to allowed: Set<Move>) {

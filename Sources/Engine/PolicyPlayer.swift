@@ -3,9 +3,9 @@ import GoNetwork
 import GoRules
 
 /// Plays the network's policy directly: the most probable move (or a sample at a temperature)
-/// among those the endgame judgement calls worthwhile; when none is left it captures the dead
-/// stones that strict area scoring would count, then passes (docs/ENDGAME.md).
-public final class PolicyPlayer: Player {
+/// among those the endgame judgement calls worthwhile; the conductor (`Ranker`) ends the game
+/// as docs/ENDGAME.md says.
+public final class PolicyPlayer: Ranker {
     let network: PolicyValueNetwork
     /// Sampling temperature: 0 plays the most likely sensible move.
     public var temperature: Double
@@ -35,57 +35,44 @@ public final class PolicyPlayer: Player {
         rng = RandomSource(seed: seed)
     }
 
-    /// The best sensible move of the policy (or a sample of it), or a pass or resignation.
+    /// The move, as the conductor (`Ranker.conduct`) makes it of this player's ranking.
     public func decide(
         _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
         analysis: ((Decision) -> Void)?
     ) -> Decision {
-        let g = Moves.withMover(game, color)
-        let moveNumber = g.moves.count + 1
-        let (policy, value) =
-            symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
-        let winrate = Double(value[0] + 1) / 2
-        var candidates = Moves.sensible(g, color).filter {
-            restrictions.permits(.play($0), by: color, moveNumber: moveNumber)
-        }.map { p -> MoveInfo in
+        conduct(game, color: color, seconds: seconds, restrictions: restrictions, analysis: analysis)
+    }
+
+    // MARK: Ranker
+
+    var judgementSeed: UInt64 { seed }
+
+    /// The value's win rate (averaged over the symmetries when they are on).
+    func value(_ game: Game) -> Double { evaluate(game).winrate }
+
+    /// The allowed moves by prior, each with the value's win rate.
+    func rank(_ g: Game, allowed: Set<Move>, seconds: Double?, analysis: ((Decision) -> Void)?) -> Ranking {
+        let (policy, winrate) = evaluate(g)
+        var candidates = allowed.compactMap(\.point).map { p -> MoveInfo in
             // A non-finite output (a network that overflows on this position) counts as no prior.
             let prior = policy[p.index(size: 19)].isFinite ? Double(policy[p.index(size: 19)]) : 0
             // No search: a move's "visits" are its prior in thousandths, so clients rank and show it.
             return MoveInfo(
                 move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])
         }
-        candidates.sort { $0.prior > $1.prior }
-        let passPrior = policy[Features.points].isFinite ? Double(policy[Features.points]) : 0
-        let passInfo = MoveInfo(
-            move: .pass, visits: Int((passPrior * 1000).rounded()), winrate: winrate, prior: passPrior, pv: [.pass])
-        var all = candidates
-        if restrictions.permits(.pass, by: color, moveNumber: moveNumber) {
-            all.insert(passInfo, at: all.firstIndex { $0.prior < passPrior } ?? all.count)
-        }
-        var decision = Decision(move: .pass, resign: false, candidates: all, winrate: winrate)
-        defer { analysis?(decision) }
-        let judge = Endgame(g, color, playouts: judgementPlayouts, seed: seed)
-        let resignWinrate = Resignation.unsearchedWinRate(value: winrate, judgement: judge)
-        if Resignation.shouldResign(winrate: resignWinrate, judgement: judge, threshold: resignThreshold) {
-            decision.resign = true
-            return decision
-        }
-        guard !candidates.isEmpty else { return decision }
-        // After the opponent's pass, passing ends the game: take it whenever it wins.
-        if g.lastMove?.move == .pass && judge.passWinsStrictly { return decision }
-        // A winning player does not start fights it expects to lose stones in.
-        let safe = judge.avoidsDoomedMoves(winrate: winrate, fromMove: safePlayFromMove)
-        let useful = candidates.filter {
-            judge.isWorthwhile($0.move.point!) && !(safe && judge.isDoomed($0.move.point!))
-        }
-        if !useful.isEmpty {
-            decision.move = temperature > 0 ? sample(useful) : useful[0].move
-        } else if let cleanup = judge.cleanupMoves().first(where: {
-            restrictions.permits(.play($0), by: color, moveNumber: moveNumber)
-        }) {
-            decision.move = .play(cleanup)
-        }
-        return decision
+        // Highest prior first; equal priors in board order, so that the choice never depends on a set's order.
+        candidates.sort { ($0.prior, $1.move.point!) > ($1.prior, $0.move.point!) }
+        return Ranking(candidates: candidates, winrate: winrate, searched: false, visits: 0, trusted: false)
+    }
+
+    /// The policy's favourite, or a sample at the temperature.
+    func pick(_ candidates: [MoveInfo]) -> Move { temperature > 0 ? sample(candidates) : candidates[0].move }
+
+    /// The policy and the value's win rate of one position.
+    private func evaluate(_ g: Game) -> (policy: [Float], winrate: Double) {
+        let (policy, value) =
+            symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
+        return (policy, Double(value[0] + 1) / 2)
     }
 
     func sample(_ c: [MoveInfo]) -> Move {
