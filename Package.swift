@@ -61,28 +61,36 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
-        .testTarget(name: "GoRecordsTests", dependencies: ["GoRecords", "GoRules", "GTP"], exclude: ["Records"]),
+        .testTarget(
+            name: "GoRecordsTests", dependencies: ["TestSupport", "GoRecords", "GoRules", "GTP"], exclude: ["Records"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "GoNetworkTests", dependencies: ["GoNetwork", "NeuralNet"]),
+        .testTarget(name: "GoNetworkTests", dependencies: ["TestSupport", "GoNetwork", "NeuralNet"]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"],
+            dependencies: ["TestSupport", "Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"],
             exclude: ["Fixtures"]),
+        // Where every test target finds the checkout, the executables, GNU Go and the test data.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The rules every tournament store keeps, run by the SQLite and the PostgreSQL tests.
         .target(name: "StoreContract", dependencies: ["Tournament"], path: "Tests/StoreContract"),
         .testTarget(
             name: "TournamentTests",
             dependencies: [
+                "TestSupport",
                 "Tournament", "StoreContract", "GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet",
             ]),
         .testTarget(
             name: "TournamentPostgresTests",
-            dependencies: ["TournamentPostgres", "Tournament", "StoreContract", "GoNetwork", "NeuralNet", "gonet"]),
+            dependencies: [
+                "TestSupport", "TournamentPostgres", "Tournament", "StoreContract", "GoNetwork", "NeuralNet", "gonet",
+            ]),
         .testTarget(
-            name: "ONNXTests", dependencies: ["ONNX", "GoNetwork", "NeuralNet", "GoRules"],
+            name: "ONNXTests", dependencies: ["TestSupport", "ONNX", "GoNetwork", "NeuralNet", "GoRules"],
             exclude: ["run_onnx.py", "Fixtures"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "GoRecords", "GoNetwork", "GoRules"]),
-        .testTarget(name: "gonetTests", dependencies: ["gonet", "NeuralNet", "GoRecords"], exclude: ["Clients"]),
+        .testTarget(
+            name: "TrainingTests", dependencies: ["TestSupport", "Training", "GoRecords", "GoNetwork", "GoRules"]),
+        .testTarget(
+            name: "gonetTests", dependencies: ["TestSupport", "gonet", "NeuralNet", "GoRecords"], exclude: ["Clients"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,6 +4,7 @@ import GoNetwork
 import GoRecords
 import GoRules
 import NeuralNet
+import TestSupport
 import XCTest
 
 /// The moves both players choose, with the shipped budget network, on positions of real games
@@ -13,9 +14,9 @@ import XCTest
 /// `clearPrior` of prior or `clearVisits` visits), so that the last bits of a float sum on
 /// another CPU cannot flip a near tie. GONET_RECORD_DECISIONS=1 writes the record anew.
 final class DecisionRecordTests: XCTestCase {
-    static let network = packageRoot.appendingPathComponent("Networks/budget-resnet5x32-xl.safetensors").path
-    static let games = packageRoot.appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
-    static let fixture = packageRoot.appendingPathComponent("Tests/EngineTests/Fixtures/decisions.txt").path
+    static let network = TestPaths.packageRoot.appendingPathComponent("Networks/budget-resnet5x32-xl.safetensors").path
+    static let games = TestPaths.packageRoot.appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
+    static let fixture = TestPaths.packageRoot.appendingPathComponent("Tests/EngineTests/Fixtures/decisions.txt").path
     static let clearPrior = 0.01
     static let clearVisits = 12
 

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GoRules
+import TestSupport
 import XCTest
 
 /// Numbers and lines from a client that once trapped or desynchronised the engine.
@@ -104,8 +105,8 @@ final class GTPHostileInputTests: XCTestCase {
     /// `loadsgf` reads a record under its own rules (a Korean game that repeats a position at move
     /// 120 loads whole), and the moves played after it follow gonet's positional superko.
     func testLoadSGFReadsARecordUnderItsOwnRules() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("GoRecordsTests/Records/korean-repetition.sgf").path
+        let path = TestPaths.packageRoot.appendingPathComponent("Tests/GoRecordsTests/Records/korean-repetition.sgf")
+            .path
         let e = engine()
         XCTAssertEqual(e.handle("loadsgf \(path)"), "=\n\n")
         XCTAssertEqual(e.game.moves.count, 138)

@@ -3,6 +3,7 @@ import Foundation
 import GTP
 import GoNetwork
 import GoRules
+import TestSupport
 import XCTest
 
 /// `gonet gtp` as a real subprocess: a whole game against GNU Go, and hostile input.
@@ -26,13 +27,13 @@ final class GTPProcessTests: XCTestCase {
 
     /// Both modes at once (the two games are subprocesses, one core each on CI's two).
     func testFullGameAgainstGnuGoWithoutIllegalMoves() throws {
-        guard let gnugoPath = ["/usr/games/gnugo", "/usr/bin/gnugo"].first(where: FileManager.default.isExecutableFile)
+        guard let gnugoPath = TestPaths.gnugo
         else {
             throw XCTSkip("GNU Go is not installed (apt-get install gnugo)")
         }
         let modes = [["--mode", "policy", "--temperature", "1"], ["--mode", "mcts", "--visits", "16"]]
         let problems = LockedLines()
-        let command = [gonetBinary.path, "gtp", "--network", network!, "--seed", "3"]
+        let command = [TestPaths.gonet.path, "gtp", "--network", network!, "--seed", "3"]
         DispatchQueue.concurrentPerform(iterations: modes.count) { i in
             do {
                 for p in try Self.playFullGame(command + modes[i], gnugo: gnugoPath) {
@@ -83,7 +84,7 @@ final class GTPProcessTests: XCTestCase {
 
     func testHostileInputGetsErrorsAndAClosedInputEndsCleanly() throws {
         let p = Process()
-        p.executableURL = gonetBinary
+        p.executableURL = TestPaths.gonet
         p.arguments = ["gtp", "--network", network]
         let input = Pipe()
         let output = Pipe()
@@ -112,7 +113,7 @@ final class GTPProcessTests: XCTestCase {
         let bad = dir.appendingPathComponent("bad.safetensors").path
         try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: bad))
         let p = Process()
-        p.executableURL = gonetBinary
+        p.executableURL = TestPaths.gonet
         p.arguments = ["gtp", "--network", bad]
         let err = Pipe()
         p.standardError = err
@@ -130,7 +131,7 @@ final class GTPProcessTests: XCTestCase {
     /// as Lizzie's check needs.
     func testAnalysisStreamsOverPipes() throws {
         let p = Process()
-        p.executableURL = gonetBinary
+        p.executableURL = TestPaths.gonet
         p.arguments = ["gtp", "--network", network, "--lizzie"]
         let input = Pipe()
         let output = Pipe()

@@ -41,15 +41,3 @@ func positionFile(_ name: String, komi: Double = 0, _ stone: (Int, Int) -> Stone
     try SGFWriter.sgf(r).write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
-
-/// The built `gonet` executable.
-let gonetBinary: URL = {
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet")
-    }
-    // On Linux the test bundle is an executable next to the products.
-    return Bundle.main.bundleURL.appendingPathComponent("gonet")
-}()
-
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()

@@ -3,10 +3,10 @@ import GoNetwork
 import GoRules
 import NeuralNet
 import ONNX
+import TestSupport
 import XCTest
 
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
+let repository = TestPaths.packageRoot.path
 
 /// The venv's Python with ONNX Runtime (scripts/onnx-venv makes it). Without it the tests fail,
 /// unless GONET_SKIP_ONNX=1 says the machine runs without PyPI.

@@ -1,17 +1,12 @@
 import Foundation
+import TestSupport
 import XCTest
 
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
+let repository = TestPaths.packageRoot.path
 let engines = repository + "/Tests/TournamentTests/Engines"
 
 /// The built `gonet` executable (workers run as subprocesses).
-let gonet: String = {
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet").path
-    }
-    return Bundle.main.bundleURL.appendingPathComponent("gonet").path
-}()
+let gonet = TestPaths.gonet.path
 
 /// One throwaway PostgreSQL cluster for the test process (scripts/pg-throwaway), stopped at exit;
 /// each test gets a database of its own.

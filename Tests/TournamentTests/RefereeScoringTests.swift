@@ -2,11 +2,11 @@ import Foundation
 import GTP
 import GoRecords
 import GoRules
+import TestSupport
 import Tournament
 import XCTest
 
 final class RefereeScoringTests: XCTestCase {
-    let gnugo = "/usr/games/gnugo"
 
     /// An opening that builds a position: Black's wall on column K, White's on L, Black closes
     /// off the 3x3 top-left corner and White drops a stone into it (B18). Black's side is 190
@@ -35,7 +35,7 @@ final class RefereeScoringTests: XCTestCase {
     }
 
     func testADeadStoneListFromGnuGoChangesTheResult() throws {
-        guard FileManager.default.isExecutableFile(atPath: gnugo) else { throw XCTSkip("GNU Go is not installed") }
+        guard TestPaths.gnugo != nil else { throw XCTSkip("GNU Go is not installed") }
         // Strict Tromp-Taylor: B18 makes Black's corner nobody's: 181 against 171 + 1 + 12.5.
         let strict = try play(.trompTaylor, blackDead: "", whiteDead: "")
         XCTAssertEqual(strict.result.description, "W+3.5", strict.reason)
@@ -63,10 +63,8 @@ final class RefereeScoringTests: XCTestCase {
     /// referee's dead stones (GNU Go's `final_status_list dead` on the final position) give the
     /// recorded result, and gonet's own judgement agrees with GNU Go on the winner.
     func testRefereeScoringMatchesGnuGoOnRecordedFinalPositions() throws {
-        guard FileManager.default.isExecutableFile(atPath: gnugo) else { throw XCTSkip("GNU Go is not installed") }
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
+        guard let gnugo = TestPaths.gnugo else { throw XCTSkip("GNU Go is not installed") }
+        let path = TestPaths.packageRoot.appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
         // The first 12 games that end on a count (a few end by resignation).
         let records = try SGFReader(path: path).map { try $0.record.get() }.filter {
             if case .win(_, .score) = $0.result { true } else { false }

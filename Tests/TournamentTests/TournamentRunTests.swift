@@ -2,19 +2,14 @@ import Foundation
 import GoNetwork
 import GoRecords
 import NeuralNet
+import TestSupport
 import Tournament
 import XCTest
 
 let engines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Engines").path
 
 /// The built `gonet` executable (networks play as `gonet gtp` subprocesses).
-let gonet: String = {
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("gonet").path
-    }
-    // On Linux the test bundle is an executable next to the products.
-    return Bundle.main.bundleURL.appendingPathComponent("gonet").path
-}()
+let gonet = TestPaths.gonet.path
 
 final class TournamentRunTests: XCTestCase {
     var dir: String!
@@ -52,13 +47,11 @@ final class TournamentRunTests: XCTestCase {
     }
 
     func testTwoNetworksAndGnuGoPlayToCompletion() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/games/gnugo") else {
-            throw XCTSkip("GNU Go is not installed")
-        }
+        guard let gnugo = TestPaths.gnugo else { throw XCTSkip("GNU Go is not installed") }
         let t = try Tournament.create(dir, config: config(games: 2))
         try t.submit(network: nets[0], name: "alpha", author: "test")
         try t.submit(network: nets[1], name: "beta", author: nil)
-        try t.submit(engine: "/usr/games/gnugo --mode gtp --level 1", name: "gnugo", author: nil)
+        try t.submit(engine: "\(gnugo) --mode gtp --level 1", name: "gnugo", author: nil)
         let played = try t.run(gonet: gonet)
         XCTAssertEqual(played.count, 6)
         let games = try t.store.games()

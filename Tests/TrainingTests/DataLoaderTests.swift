@@ -2,6 +2,7 @@ import Foundation
 import GoNetwork
 import GoRecords
 import GoRules
+import TestSupport
 import Training
 import XCTest
 
@@ -13,9 +14,7 @@ final class DataLoaderTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-loader-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
+        let sample = TestPaths.packageRoot.appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
         let reader = try SGFReader(path: sample)
         records = try reader.prefix(30).map { try $0.record.get() }
         archive = dir.appendingPathComponent("s.games.zst").path
@@ -156,9 +155,7 @@ final class DataLoaderTests: XCTestCase {
 
     func testCorruptArchiveKeepsEarlierGames() throws {
         // Large and varied enough for many zstd blocks, so the part before the cut decodes.
-        let tygem = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("Games/tygem-2016-07-sample3000.sgf.zst").path
+        let tygem = TestPaths.packageRoot.appendingPathComponent("Games/tygem-2016-07-sample3000.sgf.zst").path
         let big = dir.appendingPathComponent("big.games.zst").path
         let w = try GameArchiveWriter(path: big)
         for e in try SGFReader(path: tygem).prefix(1000) { if case .success(let r) = e.record { try w.write(r) } }

@@ -3,6 +3,7 @@ import GoNetwork
 import GoRecords
 import GoRules
 import NeuralNet
+import TestSupport
 import Training
 import XCTest
 
@@ -14,8 +15,7 @@ final class ShardWriterTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-shards-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
+        let sample = TestPaths.packageRoot.appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
         records = try SGFReader(path: sample).prefix(12).map { try $0.record.get() }
         archive = "\(dir!)/s.games.zst"
         let w = try GameArchiveWriter(path: archive)

@@ -1,6 +1,7 @@
 import Foundation
 import GoNetwork
 import GoRecords
+import TestSupport
 import Training
 import XCTest
 
@@ -11,9 +12,7 @@ final class TrainerTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-trainer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
+        let sample = TestPaths.packageRoot.appendingPathComponent("Games/gnugo-selfplay-0000.sgf.zst").path
         archive = dir.appendingPathComponent("s.games.zst").path
         let w = try GameArchiveWriter(path: archive)
         for e in try SGFReader(path: sample).prefix(20) { try w.write(try e.record.get()) }

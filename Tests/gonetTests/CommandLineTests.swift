@@ -1,16 +1,17 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `gonet` executable the way a user does.
 func runGonet(_ arguments: [String], environment: [String: String] = [:]) throws -> (
     status: Int32, stdout: String, stderr: String
 ) {
-    let binary = productsDirectory.appendingPathComponent("gonet")
+    let binary = TestPaths.products.appendingPathComponent("gonet")
     let p = Process()
     p.executableURL = binary
     p.arguments = arguments
     if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    p.currentDirectoryURL = packageRoot
+    p.currentDirectoryURL = TestPaths.packageRoot
     let out = Pipe()
     let err = Pipe()
     p.standardOutput = out
@@ -21,17 +22,6 @@ func runGonet(_ arguments: [String], environment: [String: String] = [:]) throws
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }
-
-/// `.build/<configuration>`, where SwiftPM puts the test bundle and the executables.
-let productsDirectory: URL = {
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        return bundle.bundleURL.deletingLastPathComponent()
-    }
-    return Bundle.main.bundleURL
-}()
-
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
 
 final class CommandLineTests: XCTestCase {
     func testHelpListsTheCommandGroups() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The commands the README and docs/ show: every one is read by the parser as a user would type
@@ -7,12 +8,12 @@ final class DocsTests: XCTestCase {
     /// Every `gonet …` line of a shell block in the README, docs/ and the folders' READMEs.
     static func documentedCommands() throws -> [(file: String, line: Int, words: [String])] {
         var pages = ["README.md", "CONTRIBUTING.md", "Tournament/README.md"]
-        let docs = packageRoot.appendingPathComponent("docs")
+        let docs = TestPaths.packageRoot.appendingPathComponent("docs")
         pages += try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".md") }.sorted()
             .map { "docs/" + $0 }
         var found: [(String, Int, [String])] = []
         for page in pages {
-            let text = try String(contentsOf: packageRoot.appendingPathComponent(page), encoding: .utf8)
+            let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent(page), encoding: .utf8)
             var inShell = false
             var pending = ""
             var start = 0
@@ -96,14 +97,14 @@ final class DocsTests: XCTestCase {
     /// The README's quick start, run as written but for the training's length and the tournament's
     /// folder: import, train, check, create the shipped tournament, submit, play, rate, report.
     func testTheQuickStartRuns() throws {
-        guard FileManager.default.fileExists(atPath: "/usr/games/gnugo") else { throw XCTSkip("GNU Go is missing") }
+        guard TestPaths.gnugo != nil else { throw XCTSkip("GNU Go is missing") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-quickstart-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let tournament = dir.appendingPathComponent("Tournament").path
         try FileManager.default.createDirectory(atPath: tournament, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            atPath: packageRoot.appendingPathComponent("Tournament/tournament.json").path,
+            atPath: TestPaths.packageRoot.appendingPathComponent("Tournament/tournament.json").path,
             toPath: tournament + "/tournament.json")
         let archive = dir.appendingPathComponent("sample.games.zst").path
         let net = dir.appendingPathComponent("mynet.safetensors").path

@@ -1,12 +1,13 @@
 import Foundation
 import GoRecords
+import TestSupport
 import XCTest
 
 /// Real review clients against `gonet analysis` and `gonet analyze`: KaTrain's own engine code,
 /// and sgfmill reading back a reviewed SGF. Their Python comes from scripts/gui-venv; without it the
 /// tests fail, unless GONET_SKIP_GUI=1 says the machine runs without PyPI.
 final class GUIClientTests: XCTestCase {
-    static let network = packageRoot.appendingPathComponent("Networks/budget-resnet5x32-xl.safetensors").path
+    static let network = TestPaths.packageRoot.appendingPathComponent("Networks/budget-resnet5x32-xl.safetensors").path
     /// A short game with a comment of its own, a handicap stone and a pass.
     static let game =
         "(;GM[1]FF[4]SZ[19]KM[0.5]HA[2]RU[Japanese]PB[Ada]PW[Bo]AB[pd][dp]C[A teaching game]"
@@ -24,7 +25,7 @@ final class GUIClientTests: XCTestCase {
     func python() throws -> String {
         if ProcessInfo.processInfo.environment["GONET_SKIP_GUI"] == "1" { throw XCTSkip("GONET_SKIP_GUI=1") }
         let p = Process()
-        p.executableURL = packageRoot.appendingPathComponent("scripts/gui-venv")
+        p.executableURL = TestPaths.packageRoot.appendingPathComponent("scripts/gui-venv")
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -58,8 +59,8 @@ final class GUIClientTests: XCTestCase {
         let py = try python()
         let sgf = dir.appendingPathComponent("game.sgf").path
         try Self.game.write(toFile: sgf, atomically: true, encoding: .utf8)
-        let script = packageRoot.appendingPathComponent("Tests/gonetTests/Clients/katrain_review.py").path
-        let gonet = productsDirectory.appendingPathComponent("gonet").path
+        let script = TestPaths.packageRoot.appendingPathComponent("Tests/gonetTests/Clients/katrain_review.py").path
+        let gonet = TestPaths.products.appendingPathComponent("gonet").path
         let r = try run(py, [script, gonet, Self.network, sgf])
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("KaTrain reviewed 8 nodes"), r.output)

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import TestSupport
 import XCTest
 
 final class NetCommandTests: XCTestCase {
@@ -69,7 +70,7 @@ final class NetCommandTests: XCTestCase {
     }
 
     func testForwardMatchesTheFixture() throws {
-        let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        let shared = TestPaths.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
         let net = shared.appendingPathComponent("resnet-1x4-h3.safetensors").path
         let input = shared.appendingPathComponent("resnet-1x4-h3-forward.safetensors").path
         guard FileManager.default.fileExists(atPath: net) else { throw XCTSkip("no fixtures at \(shared.path)") }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import TestSupport
 import XCTest
 
 /// The PyTorch reference fixtures in the test data folder's `fixtures` (`$GONET_SHARED`, or
@@ -7,15 +8,7 @@ import XCTest
 enum Fixtures {
     static let names = ["resnet-2x8", "mobile-2x8e16", "resnet-1x4-h3", "mobile-3x8e24-conv"]
 
-    static let directory: URL = {
-        if let env = ProcessInfo.processInfo.environment["GONET_SHARED"] {
-            return URL(fileURLWithPath: env).appendingPathComponent("fixtures")
-        }
-        return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/fixtures")
-    }()
+    static let directory = TestPaths.sharedData.appendingPathComponent("fixtures")
 
     static func path(_ file: String) throws -> String {
         let p = directory.appendingPathComponent(file).path

@@ -1,14 +1,12 @@
 import Foundation
 import GTP
+import TestSupport
 import XCTest
 
 /// GNU Go at level 0 through gonet's one GTP client, for differential tests.
 enum GnuGo {
     /// The binary, or nil when GNU Go is not installed.
-    static var binary: String? {
-        ["/usr/games/gnugo", "/usr/bin/gnugo", "/usr/local/bin/gnugo"].first(
-            where: FileManager.default.isExecutableFile)
-    }
+    static var binary: String? { TestPaths.gnugo }
 
     /// A running GNU Go, or a skip when it is not installed.
     static func start() throws -> GTPClient {

@@ -1,16 +1,13 @@
 import Foundation
 import GoRecords
+import TestSupport
 import XCTest
 
 /// The test data folder, `$GONET_SHARED` or else `shared` beside the checkout, holding the real
 /// game records (CONTRIBUTING.md).
 enum SharedData {
     static let root: URL = {
-        if let env = ProcessInfo.processInfo.environment["GONET_SHARED"] { return URL(fileURLWithPath: env) }
-        return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared")
+        TestPaths.sharedData
     }()
 
     /// Every SGF collection under `data/`, sorted.
