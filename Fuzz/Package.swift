@@ -9,6 +9,9 @@ let package = Package(
     dependencies: [.package(name: "gonet", path: "..")],
     targets: [
         .target(name: "FuzzSupport"),
+        .target(
+            name: "FuzzPlayers",
+            dependencies: [.product(name: "Engine", package: "gonet"), .product(name: "GoNetwork", package: "gonet")]),
         .executableTarget(
             name: "FuzzSGF", dependencies: ["FuzzSupport", .product(name: "GoRecords", package: "gonet")]),
         .executableTarget(
@@ -21,16 +24,10 @@ let package = Package(
             ]),
         .executableTarget(
             name: "FuzzGTP",
-            dependencies: [
-                "FuzzSupport", .product(name: "Engine", package: "gonet"),
-                .product(name: "GoNetwork", package: "gonet"),
-            ]),
+            dependencies: ["FuzzSupport", "FuzzPlayers", .product(name: "Engine", package: "gonet")]),
         .executableTarget(
             name: "FuzzAnalysis",
-            dependencies: [
-                "FuzzSupport", .product(name: "Engine", package: "gonet"),
-                .product(name: "GoNetwork", package: "gonet"),
-            ]),
+            dependencies: ["FuzzSupport", "FuzzPlayers", .product(name: "Engine", package: "gonet")]),
         .executableTarget(
             name: "FuzzONNX", dependencies: ["FuzzSupport", .product(name: "ONNX", package: "gonet")]),
         .executableTarget(

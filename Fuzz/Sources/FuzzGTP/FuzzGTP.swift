@@ -1,18 +1,10 @@
 import Engine
+import FuzzPlayers
 import FuzzSupport
-import GoNetwork
 
-/// A tiny network: the engine's logic is what is fuzzed, not the network's speed.
+/// One engine for every input, playing the tiny player (`tinyPlayer`).
 let engine: GTPEngine = {
-    let net = PolicyValueNetwork(
-        Architecture(
-            trunk: .resnet, blocks: 1, filters: 4, policyHead: .conv, policyFilters: 1,
-            valueHead: .pool, valueFilters: 1, valueHidden: 2))
-    net.initialize(seed: 1)
-    // Four judgement playouts instead of 128: the code paths are the same, 30 times faster.
-    let player = PolicyPlayer(network: net, symmetries: false)
-    player.judgementPlayouts = 4
-    let engine = GTPEngine(player: player)
+    let engine = GTPEngine(player: tinyPlayer().player)
     engine.judgementPlayouts = 4
     return engine
 }()
