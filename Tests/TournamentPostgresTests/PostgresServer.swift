@@ -69,3 +69,33 @@ enum PostgresServer {
 
     struct CommandFailure: Error { var command: String }
 }
+
+/// A process's output as it comes, for waiting on a line instead of sleeping.
+final class LockedText: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var bytes = Data()
+
+    func append(_ data: Data) {
+        condition.lock()
+        bytes.append(data)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var text: String {
+        condition.lock()
+        defer { condition.unlock() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Waits up to `seconds` for `needle` to appear; whether it did.
+    func wait(for needle: String, seconds: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !String(decoding: bytes, as: UTF8.self).contains(needle) {
+            if !condition.wait(until: deadline) { return false }
+        }
+        return true
+    }
+}

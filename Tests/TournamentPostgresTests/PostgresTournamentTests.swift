@@ -44,12 +44,17 @@ final class PostgresTournamentTests: XCTestCase {
         for n in names { try t.submit(engine: "\(engines)/slow.sh", name: n, author: nil) }
     }
 
-    func worker(_ url: String, _ extra: [String] = []) throws -> Process {
+    func worker(_ url: String, _ extra: [String] = [], output: LockedText? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: gonet)
         p.arguments = ["tournament", "worker", url, "--cache", "\(scratch!)/cache-\(UUID().uuidString)"] + extra
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
+        if let output {
+            let pipe = Pipe()
+            pipe.fileHandleForReading.readabilityHandler = { h in output.append(h.availableData) }
+            p.standardOutput = pipe
+        }
         try p.run()
         return p
     }
@@ -179,8 +184,14 @@ final class PostgresTournamentTests: XCTestCase {
         far.host = "another-machine"
         let first = try XCTUnwrap(try t.store.claim(by: far, lease: 1, skipping: []))
         XCTAssertNil(try t.store.claim(by: WorkerIdentity(name: "near"), lease: 60, skipping: []), "held")
-        Thread.sleep(forTimeInterval: 1.3)
-        let second = try XCTUnwrap(try t.store.claim(by: WorkerIdentity(name: "near"), lease: 60, skipping: []))
+        // The slot comes free when the one-second lease runs out, however slow the machine is.
+        var taken = try t.store.claim(by: WorkerIdentity(name: "near"), lease: 60, skipping: [])
+        let deadline = Date().addingTimeInterval(30)
+        while taken == nil, Date() < deadline {
+            usleep(50_000)
+            taken = try t.store.claim(by: WorkerIdentity(name: "near"), lease: 60, skipping: [])
+        }
+        let second = try XCTUnwrap(taken, "the expired lease's slot is claimed anew")
         XCTAssertEqual(second.slot, first.slot)
         XCTAssertFalse(try t.store.renew(first, lease: 60))
         let row = GameRow(
@@ -273,8 +284,9 @@ extension PostgresTournamentTests {
         s.secondsPerMove = 5
         s.sprt = SPRT(elo0: 0, elo1: 400)
         // Another machine's worker, started before the match exists, waits for it and joins.
-        let helper = try worker(url, ["--wait", "--name", "helper"])
-        Thread.sleep(forTimeInterval: 1)
+        let said = LockedText()
+        let helper = try worker(url, ["--wait", "--name", "helper"], output: said)
+        XCTAssertTrue(said.wait(for: "waiting for a tournament at "), said.text)
         XCTAssertTrue(helper.isRunning, "a waiting worker waits for the tournament to be created")
         let match = try TournamentLocation.match(url, settings: s, cache: scratch + "/here")
         let all = try match.run(gonet: gonet, concurrency: 1)
