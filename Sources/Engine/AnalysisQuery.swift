@@ -133,8 +133,17 @@ struct AnalysisQuery {
             throw fail("Required field is missing", "moves")
         }
         self.moves = moves
+        // A top-level whiteHandicapBonus takes precedence over the rules' own, as in KataGo.
+        var bonus = rules.handicapBonus
+        if let b = fields["whiteHandicapBonus"] {
+            guard case .string(let text) = b, let parsed = AnalysisRules.HandicapBonus(rawValue: text.uppercased())
+            else {
+                throw fail("Must be \"0\", \"N\" or \"N-1\"", "whiteHandicapBonus")
+            }
+            bonus = parsed
+        }
         let handicap = setup.contains { $0.color == .white } ? 0 : setup.count
-        var game = Game(size: 19, komi: komi + rules.handicapBonus.points(handicap), koRule: rules.koRule)
+        var game = Game(size: 19, komi: komi + bonus.points(handicap), koRule: rules.koRule)
         game.placeSetup(setup)
         if let p = fields["initialPlayer"] {
             guard case .string(let name) = p, let c = Stone(name: name) else {
@@ -216,8 +225,7 @@ struct AnalysisQuery {
             "id", "moves", "initialStones", "initialPlayer", "rules", "komi", "boardXSize", "boardYSize",
             "analyzeTurns", "maxVisits", "includeOwnership", "includeMovesOwnership", "includePolicy",
             "includePVVisits", "avoidMoves", "allowMoves", "overrideSettings", "reportDuringSearchEvery",
-            "priority", "priorities", "whiteHandicapBonus", "rootPolicyTemperature", "rootFpuReductionMax",
-            "includeOwnershipStdev",
+            "priority", "priorities", "whiteHandicapBonus",
         ]
         for key in fields.keys.sorted() where !known.contains(key) {
             warnings.append(fail("Unexpected or unused field", key))

@@ -203,6 +203,10 @@ final class AnalysisEngineTests: XCTestCase {
             (#"{"id":"a","moves":[\#(tenThousand)],\#(ok)}"#, "moves", "10000 entries: gonet reads at most 1000"),
             (#"{"id":"a","moves":[],\#(ok),"includeOwnership":"yes"}"#, "includeOwnership", "Must be a boolean"),
             (
+                #"{"id":"a","moves":[],\#(ok),"whiteHandicapBonus":"2N"}"#, "whiteHandicapBonus",
+                "Must be \"0\", \"N\" or \"N-1\""
+            ),
+            (
                 #"{"id":"a","moves":[],\#(ok),"overrideSettings":{"reportAnalysisWinratesAs":"ME"}}"#,
                 "overrideSettings", "reportAnalysisWinratesAs must be BLACK, WHITE or SIDETOMOVE"
             ),
@@ -218,13 +222,15 @@ final class AnalysisEngineTests: XCTestCase {
 
     func testUnusedSettingsAndFieldsAreWarnedAboutAndTheQueryRuns() throws {
         let q =
-            #"{"id":"w","moves":[],"rules":"japanese","boardXSize":19,"boardYSize":19,"colour":"blue","overrideSettings":{"wideRootNoise":0.04,"maxTime":5}}"#
+            #"{"id":"w","moves":[],"rules":"japanese","boardXSize":19,"boardYSize":19,"colour":"blue","rootPolicyTemperature":2,"whiteHandicapBonus":"N","overrideSettings":{"wideRootNoise":0.04,"maxTime":5}}"#
         let answers = run([q])
-        XCTAssertEqual(answers.count, 3)
+        XCTAssertEqual(answers.count, 4)
         XCTAssertEqual(answers[0]["warning"] as? String, "Settings gonet does not use, ignored: wideRootNoise")
         XCTAssertEqual(answers[1]["warning"] as? String, "Unexpected or unused field")
         XCTAssertEqual(answers[1]["field"] as? String, "colour")
-        XCTAssertNotNil(answers[2]["rootInfo"])
+        XCTAssertEqual(answers[2]["warning"] as? String, "Unexpected or unused field")
+        XCTAssertEqual(answers[2]["field"] as? String, "rootPolicyTemperature")
+        XCTAssertNotNil(answers[3]["rootInfo"])
     }
 
     /// A line of more than a megabyte is answered with an error without being held, and the
