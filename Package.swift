@@ -1,9 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
     name: "gonet",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gonet", targets: ["gonet"]),
         .library(name: "GoRules", targets: ["GoRules"]),
@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "GTP", targets: ["GTP"]),
         .library(name: "TournamentPostgres", targets: ["TournamentPostgres"]),
         .library(name: "ONNX", targets: ["ONNX"]),
+        .library(name: "CourseServer", targets: ["CourseServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        // Without the default traits: swift-configuration is not needed by the course server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -52,12 +57,21 @@ let package = Package(
             dependencies: ["GoNetwork", "NeuralNet", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["onnx.proto", "GENERATED.md"]),
         .target(
+            name: "CourseServer",
+            dependencies: [
+                "Tournament", "ONNX", "GoNetwork",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
+        .target(
             name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"]),
         .executableTarget(
             name: "gonet",
             dependencies: [
                 "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament",
-                "TournamentPostgres", "GTP", "ONNX",
+                "TournamentPostgres", "GTP", "ONNX", "CourseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
@@ -87,6 +101,12 @@ let package = Package(
         .testTarget(
             name: "ONNXTests", dependencies: ["TestSupport", "ONNX", "GoNetwork", "NeuralNet", "GoRules"],
             exclude: ["run_onnx.py", "Fixtures"]),
+        .testTarget(
+            name: "CourseServerTests",
+            dependencies: [
+                "TestSupport", "CourseServer", "Tournament", "GoNetwork", "NeuralNet",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "TrainingTests", dependencies: ["TestSupport", "Training", "GoRecords", "GoNetwork", "GoRules"]),
         .testTarget(

@@ -427,3 +427,24 @@ private struct Matcher {
         return (final.op == "Sigmoid", kind, v, hidden)
     }
 }
+
+extension ONNXImport {
+    /// Calls `body` with a gonet network file for `path`: the file itself, or for an ONNX model
+    /// (`onnx`, by default a name ending in `.onnx`) the network `net import` would write, named
+    /// `name` (default: the file's stem) unless the model names itself, in a temporary file
+    /// removed afterwards.
+    public static func withNetworkFile<T>(
+        _ path: String, onnx: Bool? = nil, name: String? = nil, _ body: (String) throws -> T
+    ) throws -> T {
+        guard onnx ?? path.lowercased().hasSuffix(".onnx") else { return try body(path) }
+        let (net, _) = try network(path: path)
+        let stem = name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if net.metadata["name"] == nil { net.metadata["name"] = stem }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent(stem + ".safetensors").path
+        try net.save(path: file)
+        return try body(file)
+    }
+}

@@ -11,22 +11,17 @@ public enum HTMLReport {
     ) -> String {
         let s = Standings(entrants: entrants, games: games)
         var h = head(title: title, config: config, standings: s)
-        h += standingsRows(s, entrants: entrants)
-        h += "</table>\n<h2>Ratings</h2>\n" + plot(s)
-        h += crosstable(s)
+        h += standingsTable(s, entrants: entrants)
+        h += "\n<h2>Ratings</h2>\n" + plot(s)
+        h += crosstable(s) + "</table>\n"
         let (rows, sgfs) = gameRows(games, entrants: entrants, record: record)
         h += rows
-        h += viewer(sgfs)
+        h += "</table></div>\n" + boardViewer(sgfs) + "</div>\n</body></html>\n"
         return h
     }
 
-    /// The page's head, style, title line and the standings table's header.
-    private static func head(title: String, config: TournamentConfig, standings s: Standings) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(esc(title))</title>
-        <style>
+    /// The pages' style sheet (the report and `gonet serve`'s pages).
+    public static let style = """
         body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
         h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0}
         table{border-collapse:collapse;margin:1rem 0} th,td{padding:.35rem .6rem;border-bottom:1px solid #e4e4e4;text-align:right}
@@ -35,34 +30,46 @@ public enum HTMLReport {
         .viewer>div:last-child{position:sticky;top:1rem}
         #board{border:1px solid #999;background:#dcb35c} .games td a{cursor:pointer}
         .controls button{font-size:1rem;margin-right:.3rem} #info{font-family:monospace;white-space:pre-wrap;max-width:420px}
+        """
+
+    /// The page's head, style, title line and the standings table's header.
+    private static func head(title: String, config: TournamentConfig, standings s: Standings) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>
+        \(style)
         </style></head><body>
-        <h1>\(esc(title))</h1>
+        <h1>\(escape(title))</h1>
         <p class="sub">\(s.games) games · komi \(config.komi) · \(config.scoring.rawValue) scoring · \(config.networkMode == .mcts ? "networks search \(config.visits.map { "\($0) visits" } ?? "\(config.searchSeconds) s") per move" : "networks play their policy") · \(config.secondsPerMove) s per move · updated \(ISO8601DateFormatter().string(from: Date()))</p>
         <h2>Standings</h2>
-        <table><tr><th>#</th><th class="l">Entrant</th><th>Elo</th><th>95% CI</th><th>Games</th><th>Score</th><th>Win %</th><th class="l">Kind</th></tr>
 
         """
     }
 
-    private static func standingsRows(_ s: Standings, entrants: [Entrant]) -> String {
-        var h = ""
+    /// The standings table: rank, Elo with its 95% interval, games, score, kind.
+    public static func standingsTable(_ s: Standings, entrants: [Entrant]) -> String {
+        var h =
+            "<table id=\"standings\"><tr><th>#</th><th class=\"l\">Entrant</th><th>Elo</th><th>95% CI</th><th>Games</th><th>Score</th><th>Win %</th><th class=\"l\">Kind</th></tr>\n"
         for (i, r) in s.ratings.enumerated() {
             let e = entrants.first { $0.label == r.name }
             let kind = e.map { $0.kind == .network ? "network, \($0.parameters ?? 0) params" : "engine" } ?? ""
             let ci = r.interval.isFinite ? String(format: "±%.0f", r.interval) : "—"
             let pct = r.games > 0 ? String(format: "%.1f", 100 * r.score / Double(r.games)) : "—"
             h +=
-                "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(r.name))</td><td>\(String(format: "%.0f", r.elo))</td><td>\(ci)</td><td>\(r.games)</td><td>\(s.fmt(r.score))</td><td>\(pct)</td><td class=\"l\">\(esc(kind))</td></tr>\n"
+                "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(r.name))</td><td>\(String(format: "%.0f", r.elo))</td><td>\(ci)</td><td>\(r.games)</td><td>\(s.fmt(r.score))</td><td>\(pct)</td><td class=\"l\">\(escape(kind))</td></tr>\n"
         }
-        return h
+        return h + "</table>\n"
     }
 
-    private static func crosstable(_ s: Standings) -> String {
+    /// The crosstable: points and games of each row's entrant against each column's (an open table).
+    public static func crosstable(_ s: Standings) -> String {
         var h = "\n<h2>Crosstable</h2>\n<table><tr><th></th><th class=\"l\">points / games</th>"
         for i in s.labels.indices { h += "<th>\(i + 1)</th>" }
         h += "</tr>\n"
         for (i, name) in s.labels.enumerated() {
-            h += "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(name))</td>"
+            h += "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(name))</td>"
             for j in s.labels.indices {
                 let c = s.crosstable[i][j]
                 h +=
@@ -81,7 +88,7 @@ public enum HTMLReport {
     ) {
         let byID = Dictionary(uniqueKeysWithValues: entrants.compactMap { e in e.id.map { ($0, e) } })
         var h =
-            "</table>\n<h2>Games</h2>\n<div class=\"viewer\"><div><table class=\"games\"><tr><th>#</th><th class=\"l\">Black</th><th class=\"l\">White</th><th>Result</th><th>Moves</th><th class=\"l\">Why</th><th class=\"l\">SGF</th></tr>\n"
+            "<h2>Games</h2>\n<div class=\"viewer\"><div><table class=\"games\"><tr><th>#</th><th class=\"l\">Black</th><th class=\"l\">White</th><th>Result</th><th>Moves</th><th class=\"l\">Why</th><th class=\"l\">SGF</th></tr>\n"
         var sgfs: [String] = []
         for (i, g) in games.enumerated() {
             let text = record(g) ?? ""
@@ -89,22 +96,22 @@ public enum HTMLReport {
             let b = byID[g.black]?.label ?? "?"
             let w = byID[g.white]?.label ?? "?"
             h +=
-                "<tr><td>\(i + 1)</td><td class=\"l\">\(esc(b))</td><td class=\"l\">\(esc(w))</td><td><a onclick=\"show(\(i))\">\(esc(g.result))</a></td><td>\(g.moves)</td><td class=\"l\">\(esc(String(g.reason.prefix(60))))</td><td class=\"l\"><a href=\"\(esc(g.sgf))\">sgf</a></td></tr>\n"
+                "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(b))</td><td class=\"l\">\(escape(w))</td><td><a onclick=\"show(\(i))\">\(escape(g.result))</a></td><td>\(g.moves)</td><td class=\"l\">\(escape(String(g.reason.prefix(60))))</td><td class=\"l\"><a href=\"\(escape(g.sgf))\">sgf</a></td></tr>\n"
         }
         return (h, sgfs)
     }
 
-    /// The board viewer: the SGFs embedded as JSON and a small script that replays them.
-    private static func viewer(_ sgfs: [String]) -> String {
+    /// The board viewer: the SGFs embedded as JSON and a small script that replays them;
+    /// `show(i)` shows game i, the first at once.
+    public static func boardViewer(_ sgfs: [String]) -> String {
         let data = String(
             decoding: (try? JSONSerialization.data(withJSONObject: sgfs)) ?? Data("[]".utf8), as: UTF8.self
         )
         .replacingOccurrences(of: "</", with: "<\\/")
         return """
-            </table></div>
             <div><canvas id="board" width="420" height="420"></canvas>
             <div class="controls"><button onclick="go(-1e9)">«</button><button onclick="go(-10)">−10</button><button onclick="go(-1)">‹</button><button onclick="go(1)">›</button><button onclick="go(10)">+10</button><button onclick="go(1e9)">»</button></div>
-            <div id="info">Click a result to show its game.</div></div></div>
+            <div id="info">Click a result to show its game.</div></div>
             <script>
             const SGFS = \(data);
             let moves = [], shown = 0, current = -1, header = "";
@@ -142,13 +149,11 @@ public enum HTMLReport {
             }
             if (SGFS.length) show(0); else draw();
             </script>
-            </body></html>
-
             """
     }
 
     /// Ratings as points with 95% intervals, one row per entrant.
-    static func plot(_ s: Standings) -> String {
+    public static func plot(_ s: Standings) -> String {
         let rows = s.ratings
         guard !rows.isEmpty else { return "<p>No games yet.</p>" }
         let finite = rows.flatMap { r in r.interval.isFinite ? [r.elo - r.interval, r.elo + r.interval] : [r.elo] }
@@ -176,7 +181,7 @@ public enum HTMLReport {
         }
         for (i, r) in rows.enumerated() {
             let y = top + Double(i) * rowH + rowH / 2
-            out += "<text x=\"\(left - 10)\" y=\"\(y + 4)\" text-anchor=\"end\">\(esc(r.name))</text>"
+            out += "<text x=\"\(left - 10)\" y=\"\(y + 4)\" text-anchor=\"end\">\(escape(r.name))</text>"
             if r.interval.isFinite {
                 out +=
                     "<line x1=\"\(px(max(lo, r.elo - r.interval)))\" x2=\"\(px(min(hi, r.elo + r.interval)))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#4a90d9\" stroke-width=\"3\"/>"
@@ -186,7 +191,8 @@ public enum HTMLReport {
         return out + "</svg>"
     }
 
-    static func esc(_ s: String) -> String {
+    /// Text made safe inside HTML elements and quoted attributes.
+    public static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -98,6 +98,33 @@ public final class SQLiteStore: TournamentStore {
                 t.column("games", .integer).notNull().defaults(to: 0)
             }
         }
+        // v3: the course server's students, their submissions and the teacher's settings.
+        migrator.registerMigration("v3") { db in
+            try db.create(table: "student") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("lookup", .text).notNull().unique()
+                t.column("tokenHash", .text).notNull()
+                t.column("added", .double).notNull()
+                t.column("revoked", .double)
+            }
+            try db.create(table: "submission") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("student", .text).notNull()
+                t.column("fileName", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("accepted", .boolean).notNull()
+                t.column("verdict", .text).notNull()
+                t.column("entrant", .integer)
+                t.column("submitted", .double).notNull()
+            }
+            try db.create(table: "course") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("json", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -331,6 +358,108 @@ public final class SQLiteStore: TournamentStore {
                     lastSeen: Date(timeIntervalSince1970: r["lastSeen"]), games: r["games"])
             }
             return StoreStatus(done: done, inFlight: inFlight, waiting: waiting, workers: workers, givenBack: givenBack)
+        }
+    }
+
+    /// A consistent copy of the database while it is in use (SQLite's backup API), as bytes.
+    public func backup() throws -> [UInt8] {
+        let path = NSTemporaryDirectory() + "gonet-backup-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let copy = try DatabaseQueue(path: path)
+        try db.backup(to: copy)
+        try copy.close()
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    // MARK: Course
+
+    /// Adds a student, refusing a name that already signs in.
+    public func add(_ student: Student) throws -> Student {
+        try immediate { db in
+            let live = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM student WHERE name = ? AND revoked IS NULL", arguments: [student.name])
+            guard live == 0 else { throw TournamentError("\(student.name) is already a student; revoke them first") }
+            try db.execute(
+                sql: "INSERT INTO student (name, role, lookup, tokenHash, added) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    student.name, student.role.rawValue, student.lookup, student.tokenHash,
+                    student.added.timeIntervalSince1970,
+                ])
+            var s = student
+            s.id = db.lastInsertedRowID
+            return s
+        }
+    }
+
+    /// Every student, revoked ones included.
+    public func students() throws -> [Student] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM student ORDER BY id").map { r in
+                let role: String = r["role"]
+                guard let role = Student.Role(rawValue: role) else {
+                    throw TournamentError("student \(r["name"] as String) has the unknown role \"\(role)\"")
+                }
+                return Student(
+                    id: r["id"], name: r["name"], role: role, lookup: r["lookup"], tokenHash: r["tokenHash"],
+                    added: Date(timeIntervalSince1970: r["added"]),
+                    revoked: (r["revoked"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    /// Revokes every live token of `name`.
+    public func revokeStudent(named name: String) throws -> Int {
+        try immediate { db in
+            try db.execute(
+                sql: "UPDATE student SET revoked = ? WHERE name = ? AND revoked IS NULL",
+                arguments: [Date().timeIntervalSince1970, name])
+            return db.changesCount
+        }
+    }
+
+    /// Records a submission.
+    public func add(_ submission: SubmissionRecord) throws -> SubmissionRecord {
+        try immediate { db in
+            let s = submission
+            try db.execute(
+                sql: """
+                    INSERT INTO submission (student, fileName, sha256, size, accepted, verdict, entrant, submitted)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    s.student, s.fileName, s.sha256, s.size, s.accepted, s.verdict, s.entrant,
+                    s.submitted.timeIntervalSince1970,
+                ])
+            var out = s
+            out.id = db.lastInsertedRowID
+            return out
+        }
+    }
+
+    /// Every submission, oldest first.
+    public func submissions() throws -> [SubmissionRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY id").map { r in
+                SubmissionRecord(
+                    id: r["id"], student: r["student"], fileName: r["fileName"], sha256: r["sha256"], size: r["size"],
+                    accepted: r["accepted"], verdict: r["verdict"], entrant: r["entrant"],
+                    submitted: Date(timeIntervalSince1970: r["submitted"]))
+            }
+        }
+    }
+
+    /// The teacher's settings.
+    public func courseSettings() throws -> CourseSettings {
+        let json = try db.read { try String.fetchOne($0, sql: "SELECT json FROM course WHERE id = 1") }
+        return try CourseSettings.decode(json, source: file("tournament.sqlite"))
+    }
+
+    /// Replaces the teacher's settings.
+    public func setCourseSettings(_ settings: CourseSettings) throws {
+        try immediate { db in
+            try db.execute(
+                sql: "INSERT INTO course (id, json) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
+                arguments: [settings.json()])
         }
     }
 }

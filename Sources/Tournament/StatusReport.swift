@@ -15,12 +15,10 @@ public enum StatusReport {
             )
         }
         for g in s.givenBack.prefix(10) { lines.append("  given back \(g.slot): \(g.reason)") }
-        var rate = 0.0
+        let rate = gamesPerHour(s, now: now)
         if !s.workers.isEmpty { lines.append("workers:") }
         for w in s.workers {
-            let hours = max(w.lastSeen.timeIntervalSince(w.firstSeen), 1) / 3600
-            let perHour = Double(w.games) / hours
-            if now.timeIntervalSince(w.lastSeen) < activeWindow { rate += perHour }
+            let perHour = gamesPerHour(w)
             lines.append(
                 "  \(w.name) on \(w.host): \(w.games) games, \(String(format: "%.1f", perHour)) games/hour, last heard \(duration(now.timeIntervalSince(w.lastSeen))) ago"
             )
@@ -34,6 +32,23 @@ public enum StatusReport {
             lines.append("ETA: unknown (no worker has finished a game in the last \(Int(activeWindow / 60)) minutes)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Games an hour by the workers seen in the last five minutes.
+    public static func gamesPerHour(_ s: StoreStatus, now: Date = Date()) -> Double {
+        s.workers.filter { now.timeIntervalSince($0.lastSeen) < activeWindow }.map(gamesPerHour).reduce(0, +)
+    }
+
+    /// Seconds until every game is played at the recent pace; nil when nothing is left or no
+    /// worker finished a game lately.
+    public static func eta(_ s: StoreStatus, now: Date = Date()) -> Double? {
+        let left = s.waiting + s.inFlight.count
+        let rate = gamesPerHour(s, now: now)
+        return left > 0 && rate > 0 ? Double(left) / rate * 3600 : nil
+    }
+
+    private static func gamesPerHour(_ w: StoreStatus.WorkerActivity) -> Double {
+        Double(w.games) / (max(w.lastSeen.timeIntervalSince(w.firstSeen), 1) / 3600)
     }
 
     /// A duration as people read it: "45 s", "12 min", "3 h 20 min".

@@ -19,7 +19,7 @@ public enum Submission {
     }
 
     /// 1 to 64 letters, digits, '-', '_' and '.'.
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
     }
 

@@ -44,6 +44,29 @@ public struct SubmissionVerdict: Sendable {
         checks.compactMap { if case .failed(let why) = $0.outcome { "\($0.name): \(why)" } else { nil } }
     }
 
+    /// The verdict on a file that is not a network at all: the first check failed for `reason`.
+    public static func unreadable(_ file: String, reason: String) -> SubmissionVerdict {
+        var v = SubmissionVerdict(file: file, checks: [])
+        v.checks.append(Check(name: Submission.checkNames[0], outcome: .failed(reason)))
+        for name in Submission.checkNames.dropFirst() { v.checks.append(Check(name: name, outcome: .notRun)) }
+        return v
+    }
+
+    /// Names the file `name` wherever a reason names it by `path` (a server's copy, a temporary
+    /// import), so that a verdict never shows where the file was kept.
+    public mutating func rename(_ path: String, to name: String) {
+        for i in checks.indices {
+            if case .failed(let why) = checks[i].outcome {
+                checks[i].outcome = .failed(why.replacingOccurrences(of: path, with: name))
+            }
+        }
+    }
+
+    /// Adds a refusal that comes after the checks (the tournament would not enter the file).
+    public mutating func refuse(_ reason: String) {
+        checks.append(Check(name: "entered", outcome: .failed(reason)))
+    }
+
     /// A verdict a student can paste into an email: a line a check, then the decision.
     public var text: String {
         var lines = ["\(file)"]

@@ -75,14 +75,15 @@ public final class Tournament {
     /// Registers a network after checking it (`Submission.verdict`; with `gonet`, this executable,
     /// also a legal move over GTP), and schedules its games; the error lists every reason it is
     /// refused. Without a `name` the entrant takes the file's own (its metadata's `name`, else the
-    /// file name's stem).
+    /// file name's stem). A `verdict` the caller already has for this file is used instead of
+    /// running the checks again.
     @discardableResult
     public func submit(
         network source: String, name: String? = nil, author: String?, play: (mode: PlayMode, visits: Int?)? = nil,
-        gonet: String? = nil
+        gonet: String? = nil, verdict checked: SubmissionVerdict? = nil
     ) throws -> Entrant {
         if let name { try check(name) }
-        let verdict = Submission.verdict(network: source, budget: config.parameterBudget, gonet: gonet)
+        let verdict = checked ?? Submission.verdict(network: source, budget: config.parameterBudget, gonet: gonet)
         guard verdict.accepted, let parameters = verdict.parameters else {
             throw TournamentError("\(source) is refused: " + verdict.reasons.joined(separator: "; "))
         }
@@ -132,7 +133,7 @@ public final class Tournament {
     /// only when `strict`, as for `run`).
     @discardableResult
     func reschedule(gamesPerPairing: Int? = nil, strict: Bool = false) throws -> Int {
-        let entrants = Entrant.current(try store.entrants())
+        let entrants = try store.current()
         guard entrants.count >= 2 else { return 0 }
         // A match its SPRT has decided is over: nothing more is scheduled.
         if try endIfDecided() { return 0 }

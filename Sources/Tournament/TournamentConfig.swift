@@ -213,7 +213,7 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
     /// Seconds a network searches per move when it plays by time: the referee's limit less a
     /// fifth for process start-up, pipes and the network's batch in flight (measured: a 2 s move
     /// limit left 0.2–0.3 s between a search's end and the referee's clock on a loaded 2-core machine).
-    var searchSeconds: Double { secondsPerMove * 0.8 }
+    public var searchSeconds: Double { secondsPerMove * 0.8 }
 
     /// Reads `DIR/tournament.json`, naming the key that is wrong.
     public static func load(_ dir: String) throws -> TournamentConfig {

@@ -35,6 +35,21 @@ public protocol TournamentStore: AnyObject {
     func record(of game: GameRow) throws -> String?
     /// Slots scheduled, in flight and done, and each worker's activity.
     func status() throws -> StoreStatus
+
+    /// Adds a student (or teacher); refused when one of that name holds a token that is not revoked.
+    func add(_ student: Student) throws -> Student
+    /// Every student and teacher ever added, revoked ones included, in the order they were added.
+    func students() throws -> [Student]
+    /// Revokes the tokens of `name`; returns how many were revoked (0: no such name signs in).
+    @discardableResult func revokeStudent(named name: String) throws -> Int
+    /// Records a network handed in through the course server.
+    func add(_ submission: SubmissionRecord) throws -> SubmissionRecord
+    /// Every submission, in the order they were handed in.
+    func submissions() throws -> [SubmissionRecord]
+    /// The teacher's decisions (defaults before any was made).
+    func courseSettings() throws -> CourseSettings
+    /// Replaces the teacher's decisions.
+    func setCourseSettings(_ settings: CourseSettings) throws
 }
 
 /// A game the schedule holds: its slot key, the two entrants and the opening's seed.
@@ -176,6 +191,15 @@ public struct StoreStatus: Sendable, Equatable {
 }
 
 extension TournamentStore {
-    /// The latest version of each name: who plays next.
-    public func current() throws -> [Entrant] { Entrant.current(try entrants()) }
+    /// The latest version of each name that was not withdrawn: who plays next.
+    public func current() throws -> [Entrant] {
+        let withdrawn = Set(try courseSettings().withdrawn)
+        return Entrant.current(try entrants().filter { !withdrawn.contains($0.id ?? -1) })
+    }
+
+    /// Every version that was not withdrawn: who the standings rank.
+    public func ranked() throws -> [Entrant] {
+        let withdrawn = Set(try courseSettings().withdrawn)
+        return try entrants().filter { !withdrawn.contains($0.id ?? -1) }
+    }
 }

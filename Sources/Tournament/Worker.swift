@@ -68,6 +68,12 @@ extension Tournament {
         releaseAbandoned(options, events)
         DispatchQueue.concurrentPerform(iterations: options.gamesAtOnce) { _ in
             while shared.failure == nil, !options.stop.requested {
+                // The teacher paused play: games in flight finish, no new one starts.
+                if (try? store.courseSettings().paused) == true {
+                    if !options.wait, (try? nothingLeft(for: options.identity.name, shared: shared)) == true { return }
+                    Thread.sleep(forTimeInterval: options.poll)
+                    continue
+                }
                 let claim: Claim?
                 do {
                     claim = try store.claim(by: options.identity, lease: options.lease, skipping: shared.skipping)
@@ -244,7 +250,8 @@ public final class WorkerStop: @unchecked Sendable {
     /// No stop asked yet.
     public init() {}
 
-    var requested: Bool { lock.withLock { stopping } }
+    /// Whether a stop was asked.
+    public var requested: Bool { lock.withLock { stopping } }
 
     /// Stops claiming; games in flight play on.
     public func request() { lock.withLock { stopping = true } }

@@ -16,7 +16,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
     private let running: Task<Void, Never>
     private let logger = Logger(label: "gonet.postgres")
     /// The schema this gonet writes; a database at a higher version is refused.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
     /// Seconds a call waits for the server before it fails: a worker cut off from the database
     /// must notice within a fraction of its lease (60 s by default).
     static let callTimeout = 15.0
@@ -201,12 +201,12 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                         "the database holds gonet schema version \(version); this gonet knows up to \(Self.schemaVersion): update gonet"
                     )
                 }
-                if version < 1 {
-                    for statement in Self.schemaV1 {
+                if version < Self.schemaVersion {
+                    for statement in (version < 1 ? Self.schemaV1 : []) + Self.schemaV2 {
                         try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     try await c.query("DELETE FROM gonet_schema", logger: logger)
-                    try await c.query("INSERT INTO gonet_schema VALUES (1)", logger: logger)
+                    try await c.query("INSERT INTO gonet_schema VALUES (\(Self.schemaVersion))", logger: logger)
                 }
                 var hasConfig = false
                 for try await _ in try await c.query("SELECT 1 FROM config", logger: logger).decode(Int.self) {
@@ -265,6 +265,21 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
         CREATE TABLE worker (name text PRIMARY KEY, host text NOT NULL, first_seen timestamptz NOT NULL,
           last_seen timestamptz NOT NULL, games integer NOT NULL DEFAULT 0)
         """,
+    ]
+
+    /// Version 2: the course server's students, their submissions and the teacher's settings.
+    private static let schemaV2 = [
+        """
+        CREATE TABLE student (id bigserial PRIMARY KEY, name text NOT NULL, role text NOT NULL,
+          lookup text NOT NULL UNIQUE, token_hash text NOT NULL, added timestamptz NOT NULL DEFAULT now(),
+          revoked timestamptz)
+        """,
+        """
+        CREATE TABLE submission (id bigserial PRIMARY KEY, student text NOT NULL, file_name text NOT NULL,
+          sha256 text NOT NULL, size bigint NOT NULL, accepted boolean NOT NULL, verdict text NOT NULL,
+          entrant bigint REFERENCES entrant, submitted timestamptz NOT NULL DEFAULT now())
+        """,
+        "CREATE TABLE course (id integer PRIMARY KEY CHECK (id = 1), json text NOT NULL)",
     ]
 
     // MARK: TournamentStore
@@ -593,6 +608,135 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
                 workers.append(.init(name: name, host: host, firstSeen: first, lastSeen: last, games: games))
             }
             return StoreStatus(done: done, inFlight: inFlight, waiting: waiting, workers: workers, givenBack: givenBack)
+        }
+    }
+
+    // MARK: Course
+
+    /// Adds a student, refusing a name that already signs in.
+    public func add(_ student: Student) throws -> Student {
+        let (client, logger) = (client, logger)
+        return try call("adding student \(student.name)") {
+            try await client.withTransaction(logger: logger) { c in
+                try await c.query("LOCK TABLE student IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+                for try await n in try await c.query(
+                    "SELECT COUNT(*) FROM student WHERE name = \(student.name) AND revoked IS NULL", logger: logger
+                ).decode(Int.self) where n > 0 {
+                    throw PostgresStoreError("\(student.name) is already a student; revoke them first")
+                }
+                var s = student
+                for try await id in try await c.query(
+                    """
+                    INSERT INTO student (name, role, lookup, token_hash, added)
+                    VALUES (\(s.name), \(s.role.rawValue), \(s.lookup), \(s.tokenHash), \(s.added)) RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self) {
+                    s.id = id
+                }
+                return s
+            }
+        }
+    }
+
+    /// Every student, revoked ones included.
+    public func students() throws -> [Student] {
+        let (client, logger) = (client, logger)
+        return try call("reading the students") {
+            var out: [Student] = []
+            for try await (id, name, role, lookup, hash, added, revoked) in try await client.query(
+                "SELECT id, name, role, lookup, token_hash, added, revoked FROM student ORDER BY id", logger: logger
+            ).decode((Int64, String, String, String, String, Date, Date?).self) {
+                guard let role = Student.Role(rawValue: role) else {
+                    throw PostgresStoreError("student \(name) has the unknown role \"\(role)\"")
+                }
+                out.append(
+                    Student(
+                        id: id, name: name, role: role, lookup: lookup, tokenHash: hash, added: added, revoked: revoked)
+                )
+            }
+            return out
+        }
+    }
+
+    /// Revokes every live token of `name`.
+    public func revokeStudent(named name: String) throws -> Int {
+        let (client, logger) = (client, logger)
+        return try call("revoking \(name)") {
+            var n = 0
+            for try await _ in try await client.query(
+                "UPDATE student SET revoked = now() WHERE name = \(name) AND revoked IS NULL RETURNING 1",
+                logger: logger
+            ).decode(Int.self) {
+                n += 1
+            }
+            return n
+        }
+    }
+
+    /// Records a submission.
+    public func add(_ submission: SubmissionRecord) throws -> SubmissionRecord {
+        let (client, logger) = (client, logger)
+        return try call("recording a submission of \(submission.student)") {
+            var s = submission
+            for try await id in try await client.query(
+                """
+                INSERT INTO submission (student, file_name, sha256, size, accepted, verdict, entrant, submitted)
+                VALUES (\(s.student), \(s.fileName), \(s.sha256), \(Int64(s.size)), \(s.accepted), \(s.verdict),
+                  \(s.entrant), \(s.submitted)) RETURNING id
+                """, logger: logger
+            ).decode(Int64.self) {
+                s.id = id
+            }
+            return s
+        }
+    }
+
+    /// Every submission, oldest first.
+    public func submissions() throws -> [SubmissionRecord] {
+        let (client, logger) = (client, logger)
+        return try call("reading the submissions") {
+            var out: [SubmissionRecord] = []
+            for try await (id, student, file, sha, size, accepted, verdict, entrant, submitted)
+                in try await client
+                .query(
+                    """
+                    SELECT id, student, file_name, sha256, size, accepted, verdict, entrant, submitted
+                    FROM submission ORDER BY id
+                    """, logger: logger
+                ).decode((Int64, String, String, String, Int64, Bool, String, Int64?, Date).self)
+            {
+                out.append(
+                    SubmissionRecord(
+                        id: id, student: student, fileName: file, sha256: sha, size: Int(size), accepted: accepted,
+                        verdict: verdict, entrant: entrant, submitted: submitted))
+            }
+            return out
+        }
+    }
+
+    /// The teacher's settings.
+    public func courseSettings() throws -> CourseSettings {
+        let (client, logger) = (client, logger)
+        let json = try call("reading the course settings") { () -> String? in
+            var out: String?
+            for try await s in try await client.query("SELECT json FROM course WHERE id = 1", logger: logger)
+                .decode(String.self)
+            {
+                out = s
+            }
+            return out
+        }
+        return try CourseSettings.decode(json, source: "\(location.description) course settings")
+    }
+
+    /// Replaces the teacher's settings.
+    public func setCourseSettings(_ settings: CourseSettings) throws {
+        let (client, logger) = (client, logger)
+        let json = settings.json()
+        try call("saving the course settings") {
+            try await client.query(
+                "INSERT INTO course (id, json) VALUES (1, \(json)) ON CONFLICT (id) DO UPDATE SET json = EXCLUDED.json",
+                logger: logger)
         }
     }
 }

@@ -27,6 +27,6 @@ struct Gonet: ParsableCommand {
         subcommands: [
             GamesCommand.self, NetCommand.self, TrainCommand.self, EvalCommand.self,
             GTPCommand.self, AnalysisCommand.self, AnalyzeCommand.self, MatchCommand.self, TournamentCommand.self,
-            BenchCommand.self,
+            ServeCommand.self, BenchCommand.self,
         ])
 }

@@ -33,24 +33,9 @@ struct NetCheck: ParsableCommand {
 
 /// The verdict on a network file or an ONNX model (imported into a temporary network file first).
 func checkSubmission(_ path: String, budget: Int) throws -> SubmissionVerdict {
-    try withNetworkFile(path) { file in
+    try ONNXImport.withNetworkFile(path) { file in
         var v = Submission.verdict(network: file, budget: budget, gonet: gonetExecutable())
         v.file = path
         return v
     }
-}
-
-/// Calls `body` with a gonet network file for `path`: the file itself, or for an `.onnx` model
-/// the network `net import` would write, in a temporary file removed afterwards.
-func withNetworkFile<T>(_ path: String, _ body: (String) throws -> T) throws -> T {
-    guard path.lowercased().hasSuffix(".onnx") else { return try body(path) }
-    let (net, _) = try ONNXImport.network(path: path)
-    let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-    if net.metadata["name"] == nil { net.metadata["name"] = stem }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-import-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let file = dir.appendingPathComponent(stem + ".safetensors").path
-    try net.save(path: file)
-    return try body(file)
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GoNetwork
+import ONNX
 import Tournament
 import TournamentPostgres
 
@@ -11,6 +12,7 @@ struct TournamentCommand: ParsableCommand {
         subcommands: [
             TournamentInit.self, TournamentSubmit.self, TournamentEntrants.self, TournamentRun.self,
             TournamentWorker.self, TournamentStatus.self, TournamentStandings.self, TournamentReport.self,
+            TournamentStudents.self,
         ])
 }
 
@@ -140,7 +142,7 @@ struct TournamentSubmit: ParsableCommand {
                 guard let network else { throw ValidationError("give a network file or --engine \"COMMAND\"") }
                 // The verdict as `net check` prints it, naming the file as the user gave it.
                 let fallback = ((network as NSString).lastPathComponent as NSString).deletingPathExtension
-                e = try withNetworkFile(network) { file in
+                e = try ONNXImport.withNetworkFile(network) { file in
                     var verdict = Submission.verdict(
                         network: file, budget: t.config.parameterBudget, gonet: gonetExecutable())
                     verdict.file = network
@@ -348,7 +350,7 @@ struct TournamentStandings: ParsableCommand {
 
     func run() throws {
         let t = try openTournament(dir)
-        try failing { print(Standings(entrants: try t.store.entrants(), games: try t.store.games()).text) }
+        try failing { print(Standings(entrants: try t.store.ranked(), games: try t.store.games()).text) }
     }
 }
 
@@ -372,7 +374,7 @@ struct TournamentReport: ParsableCommand {
                 PostgresLocation.isURL(dir)
                 ? (try PostgresLocation(url: dir)).database : URL(fileURLWithPath: dir).lastPathComponent
             let html = HTMLReport.html(
-                title: "gonet tournament: \(name)", config: t.config, entrants: try t.store.entrants(),
+                title: "gonet tournament: \(name)", config: t.config, entrants: try t.store.ranked(),
                 games: try t.store.games(), record: { try? t.store.record(of: $0) })
             let path =
                 output

@@ -103,6 +103,49 @@ public enum StoreContract {
         _ = try store.schedule(slots)
         expect(try store.status().waiting == 0, "an unplayed slot left out is dropped")
         expect(try store.games().count == 3, "played games stay")
+        try courseRules(store, ids: (a.id ?? 0, a2.id ?? 0), expect: expect)
         return broken
+    }
+
+    /// Students, submissions and the teacher's settings.
+    private static func courseRules(
+        _ store: any TournamentStore, ids: (first: Int64, second: Int64), expect: (Bool, String) -> Void
+    ) throws {
+        expect(try store.courseSettings() == CourseSettings(), "a new tournament has the default course settings")
+        let ann = try store.add(Student(name: "ann", lookup: "k1", tokenHash: "h1"))
+        _ = try store.add(Student(name: "teacher", role: .teacher, lookup: "k2", tokenHash: "h2"))
+        expect(ann.id != nil, "an added student has an id")
+        expect((try? store.add(Student(name: "ann", lookup: "k3", tokenHash: "h3"))) == nil, "a live name is refused")
+        expect(try store.revokeStudent(named: "ann") == 1, "revoking a student revokes their token")
+        expect(try store.revokeStudent(named: "ann") == 0, "a revoked student is not revoked twice")
+        _ = try store.add(Student(name: "ann", lookup: "k4", tokenHash: "h4"))
+        let students = try store.students()
+        expect(
+            students.map(\.lookup) == ["k1", "k2", "k4"] && students.map { $0.revoked != nil } == [true, false, false]
+                && students[1].role == .teacher,
+            "students come back in order, with role and revocation")
+        let refused = try store.add(
+            SubmissionRecord(student: "ann", fileName: "x.onnx", sha256: "00", size: 3, accepted: false, verdict: "no"))
+        _ = try store.add(
+            SubmissionRecord(
+                student: "ann", fileName: "y.safetensors", sha256: "11", size: 4, accepted: true, verdict: "yes",
+                entrant: ids.second))
+        let subs = try store.submissions()
+        expect(
+            refused.id != nil && subs.map(\.fileName) == ["x.onnx", "y.safetensors"]
+                && subs.map(\.entrant) == [nil, ids.second] && subs.map(\.size) == [3, 4],
+            "submissions come back in order with their verdicts")
+        var settings = CourseSettings()
+        settings.paused = true
+        settings.deadline = Date(timeIntervalSince1970: 1_800_000_000)
+        settings.withdrawn = [ids.second]
+        try store.setCourseSettings(settings)
+        expect(try store.courseSettings() == settings, "the course settings are kept")
+        expect(
+            try store.current().map(\.label).sorted() == ["a", "b"],
+            "a withdrawn version leaves the current entrants and its name's previous version plays again")
+        settings.withdrawn = []
+        try store.setCourseSettings(settings)
+        expect(try store.current().map(\.label).sorted() == ["a v2", "b"], "a version put back plays again")
     }
 }

@@ -81,6 +81,16 @@ final class PostgresTournamentTests: XCTestCase {
         XCTAssertEqual(s.waiting + s.inFlight.count, 0, "nothing left", file: file, line: line)
     }
 
+    func testAVersion1DatabaseGainsTheCourseTables() throws {
+        let url = try PostgresServer.database()
+        _ = try TournamentLocation.create(url, config: config(games: 3), cache: scratch)
+        try PostgresServer.psql(url, "DROP TABLE student, submission, course; UPDATE gonet_schema SET version = 1")
+        let t = try TournamentLocation.open(url, cache: scratch)
+        XCTAssertEqual(try PostgresServer.psql(url, "SELECT version FROM gonet_schema"), "2")
+        XCTAssertEqual(try t.store.students(), [])
+        XCTAssertEqual(try t.store.courseSettings(), CourseSettings())
+    }
+
     func testSchemaIsCreatedInAnEmptyDatabaseAndAnUnknownVersionIsRefused() throws {
         let url = try PostgresServer.database()
         XCTAssertThrowsError(try TournamentLocation.open(url, cache: scratch)) { e in
@@ -89,7 +99,7 @@ final class PostgresTournamentTests: XCTestCase {
         }
         let t = try TournamentLocation.create(url, config: config(games: 3), cache: scratch)
         XCTAssertEqual(t.config, config(games: 3))
-        XCTAssertEqual(try PostgresServer.psql(url, "SELECT version FROM gonet_schema"), "1")
+        XCTAssertEqual(try PostgresServer.psql(url, "SELECT version FROM gonet_schema"), "2")
         XCTAssertThrowsError(try TournamentLocation.create(url, config: config(games: 3), cache: scratch)) { e in
             XCTAssertTrue("\(e)".hasSuffix("the database already holds a tournament"), "\(e)")
         }
@@ -97,7 +107,7 @@ final class PostgresTournamentTests: XCTestCase {
         try PostgresServer.psql(url, "UPDATE gonet_schema SET version = 99")
         XCTAssertThrowsError(try TournamentLocation.open(url, cache: scratch)) { e in
             XCTAssertTrue(
-                "\(e)".hasSuffix("the database holds gonet schema version 99; this gonet knows up to 1: update gonet"),
+                "\(e)".hasSuffix("the database holds gonet schema version 99; this gonet knows up to 2: update gonet"),
                 "\(e)")
         }
     }
