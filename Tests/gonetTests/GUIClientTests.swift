@@ -22,22 +22,7 @@ final class GUIClientTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    func python() throws -> String {
-        if ProcessInfo.processInfo.environment["GONET_SKIP_GUI"] == "1" { throw XCTSkip("GONET_SKIP_GUI=1") }
-        let p = Process()
-        p.executableURL = TestPaths.packageRoot.appendingPathComponent("scripts/gui-venv")
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let path = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, !path.isEmpty else {
-            XCTFail("scripts/gui-venv could not make the venv with KaTrain and sgfmill")
-            throw XCTSkip("no GUI venv")
-        }
-        return path
-    }
+    func python() throws -> String { try guiPython() }
 
     func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let p = Process()
@@ -133,4 +118,23 @@ final class GUIClientTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("broken.sgf"), r.stderr)
         XCTAssertTrue(r.stderr.contains("point occupied"), r.stderr)
     }
+}
+
+/// The GUI venv's interpreter (scripts/gui-venv makes it when missing); GONET_SKIP_GUI=1 skips the
+/// tests that need it on a machine without PyPI.
+func guiPython() throws -> String {
+    if ProcessInfo.processInfo.environment["GONET_SKIP_GUI"] == "1" { throw XCTSkip("GONET_SKIP_GUI=1") }
+    let p = Process()
+    p.executableURL = TestPaths.packageRoot.appendingPathComponent("scripts/gui-venv")
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let path = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    p.waitUntilExit()
+    guard p.terminationStatus == 0, !path.isEmpty else {
+        XCTFail("scripts/gui-venv could not make the venv with KaTrain, sgfmill and Selenium")
+        throw XCTSkip("no GUI venv")
+    }
+    return path
 }

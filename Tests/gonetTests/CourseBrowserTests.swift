@@ -1,0 +1,90 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `gonet serve` as a student meets it: the teacher's commands set the tournament up, the server
+/// plays its games, and a headless Chromium driven by Selenium (scripts/gui-venv) signs in,
+/// uploads a network through the form, reads the verdict and watches the standings until the
+/// network has played.
+final class CourseBrowserTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-course-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// A port nobody listens on: the kernel's choice for a socket bound to port 0.
+    func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in
+                bind(fd, p, length) == 0 && getsockname(fd, p, &length) == 0
+            }
+        }
+        guard bound else { throw XCTSkip("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func testAStudentUploadsInTheBrowserAndSeesTheirNetworkPlay() throws {
+        let python = try guiPython()
+        let t = dir.appendingPathComponent("course").path
+        let house = TestPaths.packageRoot.appendingPathComponent("Networks/budget-resnet5x32.safetensors").path
+        let student = TestPaths.packageRoot.appendingPathComponent("Networks/budget-resnet5x32-xl.safetensors").path
+        var r = try runGonet([
+            "tournament", "init", t, "--budget", "100000", "--games", "2", "--mode", "policy", "--move-cap", "60",
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try runGonet(["tournament", "submit", t, house, "--name", "house"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try runGonet(["tournament", "students", "add", t, "ann"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let token = try XCTUnwrap(r.stdout.split(separator: "\n").last.map(String.init))
+        XCTAssertTrue(token.hasPrefix("gonet_"), r.stdout)
+
+        let port = try freePort()
+        let serve = Process()
+        serve.executableURL = TestPaths.gonet
+        serve.arguments = ["serve", t, "--port", String(port), "--play", "1"]
+        let log = dir.appendingPathComponent("serve.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        serve.standardOutput = try FileHandle(forWritingTo: log)
+        serve.standardError = serve.standardOutput
+        try serve.run()
+        defer {
+            serve.terminate()
+            serve.waitUntilExit()
+        }
+
+        let script = TestPaths.packageRoot.appendingPathComponent("Tests/gonetTests/Clients/course_browser.py").path
+        let shot = ProcessInfo.processInfo.environment["GONET_COURSE_SCREENSHOT"]
+            ?? dir.appendingPathComponent("standings.png").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [script, "http://127.0.0.1:\(port)", token, student, "ann", shot]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let serverLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        XCTAssertEqual(p.terminationStatus, 0, text + "\nserver:\n" + serverLog)
+        XCTAssertTrue(text.contains("signed in: ann"), text)
+        XCTAssertTrue(text.contains("verdict: accepted: a tournament with this budget takes this file"), text)
+        XCTAssertTrue(text.contains("standings: "), text)
+        let png = try Data(contentsOf: URL(fileURLWithPath: shot))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG screenshot")
+        XCTAssertTrue(serverLog.contains("ann handed in"), serverLog)
+        // The upload became ann's entrant, beside the teacher's reference.
+        r = try runGonet(["tournament", "entrants", t])
+        XCTAssertTrue(r.stdout.contains("* ann ") && r.stdout.contains("* house "), r.stdout)
+    }
+}
