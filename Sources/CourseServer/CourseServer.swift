@@ -29,9 +29,9 @@ public struct ServerSettings: Sendable {
     public var gonet: String?
     /// The pages' title.
     public var title = "gonet tournament"
-    /// Sign-in attempts an address may make at once, then one more every `signInEvery` seconds.
+    /// Failed sign-ins an address may make at once, then one more every `signInEvery` seconds.
     public var signInBurst = 10
-    /// Seconds between sign-in attempts once the burst is spent.
+    /// Seconds between failed sign-ins once the burst is spent.
     public var signInEvery = 6.0
     /// Uploads a student may make at once, then one more every `uploadEvery` seconds.
     public var uploadBurst = 5
@@ -171,7 +171,7 @@ public final class CourseServer: @unchecked Sendable {
 
     /// The student an `Authorization: Bearer` token signs in, checked against the store's
     /// students as they are now; nil without the header. A wrong token is an error (401), and
-    /// guesses are rate limited per address.
+    /// failed guesses are rate limited per address.
     func bearer(_ request: Request, _ context: CourseContext) async throws -> Student? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
@@ -184,12 +184,15 @@ public final class CourseServer: @unchecked Sendable {
         if let id = logins.checked(token), let s = students.first(where: { $0.id == id && $0.revoked == nil }) {
             return s
         }
-        guard signIns.allow(context.address) else {
+        // Only failures count: a classroom behind one address signs in together.
+        guard signIns.hasToken(context.address) else {
+            let after = signIns.retryAfter(context.address)
             throw ServerProblem(
-                .tooManyRequests, "too many sign-in attempts; try again in \(signIns.retryAfter(context.address)) s")
+                .tooManyRequests, "too many failed sign-ins; try again in \(after) s", retryAfter: after)
         }
         let found = try await checks.runIfActive { Roster.verify(token, among: students) }
         guard let found, let id = found.id else {
+            signIns.spend(context.address)
             throw ServerProblem(.unauthorized, "that token signs nobody in (mistyped, or revoked)")
         }
         logins.remember(token, student: id)

@@ -109,11 +109,11 @@ extension CourseServer {
         var request = request
         let fields = formFields(try await request.collectBody(upTo: context.maxUploadSize))
         let s = cache.get()
-        guard signIns.allow(context.address) else {
+        guard signIns.hasToken(context.address) else {
             var r = Reply.html(
                 Pages.signIn(
                     s, Pages.Viewer(),
-                    message: "too many attempts: try again in \(signIns.retryAfter(context.address)) s"),
+                    message: "too many failed sign-ins: try again in \(signIns.retryAfter(context.address)) s"),
                 .tooManyRequests)
             r.headers[.retryAfter] = String(signIns.retryAfter(context.address))
             return r
@@ -123,6 +123,7 @@ extension CourseServer {
         let students = try await blocking { try store.students() }
         let found = try await checks.runIfActive { Roster.verify(token, among: students) }
         guard let found, let id = found.id else {
+            signIns.spend(context.address)
             return Reply.html(
                 Pages.signIn(s, Pages.Viewer(), message: "that token signs nobody in (mistyped, or revoked)"),
                 .unauthorized)

@@ -64,7 +64,8 @@ final class CourseBrowserTests: XCTestCase {
         }
 
         let script = TestPaths.packageRoot.appendingPathComponent("Tests/gonetTests/Clients/course_browser.py").path
-        let shot = ProcessInfo.processInfo.environment["GONET_COURSE_SCREENSHOT"]
+        let shot =
+            ProcessInfo.processInfo.environment["GONET_COURSE_SCREENSHOT"]
             ?? dir.appendingPathComponent("standings.png").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
