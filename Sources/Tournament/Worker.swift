@@ -68,9 +68,10 @@ extension Tournament {
         releaseAbandoned(options, events)
         DispatchQueue.concurrentPerform(iterations: options.gamesAtOnce) { _ in
             while shared.failure == nil, !options.stop.requested {
-                // The teacher paused play: games in flight finish, no new one starts.
+                // The teacher paused play: games in flight finish, no new one starts; a worker
+                // that does not wait for more games stops here.
                 if (try? store.courseSettings().paused) == true {
-                    if !options.wait, (try? nothingLeft(for: options.identity.name, shared: shared)) == true { return }
+                    if !options.wait { return }
                     Thread.sleep(forTimeInterval: options.poll)
                     continue
                 }

@@ -208,6 +208,9 @@ struct TournamentRun: ParsableCommand {
                 "\(played.count) games in \(Report.fixed(hours * 60, 1)) min (\(played.isEmpty ? "0" : Report.fixed(Double(played.count) / hours, 0)) games/hour)\n"
             )
             print(Standings(entrants: try t.store.current(), games: try t.store.games()).text)
+            if try t.store.courseSettings().paused {
+                print("play is paused by the teacher (gonet serve): no game is started until it resumes")
+            }
         }
     }
 }

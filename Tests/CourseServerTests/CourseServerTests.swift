@@ -44,6 +44,11 @@ final class CourseServerTests: XCTestCase {
                 client, Array(f.small.prefix(f.small.count / 2)), token: f.tokens["ann"])
             XCTAssertEqual(status, .unprocessableContent, "a truncated file")
 
+            // A zip archive (a zip bomb is never unpacked: gonet reads no archive from uploads).
+            let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0] + [UInt8](repeating: 0, count: 200)
+            (status, json) = try await F.upload(client, zip, file: "net.zip", token: f.tokens["ann"])
+            XCTAssertEqual(status, .unprocessableContent, "a zip archive")
+
             var nan = try SafeTensors.parse(f.small, path: "x")
             var w = nan.tensor("stem.conv.weight")!
             w.data[3] = .nan
@@ -56,7 +61,7 @@ final class CourseServerTests: XCTestCase {
         }
         XCTAssertEqual(try f.tournament.store.entrants().map(\.label), ["ann", "ann v2"])
         let subs = try f.tournament.store.submissions()
-        XCTAssertEqual(subs.map(\.accepted), [true, true, false, false, false, false])
+        XCTAssertEqual(subs.map(\.accepted), [true, true, false, false, false, false, false])
         XCTAssertEqual(subs.map(\.fileName).prefix(3), ["first.safetensors", "net.safetensors", "big.safetensors"])
         // Uploads are kept by sha256, never under the client's name.
         let kept = try FileManager.default.contentsOfDirectory(atPath: f.dir + "/uploads")

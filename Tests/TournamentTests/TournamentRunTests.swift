@@ -104,6 +104,29 @@ final class TournamentRunTests: XCTestCase {
     }
 
     /// A gauntlet schedules nothing until its reference is submitted, whatever the order.
+    /// The teacher's pause: `run` starts no game while it lasts, a withdrawn version plays no
+    /// more, and after the resume the games left are played.
+    func testPausedPlayStartsNoGameAndAWithdrawnVersionPlaysNoMore() throws {
+        let t = try Tournament.create(dir, config: config(games: 1))
+        try t.submit(network: nets[0], name: "alpha", author: nil)
+        try t.submit(network: nets[1], name: "beta", author: nil)
+        let gamma = try t.submit(network: nets[0], name: "gamma", author: nil)
+        var settings = try t.store.courseSettings()
+        settings.paused = true
+        try t.store.setCourseSettings(settings)
+        XCTAssertEqual(try t.run(gonet: gonet).count, 0)
+        XCTAssertEqual(try t.store.status().waiting, 3)
+        try t.setWithdrawn(gamma.id!, true)
+        XCTAssertEqual(try t.store.status().waiting, 1, "gamma's unplayed games are dropped")
+        settings = try t.store.courseSettings()
+        settings.paused = false
+        try t.store.setCourseSettings(settings)
+        let played = try t.run(gonet: gonet)
+        XCTAssertEqual(played.count, 1)
+        XCTAssertEqual(Set([played[0].black, played[0].white]).count, 2)
+        XCTAssertFalse([played[0].black, played[0].white].contains(gamma.id!))
+    }
+
     func testAGauntletWaitsForItsReference() throws {
         var c = config(games: 2)
         c.schedule = "gauntlet"

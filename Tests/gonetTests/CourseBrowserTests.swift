@@ -17,7 +17,7 @@ final class CourseBrowserTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     /// A port nobody listens on: the kernel's choice for a socket bound to port 0.
-    func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -49,7 +49,7 @@ final class CourseBrowserTests: XCTestCase {
         let token = try XCTUnwrap(r.stdout.split(separator: "\n").last.map(String.init))
         XCTAssertTrue(token.hasPrefix("gonet_"), r.stdout)
 
-        let port = try freePort()
+        let port = try Self.freePort()
         let serve = Process()
         serve.executableURL = TestPaths.gonet
         serve.arguments = ["serve", t, "--port", String(port), "--play", "1"]
@@ -87,5 +87,68 @@ final class CourseBrowserTests: XCTestCase {
         // The upload became ann's entrant, beside the teacher's reference.
         r = try runGonet(["tournament", "entrants", t])
         XCTAssertTrue(r.stdout.contains("* ann ") && r.stdout.contains("* house "), r.stdout)
+    }
+}
+
+/// `gonet serve --tls-cert --tls-key`: HTTPS with the given certificate (made here by openssl),
+/// read by Python's ssl with that certificate as its only authority; plain HTTP is not served.
+final class CourseHTTPSTests: XCTestCase {
+    func testTheServerSpeaksHTTPSWithTheGivenCertificate() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func run(_ tool: String, _ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [tool] + args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        let cert = dir.appendingPathComponent("cert.pem").path
+        let key = dir.appendingPathComponent("key.pem").path
+        let made = try run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
+                "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ])
+        XCTAssertEqual(made.0, 0, made.1)
+        let t = dir.appendingPathComponent("course").path
+        XCTAssertEqual(try runGonet(["tournament", "init", t]).status, 0)
+        let port = try CourseBrowserTests.freePort()
+        let serve = Process()
+        serve.executableURL = TestPaths.gonet
+        serve.arguments = ["serve", t, "--port", String(port), "--tls-cert", cert, "--tls-key", key]
+        serve.standardOutput = FileHandle.nullDevice
+        try serve.run()
+        defer {
+            serve.terminate()
+            serve.waitUntilExit()
+        }
+        let fetch = """
+            import ssl, sys, time, urllib.request
+            ctx = ssl.create_default_context(cafile=sys.argv[1])
+            for _ in range(100):
+                try:
+                    body = urllib.request.urlopen("https://127.0.0.1:%s/api/status" % sys.argv[2], context=ctx, timeout=5).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            print(body.decode())
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%s/api/status" % sys.argv[2], timeout=5)
+                print("plain http answered")
+            except Exception:
+                print("plain http refused")
+            """
+        let r = try run("python3", ["-c", fetch, cert, String(port)])
+        XCTAssertEqual(r.0, 0, r.1)
+        XCTAssertTrue(r.1.contains("\"done\":0"), r.1)
+        XCTAssertTrue(r.1.contains("plain http refused"), r.1)
     }
 }
