@@ -97,6 +97,7 @@ let package = Package(
             name: "TournamentPostgresTests",
             dependencies: [
                 "TestSupport", "TournamentPostgres", "Tournament", "StoreContract", "GoNetwork", "NeuralNet", "gonet",
+                "CourseServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "ONNXTests", dependencies: ["TestSupport", "ONNX", "GoNetwork", "NeuralNet", "GoRules"],

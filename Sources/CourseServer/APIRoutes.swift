@@ -99,7 +99,8 @@ extension CourseServer {
         let outcome = try await checks.runIfActive {
             try intake.take(temporary, fileName: name, size: result.fileSize, from: student)
         }
-        cache.refresh()
+        let cache = cache
+        try await blocking { cache.refresh() }
         logger.notice(
             "\(student.name) handed in \(outcome.sha256.prefix(12)): \(outcome.entrant.map { "accepted as \($0.label)" } ?? "refused")"
         )

@@ -64,6 +64,8 @@ public struct CourseContext: RequestContext {
 /// `tournament submit` would; everyone sees live standings, games and entrants; the teacher opens
 /// and closes submissions, pauses play, withdraws versions and downloads everything. Optionally
 /// the server plays games itself while workers elsewhere play the rest.
+///
+/// Sendable: its members are constants, each safe from any thread (locks, thread pools, the store).
 public final class CourseServer: @unchecked Sendable {
     let tournament: Tournament
     let settings: ServerSettings
@@ -217,8 +219,9 @@ public final class CourseServer: @unchecked Sendable {
     }
 }
 
-/// A refusal with its HTTP status and a message in plain words.
-struct ServerProblem: Error {
+/// A refusal with its HTTP status and a message in plain words; wherever it is thrown, the
+/// client gets `{"error": …}` with that status, never a bare 500.
+struct ServerProblem: HTTPResponseError {
     var status: HTTPResponse.Status
     var message: String
     var retryAfter: Int?
@@ -230,14 +233,28 @@ struct ServerProblem: Error {
     }
 }
 
-/// Headers every answer carries: no sniffing, no framing, no referrer to other sites.
+extension ServerProblem {
+    func response(from request: Request, context: some RequestContext) throws -> Response { Reply.error(self) }
+}
+
+/// Headers every answer carries (no sniffing, no framing, no referrer to other sites), and a
+/// failure underneath (a store that cannot be reached) answered as a 503 that says what failed,
+/// while the server goes on serving.
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = CourseContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let e as any HTTPResponseError {
+            response = try e.response(from: request, context: context)
+        } catch {
+            context.logger.error("\(request.method) \(request.uri.path): \(error)")
+            response = Reply.error(ServerProblem(.serviceUnavailable, "the server could not answer: \(error)"))
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"

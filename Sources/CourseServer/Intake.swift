@@ -6,6 +6,9 @@ import Tournament
 /// check `gonet net check` runs (an ONNX model imported first, as `net import` does), enters an
 /// accepted file as the student's next version, and records the verdict either way. One upload
 /// is checked at a time; the tournament is changed only by an accepted file.
+///
+/// Sendable: its members are constants, and the tournament's store is safe from any thread
+/// (GRDB's queue, PostgreSQL's pool); uploads are taken on one thread at a time.
 struct Intake: @unchecked Sendable {
     let tournament: Tournament
     /// This executable, for the check that plays a move over GTP (nil skips that check).

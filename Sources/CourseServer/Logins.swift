@@ -4,6 +4,8 @@ import Tournament
 /// Who a browser is: logins started by signing in with a token (the cookie holds a random id,
 /// never the token), each with its own token against cross-site form posts; and API tokens already
 /// checked, remembered by their SHA-256 so that bcrypt runs once per token, not once per call.
+///
+/// Sendable: every access to the tables holds `lock`.
 final class Logins: @unchecked Sendable {
     /// A signed-in browser.
     struct Login {

@@ -50,13 +50,18 @@ enum Pages {
         if let d = s.settings.deadline, d > s.taken {
             h += " until \(ISO8601DateFormatter().string(from: d))"
         }
-        h += " · updated \(ISO8601DateFormatter().string(from: s.taken))</p>\n"
+        h += " · updated \(ISO8601DateFormatter().string(from: s.taken))"
+        let recent = st.workers.filter { s.taken.timeIntervalSince($0.lastSeen) < 600 }
+        if !recent.isEmpty {
+            h += "<br>workers: " + recent.map { "\(e($0.name)) (\($0.games) games)" }.joined(separator: ", ")
+        }
+        h += "</p>\n"
         h += HTMLReport.standingsTable(s.standings, entrants: s.ranked)
         h += "<h2>Ratings</h2>\n" + HTMLReport.plot(s.standings)
         h += HTMLReport.crosstable(s.standings) + "</table>\n"
-        let recent = s.games.suffix(10).reversed()
-        if !recent.isEmpty {
-            h += "<h2>Latest games</h2>\n" + gameTable(Array(recent), s)
+        let latest = s.games.suffix(10).reversed()
+        if !latest.isEmpty {
+            h += "<h2>Latest games</h2>\n" + gameTable(Array(latest), s)
         }
         return h
     }

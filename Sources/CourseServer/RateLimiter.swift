@@ -2,6 +2,8 @@ import Foundation
 
 /// A token bucket per key (an address for failed sign-ins, a student for uploads): `burst` at
 /// once, then one more every `interval` seconds.
+///
+/// Sendable: every access to the buckets holds `lock`.
 final class RateLimiter: @unchecked Sendable {
     private let burst: Double
     private let interval: Double

@@ -17,6 +17,9 @@ public enum Roster {
         guard Submission.isValidName(name) else {
             throw TournamentError("a name is 1 to 64 letters, digits, '-', '_' and '.': \"\(name)\"")
         }
+        if try store.entrants().contains(where: { $0.name == name && $0.kind == .engine }) {
+            throw TournamentError("\(name) is the name of an engine entrant: choose another name for the student")
+        }
         let lookup = randomText(10)
         let token = "gonet_\(lookup)_\(randomText(32))"
         let student = try store.add(

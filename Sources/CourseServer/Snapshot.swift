@@ -59,6 +59,8 @@ struct Snapshot: Sendable {
 }
 
 /// The snapshot now, renewed in the background.
+///
+/// Sendable: `latest` and `refreshing` are read and written under `lock`; a snapshot is a value.
 final class SnapshotCache: @unchecked Sendable {
     /// The standings shown are at most this old: one store read a second whatever the traffic.
     static let maxAge: TimeInterval = 1

@@ -41,7 +41,8 @@ extension CourseServer {
                         throw ServerProblem(.badRequest, "the body must be a JSON object")
                     }
                     try await self.apply(action, json: json)
-                    return Reply.json(self.cache.refresh().statusJSON)
+                    let cache = self.cache
+                    return Reply.json(try await self.blocking { cache.refresh() }.statusJSON)
                 }
             }
         }
@@ -123,7 +124,8 @@ extension CourseServer {
             }
         }
         logger.notice("teacher: \(action)")
-        cache.refresh()
+        let cache = cache
+        try await blocking { cache.refresh() }
     }
 
     /// Everything the teacher may take away: every game's SGF, the report, the submissions with

@@ -84,7 +84,7 @@ public final class GameImporter {
                     }
                     switch e.record {
                     case .failure(let err):
-                        let reason = err.message.hasPrefix("illegal move") ? "illegal move" : "unparsable"
+                        let reason = err.kind == .illegalMove ? "illegal move" : "unparsable"
                         report.skip(reason, err.description)
                     case .success(let r):
                         if let why = Self.rejection(r) {

@@ -20,6 +20,17 @@ public struct RecordError: Error, LocalizedError, Equatable, CustomStringConvert
     public var place: Place
     /// What is wrong.
     public var message: String
+    /// What kind of problem: a game that breaks the rules is told apart from text that is not
+    /// a game at all (the importer counts them apart).
+    public var kind = Kind.malformed
+
+    /// The kinds of problem a record has.
+    public enum Kind: Sendable, Equatable {
+        /// Not readable as a game: syntax, a bad property, an unreadable file.
+        case malformed
+        /// Well-formed, but a move is illegal on its board.
+        case illegalMove
+    }
 
     /// An error at `place` in `path`.
     public init(path: String, place: Place = .file, message: String) {

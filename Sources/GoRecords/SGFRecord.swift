@@ -100,7 +100,9 @@ extension GameRecord {
                         throw fail(p, "bad coordinate \(p.id)[\(p.values[0])] on a \(size)x\(size) board")
                     }
                     do { try game.play(move, by: color) } catch {
-                        throw fail(p, "\(error)")
+                        var e = fail(p, "\(error)")
+                        e.kind = .illegalMove
+                        throw e
                     }
                     moves.append(PlayedMove(color, move))
                 default:

@@ -136,7 +136,8 @@ public final class Match {
             switch spec {
             case .network(let path, let mode, let visits):
                 try tournament.submit(
-                    network: path, name: name, author: nil, play: (mode, mode == .mcts ? visits : nil))
+                    network: path, name: name, author: nil,
+                    play: NetworkPlay(mode: mode, visits: mode == .mcts ? visits : nil))
             case .command:
                 try tournament.submit(engine: name == names[0] ? settings.a : settings.b, name: name, author: nil)
             }

@@ -79,7 +79,7 @@ public final class Tournament {
     /// running the checks again.
     @discardableResult
     public func submit(
-        network source: String, name: String? = nil, author: String?, play: (mode: PlayMode, visits: Int?)? = nil,
+        network source: String, name: String? = nil, author: String?, play: NetworkPlay? = nil,
         gonet: String? = nil, verdict checked: SubmissionVerdict? = nil
     ) throws -> Entrant {
         if let name { try check(name) }
@@ -93,7 +93,7 @@ public final class Tournament {
         let e = try store.add(
             Entrant(
                 name: entrantName, kind: .network,
-                command: play.map { Entrant.networkPlay(mode: $0.mode, visits: $0.visits) },
+                command: play?.json,
                 sha256: SHA256.hex(bytes), author: author, parameters: parameters),
             network: bytes)
         try reschedule()

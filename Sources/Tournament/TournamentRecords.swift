@@ -23,7 +23,7 @@ public struct Entrant: Codable, Sendable, Equatable {
     /// The network's copy inside a tournament directory (SQLite backend; nil in PostgreSQL).
     public var path: String?
     /// The command line, as a JSON array (engines); for a network, nil or its own way to play
-    /// (`["--mode", "mcts", "--visits", "400"]`, a match's side), which overrides the config's.
+    /// (`NetworkPlay` as JSON, a match's side), which overrides the config's.
     public var command: String?
     /// The network file's sha256 (nil for a GTP engine).
     public var sha256: String?
@@ -64,25 +64,28 @@ public struct Entrant: Codable, Sendable, Equatable {
         return words
     }
 
-    /// A network's own mode and visits (nil: it plays as the config says); anything but
-    /// `--mode policy|mcts [--visits 1…1000000]` is refused, since workers pass it to `gonet gtp`.
-    public func networkPlay() throws -> (mode: PlayMode, visits: Int?)? {
-        guard kind == .network, command != nil else { return nil }
-        let words = try commandWords()
-        guard words.count == 2 || words.count == 4, words[0] == "--mode", let mode = PlayMode(rawValue: words[1]) else {
-            throw TournamentError("entrant \(label)'s way to play is not --mode policy|mcts [--visits N]: \(words)")
+    /// A network's own way to play (nil: it plays as the config says). Stored as JSON
+    /// (`{"mode":"mcts","visits":400}`); the command-line words of older tournaments
+    /// (`["--mode", "mcts", "--visits", "400"]`) are read too. Visits beyond 1…1,000,000 are
+    /// refused, since workers pass them to `gonet gtp`.
+    public func networkPlay() throws -> NetworkPlay? {
+        guard kind == .network, let text = command else { return nil }
+        let play: NetworkPlay
+        if let p = try? JSONDecoder().decode(NetworkPlay.self, from: Data(text.utf8)) {
+            play = p
+        } else {
+            let words = try commandWords()
+            guard words.count == 2 || words.count == 4, words[0] == "--mode", let mode = PlayMode(rawValue: words[1]),
+                words.count == 2 || words[2] == "--visits"
+            else {
+                throw TournamentError("entrant \(label)'s way to play is not a mode and visits: \(text)")
+            }
+            play = NetworkPlay(mode: mode, visits: words.count == 4 ? Int(words[3]) ?? -1 : nil)
         }
-        guard words.count == 4 else { return (mode, nil) }
-        guard words[2] == "--visits", let v = Int(words[3]), (1...1_000_000).contains(v) else {
-            throw TournamentError("entrant \(label)'s visits must be 1 to 1000000: \(words)")
+        if let v = play.visits, !(1...1_000_000).contains(v) {
+            throw TournamentError("entrant \(label)'s visits must be 1 to 1000000: \(text)")
         }
-        return (mode, v)
-    }
-
-    /// The `command` text that makes a network play in `mode` with `visits` (mcts).
-    public static func networkPlay(mode: PlayMode, visits: Int?) -> String {
-        let words = ["--mode", mode.rawValue] + (visits.map { ["--visits", String($0)] } ?? [])
-        return "[" + words.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        return play
     }
 
     /// The latest version of each name among `all`: who plays next.
@@ -90,6 +93,28 @@ public struct Entrant: Codable, Sendable, Equatable {
         var latest: [String: Int] = [:]
         for e in all { latest[e.name] = max(latest[e.name] ?? 0, e.version) }
         return all.filter { latest[$0.name] == $0.version }
+    }
+}
+
+/// How a network entrant plays when it has its own way (a side of a match), overriding the
+/// tournament's `networkMode` and `visits`.
+public struct NetworkPlay: Codable, Sendable, Equatable {
+    /// Policy or search.
+    public var mode: PlayMode
+    /// Visits a move when searching (nil: the time a move allows).
+    public var visits: Int?
+
+    /// A way to play.
+    public init(mode: PlayMode, visits: Int?) {
+        self.mode = mode
+        self.visits = visits
+    }
+
+    /// The JSON kept in `Entrant.command`.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 }
 

@@ -78,5 +78,6 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
+    /// Sendable: written by the server's task before it signals, read after the wait.
     private final class Failure: @unchecked Sendable { var error: Error? }
 }

@@ -10,6 +10,28 @@ final class TournamentConfigTests: XCTestCase {
         Result { try JSONDecoder().decode(TournamentConfig.self, from: Data(json.utf8)) }
     }
 
+    /// A network's own way to play: written as JSON, read back; the words of older tournaments
+    /// still read; anything else refused with the entrant named.
+    func testANetworksOwnWayToPlayIsTyped() throws {
+        func play(_ command: String) throws -> NetworkPlay? {
+            try Entrant(name: "a", version: 2, kind: .network, command: command).networkPlay()
+        }
+        let own = NetworkPlay(mode: .mcts, visits: 400)
+        XCTAssertEqual(own.json, #"{"mode":"mcts","visits":400}"#)
+        XCTAssertEqual(try play(own.json), own)
+        XCTAssertEqual(try play(#"{"mode":"policy"}"#), NetworkPlay(mode: .policy, visits: nil))
+        XCTAssertEqual(try play(#"["--mode", "mcts", "--visits", "7"]"#), NetworkPlay(mode: .mcts, visits: 7))
+        XCTAssertEqual(try play(#"["--mode", "policy"]"#), NetworkPlay(mode: .policy, visits: nil))
+        XCTAssertThrowsError(try play(#"["--mode", "mcts", "--seed", "7"]"#)) {
+            XCTAssertEqual(
+                "\($0)", #"entrant a v2's way to play is not a mode and visits: ["--mode", "mcts", "--seed", "7"]"#)
+        }
+        XCTAssertThrowsError(try play(#"{"mode":"mcts","visits":0}"#)) {
+            XCTAssertEqual("\($0)", #"entrant a v2's visits must be 1 to 1000000: {"mode":"mcts","visits":0}"#)
+        }
+        XCTAssertNil(try Entrant(name: "e", kind: .engine, command: #"["gnugo"]"#).networkPlay())
+    }
+
     func testScoringRulesAndRangesAreCheckedWithTheKeyNamed() throws {
         XCTAssertEqual(try decode(#"{"scoring": "area"}"#).get().scoring, .trompTaylor, "the old name still reads")
         XCTAssertEqual(try decode(#"{"scoring": "dead-removed"}"#).get().scoring, .deadRemoved)

@@ -26,6 +26,4 @@ final class SearchNode {
         guard let i = moves.firstIndex(of: move) else { return nil }
         return children[i]
     }
-
-    /// Nodes in the subtree (for tests and statistics).
 }
