@@ -64,7 +64,9 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]),
+            ],
+            // The first module in Swift 6 mode: its concurrency is checked by the compiler.
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"]),
         .executableTarget(

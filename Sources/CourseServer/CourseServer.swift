@@ -159,7 +159,7 @@ public final class CourseServer: @unchecked Sendable {
     // MARK: Helpers shared by the routes
 
     /// Runs blocking store work off the event loops.
-    func blocking<T>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(body)
     }
 

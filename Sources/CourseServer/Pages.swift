@@ -227,7 +227,7 @@ enum Pages {
         h += "</table></div>\n<div class=\"box\"><h2>Students</h2><table>"
         for p in s.students {
             h +=
-                "<tr><td class=\"l\">\(e(p.name))</td><td class=\"l\">\(p.role.rawValue)</td><td class=\"l\">\(p.revoked == nil ? "signs in" : "revoked")</td></tr>\n"
+                "<tr><td class=\"l\"><a href=\"/students/\(e(p.name))\">\(e(p.name))</a></td><td class=\"l\">\(p.role.rawValue)</td><td class=\"l\">\(p.revoked == nil ? "signs in" : "revoked")</td></tr>\n"
         }
         h += """
             </table><p class="sub">Add and revoke with <code>gonet tournament students</code>.</p></div>

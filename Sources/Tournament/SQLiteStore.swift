@@ -15,7 +15,7 @@ extension GameRow: FetchableRecord, PersistableRecord {
 /// (through GRDB, WAL mode) for entrants, schedule and games, `entrants/` for the network files.
 /// Claims and commits are IMMEDIATE transactions, so several `gonet tournament run` processes
 /// on one machine share the schedule as PostgreSQL workers do.
-public final class SQLiteStore: TournamentStore {
+public final class SQLiteStore: TournamentStore, Sendable {
     /// The tournament directory.
     public let directory: String
     let db: DatabaseQueue

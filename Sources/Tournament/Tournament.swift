@@ -5,7 +5,7 @@ import GoRules
 
 /// A tournament: its store (a directory's SQLite, or PostgreSQL), its config, and a local
 /// workspace for engine logs, SGF copies and the cache of network files fetched by sha256.
-public final class Tournament {
+public final class Tournament: Sendable {
     /// Where its entrants, schedule and games are kept.
     public let store: any TournamentStore
     /// Its settings.

@@ -4,7 +4,7 @@ import Foundation
 /// games. Two backends: `SQLiteStore` (a tournament directory on one machine, the default) and
 /// `PostgresStore` (module TournamentPostgres: workers on many machines). Both give the same
 /// answers to the same calls; `docs/tournament-store.md` states the rules every backend keeps.
-public protocol TournamentStore: AnyObject {
+public protocol TournamentStore: AnyObject, Sendable {
     /// The tournament's settings.
     func config() throws -> TournamentConfig
     /// Registers an entrant under the next version of its name, with its network file's bytes

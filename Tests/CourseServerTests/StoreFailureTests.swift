@@ -10,7 +10,8 @@ import XCTest
 /// it get a 503 or 401 saying so, pages from the last snapshot still answer, and once the store is
 /// back everything works again.
 final class StoreFailureTests: XCTestCase {
-    /// A SQLite store that fails every call while `down` is set.
+    /// A SQLite store that fails every call while `down` is set. Sendable: the test sets `down`
+    /// only between requests.
     final class FlakyStore: TournamentStore, @unchecked Sendable {
         let inner: SQLiteStore
         var down = false
