@@ -97,18 +97,7 @@ final class CourseHTTPSTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        func run(_ tool: String, _ args: [String]) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [tool] + args
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            return (p.terminationStatus, text)
-        }
+        let run = runTool
         let cert = dir.appendingPathComponent("cert.pem").path
         let key = dir.appendingPathComponent("key.pem").path
         let made = try run(
@@ -117,7 +106,7 @@ final class CourseHTTPSTests: XCTestCase {
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
                 "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
             ])
-        XCTAssertEqual(made.0, 0, made.1)
+        XCTAssertEqual(made.status, 0, made.output)
         let t = dir.appendingPathComponent("course").path
         XCTAssertEqual(try runGonet(["tournament", "init", t]).status, 0)
         let port = try CourseBrowserTests.freePort()
@@ -147,8 +136,8 @@ final class CourseHTTPSTests: XCTestCase {
                 print("plain http refused")
             """
         let r = try run("python3", ["-c", fetch, cert, String(port)])
-        XCTAssertEqual(r.0, 0, r.1)
-        XCTAssertTrue(r.1.contains("\"done\":0"), r.1)
-        XCTAssertTrue(r.1.contains("plain http refused"), r.1)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("\"done\":0"), r.output)
+        XCTAssertTrue(r.output.contains("plain http refused"), r.output)
     }
 }

@@ -25,16 +25,7 @@ final class GUIClientTests: XCTestCase {
     func python() throws -> String { try guiPython() }
 
     func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        try runTool(executable, arguments)
     }
 
     /// KaTrain's KataGoEngine starts `gonet analysis` from its "override engine command", sends
@@ -137,4 +128,19 @@ func guiPython() throws -> String {
         throw XCTSkip("no GUI venv")
     }
     return path
+}
+
+/// Runs a program (a path, or a name looked up on the PATH) to its end; its status and its
+/// standard output and error together.
+func runTool(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
+    p.arguments = executable.contains("/") ? arguments : [executable] + arguments
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, text)
 }
