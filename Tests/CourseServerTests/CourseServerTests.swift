@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NeuralNet
+import TestSupport
 import Tournament
 import XCTest
 
@@ -67,6 +68,26 @@ final class CourseServerTests: XCTestCase {
         let kept = try FileManager.default.contentsOfDirectory(atPath: f.dir + "/uploads")
         XCTAssertTrue(kept.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }, "\(kept)")
         XCTAssertTrue(kept.contains(SHA256.hex(f.small)))
+    }
+
+    /// An ONNX model from PyTorch is imported as `net import` does and entered under the student's name.
+    func testAnONNXModelIsImportedAndEntered() async throws {
+        let f = try F()
+        let model = [UInt8](
+            try Data(
+                contentsOf: TestPaths.packageRoot.appendingPathComponent("Tests/ONNXTests/Fixtures/torch-mobile.onnx")))
+        let app = try f.server().application()
+        try await app.test(.router) { client in
+            let (status, json) = try await F.upload(client, model, file: "model.onnx", token: f.tokens["bob"])
+            XCTAssertEqual(status, .ok)
+            XCTAssertEqual(json["entrant"] as? NSDictionary, ["name": "bob", "version": 1] as NSDictionary)
+            XCTAssertTrue((json["text"] as? String ?? "").hasPrefix("model.onnx\n  mobile 2x8 expansion 24"))
+        }
+        let e = try XCTUnwrap(try f.tournament.store.entrants().first)
+        XCTAssertEqual(e.parameters, 1_963)
+        // The entrant plays the imported network; the upload itself is kept by its own sha256.
+        XCTAssertNotEqual(e.sha256, SHA256.hex(model))
+        XCTAssertEqual(try f.tournament.store.submissions().first?.sha256, SHA256.hex(model))
     }
 
     func testTheGTPCheckRunsWhenTheServerKnowsGonet() async throws {
