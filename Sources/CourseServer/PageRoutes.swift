@@ -10,7 +10,7 @@ extension CourseServer {
             try await self.publicPage(request, context) { s, v in Pages.standings(s, v, title: self.settings.title) }
         }
         router.get("/live") { request, context in
-            try await self.publicPage(request, context) { s, _ in Pages.live(s) }
+            try await self.publicPage(request, context) { s, _ in s.liveHTML }
         }
         router.get("/games") { request, context in
             try await self.publicPage(request, context) { s, v in Pages.games(s, v) }

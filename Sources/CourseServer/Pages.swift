@@ -81,7 +81,7 @@ enum Pages {
             setInterval(async () => { try { const r = await fetch("/live"); if (r.ok) document.getElementById("live").innerHTML = await r.text(); } catch (e) {} }, 5000);
             </script>
             """
-        return layout(title, s, v, sub + "<div id=\"live\">" + live(s) + "</div>\n" + script)
+        return layout(title, s, v, sub + "<div id=\"live\">" + s.liveHTML + "</div>\n" + script)
     }
 
     static func gameTable(_ games: [GameRow], _ s: Snapshot) -> String {

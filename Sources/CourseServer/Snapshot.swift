@@ -4,7 +4,7 @@ import Tournament
 
 /// Everything the public pages show, read from the store at most once a second and shared by
 /// every request, so that a crowd reloading the standings costs the store one read a second.
-/// The JSON answers are encoded once per snapshot.
+/// The JSON answers and the front page's live part are made once per snapshot.
 struct Snapshot: Sendable {
     var taken: Date
     var config: TournamentConfig
@@ -22,6 +22,8 @@ struct Snapshot: Sendable {
     var entrantsJSON = Data()
     var gamesJSON = Data()
     var statusJSON = Data()
+    /// The front page's live part, the same for every visitor: rendered once per snapshot.
+    var liveHTML = ""
 
     /// Reads the store; `architectures` carries the descriptions of networks already read.
     init(tournament t: Tournament, architectures known: [String: String]) throws {
@@ -52,6 +54,7 @@ struct Snapshot: Sendable {
         entrantsJSON = try encoder.encode(entrants.map { APIEntrant($0, in: self) })
         gamesJSON = try encoder.encode(games.map { APIGame($0, in: self) })
         statusJSON = try encoder.encode(APIStatus(self))
+        liveHTML = Pages.live(self)
     }
 
     func entrant(_ id: Int64) -> Entrant? { entrants.first { $0.id == id } }
