@@ -44,7 +44,7 @@ struct Snapshot: Sendable {
             guard let sha = e.sha256, archs[sha] == nil else { continue }
             // A network that cannot be read here says so instead of failing the page.
             archs[sha] =
-                (try? PolicyValueNetwork.load(path: t.networkFile(for: e)).architecture.summary) ?? "unreadable here"
+                (try? NetworkFile.load(path: t.networkFile(for: e)).architecture.summary) ?? "unreadable here"
         }
         architectures = archs
         let encoder = JSONEncoder()

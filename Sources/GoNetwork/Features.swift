@@ -110,18 +110,18 @@ extension PolicyValueNetwork {
     public func evaluateSymmetric(_ positions: [EncodedPosition]) -> (policy: [Float], value: [Float]) {
         let n = positions.count
         var planes = [Float]()
-        planes.reserveCapacity(8 * n * Self.planes * Self.points)
+        planes.reserveCapacity(8 * n * Features.planes * Features.points)
         for k in 0..<8 { for p in positions { planes += Features.planes(p, symmetry: k) } }
         let (all, values) = evaluate(planes: planes, batch: 8 * n)
-        var policy = [Float](repeating: 0, count: n * Self.moves)
+        var policy = [Float](repeating: 0, count: n * Features.moves)
         var value = [Float](repeating: 0, count: n)
         for k in 0..<8 {
             let dest = Symmetry.destination[k]
             for b in 0..<n {
-                let row = (k * n + b) * Self.moves
+                let row = (k * n + b) * Features.moves
                 // The probability of point i is the transformed board's at its image under k.
-                for i in 0..<Self.points { policy[b * Self.moves + i] += all[row + Int(dest[i])] / 8 }
-                policy[b * Self.moves + Self.points] += all[row + Self.points] / 8
+                for i in 0..<Features.points { policy[b * Features.moves + i] += all[row + Int(dest[i])] / 8 }
+                policy[b * Features.moves + Features.points] += all[row + Features.points] / 8
                 value[b] += values[k * n + b] / 8
             }
         }

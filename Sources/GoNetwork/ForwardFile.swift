@@ -20,24 +20,24 @@ extension PolicyValueNetwork {
         // Evaluate in slices so a large input never needs more than one slice's activations.
         var logits: [Float] = []
         var values: [Float] = []
-        logits.reserveCapacity(batch * Self.moves)
+        logits.reserveCapacity(batch * Features.moves)
         let slice = 256
         for start in stride(from: 0, to: batch, by: slice) {
             let n = min(slice, batch - start)
             let part = Array(planes.data[(start * 6 * Features.points)..<((start + n) * 6 * Features.points)])
-            let (l, v) = part.withUnsafeBufferPointer { forward(planes: $0.baseAddress!, batch: n, training: false) }
-            logits += UnsafeBufferPointer(start: l, count: n * Self.moves)
+            let (l, v) = part.withUnsafeBufferPointer { forward(planes: $0.baseAddress!, batch: n) }
+            logits += UnsafeBufferPointer(start: l, count: n * Features.moves)
             values += UnsafeBufferPointer(start: v, count: n)
         }
         // A broken network is an error, not a file of NaNs.
         if let i = logits.firstIndex(where: { !$0.isFinite })
-            ?? values.firstIndex(where: { !$0.isFinite }).map({ $0 * Self.moves })
+            ?? values.firstIndex(where: { !$0.isFinite }).map({ $0 * Features.moves })
         {
             throw NetworkError(
                 path: path,
-                reasons: ["the network's output for position \(i / Self.moves) is not finite (weights too large?)"])
+                reasons: ["the network's output for position \(i / Features.moves) is not finite (weights too large?)"])
         }
-        out.set("policy", Tensor(shape: [batch, Self.moves], data: logits))
+        out.set("policy", Tensor(shape: [batch, Features.moves], data: logits))
         out.set("value", Tensor(shape: [batch, 1], data: values))
         return out
     }

@@ -44,31 +44,3 @@ public struct LossWeights: Sendable, Equatable {
         self.l2 = l2
     }
 }
-
-extension PolicyValueNetwork {
-    /// Training forward pass, the multi-output loss and backward: every trainable parameter's
-    /// `grad` holds the gradient of the returned total.
-    public func lossAndGradients(_ batch: TrainingBatch, weights: LossWeights) -> LossValue {
-        let b = batch.count
-        let (logits, values) = batch.planes.withUnsafeBufferPointer {
-            forward(planes: $0.baseAddress!, batch: b, training: true, channelMajor: batch.channelMajor)
-        }
-        let dl = dLogits.reserve(b * Self.moves)
-        let dv = dValues.reserve(b)
-        let policyLoss = batch.policyTargets.withUnsafeBufferPointer { t in
-            Loss.softmaxCrossEntropy(
-                logits: logits, batch: b, classes: Self.moves, targetIndices: t.baseAddress!, scale: weights.policy,
-                dLogits: dl)
-        }
-        let valueLoss = batch.valueTargets.withUnsafeBufferPointer { t in
-            batch.valueMask.withUnsafeBufferPointer { m in
-                Loss.maskedSquaredError(
-                    values, targets: t.baseAddress!, mask: m.baseAddress!, batch: b, scale: weights.value, dy: dv)
-            }
-        }
-        backward(batch: b, dLogits: dl, dValues: dv)
-        let l2 = Loss.l2(trainableParameters, coefficient: weights.l2)
-        let total = Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + l2
-        return LossValue(policy: policyLoss, value: valueLoss, total: total)
-    }
-}

@@ -17,12 +17,14 @@ public enum ONNXExport {
     /// The ONNX model of `net`.
     public static func model(_ net: PolicyValueNetwork) -> Onnx_ModelProto {
         var g = GraphBuilder(parameters: net.parameters)
-        let a = net.architecture
-        if let spec = a.graph {
+        let a: Architecture.Family
+        switch net.architecture {
+        case .graph(let spec):
             let (policy, value) = g.graph(spec, planes: "planes")
             g.node("Identity", [policy], name: "policy.out", output: "policy")
             g.node("Identity", [value], name: "value.out", output: "value")
             return model(g, net)
+        case .family(let f): a = f
         }
         var x = g.convBN("planes", conv: "stem.conv", bn: "stem.bn", relu: true)
         for i in 0..<a.blocks {

@@ -56,7 +56,7 @@ public enum ONNXImport {
             // shown, since it names the first node gonet cannot run at all.
             var t = GraphTranslator(g: g, path: path)
             let spec = try t.translate(policy: policy, value: value)
-            architecture = Architecture(graph: spec)
+            architecture = Architecture.graph(spec)
             do { try architecture.validate() } catch { throw ONNXError(path, "\(error)") }
             tensors = t.tensors
             report = Report(
@@ -66,12 +66,12 @@ public enum ONNXImport {
         var file = SafeTensors()
         for (name, t) in tensors { file.set(name, t) }
         var meta = g.metadata.filter { !["format", "features", "architecture"].contains($0.key) }
-        meta["format"] = PolicyValueNetwork.format
-        meta["features"] = PolicyValueNetwork.features
+        meta["format"] = NetworkFile.format
+        meta["features"] = NetworkFile.features
         meta["architecture"] = architecture.json
         meta["imported"] = (path as NSString).lastPathComponent
         file.metadata = meta
-        return (try PolicyValueNetwork.load(file, path: path), report)
+        return (try NetworkFile.load(file, path: path), report)
     }
 }
 
@@ -107,7 +107,7 @@ private struct Matcher {
     }
 
     mutating func match() throws -> (Architecture, ONNXImport.Report) {
-        var a = Architecture()
+        var a = Architecture.Family()
         var nhwc = false
         var x = g.input
         let dims = g.inputDims
@@ -129,7 +129,7 @@ private struct Matcher {
         var (t, filters) = try unit(stemConv, conv: "stem.conv", bn: "stem.bn", relu: true)
         a.filters = filters
         a.blocks = 0
-        var trunk: Architecture.Trunk?
+        var trunk: Architecture.Family.Trunk?
         while true {
             let cs = g.consumers(of: t)
             guard cs.count == 2, let add = cs.first(where: { $0.op == "Add" }),
@@ -137,7 +137,7 @@ private struct Matcher {
             else { break }
             let b = "blocks.\(a.blocks)"
             let kernel = try constant(first, 1).dims.last ?? 0
-            let kind: Architecture.Trunk = kernel == 3 ? .resnet : .mobile
+            let kind: Architecture.Family.Trunk = kernel == 3 ? .resnet : .mobile
             if let trunk, trunk != kind { throw fail(first, "a \(kind) block after \(trunk) blocks") }
             trunk = kind
             let y: String
@@ -192,7 +192,7 @@ private struct Matcher {
             }
         }
         return (
-            a,
+            .family(a),
             ONNXImport.Report(
                 architecture: a.summary, inputWasNHWC: nhwc, policyWasSoftmax: policySoftmax,
                 valueWasSigmoid: valueSigmoid)
@@ -358,12 +358,12 @@ private struct Matcher {
         return f
     }
 
-    mutating func policy(_ c: Node) throws -> (softmax: Bool, Architecture.PolicyHead, Int) {
+    mutating func policy(_ c: Node) throws -> (softmax: Bool, Architecture.Family.PolicyHead, Int) {
         let (h, p) = try unit(c, conv: "policy.conv", bn: "policy.bn", relu: true)
         let hNode = g.nodes.first { $0.outputs.contains(h) } ?? c
         let cs = g.consumers(of: h)
         let logits: String
-        let kind: Architecture.PolicyHead
+        let kind: Architecture.Family.PolicyHead
         if cs.count == 2, let out = cs.first(where: { $0.op == "Conv" }), let m = cs.first(where: { $0.op != "Conv" }) {
             let w = try constant(out, 1)
             guard w.dims == [1, p, 1, 1], out.inputs.count > 2 else {
@@ -395,12 +395,12 @@ private struct Matcher {
         return (final != nil, .fc, p)
     }
 
-    mutating func value(_ c: Node) throws -> (sigmoid: Bool, Architecture.ValueHead, Int, Int) {
+    mutating func value(_ c: Node) throws -> (sigmoid: Bool, Architecture.Family.ValueHead, Int, Int) {
         let (h, v) = try unit(c, conv: "value.conv", bn: "value.bn", relu: true)
         let hNode = g.nodes.first { $0.outputs.contains(h) } ?? c
         let cs = g.consumers(of: h)
         var x: String
-        var kind: Architecture.ValueHead
+        var kind: Architecture.Family.ValueHead
         var after: Node
         var channelsLast = false
         if cs.count == 1, let m = cs.first, ["ReduceMean", "GlobalAveragePool"].contains(m.op) {

@@ -10,7 +10,7 @@ public enum Submission {
     /// entrant name, else the file name without its extension.
     public static func name(ofNetwork path: String) throws -> String {
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        if let own = try? PolicyValueNetwork.load(path: path).metadata["name"], isValidName(own) { return own }
+        if let own = try? NetworkFile.load(path: path).metadata["name"], isValidName(own) { return own }
         guard isValidName(stem) else {
             throw TournamentError(
                 "\(path) has no usable name: give one with --name (1 to 64 letters, digits, '-', '_', '.')")

@@ -101,7 +101,7 @@ extension Submission {
         }
         let net: PolicyValueNetwork
         do {
-            net = try PolicyValueNetwork.load(path: path)
+            net = try NetworkFile.load(path: path)
         } catch let e as NetworkError {
             add(.failed(e.reasons.joined(separator: "; ")))
             while v.checks.count < checkNames.count { add(.notRun) }

@@ -41,7 +41,7 @@ public enum Evaluator {
                 }
             } else {
                 let (l, v) = b.planes.withUnsafeBufferPointer {
-                    net.forward(planes: $0.baseAddress!, batch: b.count, training: false, channelMajor: true)
+                    net.forward(planes: $0.baseAddress!, batch: b.count, channelMajor: true)
                 }
                 m.add(logits: l, values: v, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
             }
@@ -87,7 +87,7 @@ public enum Evaluator {
                 }
             }
             let (l, v) = transformed.withUnsafeBufferPointer {
-                net.forward(planes: $0.baseAddress!, batch: n, training: false, channelMajor: true)
+                net.forward(planes: $0.baseAddress!, batch: n, channelMajor: true)
             }
             var soft = [Float](repeating: 0, count: n * Features.moves)
             soft.withUnsafeMutableBufferPointer {

@@ -57,7 +57,7 @@ public struct ShardSummary: Codable, Sendable, Equatable {
     /// `gonet-shard/1`.
     public var format = ShardWriter.format
     /// The planes' features (`planes6-v1`).
-    public var features = PolicyValueNetwork.features
+    public var features = NetworkFile.features
     /// Whether each position got a random symmetry.
     public var symmetries: Bool
     /// The seed used.
@@ -136,8 +136,8 @@ public enum ShardWriter {
     /// `value_mask` F32 [N].
     static func shard(_ b: TrainingBatch, _ o: ShardOptions, split: String) -> SafeTensors {
         let n = b.count
-        let points = PolicyValueNetwork.points
-        let planes = PolicyValueNetwork.planes
+        let points = Features.points
+        let planes = Features.planes
         var nchw = [Float](repeating: 0, count: n * planes * points)
         if b.channelMajor {
             // The loader's [6][N·361] layout to [N][6][361].
@@ -155,7 +155,7 @@ public enum ShardWriter {
         file.set("value_target", Tensor(shape: [n], data: b.valueTargets))
         file.set("value_mask", Tensor(shape: [n], data: b.valueMask))
         file.metadata = [
-            "format": ShardWriter.format, "features": PolicyValueNetwork.features, "split": split,
+            "format": ShardWriter.format, "features": NetworkFile.features, "split": split,
             "symmetries": o.symmetries ? "random" : "none", "seed": String(o.seed),
         ]
         return file

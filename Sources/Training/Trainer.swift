@@ -18,7 +18,7 @@ public final class Trainer {
     /// The run's settings.
     public let configuration: TrainingConfiguration
     /// The network being trained.
-    public let network: PolicyValueNetwork
+    public let network: FamilyNetwork
     let optimizer: Optimizer
     let resume: Bool
     /// The name and training metadata of the `--network` file this run continues, kept in the
@@ -45,13 +45,7 @@ public final class Trainer {
         self.configuration = configuration
         self.resume = resume
         if let path = configuration.network {
-            network = try PolicyValueNetwork.load(path: path)
-            guard network.isTrainable else {
-                throw TrainingError(
-                    .setting,
-                    "\(path) is a graph network (imported from ONNX: \(network.architecture.summary)); gonet plays it but cannot train it"
-                )
-            }
+            network = try NetworkFile.loadFamily(path: path)
             var p: [String: Any] = ["file": path]
             p["name"] = network.metadata["name"]
             if let t = network.metadata["training"] {
@@ -59,7 +53,7 @@ public final class Trainer {
             }
             parent = p
         } else {
-            network = PolicyValueNetwork(configuration.architecture)
+            network = FamilyNetwork(configuration.architecture)
             network.initialize(seed: configuration.seed)
         }
         optimizer = configuration.makeOptimizer()

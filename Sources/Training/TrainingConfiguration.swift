@@ -22,7 +22,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// A network file to continue from; otherwise `architecture` with `seed`.
     public var network: String?
     /// The network's architecture when none is loaded.
-    public var architecture = Architecture(trunk: .resnet, blocks: 6, filters: 64)
+    public var architecture = Architecture.Family(trunk: .resnet, blocks: 6, filters: 64)
     /// Optimizer steps to run (or `epochs`).
     public var steps: Int?
     /// Passes over the data to run (or `steps`).

@@ -44,7 +44,7 @@ struct AnalysisCommand: ParsableCommand {
         var workers: [AnalysisEngine.Worker] = []
         var summary = ""
         for _ in 0..<searchers {
-            let net = try failing("gonet analysis") { try PolicyValueNetwork.load(path: play.network) }
+            let net = try failing("gonet analysis") { try NetworkFile.load(path: play.network) }
             let player: Player
             do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
             workers.append(AnalysisEngine.Worker(player: player, network: net))

@@ -51,7 +51,7 @@ struct BenchNN: ParsableCommand {
                 + (ref == nil ? "" : "  pytorch/s  ratio   onnxrt/s  ratio"))
         if !networks.isEmpty {
             for file in networks {
-                let net = try failing { try PolicyValueNetwork.load(path: file) }
+                let net = try failing { try NetworkFile.load(path: file) }
                 let label = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
                 for batch in try ListValues.integers(batches, option: "--batches") {
                     let perS = inferenceRate(net, batch: batch)
@@ -64,7 +64,7 @@ struct BenchNN: ParsableCommand {
             guard let (blocks, filters) = Self.shapes[size] else {
                 throw ValidationError("unknown size \(size) (small, medium, large)")
             }
-            let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: blocks, filters: filters))
+            let net = FamilyNetwork(Architecture.Family(trunk: .resnet, blocks: blocks, filters: filters))
             net.initialize(seed: 1)
             let flops = Double(net.flopsPerPosition)
             for batch in try ListValues.integers(batches, option: "--batches") {
@@ -113,7 +113,7 @@ struct BenchNN: ParsableCommand {
     func inferenceRate(_ net: PolicyValueNetwork, batch: Int) -> Double {
         let planes = randomPlanes(batch)
         let s = timed {
-            planes.withUnsafeBufferPointer { _ = net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
+            planes.withUnsafeBufferPointer { _ = net.forward(planes: $0.baseAddress!, batch: batch) }
         }
         return Double(batch) / s
     }

@@ -23,7 +23,7 @@ struct BenchSearch: ParsableCommand {
     @Option(help: "Leela Zero binary (skipped when absent).") var leelaZero = "/usr/games/leelaz"
 
     func run() throws {
-        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 6, filters: 64))
+        let net = FamilyNetwork(Architecture.Family(trunk: .resnet, blocks: 6, filters: 64))
         net.initialize(seed: 1)
         // An opening position a few moves in.
         var game = Game(size: 19, komi: 7.5)

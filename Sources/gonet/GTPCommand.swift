@@ -41,7 +41,7 @@ struct GTPCommand: ParsableCommand {
         settings.resignThreshold = resignThreshold
         settings.search.dirichletNoise = noise
         Parallel.threads = play.threads
-        let net = try failing("gonet gtp") { try PolicyValueNetwork.load(path: play.network) }
+        let net = try failing("gonet gtp") { try NetworkFile.load(path: play.network) }
         let player: Player
         do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
         printError("gonet gtp: \(play.network) (\(net.architecture.summary)), \(play.description(settings))")

@@ -167,7 +167,7 @@ struct GamesPlanes: ParsableCommand {
         t.set("value_target", Tensor(shape: [1], data: [sample.valueTarget]))
         t.set("value_mask", Tensor(shape: [1], data: [sample.valueMask]))
         t.metadata = [
-            "features": PolicyValueNetwork.features, "source": file, "game": String(game), "move": String(move),
+            "features": NetworkFile.features, "source": file, "game": String(game), "move": String(move),
             "symmetry": String(symmetry),
         ]
         try t.write(path: output)

@@ -31,17 +31,17 @@ struct ArchitectureOptions: ParsableArguments {
     @Option(help: "Value head hidden units.")
     var valueHidden = 256
 
-    func architecture() throws -> Architecture {
-        guard let t = Architecture.Trunk(rawValue: trunk) else {
+    func architecture() throws -> Architecture.Family {
+        guard let t = Architecture.Family.Trunk(rawValue: trunk) else {
             throw ValidationError("--trunk must be resnet or mobile, not \(trunk)")
         }
-        guard let p = Architecture.PolicyHead(rawValue: policyHead) else {
+        guard let p = Architecture.Family.PolicyHead(rawValue: policyHead) else {
             throw ValidationError("--policy-head must be fc or conv, not \(policyHead)")
         }
-        guard let v = Architecture.ValueHead(rawValue: valueHead) else {
+        guard let v = Architecture.Family.ValueHead(rawValue: valueHead) else {
             throw ValidationError("--value-head must be fc or pool, not \(valueHead)")
         }
-        let a = Architecture(
+        let a = Architecture.Family(
             trunk: t, blocks: blocks, filters: filters,
             expansion: t == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
             policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters,
@@ -79,7 +79,7 @@ struct NetNew: ParsableCommand {
     var output: String
 
     func run() throws {
-        let net = PolicyValueNetwork(try arch.architecture())
+        let net = FamilyNetwork(try arch.architecture())
         net.initialize(seed: seed)
         net.metadata["name"] = name ?? URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent
         if let author { net.metadata["author"] = author }
@@ -105,7 +105,7 @@ struct NetInfo: ParsableCommand {
         var failed = false
         for file in files {
             do {
-                let net = try PolicyValueNetwork.load(path: file)
+                let net = try NetworkFile.load(path: file)
                 print(file)
                 print("  architecture  \(net.architecture.summary)")
                 print("  parameters    \(Report.count(net.parameterCount))")
@@ -153,7 +153,7 @@ struct NetForward: ParsableCommand {
 
     func run() throws {
         try failing {
-            let net = try PolicyValueNetwork.load(path: network)
+            let net = try NetworkFile.load(path: network)
             let result = try net.forward(file: try SafeTensors.read(path: input), path: input)
             try result.write(path: output)
             let b = result.entries["value"]!.shape[0]

@@ -17,7 +17,7 @@ struct NetExport: ParsableCommand {
 
     func run() throws {
         try failing {
-            let net = try PolicyValueNetwork.load(path: network)
+            let net = try NetworkFile.load(path: network)
             try ONNXExport.write(net, to: output)
             print("wrote \(output): \(net.architecture.summary), opset \(ONNXExport.opset)")
         }

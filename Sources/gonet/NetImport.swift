@@ -29,7 +29,7 @@ struct NetImport: ParsableCommand {
             if report.inputWasNHWC { notes.append("NHWC input") }
             if report.policyWasSoftmax { notes.append("softmax policy turned back into logits") }
             if report.valueWasSigmoid { notes.append("sigmoid value turned into tanh") }
-            if !net.isTrainable { notes.append("a graph network: gonet plays it but does not train it") }
+            if net.architecture.family == nil { notes.append("a graph network: gonet plays it but does not train it") }
             print(
                 "wrote \(output): \(report.architecture), \(net.parameterCount) parameters"
                     + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"))

@@ -110,7 +110,7 @@ struct EvalCommand: ParsableCommand {
         if self.net != nil { printError("gonet eval: --net is now spelled --network") }
         let net = self.network ?? self.net ?? ""
         Parallel.threads = threads
-        let network = try failing { try PolicyValueNetwork.load(path: net) }
+        let network = try failing { try NetworkFile.load(path: net) }
         // The positions the loader will keep, counted from the records, for the bar.
         let available = Evaluator.countPositions(
             files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil)

@@ -22,8 +22,8 @@ final class CourseFixture {
     let large: [UInt8]
 
     static func tiny(blocks: Int, filters: Int, seed: UInt64) throws -> [UInt8] {
-        let net = PolicyValueNetwork(
-            Architecture(
+        let net = FamilyNetwork(
+            Architecture.Family(
                 trunk: .resnet, blocks: blocks, filters: filters, policyHead: .conv, policyFilters: 2, valueHead: .pool,
                 valueFilters: 2, valueHidden: 4))
         net.initialize(seed: seed)

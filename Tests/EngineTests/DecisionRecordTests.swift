@@ -23,7 +23,7 @@ final class DecisionRecordTests: XCTestCase {
     /// One line: game, move number, mode, the move (or "resign"), how clear it was.
     static func decisions() throws -> [String] {
         Parallel.threads = 1
-        let net = try PolicyValueNetwork.load(path: network)
+        let net = try NetworkFile.load(path: network)
         var lines: [String] = []
         let records = try SGFReader(path: games).prefix(4).map { try $0.record.get() }
         for (gi, record) in records.enumerated() {

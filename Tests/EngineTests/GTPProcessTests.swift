@@ -14,8 +14,8 @@ final class GTPProcessTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-gtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let net = PolicyValueNetwork(
-            Architecture(
+        let net = FamilyNetwork(
+            Architecture.Family(
                 trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
                 valueFilters: 2, valueHidden: 4))
         net.initialize(seed: 11)

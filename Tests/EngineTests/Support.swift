@@ -8,8 +8,8 @@ import XCTest
 /// A network with every weight zero: a uniform policy and a value of 0, so a player's choices
 /// come from its rules (eyes, passing, Tromp-Taylor) alone.
 func uniformNetwork() -> PolicyValueNetwork {
-    PolicyValueNetwork(
-        Architecture(
+    FamilyNetwork(
+        Architecture.Family(
             trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
             valueFilters: 2, valueHidden: 4))
 }
@@ -18,8 +18,8 @@ func uniformNetwork() -> PolicyValueNetwork {
 /// whatever the position and its orientation: a fully connected policy head with zero weights
 /// and these biases.
 func scriptedNetwork(_ logits: [Int: Float]) -> PolicyValueNetwork {
-    let net = PolicyValueNetwork(
-        Architecture(
+    let net = FamilyNetwork(
+        Architecture.Family(
             trunk: .resnet, blocks: 1, filters: 8, policyHead: .fc, policyFilters: 2,
             valueHead: .pool, valueFilters: 2, valueHidden: 4))
     let bias = net.parameters.first { $0.name == "policy.fc.bias" }!

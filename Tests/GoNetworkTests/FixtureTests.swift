@@ -6,12 +6,12 @@ import XCTest
 final class FixtureTests: XCTestCase {
     func testForwardMatchesPyTorch() throws {
         for name in Fixtures.names {
-            let net = try PolicyValueNetwork.load(path: Fixtures.path("\(name).safetensors"))
+            let net = try NetworkFile.load(path: Fixtures.path("\(name).safetensors"))
             let ref = try Fixtures.read("\(name)-forward.safetensors")
             let planes = try XCTUnwrap(ref.tensor("planes"))
             let batch = planes.shape[0]
             let (logits, values) = planes.data.withUnsafeBufferPointer {
-                net.forward(planes: $0.baseAddress!, batch: batch, training: false)
+                net.forward(planes: $0.baseAddress!, batch: batch)
             }
             assertClose(
                 Array(UnsafeBufferPointer(start: logits, count: batch * 362)), ref.tensor("policy")!.data,
@@ -22,7 +22,7 @@ final class FixtureTests: XCTestCase {
     }
 
     func testParameterCountOfTheBudgetFixture() throws {
-        let net = try PolicyValueNetwork.load(path: Fixtures.path("mobile-3x8e24-conv.safetensors"))
+        let net = try NetworkFile.load(path: Fixtures.path("mobile-3x8e24-conv.safetensors"))
         XCTAssertEqual(net.parameterCount, 2791)
     }
 
@@ -36,7 +36,7 @@ final class FixtureTests: XCTestCase {
 
     func checkTrainingStep(winograd: Bool, tolerance: Float) throws {
         for name in Fixtures.names {
-            let net = try PolicyValueNetwork.load(path: Fixtures.path("\(name).safetensors"))
+            let net = try NetworkFile.loadFamily(path: Fixtures.path("\(name).safetensors"))
             net.useWinograd = winograd
             let ref = try Fixtures.read("\(name)-train.safetensors")
             let planes = ref.tensor("planes")!

@@ -14,7 +14,7 @@ final class NetworkFileTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     func testCountsOfTheMediumNetwork() {
-        let net = PolicyValueNetwork(Architecture(trunk: .resnet, blocks: 6, filters: 64))
+        let net = FamilyNetwork(Architecture.Family(trunk: .resnet, blocks: 6, filters: 64))
         XCTAssertEqual(net.parameterCount, 802_341)
         // 13 3x3 convolutions (one 6→64, twelve 64→64), two 1x1 heads, three dense layers.
         let convMacs = 361 * (6 * 64 * 9 + 12 * 64 * 64 * 9 + 64 * 2 + 64 * 1)
@@ -23,16 +23,16 @@ final class NetworkFileTests: XCTestCase {
     }
 
     func testSaveLoadRoundTripKeepsWeightsAndMetadata() throws {
-        let a = Architecture(
+        let a = Architecture.Family(
             trunk: .mobile, blocks: 2, filters: 8, expansion: 16, policyHead: .conv, policyFilters: 4, valueHead: .pool,
             valueFilters: 2, valueHidden: 8)
-        let net = PolicyValueNetwork(a)
+        let net = FamilyNetwork(a)
         net.initialize(seed: 9)
         net.metadata["name"] = "tiny"
         let path = dir.appendingPathComponent("n.safetensors").path
         try net.save(path: path)
-        let back = try PolicyValueNetwork.load(path: path)
-        XCTAssertEqual(back.architecture, a)
+        let back = try NetworkFile.load(path: path)
+        XCTAssertEqual(back.architecture, .family(a))
         XCTAssertEqual(back.metadata["name"], "tiny")
         XCTAssertEqual(back.metadata["format"], "gonet-network/1")
         for (p, q) in zip(net.parameters, back.parameters) { XCTAssertEqual(p.value, q.value, p.name) }
@@ -43,10 +43,10 @@ final class NetworkFileTests: XCTestCase {
     }
 
     func testSeededInitialisationIsReproducible() {
-        let a = Architecture(trunk: .resnet, blocks: 1, filters: 4)
-        let x = PolicyValueNetwork(a)
-        let y = PolicyValueNetwork(a)
-        let z = PolicyValueNetwork(a)
+        let a = Architecture.Family(trunk: .resnet, blocks: 1, filters: 4)
+        let x = FamilyNetwork(a)
+        let y = FamilyNetwork(a)
+        let z = FamilyNetwork(a)
         x.initialize(seed: 1)
         y.initialize(seed: 1)
         z.initialize(seed: 2)
@@ -65,7 +65,7 @@ final class NetworkFileTests: XCTestCase {
         let path = dir.appendingPathComponent("bad.safetensors").path
         try file.write(path: path)
         do {
-            _ = try PolicyValueNetwork.load(path: path)
+            _ = try NetworkFile.load(path: path)
             return "loaded"
         } catch {
             return "\(error)".replacingOccurrences(of: path, with: "bad.safetensors")
@@ -139,7 +139,7 @@ final class NetworkFileTests: XCTestCase {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: src))
         let path = dir.appendingPathComponent("cut.safetensors").path
         try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: path))
-        XCTAssertThrowsError(try PolicyValueNetwork.load(path: path)) { e in
+        XCTAssertThrowsError(try NetworkFile.load(path: path)) { e in
             XCTAssertTrue("\(e)".hasPrefix("\(path): tensor "), "\(e)")
             XCTAssertTrue("\(e)".contains("point past the end of the data"), "\(e)")
         }
@@ -147,8 +147,8 @@ final class NetworkFileTests: XCTestCase {
 
     /// `net forward` on finite inputs whose outputs overflow: an error naming the position, not a file of NaNs.
     func testForwardRefusesNonFiniteOutputs() throws {
-        let net = PolicyValueNetwork(
-            Architecture(
+        let net = FamilyNetwork(
+            Architecture.Family(
                 trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
                 valueHead: .pool, valueFilters: 2, valueHidden: 4))
         net.initialize(seed: 1)

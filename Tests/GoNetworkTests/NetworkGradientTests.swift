@@ -18,8 +18,8 @@ final class NetworkGradientTests: XCTestCase {
             valueTargets: (0..<n).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: (0..<n).map { $0 == 1 ? 0 : 1 })
     }
 
-    func check(_ a: Architecture) {
-        let net = PolicyValueNetwork(a)
+    func check(_ a: Architecture.Family) {
+        let net = FamilyNetwork(a)
         net.initialize(seed: 3)
         // Batch norms away from identity so their gradients are exercised.
         for p in net.parameters where p.name.hasSuffix("bn.weight") || p.name.hasSuffix("bn1.weight") {
@@ -56,14 +56,14 @@ final class NetworkGradientTests: XCTestCase {
 
     func testResnetFcHeads() {
         check(
-            Architecture(
+            Architecture.Family(
                 trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc,
                 valueFilters: 1, valueHidden: 8))
     }
 
     func testMobileConvPolicyPoolValue() {
         check(
-            Architecture(
+            Architecture.Family(
                 trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3,
                 valueHead: .pool, valueFilters: 2, valueHidden: 5))
     }

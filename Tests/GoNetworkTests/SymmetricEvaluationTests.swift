@@ -4,8 +4,8 @@ import XCTest
 
 final class SymmetricEvaluationTests: XCTestCase {
     func testTheAverageIsTheMeanOfTheEightOrientedEvaluations() throws {
-        let net = PolicyValueNetwork(
-            Architecture(
+        let net = FamilyNetwork(
+            Architecture.Family(
                 trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
                 valueFilters: 2, valueHidden: 4))
         net.initialize(seed: 5)

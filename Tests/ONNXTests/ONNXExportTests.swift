@@ -40,28 +40,28 @@ final class ONNXExportTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: scratch) }
 
     /// Every architecture gonet makes: both trunks, both heads of each kind, no blocks.
-    static let architectures: [Architecture] = [
-        Architecture(
+    static let architectures: [Architecture.Family] = [
+        Architecture.Family(
             trunk: .resnet, blocks: 2, filters: 8, policyHead: .fc, policyFilters: 2, valueHead: .fc, valueFilters: 1,
             valueHidden: 16),
-        Architecture(
+        Architecture.Family(
             trunk: .resnet, blocks: 1, filters: 12, policyHead: .conv, policyFilters: 4, valueHead: .pool,
             valueFilters: 3, valueHidden: 8),
-        Architecture(
+        Architecture.Family(
             trunk: .mobile, blocks: 2, filters: 8, expansion: 24, policyHead: .conv, policyFilters: 2,
             valueHead: .pool, valueFilters: 2, valueHidden: 8),
-        Architecture(
+        Architecture.Family(
             trunk: .mobile, blocks: 1, filters: 6, expansion: 12, policyHead: .fc, policyFilters: 2, valueHead: .fc,
             valueFilters: 1, valueHidden: 4),
-        Architecture(
+        Architecture.Family(
             trunk: .resnet, blocks: 0, filters: 4, policyHead: .conv, policyFilters: 1, valueHead: .pool,
             valueFilters: 1, valueHidden: 2),
     ]
 
     /// A network with random weights and batch-norm statistics far from the identity, so that
     /// every tensor's place in the graph matters.
-    static func network(_ a: Architecture, seed: UInt64) -> PolicyValueNetwork {
-        let net = PolicyValueNetwork(a)
+    static func network(_ a: Architecture.Family, seed: UInt64) -> PolicyValueNetwork {
+        let net = FamilyNetwork(a)
         net.initialize(seed: seed)
         var rng = RandomSource(seed: seed &+ 99)
         for p in net.parameters where p.name.hasSuffix("running_mean") || p.name.hasSuffix("running_var") {

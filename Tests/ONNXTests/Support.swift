@@ -32,7 +32,7 @@ struct PlanesBatch {
 
     /// gonet's logits [B·362] and values [B] for these planes.
     func gonet(_ net: PolicyValueNetwork) -> (policy: [Float], value: [Float]) {
-        let (l, v) = x.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: batch, training: false) }
+        let (l, v) = x.withUnsafeBufferPointer { net.forward(planes: $0.baseAddress!, batch: batch) }
         return (
             Array(UnsafeBufferPointer(start: l, count: batch * 362)), Array(UnsafeBufferPointer(start: v, count: batch))
         )

@@ -21,8 +21,8 @@ final class PostgresCourseServerTests: XCTestCase {
         let t = try TournamentLocation.create(url, config: config, cache: scratch)
         let ann = try Roster.add("ann", to: t.store, cost: 4).token
         let boss = try Roster.add("boss", role: .teacher, to: t.store, cost: 4).token
-        let net = PolicyValueNetwork(
-            Architecture(
+        let net = FamilyNetwork(
+            Architecture.Family(
                 trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
                 valueFilters: 2, valueHidden: 4))
         net.initialize(seed: 1)

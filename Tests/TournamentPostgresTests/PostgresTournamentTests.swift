@@ -19,8 +19,8 @@ final class PostgresTournamentTests: XCTestCase {
     /// Two tiny networks (deterministic in policy mode), written to the scratch folder.
     func networks() throws -> [String] {
         try [1, 2].map { (seed: UInt64) in
-            let net = PolicyValueNetwork(
-                Architecture(
+            let net = FamilyNetwork(
+                Architecture.Family(
                     trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
                     valueFilters: 2, valueHidden: 4))
             net.initialize(seed: seed)

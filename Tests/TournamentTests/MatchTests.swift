@@ -76,8 +76,8 @@ final class MatchTests: XCTestCase {
     func testANetworkSideCarriesItsOwnModeAndVisits() throws {
         let net = dir + "-net.safetensors"
         defer { try? FileManager.default.removeItem(atPath: net) }
-        let tiny = PolicyValueNetwork(
-            Architecture(
+        let tiny = FamilyNetwork(
+            Architecture.Family(
                 trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
                 valueFilters: 2, valueHidden: 4))
         tiny.initialize(seed: 1)

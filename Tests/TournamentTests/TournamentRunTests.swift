@@ -19,8 +19,8 @@ final class TournamentRunTests: XCTestCase {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-tour-\(UUID().uuidString)").path
         nets = []
         for seed in [1, 2] as [UInt64] {
-            let net = PolicyValueNetwork(
-                Architecture(
+            let net = FamilyNetwork(
+                Architecture.Family(
                     trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2, valueHead: .pool,
                     valueFilters: 2, valueHidden: 4))
             net.initialize(seed: seed)

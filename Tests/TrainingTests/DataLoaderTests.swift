@@ -180,8 +180,8 @@ final class DataLoaderTests: XCTestCase {
     func testEvaluatingAFileThatIsNotAnArchiveIsAnError() throws {
         let junk = dir.appendingPathComponent("junk.games.zst").path
         try Data((0..<1000).map { UInt8($0 % 251) }).write(to: URL(fileURLWithPath: junk))
-        let net = PolicyValueNetwork(
-            Architecture(
+        let net = FamilyNetwork(
+            Architecture.Family(
                 trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 2,
                 valueHead: .pool, valueFilters: 2, valueHidden: 4))
         XCTAssertThrowsError(try Evaluator.evaluate(net, files: [junk])) { e in

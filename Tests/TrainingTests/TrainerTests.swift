@@ -28,7 +28,7 @@ final class TrainerTests: XCTestCase {
     func config(_ name: String, steps: Int = 12) -> TrainingConfiguration {
         var c = TrainingConfiguration()
         c.data = [archive]
-        c.architecture = Architecture(
+        c.architecture = Architecture.Family(
             trunk: .resnet, blocks: 1, filters: 8, policyHead: .conv, policyFilters: 4, valueHead: .pool,
             valueFilters: 4, valueHidden: 8)
         c.steps = steps
@@ -61,7 +61,7 @@ final class TrainerTests: XCTestCase {
         for (a, b) in zip(straight.network.parameters, second.network.parameters) {
             XCTAssertEqual(a.value, b.value, a.name)
         }
-        let saved = try PolicyValueNetwork.load(path: config("split").output)
+        let saved = try NetworkFile.load(path: config("split").output)
         let training = try XCTUnwrap(saved.metadata["training"])
         XCTAssertTrue(training.contains("\"steps_done\":12"), training)
         XCTAssertTrue(training.contains("\"validation\""), training)
@@ -103,7 +103,7 @@ final class TrainerTests: XCTestCase {
         c.output = base.output
         c.network = config("first").output
         try Trainer(c).run()
-        let saved = try PolicyValueNetwork.load(path: c.output)
+        let saved = try NetworkFile.load(path: c.output)
         XCTAssertEqual(saved.metadata["name"], "second")
         let training = try XCTUnwrap(saved.metadata["training"])
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any])
@@ -117,7 +117,7 @@ final class TrainerTests: XCTestCase {
 
     func testNonFiniteLossStopsWithAClearMessage() throws {
         // A network whose board logits overflow float32: the first loss is not finite.
-        let start = PolicyValueNetwork(config("x").architecture)
+        let start = FamilyNetwork(config("x").architecture)
         start.initialize(seed: 2)
         start.parameters.first { $0.name == "policy.out.weight" }!.value = [3e38, 3e38, 3e38, 3e38]
         let path = dir.appendingPathComponent("huge.safetensors").path
@@ -219,7 +219,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(notes.contains { $0.hasPrefix("time budget of 0.005 min reached at step ") }, "\(notes)")
         XCTAssertEqual(validations, 1, "the final validation")
         XCTAssertGreaterThan(m.positions, 0)
-        let net = try PolicyValueNetwork.load(path: c.output)
+        let net = try NetworkFile.load(path: c.output)
         let training = try XCTUnwrap(net.metadata["training"])
         XCTAssertTrue(training.contains("\"max_minutes\":0.005") || training.contains("steps_done"), training)
         var bad = TrainingConfiguration()
@@ -228,7 +228,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testEvaluatorAveragesSymmetries() throws {
-        let net = PolicyValueNetwork(config("e").architecture)
+        let net = FamilyNetwork(config("e").architecture)
         net.initialize(seed: 1)
         let plain = try Evaluator.evaluate(net, files: [archive], maxPositions: 300)
         let averaged = try Evaluator.evaluate(net, files: [archive], maxPositions: 300, symmetries: true)
@@ -256,13 +256,13 @@ extension TrainerTests {
             nodes: [.init(.mean, [-1]), .init(.dense, [0]), .init(.dense, [0]), .init(.tanh, [2])], policy: 1, value: 3)
         spec.nodes[1].channels = 362
         spec.nodes[2].channels = 1
-        let a = Architecture(graph: spec)
+        let a = Architecture.graph(spec)
         try a.validate()
-        let net = PolicyValueNetwork(a)
+        let net = try GraphNetwork(spec)
         net.initialize(seed: 1)
         let path = dir.appendingPathComponent("graph.safetensors").path
         try net.save(path: path)
-        XCTAssertEqual(try PolicyValueNetwork.load(path: path).architecture, a)
+        XCTAssertEqual(try NetworkFile.load(path: path).architecture, a)
         var c = config("graph")
         c.network = path
         XCTAssertThrowsError(try Trainer(c)) { e in

@@ -1,11 +1,16 @@
 import Foundation
 import NeuralNet
 
-/// Runs a `GraphSpec` forward on gonet's kernels (Winograd for 3x3 convolutions, BLAS for 1x1
-/// and dense layers) over channel-major board tensors `[C][B·361]` and sample-major vectors
-/// `[B][K]`. Buffers are shared between nodes whose values are no longer needed.
-final class GraphRunner {
-    let spec: GraphSpec
+/// A network outside docs/FORMATS.md's family (imported from ONNX), run as its `GraphSpec` on
+/// gonet's kernels (Winograd for 3x3 convolutions, BLAS for 1x1 and dense layers) over
+/// channel-major board tensors `[C][B·361]` and sample-major vectors `[B][K]`. Buffers are shared
+/// between nodes whose values are no longer needed. Inference only: gonet plays it but has no
+/// backward pass for it.
+public final class GraphNetwork: PolicyValueNetwork {
+    /// The operations.
+    public let spec: GraphSpec
+    /// The file's metadata.
+    public var metadata: [String: String] = [:]
     let shapes: [GraphSpec.Shape]
     /// Every node's weights, by node (empty for nodes without any).
     let weights: [[Parameter]]
@@ -22,7 +27,8 @@ final class GraphRunner {
 
     static let points = Features.points
 
-    init(_ spec: GraphSpec) throws(NetworkError) {
+    /// A graph with every weight zero (scale-shift weights one); throws when its shapes do not check out.
+    public init(_ spec: GraphSpec) throws(NetworkError) {
         self.spec = spec
         let shapes = try spec.shapes(planes: Features.planes)
         self.shapes = shapes
@@ -84,7 +90,14 @@ final class GraphRunner {
 
     private func shape(_ j: Int) -> GraphSpec.Shape { j == -1 ? .board(Features.planes) : shapes[j] }
 
-    var parameters: [Parameter] { weights.flatMap { $0 } }
+    /// `.graph(spec)`.
+    public var architecture: Architecture { .graph(spec) }
+
+    /// Every node's weights, by node.
+    public var parameters: [Parameter] { weights.flatMap { $0 } }
+
+    /// Two per multiply-add of the convolutions and dense layers.
+    public var flopsPerPosition: Int { 2 * macsPerPosition }
 
     /// Multiply-adds per position.
     var macsPerPosition: Int {
@@ -97,13 +110,22 @@ final class GraphRunner {
         return total
     }
 
-    var useWinograd: Bool {
+    /// Whether 3x3 convolutions use Winograd.
+    public var useWinograd: Bool {
         get { convs.values.allSatisfy(\.useWinograd) }
         set { for c in convs.values { c.useWinograd = newValue } }
     }
 
+    /// The convolutions read their weights on every pass: nothing is folded.
+    public func weightsChanged() {}
+
+    /// The outputs of the last forward pass.
+    public var lastOutputs: (logits: UnsafePointer<Float>, values: UnsafePointer<Float>) {
+        (UnsafePointer(logits.pointer), UnsafePointer(values.pointer))
+    }
+
     /// NCHW planes `[B][6][361]` (or channel-major `[6][B·361]`) to logits `[B][362]` and values `[B]`.
-    func forward(planes: UnsafePointer<Float>, batch: Int, channelMajor: Bool) -> (
+    public func forward(planes: UnsafePointer<Float>, batch: Int, channelMajor: Bool) -> (
         logits: UnsafePointer<Float>, values: UnsafePointer<Float>
     ) {
         let p = Self.points

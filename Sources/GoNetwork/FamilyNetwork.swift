@@ -1,0 +1,195 @@
+import Foundation
+import GoRules
+import NeuralNet
+
+/// A network of docs/FORMATS.md's family, built from NeuralNet layers: forward (training or
+/// inference), backward, and its parameters under their file names. The only kind gonet trains.
+///
+/// Activations are channel-major, `[C][B·361]`; NCHW appears only at the input.
+public final class FamilyNetwork: PolicyValueNetwork {
+    static let planes = Features.planes
+    static let points = Features.points
+    static let moves = Features.moves
+
+    /// The network's shape.
+    public let family: Architecture.Family
+    /// What the network is built of (always `.family`).
+    public var architecture: Architecture { .family(family) }
+    /// The file's metadata: name, author, created, notes, training (format keys are written on save).
+    public var metadata: [String: String] = [:]
+    let stem: ConvBatchNorm
+    let blocks: [TrunkBlock]
+    let policyUnit: ConvBatchNorm
+    let policyFC: Dense?
+    let policyOut: Conv2D?
+    let policyPass: Dense?
+    let valueUnit: ConvBatchNorm
+    let valueFC1: Dense
+    let valueFC2: Dense
+
+    let scratch = Scratch()
+    let input = Buffer()
+    let policyFlat = Buffer()
+    let policyBoard = Buffer()
+    let policyPooled = Buffer()
+    let passLogit = Buffer()
+    let logits = Buffer()
+    let valueIn = Buffer()
+    let valueHidden = Buffer()
+    let valuePre = Buffer()
+    let values = Buffer()
+    // Backward-only.
+    let dTrunkA = Buffer()
+    let dTrunkB = Buffer()
+    let dHead = Buffer()
+    let dHead2 = Buffer()
+    let dFlat = Buffer()
+    let dSmall = Buffer()
+    let dSmall2 = Buffer()
+    let dLogits = Buffer()
+    let dValues = Buffer()
+
+    /// A network with every weight zero and batch norms at identity; see `initialize(seed:)`.
+    public init(_ family: Architecture.Family) {
+        self.family = family
+        let a = family
+        let f = a.filters
+        stem = ConvBatchNorm(
+            .standard(Conv2D("stem.conv", in: Self.planes, out: f, kernel: 3)), bn: BatchNorm("stem.bn", channels: f),
+            relu: true)
+        blocks = (0..<a.blocks).map { i -> TrunkBlock in
+            if a.trunk == .resnet { return ResidualBlock("blocks.\(i)", filters: f) }
+            return MobileBlock("blocks.\(i)", filters: f, expansion: a.expansion)
+        }
+        let p = a.policyFilters
+        policyUnit = ConvBatchNorm(
+            .standard(Conv2D("policy.conv", in: f, out: p, kernel: 1)), bn: BatchNorm("policy.bn", channels: p),
+            relu: true)
+        if a.policyHead == .fc {
+            policyFC = Dense("policy.fc", in: p * Self.points, out: Self.moves)
+            policyOut = nil
+            policyPass = nil
+        } else {
+            policyFC = nil
+            policyOut = Conv2D("policy.out", in: p, out: 1, kernel: 1, bias: true)
+            policyPass = Dense("policy.pass", in: p, out: 1)
+        }
+        let v = a.valueFilters
+        valueUnit = ConvBatchNorm(
+            .standard(Conv2D("value.conv", in: f, out: v, kernel: 1)), bn: BatchNorm("value.bn", channels: v),
+            relu: true)
+        valueFC1 = Dense("value.fc1", in: a.valueHead == .fc ? v * Self.points : v, out: a.valueHidden)
+        valueFC2 = Dense("value.fc2", in: a.valueHidden, out: 1)
+    }
+
+    var units: [ConvBatchNorm] { [stem] + blocks.flatMap(\.units) + [policyUnit, valueUnit] }
+
+    /// Every tensor of the network file (running statistics included), in a stable order.
+    public var parameters: [Parameter] {
+        var all = units.flatMap(\.parameters)
+        if let policyFC { all += [policyFC.weight, policyFC.bias] }
+        if let policyOut, let policyPass {
+            all += [policyOut.weight, policyOut.bias!, policyPass.weight, policyPass.bias]
+        }
+        all += [valueFC1.weight, valueFC1.bias, valueFC2.weight, valueFC2.bias]
+        return all
+    }
+
+    /// Floating-point operations of one position's forward pass (2 per multiply-add of the convolutions and dense layers).
+    public var flopsPerPosition: Int {
+        var macs = units.reduce(0) { $0 + $1.macsPerPoint * Self.points }
+        for d in [policyFC, policyPass, valueFC1, valueFC2].compactMap({ $0 }) { macs += d.inputs * d.outputs }
+        if let policyOut { macs += policyOut.macsPerPoint * Self.points }
+        return 2 * macs
+    }
+
+    /// Whether 3x3 convolutions use Winograd F(4x4, 3x3) (the default: 3-4x fewer multiplications,
+    /// float32 rounding about 1e-6 of the activations' scale) or the direct im2col product.
+    public var useWinograd: Bool {
+        get { units.allSatisfy { $0.useWinograd } }
+        set {
+            for u in units { u.useWinograd = newValue }
+            weightsChanged()
+        }
+    }
+
+    /// Call after changing weights by hand or by an optimizer: inference refolds batch norm.
+    public func weightsChanged() {
+        for u in units { u.invalidate() }
+    }
+
+    /// Inference: `forward(planes:batch:training:channelMajor:)` without training.
+    public func forward(planes: UnsafePointer<Float>, batch: Int, channelMajor: Bool) -> (
+        logits: UnsafePointer<Float>, values: UnsafePointer<Float>
+    ) {
+        forward(planes: planes, batch: batch, training: false, channelMajor: channelMajor)
+    }
+
+    /// The outputs of the last forward pass (valid until the next one).
+    public var lastOutputs: (logits: UnsafePointer<Float>, values: UnsafePointer<Float>) {
+        (UnsafePointer(logits.pointer), UnsafePointer(values.pointer))
+    }
+
+    /// Runs the network on NCHW planes `[B][6][361]`; returns pointers to the logits `[B][362]`
+    /// and values `[B]` (valid until the next call). Training uses batch statistics and keeps what
+    /// backward needs. `channelMajor` planes are `[6][B·361]`, the data loader's layout.
+    @discardableResult
+    public func forward(planes: UnsafePointer<Float>, batch: Int, training: Bool, channelMajor: Bool = false) -> (
+        logits: UnsafePointer<Float>, values: UnsafePointer<Float>
+    ) {
+        let n = batch * Self.points
+        let x = input.reserve(Self.planes * n)
+        if channelMajor {
+            x.update(from: planes, count: Self.planes * n)
+        } else {
+            Reshape.fromNCHW(planes, x, channels: Self.planes, batch: batch, points: Self.points)
+        }
+        stem.forward(x, batch: batch, training: training, scratch: scratch)
+        var t = stem.output.pointer
+        for b in blocks {
+            b.forward(t, batch: batch, training: training, scratch: scratch)
+            t = b.output
+        }
+        // Policy head.
+        policyUnit.forward(t, batch: batch, training: training, scratch: scratch)
+        let h = policyUnit.output.pointer
+        let p = family.policyFilters
+        let out = logits.reserve(batch * Self.moves)
+        if let policyFC {
+            let flat = policyFlat.reserve(batch * p * Self.points)
+            Reshape.flatten(h, flat, channels: p, batch: batch, points: Self.points)
+            policyFC.forward(flat, out, batch: batch)
+        } else if let policyOut, let policyPass {
+            let board = policyBoard.reserve(n)
+            policyOut.forward(h, board, batch: batch, columns: scratch.columns)
+            let pooled = policyPooled.reserve(batch * p)
+            Reshape.meanPool(h, pooled, channels: p, batch: batch, points: Self.points)
+            let pass = passLogit.reserve(batch)
+            policyPass.forward(pooled, pass, batch: batch)
+            for b in 0..<batch {
+                (out + b * Self.moves).update(from: board + b * Self.points, count: Self.points)
+                out[b * Self.moves + Self.points] = pass[b]
+            }
+        }
+        // Value head.
+        valueUnit.forward(t, batch: batch, training: training, scratch: scratch)
+        let hv = valueUnit.output.pointer
+        let v = family.valueFilters
+        let vin: UnsafeMutablePointer<Float>
+        if family.valueHead == .fc {
+            vin = valueIn.reserve(batch * v * Self.points)
+            Reshape.flatten(hv, vin, channels: v, batch: batch, points: Self.points)
+        } else {
+            vin = valueIn.reserve(batch * v)
+            Reshape.meanPool(hv, vin, channels: v, batch: batch, points: Self.points)
+        }
+        let hidden = valueHidden.reserve(batch * family.valueHidden)
+        valueFC1.forward(vin, hidden, batch: batch)
+        Activations.relu(hidden, hidden, count: batch * family.valueHidden)
+        let pre = valuePre.reserve(batch)
+        valueFC2.forward(hidden, pre, batch: batch)
+        let vals = values.reserve(batch)
+        Activations.tanh(pre, vals, count: batch)
+        return (UnsafePointer(out), UnsafePointer(vals))
+    }
+}

@@ -1,0 +1,96 @@
+import NeuralNet
+
+extension FamilyNetwork {
+    /// Gradients of every trainable parameter from the gradients at the logits and values,
+    /// after a training forward pass of the same batch.
+    public func backward(batch: Int, dLogits dl: UnsafePointer<Float>, dValues dv: UnsafePointer<Float>) {
+        let n = batch * Self.points
+        let f = family.filters
+        let trunkOut = blocks.last?.output ?? stem.output.pointer
+        let dT = dTrunkA.reserve(f * n)
+        let dT2 = dTrunkB.reserve(f * n)
+
+        // Policy head → dT.
+        let p = family.policyFilters
+        let dh = dHead.reserve(p * n)
+        if let policyFC {
+            let df = dFlat.reserve(batch * p * Self.points)
+            policyFC.backward(policyFlat.pointer, dl, df, batch: batch)
+            Reshape.unflatten(df, dh, channels: p, batch: batch, points: Self.points)
+        } else if let policyOut, let policyPass {
+            let dBoard = dFlat.reserve(n)
+            let dPass = dSmall.reserve(batch)
+            for b in 0..<batch {
+                (dBoard + b * Self.points).update(from: dl + b * Self.moves, count: Self.points)
+                dPass[b] = dl[b * Self.moves + Self.points]
+            }
+            let dPooled = dSmall2.reserve(batch * p)
+            policyPass.backward(policyPooled.pointer, dPass, dPooled, batch: batch)
+            Reshape.meanPoolBackward(dPooled, dh, channels: p, batch: batch, points: Self.points)
+            let dh2 = dHead2.reserve(p * n)
+            policyOut.backward(policyUnit.output.pointer, dBoard, dh2, batch: batch, columns: scratch.columns)
+            for i in 0..<(p * n) { dh[i] += dh2[i] }
+        }
+        policyUnit.backward(
+            trunkOut, dh, dT, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
+
+        // Value head → dT2, then dT += dT2.
+        let hiddenCount = batch * family.valueHidden
+        let dPre = dSmall.reserve(batch)
+        Activations.tanhBackward(values.pointer, dv, dPre, count: batch)
+        let dHidden = dSmall2.reserve(hiddenCount)
+        valueFC2.backward(valueHidden.pointer, dPre, dHidden, batch: batch)
+        Activations.reluBackward(valueHidden.pointer, dHidden, dHidden, count: hiddenCount)
+        let v = family.valueFilters
+        let dvh = dHead.reserve(v * n)
+        if family.valueHead == .fc {
+            let df = dFlat.reserve(batch * v * Self.points)
+            valueFC1.backward(valueIn.pointer, dHidden, df, batch: batch)
+            Reshape.unflatten(df, dvh, channels: v, batch: batch, points: Self.points)
+        } else {
+            let dPooled = dFlat.reserve(batch * v)
+            valueFC1.backward(valueIn.pointer, dHidden, dPooled, batch: batch)
+            Reshape.meanPoolBackward(dPooled, dvh, channels: v, batch: batch, points: Self.points)
+        }
+        valueUnit.backward(
+            trunkOut, dvh, dT2, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
+        for i in 0..<(f * n) { dT[i] += dT2[i] }
+
+        // Trunk, last block first; dOut and dx alternate between the two trunk buffers.
+        var dOut = dT
+        var dIn = dT2
+        for i in stride(from: blocks.count - 1, through: 0, by: -1) {
+            let x = i == 0 ? stem.output.pointer : blocks[i - 1].output
+            blocks[i].backward(x, dOut, dIn, batch: batch, scratch: scratch)
+            swap(&dOut, &dIn)
+        }
+        stem.backward(
+            input.pointer, dOut, nil, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
+    }
+
+    /// Training forward pass, the multi-output loss and backward: every trainable parameter's
+    /// `grad` holds the gradient of the returned total.
+    public func lossAndGradients(_ batch: TrainingBatch, weights: LossWeights) -> LossValue {
+        let b = batch.count
+        let (logits, values) = batch.planes.withUnsafeBufferPointer {
+            forward(planes: $0.baseAddress!, batch: b, training: true, channelMajor: batch.channelMajor)
+        }
+        let dl = dLogits.reserve(b * Self.moves)
+        let dv = dValues.reserve(b)
+        let policyLoss = batch.policyTargets.withUnsafeBufferPointer { t in
+            Loss.softmaxCrossEntropy(
+                logits: logits, batch: b, classes: Self.moves, targetIndices: t.baseAddress!, scale: weights.policy,
+                dLogits: dl)
+        }
+        let valueLoss = batch.valueTargets.withUnsafeBufferPointer { t in
+            batch.valueMask.withUnsafeBufferPointer { m in
+                Loss.maskedSquaredError(
+                    values, targets: t.baseAddress!, mask: m.baseAddress!, batch: b, scale: weights.value, dy: dv)
+            }
+        }
+        backward(batch: b, dLogits: dl, dValues: dv)
+        let l2 = Loss.l2(trainableParameters, coefficient: weights.l2)
+        let total = Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + l2
+        return LossValue(policy: policyLoss, value: valueLoss, total: total)
+    }
+}
