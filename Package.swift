@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "gonet",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gonet", targets: ["gonet"]),
         .library(name: "GoRules", targets: ["GoRules"]),
@@ -38,6 +38,7 @@ let package = Package(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
         .target(name: "GoRules"),
+        .target(name: "CStandardOutput"),
         .target(name: "GTP"),
         .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"]),
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
@@ -64,16 +65,14 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            // The first module in Swift 6 mode: its concurrency is checked by the compiler.
-            swiftSettings: [.swiftLanguageMode(.v6)]),
+            ]),
         .target(
             name: "Training", dependencies: ["GoRecords", "GoNetwork", "GoRules", "NeuralNet"]),
         .executableTarget(
             name: "gonet",
             dependencies: [
                 "GoRules", "GoRecords", "NeuralNet", "GoNetwork", "Training", "Engine", "Tournament",
-                "TournamentPostgres", "GTP", "ONNX", "CourseServer",
+                "TournamentPostgres", "GTP", "ONNX", "CourseServer", "CStandardOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "GoRulesTests", dependencies: ["GoRules"]),
@@ -115,5 +114,5 @@ let package = Package(
         .testTarget(
             name: "gonetTests", dependencies: ["TestSupport", "gonet", "NeuralNet", "GoRecords"], exclude: ["Clients"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -16,7 +16,7 @@ public struct ReviewedPosition: Sendable {
 /// a line in, one answer a line out, several positions searched at once, the highest priority
 /// first, answers in the order they finish. docs/analysis.md describes the fields gonet reads
 /// and writes.
-public final class AnalysisEngine: @unchecked Sendable {
+public final class AnalysisEngine: @unchecked Sendable {  // Its queue and output are used under their locks.
     /// One position of a query waiting for, or under, a search.
     private final class Task {
         let query: AnalysisQuery
@@ -77,6 +77,8 @@ public final class AnalysisEngine: @unchecked Sendable {
         self.version = version
         self.write = write
         for w in workers {
+            // Each worker (its player and network) goes to its own thread and is used by no other.
+            nonisolated(unsafe) let w = w
             let t = Thread { [unowned self] in self.work(w) }
             t.stackSize = 8 << 20
             threads.append(t)

@@ -70,11 +70,13 @@ extension GTPEngine {
     /// Streams analysis on a background thread until `stopAnalysis()`.
     func beginAnalysis(_ request: AnalyzeRequest, format: AnalysisFormat) {
         let snapshot = Moves.withMover(game, request.color)
-        let player = self.player
+        // The engine reads no command until the analysis has stopped (`stopAnalysis` waits for the
+        // thread), so the player and the output are never used by two threads at once.
+        nonisolated(unsafe) let player = self.player
+        nonisolated(unsafe) let out = output
         // Analysis searches without a visit cap; the cap comes back when it stops.
         player.control.visits = PlayerSettings.mostVisits
         let ownership = request.ownership ? ownershipForAnalysis(request.color) : nil
-        let out = output
         let stopFlag = StopFlag()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -89,7 +91,7 @@ extension GTPEngine {
                     last = Date()
                 }
                 // A policy player's answer does not change: wait for the next line or a stop, whichever comes first.
-                if player is PolicyPlayer { stopFlag.wait(until: last.addingTimeInterval(request.interval)) }
+                if !player.searches { stopFlag.wait(until: last.addingTimeInterval(request.interval)) }
             }
             done.signal()
         }
@@ -109,7 +111,7 @@ extension GTPEngine {
 }
 
 /// A thread-safe stop flag that a waiting thread sees at once.
-final class StopFlag: @unchecked Sendable {
+final class StopFlag: @unchecked Sendable {  // Its one value is read and written under `condition`.
     private let condition = NSCondition()
     private var value = false
     var isSet: Bool {

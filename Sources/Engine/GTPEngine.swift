@@ -26,7 +26,7 @@ public final class GTPEngine {
     var analysisStop: (() -> Void)?
 
     /// A command's handler: the engine and the arguments in, the response's text out.
-    typealias Handler = (GTPEngine, [String]) throws -> String
+    typealias Handler = @Sendable (GTPEngine, [String]) throws -> String
 
     /// Every command with its handler, in `list_commands` order: the one list that both
     /// dispatching and `list_commands`/`known_command` read.

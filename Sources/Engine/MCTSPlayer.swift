@@ -102,6 +102,9 @@ public final class MCTSPlayer: Ranker {
         rng = RandomSource(seed: settings.seed)
     }
 
+    /// A search: more visits can change its choice.
+    public var searches: Bool { true }
+
     /// Forgets the search tree (a new game or a position set up anew).
     public func reset() {
         root = nil

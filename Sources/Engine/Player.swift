@@ -74,6 +74,9 @@ public protocol Player: AnyObject {
     func played(_ move: PlayedMove)
     /// Forgets everything about the game (new game, undo, setup).
     func reset()
+    /// Whether thinking longer can change its decision (a search does; a policy does not, so an
+    /// analysis of it waits for the next request instead of asking again).
+    var searches: Bool { get }
 }
 
 extension Player {
@@ -90,6 +93,8 @@ extension Player {
     public func played(_ move: PlayedMove) {}
     /// Players that keep no state have nothing to forget.
     public func reset() {}
+    /// Players without a search give the same answer however long they think.
+    public var searches: Bool { false }
 }
 
 /// Move helpers every player shares.

@@ -3,7 +3,9 @@ import Foundation
 /// An engine subprocess spoken to over GTP, with a deadline on every answer: the one GTP client of
 /// gonet (the referee, `gonet bench search` against Leela Zero, the tests against GNU Go and
 /// `gonet gtp`). A crash, a hang or garbage is reported, never waited on forever.
-public final class GTPClient {
+///
+/// Sendable: the reader thread touches only `buffer` and `closed`, under `lock`.
+public final class GTPClient: @unchecked Sendable {
     /// What came back for a command.
     public enum Answer: Equatable, Sendable {
         case success(String)

@@ -3,7 +3,7 @@ import Foundation
 /// One game's log of the engines' standard error, capped: the first `headBytes` and the last
 /// `tailBytes` are kept and what lies between is replaced by a line saying how much was left out
 /// (an engine flooding stderr once wrote 838 MB in one game).
-public final class GameLog: @unchecked Sendable {
+public final class GameLog: @unchecked Sendable {  // Written by the reader thread, every access under `lock`.
     /// Kept from the start and from the end: 1 MB each holds hundreds of moves of a chatty engine's
     /// diagnostics, and both together stay small beside a game's SGF directory.
     public static let headBytes = 1 << 20

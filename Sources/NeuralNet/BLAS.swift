@@ -6,7 +6,9 @@ import CBLAS
 /// on `Parallel.threads` workers, and Winograd's 36 products run side by side. This avoids
 /// OpenBLAS's spinning threads competing with the element-wise work for two cores.
 public enum BLAS {
-    nonisolated(unsafe) static var configured = false
+    /// OpenBLAS's own threads off, once per process (a static's lazy initialisation runs once,
+    /// whichever thread asks first).
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, row-major, with op = transpose when asked.
     public static func gemm(
@@ -14,10 +16,7 @@ public enum BLAS {
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        if !configured {
-            openblas_set_num_threads(1)
-            configured = true
-        }
+        _ = singleThreaded
         let workers = Parallel.threads
         if workers <= 1 || m * n * k < 1 << 21 {
             single(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -51,18 +50,9 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
-        if !configured {
-            openblas_set_num_threads(1)
-            configured = true
-        }
+        _ = singleThreaded
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-
-    /// The machine's single-product threading: all of gonet's parallelism goes through `Parallel`.
-    public static var threads: Int {
-        get { Parallel.threads }
-        set { Parallel.threads = newValue }
     }
 }

@@ -1,9 +1,16 @@
 import Dispatch
+import Synchronization
 
 /// Element-wise work split across cores (OpenBLAS has its own threads inside `sgemm`).
 public enum Parallel {
-    /// Worker count for element-wise loops; 1 runs them inline.
-    nonisolated(unsafe) public static var threads = 1
+    private static let workers = Atomic<Int>(1)
+
+    /// Worker count for element-wise loops and split products; 1 runs them inline. One setting for
+    /// the process, as OpenBLAS's thread count is: commands set it once from `--threads`.
+    public static var threads: Int {
+        get { workers.load(ordering: .relaxed) }
+        set { workers.store(max(1, newValue), ordering: .relaxed) }
+    }
 
     /// Runs `body(i)` for i in 0..<n, spread over `threads` workers when `work` (rough float
     /// operations in all) makes it worth it.
@@ -12,7 +19,10 @@ public enum Parallel {
         if threads <= 1 || n <= 1 || work < 1 << 19 {
             for i in 0..<n { body(i) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: n, execute: body)
+            // The closure's captures are raw pointers, not Sendable; sharing it is safe because the
+            // workers run only during this call and each `i` writes its own part of the buffers.
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: n) { body($0) }
         }
     }
 }

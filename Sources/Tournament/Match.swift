@@ -3,6 +3,7 @@ import GTP
 import GoNetwork
 import GoRecords
 import GoRules
+import Synchronization
 
 /// The settings of a head-to-head match; they become the config of the tournament that holds it.
 public struct MatchSettings: Sendable, Equatable {
@@ -85,17 +86,16 @@ public struct MatchGame: Sendable, Equatable {
 /// PostgreSQL, so `gonet tournament worker` on other machines can help) whose games alternate
 /// colours in pairs sharing a random opening, played by the tournament's worker and referee,
 /// resumable, and ended by an SPRT when one is set.
-public final class Match {
+public final class Match: Sendable {
     /// The tournament of two entrants that holds the match.
     public let tournament: Tournament
     /// The settings it was created (or resumed) with.
     public let settings: MatchSettings
     let engines: (a: EngineSpec, b: EngineSpec)
     /// Games already read back, by slot (their SGF is parsed once for the late captures).
-    private var known: [String: MatchGame] = [:]
-    private let lock = NSLock()
+    private let known = Mutex([String: MatchGame]())
 
-    /// The move after which captured stones count as endgame losses (the measure).
+    /// The move after which captured stones count as endgame losses.
     static let lateMove = 250
 
     /// Sets the match up in `tournament`: registers A and B in a new one (unless `registering` is
@@ -185,9 +185,9 @@ public final class Match {
     public func results() throws -> [MatchGame] {
         guard let (a, b) = try tournament.matchSides() else { return [] }
         return try tournament.store.games().filter { Set([$0.black, $0.white]) == Set([a.id, b.id]) }.map { row in
-            if let g = lock.withLock({ known[row.slot] }) { return g }
+            if let g = known.withLock({ $0[row.slot] }) { return g }
             let g = try game(row, a: a)
-            lock.withLock { known[row.slot] = g }
+            known.withLock { $0[row.slot] = g }
             return g
         }
     }
@@ -217,8 +217,8 @@ public final class Match {
     /// finishes with all games so far, `note` of games given back and a store that is away.
     @discardableResult
     public func run(
-        gonet: String, concurrency: Int, progress: @escaping (MatchGame, [MatchGame]) -> Void = { _, _ in },
-        note: @escaping (String) -> Void = { _ in }
+        gonet: String, concurrency: Int, progress: @escaping @Sendable (MatchGame, [MatchGame]) -> Void = { _, _ in },
+        note: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> [MatchGame] {
         try tournament.reschedule(gamesPerPairing: settings.games, strict: true)
         try tournament.work(gonet: gonet, options: WorkerOptions(gamesAtOnce: concurrency)) { [self] event in

@@ -2,6 +2,7 @@ import Foundation
 import GoNetwork
 import GoRecords
 import GoRules
+import Synchronization
 
 /// A tournament: its store (a directory's SQLite, or PostgreSQL), its config, and a local
 /// workspace for engine logs, SGF copies and the cache of network files fetched by sha256.
@@ -184,9 +185,8 @@ public final class Tournament: Sendable {
 }
 
 /// Paths already checked, shared by a worker's game threads.
-private final class Verified: @unchecked Sendable {
-    private let lock = NSLock()
-    private var paths: Set<String> = []
-    func contains(_ p: String) -> Bool { lock.withLock { paths.contains(p) } }
-    func insert(_ p: String) { _ = lock.withLock { paths.insert(p) } }
+private final class Verified: Sendable {
+    private let paths = Mutex(Set<String>())
+    func contains(_ p: String) -> Bool { paths.withLock { $0.contains(p) } }
+    func insert(_ p: String) { _ = paths.withLock { $0.insert(p) } }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GTP
 import GoRecords
 import GoRules
+import Synchronization
 
 /// How a worker plays the schedule.
 public struct WorkerOptions: Sendable {
@@ -46,7 +47,7 @@ extension Tournament {
     @discardableResult
     public func run(
         gonet: String, concurrency: Int? = nil, gamesPerPairing: Int? = nil,
-        events: @escaping (WorkerEvent) -> Void = { _ in }
+        events: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) throws -> [GameRow] {
         guard try store.current().count >= 2 else {
             throw TournamentError("a tournament needs at least two entrants (gonet tournament submit)")
@@ -61,7 +62,9 @@ extension Tournament {
     /// when no game is free for it and none is in flight elsewhere (a lease that runs out is taken
     /// over, so a dead worker's game is played again).
     @discardableResult
-    public func work(gonet: String, options: WorkerOptions, events: @escaping (WorkerEvent) -> Void = { _ in })
+    public func work(
+        gonet: String, options: WorkerOptions, events: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
+    )
         throws -> [GameRow]
     {
         let shared = WorkerState()
@@ -131,7 +134,7 @@ extension Tournament {
     /// Plays one claimed game; nil when it was given back or its lease was lost.
     private func play(
         _ claim: Claim, gonet: String, options: WorkerOptions, shared: WorkerState,
-        events: @escaping (WorkerEvent) -> Void
+        events: @escaping @Sendable (WorkerEvent) -> Void
     ) throws -> GameRow? {
         let all: [Entrant]
         do { all = try store.entrants() } catch {
@@ -243,45 +246,45 @@ extension Tournament {
 
 /// Stops a worker: no claims after `request`, and `giveBack` returns the games in flight to the
 /// schedule at once (a worker stopped by systemd or Slurm should not make others wait a lease).
-public final class WorkerStop: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopping = false
-    private var held: [String: Claim] = [:]
+public final class WorkerStop: Sendable {
+    private let state = Mutex((stopping: false, held: [String: Claim]()))
 
     /// No stop asked yet.
     public init() {}
 
     /// Whether a stop was asked.
-    public var requested: Bool { lock.withLock { stopping } }
+    public var requested: Bool { state.withLock { $0.stopping } }
 
     /// Stops claiming; games in flight play on.
-    public func request() { lock.withLock { stopping = true } }
+    public func request() { state.withLock { $0.stopping = true } }
 
     /// Gives every game in flight back to `store`.
     public func giveBack(to store: any TournamentStore) {
         request()
-        for claim in lock.withLock({ Array(held.values) }) {
+        for claim in state.withLock({ Array($0.held.values) }) {
             try? store.release(claim, reason: "the worker was stopped")
         }
     }
 
     func hold(_ c: Claim) -> Bool {
-        lock.withLock {
-            if stopping { return false }
-            held[c.token] = c
+        state.withLock {
+            if $0.stopping { return false }
+            $0.held[c.token] = c
             return true
         }
     }
 
-    func drop(_ c: Claim) { _ = lock.withLock { held.removeValue(forKey: c.token) } }
+    func drop(_ c: Claim) { _ = state.withLock { $0.held.removeValue(forKey: c.token) } }
 }
 
 /// Renews a claim every quarter lease while its game is played.
-private final class Heartbeat: @unchecked Sendable {
+private final class Heartbeat: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(claim: Claim, store: any TournamentStore, lease: TimeInterval, events: @escaping (WorkerEvent) -> Void) {
+    init(
+        claim: Claim, store: any TournamentStore, lease: TimeInterval, events: @escaping @Sendable (WorkerEvent) -> Void
+    ) {
         let thread = Thread { [done, finished] in
             while done.wait(timeout: .now() + lease / 4) == .timedOut {
                 do {
@@ -302,16 +305,13 @@ private final class Heartbeat: @unchecked Sendable {
 }
 
 /// What a worker's game threads share.
-private final class WorkerState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _rows: [GameRow] = []
-    private var _skipping: Set<Int64> = []
-    private var _failure: Error?
+private final class WorkerState: Sendable {
+    private let state = Mutex((rows: [GameRow](), skipping: Set<Int64>(), failure: (any Error)?.none))
 
-    var rows: [GameRow] { lock.withLock { _rows } }
-    var skipping: Set<Int64> { lock.withLock { _skipping } }
-    var failure: Error? { lock.withLock { _failure } }
-    func append(_ r: GameRow) { lock.withLock { _rows.append(r) } }
-    func skip(_ id: Int64) { _ = lock.withLock { _skipping.insert(id) } }
-    func fail(_ e: Error) { lock.withLock { _failure = _failure ?? e } }
+    var rows: [GameRow] { state.withLock { $0.rows } }
+    var skipping: Set<Int64> { state.withLock { $0.skipping } }
+    var failure: Error? { state.withLock { $0.failure } }
+    func append(_ r: GameRow) { state.withLock { $0.rows.append(r) } }
+    func skip(_ id: Int64) { _ = state.withLock { $0.skipping.insert(id) } }
+    func fail(_ e: Error) { state.withLock { $0.failure = $0.failure ?? e } }
 }

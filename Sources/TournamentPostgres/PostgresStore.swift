@@ -9,7 +9,7 @@ import Tournament
 /// server's clock, so the workers' clocks need not agree. The store's calls block the calling
 /// thread (gonet's workers and commands are threads, not tasks) while the pool's event loop talks
 /// to the server; a lost connection is reopened by the pool on the next call.
-public final class PostgresStore: TournamentStore, @unchecked Sendable {
+public final class PostgresStore: TournamentStore, @unchecked Sendable {  // Constants only; the pool is thread-safe.
     /// The server and database.
     public let location: PostgresLocation
     private let client: PostgresClient
@@ -134,6 +134,7 @@ public final class PostgresStore: TournamentStore, @unchecked Sendable {
 
     // MARK: Blocking bridge
 
+    /// Written by the event loop before it signals, read by the caller after the wait.
     private final class Box<T>: @unchecked Sendable { var result: Result<T, Error>? }
 
     /// Runs `body` on the pool and waits for it, at most `callTimeout` seconds.

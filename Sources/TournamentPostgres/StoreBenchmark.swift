@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tournament
 
 /// `gonet bench tournament`: how many games per second one store hands out and takes back when
@@ -86,9 +87,8 @@ public enum StoreBenchmark {
     }
 }
 
-private final class Failure: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
-    var error: Error? { lock.withLock { first } }
-    func set(_ e: Error) { lock.withLock { first = first ?? e } }
+private final class Failure: Sendable {
+    private let first = Mutex<(any Error)?>(nil)
+    var error: Error? { first.withLock { $0 } }
+    func set(_ e: Error) { first.withLock { $0 = $0 ?? e } }
 }

@@ -54,7 +54,7 @@ public struct LoaderStatistics: Sendable {
 /// (from the board's own liberty counts) → shuffle buffer → batches in the `[6][B·361]` layout
 /// with a random symmetry per sample. Deterministic for a seed: one thread decides the order
 /// and the symmetries; encoding workers only fill planes.
-public final class DataLoader {
+public final class DataLoader: @unchecked Sendable {  // What the reader thread shares is guarded by `queue`.
     /// What it reads and how.
     public let configuration: LoaderConfiguration
     let queue = NSCondition()
@@ -231,7 +231,8 @@ public final class DataLoader {
             planes.withUnsafeMutableBufferPointer { pp in
                 let src = sp.baseAddress!
                 let out = pp.baseAddress!
-                let work = { (b: Int) in
+                // Raw pointers are not Sendable; the threads run only during this call, each on its own samples.
+                nonisolated(unsafe) let work = { (b: Int) in
                     let s = src + b * width
                     Features.encode(
                         codes: s, toMove: SampleCoding.toMove(s), theirLastMove: SampleCoding.theirLast(s),

@@ -2,6 +2,7 @@ import Foundation
 import GoNetwork
 import GoRecords
 import NeuralNet
+import Synchronization
 
 /// What a run reports as it goes (the library prints nothing: the command line does).
 public enum TrainingEvent {
@@ -24,8 +25,13 @@ public final class Trainer {
     /// The name and training metadata of the `--network` file this run continues, kept in the
     /// output's metadata so that a network trained in several runs says what all of them were.
     private var parent: [String: Any]?
-    /// Set from a signal handler: finish the step, write a checkpoint, stop.
-    nonisolated(unsafe) public static var stopRequested = false
+    private static let stopFlag = Atomic<Bool>(false)
+    /// Set from a signal handler (an atomic store is safe there): finish the step, write a
+    /// checkpoint, stop.
+    public static var stopRequested: Bool {
+        get { stopFlag.load(ordering: .relaxed) }
+        set { stopFlag.store(newValue, ordering: .relaxed) }
+    }
 
     /// Files next to the output network.
     public var checkpointPath: String { stem + ".checkpoint.safetensors" }

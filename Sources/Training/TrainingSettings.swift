@@ -13,7 +13,7 @@ public enum ScheduleKind: String, CaseIterable, Sendable {
 
 /// One setting of `gonet train`, declared once: its key (the JSON key and the flag's long name),
 /// what it means, and how a value (from JSON, or a flag's text) is checked and stored.
-public struct TrainingSetting {
+public struct TrainingSetting: Sendable {
     /// The flag's long name and the config file's key.
     public let key: String
     /// What it means, as `--help` shows it.
@@ -22,7 +22,7 @@ public struct TrainingSetting {
     let defaultText: String?
     /// True for settings that take several values (`--data a b c`).
     let isList: Bool
-    let apply: (inout TrainingConfiguration, Any) throws -> Void
+    let apply: @Sendable (inout TrainingConfiguration, Any) throws -> Void
 
     /// `--KEY VALUE  help (default …)`, for the command's help.
     public var line: String {
@@ -174,7 +174,8 @@ extension TrainingConfiguration {
     }
 
     private static func integer(
-        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Int>, _ range: ClosedRange<Int>, _ help: String
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Int> & Sendable, _ range: ClosedRange<Int>,
+        _ help: String
     ) -> TrainingSetting {
         TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
             $0[keyPath: kp] = try readInteger(key, $1, range)
@@ -182,14 +183,17 @@ extension TrainingConfiguration {
     }
 
     private static func integer(
-        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Int?>, _ range: ClosedRange<Int>, _ help: String
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Int?> & Sendable, _ range: ClosedRange<Int>,
+        _ help: String
     ) -> TrainingSetting {
         TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
             $0[keyPath: kp] = try readInteger(key, $1, range)
         }
     }
 
-    private static func seed(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, UInt64>, _ help: String)
+    private static func seed(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, UInt64> & Sendable, _ help: String
+    )
         -> TrainingSetting
     {
         TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
@@ -198,7 +202,7 @@ extension TrainingConfiguration {
     }
 
     private static func number(
-        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Double>, _ range: ClosedRange<Double>,
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Double> & Sendable, _ range: ClosedRange<Double>,
         _ help: String
     ) -> TrainingSetting {
         TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
@@ -207,7 +211,7 @@ extension TrainingConfiguration {
     }
 
     private static func number(
-        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Double?>, _ range: ClosedRange<Double>,
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Double?> & Sendable, _ range: ClosedRange<Double>,
         _ help: String
     ) -> TrainingSetting {
         TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
@@ -216,7 +220,7 @@ extension TrainingConfiguration {
     }
 
     private static func number(
-        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Float>, _ range: ClosedRange<Double>,
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Float> & Sendable, _ range: ClosedRange<Double>,
         _ help: String
     ) -> TrainingSetting {
         TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
@@ -224,7 +228,9 @@ extension TrainingConfiguration {
         }
     }
 
-    private static func flag(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Bool>, _ help: String)
+    private static func flag(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, Bool> & Sendable, _ help: String
+    )
         -> TrainingSetting
     {
         TrainingSetting(key: key, help: help, defaultText: "\(TrainingConfiguration()[keyPath: kp])", isList: false) {
@@ -238,7 +244,9 @@ extension TrainingConfiguration {
         }
     }
 
-    private static func text(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, String>, _ help: String)
+    private static func text(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, String> & Sendable, _ help: String
+    )
         -> TrainingSetting
     {
         TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
@@ -247,7 +255,9 @@ extension TrainingConfiguration {
         }
     }
 
-    private static func text(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, String?>, _ help: String)
+    private static func text(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, String?> & Sendable, _ help: String
+    )
         -> TrainingSetting
     {
         TrainingSetting(key: key, help: help, defaultText: nil, isList: false) {
@@ -256,7 +266,9 @@ extension TrainingConfiguration {
         }
     }
 
-    private static func paths(_ key: String, _ kp: WritableKeyPath<TrainingConfiguration, [String]>, _ help: String)
+    private static func paths(
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, [String]> & Sendable, _ help: String
+    )
         -> TrainingSetting
     {
         TrainingSetting(key: key, help: help, defaultText: nil, isList: true) {
@@ -271,7 +283,7 @@ extension TrainingConfiguration {
     }
 
     private static func choice<E: RawRepresentable & CaseIterable>(
-        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, E>, _ help: String
+        _ key: String, _ kp: WritableKeyPath<TrainingConfiguration, E> & Sendable, _ help: String
     ) -> TrainingSetting where E.RawValue == String {
         let names = E.allCases.map(\.rawValue)
         return TrainingSetting(

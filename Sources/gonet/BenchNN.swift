@@ -40,7 +40,6 @@ struct BenchNN: ParsableCommand {
     static let shapes = ["small": (6, 32), "medium": (6, 64), "large": (10, 128)]
 
     func run() throws {
-        BLAS.threads = threads
         Parallel.threads = threads
         let ref = try reference.map(ReferenceRows.init(path:))
         let sgemm = measureSgemm()

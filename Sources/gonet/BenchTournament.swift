@@ -42,6 +42,6 @@ struct BenchTournament: ParsableCommand {
         print(
             "\(f.backend.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%7d %7d %9.2f %9.0f", f.workers, f.games, f.seconds, f.gamesPerSecond))"
         )
-        fflush(stdout)
+        fflush(nil)
     }
 }

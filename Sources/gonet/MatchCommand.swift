@@ -86,7 +86,7 @@ struct MatchCommand: ParsableCommand {
                     "game \(g.index + 1): A \(g.aIsBlack ? "black" : "white") \(outcome) (\(g.result), \(g.moves) moves)"
                 )
                 print("  " + match.progressLine(all))
-                fflush(stdout)
+                fflush(nil)
             } note: {
                 printError($0)
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GoNetwork
 import ONNX
+import Synchronization
 import Tournament
 import TournamentPostgres
 
@@ -199,10 +200,10 @@ struct TournamentRun: ParsableCommand {
     func run() throws {
         let t = try openTournament(dir)
         let start = Date()
-        WorkerLog.begin()
+        let log = WorkerLog()
         try failing {
             let played = try t.run(
-                gonet: gonetExecutable(), concurrency: concurrency, gamesPerPairing: games, events: WorkerLog.print)
+                gonet: gonetExecutable(), concurrency: concurrency, gamesPerPairing: games, events: log.print)
             let hours = Date().timeIntervalSince(start) / 3600
             print(
                 "\(played.count) games in \(Report.fixed(hours * 60, 1)) min (\(played.isEmpty ? "0" : Report.fixed(Double(played.count) / hours, 0)) games/hour)\n"
@@ -264,7 +265,7 @@ struct TournamentWorker: ParsableCommand {
             source.setEventHandler {
                 if let store = opened.store { stop.giveBack(to: store) }
                 print("worker \(worker) stopped: its games in flight are given back")
-                fflush(stdout)
+                fflush(nil)
                 Foundation.exit(0)
             }
             source.resume()
@@ -278,7 +279,7 @@ struct TournamentWorker: ParsableCommand {
             ? try failing {
                 try TournamentLocation.openWhenCreated(location, cache: cache) {
                     print("waiting for a tournament at \(PostgresLocation.redacted(location))")
-                    fflush(stdout)
+                    fflush(nil)
                 }
             } : try openTournament(location, cache: cache)
         opened.store = t.store
@@ -286,44 +287,33 @@ struct TournamentWorker: ParsableCommand {
             print("playing \(options.gamesAtOnce) games at once: the machine has \(options.gamesAtOnce) cores")
         }
         print("worker \(worker) on \(t.workspace)")
-        WorkerLog.begin()
-        let played = try failing { try t.work(gonet: gonetExecutable(), options: options, events: WorkerLog.print) }
+        let log = WorkerLog()
+        let played = try failing { try t.work(gonet: gonetExecutable(), options: options, events: log.print) }
         print("worker \(options.identity.name): \(played.count) games played, nothing left")
     }
 }
 
-/// One line per worker event, with an ETA from this process's pace.
-enum WorkerLog {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var started = Date()
-    nonisolated(unsafe) private static var finished = 0
+/// One line per worker event, with an ETA from the pace since the log was made (just before play).
+final class WorkerLog: Sendable {
+    private let pace = Mutex((started: Date(), finished: 0))
 
-    /// Starts the clock the ETA is measured from: call before playing.
-    static func begin() {
-        lock.withLock {
-            started = Date()
-            finished = 0
+    func print(_ e: WorkerEvent) {
+        pace.withLock { pace in
+            switch e {
+            case .finished(let g, let s):
+                pace.finished += 1
+                let left = s.waiting + s.inFlight.count
+                let perGame = Date().timeIntervalSince(pace.started) / Double(pace.finished)
+                let eta = left == 0 ? "" : ", ETA \(StatusReport.duration(perGame * Double(left)))"
+                Swift.print(
+                    "game \(g.slot): \(g.result) in \(g.moves) moves (\(g.reason.prefix(70)))  [\(s.done) done, \(s.inFlight.count) in flight, \(s.waiting) waiting\(eta)]"
+                )
+            case .gaveBack(let slot, let reason): Swift.print("gave back \(slot): \(reason)")
+            case .lostLease(let slot): Swift.print("game \(slot) not committed: its lease went to another worker")
+            case .storeTrouble(let why): Swift.print("store: \(why) (retrying)")
+            }
+            fflush(nil)
         }
-    }
-
-    static func print(_ e: WorkerEvent) {
-        lock.lock()
-        defer { lock.unlock() }
-        let start = started
-        switch e {
-        case .finished(let g, let s):
-            finished += 1
-            let left = s.waiting + s.inFlight.count
-            let perGame = Date().timeIntervalSince(start) / Double(finished)
-            let eta = left == 0 ? "" : ", ETA \(StatusReport.duration(perGame * Double(left)))"
-            Swift.print(
-                "game \(g.slot): \(g.result) in \(g.moves) moves (\(g.reason.prefix(70)))  [\(s.done) done, \(s.inFlight.count) in flight, \(s.waiting) waiting\(eta)]"
-            )
-        case .gaveBack(let slot, let reason): Swift.print("gave back \(slot): \(reason)")
-        case .lostLease(let slot): Swift.print("game \(slot) not committed: its lease went to another worker")
-        case .storeTrouble(let why): Swift.print("store: \(why) (retrying)")
-        }
-        fflush(stdout)
     }
 }
 
@@ -390,11 +380,10 @@ struct TournamentReport: ParsableCommand {
 }
 
 /// The store a worker opened, for its signal handler (set once the tournament is open).
-private final class OpenedStore: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _store: (any TournamentStore)?
+private final class OpenedStore: Sendable {
+    private let opened = Mutex<(any TournamentStore)?>(nil)
     var store: (any TournamentStore)? {
-        get { lock.withLock { _store } }
-        set { lock.withLock { _store = newValue } }
+        get { opened.withLock { $0 } }
+        set { opened.withLock { $0 = newValue } }
     }
 }

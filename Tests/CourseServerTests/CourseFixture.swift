@@ -10,10 +10,10 @@ import XCTest
 
 /// A course tournament in a temporary directory: a budget that a tiny network fits, the students
 /// ann and bob, the teacher boss, and networks to hand in.
-final class CourseFixture {
+final class CourseFixture: Sendable {
     let dir: String
     let tournament: Tournament
-    var tokens: [String: String] = [:]
+    let tokens: [String: String]
     /// A tiny network that fits the budget.
     let small: [UInt8]
     /// A second one (another seed): a new version when handed in after `small`.
@@ -42,9 +42,11 @@ final class CourseFixture {
         config.parameterBudget = 5_000
         config.gamesPerPairing = 2
         tournament = try Tournament.create(dir, config: config)
+        var tokens: [String: String] = [:]
         for (name, role) in [("ann", Student.Role.student), ("bob", .student), ("boss", .teacher)] {
             tokens[name] = try Roster.add(name, role: role, to: tournament.store, cost: 4).token
         }
+        self.tokens = tokens
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }

@@ -8,7 +8,7 @@ import XCTest
 /// documentation, perspectives, actions, and malformed and hostile queries.
 final class AnalysisEngineTests: XCTestCase {
     /// Answers collected from the engine's output, parsed.
-    final class Answers: @unchecked Sendable {
+    final class Answers: @unchecked Sendable {  // Every access holds `lock`.
         private let lock = NSCondition()
         private var lines: [[String: Any]] = []
         func add(_ line: String) {
@@ -240,6 +240,7 @@ final class AnalysisEngineTests: XCTestCase {
         let e = engine(answers)
         var fds: [Int32] = [0, 0]
         XCTAssertEqual(pipe(&fds), 0)
+        let writeEnd = fds[1]
         let writer = Thread {
             let huge = [UInt8](repeating: UInt8(ascii: "x"), count: 3 << 20) + [10]
             let good =
@@ -247,10 +248,10 @@ final class AnalysisEngineTests: XCTestCase {
             for chunk in [huge, good] {
                 chunk.withUnsafeBytes { buffer in
                     var off = 0
-                    while off < buffer.count { off += write(fds[1], buffer.baseAddress! + off, buffer.count - off) }
+                    while off < buffer.count { off += write(writeEnd, buffer.baseAddress! + off, buffer.count - off) }
                 }
             }
-            close(fds[1])
+            close(writeEnd)
         }
         writer.start()
         e.run(reading: fds[0])

@@ -99,7 +99,7 @@ final class AnalyzeRequestTests: XCTestCase {
 }
 
 /// Lines written from the analysis thread.
-final class LockedLines: @unchecked Sendable {
+final class LockedLines: @unchecked Sendable {  // Every access holds `lock`.
     private let lock = NSLock()
     private var lines: [String] = []
     func append(_ s: String) {

@@ -26,7 +26,7 @@ final class FixtureTests: XCTestCase {
         XCTAssertEqual(net.parameterCount, 2791)
     }
 
-    /// The direct convolution matches to the 1e-4.
+    /// The direct convolution matches to 1e-4.
     func testTrainingStepMatchesPyTorch() throws { try checkTrainingStep(winograd: false, tolerance: 1e-4) }
 
     /// Winograd F(4x4, 3x3), the default, adds float32 rounding that batch statistics and the

@@ -96,7 +96,7 @@ private struct CorpusFile {
 }
 
 /// The files' results, filled in from the parallel readers.
-private final class CorpusFiles: @unchecked Sendable {
+private final class CorpusFiles: @unchecked Sendable {  // Every access holds `lock`.
     private let lock = NSLock()
     private var slots: [CorpusFile?]
 

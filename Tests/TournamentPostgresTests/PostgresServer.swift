@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -14,15 +15,14 @@ enum PostgresServer {
     static let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
         "gonet-pg-\(ProcessInfo.processInfo.processIdentifier)"
     ).path
-    private static let lock = NSLock()
-    private static var url: String?
-    private static var databases = 0
+    /// The server's URL once started, and the databases made so far.
+    private static let state = Mutex((url: String?.none, databases: 0))
 
     /// A URL to a new empty database. Without PostgreSQL the test fails, unless
     /// GONET_SKIP_POSTGRES=1 says the machine is meant to run without it.
     static func database() throws -> String {
-        try lock.withLock {
-            if url == nil {
+        try state.withLock { state in
+            if state.url == nil {
                 if ProcessInfo.processInfo.environment["GONET_SKIP_POSTGRES"] == "1" {
                     throw XCTSkip("GONET_SKIP_POSTGRES=1")
                 }
@@ -31,16 +31,16 @@ enum PostgresServer {
                     XCTFail("scripts/pg-throwaway could not start PostgreSQL (scripts/install-deps installs it)")
                     throw XCTSkip("no PostgreSQL")
                 }
-                url = out
+                state.url = out
                 atexit {
                     _ = try? PostgresServer.run(
                         "'\(repository)/scripts/pg-throwaway' stop '\(PostgresServer.directory)'")
                 }
             }
-            databases += 1
-            let name = "test\(databases)"
-            try psql(url!, "CREATE DATABASE \(name)")
-            return url!.replacingOccurrences(of: "/gonet?", with: "/\(name)?")
+            state.databases += 1
+            let name = "test\(state.databases)"
+            try psql(state.url!, "CREATE DATABASE \(name)")
+            return state.url!.replacingOccurrences(of: "/gonet?", with: "/\(name)?")
         }
     }
 
@@ -71,7 +71,7 @@ enum PostgresServer {
 }
 
 /// A process's output as it comes, for waiting on a line instead of sleeping.
-final class LockedText: @unchecked Sendable {
+final class LockedText: @unchecked Sendable {  // Every access holds `condition`.
     private let condition = NSCondition()
     private var bytes = Data()
 

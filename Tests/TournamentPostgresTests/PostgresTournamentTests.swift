@@ -2,6 +2,7 @@ import Foundation
 import GoNetwork
 import NeuralNet
 import StoreContract
+import TestSupport
 import Tournament
 import TournamentPostgres
 import XCTest
@@ -266,11 +267,11 @@ final class PostgresTournamentTests: XCTestCase {
         try FileManager.default.moveItem(atPath: program, toPath: program + ".away")
         var options = WorkerOptions(identity: WorkerIdentity(name: "lacking"), gamesAtOnce: 2)
         options.poll = 0.2
-        var gaveBack: [String] = []
-        let lock = NSLock()
+        let collected = Collected<String>()
         let played = try t.work(gonet: gonet, options: options) { e in
-            if case .gaveBack(_, let reason) = e { lock.withLock { gaveBack.append(reason) } }
+            if case .gaveBack(_, let reason) = e { collected.append(reason) }
         }
+        let gaveBack = collected.all
         XCTAssertEqual(played.count, 2, "a against b, both games")
         XCTAssertFalse(gaveBack.isEmpty)
         XCTAssertTrue(gaveBack[0].hasPrefix("\(program) (rare) is not installed on "), gaveBack[0])
@@ -397,6 +398,6 @@ extension PostgresTournamentTests {
     }
 }
 
-final class ResultBox: @unchecked Sendable {
+final class ResultBox: @unchecked Sendable {  // Set by one thread before the test joins it.
     var result: Result<[GameRow], Error>?
 }

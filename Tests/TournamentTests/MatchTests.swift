@@ -1,6 +1,7 @@
 import Foundation
 import GoNetwork
 import GoRecords
+import TestSupport
 import Tournament
 import XCTest
 
@@ -35,10 +36,9 @@ final class MatchTests: XCTestCase {
         XCTAssertEqual(two.count, 2)
         // The same directory with more games plays only the missing ones.
         let match = try Match.open(directory: dir, settings: settings(games: 4))
-        var seen: [Int] = []
-        let lock = NSLock()
-        let all = try match.run(gonet: gonet, concurrency: 2) { g, _ in lock.withLock { seen.append(g.index) } }
-        XCTAssertEqual(Set(seen), [2, 3])
+        let seen = Collected<Int>()
+        let all = try match.run(gonet: gonet, concurrency: 2) { g, _ in seen.append(g.index) }
+        XCTAssertEqual(Set(seen.all), [2, 3])
         XCTAssertEqual(all.count, 4)
         XCTAssertEqual(Set(all.map(\.index)), [0, 1, 2, 3])
         let st = Match.statistics(all)
@@ -119,8 +119,9 @@ final class MatchTests: XCTestCase {
         // H1 at 400 Elo: each win adds ln(f(400)/0.5) = 0.598, so five wins decide it.
         s.sprt = SPRT(elo0: 0, elo1: 400)
         let match = try Match.open(directory: dir, settings: s)
-        var lines: [String] = []
-        let all = try match.run(gonet: gonet, concurrency: 1) { _, all in lines.append(match.progressLine(all)) }
+        let collected = Collected<String>()
+        let all = try match.run(gonet: gonet, concurrency: 1) { _, all in collected.append(match.progressLine(all)) }
+        let lines = collected.all
         XCTAssertEqual(all.count, 5)
         XCTAssertTrue(match.report(all).contains { $0.contains("H1 accepted") })
         // After each game: the score with its intervals and the LLR against its bounds.

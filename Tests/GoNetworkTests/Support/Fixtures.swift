@@ -19,7 +19,7 @@ enum Fixtures {
     static func read(_ file: String) throws -> SafeTensors { try SafeTensors.read(path: path(file)) }
 }
 
-/// Asserts the tolerance: 1e-4 relative, and 1e-3 for values near zero, whose error is
+/// Asserts the fixtures' tolerance: 1e-4 relative, and 1e-3 for values near zero, whose error is
 /// measured against a floor instead of their own magnitude: 1% of the tensor's largest magnitude,
 /// and at least `minimumFloor` (for gradients, 0.1% of the network's largest gradient: float32
 /// sums that cancel to an exact zero in PyTorch's float64, such as a bias feeding a batch norm,
