@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "CourseServer",
             dependencies: [
-                "Tournament", "ONNX", "GoNetwork",
+                "Tournament", "ONNX", "GoNetwork", "GoRecords",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

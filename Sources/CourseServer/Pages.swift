@@ -1,9 +1,10 @@
 import Foundation
+import GoRecords
 import Tournament
 
 /// The server's HTML pages, built from a snapshot; every text that came from a user is escaped.
 enum Pages {
-    private static func e(_ s: String) -> String { HTMLReport.escape(s) }
+    private static func e(_ s: String) -> String { Markup.escape(s) }
 
     /// Who is looking: nobody, a student or the teacher, with their login's form token.
     struct Viewer {

@@ -32,9 +32,10 @@ struct AnalysisAnswer {
         let shown = decision.candidates.filter { $0.visits > 0 }.prefix(Self.mostCandidates)
         let infos: [[String: Any]] = shown.enumerated().map { order, c in
             var info: [String: Any] = [
-                "move": Coordinates.gtp(c.move, size: 19), "visits": c.visits, "winrate": rate(c.winrate),
+                "move": Coordinates.gtp(c.move, size: Board.standardSize), "visits": c.visits,
+                "winrate": rate(c.winrate),
                 "scoreLead": lead(c.winrate), "scoreMean": lead(c.winrate), "scoreSelfplay": lead(c.winrate),
-                "prior": c.prior, "order": order, "pv": c.pv.map { Coordinates.gtp($0, size: 19) },
+                "prior": c.prior, "order": order, "pv": c.pv.map { Coordinates.gtp($0, size: Board.standardSize) },
             ]
             if includePVVisits { info["pvVisits"] = c.pvVisits.isEmpty ? c.pv.map { _ in c.visits } : c.pvVisits }
             if let o = movesOwnership?[c.move] { info["ownership"] = o.map { ownershipSign * $0 } }
@@ -52,7 +53,7 @@ struct AnalysisAnswer {
         if let ownership { answer["ownership"] = ownership.map { ownershipSign * $0 } }
         if let policy {
             answer["policy"] = (0..<Features.moves).map { i -> Double in
-                let m = Move(index: i, size: 19)
+                let m = Move(index: i, size: Board.standardSize)
                 return game.legality(m, for: toMove) == .legal ? Double(policy[i]) : -1
             }
         }

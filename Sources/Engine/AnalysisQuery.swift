@@ -125,7 +125,7 @@ struct AnalysisQuery {
         for s in setup {
             guard let p = s.move.point, seen.insert(p).inserted else {
                 throw fail(
-                    "Stone placed twice or a pass among the stones: \(Coordinates.gtp(s.move, size: 19))",
+                    "Stone placed twice or a pass among the stones: \(Coordinates.gtp(s.move, size: Board.standardSize))",
                     "initialStones")
             }
         }
@@ -143,7 +143,7 @@ struct AnalysisQuery {
             bonus = parsed
         }
         let handicap = setup.contains { $0.color == .white } ? 0 : setup.count
-        var game = Game(size: 19, komi: komi + bonus.points(handicap), koRule: rules.koRule)
+        var game = Game(size: Board.standardSize, komi: komi + bonus.points(handicap), koRule: rules.koRule)
         game.placeSetup(setup)
         if let p = fields["initialPlayer"] {
             guard case .string(let name) = p, let c = Stone(name: name) else {
@@ -157,7 +157,9 @@ struct AnalysisQuery {
         // Every move is checked now, so that an illegal one is refused before anything runs.
         for (i, m) in moves.enumerated() {
             do { try game.play(m.move, by: m.color) } catch {
-                throw fail("Illegal move \(i): \(Coordinates.gtp(m.move, size: 19)) (\(error.reason))", "moves")
+                throw fail(
+                    "Illegal move \(i): \(Coordinates.gtp(m.move, size: Board.standardSize)) (\(error.reason))", "moves"
+                )
             }
         }
         if let t = fields["analyzeTurns"] {
@@ -293,13 +295,13 @@ struct AnalysisQuery {
 
     /// A location as KataGo reads it: a GTP vertex (`Q4`, `pass`) or `(x,y)` from the top left.
     static func location(_ text: String) -> Move? {
-        if let m = Coordinates.move(gtp: text, size: 19) { return m }
+        if let m = Coordinates.move(gtp: text, size: Board.standardSize) { return m }
         let t = text.filter { !$0.isWhitespace }
         guard t.hasPrefix("("), t.hasSuffix(")") else { return nil }
         let parts = t.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count == 2, let x = Int(parts[0]), let y = Int(parts[1]) else { return nil }
         let p = Point(x: x, y: y)
-        return p.isOn(size: 19) ? .play(p) : nil
+        return p.isOn(size: Board.standardSize) ? .play(p) : nil
     }
 
     /// The game at `turn` (after `moves[0..<turn]`), its side to move the next move's player.

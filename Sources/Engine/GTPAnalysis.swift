@@ -40,13 +40,14 @@ extension GTPEngine {
         let shown = d.candidates.enumerated().filter { $0.element.visits > 0 || $0.offset < request.minMoves }.map(
             \.element)
         var line = shown.prefix(max(20, request.minMoves)).enumerated().map { i, c in
-            let pv = c.pv.map { Coordinates.gtp($0, size: 19) }.joined(separator: " ")
+            let pv = c.pv.map { Coordinates.gtp($0, size: Board.standardSize) }.joined(separator: " ")
             let rates =
                 format == .leelaZero
                 ? "winrate \(permyriad(c.winrate)) prior \(permyriad(c.prior))"
                 : "winrate \(fraction(c.winrate)) scoreMean \(lead(c.winrate)) scoreLead \(lead(c.winrate)) "
                     + "prior \(fraction(c.prior))"
-            return "info move \(Coordinates.gtp(c.move, size: 19)) visits \(c.visits) \(rates) order \(i) pv \(pv)"
+            return
+                "info move \(Coordinates.gtp(c.move, size: Board.standardSize)) visits \(c.visits) \(rates) order \(i) pv \(pv)"
         }.joined(separator: " ")
         if let ownership { line += " ownership " + ownership.map(fraction).joined(separator: " ") }
         return line

@@ -174,7 +174,7 @@ extension GTPEngine {
     }
 
     func sgf() -> String {
-        var r = GameRecord(size: 19, komi: game.komi)
+        var r = GameRecord(size: Board.standardSize, komi: game.komi)
         r.setup = game.setup
         r.handicap = game.setup.count
         r.moves = game.moves

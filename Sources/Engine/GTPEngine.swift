@@ -94,7 +94,7 @@ public final class GTPEngine {
         self.player = player
         self.name = name
         self.version = version
-        game = Game(size: 19, komi: komi, koRule: .positionalSuperko)
+        game = Game(size: Board.standardSize, komi: komi, koRule: .positionalSuperko)
     }
 
     /// The response to one line (nil for an empty or comment line).
@@ -119,7 +119,7 @@ public final class GTPEngine {
 
     func newGame() {
         let komi = game.komi
-        game = Game(size: 19, komi: komi, koRule: .positionalSuperko)
+        game = Game(size: Board.standardSize, komi: komi, koRule: .positionalSuperko)
         player.reset()
     }
 

@@ -17,7 +17,7 @@ public enum LeelaAnalysis {
                 if key == "pv" {
                     i += 1
                     while i < words.count && words[i] != "info" {
-                        guard let m = Coordinates.move(gtp: words[i], size: 19) else { return nil }
+                        guard let m = Coordinates.move(gtp: words[i], size: Board.standardSize) else { return nil }
                         info.pv.append(m)
                         i += 1
                     }
@@ -27,7 +27,7 @@ public enum LeelaAnalysis {
                 let value = words[i + 1]
                 switch key {
                 case "move":
-                    guard let m = Coordinates.move(gtp: value, size: 19) else { return nil }
+                    guard let m = Coordinates.move(gtp: value, size: Board.standardSize) else { return nil }
                     info.move = m
                     sawMove = true
                 case "visits":

@@ -336,7 +336,7 @@ public final class MCTSPlayer: Ranker {
     /// The node's priors over its moves from one position's policy `[362]`, renormalised.
     private func setPriors(_ node: SearchNode, _ policy: ArraySlice<Float>, value: Float) {
         let base = policy.startIndex
-        var priors = node.moves.map { policy[base + $0.index(size: 19)] }
+        var priors = node.moves.map { policy[base + $0.index(size: Board.standardSize)] }
         let total = priors.reduce(0, +)
         if total > 0 { priors = priors.map { $0 / total } }
         node.priors = priors

@@ -55,7 +55,9 @@ public final class PolicyPlayer: Ranker {
         let (policy, winrate) = evaluate(g)
         var candidates = allowed.compactMap(\.point).map { p -> MoveInfo in
             // A non-finite output (a network that overflows on this position) counts as no prior.
-            let prior = policy[p.index(size: 19)].isFinite ? Double(policy[p.index(size: 19)]) : 0
+            let prior =
+                policy[p.index(size: Board.standardSize)].isFinite
+                ? Double(policy[p.index(size: Board.standardSize)]) : 0
             // No search: a move's "visits" are its prior in thousandths, so clients rank and show it.
             return MoveInfo(
                 move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])

@@ -11,7 +11,9 @@ import GoRules
 public enum ReviewRecord {
     /// The main line's `nodes` with each position's analysis added; `positions[k]` is turn k
     /// (the root is turn 0, the node of move k turn k). Nodes without a move keep what they have.
-    public static func annotate(_ nodes: [SGFNode], with positions: [ReviewedPosition], size: Int = 19) -> [SGFNode] {
+    public static func annotate(_ nodes: [SGFNode], with positions: [ReviewedPosition], size: Int = Board.standardSize)
+        -> [SGFNode]
+    {
         var byTurn: [Int: ReviewedPosition] = [:]
         for p in positions { byTurn[p.turn] = p }
         var out = nodes
@@ -69,9 +71,9 @@ public enum ReviewRecord {
             var line = "\(played.id) \(played.values.first.map { vertex($0) } ?? "pass"): "
             line += String(format: "%+.1f%%", 100 * (now - was)) + String(format: ", %+.1f points", -points)
             if let best = before.decision.candidates.first,
-                vertex(played.values.first ?? "") != Coordinates.gtp(best.move, size: 19)
+                vertex(played.values.first ?? "") != Coordinates.gtp(best.move, size: Board.standardSize)
             {
-                line += "; best was \(Coordinates.gtp(best.move, size: 19))"
+                line += "; best was \(Coordinates.gtp(best.move, size: Board.standardSize))"
             }
             lines.append(line)
         }
@@ -79,7 +81,9 @@ public enum ReviewRecord {
         if !shown.isEmpty {
             lines.append(
                 "Best: "
-                    + shown.map { "\(Coordinates.gtp($0.move, size: 19)) \(percent($0.winrate)) (\($0.visits))" }
+                    + shown.map {
+                        "\(Coordinates.gtp($0.move, size: Board.standardSize)) \(percent($0.winrate)) (\($0.visits))"
+                    }
                     .joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
@@ -89,6 +93,7 @@ public enum ReviewRecord {
 
     /// An SGF move value as a GTP vertex (`pd` → `Q16`; empty or `tt` → pass).
     static func vertex(_ sgf: String) -> String {
-        Coordinates.move(sgf: sgf, size: 19).map { Coordinates.gtp($0, size: 19) } ?? sgf
+        Coordinates.move(sgf: sgf, size: Board.standardSize).map { Coordinates.gtp($0, size: Board.standardSize) }
+            ?? sgf
     }
 }

@@ -23,7 +23,9 @@ public struct EncodedPosition: Sendable, Equatable {
         var codes = [UInt8](repeating: 0, count: Features.points)
         codes.withUnsafeMutableBufferPointer { game.board.snapshot(into: $0.baseAddress!) }
         var last = -1
-        if let m = game.lastMove, m.color == game.toMove.opponent, let p = m.move.point { last = p.index(size: 19) }
+        if let m = game.lastMove, m.color == game.toMove.opponent, let p = m.move.point {
+            last = p.index(size: Board.standardSize)
+        }
         self.init(codes: codes, toMove: game.toMove, theirLastMove: last)
     }
 }

@@ -107,7 +107,7 @@ public enum NetworkFile {
         net.metadata = file.metadata
         net.weightsChanged()
         // Finite weights can still be large enough to overflow: one forward pass proves the outputs.
-        let (policy, value) = net.evaluate([EncodedPosition(Game(size: 19))])
+        let (policy, value) = net.evaluate([EncodedPosition(Game(size: Board.standardSize))])
         if !policy.allSatisfy({ $0.isFinite }) || !value.allSatisfy({ $0.isFinite }) {
             throw NetworkError(
                 path: path, reasons: ["a forward pass on the empty board gives non-finite outputs (weights too large)"])

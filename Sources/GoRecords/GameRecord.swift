@@ -3,7 +3,7 @@ import GoRules
 /// A recorded game: the rules it was played under, the players, the setup and the moves.
 public struct GameRecord: Sendable, Hashable {
     /// Board size (SZ).
-    public var size: Int = 19
+    public var size: Int = Board.standardSize
     /// Komi (KM).
     public var komi: Double = 0
     /// Handicap stones as HA says (the stones themselves are in `setup`).
@@ -28,7 +28,7 @@ public struct GameRecord: Sendable, Hashable {
     public var extraProperties: [SGFProperty] = []
 
     /// An empty game on a `size` board with `komi`.
-    public init(size: Int = 19, komi: Double = 0) {
+    public init(size: Int = Board.standardSize, komi: Double = 0) {
         self.size = size
         self.komi = komi
     }

@@ -16,6 +16,8 @@ public enum Legality: Sendable, Equatable {
 public struct Board: Sendable {
     /// The largest supported side.
     public static let maxSize = 25
+    /// The board gonet's networks, engines and tournaments play: its networks read 19x19 planes.
+    public static let standardSize = 19
     static let maxCells = (maxSize + 2) * (maxSize + 2)
 
     static let empty: UInt8 = 0
@@ -48,7 +50,7 @@ public struct Board: Sendable {
     let keys: [UInt64]
 
     /// An empty board.
-    public init(size: Int = 19) {
+    public init(size: Int = Board.standardSize) {
         precondition((2...Board.maxSize).contains(size), "board size must be 2…\(Board.maxSize)")
         self.size = size
         stride = size + 2

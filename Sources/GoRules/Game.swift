@@ -91,7 +91,7 @@ public struct Game: Sendable {
     var seen: Set<UInt64> = []
 
     /// A new game on an empty board.
-    public init(size: Int = 19, komi: Double = 7.5, koRule: KoRule = .positionalSuperko) {
+    public init(size: Int = Board.standardSize, komi: Double = 7.5, koRule: KoRule = .positionalSuperko) {
         self.size = size
         self.komi = komi
         self.koRule = koRule

@@ -12,12 +12,12 @@ public struct Point: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The point of index `y * size + x` (docs/FORMATS.md's point index on a 19x19 board).
-    @inlinable public init(index: Int, size: Int = 19) {
+    @inlinable public init(index: Int, size: Int = Board.standardSize) {
         self.init(x: index % size, y: index / size)
     }
 
     /// `y * size + x`.
-    @inlinable public func index(size: Int = 19) -> Int { y * size + x }
+    @inlinable public func index(size: Int = Board.standardSize) -> Int { y * size + x }
 
     /// Whether the point lies on a board of the given size.
     @inlinable public func isOn(size: Int) -> Bool { x >= 0 && y >= 0 && x < size && y < size }
@@ -48,7 +48,7 @@ public enum Move: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// docs/FORMATS.md's move index: `y * size + x`, and `size * size` for a pass.
-    @inlinable public func index(size: Int = 19) -> Int {
+    @inlinable public func index(size: Int = Board.standardSize) -> Int {
         switch self {
         case .play(let p): return p.index(size: size)
         case .pass: return size * size
@@ -56,7 +56,7 @@ public enum Move: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The move of a docs/FORMATS.md move index (`size * size` is a pass).
-    @inlinable public init(index: Int, size: Int = 19) {
+    @inlinable public init(index: Int, size: Int = Board.standardSize) {
         self = index == size * size ? .pass : .play(Point(index: index, size: size))
     }
 

@@ -18,9 +18,9 @@ public final class Conv2D {
     public var useWinograd = true
     var winograd: Winograd?
     var winogradBackward: Winograd?
-    /// The weights each Winograd transform was made from (compared, so any change is seen).
-    var winogradSource: [Float] = []
-    var winogradBackwardSource: [Float] = []
+    /// The weights' version each Winograd transform was made from (-1: none yet).
+    var winogradVersion = -1
+    var winogradBackwardVersion = -1
     /// Winograd's transformed input from the last `forward(keepForBackward: true)`, the input and
     /// batch it came from (batch 0 when another pass has run since), so backward of that same x
     /// need not transform it again.
@@ -57,9 +57,9 @@ public final class Conv2D {
             let wino =
                 winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
             winograd = wino
-            if winogradSource != weight.value {
+            if winogradVersion != weight.version {
                 weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
-                winogradSource = weight.value
+                winogradVersion = weight.version
             }
             let kept = keepForBackward ? transformedInput.reserve(wino.transformedInputSize(batch: batch)) : nil
             if let bias {
@@ -137,9 +137,9 @@ public final class Conv2D {
                             winogradBackward
                             ?? Winograd(inChannels: outChannels, outChannels: inChannels, height: height, width: width)
                         winogradBackward = wino
-                        if winogradBackwardSource != weight.value {
+                        if winogradBackwardVersion != weight.version {
                             wino.setWeights(w.baseAddress!, flipped: true)
-                            winogradBackwardSource = weight.value
+                            winogradBackwardVersion = weight.version
                         }
                         wino.forward(dy, dx, batch: batch, workspace: columns)
                     }

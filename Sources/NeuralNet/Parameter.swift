@@ -5,7 +5,10 @@ public final class Parameter {
     /// The tensor's shape.
     public let shape: [Int]
     /// The values, row-major.
-    public var value: [Float]
+    public var value: [Float] { didSet { version &+= 1 } }
+    /// Counts changes of `value` (any write, in place or whole), so a layer that keeps a transform
+    /// of the weights knows when to redo it without comparing every weight.
+    public private(set) var version = 0
     /// The gradient of the last backward pass (same count as `value`).
     public var grad: [Float]
     /// Whether an optimizer updates it (false for running statistics).

@@ -1,5 +1,6 @@
 import Foundation
 import GoNetwork
+import GoRecords
 
 /// The tournament page: standings, crosstable, a rating plot with intervals, and every game
 /// linked to its SGF and shown on a board (the SGFs are embedded, so the page works from disk).
@@ -37,11 +38,11 @@ public enum HTMLReport {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
+        <title>\(Markup.escape(title))</title>
         <style>
         \(style)
         </style></head><body>
-        <h1>\(escape(title))</h1>
+        <h1>\(Markup.escape(title))</h1>
         <p class="sub">\(s.games) games · komi \(config.komi) · \(config.scoring.rawValue) scoring · \(config.networkMode == .mcts ? "networks search \(config.visits.map { "\($0) visits" } ?? "\(config.searchSeconds) s") per move" : "networks play their policy") · \(config.secondsPerMove) s per move · updated \(ISO8601DateFormatter().string(from: Date()))</p>
         <h2>Standings</h2>
 
@@ -58,7 +59,7 @@ public enum HTMLReport {
             let ci = r.interval.isFinite ? String(format: "±%.0f", r.interval) : "—"
             let pct = r.games > 0 ? String(format: "%.1f", 100 * r.score / Double(r.games)) : "—"
             h +=
-                "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(r.name))</td><td>\(String(format: "%.0f", r.elo))</td><td>\(ci)</td><td>\(r.games)</td><td>\(s.fmt(r.score))</td><td>\(pct)</td><td class=\"l\">\(escape(kind))</td></tr>\n"
+                "<tr><td>\(i + 1)</td><td class=\"l\">\(Markup.escape(r.name))</td><td>\(String(format: "%.0f", r.elo))</td><td>\(ci)</td><td>\(r.games)</td><td>\(s.fmt(r.score))</td><td>\(pct)</td><td class=\"l\">\(Markup.escape(kind))</td></tr>\n"
         }
         return h + "</table>\n"
     }
@@ -69,7 +70,7 @@ public enum HTMLReport {
         for i in s.labels.indices { h += "<th>\(i + 1)</th>" }
         h += "</tr>\n"
         for (i, name) in s.labels.enumerated() {
-            h += "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(name))</td>"
+            h += "<tr><td>\(i + 1)</td><td class=\"l\">\(Markup.escape(name))</td>"
             for j in s.labels.indices {
                 let c = s.crosstable[i][j]
                 h +=
@@ -96,7 +97,7 @@ public enum HTMLReport {
             let b = byID[g.black]?.label ?? "?"
             let w = byID[g.white]?.label ?? "?"
             h +=
-                "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(b))</td><td class=\"l\">\(escape(w))</td><td><a onclick=\"show(\(i))\">\(escape(g.result))</a></td><td>\(g.moves)</td><td class=\"l\">\(escape(String(g.reason.prefix(60))))</td><td class=\"l\"><a href=\"\(escape(g.sgf))\">sgf</a></td></tr>\n"
+                "<tr><td>\(i + 1)</td><td class=\"l\">\(Markup.escape(b))</td><td class=\"l\">\(Markup.escape(w))</td><td><a onclick=\"show(\(i))\">\(Markup.escape(g.result))</a></td><td>\(g.moves)</td><td class=\"l\">\(Markup.escape(String(g.reason.prefix(60))))</td><td class=\"l\"><a href=\"\(Markup.escape(g.sgf))\">sgf</a></td></tr>\n"
         }
         return (h, sgfs)
     }
@@ -181,7 +182,7 @@ public enum HTMLReport {
         }
         for (i, r) in rows.enumerated() {
             let y = top + Double(i) * rowH + rowH / 2
-            out += "<text x=\"\(left - 10)\" y=\"\(y + 4)\" text-anchor=\"end\">\(escape(r.name))</text>"
+            out += "<text x=\"\(left - 10)\" y=\"\(y + 4)\" text-anchor=\"end\">\(Markup.escape(r.name))</text>"
             if r.interval.isFinite {
                 out +=
                     "<line x1=\"\(px(max(lo, r.elo - r.interval)))\" x2=\"\(px(min(hi, r.elo + r.interval)))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#4a90d9\" stroke-width=\"3\"/>"
@@ -189,11 +190,5 @@ public enum HTMLReport {
             out += "<circle cx=\"\(px(r.elo))\" cy=\"\(y)\" r=\"5\" fill=\"#d0021b\"/>"
         }
         return out + "</svg>"
-    }
-
-    /// Text made safe inside HTML elements and quoted attributes.
-    public static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

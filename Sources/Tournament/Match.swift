@@ -61,15 +61,41 @@ public struct MatchSettings: Sendable, Equatable {
 
 /// One finished game of a match, from A's side.
 public struct MatchGame: Sendable, Equatable {
+    /// How a game ended.
+    public enum Ending: String, Sendable, CaseIterable {
+        case twoPasses = "two passes"
+        case moveCap = "move cap"
+        case resignation
+        /// An illegal move, no answer in time, a crash.
+        case forfeit
+        /// The referee could not score it.
+        case undecided
+
+        /// How a game with this result and record ended: a game scored on the board ended by two
+        /// passes when its record ends with them (or no record is at hand), else at the move cap.
+        public init(_ result: GameResult, record: GameRecord?) {
+            switch result {
+            case .win(_, .resignation): self = .resignation
+            case .win(_, .forfeit), .win(_, .time): self = .forfeit
+            case .unknown, .void: self = .undecided
+            case .win, .draw:
+                let last = record?.moves.suffix(2).map(\.move) ?? [.pass, .pass]
+                self = last == [.pass, .pass] ? .twoPasses : .moveCap
+            }
+        }
+    }
+
     /// Game k of the match (the schedule's round).
     public var index: Int
     /// Whether A had Black.
     public var aIsBlack: Bool
-    /// "A", "B", or "draw" (also for a game the referee could not decide).
-    public var winner: String
+    /// A's outcome (a draw also for a game the referee could not decide).
+    public var outcome: SPRT.Outcome
     /// SGF's RE.
     public var result: String
-    /// Why the game ended.
+    /// How it ended.
+    public var ending: Ending
+    /// Why it ended, in the referee's words.
     public var reason: String
     /// Moves played.
     public var moves: Int
@@ -194,13 +220,14 @@ public final class Match: Sendable {
 
     private func game(_ row: GameRow, a: Entrant) throws -> MatchGame {
         let aIsBlack = row.black == a.id
-        let late =
-            try tournament.store.record(of: row).flatMap { try SGFReader.records(text: $0).first }
-            .map(Self.capturedLate) ?? (black: 0, white: 0)
-        let winner = row.winner.isEmpty ? "draw" : (row.winner == "B") == aIsBlack ? "A" : "B"
+        let record = try tournament.store.record(of: row).flatMap { try SGFReader.records(text: $0).first }
+        let late = record.map(Self.capturedLate) ?? (black: 0, white: 0)
+        let outcome: SPRT.Outcome = row.winner.isEmpty ? .draw : (row.winner == "B") == aIsBlack ? .win : .loss
         return MatchGame(
-            index: Int(row.slot.split(separator: "-").last ?? "") ?? 0, aIsBlack: aIsBlack, winner: winner,
-            result: row.result, reason: row.reason, moves: row.moves,
+            index: Int(row.slot.split(separator: "-").last ?? "") ?? 0, aIsBlack: aIsBlack, outcome: outcome,
+            result: row.result, ending: MatchGame.Ending(GameResult(sgf: row.result), record: record),
+            reason: row.reason,
+            moves: row.moves,
             aCapturedLate: aIsBlack ? late.black : late.white, bCapturedLate: aIsBlack ? late.white : late.black,
             seconds: row.seconds, sgf: row.sgf)
     }
@@ -208,8 +235,8 @@ public final class Match: Sendable {
     /// The statistics of a set of games, from A's side.
     public static func statistics(_ games: [MatchGame]) -> MatchStatistics {
         MatchStatistics(
-            wins: games.filter { $0.winner == "A" }.count, draws: games.filter { $0.winner == "draw" }.count,
-            losses: games.filter { $0.winner == "B" }.count)
+            wins: games.filter { $0.outcome == .win }.count, draws: games.filter { $0.outcome == .draw }.count,
+            losses: games.filter { $0.outcome == .loss }.count)
     }
 
     /// Schedules the games not played yet and plays them, `concurrency` at once, until none is
@@ -280,7 +307,7 @@ extension Match {
     public func progressLine(_ games: [MatchGame]) -> String {
         var line = "\(games.count) game\(games.count == 1 ? "" : "s"): A \(Self.statistics(games).summary)"
         if let s = settings.sprt {
-            let outcomes = games.map { g -> SPRT.Outcome in g.winner == "A" ? .win : g.winner == "B" ? .loss : .draw }
+            let outcomes = games.map(\.outcome)
             let stop = s.stop(along: outcomes)
             line += String(format: "; LLR %.2f [%.2f, %.2f]", stop.llr, s.lowerBound, s.upperBound)
             if stop.decision != .continueTesting { line += " " + stop.decision.rawValue + " accepted" }
@@ -299,7 +326,7 @@ extension Match {
             "A as Black \(asBlack.wins)-\(asBlack.draws)-\(asBlack.losses), as White \(asWhite.wins)-\(asWhite.draws)-\(asWhite.losses)"
         )
         if let s = settings.sprt {
-            let outcomes = games.map { g -> SPRT.Outcome in g.winner == "A" ? .win : g.winner == "B" ? .loss : .draw }
+            let outcomes = games.map(\.outcome)
             lines.append(Self.sprtLine(s, outcomes))
         }
         lines.append(
@@ -307,12 +334,7 @@ extension Match {
                 format: "game length: median %g moves; stones captured after move %d: median A %g, B %g",
                 Self.median(games.map(\.moves)), Self.lateMove, Self.median(games.map(\.aCapturedLate)),
                 Self.median(games.map(\.bCapturedLate))))
-        let ends = Dictionary(grouping: games) { g -> String in
-            if g.reason.contains("resigns") { return "resignation" }
-            if g.reason.contains("forfeits") { return "forfeit" }
-            if g.reason.hasPrefix("move cap") { return "move cap" }
-            return "two passes"
-        }
+        let ends = Dictionary(grouping: games, by: \.ending.rawValue)
         lines.append("endings: " + ends.keys.sorted().map { "\($0) \(ends[$0]!.count)" }.joined(separator: ", "))
         return lines
     }

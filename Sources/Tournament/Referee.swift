@@ -59,7 +59,7 @@ public struct Referee {
     /// A random opening of `count` moves, the same for every game of a slot pair (seeded).
     static func randomOpening(count: Int, seed: UInt64) -> [Move] {
         var rng = RandomSource(seed: seed)
-        var game = Game(size: 19, komi: 7.5)
+        var game = Game(size: Board.standardSize, komi: 7.5)
         var moves: [Move] = []
         // 225 points of the inner 15x15 board: an opening longer than a third of them is no opening.
         while moves.count < min(count, 75) {
@@ -114,8 +114,8 @@ public struct Referee {
         -> GameOutcome
     {
         let start = Date()
-        var game = Game(size: 19, komi: komi, koRule: .positionalSuperko)
-        var record = GameRecord(size: 19, komi: komi)
+        var game = Game(size: Board.standardSize, komi: komi, koRule: .positionalSuperko)
+        var record = GameRecord(size: Board.standardSize, komi: komi)
         record.blackPlayer = blackName
         record.whitePlayer = whiteName
         record.rules = scoring.sgfRules
@@ -172,7 +172,7 @@ public struct Referee {
             let color = game.toMove
             // The opening is the referee's own: `randomOpening` only makes legal moves.
             guard (try? game.play(m)) != nil else { throw RefereeError("the opening move \(m) is illegal") }
-            let v = Coordinates.gtp(m, size: 19)
+            let v = Coordinates.gtp(m, size: Board.standardSize)
             for c in [Stone.black, .white] {
                 _ = try ask(engines, c, "play \(color) \(v)", explaining: "refused the opening move \(color) \(v)")
             }
@@ -199,14 +199,14 @@ public struct Referee {
                 how: .time)
         }
         if text.lowercased() == "resign" { return false }
-        guard let move = Coordinates.move(gtp: text, size: 19) else {
+        guard let move = Coordinates.move(gtp: text, size: Board.standardSize) else {
             throw Forfeit(loser: color, why: "answered \"\(text.prefix(40))\", not a move")
         }
         do { try game.play(move, by: color) } catch {
             throw Forfeit(loser: color, why: "illegal move \(text): \(error)")
         }
         _ = try ask(
-            engines, color.opponent, "play \(color) \(Coordinates.gtp(move, size: 19))",
+            engines, color.opponent, "play \(color) \(Coordinates.gtp(move, size: Board.standardSize))",
             explaining: "refused the legal move \(color) \(text)")
         return true
     }
@@ -221,8 +221,10 @@ public struct Referee {
         if scoring == .deadRemoved {
             let listed = [Stone.black, .white].map { c in
                 "\(c.letter) "
-                    + (dead.points.filter { game.board[$0] == c }.sorted().map { Coordinates.gtp(.play($0), size: 19) }
-                        .joined(separator: " "))
+                    + (dead.points.filter { game.board[$0] == c }.sorted().map {
+                        Coordinates.gtp(.play($0), size: Board.standardSize)
+                    }
+                    .joined(separator: " "))
             }
             reason +=
                 "; dead stones (\(dead.decidedBy.rawValue)\(dead.note.isEmpty ? "" : ": " + dead.note)): "
@@ -236,7 +238,9 @@ public struct Referee {
         let owners = board.areaOwners(dead: dead)
         var props: [SGFProperty] = []
         for (key, color) in [("TB", Stone.black), ("TW", Stone.white)] {
-            let points = board.allPoints.filter { owners[$0.index(size: 19)] == color && board[$0] != color }
+            let points = board.allPoints.filter {
+                owners[$0.index(size: Board.standardSize)] == color && board[$0] != color
+            }
             if !points.isEmpty { props.append(SGFProperty(key, points.map { Coordinates.sgf(.play($0)) })) }
         }
         return props
@@ -270,7 +274,7 @@ public struct Referee {
         }
         defer { engine.stop() }
         var commands = ["boardsize 19", "clear_board", "komi \(komi)"]
-        commands += game.moves.map { "play \($0.color) \(Coordinates.gtp($0.move, size: 19))" }
+        commands += game.moves.map { "play \($0.color) \(Coordinates.gtp($0.move, size: Board.standardSize))" }
         for c in commands {
             guard case .success = engine.send(c, timeout: Referee.setupTimeout) else {
                 return failed("no answer to \(c)")
@@ -286,7 +290,7 @@ public struct Referee {
     static func points(_ text: String) -> Set<Point> {
         Set(
             text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap {
-                Coordinates.move(gtp: $0, size: 19)?.point
+                Coordinates.move(gtp: $0, size: Board.standardSize)?.point
             })
     }
 }

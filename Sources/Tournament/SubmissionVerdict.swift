@@ -178,7 +178,7 @@ extension Submission {
             do { answer = try client.ask("genmove \(color == .black ? "b" : "w")", timeout: 60) } catch {
                 return "\(error)"
             }
-            guard let move = Coordinates.move(gtp: answer, size: 19) else {
+            guard let move = Coordinates.move(gtp: answer, size: Board.standardSize) else {
                 return "genmove answered \"\(answer)\", not a move"
             }
             do { try game.play(move, by: color) } catch { return "genmove answered the illegal move \(answer)" }

@@ -178,8 +178,8 @@ public struct TournamentConfig: Codable, Sendable, Equatable {
             throw TournamentError("schedule must be round-robin or gauntlet, not \(schedule)")
         }
         guard !refereeEngine.isEmpty else { throw TournamentError("refereeEngine must name a command") }
-        guard Limits.isValidKomi(komi, size: 19) else {
-            let k = Int(Limits.komi(size: 19))
+        guard Limits.isValidKomi(komi, size: Board.standardSize) else {
+            let k = Int(Limits.komi(size: Board.standardSize))
             throw TournamentError("komi must be a number from -\(k) to \(k), not \(komi)")
         }
         if let r = resignThreshold, !(r >= 0 && r < 1) {

@@ -234,7 +234,7 @@ extension Tournament {
     }
 
     private func forfeit(_ loser: Stone, black: Entrant, white: Entrant, why: String) -> GameOutcome {
-        var r = GameRecord(size: 19, komi: config.komi)
+        var r = GameRecord(size: Board.standardSize, komi: config.komi)
         r.blackPlayer = black.label
         r.whitePlayer = white.label
         r.result = .win(loser.opponent, .forfeit)

@@ -13,17 +13,19 @@ enum SampleCoding {
     static func replay(
         _ r: GameRecord, scratch: UnsafeMutablePointer<UInt8>, _ body: (UnsafeMutablePointer<UInt8>) -> Void
     ) -> Bool {
-        var board = Board(size: 19)
+        var board = Board(size: Board.standardSize)
         var last: PlayedMove? = nil
         for m in r.moves {
             board.snapshot(into: scratch)
             let toMove = m.color
             scratch[Features.points] = toMove.rawValue
             var their = 0xFFFF
-            if let l = last, l.color == toMove.opponent, let p = l.move.point { their = p.index(size: 19) }
+            if let l = last, l.color == toMove.opponent, let p = l.move.point {
+                their = p.index(size: Board.standardSize)
+            }
             scratch[Features.points + 1] = UInt8(their & 0xFF)
             scratch[Features.points + 2] = UInt8(their >> 8)
-            let target = m.move.index(size: 19)
+            let target = m.move.index(size: Board.standardSize)
             scratch[364] = UInt8(target & 0xFF)
             scratch[365] = UInt8(target >> 8)
             let (v, mask) = TrainingSample.value(r.result, toMove: toMove)

@@ -1,4 +1,5 @@
 import Foundation
+import GoRecords
 
 /// An SVG of a run's curves: top-1 accuracy (training intervals and validation) and policy loss
 /// against wall time, for a browser or any image viewer.
@@ -18,7 +19,7 @@ public enum TrainingPlot {
         var out =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(2 * h + 30))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        out += "<text x=\"\(left)\" y=\"20\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>\n"
+        out += "<text x=\"\(left)\" y=\"20\" font-size=\"15\" font-weight=\"bold\">\(Markup.escape(title))</text>\n"
         for (k, panel) in panels.enumerated() {
             let y0 = 30 + Double(k) * h
             let values = entries.map(panel.1)
@@ -58,10 +59,5 @@ public enum TrainingPlot {
             out += "<text x=\"\(w - right - 80)\" y=\"\(y0 + top + 16)\" fill=\"#d0021b\">— validation</text>\n"
         }
         return out + "</svg>\n"
-    }
-
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-            of: ">", with: "&gt;")
     }
 }

@@ -31,7 +31,8 @@ public struct TrainingSample: Sendable, Equatable {
         let position = EncodedPosition(game)
         let (t, mask) = value(record.result, toMove: next.color)
         return TrainingSample(
-            position: position, policyTarget: next.move.index(size: 19), valueTarget: t, valueMask: mask)
+            position: position, policyTarget: next.move.index(size: Board.standardSize), valueTarget: t, valueMask: mask
+        )
     }
 }
 

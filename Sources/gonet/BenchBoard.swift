@@ -30,7 +30,7 @@ struct BenchBoard: ParsableCommand {
             let reader = try SGFReader(path: path)
             while let e = try reader.nextEntry() {
                 guard case .success(let r) = e.record, r.size == 19, r.setup.isEmpty, r.edits.isEmpty else { continue }
-                records.append(r.moves.map { Int16($0.move.index(size: 19)) })
+                records.append(r.moves.map { Int16($0.move.index(size: Board.standardSize)) })
                 colors.append(r.moves.map(\.color))
                 if records.count >= games { break load }
             }
@@ -49,7 +49,7 @@ struct BenchBoard: ParsableCommand {
         var elapsed = 0.0
         repeat {
             for (g, game) in records.enumerated() {
-                var board = Board(size: 19)
+                var board = Board(size: Board.standardSize)
                 let c = colors[g]
                 for (i, m) in game.enumerated() where board.play(index: Int(m), c[i]) != .legal { illegal += 1 }
                 moves += game.count
@@ -68,7 +68,7 @@ struct BenchBoard: ParsableCommand {
         scratch.reserveCapacity(19 * 19)
         var playouts = 0
         var playoutMoves = 0
-        let empty = Board(size: 19)
+        let empty = Board(size: Board.standardSize)
         let start2 = Date()
         repeat {
             for _ in 0..<100 {

@@ -26,8 +26,8 @@ struct BenchSearch: ParsableCommand {
         let net = FamilyNetwork(Architecture.Family(trunk: .resnet, blocks: 6, filters: 64))
         net.initialize(seed: 1)
         // An opening position a few moves in.
-        var game = Game(size: 19, komi: 7.5)
-        for v in ["Q16", "D4", "Q3", "D16", "R5"] { try game.play(Coordinates.move(gtp: v, size: 19)!) }
+        var game = Game(size: Board.standardSize, komi: 7.5)
+        for v in ["Q16", "D4", "Q3", "D16", "R5"] { try game.play(Coordinates.move(gtp: v, size: Board.standardSize)!) }
         print("resnet 6x64, \(visits) playouts per search from a 5-move opening")
         print("threads  batch   playouts/s   network positions/s   search/network")
         for t in try ListValues.integers(threads, option: "--threads") {
@@ -54,7 +54,7 @@ struct BenchSearch: ParsableCommand {
 
     /// Positions/s of the network alone on batches of real positions.
     func rawRate(_ net: PolicyValueNetwork, batch: Int) -> Double {
-        let positions = [EncodedPosition](repeating: EncodedPosition(Game(size: 19)), count: batch)
+        let positions = [EncodedPosition](repeating: EncodedPosition(Game(size: Board.standardSize)), count: batch)
         _ = net.evaluate(positions)
         var n = 0
         let start = Date()

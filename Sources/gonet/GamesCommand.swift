@@ -171,7 +171,7 @@ struct GamesPlanes: ParsableCommand {
             "symmetry": String(symmetry),
         ]
         try t.write(path: output)
-        let target = Coordinates.gtp(Move(index: sample.policyTarget), size: 19)
+        let target = Coordinates.gtp(Move(index: sample.policyTarget), size: Board.standardSize)
         print(
             "wrote \(output): game \(game), \(sample.position.toMove) to move after \(move) moves, target \(target), value \(sample.valueTarget) (mask \(sample.valueMask))"
         )

@@ -81,7 +81,7 @@ struct MatchCommand: ParsableCommand {
             let before = try match.results().count
             if before > 0 { print("resuming \(out): \(before) games already played") }
             let all = try match.run(gonet: gonetExecutable(), concurrency: concurrency) { g, all in
-                let outcome = g.winner == "A" ? "wins" : g.winner == "B" ? "loses" : "draws"
+                let outcome = g.outcome == .win ? "wins" : g.outcome == .loss ? "loses" : "draws"
                 print(
                     "game \(g.index + 1): A \(g.aIsBlack ? "black" : "white") \(outcome) (\(g.result), \(g.moves) moves)"
                 )

@@ -309,7 +309,7 @@ extension PostgresTournamentTests {
         XCTAssertEqual(games.count, try match.tournament.store.games().count)
         XCTAssertTrue(
             (5...7).contains(games.count), "decided after 5 wins, at most one game each in flight: \(games.count)")
-        XCTAssertTrue(games.allSatisfy { $0.winner == "A" })
+        XCTAssertTrue(games.allSatisfy { $0.outcome == .win })
         XCTAssertGreaterThanOrEqual(all.count, 5)
         XCTAssertEqual(try match.tournament.sprtDecision(), .acceptH1)
         XCTAssertEqual(try match.tournament.store.status().waiting, 0)

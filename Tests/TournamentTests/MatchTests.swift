@@ -1,11 +1,30 @@
 import Foundation
 import GoNetwork
 import GoRecords
+import GoRules
 import TestSupport
 import Tournament
 import XCTest
 
 final class MatchTests: XCTestCase {
+    /// A game's ending comes from its result and record, never from the referee's wording.
+    func testEndingsFromResultAndRecord() {
+        var passed = GameRecord(size: 19, komi: 7.5)
+        passed.moves = [
+            PlayedMove(.black, .play(Point(x: 3, y: 3))), PlayedMove(.white, .pass), PlayedMove(.black, .pass),
+        ]
+        var capped = passed
+        capped.moves.append(PlayedMove(.white, .play(Point(x: 15, y: 15))))
+        let cases: [(String, GameRecord?, MatchGame.Ending)] = [
+            ("B+R", passed, .resignation), ("W+F", passed, .forfeit), ("B+T", nil, .forfeit), ("?", passed, .undecided),
+            ("W+12.5", passed, .twoPasses), ("0", passed, .twoPasses), ("B+3.5", capped, .moveCap),
+            ("W+0.5", nil, .twoPasses),
+        ]
+        for (result, record, ending) in cases {
+            XCTAssertEqual(MatchGame.Ending(GameResult(sgf: result), record: record), ending, result)
+        }
+    }
+
     var dir: String!
     /// Text as an entrant's name writes it.
     static func cleaned(_ s: String) -> String {
