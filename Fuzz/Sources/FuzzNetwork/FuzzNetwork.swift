@@ -10,7 +10,7 @@ public func fuzzNetwork(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             Array(UnsafeBufferPointer(start: data, count: count)), path: "fuzz.safetensors")
     else { return 0 }
     _ = file.serialized()
-    _ = try? PolicyValueNetwork.load(file, path: "fuzz.safetensors")
+    _ = try? NetworkFile.load(file, path: "fuzz.safetensors")
     return 0
 }
 

@@ -5,8 +5,8 @@ import GoNetwork
 /// instead of 128 (the code paths are the same, 30 times faster). The engine's logic is what is
 /// fuzzed, not the network's speed.
 public func tinyPlayer() -> (player: PolicyPlayer, network: PolicyValueNetwork) {
-    let net = PolicyValueNetwork(
-        Architecture(
+    let net = FamilyNetwork(
+        Architecture.Family(
             trunk: .resnet, blocks: 1, filters: 4, policyHead: .conv, policyFilters: 1,
             valueHead: .pool, valueFilters: 1, valueHidden: 2))
     net.initialize(seed: 1)
