@@ -12,19 +12,28 @@ extension GameRecord {
         guard let root = nodes.first else {
             throw RecordError(file: file, line: 0, column: 0, message: "empty game tree")
         }
-        func fail(_ p: SGFProperty, _ message: String) -> RecordError {
-            RecordError(file: file, line: Int(p.line), column: Int(p.column), message: message)
+        try readRoot(root, file)
+        var game = startingGame()
+        for (i, node) in nodes.enumerated() {
+            // Setup after the root edits the position before this node's move (FF[4] says not to
+            // mix the two in one node; when a file does, the setup comes first).
+            if i > 0 { try readEdits(node, &game, file) }
+            try readMove(node, &game, file)
         }
+    }
+
+    /// The root's game information and its setup stones.
+    private mutating func readRoot(_ root: SGFNode, _ file: String) throws(RecordError) {
         if let gm = root["GM"], gm.values[0].trimmed != "1" {
-            throw fail(gm, "not a game of Go (GM[\(gm.values[0])])")
+            throw Self.fail(gm, file, "not a game of Go (GM[\(gm.values[0])])")
         }
         if let sz = root["SZ"] {
             let parts = sz.values[0].split(separator: ":").map { Int($0.trimmed) }
             guard let n = parts.first ?? nil, parts.allSatisfy({ $0 == n }), parts.count <= 2 else {
-                throw fail(sz, "bad board size SZ[\(sz.values[0])]")
+                throw Self.fail(sz, file, "bad board size SZ[\(sz.values[0])]")
             }
             guard (2...Board.maxSize).contains(n) else {
-                throw fail(sz, "board size \(n) is not supported (2…\(Board.maxSize))")
+                throw Self.fail(sz, file, "board size \(n) is not supported (2…\(Board.maxSize))")
             }
             size = n
         }
@@ -33,15 +42,17 @@ extension GameRecord {
             if t.isEmpty {
                 komi = 0
             } else {
-                guard let k = Double(t), k.isFinite else { throw fail(km, "bad komi KM[\(km.values[0])]") }
+                guard let k = Double(t), k.isFinite else { throw Self.fail(km, file, "bad komi KM[\(km.values[0])]") }
                 guard Limits.isValidKomi(k, size: size) else {
-                    throw fail(km, "komi KM[\(km.values[0])] is beyond the board's \(size * size) points")
+                    throw Self.fail(km, file, "komi KM[\(km.values[0])] is beyond the board's \(size * size) points")
                 }
                 komi = k
             }
         }
         if let ha = root["HA"] {
-            guard let h = Int(ha.values[0].trimmed), h >= 0 else { throw fail(ha, "bad handicap HA[\(ha.values[0])]") }
+            guard let h = Int(ha.values[0].trimmed), h >= 0 else {
+                throw Self.fail(ha, file, "bad handicap HA[\(ha.values[0])]")
+            }
             handicap = h
         }
         result = root["RE"].map { GameResult(sgf: $0.values[0]) } ?? .unknown
@@ -50,66 +61,65 @@ extension GameRecord {
         date = root["DT"]?.values[0] ?? ""
         rules = root["RU"]?.values[0] ?? ""
         extraProperties = root.properties.filter { !modelledRootProperties.contains($0.id) }
+        for (point, stone) in try setupPoints(root, ["AB", "AW"], file) {
+            setup.append(PlayedMove(stone!, .play(point)))
+        }
+    }
 
+    /// The setup (AB, AW, AE) of a node after the root, applied to `game` and kept in `edits`.
+    private mutating func readEdits(_ node: SGFNode, _ game: inout Game, _ file: String) throws(RecordError) {
+        let changes = try setupPoints(node, ["AB", "AW", "AE"], file).map {
+            SetupStone(beforeMove: moves.count, point: $0.point, stone: $0.stone)
+        }
+        if !changes.isEmpty {
+            game.edit(changes)
+            edits += changes
+        }
+    }
+
+    /// The points of a node's setup properties `ids`, with the stone each puts there (nil: AE);
+    /// FF[4]: a point is set up at most once in a node.
+    private func setupPoints(_ node: SGFNode, _ ids: Set<String>, _ file: String) throws(RecordError)
+        -> [(point: Point, stone: Stone?)]
+    {
         var placed = Set<Point>()
-        for p in root.properties where p.id == "AB" || p.id == "AW" {
-            let color: Stone = p.id == "AB" ? .black : .white
+        var out: [(point: Point, stone: Stone?)] = []
+        for p in node.properties where ids.contains(p.id) {
+            let stone: Stone? = p.id == "AB" ? .black : p.id == "AW" ? .white : nil
             for v in p.values {
                 for point in try points(v, p, file) {
-                    // FF[4]: a point is set up at most once in a node.
                     guard placed.insert(point).inserted else {
-                        throw fail(p, "setup point \(Coordinates.sgf(.play(point))) is given twice")
+                        throw Self.fail(p, file, "setup point \(Coordinates.sgf(.play(point))) is given twice")
                     }
-                    setup.append(PlayedMove(color, .play(point)))
+                    out.append((point, stone))
                 }
             }
         }
-        var game = startingGame()
-        for (i, node) in nodes.enumerated() {
-            var moveInNode = false
-            // Setup after the root edits the position before this node's move (FF[4] says not to
-            // mix the two in one node; when a file does, the setup comes first).
-            if i > 0 {
-                var changes: [SetupStone] = []
-                var placed = Set<Point>()
-                for p in node.properties where p.id == "AB" || p.id == "AW" || p.id == "AE" {
-                    let stone: Stone? = p.id == "AB" ? .black : p.id == "AW" ? .white : nil
-                    for v in p.values {
-                        for point in try points(v, p, file) {
-                            guard placed.insert(point).inserted else {
-                                throw fail(p, "setup point \(Coordinates.sgf(.play(point))) is given twice")
-                            }
-                            changes.append(SetupStone(beforeMove: moves.count, point: point, stone: stone))
-                        }
-                    }
-                }
-                if !changes.isEmpty {
-                    game.edit(changes)
-                    edits += changes
-                }
+        return out
+    }
+
+    /// A node's move (B or W, at most one), played on `game` to check it.
+    private mutating func readMove(_ node: SGFNode, _ game: inout Game, _ file: String) throws(RecordError) {
+        var moveInNode = false
+        for p in node.properties where p.id == "B" || p.id == "W" {
+            if moveInNode { throw Self.fail(p, file, "two moves in one node") }
+            moveInNode = true
+            let color: Stone = p.id == "B" ? .black : .white
+            guard let move = Coordinates.move(sgf: p.values[0].trimmed, size: size) else {
+                throw Self.fail(p, file, "bad coordinate \(p.id)[\(p.values[0])] on a \(size)x\(size) board")
             }
-            for p in node.properties {
-                switch p.id {
-                case "AB", "AW", "AE":
-                    break
-                case "B", "W":
-                    if moveInNode { throw fail(p, "two moves in one node") }
-                    moveInNode = true
-                    let color: Stone = p.id == "B" ? .black : .white
-                    guard let move = Coordinates.move(sgf: p.values[0].trimmed, size: size) else {
-                        throw fail(p, "bad coordinate \(p.id)[\(p.values[0])] on a \(size)x\(size) board")
-                    }
-                    do { try game.play(move, by: color) } catch {
-                        var e = fail(p, "\(error)")
-                        e.kind = .illegalMove
-                        throw e
-                    }
-                    moves.append(PlayedMove(color, move))
-                default:
-                    break
-                }
+            do { try game.play(move, by: color) } catch {
+                var e = Self.fail(p, file, "\(error)")
+                e.kind = .illegalMove
+                throw e
             }
+            moves.append(PlayedMove(color, move))
         }
+    }
+
+    /// An error at property `p` of `file`.
+    private static func fail(_ p: SGFProperty, _ file: String, _ message: String) -> RecordError {
+        RecordError(file: file, line: Int(p.line), column: Int(p.column), message: message)
     }
 
     /// Parses a list entry of points: `pd`, or FF[4]'s compressed rectangle `aa:cc`.
