@@ -108,7 +108,9 @@ struct AnalysisQuery {
             guard let size = try integer(field, 1...Board.maxSize) else {
                 throw fail("Required field is missing", field)
             }
-            guard size == 19 else { throw fail("gonet's networks play on 19x19 boards only, not \(size)", field) }
+            guard size == Board.standardSize else {
+                throw fail("gonet's networks play on 19x19 boards only, not \(size)", field)
+            }
         }
         guard let rulesValue = fields["rules"] else { throw fail("Required field is missing", "rules") }
         let rules: AnalysisRules
@@ -162,32 +164,10 @@ struct AnalysisQuery {
                 )
             }
         }
-        if let t = fields["analyzeTurns"] {
-            guard case .array(let values) = t, !values.isEmpty, values.count <= moves.count + 1 else {
-                throw fail("Must be a list of 1 to \(moves.count + 1) turn numbers", "analyzeTurns")
-            }
-            turns = try values.map { v throws(AnalysisProtocolError) in
-                guard case .number(let n) = v, n == n.rounded(), n >= 0, n <= Double(moves.count) else {
-                    throw fail("Turn numbers must be integers from 0 to \(moves.count)", "analyzeTurns")
-                }
-                return Int(n)
-            }
-        } else {
-            turns = [moves.count]
-        }
+        turns = try Self.turns(fields["analyzeTurns"], moves: moves.count, id: id)
         let priority = try integer("priority", -1_000_000_000...1_000_000_000) ?? 0
-        priorities = turns.map { _ in priority }
-        if let p = fields["priorities"] {
-            guard case .array(let values) = p, values.count == turns.count else {
-                throw fail("Must be a list as long as analyzeTurns", "priorities")
-            }
-            priorities = try values.map { v throws(AnalysisProtocolError) in
-                guard case .number(let n) = v, n == n.rounded(), abs(n) <= 1e9 else {
-                    throw fail("Priorities must be integers", "priorities")
-                }
-                return Int(n)
-            }
-        }
+        priorities =
+            try Self.priorities(fields["priorities"], turns: turns.count, id: id) ?? turns.map { _ in priority }
         maxVisits = try integer("maxVisits", 1...Self.mostVisits)
         includeOwnership = try flag("includeOwnership")
         includeMovesOwnership = try flag("includeMovesOwnership")
@@ -201,23 +181,7 @@ struct AnalysisQuery {
         }
         perspective = defaults
         for (field, allow) in [("avoidMoves", false), ("allowMoves", true)] {
-            guard let v = fields[field] else { continue }
-            guard case .array(let entries) = v, !allow || entries.count == 1 else {
-                throw fail(allow ? "Must be a list of exactly one object" : "Must be a list of objects", field)
-            }
-            for e in entries {
-                guard case .object(let o) = e, case .string(let who)? = o["player"], let c = Stone(name: who),
-                    case .array(let list)? = o["moves"], case .number(let depth)? = o["untilDepth"],
-                    depth == depth.rounded(), depth >= 1, depth <= 1_000_000
-                else { throw fail("Each entry needs player, moves and a positive untilDepth", field) }
-                let ms = try list.map { m throws(AnalysisProtocolError) in
-                    guard case .string(let text) = m, let move = Self.location(text) else {
-                        throw fail("Could not parse a move in the list", field)
-                    }
-                    return move
-                }
-                restrictions.append((c, ms, Int(depth), allow))
-            }
+            if let v = fields[field] { restrictions += try Self.restrictions(v, field: field, allow: allow, id: id) }
         }
         if let o = fields["overrideSettings"] {
             guard case .object(let settings) = o else { throw fail("Must be an object", "overrideSettings") }
@@ -231,6 +195,62 @@ struct AnalysisQuery {
         ]
         for key in fields.keys.sorted() where !known.contains(key) {
             warnings.append(fail("Unexpected or unused field", key))
+        }
+    }
+
+    /// `analyzeTurns`: turn numbers from 0 to `moves` (default: the last position only).
+    private static func turns(_ value: JSONValue?, moves: Int, id: String) throws(AnalysisProtocolError) -> [Int] {
+        guard let value else { return [moves] }
+        guard case .array(let values) = value, !values.isEmpty, values.count <= moves + 1 else {
+            throw AnalysisProtocolError(
+                "Must be a list of 1 to \(moves + 1) turn numbers", field: "analyzeTurns", id: id)
+        }
+        return try values.map { v throws(AnalysisProtocolError) in
+            guard case .number(let n) = v, n == n.rounded(), n >= 0, n <= Double(moves) else {
+                throw AnalysisProtocolError(
+                    "Turn numbers must be integers from 0 to \(moves)", field: "analyzeTurns", id: id)
+            }
+            return Int(n)
+        }
+    }
+
+    /// `priorities`: one integer per analysed turn (nil when absent).
+    private static func priorities(_ value: JSONValue?, turns: Int, id: String) throws(AnalysisProtocolError)
+        -> [Int]?
+    {
+        guard let value else { return nil }
+        guard case .array(let values) = value, values.count == turns else {
+            throw AnalysisProtocolError("Must be a list as long as analyzeTurns", field: "priorities", id: id)
+        }
+        return try values.map { v throws(AnalysisProtocolError) in
+            guard case .number(let n) = v, n == n.rounded(), abs(n) <= 1e9 else {
+                throw AnalysisProtocolError("Priorities must be integers", field: "priorities", id: id)
+            }
+            return Int(n)
+        }
+    }
+
+    /// `avoidMoves` or `allowMoves` (`allow`; exactly one entry): per entry the player, the moves
+    /// and the depth until which the rule holds.
+    private static func restrictions(_ value: JSONValue, field: String, allow: Bool, id: String)
+        throws(AnalysisProtocolError) -> [(color: Stone, moves: [Move], depth: Int, allow: Bool)]
+    {
+        func fail(_ message: String) -> AnalysisProtocolError { AnalysisProtocolError(message, field: field, id: id) }
+        guard case .array(let entries) = value, !allow || entries.count == 1 else {
+            throw fail(allow ? "Must be a list of exactly one object" : "Must be a list of objects")
+        }
+        return try entries.map { e throws(AnalysisProtocolError) in
+            guard case .object(let o) = e, case .string(let who)? = o["player"], let c = Stone(name: who),
+                case .array(let list)? = o["moves"], case .number(let depth)? = o["untilDepth"],
+                depth == depth.rounded(), depth >= 1, depth <= 1_000_000
+            else { throw fail("Each entry needs player, moves and a positive untilDepth") }
+            let ms = try list.map { m throws(AnalysisProtocolError) in
+                guard case .string(let text) = m, let move = location(text) else {
+                    throw fail("Could not parse a move in the list")
+                }
+                return move
+            }
+            return (c, ms, Int(depth), allow)
         }
     }
 

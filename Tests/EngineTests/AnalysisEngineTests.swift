@@ -200,6 +200,19 @@ final class AnalysisEngineTests: XCTestCase {
                 #"{"id":"a","moves":[],\#(ok),"analyzeTurns":[5]}"#, "analyzeTurns",
                 "Turn numbers must be integers from 0 to 0"
             ),
+            (
+                #"{"id":"a","moves":[],\#(ok),"analyzeTurns":[0],"priorities":[1,2]}"#, "priorities",
+                "Must be a list as long as analyzeTurns"
+            ),
+            (#"{"id":"a","moves":[],\#(ok),"priorities":[0.5]}"#, "priorities", "Priorities must be integers"),
+            (
+                #"{"id":"a","moves":[],\#(ok),"allowMoves":[{"player":"B","moves":["D4"],"untilDepth":1},{"player":"W","moves":["D4"],"untilDepth":1}]}"#,
+                "allowMoves", "Must be a list of exactly one object"
+            ),
+            (
+                #"{"id":"a","moves":[],\#(ok),"avoidMoves":[{"player":"B","moves":["Z99"],"untilDepth":1}]}"#,
+                "avoidMoves", "Could not parse a move in the list"
+            ),
             (#"{"id":"a","moves":[\#(tenThousand)],\#(ok)}"#, "moves", "10000 entries: gonet reads at most 1000"),
             (#"{"id":"a","moves":[],\#(ok),"includeOwnership":"yes"}"#, "includeOwnership", "Must be a boolean"),
             (
