@@ -67,17 +67,9 @@ final class CourseBrowserTests: XCTestCase {
         let shot =
             ProcessInfo.processInfo.environment["GONET_COURSE_SCREENSHOT"]
             ?? dir.appendingPathComponent("standings.png").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [script, "http://127.0.0.1:\(port)", token, student, "ann", shot]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let (status, text) = try runTool(python, [script, "http://127.0.0.1:\(port)", token, student, "ann", shot])
         let serverLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        XCTAssertEqual(p.terminationStatus, 0, text + "\nserver:\n" + serverLog)
+        XCTAssertEqual(status, 0, text + "\nserver:\n" + serverLog)
         XCTAssertTrue(text.contains("signed in: ann"), text)
         XCTAssertTrue(text.contains("verdict: accepted: a tournament with this budget takes this file"), text)
         XCTAssertTrue(text.contains("standings: "), text)
