@@ -26,6 +26,8 @@ public final class FamilyNetwork: PolicyValueNetwork {
     let valueUnit: ConvBatchNorm
     let valueFC1: Dense
     let valueFC2: Dense
+    /// The opponent's-reply head, present only while training with a reply weight.
+    private(set) var replyHead: ReplyHead?
 
     let scratch = Scratch()
     let input = Buffer()
@@ -48,6 +50,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
     let dSmall2 = Buffer()
     let dLogits = Buffer()
     let dValues = Buffer()
+    let dReplyLogits = Buffer()
 
     /// A network with every weight zero and batch norms at identity; see `initialize(seed:)`.
     public init(_ family: Architecture.Family) {
@@ -93,6 +96,25 @@ public final class FamilyNetwork: PolicyValueNetwork {
         }
         all += [valueFC1.weight, valueFC1.bias, valueFC2.weight, valueFC2.bias]
         return all
+    }
+
+    /// The parameters a training run updates and checkpoints: the file's, and the auxiliary
+    /// heads' that the file does not keep.
+    public var trainingParameters: [Parameter] { parameters + (replyHead?.parameters ?? []) }
+
+    /// Whether the opponent's-reply head is attached (see `addReplyHead(seed:)`).
+    public var hasReplyHead: Bool { replyHead != nil }
+
+    /// Attaches the training-only head that predicts the opponent's reply, He-initialised from
+    /// `seed`; `lossAndGradients` trains it when the reply weight is above zero.
+    public func addReplyHead(seed: UInt64) {
+        let head = ReplyHead(features: family.policyFilters)
+        var rng = RandomSource(seed: seed)
+        for w in [head.out.weight, head.pass.weight] {
+            let std = (2 / Double(w.shape.dropFirst().reduce(1, *))).squareRoot()
+            w.value = (0..<w.count).map { _ in Float(std * rng.normal()) }
+        }
+        replyHead = head
     }
 
     /// Floating-point operations of one position's forward pass (2 per multiply-add of the convolutions and dense layers).

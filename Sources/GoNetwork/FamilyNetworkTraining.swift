@@ -1,9 +1,12 @@
 import NeuralNet
 
 extension FamilyNetwork {
-    /// Gradients of every trainable parameter from the gradients at the logits and values,
-    /// after a training forward pass of the same batch.
-    public func backward(batch: Int, dLogits dl: UnsafePointer<Float>, dValues dv: UnsafePointer<Float>) {
+    /// Gradients of every trainable parameter from the gradients at the logits and values (and
+    /// at the reply head's logits, when it ran), after a training forward pass of the same batch.
+    public func backward(
+        batch: Int, dLogits dl: UnsafePointer<Float>, dValues dv: UnsafePointer<Float>,
+        dReply: UnsafePointer<Float>? = nil
+    ) {
         let n = batch * Self.points
         let f = family.filters
         let trunkOut = blocks.last?.output ?? stem.output.pointer
@@ -30,6 +33,10 @@ extension FamilyNetwork {
             let dh2 = dHead2.reserve(p * n)
             policyOut.backward(policyUnit.output.pointer, dBoard, dh2, batch: batch, columns: scratch.columns)
             for i in 0..<(p * n) { dh[i] += dh2[i] }
+        }
+        if let dReply, let replyHead {
+            replyHead.backward(
+                policyUnit.output.pointer, dLogits: dReply, addingTo: dh, batch: batch, columns: scratch.columns)
         }
         policyUnit.backward(
             trunkOut, dh, dT, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
@@ -88,9 +95,25 @@ extension FamilyNetwork {
                     values, targets: t.baseAddress!, mask: m.baseAddress!, batch: b, scale: weights.value, dy: dv)
             }
         }
-        backward(batch: b, dLogits: dl, dValues: dv)
-        let l2 = Loss.l2(trainableParameters, coefficient: weights.l2)
-        let total = Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + l2
-        return LossValue(policy: policyLoss, value: valueLoss, total: total)
+        // The reply head, where it is attached, weighted and the batch has its targets (−1: the
+        // game ended after the move, no reply to learn).
+        var replyLoss = 0.0
+        var dReply: UnsafeMutablePointer<Float>?
+        if let replyHead, weights.reply > 0, batch.replyTargets.count == b {
+            let z = replyHead.forward(policyUnit.output.pointer, batch: b, columns: scratch.columns)
+            let dz = dReplyLogits.reserve(b * Self.moves)
+            replyLoss = batch.replyTargets.withUnsafeBufferPointer { t in
+                Loss.softmaxCrossEntropy(
+                    logits: z, batch: b, classes: Self.moves, targetIndices: t.baseAddress!, scale: weights.reply,
+                    dLogits: dz)
+            }
+            dReply = dz
+        }
+        backward(batch: b, dLogits: dl, dValues: dv, dReply: dReply)
+        let l2 = Loss.l2(trainingParameters, coefficient: weights.l2)
+        let total =
+            Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + Double(weights.reply) * replyLoss
+            + l2
+        return LossValue(policy: policyLoss, value: valueLoss, reply: replyLoss, total: total)
     }
 }

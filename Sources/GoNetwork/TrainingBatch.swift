@@ -12,19 +12,24 @@ public struct TrainingBatch: Sendable {
     public var valueTargets: [Float]
     /// 0 where the result is unknown (no value loss).
     public var valueMask: [Float]
+    /// The opponent's reply to the move played, 0…361, or −1 where the game ended; empty when
+    /// the batch carries none.
+    public var replyTargets: [Int32]
 
     /// Samples in the batch.
     public var count: Int { policyTargets.count }
 
     /// A batch of `policyTargets.count` samples.
     public init(
-        planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float], channelMajor: Bool = false
+        planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float],
+        replyTargets: [Int32] = [], channelMajor: Bool = false
     ) {
         self.planes = planes
         self.channelMajor = channelMajor
         self.policyTargets = policyTargets
         self.valueTargets = valueTargets
         self.valueMask = valueMask
+        self.replyTargets = replyTargets
     }
 }
 
@@ -36,11 +41,14 @@ public struct LossWeights: Sendable, Equatable {
     public var value: Float
     /// Coefficient c of c·Σw² over convolution and dense weights.
     public var l2: Float
+    /// Weight of the opponent's-reply cross-entropy (0: the head is not trained).
+    public var reply: Float
 
     /// The weights of each term.
-    public init(policy: Float = 1, value: Float = 1, l2: Float = 0) {
+    public init(policy: Float = 1, value: Float = 1, l2: Float = 0, reply: Float = 0) {
         self.policy = policy
         self.value = value
         self.l2 = l2
+        self.reply = reply
     }
 }

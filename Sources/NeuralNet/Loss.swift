@@ -6,13 +6,16 @@ public struct LossValue: Sendable, Equatable {
     public var policy: Double
     /// Σ mask·(value − target)² / B.
     public var value: Double
-    /// weight·policy + weight·value (+ L2 when it is added).
+    /// Mean cross-entropy of the opponent's-reply head (0 without it).
+    public var reply: Double
+    /// The weighted sum of the terms (+ L2 when it is added).
     public var total: Double
 
-    /// The two terms and their weighted total.
-    public init(policy: Double, value: Double, total: Double) {
+    /// The terms and their weighted total.
+    public init(policy: Double, value: Double, reply: Double = 0, total: Double) {
         self.policy = policy
         self.value = value
+        self.reply = reply
         self.total = total
     }
 }
@@ -21,7 +24,8 @@ public struct LossValue: Sendable, Equatable {
 public enum Loss {
     /// Mean cross-entropy of softmax(logits) against targets, per row of `[B][K]`; writes
     /// `scale · (softmax − target) / B` into `dLogits`. A target is a class index, or (with
-    /// `distribution`) a row of probabilities.
+    /// `distribution`) a row of probabilities. A negative index is no target: the row adds no loss
+    /// and gets a zero gradient, and the mean is still over all `batch` rows.
     public static func softmaxCrossEntropy(
         logits: UnsafePointer<Float>, batch: Int, classes: Int,
         targetIndices: UnsafePointer<Int32>?, distribution: UnsafePointer<Float>? = nil,
@@ -31,6 +35,10 @@ public enum Loss {
         for b in 0..<batch {
             let z = logits + b * classes
             let d = dLogits + b * classes
+            if distribution == nil, let idx = targetIndices, idx[b] < 0 {
+                d.update(repeating: 0, count: classes)
+                continue
+            }
             var m = -Float.infinity
             for i in 0..<classes { m = max(m, z[i]) }
             var s: Double = 0

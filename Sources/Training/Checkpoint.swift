@@ -2,7 +2,8 @@ import Foundation
 import GoNetwork
 import NeuralNet
 
-/// A training checkpoint: the network's tensors, the optimizer's buffers (`optimizer.*`), and
+/// A training checkpoint: the network's tensors (training-only heads' included), the
+/// optimizer's buffers (`optimizer.*`), and
 /// where the run stands (step, samples, elapsed seconds) in the metadata. The loader's position
 /// follows from the step: it is deterministic for its seed and skips the batches already used.
 public struct Checkpoint {
@@ -17,10 +18,10 @@ public struct Checkpoint {
 
     /// Writes atomically (temporary file, fsync, rename).
     public static func save(
-        _ net: PolicyValueNetwork, optimizer: Optimizer, step: Int, samples: Int, elapsed: Double, path: String
+        _ net: FamilyNetwork, optimizer: Optimizer, step: Int, samples: Int, elapsed: Double, path: String
     ) throws {
         var file = SafeTensors()
-        for p in net.parameters { file.set(p.name, Tensor(shape: p.shape, data: p.value)) }
+        for p in net.trainingParameters { file.set(p.name, Tensor(shape: p.shape, data: p.value)) }
         for (name, values) in optimizer.state {
             file.set("optimizer." + name, Tensor(shape: [values.count], data: values))
         }
@@ -32,13 +33,13 @@ public struct Checkpoint {
     }
 
     /// Restores weights and optimizer state into `net` and `optimizer`; returns where the run stood.
-    public static func load(_ path: String, into net: PolicyValueNetwork, optimizer: Optimizer) throws -> Checkpoint {
+    public static func load(_ path: String, into net: FamilyNetwork, optimizer: Optimizer) throws -> Checkpoint {
         let file = try SafeTensors.read(path: path)
         guard file.metadata["format"] == format else { throw TrainingError(.file, "\(path): not a gonet checkpoint") }
         guard file.metadata["architecture"].flatMap({ try? Architecture(json: $0) }) == net.architecture else {
             throw TrainingError(.file, "\(path): the checkpoint's architecture differs from this run's")
         }
-        for p in net.parameters {
+        for p in net.trainingParameters {
             guard let t = file.tensor(p.name), t.shape == p.shape else {
                 throw TrainingError(.file, "\(path): tensor \(p.name) missing or of the wrong shape")
             }

@@ -9,7 +9,7 @@ public struct LoaderConfiguration: Sendable {
     public var files: [String]
     /// Samples a batch.
     public var batchSize: Int = 256
-    /// Positions held for shuffling (368 bytes each).
+    /// Positions held for shuffling (370 bytes each).
     public var shuffleBuffer: Int = 200_000
     /// Seed of the shuffle and the symmetries.
     public var seed: UInt64 = 1
@@ -227,6 +227,7 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
         var targets = [Int32](repeating: 0, count: count)
         var values = [Float](repeating: 0, count: count)
         var mask = [Float](repeating: 0, count: count)
+        var replies = [Int32](repeating: -1, count: count)
         samples.withUnsafeBufferPointer { sp in
             planes.withUnsafeMutableBufferPointer { pp in
                 let src = sp.baseAddress!
@@ -254,11 +255,14 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
                     targets[b] = Int32(Symmetry.apply(symmetries[b], SampleCoding.target(s)))
                     values[b] = SampleCoding.value(s)
                     mask[b] = SampleCoding.mask(s)
+                    let reply = SampleCoding.reply(s)
+                    if reply >= 0 { replies[b] = Int32(Symmetry.apply(symmetries[b], reply)) }
                 }
             }
         }
         return TrainingBatch(
-            planes: planes, policyTargets: targets, valueTargets: values, valueMask: mask, channelMajor: true)
+            planes: planes, policyTargets: targets, valueTargets: values, valueMask: mask, replyTargets: replies,
+            channelMajor: true)
     }
 }
 

@@ -18,6 +18,8 @@ public struct Metrics: Sendable, Equatable {
     var signed = 0
     /// Total loss (as optimised: weights and L2 included) summed per batch, and batches.
     var lossSum: Double = 0
+    /// The opponent's-reply head's cross-entropy summed per batch (training with the head only).
+    var replyLossSum: Double = 0
     /// Batches whose loss was summed.
     public var batches = 0
     /// Seconds of training or evaluation these metrics cover.
@@ -36,6 +38,8 @@ public struct Metrics: Sendable, Equatable {
     public var valueMSE: Double { valued > 0 ? valueSquaredError / Double(valued) : 0 }
     /// Share of positions where the value has the result's sign.
     public var valueSignAccuracy: Double { signed > 0 ? Double(signCorrect) / Double(signed) : 0 }
+    /// Mean cross-entropy of the opponent's-reply head per batch (0 without it).
+    public var replyLoss: Double { batches > 0 ? replyLossSum / Double(batches) : 0 }
     /// Mean total loss per batch.
     public var loss: Double { batches > 0 ? lossSum / Double(batches) : 0 }
     /// Positions measured per second.
@@ -85,6 +89,7 @@ public struct Metrics: Sendable, Equatable {
         signCorrect += o.signCorrect
         signed += o.signed
         lossSum += o.lossSum
+        replyLossSum += o.replyLossSum
         batches += o.batches
         seconds += o.seconds
     }
@@ -96,6 +101,7 @@ public struct Metrics: Sendable, Equatable {
             "value_mse": valueMSE, "value_sign": valueSignAccuracy, "samples_per_s": samplesPerSecond,
         ]
         if batches > 0 { j["loss"] = loss }
+        if replyLossSum > 0 { j["reply_loss"] = replyLoss }
         return j
     }
 }

@@ -62,6 +62,8 @@ public final class Trainer {
             network = FamilyNetwork(configuration.architecture)
             network.initialize(seed: configuration.seed)
         }
+        // Its own seed, so that the trunk starts as it would without the head.
+        if configuration.replyWeight > 0 { network.addReplyHead(seed: configuration.seed &+ 0x5EED) }
         optimizer = configuration.makeOptimizer()
         Parallel.threads = configuration.threads
     }
@@ -93,8 +95,8 @@ public final class Trainer {
         let log = try TrainingLog(path: logPath, resume: resume)
         let loader = try DataLoader(loaderConfiguration(skipping: run.step))
         defer { loader.stop() }
-        let weights = LossWeights(policy: c.policyWeight, value: c.valueWeight, l2: c.l2)
-        let params = network.trainableParameters
+        let weights = LossWeights(policy: c.policyWeight, value: c.valueWeight, l2: c.l2, reply: c.replyWeight)
+        let params = network.trainingParameters.filter(\.trainable)
         var interval = Metrics()
         var intervalStart = Date()
 
@@ -196,6 +198,7 @@ public final class Trainer {
         interval.add(
             logits: l, values: v, targets: batch.policyTargets, valueTargets: batch.valueTargets, mask: batch.valueMask)
         interval.lossSum += loss.total
+        interval.replyLossSum += loss.reply
         interval.batches += 1
     }
 

@@ -48,6 +48,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     var lrGamma: Float = 0.1
     var policyWeight: Float = 1
     var valueWeight: Float = 1
+    /// Weight of the opponent's-reply head's loss; 0 trains no such head.
+    public var replyWeight: Float = 0
     /// L2 penalty of decaying weights in the loss.
     public var l2: Float = 0
     /// Seed of the initial weights and of the data order.
@@ -124,7 +126,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "data": data, "validation_data": validationData, "validation_fraction": validationFraction, "batch": batch,
             "optimizer": optimizer.rawValue, "momentum": momentum, "lr": lr, "lr_schedule": lrSchedule.rawValue,
             "warmup": warmup,
-            "policy_weight": policyWeight, "value_weight": valueWeight, "l2": l2, "seed": seed,
+            "policy_weight": policyWeight, "value_weight": valueWeight, "reply_weight": replyWeight, "l2": l2,
+            "seed": seed,
             "architecture": architecture.json,
         ]
         if let steps { d["steps"] = steps }

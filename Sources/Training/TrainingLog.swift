@@ -52,6 +52,11 @@ public struct LogEntry: Sendable, Equatable {
         m.top5 = Int((((d["top5"] as? Double) ?? 0) * Double(positions)).rounded())
         m.valued = positions
         m.valueSquaredError = ((d["value_mse"] as? Double) ?? 0) * Double(positions)
+        if let loss = d["loss"] as? Double {
+            m.batches = 1
+            m.lossSum = loss
+            m.replyLossSum = (d["reply_loss"] as? Double) ?? 0
+        }
         self.init(
             kind: kind, step: step, samples: (d["samples"] as? Int) ?? 0, elapsed: elapsed,
             lr: Float((d["lr"] as? Double) ?? 0), metrics: m)

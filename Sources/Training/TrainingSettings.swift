@@ -74,6 +74,9 @@ extension TrainingConfiguration {
             number("lr-gamma", \.lrGamma, 1e-6...1, "Step schedule: factor per decay."),
             number("policy-weight", \.policyWeight, 0...1000, "Weight of the policy loss."),
             number("value-weight", \.valueWeight, 0...1000, "Weight of the value loss."),
+            number(
+                "reply-weight", \.replyWeight, 0...1000,
+                "Weight of the opponent's-reply head (training only; 0: none)."),
             number("l2", \.l2, 0...1, "L2 coefficient c of c·Σw² on convolution and dense weights."),
             seed("seed", \.seed, "Seed of the initial weights, the shuffle and the symmetries."),
             integer("threads", \.threads, 1...256, "Threads."),

@@ -15,27 +15,33 @@ final class NetworkGradientTests: XCTestCase {
         }
         return TrainingBatch(
             planes: planes, policyTargets: (0..<n).map { Int32($0 * 97 % 362) },
-            valueTargets: (0..<n).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: (0..<n).map { $0 == 1 ? 0 : 1 })
+            valueTargets: (0..<n).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: (0..<n).map { $0 == 1 ? 0 : 1 },
+            // The last position ends its game: no reply to learn there.
+            replyTargets: (0..<n).map { $0 == n - 1 ? -1 : Int32(($0 * 131 + 7) % 362) })
     }
 
-    func check(_ a: Architecture.Family) {
+    /// `reply`: with the opponent's-reply head attached and weighted.
+    func check(_ a: Architecture.Family, reply: Bool = false) {
         let net = FamilyNetwork(a)
         net.initialize(seed: 3)
+        if reply { net.addReplyHead(seed: 5) }
         // Batch norms away from identity so their gradients are exercised.
         for p in net.parameters where p.name.hasSuffix("bn.weight") || p.name.hasSuffix("bn1.weight") {
             p.value = p.value.enumerated().map { 0.5 + Float($0.offset % 5) * 0.2 }
         }
         let b = batch(3)
-        let w = LossWeights(policy: 1, value: 0.7, l2: 1e-3)
+        let w = LossWeights(policy: 1, value: 0.7, l2: 1e-3, reply: reply ? 0.4 : 0)
         _ = net.lossAndGradients(b, weights: w)
-        let analytic = net.trainableParameters.map(\.grad)
+        let trained = net.trainingParameters.filter(\.trainable)
+        XCTAssertEqual(trained.contains { $0.name.hasPrefix("reply.") }, reply)
+        let analytic = trained.map(\.grad)
         // One directional derivative per tensor: every element moves by ±h together. The
         // summed signal stands far above float32 noise even with the small step a deep ReLU
         // network with batch norm needs (a single element's finite difference is dominated by
         // curvature at 1e-3 and by rounding at 1e-4).
         var sign: UInt64 = 99
         let h: Float = 2e-5
-        for (k, p) in net.trainableParameters.enumerated() {
+        for (k, p) in trained.enumerated() {
             let direction: [Float] = (0..<p.count).map { _ in
                 sign = sign &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 return (sign >> 40) & 1 == 0 ? 1 : -1
@@ -59,6 +65,17 @@ final class NetworkGradientTests: XCTestCase {
             Architecture.Family(
                 trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc,
                 valueFilters: 1, valueHidden: 8))
+    }
+
+    func testReplyHeadOnBothPolicyHeads() {
+        check(
+            Architecture.Family(
+                trunk: .resnet, blocks: 1, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .pool,
+                valueFilters: 1, valueHidden: 4), reply: true)
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 1, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3,
+                valueHead: .pool, valueFilters: 2, valueHidden: 5), reply: true)
     }
 
     func testMobileConvPolicyPoolValue() {

@@ -51,7 +51,9 @@ final class DataLoaderTests: XCTestCase {
                     let start: Int = p * n * 361 + s * 361
                     planes += b.planes[start..<(start + 361)]
                 }
-                out.append("\(planes.hashValue) \(b.policyTargets[s]) \(b.valueTargets[s]) \(b.valueMask[s])")
+                out.append(
+                    "\(planes.hashValue) \(b.policyTargets[s]) \(b.valueTargets[s]) \(b.valueMask[s]) \(b.replyTargets[s])"
+                )
             }
         }
         return out.sorted()
@@ -70,7 +72,9 @@ final class DataLoaderTests: XCTestCase {
             for m in 0..<r.moves.count {
                 let s = try TrainingSample.at(r, move: m)
                 let planes = Features.planes(s.position)
-                expected.append("\(planes.hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask)")
+                // The opponent's reply: the record's next move, −1 after the last.
+                let reply = m + 1 < r.moves.count ? r.moves[m + 1].move.index() : -1
+                expected.append("\(planes.hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply)")
             }
         }
         XCTAssertEqual(signatures(batches), expected.sorted())
@@ -89,8 +93,10 @@ final class DataLoaderTests: XCTestCase {
                 seen += 1
                 guard seen % 7 == 0 else { continue }
                 let s = try TrainingSample.at(r, move: m)
+                let reply = m + 1 < r.moves.count ? r.moves[m + 1].move.index() : -1
                 expected.append(
-                    "\(Features.planes(s.position).hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask)")
+                    "\(Features.planes(s.position).hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply)"
+                )
             }
         }
         XCTAssertEqual(expected.count, records.reduce(0) { $0 + $1.moves.count } / 7)
@@ -114,11 +120,19 @@ final class DataLoaderTests: XCTestCase {
         c.epochs = 1
         let batches = try all(c)
         var symmetric: [String] = []
-        // Under any symmetry, the target point is empty in the planes (plane 2 set), or it is a pass.
+        // Under any symmetry, the target point is empty in the planes (plane 2 set), or it is a
+        // pass; the reply is a pass or another point (the target holds a stone by then).
         for b in batches {
             let n = b.count
             for s in 0..<n where b.policyTargets[s] < 361 {
                 XCTAssertEqual(b.planes[2 * n * 361 + s * 361 + Int(b.policyTargets[s])], 1, "target on an empty point")
+                XCTAssertNotEqual(b.replyTargets[s], b.policyTargets[s])
+            }
+            // The replies move with the planes: the opponent replies on a point that is empty now
+            // or holds one of its own stones that the target move captures, never on a stone of
+            // the player to move (plane 0).
+            for s in 0..<n where b.replyTargets[s] >= 0 && b.replyTargets[s] < 361 {
+                XCTAssertEqual(b.planes[0 * n * 361 + s * 361 + Int(b.replyTargets[s])], 0, "reply on our stone")
             }
             symmetric.append(contentsOf: b.policyTargets.map(String.init))
         }

@@ -40,7 +40,8 @@ final class ShardWriterTests: XCTestCase {
                             planeStride: 361)
                     }
                 }
-                out.append("\(planes) \(s.policyTarget) \(s.valueTarget) \(s.valueMask)")
+                let reply = m + 1 < r.moves.count ? r.moves[m + 1].move.index() : -1
+                out.append("\(planes) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply)")
             }
         }
         return out.sorted()
@@ -59,8 +60,10 @@ final class ShardWriterTests: XCTestCase {
         let policy = try XCTUnwrap(f.tensor("policy_target")).data
         let value = try XCTUnwrap(f.tensor("value_target")).data
         let mask = try XCTUnwrap(f.tensor("value_mask")).data
+        XCTAssertEqual(f.entries["reply_target"]?.dtype, .I64)
+        let reply = try XCTUnwrap(f.tensor("reply_target")).data
         return (0..<n).map { s in
-            "\(Array(planes.data[(s * 2166)..<((s + 1) * 2166)])) \(Int(policy[s])) \(value[s]) \(mask[s])"
+            "\(Array(planes.data[(s * 2166)..<((s + 1) * 2166)])) \(Int(policy[s])) \(value[s]) \(mask[s]) \(Int(reply[s]))"
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GoNetwork
 import GoRecords
+import NeuralNet
 import TestSupport
 import Training
 import XCTest
@@ -86,6 +87,45 @@ final class TrainerTests: XCTestCase {
                 Evaluator.countPositions(files: [config("split").data[0]], validationFraction: 0.2, validation: true)
                     / 200))
         XCTAssertTrue(FileManager.default.fileExists(atPath: second.plotPath))
+    }
+
+    func testTheReplyHeadTrainsResumesExactlyAndStaysOutOfTheNetworkFile() throws {
+        var c = config("reply")
+        c.replyWeight = 0.5
+        let straight = try Trainer(c)
+        try straight.run()
+        var split = config("reply-split")
+        split.replyWeight = 0.5
+        let first = try Trainer(split)
+        try first.run { event in
+            if case .interval(let e, _) = event, e.step >= 4 { Trainer.stopRequested = true }
+        }
+        Trainer.stopRequested = false
+        let second = try Trainer(split, resume: true)
+        try second.run()
+        for (a, b) in zip(straight.network.trainingParameters, second.network.trainingParameters) {
+            XCTAssertEqual(a.value, b.value, a.name)
+        }
+        XCTAssertTrue(second.network.trainingParameters.contains { $0.name == "reply.out.weight" })
+        // The head learned (its weights moved from their start) and its loss is logged.
+        let fresh = FamilyNetwork(c.architecture)
+        fresh.addReplyHead(seed: c.seed &+ 0x5EED)
+        let startWeights = try XCTUnwrap(fresh.trainingParameters.first { $0.name == "reply.out.weight" }).value
+        let trainedWeights = try XCTUnwrap(
+            straight.network.trainingParameters.first { $0.name == "reply.out.weight" }
+        ).value
+        XCTAssertNotEqual(startWeights, trainedWeights)
+        let log = try String(contentsOfFile: straight.logPath, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(log.filter { $0.contains("\"kind\":\"train\"") }.allSatisfy { $0.contains("\"reply_loss\":") })
+        // The checkpoint keeps the head; the network file plays without it and counts only what plays.
+        let checkpoint = try SafeTensors.read(path: straight.checkpointPath)
+        XCTAssertNotNil(checkpoint.tensor("reply.pass.weight"))
+        let file = try SafeTensors.read(path: c.output)
+        XCTAssertNil(file.tensor("reply.out.weight"))
+        XCTAssertTrue(file.entries.keys.allSatisfy { !$0.hasPrefix("reply.") })
+        let saved = try NetworkFile.load(path: c.output)
+        XCTAssertEqual(saved.parameterCount, FamilyNetwork(c.architecture).parameterCount)
+        XCTAssertTrue(try XCTUnwrap(saved.metadata["training"]).contains("\"reply_weight\":0.5"))
     }
 
     func testContinuedNetworkRecordsItsOwnArchitectureNameAndParent() throws {
