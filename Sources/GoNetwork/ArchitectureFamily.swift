@@ -29,12 +29,15 @@ extension Architecture {
         public var valueFilters: Int
         /// Width of the value head's hidden layer.
         public var valueHidden: Int
+        /// Every this-many-th block (blocks k−1, 2k−1, …) adds a global pooling bias to its first
+        /// unit (NeuralNet's `GlobalPoolBias` of the block's input); 0: none.
+        public var globalPoolEvery: Int
 
         /// A shape of the family; `validate()` checks it against the limits.
         public init(
             trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
             policyHead: PolicyHead = .fc, policyFilters: Int = 2,
-            valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256
+            valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256, globalPoolEvery: Int = 0
         ) {
             self.trunk = trunk
             self.blocks = blocks
@@ -45,7 +48,11 @@ extension Architecture {
             self.valueHead = valueHead
             self.valueFilters = valueFilters
             self.valueHidden = valueHidden
+            self.globalPoolEvery = globalPoolEvery
         }
+
+        /// Whether block `i` (from 0) has a global pooling bias.
+        public func pools(block i: Int) -> Bool { globalPoolEvery > 0 && (i + 1) % globalPoolEvery == 0 }
 
         /// Throws unless every size is within `Architecture.limits`, naming the setting by its key.
         public func validate() throws(NetworkError) {
@@ -66,6 +73,7 @@ extension Architecture {
                     ("policy_filters", policyFilters, limits.heads),
                     ("value_filters", valueFilters, limits.heads),
                     ("value_hidden", valueHidden, limits.hidden),
+                    ("global_pool_every", globalPoolEvery, 0...limits.blocks.upperBound),
                 ] + (trunk == .mobile ? [("expansion", expansion, limits.expansion)] : [])
             return checks.first { !$0.range.contains($0.value) }
         }
@@ -108,6 +116,7 @@ extension Architecture {
             valueHead = try choice("value_head", default: .fc)
             valueFilters = try int("value_filters", limits.heads, default: 1)
             valueHidden = try int("value_hidden", limits.hidden, default: 256)
+            globalPoolEvery = try int("global_pool_every", 0...limits.blocks.upperBound, default: 0)
         }
 
         /// The `architecture` metadata JSON, keys in docs/FORMATS.md's order.
@@ -119,6 +128,8 @@ extension Architecture {
                 "\"value_head\": \"\(valueHead.rawValue)\"", "\"value_filters\": \(valueFilters)",
                 "\"value_hidden\": \(valueHidden)",
             ]
+            // Written only when used, so that the files of networks without it stay as they were.
+            if globalPoolEvery > 0 { parts.append("\"global_pool_every\": \(globalPoolEvery)") }
             return "{" + parts.joined(separator: ", ") + "}"
         }
 
@@ -126,8 +137,9 @@ extension Architecture {
         public var summary: String {
             let t =
                 trunk == .resnet ? "resnet \(blocks)x\(filters)" : "mobile \(blocks)x\(filters) expansion \(expansion)"
+            let pooling = globalPoolEvery > 0 ? ", global pooling every \(globalPoolEvery) blocks" : ""
             return
-                "\(t), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
+                "\(t)\(pooling), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
         }
     }
 }

@@ -61,8 +61,8 @@ public final class FamilyNetwork: PolicyValueNetwork {
             .standard(Conv2D("stem.conv", in: Self.planes, out: f, kernel: 3)), bn: BatchNorm("stem.bn", channels: f),
             relu: true)
         blocks = (0..<a.blocks).map { i -> TrunkBlock in
-            if a.trunk == .resnet { return ResidualBlock("blocks.\(i)", filters: f) }
-            return MobileBlock("blocks.\(i)", filters: f, expansion: a.expansion)
+            if a.trunk == .resnet { return ResidualBlock("blocks.\(i)", filters: f, pooling: a.pools(block: i)) }
+            return MobileBlock("blocks.\(i)", filters: f, expansion: a.expansion, pooling: a.pools(block: i))
         }
         let p = a.policyFilters
         policyUnit = ConvBatchNorm(
@@ -89,7 +89,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
 
     /// Every tensor of the network file (running statistics included), in a stable order.
     public var parameters: [Parameter] {
-        var all = units.flatMap(\.parameters)
+        var all = units.flatMap(\.parameters) + blocks.compactMap(\.pool).flatMap(\.parameters)
         if let policyFC { all += [policyFC.weight, policyFC.bias] }
         if let policyOut, let policyPass {
             all += [policyOut.weight, policyOut.bias!, policyPass.weight, policyPass.bias]
@@ -120,6 +120,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// Floating-point operations of one position's forward pass (2 per multiply-add of the convolutions and dense layers).
     public var flopsPerPosition: Int {
         var macs = units.reduce(0) { $0 + $1.macsPerPoint * Self.points }
+        macs += blocks.compactMap(\.pool).reduce(0) { $0 + $1.macsPerPosition }
         for d in [policyFC, policyPass, valueFC1, valueFC2].compactMap({ $0 }) { macs += d.inputs * d.outputs }
         if let policyOut { macs += policyOut.macsPerPoint * Self.points }
         return 2 * macs

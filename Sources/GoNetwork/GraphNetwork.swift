@@ -172,6 +172,16 @@ public final class GraphNetwork: PolicyValueNetwork {
             case .mean:
                 guard case .board(let c) = shape(n.inputs[0]) else { break }
                 Reshape.meanPool(a, y, channels: c, batch: batch, points: p)
+            case .max:
+                guard case .board(let c) = shape(n.inputs[0]) else { break }
+                for ch in 0..<c {
+                    for b in 0..<batch {
+                        let row = a + (ch * batch + b) * p
+                        var m = row[0]
+                        for q in 1..<p { m = Swift.max(m, row[q]) }
+                        y[b * c + ch] = m
+                    }
+                }
             case .maxPool, .avgPool:
                 guard case .board(let c) = shapes[i] else { break }
                 pool(

@@ -60,6 +60,8 @@ public struct GraphSpec: Codable, Sendable, Equatable {
         case concat
         /// Board [C] → vector [C]: the mean over the 361 points.
         case mean
+        /// Board [C] → vector [C]: the maximum over the 361 points.
+        case max
         case maxPool = "max_pool"
         case avgPool = "avg_pool"
         /// Board [C] → vector [C·361] (C, then points), or [361·C] with `channelsLast`.
@@ -187,8 +189,8 @@ public struct GraphSpec: Codable, Sendable, Equatable {
                 } else {
                     throw fail("inputs \(ins) are not all board tensors or all vectors within the limits")
                 }
-            case .mean:
-                guard case .board(let c) = ins[0] else { throw fail("a mean over the board reads a board tensor") }
+            case .mean, .max:
+                guard case .board(let c) = ins[0] else { throw fail("a \(n.op) over the board reads a board tensor") }
                 shape = .vector(c)
             case .maxPool, .avgPool:
                 guard case .board = ins[0] else { throw fail("a pool reads a board tensor") }

@@ -7,11 +7,14 @@ final class Scratch {
     let dMid1 = Buffer()
     let dMid2 = Buffer()
     let dSkip = Buffer()
+    let dPool = Buffer()
 }
 
 /// One residual block of a trunk.
 protocol TrunkBlock: AnyObject {
     var units: [ConvBatchNorm] { get }
+    /// The global pooling bias added to the first unit, when the block has one.
+    var pool: GlobalPoolBias? { get }
     /// The block's output after a forward pass, `[F][N]`.
     var output: UnsafeMutablePointer<Float> { get }
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch)
@@ -19,6 +22,32 @@ protocol TrunkBlock: AnyObject {
     func backward(
         _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int,
         scratch: Scratch)
+}
+
+extension TrunkBlock {
+    /// The first unit on the block's input `x`, with the pooling bias of `x` when the block has one.
+    func forwardFirst(
+        _ unit: ConvBatchNorm, _ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch
+    ) {
+        let bias = pool?.forward(x, batch: batch, points: Features.points)
+        unit.forward(x, batch: batch, training: training, residual: bias, scratch: scratch)
+    }
+
+    /// The first unit's backward: writes dx, and adds the pooling bias's share when there is one.
+    func backwardFirst(
+        _ unit: ConvBatchNorm, _ x: UnsafePointer<Float>, _ dOut: UnsafePointer<Float>,
+        _ dx: UnsafeMutablePointer<Float>, batch: Int, scratch: Scratch
+    ) {
+        let points = Features.points
+        guard let pool else {
+            unit.backward(x, dOut, dx, batch: batch, points: points, dPre: scratch.dPre, columns: scratch.columns)
+            return
+        }
+        let dBias = scratch.dPool.reserve(unit.outChannels * batch * points)
+        unit.backward(
+            x, dOut, dx, batch: batch, points: points, dResidual: dBias, dPre: scratch.dPre, columns: scratch.columns)
+        pool.backward(x, dBias, addingTo: dx, batch: batch, points: points)
+    }
 }
 
 extension ConvBatchNorm {
@@ -33,14 +62,16 @@ extension ConvBatchNorm {
     }
 }
 
-/// `relu(x + bn2(conv2(relu(bn1(conv1(x))))))`.
+/// `relu(x + bn2(conv2(relu(bn1(conv1(x)) [+ pool(x)]))))`.
 final class ResidualBlock: TrunkBlock {
     let first: ConvBatchNorm
     let second: ConvBatchNorm
+    let pool: GlobalPoolBias?
     var units: [ConvBatchNorm] { [first, second] }
     var output: UnsafeMutablePointer<Float> { second.output.pointer }
 
-    init(_ name: String, filters f: Int) {
+    init(_ name: String, filters f: Int, pooling: Bool) {
+        pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: f) : nil
         first = ConvBatchNorm(
             .standard(Conv2D(name + ".conv1", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn1", channels: f),
             relu: true)
@@ -50,7 +81,7 @@ final class ResidualBlock: TrunkBlock {
     }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {
-        first.forward(x, batch: batch, training: training, scratch: scratch)
+        forwardFirst(first, x, batch: batch, training: training, scratch: scratch)
         second.forward(first.output.pointer, batch: batch, training: training, residual: x, scratch: scratch)
     }
 
@@ -65,20 +96,22 @@ final class ResidualBlock: TrunkBlock {
             first.output.pointer, dOut, dMid, batch: batch, points: Features.points, dResidual: dSkip,
             dPre: scratch.dPre,
             columns: scratch.columns)
-        first.backward(x, dMid, dx, batch: batch, points: Features.points, dPre: scratch.dPre, columns: scratch.columns)
+        backwardFirst(first, x, dMid, dx, batch: batch, scratch: scratch)
         for i in 0..<n { dx[i] += dSkip[i] }
     }
 }
 
-/// `x + bn3(project(relu(bn2(depthwise(relu(bn1(expand(x))))))))`.
+/// `x + bn3(project(relu(bn2(depthwise(relu(bn1(expand(x)) [+ pool(x)]))))))`.
 final class MobileBlock: TrunkBlock {
     let expand: ConvBatchNorm
     let depthwise: ConvBatchNorm
     let project: ConvBatchNorm
+    let pool: GlobalPoolBias?
     var units: [ConvBatchNorm] { [expand, depthwise, project] }
     var output: UnsafeMutablePointer<Float> { project.output.pointer }
 
-    init(_ name: String, filters f: Int, expansion e: Int) {
+    init(_ name: String, filters f: Int, expansion e: Int, pooling: Bool) {
+        pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: e) : nil
         expand = ConvBatchNorm(
             .standard(Conv2D(name + ".expand", in: f, out: e, kernel: 1)), bn: BatchNorm(name + ".bn1", channels: e),
             relu: true)
@@ -91,7 +124,7 @@ final class MobileBlock: TrunkBlock {
     }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {
-        expand.forward(x, batch: batch, training: training, scratch: scratch)
+        forwardFirst(expand, x, batch: batch, training: training, scratch: scratch)
         depthwise.forward(expand.output.pointer, batch: batch, training: training, scratch: scratch)
         project.forward(depthwise.output.pointer, batch: batch, training: training, residual: x, scratch: scratch)
     }
@@ -112,7 +145,7 @@ final class MobileBlock: TrunkBlock {
         depthwise.backward(
             expand.output.pointer, d2, d1, batch: batch, points: Features.points, dPre: scratch.dPre,
             columns: scratch.columns)
-        expand.backward(x, d1, dx, batch: batch, points: Features.points, dPre: scratch.dPre, columns: scratch.columns)
+        backwardFirst(expand, x, d1, dx, batch: batch, scratch: scratch)
         for i in 0..<nf { dx[i] += dSkip[i] }
     }
 }

@@ -110,6 +110,17 @@ struct GraphBuilder {
     /// A network tensor's values.
     func values(_ name: String) -> [Float] { parameters[name]?.value ?? [] }
 
+    /// A global pooling bias (`prefix.weight`, `prefix.bias`) of board tensor `x`: its means and
+    /// maxima over the board, concatenated, a dense layer, as [N, C', 1, 1] to add to a board.
+    mutating func poolBias(_ x: String, _ prefix: String) -> String {
+        let mean = mean(x, name: "\(prefix).mean")
+        let max = node("ReduceMax", [x], name: "\(prefix).max", int: ["keepdims": 0], ints: ["axes": [2, 3]])
+        let pooled = node("Concat", [mean, max], name: "\(prefix).concat", int: ["axis": 1])
+        let bias = gemm(pooled, prefix)
+        let axes = constant("\(prefix).axes", [2], [2, 3], integer: true)
+        return node("Unsqueeze", [bias, axes], name: "\(prefix).unsqueeze")
+    }
+
     /// The mean over the board: [N, C, 19, 19] → [N, C].
     mutating func mean(_ x: String, name: String) -> String {
         node("ReduceMean", [x], name: name, int: ["keepdims": 0], ints: ["axes": [2, 3]])

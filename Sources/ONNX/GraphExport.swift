@@ -54,6 +54,7 @@ extension GraphBuilder {
                 y = node(n.op == .add ? "Add" : "Mul", [a, b], name: name)
             case .concat: y = node("Concat", n.inputs.map(input), name: name, int: ["axis": 1])
             case .mean: y = mean(x, name: name)
+            case .max: y = node("ReduceMax", [x], name: name, int: ["keepdims": 0], ints: ["axes": [2, 3]])
             case .maxPool, .avgPool:
                 let k = Int64(n.kernel ?? 1)
                 var ints: [String: Int64] = [:]

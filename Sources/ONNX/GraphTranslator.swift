@@ -184,6 +184,19 @@ struct GraphTranslator {
             }
             let keep = n.op == "GlobalAveragePool" || (n.int("keepdims") ?? 1) == 1
             emit(GraphSpec.Node(.mean, [x.node]), keep ? .pixel(c) : .vector(c), for: n)
+        case "GlobalMaxPool", "ReduceMax":
+            let x = try input(n, 0)
+            guard case .board(let c) = x.layout else {
+                throw fail(n, "gonet takes maxima of board tensors [N, C, 19, 19]")
+            }
+            if n.op == "ReduceMax" {
+                let axes = n.ints("axes") ?? constant(n, 1).flatMap { ONNXGraph.integers($0.values) }
+                guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
+                    throw fail(n, "gonet takes the maximum over the board (axes 2 and 3)")
+                }
+            }
+            let keep = n.op == "GlobalMaxPool" || (n.int("keepdims") ?? 1) == 1
+            emit(GraphSpec.Node(.max, [x.node]), keep ? .pixel(c) : .vector(c), for: n)
         case "AveragePool", "MaxPool": try pool(n)
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try reshape(n)
         case "Transpose":

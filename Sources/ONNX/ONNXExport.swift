@@ -5,7 +5,7 @@ import SwiftProtobuf
 /// Any gonet network as an ONNX model (opset 17, IR version 8): input `planes` [N, 6, 19, 19],
 /// outputs `policy` [N, 362] (logits) and `value` [N, 1] (tanh), N free. Every layer is written as
 /// the ONNX operator it is (Conv, BatchNormalization with the running statistics, Relu, Add,
-/// Flatten, Gemm, ReduceMean, Concat, Tanh), its tensors under their network-file names, so a
+/// Flatten, Gemm, ReduceMean, ReduceMax, Concat, Unsqueeze, Tanh), its tensors under their network-file names, so a
 /// runtime computes what gonet computes and an importer finds the same names. docs/ONNX.md.
 public enum ONNXExport {
     /// Opset 17: the last whose ReduceMean takes its axes as an attribute, supported by every
@@ -31,11 +31,13 @@ public enum ONNXExport {
             let b = "blocks.\(i)"
             switch a.trunk {
             case .resnet:
-                let h = g.convBN(x, conv: "\(b).conv1", bn: "\(b).bn1", relu: true)
+                let h = firstUnit(
+                    &g, x, conv: "\(b).conv1", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil)
                 let y = g.convBN(h, conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
                 x = g.node("Relu", [g.node("Add", [x, y], name: "\(b).add")], name: "\(b).relu")
             case .mobile:
-                let e = g.convBN(x, conv: "\(b).expand", bn: "\(b).bn1", relu: true)
+                let e = firstUnit(
+                    &g, x, conv: "\(b).expand", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil)
                 let d = g.convBN(e, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, group: true)
                 let p = g.convBN(d, conv: "\(b).project", bn: "\(b).bn3", relu: false)
                 x = g.node("Add", [x, p], name: "\(b).add")
@@ -60,6 +62,16 @@ public enum ONNXExport {
         let v1 = g.node("Relu", [g.gemm(v0, "value.fc1")], name: "value.fc1.relu")
         g.node("Tanh", [g.gemm(v1, "value.fc2")], name: "value.tanh", output: "value")
         return model(g, net)
+    }
+
+    /// A block's first unit: conv → batch norm (+ the global pooling bias of `x`) → relu.
+    private static func firstUnit(_ g: inout GraphBuilder, _ x: String, conv: String, bn: String, pool: String?)
+        -> String
+    {
+        guard let pool else { return g.convBN(x, conv: conv, bn: bn, relu: true) }
+        let y = g.convBN(x, conv: conv, bn: bn, relu: false)
+        let sum = g.node("Add", [y, g.poolBias(x, pool)], name: "\(pool).add")
+        return g.node("Relu", [sum], name: "\(bn).relu")
     }
 
     /// The model around a finished graph: inputs, outputs, opset and metadata.

@@ -130,12 +130,16 @@ private struct Matcher {
         a.filters = filters
         a.blocks = 0
         var trunk: Architecture.Family.Trunk?
+        var pooled: [Int] = []
         while true {
             let cs = g.consumers(of: t)
-            guard cs.count == 2, let add = cs.first(where: { $0.op == "Add" }),
-                let first = cs.first(where: { $0.op == "Conv" })
+            let pools = cs.filter { Self.boardPools.contains($0.op) }
+            guard cs.count == 2 + pools.count, pools.isEmpty || pools.count == 2,
+                let add = cs.first(where: { $0.op == "Add" }), let first = cs.first(where: { $0.op == "Conv" })
             else { break }
             let b = "blocks.\(a.blocks)"
+            let bias = pools.isEmpty ? nil : try poolBias(pools, prefix: "\(b).pool")
+            if bias != nil { pooled.append(a.blocks) }
             let kernel = try constant(first, 1).dims.last ?? 0
             let kind: Architecture.Family.Trunk = kernel == 3 ? .resnet : .mobile
             if let trunk, trunk != kind { throw fail(first, "a \(kind) block after \(trunk) blocks") }
@@ -143,10 +147,10 @@ private struct Matcher {
             let y: String
             switch kind {
             case .resnet:
-                let (h, _) = try unit(first, conv: "\(b).conv1", bn: "\(b).bn1", relu: true)
+                let (h, _) = try unit(first, conv: "\(b).conv1", bn: "\(b).bn1", relu: true, bias: bias)
                 (y, _) = try unit(try next(h, ["Conv"], after: first), conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
             case .mobile:
-                let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", relu: true)
+                let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", relu: true, bias: bias)
                 a.expansion = width
                 let dw = try next(e, ["Conv"], after: first)
                 let (d, _) = try unit(dw, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, depthwise: true)
@@ -166,6 +170,16 @@ private struct Matcher {
             a.blocks += 1
         }
         a.trunk = trunk ?? .resnet
+        if let p = pooled.first {
+            // The family pools every kth block: blocks k−1, 2k−1, … and no others.
+            a.globalPoolEvery = p + 1
+            guard pooled == (0..<a.blocks).filter({ a.pools(block: $0) }) else {
+                throw ONNXError(
+                    path,
+                    "global pooling in blocks \(pooled.map(String.init).joined(separator: ", ")): gonet's family pools every kth block"
+                )
+            }
+        }
         let heads = g.consumers(of: t)
         guard heads.count == 2, heads.allSatisfy({ $0.op == "Conv" }) else {
             throw ONNXError(
@@ -199,10 +213,53 @@ private struct Matcher {
         )
     }
 
-    /// Conv → [BatchNormalization] → [Relu], stored as gonet's `conv` weight and `bn` statistics.
-    mutating func unit(_ c: Node, conv: String, bn: String, relu: Bool, depthwise: Bool = false) throws -> (
-        String, Int
-    ) {
+    /// ReduceMean, ReduceMax and their global-pool forms: what a pooling bias reads from the board.
+    static let boardPools: Set<String> = ["ReduceMean", "GlobalAveragePool", "ReduceMax", "GlobalMaxPool"]
+
+    /// A block's global pooling bias: the mean and the maximum of its input over the board,
+    /// concatenated in that order, a dense layer stored as `prefix`, reshaped to [N, C, 1, 1];
+    /// returns the bias's value, which the first unit adds after its batch norm.
+    mutating func poolBias(_ pools: [Node], prefix: String) throws -> String {
+        guard let m = pools.first(where: { ["ReduceMean", "GlobalAveragePool"].contains($0.op) }),
+            let x = pools.first(where: { ["ReduceMax", "GlobalMaxPool"].contains($0.op) })
+        else {
+            throw fail(pools[0], "gonet's global pooling takes the mean and the maximum of the block's input")
+        }
+        _ = try mean(m)
+        if x.op == "ReduceMax" {
+            let axes =
+                x.ints("axes")
+                ?? (x.inputs.count > 1 ? g.constants[x.inputs[1]].flatMap { ONNXGraph.integers($0.values) } : nil)
+            guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
+                throw fail(x, "gonet takes the maximum over the board (axes 2 and 3)")
+            }
+        }
+        let (meanValue, _) = try flatten(m.outputs[0], after: m)
+        let (maxValue, _) = try flatten(x.outputs[0], after: x)
+        let cat = try next(meanValue, ["Concat"], after: m)
+        guard cat.inputs == [meanValue, maxValue], [1, -1].contains(cat.int("axis") ?? 0) else {
+            throw fail(cat, "gonet concatenates the means, then the maxima")
+        }
+        let (bias, _, node) = try dense(cat.outputs[0], prefix: prefix, after: cat)
+        var value = bias
+        var last = node
+        while g.consumers(of: value).count == 1, let c = g.consumers(of: value).first,
+            ["Unsqueeze", "Reshape"].contains(c.op)
+        {
+            value = c.outputs[0]
+            last = c
+        }
+        guard g.consumers(of: value).count == 1, g.consumers(of: value).first?.op == "Add" else {
+            throw fail(last, "gonet adds the global pooling bias to a block's first batch norm")
+        }
+        return value
+    }
+
+    /// Conv → [BatchNormalization] → [Add `bias`] → [Relu], stored as gonet's `conv` weight and
+    /// `bn` statistics.
+    mutating func unit(
+        _ c: Node, conv: String, bn: String, relu: Bool, depthwise: Bool = false, bias added: String? = nil
+    ) throws -> (String, Int) {
         guard c.op == "Conv" else { throw fail(c, "gonet expects Conv here") }
         let w = try constant(c, 1)
         guard w.dims.count == 4, w.dims[2] == w.dims[3], [1, 3].contains(w.dims[2]) else {
@@ -253,6 +310,13 @@ private struct Matcher {
         tensors["\(bn).bias"] = Tensor(shape: [out], data: shift)
         tensors["\(bn).running_mean"] = Tensor(shape: [out], data: mean)
         tensors["\(bn).running_var"] = Tensor(shape: [out], data: variance)
+        if let added {
+            let sum = try next(value, ["Add"], after: g.nodes.first { $0.outputs.contains(value) } ?? c)
+            guard Set(sum.inputs) == [value, added] else {
+                throw fail(sum, "gonet adds the global pooling bias to the batch norm's output here")
+            }
+            value = sum.outputs[0]
+        }
         if relu {
             let r = try next(value, ["Relu"], after: g.nodes.first { $0.outputs.contains(value) } ?? c)
             value = r.outputs[0]

@@ -59,6 +59,9 @@ extension TrainingConfiguration {
             choice("value-head", \.architecture.valueHead, "Value head."),
             integer("value-filters", \.architecture.valueFilters, a.heads, "Value head filters."),
             integer("value-hidden", \.architecture.valueHidden, a.hidden, "Value head hidden units."),
+            integer(
+                "global-pool-every", \.architecture.globalPoolEvery, 0...a.blocks.upperBound,
+                "A global pooling bias in every Nth block (0: none)."),
             integer("steps", \.steps, big, "Training steps."),
             integer("epochs", \.epochs, 1...100_000, "Passes over the training data."),
             integer("batch", \.batch, 1...65_536, "Batch size."),

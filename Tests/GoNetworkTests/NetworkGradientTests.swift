@@ -78,6 +78,17 @@ final class NetworkGradientTests: XCTestCase {
                 valueHead: .pool, valueFilters: 2, valueHidden: 5), reply: true)
     }
 
+    func testGlobalPoolingBlocksOfBothTrunks() {
+        check(
+            Architecture.Family(
+                trunk: .resnet, blocks: 2, filters: 4, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+                valueFilters: 2, valueHidden: 4, globalPoolEvery: 1))
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .fc, policyFilters: 1,
+                valueHead: .fc, valueFilters: 1, valueHidden: 4, globalPoolEvery: 2))
+    }
+
     func testMobileConvPolicyPoolValue() {
         check(
             Architecture.Family(

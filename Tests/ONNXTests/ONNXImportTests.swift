@@ -171,3 +171,33 @@ extension ONNXImportTests {
         }
     }
 }
+
+extension ONNXImportTests {
+    /// A pooling bias that gonet's family does not make (the maxima before the means) imports as
+    /// a graph network: its global maxima give ONNX Runtime's outputs, before and after exporting
+    /// it again.
+    func testAPoolingBiasOutsideTheFamilyImportsAsAGraph() throws {
+        let py = try python()
+        let a = Architecture.Family(
+            trunk: .resnet, blocks: 2, filters: 6, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+            valueFilters: 2, valueHidden: 4, globalPoolEvery: 1)
+        var model = ONNXExport.model(ONNXExportTests.network(a, seed: 21))
+        let i = try XCTUnwrap(model.graph.node.firstIndex { $0.name == "blocks.1.pool.concat" })
+        model.graph.node[i].input.reverse()
+        let path = "\(scratch!)/max-first.onnx"
+        try model.serializedData().write(to: URL(fileURLWithPath: path))
+        let (net, _) = try ONNXImport.network(path: path)
+        guard case .graph(let spec) = net.architecture else { return XCTFail("imported as \(net.architecture.json)") }
+        XCTAssertEqual(spec.nodes.filter { $0.op == .max }.count, 2, "one global maximum a block")
+        let planes = try PlanesBatch(batch: 2, seed: 6, in: scratch)
+        let (policy, value) = planes.gonet(net)
+        let ort = try planes.runtime(path, python: py, prefix: "\(scratch!)/max-first")
+        assertClose(policy, ort.policy, "policy")
+        assertClose(value, ort.value, "value")
+        let again = "\(scratch!)/max-first-again.onnx"
+        try ONNXExport.write(net, to: again)
+        let ortAgain = try planes.runtime(again, python: py, prefix: "\(scratch!)/max-first-again")
+        assertClose(ortAgain.policy, policy, "policy exported again")
+        assertClose(ortAgain.value, value, "value exported again")
+    }
+}
