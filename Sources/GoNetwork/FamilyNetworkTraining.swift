@@ -84,10 +84,13 @@ extension FamilyNetwork {
         }
         let dl = dLogits.reserve(b * Self.moves)
         let dv = dValues.reserve(b)
+        let soft = batch.policyDistribution.count == b * Self.moves
         let policyLoss = batch.policyTargets.withUnsafeBufferPointer { t in
-            Loss.softmaxCrossEntropy(
-                logits: logits, batch: b, classes: Self.moves, targetIndices: t.baseAddress!, scale: weights.policy,
-                dLogits: dl)
+            batch.policyDistribution.withUnsafeBufferPointer { d in
+                Loss.softmaxCrossEntropy(
+                    logits: logits, batch: b, classes: Self.moves, targetIndices: t.baseAddress!,
+                    distribution: soft ? d.baseAddress! : nil, scale: weights.policy, dLogits: dl)
+            }
         }
         let valueLoss = batch.valueTargets.withUnsafeBufferPointer { t in
             batch.valueMask.withUnsafeBufferPointer { m in

@@ -15,6 +15,9 @@ public struct TrainingBatch: Sendable {
     /// The opponent's reply to the move played, 0…361, or −1 where the game ended; empty when
     /// the batch carries none.
     public var replyTargets: [Int32]
+    /// Soft policy targets `[B][362]` (a teacher's distribution mixed with the move played),
+    /// which the loss takes instead of `policyTargets` when present; empty otherwise.
+    public var policyDistribution: [Float] = []
 
     /// Samples in the batch.
     public var count: Int { policyTargets.count }

@@ -21,6 +21,8 @@ public final class Trainer {
     /// The network being trained.
     public let network: FamilyNetwork
     let optimizer: Optimizer
+    /// The network whose opinion is mixed into the targets, when distilling.
+    let teacher: Teacher?
     let resume: Bool
     /// The name and training metadata of the `--network` file this run continues, kept in the
     /// output's metadata so that a network trained in several runs says what all of them were.
@@ -64,6 +66,9 @@ public final class Trainer {
         }
         // Its own seed, so that the trunk starts as it would without the head.
         if configuration.replyWeight > 0 { network.addReplyHead(seed: configuration.seed &+ 0x5EED) }
+        teacher = try configuration.teacher.map {
+            try Teacher(path: $0, weight: configuration.teacherWeight, temperature: configuration.teacherTemperature)
+        }
         optimizer = configuration.makeOptimizer()
         Parallel.threads = configuration.threads
     }
@@ -111,9 +116,12 @@ public final class Trainer {
                 report(.note("stopped at step \(run.step); resume with --resume"))
                 return run.lastValidation
             }
-            guard let batch = loader.next() else { break }
+            guard var batch = loader.next() else { break }
+            // The metrics measure the games' results, not the teacher's mixed targets.
+            let results = (targets: batch.valueTargets, mask: batch.valueMask)
+            teacher?.teach(&batch)
             let lr = schedule.rate(at: run.step)
-            try step(batch, weights: weights, run: run, into: &interval)
+            try step(batch, results: results, weights: weights, run: run, into: &interval)
             optimizer.step(params, lr: lr)
             network.weightsChanged()
             run.step += 1
@@ -181,8 +189,10 @@ public final class Trainer {
 
     /// Loss and gradients of one batch, added to the interval's metrics; a non-finite loss stops
     /// the run, keeping the last good checkpoint.
-    private func step(_ batch: TrainingBatch, weights: LossWeights, run: Progress, into interval: inout Metrics) throws
-    {
+    private func step(
+        _ batch: TrainingBatch, results: (targets: [Float], mask: [Float]), weights: LossWeights, run: Progress,
+        into interval: inout Metrics
+    ) throws {
         let loss = network.lossAndGradients(batch, weights: weights)
         guard loss.total.isFinite else {
             let kept =
@@ -196,7 +206,7 @@ public final class Trainer {
         }
         let (l, v) = network.lastOutputs
         interval.add(
-            logits: l, values: v, targets: batch.policyTargets, valueTargets: batch.valueTargets, mask: batch.valueMask)
+            logits: l, values: v, targets: batch.policyTargets, valueTargets: results.targets, mask: results.mask)
         interval.lossSum += loss.total
         interval.replyLossSum += loss.reply
         interval.batches += 1

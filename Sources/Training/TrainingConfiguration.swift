@@ -50,6 +50,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
     var valueWeight: Float = 1
     /// Weight of the opponent's-reply head's loss; 0 trains no such head.
     public var replyWeight: Float = 0
+    /// A network file whose policy and value are mixed into the targets (distillation).
+    public var teacher: String?
+    /// The teacher's share of each target.
+    public var teacherWeight: Float = 0.5
+    /// Softmax temperature of the teacher's policy.
+    public var teacherTemperature: Float = 1
     /// L2 penalty of decaying weights in the loss.
     public var l2: Float = 0
     /// Seed of the initial weights and of the data order.
@@ -96,7 +102,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
             architecture.expansion = Architecture.defaultExpansion(filters: architecture.filters)
         }
         do { try architecture.validate() } catch { throw TrainingError(.setting, "\(error)") }
-        for f in data + validationData where !FileManager.default.isReadableFile(atPath: f) {
+        for f in data + validationData + [teacher].compactMap({ $0 })
+        where !FileManager.default.isReadableFile(atPath: f) {
             throw TrainingError(.file, "\(f): cannot open: no such file or not readable")
         }
     }
@@ -133,6 +140,11 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if let steps { d["steps"] = steps }
         if let epochs { d["epochs"] = epochs }
         if let network { d["network"] = network }
+        if let teacher {
+            d["teacher"] = teacher
+            d["teacher_weight"] = teacherWeight
+            d["teacher_temperature"] = teacherTemperature
+        }
         return d
     }
 }

@@ -80,6 +80,10 @@ extension TrainingConfiguration {
             number(
                 "reply-weight", \.replyWeight, 0...1000,
                 "Weight of the opponent's-reply head (training only; 0: none)."),
+            text("teacher", \.teacher, "A network whose policy and value are mixed into the targets (distillation)."),
+            number("teacher-weight", \.teacherWeight, 0...1, "The teacher's share of each target."),
+            number(
+                "teacher-temperature", \.teacherTemperature, 0.05...20, "Softmax temperature of the teacher's policy."),
             number("l2", \.l2, 0...1, "L2 coefficient c of c·Σw² on convolution and dense weights."),
             seed("seed", \.seed, "Seed of the initial weights, the shuffle and the symmetries."),
             integer("threads", \.threads, 1...256, "Threads."),

@@ -20,8 +20,9 @@ final class NetworkGradientTests: XCTestCase {
             replyTargets: (0..<n).map { $0 == n - 1 ? -1 : Int32(($0 * 131 + 7) % 362) })
     }
 
-    /// `reply`: with the opponent's-reply head attached and weighted.
-    func check(_ a: Architecture.Family, reply: Bool = false) {
+    /// `reply`: with the opponent's-reply head attached and weighted; `soft`: soft policy targets
+    /// (a teacher's distribution) instead of the move played.
+    func check(_ a: Architecture.Family, reply: Bool = false, soft: Bool = false) {
         let net = FamilyNetwork(a)
         net.initialize(seed: 3)
         if reply { net.addReplyHead(seed: 5) }
@@ -29,7 +30,14 @@ final class NetworkGradientTests: XCTestCase {
         for p in net.parameters where p.name.hasSuffix("bn.weight") || p.name.hasSuffix("bn1.weight") {
             p.value = p.value.enumerated().map { 0.5 + Float($0.offset % 5) * 0.2 }
         }
-        let b = batch(3)
+        var b = batch(3)
+        if soft {
+            b.policyDistribution = (0..<(3 * 362)).map { Float(($0 * 37) % 11) }
+            for r in 0..<3 {
+                let sum = b.policyDistribution[(r * 362)..<((r + 1) * 362)].reduce(0, +)
+                for i in (r * 362)..<((r + 1) * 362) { b.policyDistribution[i] /= sum }
+            }
+        }
         let w = LossWeights(policy: 1, value: 0.7, l2: 1e-3, reply: reply ? 0.4 : 0)
         _ = net.lossAndGradients(b, weights: w)
         let trained = net.trainingParameters.filter(\.trainable)
@@ -76,6 +84,13 @@ final class NetworkGradientTests: XCTestCase {
             Architecture.Family(
                 trunk: .mobile, blocks: 1, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3,
                 valueHead: .pool, valueFilters: 2, valueHidden: 5), reply: true)
+    }
+
+    func testSoftPolicyTargets() {
+        check(
+            Architecture.Family(
+                trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc,
+                valueFilters: 1, valueHidden: 8), soft: true)
     }
 
     func testGlobalPoolingBlocksOfBothTrunks() {

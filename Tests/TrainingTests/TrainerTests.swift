@@ -128,6 +128,100 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(saved.metadata["training"]).contains("\"reply_weight\":0.5"))
     }
 
+    func testATeacherMixesItsPolicyAndValueIntoTheTargets() throws {
+        let teacherNet = FamilyNetwork(config("t").architecture)
+        teacherNet.initialize(seed: 99)
+        let path = dir.appendingPathComponent("teacher.safetensors").path
+        try teacherNet.save(path: path)
+        let teacher = try Teacher(path: path, weight: 0.25, temperature: 2)
+        var c = LoaderConfiguration(files: [archive])
+        c.batchSize = 8
+        let loader = try DataLoader(c)
+        var batch = try XCTUnwrap(loader.next())
+        loader.stop()
+        batch.valueMask[3] = 0
+        let original = batch
+        teacher.teach(&batch)
+        let (logits, values) = original.planes.withUnsafeBufferPointer {
+            teacherNet.forward(planes: $0.baseAddress!, batch: 8, channelMajor: true)
+        }
+        for s in 0..<8 {
+            let z = (0..<362).map { Double(logits[s * 362 + $0]) / 2 }
+            let m = z.max()!
+            let e = z.map { exp($0 - m) }
+            let sum = e.reduce(0, +)
+            for i in 0..<362 {
+                let expected = 0.25 * e[i] / sum + (i == Int(original.policyTargets[s]) ? 0.75 : 0)
+                XCTAssertEqual(Double(batch.policyDistribution[s * 362 + i]), expected, accuracy: 1e-6)
+            }
+            if s == 3 {
+                XCTAssertEqual(batch.valueTargets[s], values[s], "an unknown result takes the teacher's value")
+                XCTAssertEqual(batch.valueMask[s], 1)
+            } else {
+                XCTAssertEqual(
+                    batch.valueTargets[s], 0.75 * original.valueTargets[s] + 0.25 * values[s], accuracy: 1e-6)
+            }
+        }
+        XCTAssertEqual(batch.policyTargets, original.policyTargets, "the move played is kept for the metrics")
+    }
+
+    func testADistilledStudentComesCloserToItsTeacher() throws {
+        // A teacher of another shape with a taste no record shows: the first line.
+        let teacherNet = FamilyNetwork(
+            Architecture.Family(
+                trunk: .resnet, blocks: 1, filters: 6, policyHead: .fc, policyFilters: 2, valueHead: .pool,
+                valueFilters: 2, valueHidden: 4))
+        teacherNet.initialize(seed: 99)
+        let bias = try XCTUnwrap(teacherNet.parameters.first { $0.name == "policy.fc.bias" })
+        bias.value = (0..<362).map { $0 < 19 ? 6 : 0 }
+        teacherNet.weightsChanged()
+        let path = dir.appendingPathComponent("teacher.safetensors").path
+        try teacherNet.save(path: path)
+        // Cross-entropy of a network's policy against the teacher's on a fixed batch.
+        var lc = LoaderConfiguration(files: [archive])
+        lc.batchSize = 64
+        lc.seed = 42
+        let loader = try DataLoader(lc)
+        let probe = try XCTUnwrap(loader.next())
+        loader.stop()
+        func distance(_ net: PolicyValueNetwork) -> Double {
+            let teacherLogits = probe.planes.withUnsafeBufferPointer {
+                Array(
+                    UnsafeBufferPointer(
+                        start: teacherNet.forward(planes: $0.baseAddress!, batch: 64, channelMajor: true).logits,
+                        count: 64 * 362))
+            }
+            let (l, _) = probe.planes.withUnsafeBufferPointer {
+                net.forward(planes: $0.baseAddress!, batch: 64, channelMajor: true)
+            }
+            var total = 0.0
+            for s in 0..<64 {
+                let t = (0..<362).map { Double(teacherLogits[s * 362 + $0]) }
+                let z = (0..<362).map { Double(l[s * 362 + $0]) }
+                let tm = t.max()!
+                let tSum = t.map { exp($0 - tm) }.reduce(0, +)
+                let zm = z.max()!
+                let zLog = zm + log(z.map { exp($0 - zm) }.reduce(0, +))
+                for i in 0..<362 { total -= exp(t[i] - tm) / tSum * (z[i] - zLog) }
+            }
+            return total / 64
+        }
+        var plain = config("plain", steps: 20)
+        plain.lr = 0.05
+        var distilled = plain
+        distilled.output = dir.appendingPathComponent("distilled.safetensors").path
+        distilled.teacher = path
+        distilled.teacherWeight = 1
+        let a = try Trainer(plain)
+        try a.run()
+        let b = try Trainer(distilled)
+        try b.run()
+        let (da, db) = (distance(a.network), distance(b.network))
+        XCTAssertLessThan(db, da - 0.5, "distilled \(db) against plain \(da)")
+        let training = try XCTUnwrap(try NetworkFile.load(path: distilled.output).metadata["training"])
+        XCTAssertTrue(training.contains("\"teacher_weight\":1"), training)
+    }
+
     func testContinuedNetworkRecordsItsOwnArchitectureNameAndParent() throws {
         let first = try Trainer(config("first", steps: 4))
         try first.run()
@@ -206,6 +300,14 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(loaded.data, ["a.games.zst"])
         XCTAssertThrowsError(try loaded.validate()) {
             XCTAssertEqual("\($0)", "no output: give -o Networks/NAME.safetensors")
+        }
+        XCTAssertThrowsError(try c.set("teacher-weight", 1.5)) {
+            XCTAssertEqual("\($0)", "\"teacher-weight\": expected a number in 0.0…1.0, not 1.5")
+        }
+        var taught = config("taught")
+        taught.teacher = dir.appendingPathComponent("no-such-teacher.safetensors").path
+        XCTAssertThrowsError(try taught.validate()) {
+            XCTAssertEqual("\($0)", "\(taught.teacher!): cannot open: no such file or not readable")
         }
         // The architecture's one table of limits applies to training settings too.
         XCTAssertThrowsError(try loaded.set("filters", 2000)) {
