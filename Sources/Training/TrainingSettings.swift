@@ -24,10 +24,35 @@ public struct TrainingSetting: Sendable {
     let isList: Bool
     let apply: @Sendable (inout TrainingConfiguration, Any) throws -> Void
 
-    /// `--KEY VALUE  help (default …)`, for the command's help.
+    /// `  --KEY VALUE  help (default …)` for the command's help, wrapped under the help's column
+    /// so that an 80-column terminal shows it as a table.
     public var line: String {
-        "--\(key)\(isList ? " VALUE…" : " VALUE")".padding(toLength: 30, withPad: " ", startingAt: 0) + help
-            + (defaultText.map { " (default \($0))" } ?? "")
+        let flag = "  --\(key)\(isList ? " VALUE…" : " VALUE")"
+        let column = 32
+        let text = help + (defaultText.map { " (default \($0))" } ?? "")
+        var lines: [String] = []
+        var current =
+            flag.count >= column - 1
+            ? flag + "\n" + String(repeating: " ", count: column)
+            : flag.padding(
+                toLength: column, withPad: " ", startingAt: 0)
+        var width = column
+        // Bytes, not characters: the help's own wrapping counts "×" as two.
+        for word in text.split(separator: " ") {
+            if width > column && width + 1 + word.utf8.count > 80 {
+                lines.append(current)
+                current = String(repeating: " ", count: column)
+                width = column
+            }
+            if width > column {
+                current += " "
+                width += 1
+            }
+            current += word
+            width += word.utf8.count
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -10,16 +10,20 @@ struct TrainCommand: ParsableCommand {
         abstract:
             "Train a network on game archives: policy cross-entropy + value MSE (+ L2), with validation, checkpoints and resume.",
         discussion: """
-            Settings come from --config FILE.json (keys are these flags' long names) and the flags, which win.
-            Next to the output it writes NAME.log.jsonl (every interval and validation), NAME.svg (the curves,
-            refreshed at each validation) and NAME.checkpoint.safetensors (every --checkpoint-every steps and on Ctrl-C).
+            Settings come from --config FILE.json (keys are these flags' long names) and
+            the flags, which win. Next to the output it writes NAME.log.jsonl (every
+            interval and validation), NAME.svg (the curves, refreshed at each validation)
+            and NAME.checkpoint.safetensors (every --checkpoint-every steps and on Ctrl-C).
 
             EXAMPLES:
-              gonet train --config examples/training/budget.json --data sample.games.zst -o mynet.safetensors
-              gonet train --config examples/training/budget.json --data sample.games.zst -o mynet.safetensors --resume
+              gonet train --config examples/training/budget.json \\
+                  --data sample.games.zst -o mynet.safetensors
+              gonet train --config examples/training/budget.json \\
+                  --data sample.games.zst -o mynet.safetensors --resume
 
             SETTINGS:
-            """ + TrainingConfiguration.settings.map { "  " + $0.line }.joined(separator: "\n"))
+
+            """ + TrainingConfiguration.settings.map(\.line).joined(separator: "\n"))
 
     @Option(help: "A JSON config file.") var config: String?
     @Flag(help: "Continue from the checkpoint next to the output, exactly where it stopped.") var resume = false
