@@ -1,8 +1,9 @@
 import Foundation
 import GoRecords
 
-/// An SVG of a run's curves: top-1 accuracy (training intervals and validation) and policy loss
-/// against wall time, for a browser or any image viewer.
+/// An SVG of a run's curves against wall time (training intervals and validation): top-1
+/// accuracy, policy loss, value MSE, and the opponent's-reply loss when the run trained that
+/// head; for a browser or any image viewer.
 public enum TrainingPlot {
     /// An SVG of the loss and accuracy curves of `entries`.
     public static func svg(_ entries: [LogEntry], title: String) -> String {
@@ -12,17 +13,22 @@ public enum TrainingPlot {
         let right = 20.0
         let top = 40.0
         let bottom = 40.0
-        let panels: [(String, (LogEntry) -> Double)] = [
+        var panels: [(String, (LogEntry) -> Double)] = [
             ("top-1 accuracy", { $0.metrics.top1Accuracy }), ("policy loss", { $0.metrics.policyLoss }),
+            ("value MSE", { $0.metrics.valueMSE }),
         ]
+        // Validation passes do not run the reply head: its curve is the training intervals'.
+        let replyEntries = entries.filter { $0.kind == .train && $0.metrics.replyLoss > 0 }
+        if !replyEntries.isEmpty { panels.append(("reply loss", { $0.metrics.replyLoss })) }
         let maxT = max(entries.map(\.elapsed).max() ?? 1, 1) / 60
         var out =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(2 * h + 30))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(Double(panels.count) * h + 30))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         out += "<text x=\"\(left)\" y=\"20\" font-size=\"15\" font-weight=\"bold\">\(Markup.escape(title))</text>\n"
         for (k, panel) in panels.enumerated() {
             let y0 = 30 + Double(k) * h
-            let values = entries.map(panel.1)
+            let shown = panel.0 == "reply loss" ? replyEntries : entries
+            let values = shown.map(panel.1)
             var lo = values.min() ?? 0
             var hi = values.max() ?? 1
             if k == 0 {
@@ -48,7 +54,7 @@ public enum TrainingPlot {
                     "<text x=\"\(px(t))\" y=\"\(y0 + h - bottom + 16)\" text-anchor=\"middle\">\(String(format: "%.1f", t)) min</text>\n"
             }
             for (kind, color) in [(LogEntry.Kind.train, "#4a90d9"), (.validation, "#d0021b")] {
-                let pts = entries.filter { $0.kind == kind }.map {
+                let pts = shown.filter { $0.kind == kind }.map {
                     "\(String(format: "%.1f", px($0.elapsed / 60))),\(String(format: "%.1f", py(panel.1($0))))"
                 }
                 if pts.isEmpty { continue }

@@ -412,3 +412,34 @@ extension TrainerTests {
         }
     }
 }
+
+extension TrainerTests {
+    /// The plot has a panel a curve: top-1, policy loss and value MSE, and the reply loss only
+    /// for a run that trained the reply head, each with its training and validation lines.
+    func testThePlotShowsEveryCurveOfTheLog() throws {
+        func entry(_ kind: LogEntry.Kind, step: Int, reply: Double) -> LogEntry {
+            LogEntry(
+                json:
+                    "{\"kind\":\"\(kind.rawValue)\",\"step\":\(step),\"elapsed_s\":\(step * 10),\"positions\":100,\"top1\":0.3,\"top5\":0.6,\"policy_loss\":2.5,\"value_mse\":0.9,\"loss\":3.1,\"reply_loss\":\(reply)}"
+            )!
+        }
+        let plain = [
+            entry(.train, step: 1, reply: 0), entry(.train, step: 2, reply: 0), entry(.validation, step: 2, reply: 0),
+        ]
+        let svg = TrainingPlot.svg(plain, title: "a <run>")
+        for panel in ["top-1 accuracy", "policy loss", "value MSE"] {
+            XCTAssertTrue(svg.contains(">\(panel)</text>"), panel)
+        }
+        XCTAssertFalse(svg.contains("reply loss"))
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 6, "training and validation in 3 panels")
+        XCTAssertTrue(svg.contains("a &lt;run&gt;"))
+        let replied = [
+            entry(.train, step: 1, reply: 4.2), entry(.train, step: 2, reply: 4.0),
+            entry(.validation, step: 2, reply: 0),
+        ]
+        let withReply = TrainingPlot.svg(replied, title: "r")
+        XCTAssertTrue(withReply.contains(">reply loss</text>"))
+        XCTAssertEqual(withReply.components(separatedBy: "<polyline").count - 1, 7, "the reply panel has training only")
+        XCTAssertTrue(withReply.contains("height=\"1230\""), "four panels of 300 and the title")
+    }
+}
