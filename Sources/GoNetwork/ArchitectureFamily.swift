@@ -32,12 +32,17 @@ extension Architecture {
         /// Every this-many-th block (blocks k−1, 2k−1, …) adds a global pooling bias to its first
         /// unit (NeuralNet's `GlobalPoolBias` of the block's input); 0: none.
         public var globalPoolEvery: Int
+        /// Hidden units of a squeeze-and-excitation gate in every block (NeuralNet's
+        /// `SqueezeExcitation`: after the second batch norm of a resnet block, after the
+        /// depthwise unit of a mobile one); 0: none.
+        public var squeezeExcitation: Int
 
         /// A shape of the family; `validate()` checks it against the limits.
         public init(
             trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
             policyHead: PolicyHead = .fc, policyFilters: Int = 2,
-            valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256, globalPoolEvery: Int = 0
+            valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256, globalPoolEvery: Int = 0,
+            squeezeExcitation: Int = 0
         ) {
             self.trunk = trunk
             self.blocks = blocks
@@ -49,6 +54,7 @@ extension Architecture {
             self.valueFilters = valueFilters
             self.valueHidden = valueHidden
             self.globalPoolEvery = globalPoolEvery
+            self.squeezeExcitation = squeezeExcitation
         }
 
         /// Whether block `i` (from 0) has a global pooling bias.
@@ -74,6 +80,7 @@ extension Architecture {
                     ("value_filters", valueFilters, limits.heads),
                     ("value_hidden", valueHidden, limits.hidden),
                     ("global_pool_every", globalPoolEvery, 0...limits.blocks.upperBound),
+                    ("squeeze_excitation", squeezeExcitation, 0...limits.heads.upperBound),
                 ] + (trunk == .mobile ? [("expansion", expansion, limits.expansion)] : [])
             return checks.first { !$0.range.contains($0.value) }
         }
@@ -117,6 +124,7 @@ extension Architecture {
             valueFilters = try int("value_filters", limits.heads, default: 1)
             valueHidden = try int("value_hidden", limits.hidden, default: 256)
             globalPoolEvery = try int("global_pool_every", 0...limits.blocks.upperBound, default: 0)
+            squeezeExcitation = try int("squeeze_excitation", 0...limits.heads.upperBound, default: 0)
         }
 
         /// The `architecture` metadata JSON, keys in docs/FORMATS.md's order.
@@ -130,6 +138,7 @@ extension Architecture {
             ]
             // Written only when used, so that the files of networks without it stay as they were.
             if globalPoolEvery > 0 { parts.append("\"global_pool_every\": \(globalPoolEvery)") }
+            if squeezeExcitation > 0 { parts.append("\"squeeze_excitation\": \(squeezeExcitation)") }
             return "{" + parts.joined(separator: ", ") + "}"
         }
 
@@ -137,7 +146,9 @@ extension Architecture {
         public var summary: String {
             let t =
                 trunk == .resnet ? "resnet \(blocks)x\(filters)" : "mobile \(blocks)x\(filters) expansion \(expansion)"
-            let pooling = globalPoolEvery > 0 ? ", global pooling every \(globalPoolEvery) blocks" : ""
+            let pooling =
+                (globalPoolEvery > 0 ? ", global pooling every \(globalPoolEvery) blocks" : "")
+                + (squeezeExcitation > 0 ? ", squeeze-excitation \(squeezeExcitation)" : "")
             return
                 "\(t)\(pooling), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
         }

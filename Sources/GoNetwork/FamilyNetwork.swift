@@ -61,8 +61,13 @@ public final class FamilyNetwork: PolicyValueNetwork {
             .standard(Conv2D("stem.conv", in: Self.planes, out: f, kernel: 3)), bn: BatchNorm("stem.bn", channels: f),
             relu: true)
         blocks = (0..<a.blocks).map { i -> TrunkBlock in
-            if a.trunk == .resnet { return ResidualBlock("blocks.\(i)", filters: f, pooling: a.pools(block: i)) }
-            return MobileBlock("blocks.\(i)", filters: f, expansion: a.expansion, pooling: a.pools(block: i))
+            if a.trunk == .resnet {
+                return ResidualBlock(
+                    "blocks.\(i)", filters: f, pooling: a.pools(block: i), excitation: a.squeezeExcitation)
+            }
+            return MobileBlock(
+                "blocks.\(i)", filters: f, expansion: a.expansion, pooling: a.pools(block: i),
+                excitation: a.squeezeExcitation)
         }
         let p = a.policyFilters
         policyUnit = ConvBatchNorm(
@@ -90,6 +95,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// Every tensor of the network file (running statistics included), in a stable order.
     public var parameters: [Parameter] {
         var all = units.flatMap(\.parameters) + blocks.compactMap(\.pool).flatMap(\.parameters)
+        all += blocks.compactMap(\.excitation).flatMap(\.parameters)
         if let policyFC { all += [policyFC.weight, policyFC.bias] }
         if let policyOut, let policyPass {
             all += [policyOut.weight, policyOut.bias!, policyPass.weight, policyPass.bias]
@@ -121,6 +127,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
     public var flopsPerPosition: Int {
         var macs = units.reduce(0) { $0 + $1.macsPerPoint * Self.points }
         macs += blocks.compactMap(\.pool).reduce(0) { $0 + $1.macsPerPosition }
+        macs += blocks.compactMap(\.excitation).reduce(0) { $0 + $1.macsPerPosition }
         for d in [policyFC, policyPass, valueFC1, valueFC2].compactMap({ $0 }) { macs += d.inputs * d.outputs }
         if let policyOut { macs += policyOut.macsPerPoint * Self.points }
         return 2 * macs

@@ -8,6 +8,7 @@ final class Scratch {
     let dMid2 = Buffer()
     let dSkip = Buffer()
     let dPool = Buffer()
+    let dExcite = Buffer()
 }
 
 /// One residual block of a trunk.
@@ -15,6 +16,8 @@ protocol TrunkBlock: AnyObject {
     var units: [ConvBatchNorm] { get }
     /// The global pooling bias added to the first unit, when the block has one.
     var pool: GlobalPoolBias? { get }
+    /// The squeeze-and-excitation gate, when the block has one.
+    var excitation: SqueezeExcitation? { get }
     /// The block's output after a forward pass, `[F][N]`.
     var output: UnsafeMutablePointer<Float> { get }
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch)
@@ -62,27 +65,40 @@ extension ConvBatchNorm {
     }
 }
 
-/// `relu(x + bn2(conv2(relu(bn1(conv1(x)) [+ pool(x)]))))`.
+/// `relu(x + [se](bn2(conv2(relu(bn1(conv1(x)) [+ pool(x)])))))`.
 final class ResidualBlock: TrunkBlock {
     let first: ConvBatchNorm
     let second: ConvBatchNorm
     let pool: GlobalPoolBias?
+    let excitation: SqueezeExcitation?
+    /// The block's output when a gate comes between the second unit and the sum.
+    private let sum = Buffer()
     var units: [ConvBatchNorm] { [first, second] }
-    var output: UnsafeMutablePointer<Float> { second.output.pointer }
+    var output: UnsafeMutablePointer<Float> { excitation == nil ? second.output.pointer : sum.pointer }
 
-    init(_ name: String, filters f: Int, pooling: Bool) {
+    init(_ name: String, filters f: Int, pooling: Bool, excitation hidden: Int) {
         pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: f) : nil
+        excitation = hidden > 0 ? SqueezeExcitation(name + ".se", channels: f, hidden: hidden) : nil
         first = ConvBatchNorm(
             .standard(Conv2D(name + ".conv1", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn1", channels: f),
             relu: true)
+        // With a gate, the sum and its ReLU come after it, in the block.
         second = ConvBatchNorm(
             .standard(Conv2D(name + ".conv2", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn2", channels: f),
-            relu: true)
+            relu: hidden == 0)
     }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {
         forwardFirst(first, x, batch: batch, training: training, scratch: scratch)
-        second.forward(first.output.pointer, batch: batch, training: training, residual: x, scratch: scratch)
+        guard let excitation else {
+            second.forward(first.output.pointer, batch: batch, training: training, residual: x, scratch: scratch)
+            return
+        }
+        second.forward(first.output.pointer, batch: batch, training: training, scratch: scratch)
+        let z = excitation.forward(second.output.pointer, batch: batch, points: Features.points)
+        let n = second.outChannels * batch * Features.points
+        let out = sum.reserve(n)
+        for i in 0..<n { out[i] = max(x[i] + z[i], 0) }
     }
 
     func backward(
@@ -92,26 +108,40 @@ final class ResidualBlock: TrunkBlock {
         let n = first.outChannels * batch * Features.points
         let dMid = scratch.dMid1.reserve(n)
         let dSkip = scratch.dSkip.reserve(n)
-        second.backward(
-            first.output.pointer, dOut, dMid, batch: batch, points: Features.points, dResidual: dSkip,
-            dPre: scratch.dPre,
-            columns: scratch.columns)
+        if let excitation {
+            let out = sum.pointer
+            for i in 0..<n { dSkip[i] = out[i] > 0 ? dOut[i] : 0 }
+            let dGated = scratch.dExcite.reserve(n)
+            excitation.backward(second.output.pointer, dSkip, dGated, batch: batch, points: Features.points)
+            second.backward(
+                first.output.pointer, dGated, dMid, batch: batch, points: Features.points, dPre: scratch.dPre,
+                columns: scratch.columns)
+        } else {
+            second.backward(
+                first.output.pointer, dOut, dMid, batch: batch, points: Features.points, dResidual: dSkip,
+                dPre: scratch.dPre,
+                columns: scratch.columns)
+        }
         backwardFirst(first, x, dMid, dx, batch: batch, scratch: scratch)
         for i in 0..<n { dx[i] += dSkip[i] }
     }
 }
 
-/// `x + bn3(project(relu(bn2(depthwise(relu(bn1(expand(x)) [+ pool(x)]))))))`.
+/// `x + bn3(project([se](relu(bn2(depthwise(relu(bn1(expand(x)) [+ pool(x)])))))))`.
 final class MobileBlock: TrunkBlock {
     let expand: ConvBatchNorm
     let depthwise: ConvBatchNorm
     let project: ConvBatchNorm
     let pool: GlobalPoolBias?
+    let excitation: SqueezeExcitation?
     var units: [ConvBatchNorm] { [expand, depthwise, project] }
     var output: UnsafeMutablePointer<Float> { project.output.pointer }
+    /// What the projection reads: the depthwise unit's output, gated when there is a gate.
+    private var projected: UnsafeMutablePointer<Float> { excitation?.output.pointer ?? depthwise.output.pointer }
 
-    init(_ name: String, filters f: Int, expansion e: Int, pooling: Bool) {
+    init(_ name: String, filters f: Int, expansion e: Int, pooling: Bool, excitation hidden: Int) {
         pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: e) : nil
+        excitation = hidden > 0 ? SqueezeExcitation(name + ".se", channels: e, hidden: hidden) : nil
         expand = ConvBatchNorm(
             .standard(Conv2D(name + ".expand", in: f, out: e, kernel: 1)), bn: BatchNorm(name + ".bn1", channels: e),
             relu: true)
@@ -126,7 +156,8 @@ final class MobileBlock: TrunkBlock {
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {
         forwardFirst(expand, x, batch: batch, training: training, scratch: scratch)
         depthwise.forward(expand.output.pointer, batch: batch, training: training, scratch: scratch)
-        project.forward(depthwise.output.pointer, batch: batch, training: training, residual: x, scratch: scratch)
+        excitation?.forward(depthwise.output.pointer, batch: batch, points: Features.points)
+        project.forward(projected, batch: batch, training: training, residual: x, scratch: scratch)
     }
 
     func backward(
@@ -138,10 +169,12 @@ final class MobileBlock: TrunkBlock {
         let d2 = scratch.dMid2.reserve(ne)
         let d1 = scratch.dMid1.reserve(ne)
         let dSkip = scratch.dSkip.reserve(nf)
+        let dProjected = excitation == nil ? d2 : scratch.dExcite.reserve(ne)
         project.backward(
-            depthwise.output.pointer, dOut, d2, batch: batch, points: Features.points, dResidual: dSkip,
+            projected, dOut, dProjected, batch: batch, points: Features.points, dResidual: dSkip,
             dPre: scratch.dPre,
             columns: scratch.columns)
+        excitation?.backward(depthwise.output.pointer, dProjected, d2, batch: batch, points: Features.points)
         depthwise.backward(
             expand.output.pointer, d2, d1, batch: batch, points: Features.points, dPre: scratch.dPre,
             columns: scratch.columns)

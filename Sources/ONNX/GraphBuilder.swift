@@ -121,6 +121,16 @@ struct GraphBuilder {
         return node("Unsqueeze", [bias, axes], name: "\(prefix).unsqueeze")
     }
 
+    /// A squeeze-and-excitation gate (`prefix.fc1`, `prefix.fc2`) of board tensor `y`: `y` times
+    /// sigmoid(fc2(relu(fc1(mean of y)))) as [N, C, 1, 1].
+    mutating func excite(_ y: String, _ prefix: String) -> String {
+        let h = node("Relu", [gemm(mean(y, name: "\(prefix).mean"), "\(prefix).fc1")], name: "\(prefix).relu")
+        let gate = node("Sigmoid", [gemm(h, "\(prefix).fc2")], name: "\(prefix).sigmoid")
+        let axes = constant("\(prefix).axes", [2], [2, 3], integer: true)
+        let wide = node("Unsqueeze", [gate, axes], name: "\(prefix).unsqueeze")
+        return node("Mul", [y, wide], name: "\(prefix).mul")
+    }
+
     /// The mean over the board: [N, C, 19, 19] → [N, C].
     mutating func mean(_ x: String, name: String) -> String {
         node("ReduceMean", [x], name: name, int: ["keepdims": 0], ints: ["axes": [2, 3]])

@@ -5,7 +5,7 @@ import SwiftProtobuf
 /// Any gonet network as an ONNX model (opset 17, IR version 8): input `planes` [N, 6, 19, 19],
 /// outputs `policy` [N, 362] (logits) and `value` [N, 1] (tanh), N free. Every layer is written as
 /// the ONNX operator it is (Conv, BatchNormalization with the running statistics, Relu, Add,
-/// Flatten, Gemm, ReduceMean, ReduceMax, Concat, Unsqueeze, Tanh), its tensors under their network-file names, so a
+/// Flatten, Gemm, ReduceMean, ReduceMax, Concat, Unsqueeze, Sigmoid, Mul, Tanh), its tensors under their network-file names, so a
 /// runtime computes what gonet computes and an importer finds the same names. docs/ONNX.md.
 public enum ONNXExport {
     /// Opset 17: the last whose ReduceMean takes its axes as an attribute, supported by every
@@ -33,12 +33,14 @@ public enum ONNXExport {
             case .resnet:
                 let h = firstUnit(
                     &g, x, conv: "\(b).conv1", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil)
-                let y = g.convBN(h, conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
+                var y = g.convBN(h, conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
+                if a.squeezeExcitation > 0 { y = g.excite(y, "\(b).se") }
                 x = g.node("Relu", [g.node("Add", [x, y], name: "\(b).add")], name: "\(b).relu")
             case .mobile:
                 let e = firstUnit(
                     &g, x, conv: "\(b).expand", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil)
-                let d = g.convBN(e, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, group: true)
+                var d = g.convBN(e, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, group: true)
+                if a.squeezeExcitation > 0 { d = g.excite(d, "\(b).se") }
                 let p = g.convBN(d, conv: "\(b).project", bn: "\(b).bn3", relu: false)
                 x = g.node("Add", [x, p], name: "\(b).add")
             }

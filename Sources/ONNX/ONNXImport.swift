@@ -131,6 +131,8 @@ private struct Matcher {
         a.blocks = 0
         var trunk: Architecture.Family.Trunk?
         var pooled: [Int] = []
+        // Each block's gate width (0: none); the family gates every block alike.
+        var excitations: [Int] = []
         while true {
             let cs = g.consumers(of: t)
             let pools = cs.filter { Self.boardPools.contains($0.op) }
@@ -144,16 +146,18 @@ private struct Matcher {
             let kind: Architecture.Family.Trunk = kernel == 3 ? .resnet : .mobile
             if let trunk, trunk != kind { throw fail(first, "a \(kind) block after \(trunk) blocks") }
             trunk = kind
-            let y: String
+            var y: String
             switch kind {
             case .resnet:
                 let (h, _) = try unit(first, conv: "\(b).conv1", bn: "\(b).bn1", relu: true, bias: bias)
                 (y, _) = try unit(try next(h, ["Conv"], after: first), conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
+                excitations.append(try excitation(&y, prefix: "\(b).se"))
             case .mobile:
                 let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", relu: true, bias: bias)
                 a.expansion = width
                 let dw = try next(e, ["Conv"], after: first)
-                let (d, _) = try unit(dw, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, depthwise: true)
+                var (d, _) = try unit(dw, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, depthwise: true)
+                excitations.append(try excitation(&d, prefix: "\(b).se"))
                 (y, _) = try unit(try next(d, ["Conv"], after: dw), conv: "\(b).project", bn: "\(b).bn3", relu: false)
             }
             guard Set(add.inputs) == [t, y], g.consumers(of: y).count == 1 else {
@@ -170,6 +174,14 @@ private struct Matcher {
             a.blocks += 1
         }
         a.trunk = trunk ?? .resnet
+        if let e = excitations.first {
+            guard excitations.allSatisfy({ $0 == e }) else {
+                throw ONNXError(
+                    path,
+                    "squeeze-and-excitation gates of widths \(excitations): gonet's family gates every block alike")
+            }
+            a.squeezeExcitation = e
+        }
         if let p = pooled.first {
             // The family pools every kth block: blocks k−1, 2k−1, … and no others.
             a.globalPoolEvery = p + 1
@@ -253,6 +265,34 @@ private struct Matcher {
             throw fail(last, "gonet adds the global pooling bias to a block's first batch norm")
         }
         return value
+    }
+
+    /// A squeeze-and-excitation gate on `y`, if `y` feeds one (a mean over the board and a Mul):
+    /// the mean, a dense layer, Relu, a dense layer, Sigmoid, reshapes, and the Mul with `y`,
+    /// stored as `prefix.fc1` and `prefix.fc2`. Moves `y` to the gated value; returns the gate's
+    /// hidden width, 0 where there is none.
+    mutating func excitation(_ y: inout String, prefix: String) throws -> Int {
+        let cs = g.consumers(of: y)
+        guard cs.count == 2, let m = cs.first(where: { ["ReduceMean", "GlobalAveragePool"].contains($0.op) }),
+            let mul = cs.first(where: { $0.op == "Mul" })
+        else { return 0 }
+        _ = try mean(m)
+        let (pooled, _) = try flatten(m.outputs[0], after: m)
+        let (h, hidden, n1) = try dense(pooled, prefix: "\(prefix).fc1", after: m)
+        let r = try next(h, ["Relu"], after: n1)
+        let (z, _, n2) = try dense(r.outputs[0], prefix: "\(prefix).fc2", after: r)
+        let sigmoid = try next(z, ["Sigmoid"], after: n2)
+        var gate = sigmoid.outputs[0]
+        while g.consumers(of: gate).count == 1, let c = g.consumers(of: gate).first,
+            ["Unsqueeze", "Reshape"].contains(c.op)
+        {
+            gate = c.outputs[0]
+        }
+        guard Set(mul.inputs) == [y, gate] else {
+            throw fail(mul, "gonet multiplies a block's tensor by its own squeeze-and-excitation gate")
+        }
+        y = mul.outputs[0]
+        return hidden
     }
 
     /// Conv → [BatchNormalization] → [Add `bias`] → [Relu], stored as gonet's `conv` weight and

@@ -87,6 +87,9 @@ extension TrainingConfiguration {
             integer(
                 "global-pool-every", \.architecture.globalPoolEvery, 0...a.blocks.upperBound,
                 "A global pooling bias in every Nth block (0: none)."),
+            integer(
+                "squeeze-excitation", \.architecture.squeezeExcitation, 0...a.heads.upperBound,
+                "Hidden units of a squeeze-and-excitation gate in every block (0: none)."),
             integer("steps", \.steps, big, "Training steps."),
             integer("epochs", \.epochs, 1...100_000, "Passes over the training data."),
             integer("batch", \.batch, 1...65_536, "Batch size."),

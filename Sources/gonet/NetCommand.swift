@@ -32,6 +32,8 @@ struct ArchitectureOptions: ParsableArguments {
     var valueHidden = 256
     @Option(help: "A global pooling bias in every Nth block (0: none).")
     var globalPoolEvery = 0
+    @Option(help: "Hidden units of a squeeze-and-excitation gate in every block (0: none).")
+    var squeezeExcitation = 0
 
     func architecture() throws -> Architecture.Family {
         guard let t = Architecture.Family.Trunk(rawValue: trunk) else {
@@ -47,7 +49,7 @@ struct ArchitectureOptions: ParsableArguments {
             trunk: t, blocks: blocks, filters: filters,
             expansion: t == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
             policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters,
-            valueHidden: valueHidden, globalPoolEvery: globalPoolEvery)
+            valueHidden: valueHidden, globalPoolEvery: globalPoolEvery, squeezeExcitation: squeezeExcitation)
         // The limits a network file is loaded with, so `net new` never writes what `load` refuses,
         // named by the option each size came from (`value_hidden` is `--value-hidden`).
         if let bad = a.outOfRange {

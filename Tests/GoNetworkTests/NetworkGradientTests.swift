@@ -104,6 +104,17 @@ final class NetworkGradientTests: XCTestCase {
                 valueHead: .fc, valueFilters: 1, valueHidden: 4, globalPoolEvery: 2))
     }
 
+    func testSqueezeExcitationBlocksOfBothTrunks() {
+        check(
+            Architecture.Family(
+                trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc,
+                valueFilters: 1, valueHidden: 8, squeezeExcitation: 3))
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3,
+                valueHead: .pool, valueFilters: 2, valueHidden: 5, globalPoolEvery: 2, squeezeExcitation: 2))
+    }
+
     func testMobileConvPolicyPoolValue() {
         check(
             Architecture.Family(

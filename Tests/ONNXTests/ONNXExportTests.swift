@@ -39,7 +39,8 @@ final class ONNXExportTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: scratch) }
 
-    /// Every architecture gonet makes: both trunks, both heads of each kind, no blocks, global pooling.
+    /// Every architecture gonet makes: both trunks, both heads of each kind, no blocks, global
+    /// pooling, squeeze-and-excitation.
     static let architectures: [Architecture.Family] = [
         Architecture.Family(
             trunk: .resnet, blocks: 2, filters: 8, policyHead: .fc, policyFilters: 2, valueHead: .fc, valueFilters: 1,
@@ -62,6 +63,12 @@ final class ONNXExportTests: XCTestCase {
         Architecture.Family(
             trunk: .mobile, blocks: 1, filters: 5, expansion: 10, policyHead: .fc, policyFilters: 1, valueHead: .fc,
             valueFilters: 1, valueHidden: 3, globalPoolEvery: 1),
+        Architecture.Family(
+            trunk: .resnet, blocks: 2, filters: 6, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+            valueFilters: 2, valueHidden: 4, globalPoolEvery: 2, squeezeExcitation: 3),
+        Architecture.Family(
+            trunk: .mobile, blocks: 2, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 2,
+            valueHead: .pool, valueFilters: 2, valueHidden: 4, squeezeExcitation: 2),
     ]
 
     /// A network with random weights and batch-norm statistics far from the identity, so that
