@@ -28,6 +28,10 @@ public final class FamilyNetwork: PolicyValueNetwork {
     let valueFC2: Dense
     /// The opponent's-reply head, present only while training with a reply weight.
     private(set) var replyHead: ReplyHead?
+    /// The score head (a dense unit over the value head's hidden layer, predicting the final
+    /// score for the side to move in units of 10 points), present only while training with a
+    /// score weight.
+    private(set) var scoreHead: Dense?
 
     let scratch = Scratch()
     let input = Buffer()
@@ -51,6 +55,9 @@ public final class FamilyNetwork: PolicyValueNetwork {
     let dLogits = Buffer()
     let dValues = Buffer()
     let dReplyLogits = Buffer()
+    let scores = Buffer()
+    let dScores = Buffer()
+    let dScoreHidden = Buffer()
 
     /// A network with every weight zero and batch norms at identity; see `initialize(seed:)`.
     public init(_ family: Architecture.Family) {
@@ -106,7 +113,9 @@ public final class FamilyNetwork: PolicyValueNetwork {
 
     /// The parameters a training run updates and checkpoints: the file's, and the auxiliary
     /// heads' that the file does not keep.
-    public var trainingParameters: [Parameter] { parameters + (replyHead?.parameters ?? []) }
+    public var trainingParameters: [Parameter] {
+        parameters + (replyHead?.parameters ?? []) + (scoreHead.map { [$0.weight, $0.bias] } ?? [])
+    }
 
     /// Whether the opponent's-reply head is attached (see `addReplyHead(seed:)`).
     public var hasReplyHead: Bool { replyHead != nil }
@@ -121,6 +130,16 @@ public final class FamilyNetwork: PolicyValueNetwork {
             w.value = (0..<w.count).map { _ in Float(std * rng.normal()) }
         }
         replyHead = head
+    }
+
+    /// Attaches the training-only score head, He-initialised from `seed`; `lossAndGradients`
+    /// trains it on counted games when the score weight is above zero.
+    public func addScoreHead(seed: UInt64) {
+        let head = Dense("score.fc", in: family.valueHidden, out: 1)
+        var rng = RandomSource(seed: seed)
+        let std = (2 / Double(family.valueHidden)).squareRoot()
+        head.weight.value = (0..<head.weight.count).map { _ in Float(std * rng.normal()) }
+        scoreHead = head
     }
 
     /// Floating-point operations of one position's forward pass (2 per multiply-add of the convolutions and dense layers).

@@ -2,10 +2,11 @@ import NeuralNet
 
 extension FamilyNetwork {
     /// Gradients of every trainable parameter from the gradients at the logits and values (and
-    /// at the reply head's logits, when it ran), after a training forward pass of the same batch.
+    /// at the reply head's logits and the score head's output, when they ran), after a training
+    /// forward pass of the same batch.
     public func backward(
         batch: Int, dLogits dl: UnsafePointer<Float>, dValues dv: UnsafePointer<Float>,
-        dReply: UnsafePointer<Float>? = nil
+        dReply: UnsafePointer<Float>? = nil, dScore: UnsafePointer<Float>? = nil
     ) {
         let n = batch * Self.points
         let f = family.filters
@@ -47,6 +48,11 @@ extension FamilyNetwork {
         Activations.tanhBackward(values.pointer, dv, dPre, count: batch)
         let dHidden = dSmall2.reserve(hiddenCount)
         valueFC2.backward(valueHidden.pointer, dPre, dHidden, batch: batch)
+        if let dScore, let scoreHead {
+            let extra = dScoreHidden.reserve(hiddenCount)
+            scoreHead.backward(valueHidden.pointer, dScore, extra, batch: batch)
+            for i in 0..<hiddenCount { dHidden[i] += extra[i] }
+        }
         Activations.reluBackward(valueHidden.pointer, dHidden, dHidden, count: hiddenCount)
         let v = family.valueFilters
         let dvh = dHead.reserve(v * n)
@@ -112,11 +118,27 @@ extension FamilyNetwork {
             }
             dReply = dz
         }
-        backward(batch: b, dLogits: dl, dValues: dv, dReply: dReply)
+        // The score head on counted games, in units of 10 points so its error weighs like the value's.
+        var scoreLoss = 0.0
+        var dScore: UnsafeMutablePointer<Float>?
+        if let scoreHead, weights.score > 0, batch.scoreTargets.count == b, batch.scoreMask.count == b {
+            let y = scores.reserve(b)
+            scoreHead.forward(valueHidden.pointer, y, batch: b)
+            let dy = dScores.reserve(b)
+            let targets = batch.scoreTargets.map { $0 / 10 }
+            scoreLoss = targets.withUnsafeBufferPointer { t in
+                batch.scoreMask.withUnsafeBufferPointer { m in
+                    Loss.maskedSquaredError(
+                        y, targets: t.baseAddress!, mask: m.baseAddress!, batch: b, scale: weights.score, dy: dy)
+                }
+            }
+            dScore = dy
+        }
+        backward(batch: b, dLogits: dl, dValues: dv, dReply: dReply, dScore: dScore)
         let l2 = Loss.l2(trainingParameters, coefficient: weights.l2)
         let total =
             Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + Double(weights.reply) * replyLoss
-            + l2
-        return LossValue(policy: policyLoss, value: valueLoss, reply: replyLoss, total: total)
+            + Double(weights.score) * scoreLoss + l2
+        return LossValue(policy: policyLoss, value: valueLoss, reply: replyLoss, score: scoreLoss, total: total)
     }
 }

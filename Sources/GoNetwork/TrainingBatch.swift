@@ -15,6 +15,11 @@ public struct TrainingBatch: Sendable {
     /// The opponent's reply to the move played, 0…361, or −1 where the game ended; empty when
     /// the batch carries none.
     public var replyTargets: [Int32]
+    /// The final score for the side to move in points where the game was counted (`scoreMask`
+    /// 1), else 0; empty when the batch carries none.
+    public var scoreTargets: [Float]
+    /// 1 where the game was counted to the end, 0 where it was not (resigned, timed out).
+    public var scoreMask: [Float]
     /// Soft policy targets `[B][362]` (a teacher's distribution mixed with the move played),
     /// which the loss takes instead of `policyTargets` when present; empty otherwise.
     public var policyDistribution: [Float] = []
@@ -25,7 +30,7 @@ public struct TrainingBatch: Sendable {
     /// A batch of `policyTargets.count` samples.
     public init(
         planes: [Float], policyTargets: [Int32], valueTargets: [Float], valueMask: [Float],
-        replyTargets: [Int32] = [], channelMajor: Bool = false
+        replyTargets: [Int32] = [], scoreTargets: [Float] = [], scoreMask: [Float] = [], channelMajor: Bool = false
     ) {
         self.planes = planes
         self.channelMajor = channelMajor
@@ -33,6 +38,8 @@ public struct TrainingBatch: Sendable {
         self.valueTargets = valueTargets
         self.valueMask = valueMask
         self.replyTargets = replyTargets
+        self.scoreTargets = scoreTargets
+        self.scoreMask = scoreMask
     }
 }
 
@@ -46,12 +53,15 @@ public struct LossWeights: Sendable, Equatable {
     public var l2: Float
     /// Weight of the opponent's-reply cross-entropy (0: the head is not trained).
     public var reply: Float
+    /// Weight of the score head's squared error, in units of 10 points (0: not trained).
+    public var score: Float
 
     /// The weights of each term.
-    public init(policy: Float = 1, value: Float = 1, l2: Float = 0, reply: Float = 0) {
+    public init(policy: Float = 1, value: Float = 1, l2: Float = 0, reply: Float = 0, score: Float = 0) {
         self.policy = policy
         self.value = value
         self.l2 = l2
         self.reply = reply
+        self.score = score
     }
 }

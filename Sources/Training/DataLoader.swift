@@ -9,7 +9,7 @@ public struct LoaderConfiguration: Sendable {
     public var files: [String]
     /// Samples a batch.
     public var batchSize: Int = 256
-    /// Positions held for shuffling (370 bytes each).
+    /// Positions held for shuffling (372 bytes each).
     public var shuffleBuffer: Int = 200_000
     /// Seed of the shuffle and the symmetries.
     public var seed: UInt64 = 1
@@ -228,6 +228,8 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
         var values = [Float](repeating: 0, count: count)
         var mask = [Float](repeating: 0, count: count)
         var replies = [Int32](repeating: -1, count: count)
+        var scores = [Float](repeating: 0, count: count)
+        var scoreMask = [Float](repeating: 0, count: count)
         samples.withUnsafeBufferPointer { sp in
             planes.withUnsafeMutableBufferPointer { pp in
                 let src = sp.baseAddress!
@@ -257,12 +259,16 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
                     mask[b] = SampleCoding.mask(s)
                     let reply = SampleCoding.reply(s)
                     if reply >= 0 { replies[b] = Int32(Symmetry.apply(symmetries[b], reply)) }
+                    if let score = SampleCoding.score(s) {
+                        scores[b] = score
+                        scoreMask[b] = 1
+                    }
                 }
             }
         }
         return TrainingBatch(
             planes: planes, policyTargets: targets, valueTargets: values, valueMask: mask, replyTargets: replies,
-            channelMajor: true)
+            scoreTargets: scores, scoreMask: scoreMask, channelMajor: true)
     }
 }
 

@@ -20,6 +20,8 @@ public struct Metrics: Sendable, Equatable {
     var lossSum: Double = 0
     /// The opponent's-reply head's cross-entropy summed per batch (training with the head only).
     var replyLossSum: Double = 0
+    /// The score head's squared error summed per batch (training with the head only).
+    var scoreLossSum: Double = 0
     /// Batches whose loss was summed.
     public var batches = 0
     /// Seconds of training or evaluation these metrics cover.
@@ -40,6 +42,8 @@ public struct Metrics: Sendable, Equatable {
     public var valueSignAccuracy: Double { signed > 0 ? Double(signCorrect) / Double(signed) : 0 }
     /// Mean cross-entropy of the opponent's-reply head per batch (0 without it).
     public var replyLoss: Double { batches > 0 ? replyLossSum / Double(batches) : 0 }
+    /// Mean squared error of the score head per batch, in units of 10 points (0 without it).
+    public var scoreLoss: Double { batches > 0 ? scoreLossSum / Double(batches) : 0 }
     /// Mean total loss per batch.
     public var loss: Double { batches > 0 ? lossSum / Double(batches) : 0 }
     /// Positions measured per second.
@@ -90,6 +94,7 @@ public struct Metrics: Sendable, Equatable {
         signed += o.signed
         lossSum += o.lossSum
         replyLossSum += o.replyLossSum
+        scoreLossSum += o.scoreLossSum
         batches += o.batches
         seconds += o.seconds
     }
@@ -102,6 +107,7 @@ public struct Metrics: Sendable, Equatable {
         ]
         if batches > 0 { j["loss"] = loss }
         if replyLossSum > 0 { j["reply_loss"] = replyLoss }
+        if scoreLossSum > 0 { j["score_loss"] = scoreLoss }
         return j
     }
 }

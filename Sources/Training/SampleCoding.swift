@@ -4,9 +4,13 @@ import GoRules
 
 /// The fixed-width bytes a sample takes in the shuffle buffer: 361 point codes, side to move,
 /// their last move (u16, 0xFFFF for none), the target move (u16), value (−1, 0, +1) and mask,
-/// and the opponent's reply to the target (u16, 0xFFFF where the game ended).
+/// the opponent's reply to the target (u16, 0xFFFF where the game ended), and the final score for
+/// the side to move in half points (i16, 0x7FFF where the game was not counted).
 enum SampleCoding {
-    static let width = 370
+    static let width = 372
+    /// The score of a counted game is kept up to this many points either way: a larger margin is
+    /// a typo or a hostile record, and the whole board is 361.
+    static let scoreLimit = 400.0
 
     /// Replays a record and writes each position's sample into `scratch` before calling `body`.
     /// The record was checked at import; a move the board refuses ends the replay (returns false).
@@ -16,6 +20,8 @@ enum SampleCoding {
     ) -> Bool {
         var board = Board(size: Board.standardSize)
         var last: PlayedMove? = nil
+        var margin: Double?
+        if case .win(_, .score(let points)) = r.result, points.isFinite { margin = min(abs(points), scoreLimit) }
         for (k, m) in r.moves.enumerated() {
             board.snapshot(into: scratch)
             let toMove = m.color
@@ -35,6 +41,13 @@ enum SampleCoding {
             let reply = k + 1 < r.moves.count ? r.moves[k + 1].move.index(size: Board.standardSize) : 0xFFFF
             scratch[368] = UInt8(reply & 0xFF)
             scratch[369] = UInt8(reply >> 8)
+            var halfPoints = 0x7FFF
+            if let margin, let winner = r.result.winner {
+                halfPoints = Int((2 * margin).rounded()) * (winner == toMove ? 1 : -1)
+            }
+            let bits = UInt16(bitPattern: Int16(halfPoints))
+            scratch[370] = UInt8(bits & 0xFF)
+            scratch[371] = UInt8(bits >> 8)
             body(scratch)
             guard board.play(m.move, m.color) == .legal else { return false }
             last = m
@@ -54,6 +67,12 @@ enum SampleCoding {
     static func reply(_ s: UnsafePointer<UInt8>) -> Int {
         let v = Int(s[368]) | Int(s[369]) << 8
         return v == 0xFFFF ? -1 : v
+    }
+
+    /// The final score for the side to move in points, or nil where the game was not counted.
+    static func score(_ s: UnsafePointer<UInt8>) -> Float? {
+        let v = Int16(bitPattern: UInt16(s[370]) | UInt16(s[371]) << 8)
+        return v == 0x7FFF ? nil : Float(v) / 2
     }
 
     /// The sample as a value (tests, `games planes`).

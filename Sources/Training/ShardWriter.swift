@@ -133,7 +133,7 @@ public enum ShardWriter {
     }
 
     /// One shard: `planes` F32 [N, 6, 19, 19], `policy_target` I64 [N], `value_target` and
-    /// `value_mask` F32 [N], `reply_target` I64 [N].
+    /// `value_mask` F32 [N], `reply_target` I64 [N], `score_target` and `score_mask` F32 [N].
     static func shard(_ b: TrainingBatch, _ o: ShardOptions, split: String) -> SafeTensors {
         let n = b.count
         let points = Features.points
@@ -155,6 +155,8 @@ public enum ShardWriter {
         file.set("value_target", Tensor(shape: [n], data: b.valueTargets))
         file.set("value_mask", Tensor(shape: [n], data: b.valueMask))
         file.set("reply_target", int64: b.replyTargets.map(Int64.init), shape: [n])
+        file.set("score_target", Tensor(shape: [n], data: b.scoreTargets))
+        file.set("score_mask", Tensor(shape: [n], data: b.scoreMask))
         file.metadata = [
             "format": ShardWriter.format, "features": NetworkFile.features, "split": split,
             "symmetries": o.symmetries ? "random" : "none", "seed": String(o.seed),

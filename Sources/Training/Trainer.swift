@@ -66,6 +66,7 @@ public final class Trainer {
         }
         // Its own seed, so that the trunk starts as it would without the head.
         if configuration.replyWeight > 0 { network.addReplyHead(seed: configuration.seed &+ 0x5EED) }
+        if configuration.scoreWeight > 0 { network.addScoreHead(seed: configuration.seed &+ 0x5C0E) }
         teacher = try configuration.teacher.map {
             try Teacher(path: $0, weight: configuration.teacherWeight, temperature: configuration.teacherTemperature)
         }
@@ -100,7 +101,8 @@ public final class Trainer {
         let log = try TrainingLog(path: logPath, resume: resume)
         let loader = try DataLoader(loaderConfiguration(skipping: run.step))
         defer { loader.stop() }
-        let weights = LossWeights(policy: c.policyWeight, value: c.valueWeight, l2: c.l2, reply: c.replyWeight)
+        let weights = LossWeights(
+            policy: c.policyWeight, value: c.valueWeight, l2: c.l2, reply: c.replyWeight, score: c.scoreWeight)
         let params = network.trainingParameters.filter(\.trainable)
         var interval = Metrics()
         var intervalStart = Date()
@@ -209,6 +211,7 @@ public final class Trainer {
             logits: l, values: v, targets: batch.policyTargets, valueTargets: results.targets, mask: results.mask)
         interval.lossSum += loss.total
         interval.replyLossSum += loss.reply
+        interval.scoreLossSum += loss.score
         interval.batches += 1
     }
 

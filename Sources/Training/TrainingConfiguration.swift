@@ -50,6 +50,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     var valueWeight: Float = 1
     /// Weight of the opponent's-reply head's loss; 0 trains no such head.
     public var replyWeight: Float = 0
+    /// Weight of the score head's loss (counted games, units of 10 points); 0 trains no such head.
+    public var scoreWeight: Float = 0
     /// A network file whose policy and value are mixed into the targets (distillation).
     public var teacher: String?
     /// The teacher's share of each target.
@@ -133,7 +135,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "data": data, "validation_data": validationData, "validation_fraction": validationFraction, "batch": batch,
             "optimizer": optimizer.rawValue, "momentum": momentum, "lr": lr, "lr_schedule": lrSchedule.rawValue,
             "warmup": warmup,
-            "policy_weight": policyWeight, "value_weight": valueWeight, "reply_weight": replyWeight, "l2": l2,
+            "policy_weight": policyWeight, "value_weight": valueWeight, "reply_weight": replyWeight,
+            "score_weight": scoreWeight, "l2": l2,
             "seed": seed,
             "architecture": architecture.json,
         ]

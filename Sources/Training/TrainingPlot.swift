@@ -2,8 +2,8 @@ import Foundation
 import GoRecords
 
 /// An SVG of a run's curves against wall time (training intervals and validation): top-1
-/// accuracy, policy loss, value MSE, and the opponent's-reply loss when the run trained that
-/// head; for a browser or any image viewer.
+/// accuracy, policy loss, value MSE, and the reply and score losses when the run trained those
+/// heads; for a browser or any image viewer.
 public enum TrainingPlot {
     /// An SVG of the loss and accuracy curves of `entries`.
     public static func svg(_ entries: [LogEntry], title: String) -> String {
@@ -17,9 +17,18 @@ public enum TrainingPlot {
             ("top-1 accuracy", { $0.metrics.top1Accuracy }), ("policy loss", { $0.metrics.policyLoss }),
             ("value MSE", { $0.metrics.valueMSE }),
         ]
-        // Validation passes do not run the reply head: its curve is the training intervals'.
-        let replyEntries = entries.filter { $0.kind == .train && $0.metrics.replyLoss > 0 }
-        if !replyEntries.isEmpty { panels.append(("reply loss", { $0.metrics.replyLoss })) }
+        // Validation passes do not run the training-only heads: their curves are the training
+        // intervals', each shown when the run trained it.
+        let trainOnly: [(String, (LogEntry) -> Double)] = [
+            ("reply loss", { $0.metrics.replyLoss }), ("score loss", { $0.metrics.scoreLoss }),
+        ]
+        var auxiliary: [String: [LogEntry]] = [:]
+        for (name, value) in trainOnly {
+            let shown = entries.filter { $0.kind == .train && value($0) > 0 }
+            if shown.isEmpty { continue }
+            auxiliary[name] = shown
+            panels.append((name, value))
+        }
         let maxT = max(entries.map(\.elapsed).max() ?? 1, 1) / 60
         var out =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(Double(panels.count) * h + 30))\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -27,7 +36,7 @@ public enum TrainingPlot {
         out += "<text x=\"\(left)\" y=\"20\" font-size=\"15\" font-weight=\"bold\">\(Markup.escape(title))</text>\n"
         for (k, panel) in panels.enumerated() {
             let y0 = 30 + Double(k) * h
-            let shown = panel.0 == "reply loss" ? replyEntries : entries
+            let shown = auxiliary[panel.0] ?? entries
             let values = shown.map(panel.1)
             var lo = values.min() ?? 0
             var hi = values.max() ?? 1

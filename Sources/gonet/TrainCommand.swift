@@ -56,7 +56,7 @@ struct TrainCommand: ParsableCommand {
                 case .interval(let e, let total):
                     let m = e.metrics
                     let text =
-                        "step \(e.step)/\(total) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))%\(m.replyLoss > 0 ? " reply \(Report.fixed(m.replyLoss, 3))" : "") \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
+                        "step \(e.step)/\(total) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))%\(m.replyLoss > 0 ? " reply \(Report.fixed(m.replyLoss, 3))" : "")\(m.scoreLoss > 0 ? " score \(Report.fixed(m.scoreLoss, 3))" : "") \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
                     if bar.isTerminal {
                         bar.update(fraction: Double(e.step) / Double(total), text: text)
                     } else {

@@ -17,15 +17,18 @@ final class NetworkGradientTests: XCTestCase {
             planes: planes, policyTargets: (0..<n).map { Int32($0 * 97 % 362) },
             valueTargets: (0..<n).map { $0 % 2 == 0 ? 1 : -1 }, valueMask: (0..<n).map { $0 == 1 ? 0 : 1 },
             // The last position ends its game: no reply to learn there.
-            replyTargets: (0..<n).map { $0 == n - 1 ? -1 : Int32(($0 * 131 + 7) % 362) })
+            replyTargets: (0..<n).map { $0 == n - 1 ? -1 : Int32(($0 * 131 + 7) % 362) },
+            // The first game was not counted; the others by these margins.
+            scoreTargets: (0..<n).map { Float($0 * 7) - 5.5 }, scoreMask: (0..<n).map { $0 == 0 ? 0 : 1 })
     }
 
     /// `reply`: with the opponent's-reply head attached and weighted; `soft`: soft policy targets
     /// (a teacher's distribution) instead of the move played.
-    func check(_ a: Architecture.Family, reply: Bool = false, soft: Bool = false) {
+    func check(_ a: Architecture.Family, reply: Bool = false, soft: Bool = false, score: Bool = false) {
         let net = FamilyNetwork(a)
         net.initialize(seed: 3)
         if reply { net.addReplyHead(seed: 5) }
+        if score { net.addScoreHead(seed: 6) }
         // Batch norms away from identity so their gradients are exercised.
         for p in net.parameters where p.name.hasSuffix("bn.weight") || p.name.hasSuffix("bn1.weight") {
             p.value = p.value.enumerated().map { 0.5 + Float($0.offset % 5) * 0.2 }
@@ -38,10 +41,11 @@ final class NetworkGradientTests: XCTestCase {
                 for i in (r * 362)..<((r + 1) * 362) { b.policyDistribution[i] /= sum }
             }
         }
-        let w = LossWeights(policy: 1, value: 0.7, l2: 1e-3, reply: reply ? 0.4 : 0)
+        let w = LossWeights(policy: 1, value: 0.7, l2: 1e-3, reply: reply ? 0.4 : 0, score: score ? 0.3 : 0)
         _ = net.lossAndGradients(b, weights: w)
         let trained = net.trainingParameters.filter(\.trainable)
         XCTAssertEqual(trained.contains { $0.name.hasPrefix("reply.") }, reply)
+        XCTAssertEqual(trained.contains { $0.name.hasPrefix("score.") }, score)
         let analytic = trained.map(\.grad)
         // One directional derivative per tensor: every element moves by ±h together. The
         // summed signal stands far above float32 noise even with the small step a deep ReLU
@@ -84,6 +88,17 @@ final class NetworkGradientTests: XCTestCase {
             Architecture.Family(
                 trunk: .mobile, blocks: 1, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3,
                 valueHead: .pool, valueFilters: 2, valueHidden: 5), reply: true)
+    }
+
+    func testScoreHeadOnBothValueHeads() {
+        check(
+            Architecture.Family(
+                trunk: .resnet, blocks: 2, filters: 4, policyHead: .fc, policyFilters: 2, valueHead: .fc,
+                valueFilters: 1, valueHidden: 8), score: true)
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 1, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 3,
+                valueHead: .pool, valueFilters: 2, valueHidden: 5), reply: true, score: true)
     }
 
     func testSoftPolicyTargets() {

@@ -51,12 +51,27 @@ final class DataLoaderTests: XCTestCase {
                     let start: Int = p * n * 361 + s * 361
                     planes += b.planes[start..<(start + 361)]
                 }
+                let score = b.scoreMask[s] > 0 ? "\(b.scoreTargets[s])" : "none"
                 out.append(
-                    "\(planes.hashValue) \(b.policyTargets[s]) \(b.valueTargets[s]) \(b.valueMask[s]) \(b.replyTargets[s])"
+                    "\(planes.hashValue) \(b.policyTargets[s]) \(b.valueTargets[s]) \(b.valueMask[s]) \(b.replyTargets[s]) \(score)"
                 )
             }
         }
         return out.sorted()
+    }
+
+    /// What `signatures` gives for the position before move `m` of a record, straight from it.
+    static func signature(_ r: GameRecord, move m: Int) throws -> String {
+        let s = try TrainingSample.at(r, move: m)
+        // The opponent's reply: the record's next move, −1 after the last.
+        let reply = m + 1 < r.moves.count ? r.moves[m + 1].move.index() : -1
+        // The score for the player to move, where the game was counted.
+        var score = "none"
+        if case .win(let w, .score(let points)) = r.result {
+            score = "\(w == r.moves[m].color ? Float(points) : -Float(points))"
+        }
+        return
+            "\(Features.planes(s.position).hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply) \(score)"
     }
 
     func testEveryPositionOfAnEpochAppearsExactlyOnce() throws {
@@ -70,14 +85,11 @@ final class DataLoaderTests: XCTestCase {
         var expected: [String] = []
         for r in records {
             for m in 0..<r.moves.count {
-                let s = try TrainingSample.at(r, move: m)
-                let planes = Features.planes(s.position)
-                // The opponent's reply: the record's next move, −1 after the last.
-                let reply = m + 1 < r.moves.count ? r.moves[m + 1].move.index() : -1
-                expected.append("\(planes.hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply)")
+                expected.append(try Self.signature(r, move: m))
             }
         }
         XCTAssertEqual(signatures(batches), expected.sorted())
+        XCTAssertTrue(expected.contains { !$0.hasSuffix(" none") }, "the sample games include counted ones")
     }
 
     func testKeepEveryTakesOnePositionInNAcrossGames() throws {
@@ -92,11 +104,7 @@ final class DataLoaderTests: XCTestCase {
             for m in 0..<r.moves.count {
                 seen += 1
                 guard seen % 7 == 0 else { continue }
-                let s = try TrainingSample.at(r, move: m)
-                let reply = m + 1 < r.moves.count ? r.moves[m + 1].move.index() : -1
-                expected.append(
-                    "\(Features.planes(s.position).hashValue) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply)"
-                )
+                expected.append(try Self.signature(r, move: m))
             }
         }
         XCTAssertEqual(expected.count, records.reduce(0) { $0 + $1.moves.count } / 7)

@@ -41,7 +41,12 @@ final class ShardWriterTests: XCTestCase {
                     }
                 }
                 let reply = m + 1 < r.moves.count ? r.moves[m + 1].move.index() : -1
-                out.append("\(planes) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply)")
+                // The score for the player to move, where the game was counted.
+                var score = "none"
+                if case .win(let w, .score(let points)) = r.result {
+                    score = "\(w == r.moves[m].color ? Float(points) : -Float(points))"
+                }
+                out.append("\(planes) \(s.policyTarget) \(s.valueTarget) \(s.valueMask) \(reply) \(score)")
             }
         }
         return out.sorted()
@@ -62,8 +67,10 @@ final class ShardWriterTests: XCTestCase {
         let mask = try XCTUnwrap(f.tensor("value_mask")).data
         XCTAssertEqual(f.entries["reply_target"]?.dtype, .I64)
         let reply = try XCTUnwrap(f.tensor("reply_target")).data
+        let score = try XCTUnwrap(f.tensor("score_target")).data
+        let scoreMask = try XCTUnwrap(f.tensor("score_mask")).data
         return (0..<n).map { s in
-            "\(Array(planes.data[(s * 2166)..<((s + 1) * 2166)])) \(Int(policy[s])) \(value[s]) \(mask[s]) \(Int(reply[s]))"
+            "\(Array(planes.data[(s * 2166)..<((s + 1) * 2166)])) \(Int(policy[s])) \(value[s]) \(mask[s]) \(Int(reply[s])) \(scoreMask[s] > 0 ? "\(score[s])" : "none")"
         }
     }
 
