@@ -173,30 +173,21 @@ struct GraphTranslator {
             values[n.outputs[0]] = x
         case "Add", "Mul", "Sub", "Div": try arithmetic(n)
         case "Concat": try concat(n)
-        case "GlobalAveragePool", "ReduceMean":
-            let x = try input(n, 0)
-            guard case .board(let c) = x.layout else { throw fail(n, "gonet averages board tensors [N, C, 19, 19]") }
-            if n.op == "ReduceMean" {
-                let axes = n.ints("axes") ?? constant(n, 1).flatMap { ONNXGraph.integers($0.values) }
-                guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
-                    throw fail(n, "gonet averages over the board (axes 2 and 3)")
-                }
-            }
-            let keep = n.op == "GlobalAveragePool" || (n.int("keepdims") ?? 1) == 1
-            emit(GraphSpec.Node(.mean, [x.node]), keep ? .pixel(c) : .vector(c), for: n)
-        case "GlobalMaxPool", "ReduceMax":
+        case "GlobalAveragePool", "ReduceMean", "GlobalMaxPool", "ReduceMax":
+            let isMax = n.op.hasSuffix("Max") || n.op == "GlobalMaxPool"
             let x = try input(n, 0)
             guard case .board(let c) = x.layout else {
-                throw fail(n, "gonet takes maxima of board tensors [N, C, 19, 19]")
+                throw fail(n, "gonet \(isMax ? "takes maxima of" : "averages") board tensors [N, C, 19, 19]")
             }
-            if n.op == "ReduceMax" {
+            if n.op.hasPrefix("Reduce") {
                 let axes = n.ints("axes") ?? constant(n, 1).flatMap { ONNXGraph.integers($0.values) }
                 guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
-                    throw fail(n, "gonet takes the maximum over the board (axes 2 and 3)")
+                    throw fail(
+                        n, "gonet \(isMax ? "takes the maximum" : "averages") over the board (axes 2 and 3)")
                 }
             }
-            let keep = n.op == "GlobalMaxPool" || (n.int("keepdims") ?? 1) == 1
-            emit(GraphSpec.Node(.max, [x.node]), keep ? .pixel(c) : .vector(c), for: n)
+            let keep = n.op.hasPrefix("Global") || (n.int("keepdims") ?? 1) == 1
+            emit(GraphSpec.Node(isMax ? .max : .mean, [x.node]), keep ? .pixel(c) : .vector(c), for: n)
         case "AveragePool", "MaxPool": try pool(n)
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try reshape(n)
         case "Transpose":

@@ -238,13 +238,8 @@ private struct Matcher {
             throw fail(pools[0], "gonet's global pooling takes the mean and the maximum of the block's input")
         }
         _ = try mean(m)
-        if x.op == "ReduceMax" {
-            let axes =
-                x.ints("axes")
-                ?? (x.inputs.count > 1 ? g.constants[x.inputs[1]].flatMap { ONNXGraph.integers($0.values) } : nil)
-            guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
-                throw fail(x, "gonet takes the maximum over the board (axes 2 and 3)")
-            }
+        guard x.op == "GlobalMaxPool" || reducesBoard(x) else {
+            throw fail(x, "gonet takes the maximum over the board (axes 2 and 3)")
         }
         let (meanValue, _) = try flatten(m.outputs[0], after: m)
         let (maxValue, _) = try flatten(x.outputs[0], after: x)
@@ -432,17 +427,22 @@ private struct Matcher {
         return (output, rows, g.nodes.first { $0.outputs.contains(output) } ?? d)
     }
 
+    /// Whether a ReduceMean or ReduceMax reduces over the board: axes 2 and 3, as an attribute
+    /// (opset 17) or a constant input (opset 18).
+    func reducesBoard(_ n: Node) -> Bool {
+        let axes =
+            n.ints("axes")
+            ?? (n.inputs.count > 1 ? g.constants[n.inputs[1]].flatMap { ONNXGraph.integers($0.values) } : nil)
+        guard let axes else { return false }
+        return Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3]
+    }
+
     /// ReduceMean over the board or GlobalAveragePool, with the reshapes after it.
     func mean(_ n: Node) throws -> Node {
         switch n.op {
         case "GlobalAveragePool": return n
         case "ReduceMean":
-            let axes =
-                n.ints("axes")
-                ?? (n.inputs.count > 1 ? g.constants[n.inputs[1]].flatMap { ONNXGraph.integers($0.values) } : nil)
-            guard let axes, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3] else {
-                throw fail(n, "gonet averages over the board (axes 2 and 3)")
-            }
+            guard reducesBoard(n) else { throw fail(n, "gonet averages over the board (axes 2 and 3)") }
             return n
         default: throw fail(n, "gonet expects a mean over the board here")
         }
