@@ -95,10 +95,8 @@ final class ResidualBlock: TrunkBlock {
             return
         }
         second.forward(first.output.pointer, batch: batch, training: training, scratch: scratch)
-        let z = excitation.forward(second.output.pointer, batch: batch, points: Features.points)
-        let n = second.outChannels * batch * Features.points
-        let out = sum.reserve(n)
-        for i in 0..<n { out[i] = max(x[i] + z[i], 0) }
+        let out = sum.reserve(second.outChannels * batch * Features.points)
+        excitation.forward(second.output.pointer, addingTo: x, into: out, batch: batch, points: Features.points)
     }
 
     func backward(

@@ -37,6 +37,24 @@ public final class SqueezeExcitation {
     /// `y` gated, in `output`.
     @discardableResult
     public func forward(_ y: UnsafePointer<Float>, batch: Int, points: Int) -> UnsafeMutablePointer<Float> {
+        apply(y, residual: nil, into: output.reserve(channels * batch * points), batch: batch, points: points)
+    }
+
+    /// `relu(x + gated y)` into `out` in one pass (a residual block's end), without `output`.
+    public func forward(
+        _ y: UnsafePointer<Float>, addingTo x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+        batch: Int, points: Int
+    ) {
+        apply(y, residual: x, into: out, batch: batch, points: points)
+    }
+
+    /// The gates of `y`, then each channel of `y` times its gate (plus `residual` and a ReLU when
+    /// given), channels spread over the cores: the pass over the board is most of the gate's cost.
+    @discardableResult
+    private func apply(
+        _ y: UnsafePointer<Float>, residual: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>,
+        batch: Int, points: Int
+    ) -> UnsafeMutablePointer<Float> {
         let c = channels
         let m = means.reserve(batch * c)
         Reshape.meanPool(y, m, channels: c, batch: batch, points: points)
@@ -46,12 +64,15 @@ public final class SqueezeExcitation {
         let g = gates.reserve(batch * c)
         fc2.forward(h, g, batch: batch)
         for i in 0..<(batch * c) { g[i] = 1 / (1 + expf(-g[i])) }
-        let out = output.reserve(c * batch * points)
-        for ch in 0..<c {
+        Parallel.forEach(c, work: c * batch * points) { ch in
             for b in 0..<batch {
                 let gate = g[b * c + ch]
                 let at = (ch * batch + b) * points
-                for p in 0..<points { out[at + p] = y[at + p] * gate }
+                if let r = residual {
+                    for p in 0..<points { out[at + p] = max(r[at + p] + y[at + p] * gate, 0) }
+                } else {
+                    for p in 0..<points { out[at + p] = y[at + p] * gate }
+                }
             }
         }
         return out
@@ -66,7 +87,7 @@ public final class SqueezeExcitation {
         let c = channels
         let g = gates.pointer
         let dg = dGates.reserve(batch * c)
-        for ch in 0..<c {
+        Parallel.forEach(c, work: 2 * c * batch * points) { ch in
             for b in 0..<batch {
                 let at = (ch * batch + b) * points
                 let gate = g[b * c + ch]
