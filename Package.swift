@@ -39,9 +39,10 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
         .target(name: "GoRules"),
         .target(name: "CStandardOutput"),
+        .target(name: "CKernels"),
         .target(name: "GTP"),
         .target(name: "GoRecords", dependencies: ["GoRules", "CZstd"]),
-        .target(name: "NeuralNet", dependencies: ["CBLAS"]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "GoNetwork", dependencies: ["GoRules", "NeuralNet"]),
         .target(name: "Engine", dependencies: ["GoRules", "GoRecords", "GoNetwork"]),
         .target(

@@ -35,6 +35,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
 
     let scratch = Scratch()
     let input = Buffer()
+    let gridTrunk = GridTrunk()
     let policyFlat = Buffer()
     let policyBoard = Buffer()
     let policyPooled = Buffer()
@@ -152,6 +153,10 @@ public final class FamilyNetwork: PolicyValueNetwork {
         return 2 * macs
     }
 
+    /// Whether inference runs the trunk on the grid layout (`GridTrunk`): a resnet trunk without
+    /// pooling bias or gates, its convolutions by Winograd.
+    public var trunkOnGrid: Bool { GridTrunk.blocks(stem: stem, blocks) != nil }
+
     /// Whether 3x3 convolutions use Winograd F(4x4, 3x3) (the default: 3-4x fewer multiplications,
     /// float32 rounding about 1e-6 of the activations' scale) or the direct im2col product.
     public var useWinograd: Bool {
@@ -187,17 +192,25 @@ public final class FamilyNetwork: PolicyValueNetwork {
         logits: UnsafePointer<Float>, values: UnsafePointer<Float>
     ) {
         let n = batch * Self.points
-        let x = input.reserve(Self.planes * n)
-        if channelMajor {
-            x.update(from: planes, count: Self.planes * n)
+        var t: UnsafeMutablePointer<Float>
+        if !training, let plain = GridTrunk.blocks(stem: stem, blocks) {
+            t = gridTrunk.forward(
+                planes, boardStride: channelMajor ? Self.points : Self.planes * Self.points,
+                channelStride: channelMajor ? n : Self.points, batch: batch, stem: stem, blocks: plain,
+                columns: scratch.columns)
         } else {
-            Reshape.fromNCHW(planes, x, channels: Self.planes, batch: batch, points: Self.points)
-        }
-        stem.forward(x, batch: batch, training: training, scratch: scratch)
-        var t = stem.output.pointer
-        for b in blocks {
-            b.forward(t, batch: batch, training: training, scratch: scratch)
-            t = b.output
+            let x = input.reserve(Self.planes * n)
+            if channelMajor {
+                x.update(from: planes, count: Self.planes * n)
+            } else {
+                Reshape.fromNCHW(planes, x, channels: Self.planes, batch: batch, points: Self.points)
+            }
+            stem.forward(x, batch: batch, training: training, scratch: scratch)
+            t = stem.output.pointer
+            for b in blocks {
+                b.forward(t, batch: batch, training: training, scratch: scratch)
+                t = b.output
+            }
         }
         // Policy head.
         policyUnit.forward(t, batch: batch, training: training, scratch: scratch)

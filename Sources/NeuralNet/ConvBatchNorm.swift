@@ -27,6 +27,8 @@ public final class ConvBatchNorm {
     var foldedBias: [Float] = []
     var foldedValid = false
     var foldedWinograd: Winograd?
+    /// The folded bias padded with zeros to a multiple of 8 channels, for the grid layout.
+    var paddedBias: [Float] = []
 
     /// The convolution `kind` followed by `bn` (and a ReLU when `relu`).
     public init(_ kind: Kind, bn: BatchNorm, relu: Bool) {
@@ -159,6 +161,32 @@ public final class ConvBatchNorm {
         }
     }
 
+    /// Whether the unit runs on activations in the grid layout (`forwardInferenceGrid`): a 3x3
+    /// convolution by Winograd.
+    public var runsOnGrid: Bool {
+        if case .standard(let c) = kind { return c.kernel == 3 && c.useWinograd }
+        return false
+    }
+
+    /// Inference on activations in the grid layout (`GridLayout`, `Winograd.forwardGrid`): x with
+    /// the input channels, y and the residual with the output channels; y's border stays as it is.
+    /// Only for units that `runsOnGrid`.
+    public func forwardInferenceGrid(
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, batch: Int,
+        residual: UnsafePointer<Float>? = nil, columns: Buffer
+    ) {
+        if !foldedValid { fold() }
+        guard let wino = foldedWinograd else { preconditionFailure("forwardInferenceGrid on a unit off the grid") }
+        let padded = (outChannels + 7) / 8 * 8
+        if paddedBias.count != padded {
+            paddedBias = foldedBias + [Float](repeating: 0, count: padded - outChannels)
+        }
+        paddedBias.withUnsafeBufferPointer { b in
+            wino.forwardGrid(
+                x, y, batch: batch, workspace: columns, bias: b.baseAddress!, residual: residual, relu: relu)
+        }
+    }
+
     func fold() {
         let (scale, shift) = bn.folded()
         let w: [Float]
@@ -172,6 +200,7 @@ public final class ConvBatchNorm {
             for i in 0..<per { foldedWeights[o * per + i] *= scale[o] }
         }
         foldedBias = shift
+        paddedBias = []
         if case .standard(let c) = kind, c.kernel == 3, c.useWinograd {
             let wino =
                 foldedWinograd

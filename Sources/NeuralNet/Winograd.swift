@@ -117,13 +117,8 @@ public final class Winograd {
         let tiles = batch * tpb
         let cp = cPad
         let fp = fPad
-        let work = tiles * 36 * cp * fp
-        // One worker for a layer too small to repay a dispatch (a 32-filter layer at batch 1).
-        let threads = work < 1 << 21 ? 1 : max(1, Parallel.threads)
-        // Split boards only when whole boards would leave workers idle or unevenly loaded.
-        let parts = min(tpb, batch < 4 * threads && batch % threads != 0 ? threads : 1)
+        let (workers, parts) = schedule(batch: batch)
         let chunks = batch * parts
-        let workers = min(threads, chunks)
         let slot = slotSize
         let gridSize = gridY * gridX * cp
         let ws = workspace.reserve(workers * slot)
@@ -148,14 +143,66 @@ public final class Winograd {
                         x, grid, board: b, batch: batch, gridRows: 4 * (t0 / tilesX)..<4 * ((t1 - 1) / tilesX) + 6,
                         channels: inChannels, padded: cp)
                     transformInput(grid, v, tiles: t0..<t1, stride: vStride)
-                    for xi in 0..<36 {
-                        BLAS.single(
-                            false, false, count, fp, cp, 1, v + xi * vStride, cp, u + xi * fp * cp, fp,
-                            0, m + xi * count * fp, fp)
-                    }
+                    WinogradProducts.run(v, vStride: vStride, u, m, rows: count, cp: cp, fp: fp)
                     transformOutput(
                         m, y, board: b, batch: batch, tiles: t0..<t1, stage: stage,
                         bias: bias, residual: residual, relu: relu)
+                    chunk += workers
+                }
+            }
+        }
+    }
+
+    /// Workers for a batch, and the parts each board is cut into (tile ranges) so that they have
+    /// even work.
+    func schedule(batch: Int) -> (workers: Int, parts: Int) {
+        let work = batch * tilesPerBoard * 36 * cPad * fPad
+        // One worker for a layer too small to repay a dispatch (a 32-filter layer at batch 1).
+        let threads = work < 1 << 21 ? 1 : max(1, Parallel.threads)
+        // Split boards only when whole boards would leave workers idle or unevenly loaded.
+        let parts = min(tilesPerBoard, batch < 4 * threads && batch % threads != 0 ? threads : 1)
+        return (min(threads, batch * parts), parts)
+    }
+
+    /// Floats of one board in the grid layout (`gridY × gridX` points of `channels` floats).
+    public func gridBoardSize(channels: Int) -> Int { gridY * gridX * channels }
+
+    /// y = w ⊛ x + bias (+ residual), ReLU'd when asked, on activations in the grid layout:
+    /// `[B][gridY][gridX][C padded to 8]`, a board's point (r, c) at grid point (r + 1, c + 1), zero
+    /// elsewhere (see `GridLayout`). x has `cPad` channels, y and the residual `fPad`; only y's board
+    /// points are written, so its zero border stays. `bias` holds `fPad` floats, zero past the
+    /// filters. Inference's trunk runs layer after layer in this layout: no lay-out into the grid,
+    /// no transpose out of it.
+    public func forwardGrid(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, workspace: Buffer,
+        bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool
+    ) {
+        let tpb = tilesPerBoard
+        let cp = cPad
+        let fp = fPad
+        let (workers, parts) = schedule(batch: batch)
+        let chunks = batch * parts
+        let slot = 36 * tpb * (cp + fp)
+        let inBoard = gridBoardSize(channels: cp)
+        let outBoard = gridBoardSize(channels: fp)
+        let ws = workspace.reserve(workers * slot)
+        filters.withUnsafeBufferPointer { u in
+            let u = u.baseAddress!
+            Parallel.forEach(workers) { worker in
+                let v = ws + worker * slot
+                let m = v + 36 * tpb * cp
+                var chunk = worker
+                while chunk < chunks {
+                    let b = chunk / parts
+                    let part = chunk % parts
+                    let t0 = part * tpb / parts
+                    let t1 = (part + 1) * tpb / parts
+                    let count = t1 - t0
+                    transformInput(x + b * inBoard, v, tiles: t0..<t1, stride: count * cp)
+                    WinogradProducts.run(v, vStride: count * cp, u, m, rows: count, cp: cp, fp: fp)
+                    transformOutputToGrid(
+                        m, y + b * outBoard, tiles: t0..<t1, bias: bias, residual: residual.map { $0 + b * outBoard },
+                        relu: relu)
                     chunk += workers
                 }
             }

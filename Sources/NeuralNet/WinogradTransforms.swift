@@ -177,6 +177,75 @@ extension Winograd {
         }
     }
 
+    /// y = Aᵀ·m·A + bias (+ residual), ReLU'd when asked, for the tiles `tiles` of one board in the
+    /// grid layout (m: `[36][tiles.count][fPad]`; y and the residual: the board's grid, `fPad`
+    /// channels): only the outputs that lie on the board are written.
+    func transformOutputToGrid(
+        _ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>,
+        residual: UnsafePointer<Float>?, relu: Bool
+    ) {
+        let tx = tilesX
+        let gx = gridX
+        let fp = fPad
+        let stride = tiles.count * fp
+        withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
+            let t = tmp.baseAddress!
+            for k in tiles {
+                let i = k / tx
+                let j = k % tx
+                let rows = min(4, height - 4 * i)
+                let columns = min(4, width - 4 * j)
+                let src0 = m + (k - tiles.lowerBound) * fp
+                // The tile's first output point in the grid.
+                let origin = ((4 * i + 1) * gx + 4 * j + 1) * fp
+                for g in 0..<fp / 8 {
+                    let src = src0 + g * 8
+                    // t = Aᵀ·m (4x6), column by column.
+                    for s in 0..<6 {
+                        let p = src + s * stride
+                        let m0 = Self.load(p)
+                        let m1 = Self.load(p + 6 * stride)
+                        let m2 = Self.load(p + 12 * stride)
+                        let m3 = Self.load(p + 18 * stride)
+                        let m4 = Self.load(p + 24 * stride)
+                        let m5 = Self.load(p + 30 * stride)
+                        t[s] = m0 + m1 + m2 + m3 + m4
+                        t[6 + s] = m1 - m2 + 2 * (m3 - m4)
+                        t[12 + s] = m1 + m2 + 4 * (m3 + m4)
+                        t[18 + s] = m1 - m2 + 8 * (m3 - m4) + m5
+                    }
+                    let b = Self.load(bias + g * 8)
+                    for r in 0..<rows {
+                        let t0 = t[r * 6]
+                        let t1 = t[r * 6 + 1]
+                        let t2 = t[r * 6 + 2]
+                        let t3 = t[r * 6 + 3]
+                        let t4 = t[r * 6 + 4]
+                        let t5 = t[r * 6 + 5]
+                        let outputs = (
+                            t0 + t1 + t2 + t3 + t4, t1 - t2 + 2 * (t3 - t4), t1 + t2 + 4 * (t3 + t4),
+                            t1 - t2 + 8 * (t3 - t4) + t5
+                        )
+                        let at = origin + r * gx * fp + g * 8
+                        for c in 0..<columns {
+                            var v: Lane
+                            switch c {
+                            case 0: v = outputs.0
+                            case 1: v = outputs.1
+                            case 2: v = outputs.2
+                            default: v = outputs.3
+                            }
+                            v += b
+                            if let residual { v += Self.load(residual + at + c * fp) }
+                            if relu { v.replace(with: 0, where: v .< 0) }
+                            Self.store(v, y + at + c * fp)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Writes a staged row of tiles (`stage[(r · 4·tilesX + x) · fPad + c]`, channel-inner) to the
     /// channel-major rows of y with bias, residual and ReLU: blocks of 8 columns x 8 channels go
     /// through an in-register transpose, the rest of a row element by element.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GoNetwork
 import NeuralNet
+import ONNX
 
 struct BenchNN: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,9 +14,14 @@ struct BenchNN: ParsableCommand {
             script (torch_reference.py). Run that script just before (its --json FILE) and pass the file with \
             --reference to print the ratios side by side.
 
+            ONNX Runtime is timed in the same run, each network exported to ONNX, when a Python with onnxruntime \
+            and numpy is at hand (--onnx-python, or .venv-onnx/bin/python in the current directory, which \
+            scripts/onnx-venv makes); its column then replaces the reference file's.
+
             EXAMPLES:
               gonet bench nn --threads 2
-              gonet bench nn --sizes small --batches 1 8 --networks Networks/budget-resnet5x32-xl.safetensors
+              gonet bench nn --batches 1 8 --networks Networks/budget-resnet5x32-xl.safetensors
+              gonet bench nn --sizes small --batches 1 8 64 --products blas blocked
             """)
 
     @Option(parsing: .upToNextOption, help: "Sizes: small, medium, large.")
@@ -36,27 +42,52 @@ struct BenchNN: ParsableCommand {
         parsing: .upToNextOption,
         help: "Network files to time for inference instead of the sizes (an imported network beside its native twin).")
     var networks: [String] = []
+    @Option(
+        help:
+            "A Python with onnxruntime and numpy to time ONNX Runtime beside gonet (default: .venv-onnx/bin/python when present)."
+    )
+    var onnxPython: String?
+    @Flag(help: "Do not time ONNX Runtime.")
+    var noOnnx = false
+    @Option(
+        parsing: .upToNextOption,
+        help: "Winograd product kernels to time, a row each: auto (measured per shape), blas, blocked.")
+    var products: [ProductChoice] = [.auto]
+
+    enum ProductChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, blas, blocked
+        var kernel: WinogradProducts.Kernel? { WinogradProducts.Kernel(rawValue: rawValue) }
+    }
 
     static let shapes = ["small": (6, 32), "medium": (6, 64), "large": (10, 128)]
 
     func run() throws {
         Parallel.threads = threads
         let ref = try reference.map(ReferenceRows.init(path:))
+        let python = onnxRuntimePython()
         let sgemm = measureSgemm()
         print("sgemm 2048³: \(Report.fixed(sgemm, 1)) GFLOPS (\(threads) thread\(threads == 1 ? "" : "s"))")
         var rows: [[String: Any]] = []
-        print(
-            "size    mode        batch      gonet/s   GFLOPS  "
-                + (ref == nil ? "" : "  pytorch/s  ratio   onnxrt/s  ratio"))
+        let compare =
+            (ref != nil ? "  pytorch/s  ratio" : "") + (ref != nil || python != nil ? "   onnxrt/s  ratio" : "")
+        print("size    mode        batch      gonet/s   GFLOPS" + compare)
+        let inferenceBatches = try ListValues.integers(batches, option: "--batches")
         if !networks.isEmpty {
             for file in networks {
                 let net = try failing { try NetworkFile.load(path: file) }
                 let label = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-                for batch in try ListValues.integers(batches, option: "--batches") {
-                    let perS = inferenceRate(net, batch: batch)
-                    printRow(label, "inference", batch, perS, perS * Double(net.flopsPerPosition) / 1e9, nil)
+                let ort = try onnxRuntime(net, python: python)
+                for choice in products {
+                    WinogradProducts.forced = choice.kernel
+                    for batch in inferenceBatches {
+                        let perS = inferenceRate(net, batch: batch)
+                        printRow(
+                            label, mode("inference", choice), batch, perS, perS * Double(net.flopsPerPosition) / 1e9,
+                            compared(ref, size: label, mode: "inference", batch: batch, live: ort))
+                    }
                 }
             }
+            printPlans()
             return
         }
         for size in ListValues.words(sizes) {
@@ -66,28 +97,39 @@ struct BenchNN: ParsableCommand {
             let net = FamilyNetwork(Architecture.Family(trunk: .resnet, blocks: blocks, filters: filters))
             net.initialize(seed: 1)
             let flops = Double(net.flopsPerPosition)
-            for batch in try ListValues.integers(batches, option: "--batches") {
-                let perS = inferenceRate(net, batch: batch)
-                rows.append([
-                    "size": size, "params": net.parameterCount, "mode": "inference", "batch": batch, "per_s": perS,
-                ])
-                printRow(size, "inference", batch, perS, perS * flops / 1e9, ref)
-            }
-            let sgd = SGD(momentum: 0.9)
-            for batch in try ListValues.integers(trainingBatches, option: "--training-batches") {
-                let b = TrainingBatch(
-                    planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % Features.moves) },
-                    valueTargets: (0..<batch).map { $0 % 2 == 0 ? 1 : -1 },
-                    valueMask: [Float](repeating: 1, count: batch))
-                let s = timed {
-                    _ = net.lossAndGradients(b, weights: LossWeights())
-                    sgd.step(net.trainableParameters, lr: 0.001)
+            let ort = try onnxRuntime(net, python: python)
+            for choice in products {
+                WinogradProducts.forced = choice.kernel
+                for batch in inferenceBatches {
+                    let perS = inferenceRate(net, batch: batch)
+                    rows.append([
+                        "size": size, "params": net.parameterCount, "mode": "inference", "batch": batch, "per_s": perS,
+                    ])
+                    printRow(
+                        size, mode("inference", choice), batch, perS, perS * flops / 1e9,
+                        compared(ref, size: size, mode: "inference", batch: batch, live: ort))
                 }
-                let perS = Double(batch) / s
-                rows.append([
-                    "size": size, "params": net.parameterCount, "mode": "training", "batch": batch, "per_s": perS,
-                ])
-                printRow(size, "training", batch, perS, perS * 3 * flops / 1e9, ref)
+            }
+            for choice in products {
+                WinogradProducts.forced = choice.kernel
+                let sgd = SGD(momentum: 0.9)
+                for batch in try ListValues.integers(trainingBatches, option: "--training-batches") {
+                    let b = TrainingBatch(
+                        planes: randomPlanes(batch), policyTargets: (0..<batch).map { Int32($0 * 37 % Features.moves) },
+                        valueTargets: (0..<batch).map { $0 % 2 == 0 ? 1 : -1 },
+                        valueMask: [Float](repeating: 1, count: batch))
+                    let s = timed {
+                        _ = net.lossAndGradients(b, weights: LossWeights())
+                        sgd.step(net.trainableParameters, lr: 0.001)
+                    }
+                    let perS = Double(batch) / s
+                    rows.append([
+                        "size": size, "params": net.parameterCount, "mode": "training", "batch": batch, "per_s": perS,
+                    ])
+                    printRow(
+                        size, mode("training", choice), batch, perS, perS * 3 * flops / 1e9,
+                        compared(ref, size: size, mode: "training", batch: batch, live: nil))
+                }
             }
             // The 3x3 convolution alone, trunk-sized, batch 256: its share of the machine's sgemm.
             let conv = Conv2D("c", in: filters, out: filters, kernel: 3)
@@ -95,17 +137,68 @@ struct BenchNN: ParsableCommand {
             let x = Buffer(filters * 256 * Features.points)
             let y = Buffer(filters * 256 * Features.points)
             let cols = Buffer()
-            let s = timed { conv.forward(x.pointer, y.pointer, batch: 256, columns: cols) }
-            let g = 2 * Double(conv.macsPerPoint * Features.points * 256) / s / 1e9
-            print(
-                "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) conv3x3 \(filters)→\(filters) batch 256: \(Report.fixed(g, 1)) GFLOPS = \(Report.fixed(100 * g / sgemm, 0))% of sgemm"
-            )
+            for choice in products {
+                WinogradProducts.forced = choice.kernel
+                let s = timed { conv.forward(x.pointer, y.pointer, batch: 256, columns: cols) }
+                let g = 2 * Double(conv.macsPerPoint * Features.points * 256) / s / 1e9
+                let kernel = products.count > 1 ? " (\(choice.rawValue))" : ""
+                print(
+                    "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) conv3x3 \(filters)→\(filters) batch 256\(kernel): \(Report.fixed(g, 1)) GFLOPS = \(Report.fixed(100 * g / sgemm, 0))% of sgemm"
+                )
+            }
         }
+        WinogradProducts.forced = nil
+        printPlans()
         if let json {
             let doc: [String: Any] = ["framework": "gonet", "threads": threads, "sgemm_gflops": sgemm, "rows": rows]
             try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]).write(
                 to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// The Python to time ONNX Runtime with, if any.
+    func onnxRuntimePython() -> String? {
+        if noOnnx { return nil }
+        if let onnxPython { return onnxPython }
+        let venv = ".venv-onnx/bin/python"
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// ONNX Runtime's positions/s at the inference batches, nil without a Python for it.
+    func onnxRuntime(_ net: PolicyValueNetwork, python: String?) throws -> [Int: Double]? {
+        guard let python else { return nil }
+        return try failing {
+            try ONNXRuntimeTiming.positionsPerSecond(
+                net, batches: try ListValues.integers(batches, option: "--batches"), threads: threads,
+                minTime: minTime, python: python)
+        }
+    }
+
+    func mode(_ mode: String, _ choice: ProductChoice) -> String {
+        products.count > 1 ? "\(mode)/\(choice.rawValue)" : mode
+    }
+
+    /// PyTorch's rate from the reference file, then ONNX Runtime's (inference only), measured in
+    /// this run or from the file: one entry a column of the header.
+    func compared(_ ref: ReferenceRows?, size: String, mode: String, batch: Int, live: [Int: Double]?) -> [Double?] {
+        var columns: [Double?] = []
+        if let ref { columns.append(ref.perS(size: size, mode: mode, batch: batch)) }
+        if ref != nil || onnxRuntimePython() != nil {
+            let inference = mode == "inference"
+            columns.append(
+                inference ? live?[batch] ?? ref?.perS(size: size, mode: "inference-onnxruntime", batch: batch) : nil)
+        }
+        return columns
+    }
+
+    /// The product kernel measured for each Winograd shape.
+    func printPlans() {
+        let plans = WinogradProducts.plans.sorted {
+            ($0.key.inChannels, $0.key.outChannels, $0.key.rows) < ($1.key.inChannels, $1.key.outChannels, $1.key.rows)
+        }
+        guard !plans.isEmpty else { return }
+        let list = plans.map { "\($0.key.rows)x\($0.key.inChannels)→\($0.key.outChannels) \($0.value.rawValue)" }
+        print("Winograd products (tiles x channels, kernel chosen by measurement): " + list.joined(separator: ", "))
     }
 
     /// Positions per second of inference on random planes.
@@ -117,17 +210,14 @@ struct BenchNN: ParsableCommand {
         return Double(batch) / s
     }
 
-    func printRow(_ size: String, _ mode: String, _ batch: Int, _ perS: Double, _ gflops: Double, _ ref: ReferenceRows?)
-    {
+    func printRow(_ size: String, _ mode: String, _ batch: Int, _ perS: Double, _ gflops: Double, _ others: [Double?]) {
         var line =
-            "\(size.padding(toLength: max(7, size.count), withPad: " ", startingAt: 0)) \(mode.padding(toLength: 10, withPad: " ", startingAt: 0)) \(String(batch).leftPad(6)) \(Report.fixed(perS, 1).leftPad(12)) \(Report.fixed(gflops, 1).leftPad(8))"
-        if let ref {
-            for framework in [mode, mode == "inference" ? "inference-onnxruntime" : ""] where !framework.isEmpty {
-                if let r = ref.perS(size: size, mode: framework, batch: batch) {
-                    line += "  \(Report.fixed(r, 1).leftPad(9))  \(Report.fixed(perS / r, 2).leftPad(5))x"
-                } else {
-                    line += "          -      -"
-                }
+            "\(size.padding(toLength: max(7, size.count), withPad: " ", startingAt: 0)) \(mode.padding(toLength: max(10, mode.count), withPad: " ", startingAt: 0)) \(String(batch).leftPad(6)) \(Report.fixed(perS, 1).leftPad(12)) \(Report.fixed(gflops, 1).leftPad(8))"
+        for other in others {
+            if let r = other {
+                line += "  \(Report.fixed(r, 1).leftPad(9))  \(Report.fixed(perS / r, 2).leftPad(5))x"
+            } else {
+                line += "          -      -"
             }
         }
         print(line)

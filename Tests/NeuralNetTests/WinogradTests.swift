@@ -2,40 +2,9 @@ import NeuralNet
 import XCTest
 
 final class WinogradTests: XCTestCase {
-    /// Winograd against im2col for the same weights, on a 19x19 board and a ragged 7x9 one.
-    /// `tolerance` is relative to the largest output: Winograd's rounding grows with the channels.
-    func compare(cin: Int, cout: Int, batch: Int, h: Int, w: Int, tolerance: Float = 1e-5) {
-        let conv = Conv2D("c", in: cin, out: cout, kernel: 3, height: h, width: w)
-        conv.useWinograd = false
-        conv.weight.value = noise(conv.weight.count, seed: 31)
-        let x = noise(cin * batch * h * w, seed: 32)
-        let n = batch * h * w
-        var direct = [Float](repeating: 0, count: cout * n)
-        let cols = Buffer()
-        x.withUnsafeBufferPointer { xp in
-            direct.withUnsafeMutableBufferPointer {
-                conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols)
-            }
-        }
-        let wino = Winograd(inChannels: cin, outChannels: cout, height: h, width: w)
-        conv.weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
-        var fast = [Float](repeating: 0, count: cout * n)
-        let ws = Buffer()
-        x.withUnsafeBufferPointer { xp in
-            fast.withUnsafeMutableBufferPointer {
-                wino.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws)
-            }
-        }
-        let scale = direct.map { abs($0) }.max()!
-        for i in direct.indices {
-            XCTAssertEqual(fast[i], direct[i], accuracy: tolerance * scale, "element \(i)")
-            if abs(fast[i] - direct[i]) > tolerance * scale { return }
-        }
-    }
-
     func testMatchesDirectConvolution() {
-        compare(cin: 5, cout: 7, batch: 3, h: 19, w: 19)
-        compare(cin: 2, cout: 3, batch: 2, h: 7, w: 9)
+        compareToDirect(cin: 5, cout: 7, batch: 3, h: 19, w: 19)
+        compareToDirect(cin: 2, cout: 3, batch: 2, h: 7, w: 9)
     }
 
     /// Workers take whole boards, or parts of boards (tile ranges that cut rows of tiles) when
@@ -46,9 +15,9 @@ final class WinogradTests: XCTestCase {
         defer { Parallel.threads = saved }
         for threads in [2, 3] {
             Parallel.threads = threads
-            for batch in [1, 2, 3, 5] { compare(cin: 48, cout: 56, batch: batch, h: 19, w: 19) }
-            compare(cin: 96, cout: 104, batch: 1, h: 7, w: 9, tolerance: 1e-4)
-            compare(cin: 136, cout: 144, batch: 3, h: 4, w: 4, tolerance: 1e-4)
+            for batch in [1, 2, 3, 5] { compareToDirect(cin: 48, cout: 56, batch: batch, h: 19, w: 19) }
+            compareToDirect(cin: 96, cout: 104, batch: 1, h: 7, w: 9, tolerance: 1e-4)
+            compareToDirect(cin: 136, cout: 144, batch: 3, h: 4, w: 4, tolerance: 1e-4)
             compareWeightGradient(cin: 48, cout: 17, batch: 3, h: 19, w: 19)
         }
     }
@@ -173,5 +142,40 @@ final class WinogradTests: XCTestCase {
             }
         }
         XCTAssertEqual(y, (0..<50).map { max(bias[$0 / 25] + residual[$0], 0) })
+    }
+}
+
+extension XCTestCase {
+    /// Winograd against im2col for the same weights, on a 19x19 board and a ragged 7x9 one.
+    /// `tolerance` is relative to the largest output: Winograd's rounding grows with the channels.
+    func compareToDirect(cin: Int, cout: Int, batch: Int, h: Int, w: Int, tolerance: Float = 1e-5) {
+        let conv = Conv2D("c", in: cin, out: cout, kernel: 3, height: h, width: w)
+        conv.useWinograd = false
+        conv.weight.value = noise(conv.weight.count, seed: 31)
+        let x = noise(cin * batch * h * w, seed: 32)
+        let n = batch * h * w
+        var direct = [Float](repeating: 0, count: cout * n)
+        let cols = Buffer()
+        x.withUnsafeBufferPointer { xp in
+            direct.withUnsafeMutableBufferPointer {
+                conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: cols)
+            }
+        }
+        let wino = Winograd(inChannels: cin, outChannels: cout, height: h, width: w)
+        conv.weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+        var fast = [Float](repeating: 0, count: cout * n)
+        let ws = Buffer()
+        x.withUnsafeBufferPointer { xp in
+            fast.withUnsafeMutableBufferPointer {
+                wino.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, workspace: ws)
+            }
+        }
+        let scale = direct.map { abs($0) }.max()!
+        for i in direct.indices {
+            XCTAssertEqual(
+                fast[i], direct[i], accuracy: tolerance * scale,
+                "\(cin)→\(cout), batch \(batch), \(h)x\(w): element \(i)")
+            if abs(fast[i] - direct[i]) > tolerance * scale { return }
+        }
     }
 }
