@@ -5,15 +5,18 @@
 /// laying each layer's input out or transposing its output back (together 22% of the budget
 /// network's inference at batch 64, measured with perf on an AMD EPYC).
 public struct GridLayout: Sendable {
-    /// Rows and columns of the board.
+    /// Rows of the board.
     public let height: Int
+    /// Columns of the board.
     public let width: Int
-    /// Channels, and channels padded to a multiple of 8.
+    /// Channels.
     public let channels: Int
+    /// Channels padded to a multiple of 8, the floats of a grid point.
     public let padded: Int
-    /// Sides of the grid: the board, one border point before it, and the rest of the last 4x4 tile
+    /// Rows of the grid: the board, one border row before it, and the rest of the last 4x4 tile
     /// plus one after it.
     public var gridY: Int { 4 * ((height + 3) / 4) + 2 }
+    /// Columns of the grid, as its rows.
     public var gridX: Int { 4 * ((width + 3) / 4) + 2 }
     /// Floats of one board.
     public var boardSize: Int { gridY * gridX * padded }

@@ -33,8 +33,11 @@ public enum WinogradProducts {
 
     /// A product shape: rows of tiles, input and output channels (padded to 8).
     public struct Shape: Hashable, Sendable {
+        /// Tiles of the chunk (at most a board's).
         public let rows: Int
+        /// Input channels, padded to 8.
         public let inChannels: Int
+        /// Output channels, padded to 8.
         public let outChannels: Int
     }
 

@@ -9,6 +9,7 @@ import GoNetwork
 public enum ONNXRuntimeTiming {
     /// What went wrong running ONNX Runtime.
     public struct Failure: Error, CustomStringConvertible {
+        /// The Python, and what it said.
         public let description: String
     }
 
