@@ -1,3 +1,5 @@
+import CKernels
+
 /// Winograd's per-tile transforms over channel-inner data, 8 channels (one `Lane`) at a time.
 extension Winograd {
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Lane {
@@ -67,52 +69,8 @@ extension Winograd {
     /// the board whose grid is given); row k - tiles.lowerBound of v, `stride` floats per ξ.
     func transformInput(_ grid: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>, tiles: Range<Int>, stride: Int)
     {
-        let tx = tilesX
-        let gx = gridX
-        let cp = cPad
-        withUnsafeTemporaryAllocation(of: Lane.self, capacity: 36) { tmp in
-            let t = tmp.baseAddress!
-            for k in tiles {
-                let i = k / tx
-                let j = k % tx
-                for g in 0..<cp / 8 {
-                    let origin = grid + ((4 * i) * gx + 4 * j) * cp + g * 8
-                    // t = Bᵀ·d, column by column.
-                    for s in 0..<6 {
-                        let p = origin + s * cp
-                        let d0 = Self.load(p)
-                        let d1 = Self.load(p + gx * cp)
-                        let d2 = Self.load(p + 2 * gx * cp)
-                        let d3 = Self.load(p + 3 * gx * cp)
-                        let d4 = Self.load(p + 4 * gx * cp)
-                        let d5 = Self.load(p + 5 * gx * cp)
-                        t[s] = 4 * d0 - 5 * d2 + d4
-                        t[6 + s] = d3 + d4 - 4 * (d1 + d2)
-                        t[12 + s] = 4 * (d1 - d2) + d4 - d3
-                        t[18 + s] = 2 * (d3 - d1) + d4 - d2
-                        t[24 + s] = 2 * (d1 - d3) + d4 - d2
-                        t[30 + s] = 4 * d1 - 5 * d3 + d5
-                    }
-                    // V = t·B, row by row.
-                    let out = v + (k - tiles.lowerBound) * cp + g * 8
-                    for r in 0..<6 {
-                        let t0 = t[r * 6]
-                        let t1 = t[r * 6 + 1]
-                        let t2 = t[r * 6 + 2]
-                        let t3 = t[r * 6 + 3]
-                        let t4 = t[r * 6 + 4]
-                        let t5 = t[r * 6 + 5]
-                        let o = out + r * 6 * stride
-                        Self.store(4 * t0 - 5 * t2 + t4, o)
-                        Self.store(t3 + t4 - 4 * (t1 + t2), o + stride)
-                        Self.store(4 * (t1 - t2) + t4 - t3, o + 2 * stride)
-                        Self.store(2 * (t3 - t1) + t4 - t2, o + 3 * stride)
-                        Self.store(2 * (t1 - t3) + t4 - t2, o + 4 * stride)
-                        Self.store(4 * t1 - 5 * t3 + t5, o + 5 * stride)
-                    }
-                }
-            }
-        }
+        gonet_winograd_input(
+            grid, v, Int32(tiles.lowerBound), Int32(tiles.upperBound), Int32(tilesX), Int32(gridX), Int32(cPad), stride)
     }
 
     /// y = Aᵀ·m·A for the tiles `tiles` of board b (m: `[36][tiles.count][fPad]`), the 4x4 outputs
@@ -184,66 +142,9 @@ extension Winograd {
         _ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>,
         residual: UnsafePointer<Float>?, relu: Bool
     ) {
-        let tx = tilesX
-        let gx = gridX
-        let fp = fPad
-        let stride = tiles.count * fp
-        withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
-            let t = tmp.baseAddress!
-            for k in tiles {
-                let i = k / tx
-                let j = k % tx
-                let rows = min(4, height - 4 * i)
-                let columns = min(4, width - 4 * j)
-                let src0 = m + (k - tiles.lowerBound) * fp
-                // The tile's first output point in the grid.
-                let origin = ((4 * i + 1) * gx + 4 * j + 1) * fp
-                for g in 0..<fp / 8 {
-                    let src = src0 + g * 8
-                    // t = Aᵀ·m (4x6), column by column.
-                    for s in 0..<6 {
-                        let p = src + s * stride
-                        let m0 = Self.load(p)
-                        let m1 = Self.load(p + 6 * stride)
-                        let m2 = Self.load(p + 12 * stride)
-                        let m3 = Self.load(p + 18 * stride)
-                        let m4 = Self.load(p + 24 * stride)
-                        let m5 = Self.load(p + 30 * stride)
-                        t[s] = m0 + m1 + m2 + m3 + m4
-                        t[6 + s] = m1 - m2 + 2 * (m3 - m4)
-                        t[12 + s] = m1 + m2 + 4 * (m3 + m4)
-                        t[18 + s] = m1 - m2 + 8 * (m3 - m4) + m5
-                    }
-                    let b = Self.load(bias + g * 8)
-                    for r in 0..<rows {
-                        let t0 = t[r * 6]
-                        let t1 = t[r * 6 + 1]
-                        let t2 = t[r * 6 + 2]
-                        let t3 = t[r * 6 + 3]
-                        let t4 = t[r * 6 + 4]
-                        let t5 = t[r * 6 + 5]
-                        let outputs = (
-                            t0 + t1 + t2 + t3 + t4, t1 - t2 + 2 * (t3 - t4), t1 + t2 + 4 * (t3 + t4),
-                            t1 - t2 + 8 * (t3 - t4) + t5
-                        )
-                        let at = origin + r * gx * fp + g * 8
-                        for c in 0..<columns {
-                            var v: Lane
-                            switch c {
-                            case 0: v = outputs.0
-                            case 1: v = outputs.1
-                            case 2: v = outputs.2
-                            default: v = outputs.3
-                            }
-                            v += b
-                            if let residual { v += Self.load(residual + at + c * fp) }
-                            if relu { v.replace(with: 0, where: v .< 0) }
-                            Self.store(v, y + at + c * fp)
-                        }
-                    }
-                }
-            }
-        }
+        gonet_winograd_output_grid(
+            m, y, Int32(tiles.lowerBound), Int32(tiles.upperBound), Int32(tilesX), Int32(gridX), Int32(height),
+            Int32(width), Int32(fPad), bias, residual, relu ? 1 : 0)
     }
 
     /// Writes a staged row of tiles (`stage[(r · 4·tilesX + x) · fPad + c]`, channel-inner) to the

@@ -15,4 +15,16 @@ bool gonet_kernels_available(void);
 void gonet_winograd_products(
     const float *v, size_t v_stride, const float *u, float *m, int rows, int cp, int fp);
 
+/// Winograd's input transform for tiles t0..<t1 of one board's grid (`[grid rows][grid_x][cp]`,
+/// tiles_x tiles a row): V[xi][k - t0][c] at v + xi·stride + (k - t0)·cp + c. cp is a multiple of 8.
+void gonet_winograd_input(
+    const float *grid, float *v, int t0, int t1, int tiles_x, int grid_x, int cp, size_t stride);
+
+/// Winograd's output transform for tiles t0..<t1 of one board (m: `[36][t1 - t0][fp]`), plus
+/// bias (fp floats), plus the residual (the board's grid, or NULL), ReLU'd when relu is nonzero,
+/// written to the board points of the board's grid y (`[grid rows][grid_x][fp]`).
+void gonet_winograd_output_grid(
+    const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
+    const float *bias, const float *residual, int relu);
+
 #endif
