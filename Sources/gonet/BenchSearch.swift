@@ -10,25 +10,37 @@ struct BenchSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract:
-            "MCTS playouts/s with the medium network (resnet 6x64) at several batch sizes and threads, next to the network's raw positions/s, and Leela Zero 0.17 on the same network size when installed.",
+            "MCTS playouts/s with a network (the medium resnet 6x64 unless --network) at several batch sizes and threads, next to the network's raw positions/s, and Leela Zero 0.17 on the same network size when installed.",
         discussion: """
             EXAMPLES:
               gonet bench search
               gonet bench search --batches 8 --threads 1
+              gonet bench search --batches 8 --threads 1 --network Networks/budget-resnet5x32-xl.safetensors
             """)
 
     @Option(help: "Playouts per measured search.") var visits = 800
     @Option(parsing: .upToNextOption, help: "Leaf batch sizes.") var batches = ["1", "4", "8", "16"]
     @Option(parsing: .upToNextOption, help: "Thread counts.") var threads = ["1", "2"]
     @Option(help: "Leela Zero binary (skipped when absent).") var leelaZero = "/usr/games/leelaz"
+    @Option(help: "A network file to search with instead of the medium resnet (random weights).") var network: String?
 
     func run() throws {
-        let net = FamilyNetwork(Architecture.Family(trunk: .resnet, blocks: 6, filters: 64))
-        net.initialize(seed: 1)
+        let net: PolicyValueNetwork
+        if let network {
+            net = try failing { try NetworkFile.load(path: network) }
+        } else {
+            let medium = FamilyNetwork(Architecture.Family(trunk: .resnet, blocks: 6, filters: 64))
+            medium.initialize(seed: 1)
+            net = medium
+        }
+        // Leela Zero's residual trunk of the same size, when the network has one.
+        let size: (blocks: Int, filters: Int)?
+        if case .family(let f) = net.architecture { size = (f.blocks, f.filters) } else { size = nil }
+        let label = size.map { "resnet \($0.blocks)x\($0.filters)" } ?? "graph network"
         // An opening position a few moves in.
         var game = Game(size: Board.standardSize, komi: 7.5)
         for v in ["Q16", "D4", "Q3", "D16", "R5"] { try game.play(Coordinates.move(gtp: v, size: Board.standardSize)!) }
-        print("resnet 6x64, \(visits) playouts per search from a 5-move opening")
+        print("\(label), \(visits) playouts per search from a 5-move opening")
         print("threads  batch   playouts/s   network positions/s   search/network")
         for t in try ListValues.integers(threads, option: "--threads") {
             Parallel.threads = t
@@ -49,7 +61,7 @@ struct BenchSearch: ParsableCommand {
                 )
             }
         }
-        try leela()
+        if let size { try leela(blocks: size.blocks, filters: size.filters) }
     }
 
     /// Positions/s of the network alone on batches of real positions.
@@ -65,13 +77,15 @@ struct BenchSearch: ParsableCommand {
         return Double(n) / Date().timeIntervalSince(start)
     }
 
-    func leela() throws {
+    func leela(blocks: Int, filters: Int) throws {
         guard FileManager.default.isExecutableFile(atPath: leelaZero) else {
             print("Leela Zero: \(leelaZero) not found (apt-get install leela-zero) — skipped")
             return
         }
-        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-lz-6x64.txt").path
-        try LeelaZeroWeights.text(blocks: 6, filters: 64, seed: 1).write(
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gonet-lz-\(blocks)x\(filters).txt"
+        ).path
+        try LeelaZeroWeights.text(blocks: blocks, filters: filters, seed: 1).write(
             toFile: weights, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: weights) }
         for t in try ListValues.integers(threads, option: "--threads") {
@@ -97,7 +111,7 @@ struct BenchSearch: ParsableCommand {
                 return
             }
             print(
-                "Leela Zero 0.17 --cpu-only, \(t) thread\(t == 1 ? "" : "s"), same 6x64 size: \(Report.fixed(Double(visits) / elapsed, 1)) visits/s (\(visits) visits in \(Report.fixed(elapsed, 2)) s)"
+                "Leela Zero 0.17 --cpu-only, \(t) thread\(t == 1 ? "" : "s"), same \(blocks)x\(filters) size: \(Report.fixed(Double(visits) / elapsed, 1)) visits/s (\(visits) visits in \(Report.fixed(elapsed, 2)) s)"
             )
         }
     }
