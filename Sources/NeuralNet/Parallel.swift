@@ -4,6 +4,18 @@ import Synchronization
 /// Element-wise work split across cores (OpenBLAS has its own threads inside `sgemm`).
 public enum Parallel {
     private static let workers = Atomic<Int>(1)
+    /// A spinning pool for each worker count used so far (commands set one; tests several).
+    private static let pools = Mutex<[Int: SpinPool]>([:])
+
+    /// The pool of `threads` workers, made at first use.
+    private static func pool(_ threads: Int) -> SpinPool {
+        pools.withLock { pools in
+            if let pool = pools[threads] { return pool }
+            let pool = SpinPool(helpers: threads - 1)
+            pools[threads] = pool
+            return pool
+        }
+    }
 
     /// Worker count for element-wise loops and split products; 1 runs them inline. One setting for
     /// the process, as OpenBLAS's thread count is: commands set it once from `--threads`.
@@ -21,6 +33,7 @@ public enum Parallel {
         } else {
             // The closure's captures are raw pointers, not Sendable; sharing it is safe because the
             // workers run only during this call and each `i` writes its own part of the buffers.
+            if pool(threads).run(n, body) { return }
             nonisolated(unsafe) let body = body
             DispatchQueue.concurrentPerform(iterations: n) { body($0) }
         }

@@ -157,8 +157,11 @@ public final class Winograd {
     /// even work.
     func schedule(batch: Int) -> (workers: Int, parts: Int) {
         let work = batch * tilesPerBoard * 36 * cPad * fPad
-        // One worker for a layer too small to repay a dispatch (a 32-filter layer at batch 1).
-        let threads = work < 1 << 21 ? 1 : max(1, Parallel.threads)
+        // One worker for a layer too small to repay starting the helpers (the stem's 6→32 at
+        // batch 1); a 32→32 layer at batch 1 is split: with the spinning pool, the budget network
+        // at batch 1 on 2 cores went from 2,460–2,730 to 3,160–3,750 positions/s (this bound was
+        // 1 << 21 under Dispatch, where the split lost).
+        let threads = work < 1 << 19 ? 1 : max(1, Parallel.threads)
         // Split boards only when whole boards would leave workers idle or unevenly loaded.
         let parts = min(tilesPerBoard, batch < 4 * threads && batch % threads != 0 ? threads : 1)
         return (min(threads, batch * parts), parts)
