@@ -117,36 +117,44 @@ public final class Winograd {
         let tiles = batch * tpb
         let cp = cPad
         let fp = fPad
+        let gridSize = gridY * gridX * cp
+        forEachChunk(batch: batch, slot: slotSize, workspace: workspace) { u, slot, b, t0, t1 in
+            let grid = slot
+            let vLocal = grid + gridSize
+            let m = vLocal + 36 * tpb * cp
+            let stage = m + 36 * tpb * fp
+            let count = t1 - t0
+            // V rows of this chunk: the kept batch-wide V, or the worker's own.
+            let v = transformed.map { $0 + (b * tpb + t0) * cp } ?? vLocal
+            let vStride = transformed == nil ? count * cp : tiles * cp
+            layOutRows(
+                x, grid, board: b, batch: batch, gridRows: 4 * (t0 / tilesX)..<4 * ((t1 - 1) / tilesX) + 6,
+                channels: inChannels, padded: cp)
+            transformInput(grid, v, tiles: t0..<t1, stride: vStride)
+            WinogradProducts.run(v, vStride: vStride, u, m, rows: count, cp: cp, fp: fp)
+            transformOutput(
+                m, y, board: b, batch: batch, tiles: t0..<t1, stage: stage, bias: bias, residual: residual, relu: relu)
+        }
+    }
+
+    /// Runs `body(filters, slot, board, first tile, end tile)` for every chunk of the batch — a
+    /// board, or a range of its tiles when the batch is smaller than the workers — each worker
+    /// on its chunks in its own `slot` floats of the workspace, one dispatch for the layer.
+    private func forEachChunk(
+        batch: Int, slot: Int, workspace: Buffer,
+        _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int, Int) -> Void
+    ) {
+        let tpb = tilesPerBoard
         let (workers, parts) = schedule(batch: batch)
         let chunks = batch * parts
-        let slot = slotSize
-        let gridSize = gridY * gridX * cp
         let ws = workspace.reserve(workers * slot)
         filters.withUnsafeBufferPointer { u in
             let u = u.baseAddress!
             Parallel.forEach(workers) { worker in
-                let grid = ws + worker * slot
-                let vLocal = grid + gridSize
-                let m = vLocal + 36 * tpb * cp
-                let stage = m + 36 * tpb * fp
                 var chunk = worker
                 while chunk < chunks {
-                    let b = chunk / parts
                     let part = chunk % parts
-                    let t0 = part * tpb / parts
-                    let t1 = (part + 1) * tpb / parts
-                    let count = t1 - t0
-                    // V rows of this chunk: the kept batch-wide V, or the worker's own.
-                    let v = transformed.map { $0 + (b * tpb + t0) * cp } ?? vLocal
-                    let vStride = transformed == nil ? count * cp : tiles * cp
-                    layOutRows(
-                        x, grid, board: b, batch: batch, gridRows: 4 * (t0 / tilesX)..<4 * ((t1 - 1) / tilesX) + 6,
-                        channels: inChannels, padded: cp)
-                    transformInput(grid, v, tiles: t0..<t1, stride: vStride)
-                    WinogradProducts.run(v, vStride: vStride, u, m, rows: count, cp: cp, fp: fp)
-                    transformOutput(
-                        m, y, board: b, batch: batch, tiles: t0..<t1, stage: stage,
-                        bias: bias, residual: residual, relu: relu)
+                    body(u, ws + worker * slot, chunk / parts, part * tpb / parts, (part + 1) * tpb / parts)
                     chunk += workers
                 }
             }
@@ -183,32 +191,16 @@ public final class Winograd {
         let tpb = tilesPerBoard
         let cp = cPad
         let fp = fPad
-        let (workers, parts) = schedule(batch: batch)
-        let chunks = batch * parts
-        let slot = 36 * tpb * (cp + fp)
         let inBoard = gridBoardSize(channels: cp)
         let outBoard = gridBoardSize(channels: fp)
-        let ws = workspace.reserve(workers * slot)
-        filters.withUnsafeBufferPointer { u in
-            let u = u.baseAddress!
-            Parallel.forEach(workers) { worker in
-                let v = ws + worker * slot
-                let m = v + 36 * tpb * cp
-                var chunk = worker
-                while chunk < chunks {
-                    let b = chunk / parts
-                    let part = chunk % parts
-                    let t0 = part * tpb / parts
-                    let t1 = (part + 1) * tpb / parts
-                    let count = t1 - t0
-                    transformInput(x + b * inBoard, v, tiles: t0..<t1, stride: count * cp)
-                    WinogradProducts.run(v, vStride: count * cp, u, m, rows: count, cp: cp, fp: fp)
-                    transformOutputToGrid(
-                        m, y + b * outBoard, tiles: t0..<t1, bias: bias, residual: residual.map { $0 + b * outBoard },
-                        relu: relu)
-                    chunk += workers
-                }
-            }
+        forEachChunk(batch: batch, slot: 36 * tpb * (cp + fp), workspace: workspace) { u, v, b, t0, t1 in
+            let m = v + 36 * tpb * cp
+            let count = t1 - t0
+            transformInput(x + b * inBoard, v, tiles: t0..<t1, stride: count * cp)
+            WinogradProducts.run(v, vStride: count * cp, u, m, rows: count, cp: cp, fp: fp)
+            transformOutputToGrid(
+                m, y + b * outBoard, tiles: t0..<t1, bias: bias, residual: residual.map { $0 + b * outBoard },
+                relu: relu)
         }
     }
 }
