@@ -62,15 +62,15 @@ public enum ONNXRuntimeTiming {
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        name = session.get_inputs()[0].name
+        runner = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        name = runner.get_inputs()[0].name
         for batch in map(int, sys.argv[4:]):
             planes = (np.random.default_rng(42).integers(0, 3, size=(batch, 6, 19, 19)) == 0).astype(np.float32)
-            session.run(None, {name: planes})
+            runner.run(None, {name: planes})
             times, start = [], time.perf_counter()
             while len(times) < 3 or time.perf_counter() - start < min_time:
                 t = time.perf_counter()
-                session.run(None, {name: planes})
+                runner.run(None, {name: planes})
                 times.append(time.perf_counter() - t)
             print(batch, batch / sorted(times)[len(times) // 2], flush=True)
         """
