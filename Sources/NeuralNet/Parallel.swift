@@ -25,9 +25,10 @@ public enum Parallel {
     }
 
     /// Runs `body(i)` for i in 0..<n, spread over `threads` workers when `work` (rough float
-    /// operations in all) makes it worth it.
+    /// operations in all) makes it worth it; returns when every index has run. The bodies must
+    /// write disjoint memory.
     @inline(__always)
-    static func forEach(_ n: Int, work: Int = .max, _ body: (Int) -> Void) {
+    public static func forEach(_ n: Int, work: Int = .max, _ body: (Int) -> Void) {
         if threads <= 1 || n <= 1 || work < 1 << 19 {
             for i in 0..<n { body(i) }
         } else {

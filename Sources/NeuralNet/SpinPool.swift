@@ -17,13 +17,15 @@ final class SpinPool: @unchecked Sendable {
 
     private let busy = Atomic<Bool>(false)
     private let generation = Atomic<Int>(0)
-    private let next = Atomic<Int>(0)
+    /// The current loop's claims: its generation (15 bits), its index count (24) and the next
+    /// index to claim (24), in one word, so a helper that wakes late for a loop that has ended
+    /// cannot claim an index of the next one.
+    private let claims = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let wake = DispatchSemaphore(value: 0)
-    // Written by the caller before `generation` is raised (releasing), read by helpers after they
-    // see it raised (acquiring); unchanged until every index of the loop is finished.
-    private var count = 0
+    // Written by the caller before the loop's claims are published (releasing), read by helpers
+    // after a claim (acquiring); unchanged until every claimed index is finished.
     private var job: ((Int) -> Void)?
 
     /// A pool of `helpers` threads (the caller of `run` is one more worker).
@@ -41,15 +43,16 @@ final class SpinPool: @unchecked Sendable {
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
+        precondition(n < 1 << 24, "a parallel loop of \(n) indices")
         withoutActuallyEscaping(body) { body in
             job = body
-            count = n
             finished.store(0, ordering: .relaxed)
-            next.store(0, ordering: .releasing)
-            generation.add(1, ordering: .releasing)
+            let loop = generation.load(ordering: .relaxed) + 1
+            claims.store((loop & 0x7FFF) << 48 | n << 24, ordering: .releasing)
+            generation.store(loop, ordering: .releasing)
             let asleep = sleepers.exchange(0, ordering: .acquiringAndReleasing)
             for _ in 0..<asleep { wake.signal() }
-            work()
+            work(loop)
             while finished.load(ordering: .acquiring) < n {}
             job = nil
         }
@@ -57,13 +60,21 @@ final class SpinPool: @unchecked Sendable {
         return true
     }
 
-    /// Takes indices of the current loop until none is left.
-    private func work() {
-        while true {
-            let i = next.add(1, ordering: .acquiringAndReleasing).oldValue
-            guard i < count else { return }
-            call(i)
-            finished.add(1, ordering: .releasing)
+    /// Takes indices of loop `loop` until none is left (or another loop has begun).
+    private func work(_ loop: Int) {
+        var word = claims.load(ordering: .acquiring)
+        while word >> 48 == loop & 0x7FFF {
+            let i = word & 0xFF_FFFF
+            guard i < (word >> 24) & 0xFF_FFFF else { return }
+            let (claimed, now) = claims.compareExchange(
+                expected: word, desired: word + 1, ordering: .acquiringAndReleasing)
+            if claimed {
+                call(i)
+                finished.add(1, ordering: .releasing)
+                word = claims.load(ordering: .acquiring)
+            } else {
+                word = now
+            }
         }
     }
 
@@ -88,7 +99,7 @@ final class SpinPool: @unchecked Sendable {
                 }
             }
             seen = generation.load(ordering: .acquiring)
-            work()
+            work(seen)
         }
     }
 }
