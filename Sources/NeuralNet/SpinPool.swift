@@ -38,12 +38,10 @@ final class SpinPool: @unchecked Sendable {
     }
 
     /// Runs `body(i)` for i in 0..<n on the caller and the helpers; false, with nothing run, when
-    /// the pool is already running a loop.
+    /// the pool is already running a loop or n does not fit the claims' 24 bits.
     func run(_ n: Int, _ body: (Int) -> Void) -> Bool {
-        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            return false
-        }
-        precondition(n < 1 << 24, "a parallel loop of \(n) indices")
+        guard n < 1 << 24, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+        else { return false }
         withoutActuallyEscaping(body) { body in
             job = body
             finished.store(0, ordering: .relaxed)
