@@ -65,7 +65,7 @@ public final class GameImporter {
 
     /// Imports every game of the files (directories searched recursively for SGF files).
     public func importFiles(_ paths: [String], progress: (ImportProgress) -> Void = { _ in }) throws {
-        let files = SourceFiles.expand(paths)
+        let files = try SourceFiles.expand(paths)
         let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
         let total = sizes.reduce(0, +)
         var done = 0

@@ -8,17 +8,30 @@ public enum SourceFiles {
         return p.hasSuffix(".sgf") || p.hasSuffix(".sgf.zst") || p.hasSuffix(".sgfs") || p.hasSuffix(".sgfs.zst")
     }
 
-    /// Every file named, and every SGF file under each directory named, sorted within a directory.
-    public static func expand(_ paths: [String], matching accept: (String) -> Bool = isSGF) -> [String] {
+    /// A directory named that holds no file to read.
+    public struct EmptyDirectory: Error, CustomStringConvertible {
+        /// The directory, as named.
+        public let path: String
+        public var description: String { "\(path): no game records in this directory (SGF, .sgf.zst)" }
+    }
+
+    /// Every file named, and every accepted file under each directory named (a link to a directory
+    /// is followed), sorted within a directory; a directory with none is an error that names it.
+    public static func expand(_ paths: [String], matching accept: (String) -> Bool = isSGF) throws(EmptyDirectory)
+        -> [String]
+    {
         var out: [String] = []
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                let found = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                // The enumerator does not descend into a link; its target's contents are the same names.
+                let root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                let found = (fm.enumerator(atPath: root)?.allObjects as? [String] ?? [])
                     .filter(accept)
                     .sorted()
                     .map { (path as NSString).appendingPathComponent($0) }
+                guard !found.isEmpty else { throw EmptyDirectory(path: path) }
                 out += found
             } else {
                 out.append(path)

@@ -106,6 +106,7 @@ public final class Trainer {
         let params = network.trainingParameters.filter(\.trainable)
         var interval = Metrics()
         var intervalStart = Date()
+        let firstStep = run.step
 
         while run.step < total {
             // The time budget ends the run as its last step would: validation, checkpoint, file.
@@ -118,7 +119,17 @@ public final class Trainer {
                 report(.note("stopped at step \(run.step); resume with --resume"))
                 return run.lastValidation
             }
-            guard var batch = loader.next() else { break }
+            guard var batch = loader.next() else {
+                // Data that ends before this process's first step holds nothing to learn from: say
+                // so rather than write an untrained network.
+                if run.step == firstStep {
+                    let why = loader.statistics.errors.prefix(3).joined(separator: "; ")
+                    throw TrainingError(
+                        .file,
+                        "no training positions in \(c.data.joined(separator: ", "))\(why.isEmpty ? "" : " (\(why))")")
+                }
+                break
+            }
             // The metrics measure the games' results, not the teacher's mixed targets.
             let results = (targets: batch.valueTargets, mask: batch.valueMask)
             teacher?.teach(&batch)

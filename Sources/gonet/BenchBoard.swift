@@ -23,7 +23,7 @@ struct BenchBoard: ParsableCommand {
     var seconds = 3.0
 
     func run() throws {
-        let files = SourceFiles.expand(data)
+        let files = try failing { try SourceFiles.expand(data) }
         var records: [[Int16]] = []
         var colors: [[Stone]] = []
         load: for path in files {

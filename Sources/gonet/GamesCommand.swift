@@ -31,7 +31,9 @@ struct GamesInfo: ParsableCommand {
     var showFailures = 10
 
     func run() throws {
-        let files = SourceFiles.expand(paths, matching: { SourceFiles.isSGF($0) || GameArchive.isArchive($0) })
+        let files = try failing {
+            try SourceFiles.expand(paths, matching: { SourceFiles.isSGF($0) || GameArchive.isArchive($0) })
+        }
         var total = RecordStatistics()
         var unreadable = 0
         for path in files {
@@ -75,6 +77,8 @@ struct GamesImport: ParsableCommand {
         guard GameArchive.isArchive(output) else {
             throw ValidationError("the output must end in .games.zst: \(output)")
         }
+        // A directory without records is refused before the archive is opened (and emptied).
+        _ = try failing { try SourceFiles.expand(sources) }
         let importer = try GameImporter(output: output, append: append)
         let bar = ProgressBar(label: "import")
         try importer.importFiles(sources) { p in

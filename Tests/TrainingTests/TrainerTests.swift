@@ -272,6 +272,20 @@ final class TrainerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: c.output), "no network file from a failed run")
     }
 
+    /// An archive without a game trains nothing: the run says so and writes no network.
+    func testDataWithoutPositionsIsRefused() throws {
+        let empty = dir.appendingPathComponent("empty.games.zst").path
+        try GameArchiveWriter(path: empty).finish()
+        var c = config("empty", steps: 3)
+        c.data = [empty]
+        c.validationFraction = 0
+        let t = try Trainer(c)
+        XCTAssertThrowsError(try t.run()) { e in
+            XCTAssertEqual("\(e)", "no training positions in \(empty)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: c.output), "no network file from data without positions")
+    }
+
     func testConfigurationErrorsNameTheSetting() throws {
         var c = TrainingConfiguration()
         XCTAssertThrowsError(try c.set("batchsize", 3)) {

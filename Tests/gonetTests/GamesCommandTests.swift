@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import TestSupport
 import XCTest
 
 final class GamesCommandTests: XCTestCase {
@@ -11,6 +12,26 @@ final class GamesCommandTests: XCTestCase {
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// A folder reached through a link is searched like any other; a folder without records is
+    /// refused by name before the archive is touched.
+    func testLinkedAndEmptyFolders() throws {
+        let linked = dir.appendingPathComponent("records").path
+        try FileManager.default.createSymbolicLink(
+            atPath: linked, withDestinationPath: TestPaths.packageRoot.appendingPathComponent("Games").path)
+        let archive = dir.appendingPathComponent("l.games.zst").path
+        let imp = try runGonet(["games", "import", linked, "-o", archive])
+        XCTAssertEqual(imp.status, 0, imp.stderr)
+        XCTAssertTrue(imp.stdout.contains("\(archive): 3,089 games imported, 1 skipped\n"), imp.stdout)
+
+        let empty = dir.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let before = try Data(contentsOf: URL(fileURLWithPath: archive))
+        let refused = try runGonet(["games", "import", empty, "-o", archive])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderr, "gonet: \(empty): no game records in this directory (SGF, .sgf.zst)\n")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: archive)), before, "the archive is untouched")
+    }
 
     func testImportInfoExportPlanes() throws {
         let archive = dir.appendingPathComponent("s.games.zst").path

@@ -16,7 +16,7 @@ enum SharedData {
         guard FileManager.default.fileExists(atPath: data) else {
             throw XCTSkip("no game records at \(data)")
         }
-        return SourceFiles.expand([data])
+        return try SourceFiles.expand([data])
     }
 
     /// Debug builds of numeric Swift are slow: corpus-wide checks read every game in release
