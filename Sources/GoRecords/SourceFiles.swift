@@ -12,6 +12,7 @@ public enum SourceFiles {
     public struct EmptyDirectory: Error, CustomStringConvertible {
         /// The directory, as named.
         public let path: String
+        /// The message, naming the directory.
         public var description: String { "\(path): no game records in this directory (SGF, .sgf.zst)" }
     }
 

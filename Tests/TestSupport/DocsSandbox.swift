@@ -24,18 +24,24 @@ public final class DocsSandbox {
         public let words: [String]
         /// True when it exited 0, or, for a server or a waiting worker, served or waited until stopped.
         public let succeeded: Bool
+        /// What it printed.
         public let stdout: String
+        /// What it printed as errors and logs.
         public let stderr: String
 
         /// The command and what went wrong, for a failure message.
-        public var summary: String { "gonet \(words.dropFirst().joined(separator: " "))\n\(stdout.suffix(600))\n\(stderr.suffix(1500))" }
+        public var summary: String {
+            "gonet \(words.dropFirst().joined(separator: " "))\n\(stdout.suffix(600))\n\(stderr.suffix(1500))"
+        }
     }
 
     /// A new sandbox. `database` turns a documented PostgreSQL database's name (`cup`) into the URL
     /// of a real, empty one; each name is asked once per sandbox.
-    public init(database: @escaping (String) throws -> String = { name in
-        throw SandboxError(message: "no PostgreSQL database for \(name)")
-    }) throws {
+    public init(
+        database: @escaping (String) throws -> String = { name in
+            throw SandboxError(message: "no PostgreSQL database for \(name)")
+        }
+    ) throws {
         let props = try Self.props()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gonet-docs-\(UUID().uuidString)")
         self.database = database
@@ -75,7 +81,9 @@ public final class DocsSandbox {
             let port = words.firstIndex(of: "--port").flatMap { Int(words[$0 + 1]) }
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && Date() < deadline && !succeeded {
-                if let port { succeeded = Self.httpStatus(port: port) == 200 } else {
+                if let port {
+                    succeeded = Self.httpStatus(port: port) == 200
+                } else {
                     succeeded = text(out).contains("waiting for") || text(out).contains("worker ")
                 }
                 if !succeeded { usleep(100_000) }
@@ -88,7 +96,8 @@ public final class DocsSandbox {
             process.terminate()
             succeeded = wait(process, seconds: 20) && succeeded
         } else {
-            succeeded = wait(process, seconds: 300) && process.terminationReason == .exit
+            succeeded =
+                wait(process, seconds: 300) && process.terminationReason == .exit
                 && process.terminationStatus == 0
         }
         return Outcome(words: words, succeeded: succeeded, stdout: text(out), stderr: text(err))
@@ -98,7 +107,8 @@ public final class DocsSandbox {
     /// of its own, in reading order, and answers each command with what went wrong, nil when
     /// nothing did. A section stops at its first failure: what follows would fail for that reason.
     public static func runBySection(
-        _ commands: [DocumentedCommand], database: @escaping (String) throws -> String = { name in
+        _ commands: [DocumentedCommand],
+        database: @escaping (String) throws -> String = { name in
             throw SandboxError(message: "no PostgreSQL database for \(name)")
         }
     ) throws -> [(command: DocumentedCommand, problem: String?)] {
@@ -133,7 +143,8 @@ public final class DocsSandbox {
         switch o.words.dropFirst().first {
         case "gtp":
             let answers = o.stdout.split(separator: "\n").filter { $0.hasPrefix("=") || $0.hasPrefix("?") }
-            return answers.count >= 2 && answers.allSatisfy { $0.hasPrefix("=") } ? nil : "an answer is missing or refused"
+            return answers.count >= 2 && answers.allSatisfy { $0.hasPrefix("=") }
+                ? nil : "an answer is missing or refused"
         case "analysis":
             return o.stdout.contains("\"moveInfos\"") ? nil : "no analysis answered"
         case "tournament" where o.words.count > 2 && o.words[2] == "standings":
@@ -242,7 +253,9 @@ public final class DocsSandbox {
                 p.standardOutput = FileHandle.nullDevice
                 try p.run()
                 p.waitUntilExit()
-                guard p.terminationStatus == 0 else { throw SandboxError(message: "gonet \(step.joined(separator: " ")) failed") }
+                guard p.terminationStatus == 0 else {
+                    throw SandboxError(message: "gonet \(step.joined(separator: " ")) failed")
+                }
             }
             try fm.copyItem(at: dir.appendingPathComponent("model.onnx"), to: dir.appendingPathComponent("mynet.onnx"))
             made = dir
@@ -260,9 +273,11 @@ public final class DocsSandbox {
 
     /// Why a sandbox could not be made.
     public struct SandboxError: Error, CustomStringConvertible {
+        /// What could not be made.
         public let message: String
+        /// An error saying `message`.
         public init(message: String) { self.message = message }
-        public var description: String { message }
+        /// The message.        public var description: String { message }
     }
 
     /// A TCP port nobody listens on now.

@@ -54,10 +54,15 @@ final class DocsTests: XCTestCase {
     func testScalingCutsOnlySizes() {
         XCTAssertEqual(
             DocsSandbox.scaled(
-                ["gonet", "match", "a.safetensors:mcts:400", "gnugo --mode gtp --level 10", "-o", "m", "--sprt", "0,35"],
+                [
+                    "gonet", "match", "a.safetensors:mcts:400", "gnugo --mode gtp --level 10", "-o", "m", "--sprt",
+                    "0,35",
+                ],
                 freePort: { 9 }),
-            ["gonet", "match", "a.safetensors:mcts:4", "gnugo --mode gtp --level 1", "-o", "m", "--sprt", "0,35",
-             "--games", "1"])
+            [
+                "gonet", "match", "a.safetensors:mcts:4", "gnugo --mode gtp --level 1", "-o", "m", "--sprt", "0,35",
+                "--games", "1",
+            ])
         XCTAssertEqual(
             DocsSandbox.scaled(["gonet", "serve", "course", "--play", "2"], freePort: { 9 }),
             ["gonet", "serve", "course", "--play", "2", "--port", "9"])
