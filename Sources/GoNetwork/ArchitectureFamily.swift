@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 extension Architecture {
     /// The shape of a network of docs/FORMATS.md's family: a trunk of residual or mobile blocks,
@@ -10,6 +11,20 @@ extension Architecture {
         public enum PolicyHead: String, CaseIterable, Sendable { case fc, conv }
         /// The value head after its 1x1 convolution: dense over the board, or global average pooling first.
         public enum ValueHead: String, CaseIterable, Sendable { case fc, pool }
+        /// The nonlinearity of the trunk (stem and blocks; the heads keep ReLU).
+        public enum TrunkActivation: String, CaseIterable, Sendable {
+            case relu, swish
+            case hardSwish = "hard-swish"
+
+            /// The layer library's activation.
+            public var activation: Activation {
+                switch self {
+                case .relu: return .relu
+                case .swish: return .swish
+                case .hardSwish: return .hardSwish
+                }
+            }
+        }
 
         /// The trunk's kind.
         public var trunk: Trunk
@@ -36,13 +51,15 @@ extension Architecture {
         /// `SqueezeExcitation`: after the second batch norm of a resnet block, after the
         /// depthwise unit of a mobile one); 0: none.
         public var squeezeExcitation: Int
+        /// The trunk's nonlinearity.
+        public var activation: TrunkActivation
 
         /// A shape of the family; `validate()` checks it against the limits.
         public init(
             trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
             policyHead: PolicyHead = .fc, policyFilters: Int = 2,
             valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256, globalPoolEvery: Int = 0,
-            squeezeExcitation: Int = 0
+            squeezeExcitation: Int = 0, activation: TrunkActivation = .relu
         ) {
             self.trunk = trunk
             self.blocks = blocks
@@ -55,6 +72,7 @@ extension Architecture {
             self.valueHidden = valueHidden
             self.globalPoolEvery = globalPoolEvery
             self.squeezeExcitation = squeezeExcitation
+            self.activation = activation
         }
 
         /// Whether block `i` (from 0) has a global pooling bias.
@@ -125,6 +143,7 @@ extension Architecture {
             valueHidden = try int("value_hidden", limits.hidden, default: 256)
             globalPoolEvery = try int("global_pool_every", 0...limits.blocks.upperBound, default: 0)
             squeezeExcitation = try int("squeeze_excitation", 0...limits.heads.upperBound, default: 0)
+            activation = try choice("activation", default: .relu)
         }
 
         /// The `architecture` metadata JSON, keys in docs/FORMATS.md's order.
@@ -139,6 +158,7 @@ extension Architecture {
             // Written only when used, so that the files of networks without it stay as they were.
             if globalPoolEvery > 0 { parts.append("\"global_pool_every\": \(globalPoolEvery)") }
             if squeezeExcitation > 0 { parts.append("\"squeeze_excitation\": \(squeezeExcitation)") }
+            if activation != .relu { parts.append("\"activation\": \"\(activation.rawValue)\"") }
             return "{" + parts.joined(separator: ", ") + "}"
         }
 
@@ -149,6 +169,7 @@ extension Architecture {
             let pooling =
                 (globalPoolEvery > 0 ? ", global pooling every \(globalPoolEvery) blocks" : "")
                 + (squeezeExcitation > 0 ? ", squeeze-excitation \(squeezeExcitation)" : "")
+                + (activation != .relu ? ", \(activation.rawValue)" : "")
             return
                 "\(t)\(pooling), \(policyHead.rawValue) policy head (\(policyFilters) filters), \(valueHead.rawValue) value head (\(valueFilters) filters, \(valueHidden) hidden)"
         }

@@ -67,20 +67,21 @@ public final class FamilyNetwork: PolicyValueNetwork {
         let f = a.filters
         stem = ConvBatchNorm(
             .standard(Conv2D("stem.conv", in: Self.planes, out: f, kernel: 3)), bn: BatchNorm("stem.bn", channels: f),
-            relu: true)
+            activation: a.activation.activation)
         blocks = (0..<a.blocks).map { i -> TrunkBlock in
             if a.trunk == .resnet {
                 return ResidualBlock(
-                    "blocks.\(i)", filters: f, pooling: a.pools(block: i), excitation: a.squeezeExcitation)
+                    "blocks.\(i)", filters: f, pooling: a.pools(block: i), excitation: a.squeezeExcitation,
+                    activation: a.activation.activation)
             }
             return MobileBlock(
                 "blocks.\(i)", filters: f, expansion: a.expansion, pooling: a.pools(block: i),
-                excitation: a.squeezeExcitation)
+                excitation: a.squeezeExcitation, activation: a.activation.activation)
         }
         let p = a.policyFilters
         policyUnit = ConvBatchNorm(
             .standard(Conv2D("policy.conv", in: f, out: p, kernel: 1)), bn: BatchNorm("policy.bn", channels: p),
-            relu: true)
+            activation: .relu)
         if a.policyHead == .fc {
             policyFC = Dense("policy.fc", in: p * Self.points, out: Self.moves)
             policyOut = nil
@@ -93,7 +94,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
         let v = a.valueFilters
         valueUnit = ConvBatchNorm(
             .standard(Conv2D("value.conv", in: f, out: v, kernel: 1)), bn: BatchNorm("value.bn", channels: v),
-            relu: true)
+            activation: .relu)
         valueFC1 = Dense("value.fc1", in: a.valueHead == .fc ? v * Self.points : v, out: a.valueHidden)
         valueFC2 = Dense("value.fc2", in: a.valueHidden, out: 1)
     }

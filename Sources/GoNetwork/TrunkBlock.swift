@@ -65,27 +65,31 @@ extension ConvBatchNorm {
     }
 }
 
-/// `relu(x + [se](bn2(conv2(relu(bn1(conv1(x)) [+ pool(x)])))))`.
+/// `f(x + [se](bn2(conv2(f(bn1(conv1(x)) [+ pool(x)])))))`, f the trunk's activation.
 final class ResidualBlock: TrunkBlock {
     let first: ConvBatchNorm
     let second: ConvBatchNorm
     let pool: GlobalPoolBias?
     let excitation: SqueezeExcitation?
+    let activation: Activation
     /// The block's output when a gate comes between the second unit and the sum.
     private let sum = Buffer()
+    /// The sum before a smooth activation, when a gate comes before it (for backward).
+    private let preSum = Buffer()
     var units: [ConvBatchNorm] { [first, second] }
     var output: UnsafeMutablePointer<Float> { excitation == nil ? second.output.pointer : sum.pointer }
 
-    init(_ name: String, filters f: Int, pooling: Bool, excitation hidden: Int) {
+    init(_ name: String, filters f: Int, pooling: Bool, excitation hidden: Int, activation: Activation) {
         pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: f) : nil
         excitation = hidden > 0 ? SqueezeExcitation(name + ".se", channels: f, hidden: hidden) : nil
+        self.activation = activation
         first = ConvBatchNorm(
             .standard(Conv2D(name + ".conv1", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn1", channels: f),
-            relu: true)
-        // With a gate, the sum and its ReLU come after it, in the block.
+            activation: activation)
+        // With a gate, the sum and its activation come after it, in the block.
         second = ConvBatchNorm(
             .standard(Conv2D(name + ".conv2", in: f, out: f, kernel: 3)), bn: BatchNorm(name + ".bn2", channels: f),
-            relu: hidden == 0)
+            activation: hidden == 0 ? activation : .identity)
     }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {
@@ -95,8 +99,15 @@ final class ResidualBlock: TrunkBlock {
             return
         }
         second.forward(first.output.pointer, batch: batch, training: training, scratch: scratch)
-        let out = sum.reserve(second.outChannels * batch * Features.points)
-        excitation.forward(second.output.pointer, addingTo: x, into: out, batch: batch, points: Features.points)
+        let n = second.outChannels * batch * Features.points
+        let out = sum.reserve(n)
+        excitation.forward(
+            second.output.pointer, addingTo: x, into: out, batch: batch, points: Features.points,
+            relu: activation == .relu)
+        if activation.needsInput {
+            if training { preSum.reserve(n).update(from: out, count: n) }
+            activation.apply(out, count: n)
+        }
     }
 
     func backward(
@@ -107,8 +118,7 @@ final class ResidualBlock: TrunkBlock {
         let dMid = scratch.dMid1.reserve(n)
         let dSkip = scratch.dSkip.reserve(n)
         if let excitation {
-            let out = sum.pointer
-            for i in 0..<n { dSkip[i] = out[i] > 0 ? dOut[i] : 0 }
+            activation.backward(input: preSum.pointer, output: sum.pointer, dOut, dSkip, count: n)
             let dGated = scratch.dExcite.reserve(n)
             excitation.backward(second.output.pointer, dSkip, dGated, batch: batch, points: Features.points)
             second.backward(
@@ -125,7 +135,7 @@ final class ResidualBlock: TrunkBlock {
     }
 }
 
-/// `x + bn3(project([se](relu(bn2(depthwise(relu(bn1(expand(x)) [+ pool(x)])))))))`.
+/// `x + bn3(project([se](f(bn2(depthwise(f(bn1(expand(x)) [+ pool(x)])))))))`, f the trunk's activation.
 final class MobileBlock: TrunkBlock {
     let expand: ConvBatchNorm
     let depthwise: ConvBatchNorm
@@ -137,18 +147,20 @@ final class MobileBlock: TrunkBlock {
     /// What the projection reads: the depthwise unit's output, gated when there is a gate.
     private var projected: UnsafeMutablePointer<Float> { excitation?.output.pointer ?? depthwise.output.pointer }
 
-    init(_ name: String, filters f: Int, expansion e: Int, pooling: Bool, excitation hidden: Int) {
+    init(
+        _ name: String, filters f: Int, expansion e: Int, pooling: Bool, excitation hidden: Int, activation: Activation
+    ) {
         pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: e) : nil
         excitation = hidden > 0 ? SqueezeExcitation(name + ".se", channels: e, hidden: hidden) : nil
         expand = ConvBatchNorm(
             .standard(Conv2D(name + ".expand", in: f, out: e, kernel: 1)), bn: BatchNorm(name + ".bn1", channels: e),
-            relu: true)
+            activation: activation)
         depthwise = ConvBatchNorm(
             .depthwise(DepthwiseConv2D(name + ".depthwise", channels: e)), bn: BatchNorm(name + ".bn2", channels: e),
-            relu: true)
+            activation: activation)
         project = ConvBatchNorm(
             .standard(Conv2D(name + ".project", in: e, out: f, kernel: 1)), bn: BatchNorm(name + ".bn3", channels: f),
-            relu: false)
+            activation: .identity)
     }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, training: Bool, scratch: Scratch) {

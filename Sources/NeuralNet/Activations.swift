@@ -44,3 +44,59 @@ public enum Activations {
         }
     }
 }
+
+/// The nonlinearity after a unit of a trunk: ReLU, or one of the smooth ones of the mobile
+/// networks' literature (swish, `x·sigmoid(x)`, also called SiLU; hard swish,
+/// `x·min(max(x + 3, 0), 6)/6`, its cheaper piecewise form).
+public enum Activation: String, CaseIterable, Sendable {
+    case identity, relu, swish
+    case hardSwish = "hard-swish"
+
+    /// Whether the gradient needs the input rather than the output (all but ReLU and identity):
+    /// such a unit keeps its pre-activation for backward.
+    public var needsInput: Bool { self == .swish || self == .hardSwish }
+
+    /// y = f(z) in place over `count` floats, spread over the cores for large counts.
+    public func apply(_ z: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .identity: return
+        case .relu: Activations.relu(z, z, count: count)
+        case .swish, .hardSwish:
+            let swish = self == .swish
+            let grain = 1 << 14
+            // An exponential costs about 20 simple operations.
+            Parallel.forEach((count + grain - 1) / grain, work: count * 20) { chunk in
+                let range = chunk * grain..<min(count, (chunk + 1) * grain)
+                if swish {
+                    for i in range { z[i] = z[i] / (1 + expf(-z[i])) }
+                } else {
+                    for i in range { z[i] = z[i] * min(max(z[i] + 3, 0), 6) / 6 }
+                }
+            }
+        }
+    }
+
+    /// dz = dy · f′(z) from the pre-activation `z` (ReLU and identity read `y`, the output, which
+    /// says as much); dy and dz may be the same.
+    public func backward(
+        input z: UnsafePointer<Float>?, output y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+        _ dz: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        switch self {
+        case .identity: if dz != UnsafeMutablePointer(mutating: dy) { dz.update(from: dy, count: count) }
+        case .relu: Activations.reluBackward(y, dy, dz, count: count)
+        case .swish:
+            let z = z!
+            for i in 0..<count {
+                let s = 1 / (1 + expf(-z[i]))
+                dz[i] = dy[i] * s * (1 + z[i] * (1 - s))
+            }
+        case .hardSwish:
+            let z = z!
+            for i in 0..<count {
+                let v = z[i]
+                dz[i] = v <= -3 ? 0 : v >= 3 ? dy[i] : dy[i] * (2 * v + 3) / 6
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 /// A convolution (standard or depthwise) followed by batch norm, with an optional residual input
-/// and ReLU fused into the output: the unit every trunk and head of a Go network is made of.
+/// and an activation (ReLU fused into the output): the unit every trunk and head of a Go network
+/// is made of.
 ///
 /// It owns the buffers its training pass keeps for backward (x̂ and the output), sized once per
 /// batch size; inference uses batch norm folded into the convolution's weights and a bias.
@@ -16,8 +17,14 @@ public final class ConvBatchNorm {
     public let bn: BatchNorm
     /// Output channels.
     public let outChannels: Int
-    /// Whether a ReLU follows.
-    public let relu: Bool
+    /// The nonlinearity after the batch norm and the residual.
+    public let activation: Activation
+    /// ReLU is fused into the passes that write the output; the smooth activations run after them.
+    private var relu: Bool { activation == .relu }
+    /// The last training pass's output before a smooth activation, `[out][N]`.
+    private let preActivation = Buffer()
+    /// The output's gradient taken through a smooth activation, `[out][N]`.
+    private let dActivation = Buffer()
     /// x̂ of the last training pass, `[out][N]`.
     public let normalized = Buffer()
     /// The output of the last forward pass, `[out][N]`.
@@ -30,11 +37,11 @@ public final class ConvBatchNorm {
     /// The folded bias padded with zeros to a multiple of 8 channels, for the grid layout.
     var paddedBias: [Float] = []
 
-    /// The convolution `kind` followed by `bn` (and a ReLU when `relu`).
-    public init(_ kind: Kind, bn: BatchNorm, relu: Bool) {
+    /// The convolution `kind` followed by `bn` and `activation`.
+    public init(_ kind: Kind, bn: BatchNorm, activation: Activation) {
         self.kind = kind
         self.bn = bn
-        self.relu = relu
+        self.activation = activation
         switch kind {
         case .standard(let c): outChannels = c.outChannels
         case .depthwise(let d): outChannels = d.channels
@@ -85,6 +92,10 @@ public final class ConvBatchNorm {
         case .depthwise(let d): d.forward(x, pre, batch: batch)
         }
         bn.forwardTraining(pre, out, n: n, residual: residual, relu: relu)
+        if activation.needsInput {
+            preActivation.reserve(outChannels * n).update(from: out, count: outChannels * n)
+            activation.apply(out, count: outChannels * n)
+        }
         foldedValid = false
     }
 
@@ -96,6 +107,13 @@ public final class ConvBatchNorm {
     ) {
         let n = batch * points
         let d = dPre.reserve(outChannels * n)
+        var dOut = dOut
+        if activation.needsInput {
+            let g = dActivation.reserve(outChannels * n)
+            activation.backward(
+                input: preActivation.pointer, output: output.pointer, dOut, g, count: outChannels * n)
+            dOut = UnsafePointer(g)
+        }
         if relu || dResidual == nil {
             bn.backward(normalized.pointer, output.pointer, dOut, d, n: n, relu: relu, dResidual: dResidual)
         } else {
@@ -121,6 +139,7 @@ public final class ConvBatchNorm {
                 wino.forward(
                     x, out, batch: batch, workspace: columns, bias: b.baseAddress!, residual: residual, relu: self.relu)
             }
+            if activation.needsInput { activation.apply(out, count: outChannels * n) }
             return
         }
         foldedWeights.withUnsafeBufferPointer { w in
@@ -159,12 +178,13 @@ public final class ConvBatchNorm {
                 }
             }
         }
+        if activation.needsInput { activation.apply(out, count: outChannels * n) }
     }
 
     /// Whether the unit runs on activations in the grid layout (`forwardInferenceGrid`): a 3x3
-    /// convolution by Winograd.
+    /// convolution by Winograd, ending in ReLU or nothing (the output transform fuses only those).
     public var runsOnGrid: Bool {
-        if case .standard(let c) = kind { return c.kernel == 3 && c.useWinograd }
+        if case .standard(let c) = kind { return c.kernel == 3 && c.useWinograd && !activation.needsInput }
         return false
     }
 

@@ -40,20 +40,21 @@ public final class SqueezeExcitation {
         apply(y, residual: nil, into: output.reserve(channels * batch * points), batch: batch, points: points)
     }
 
-    /// `relu(x + gated y)` into `out` in one pass (a residual block's end), without `output`.
+    /// `x + gated y` into `out` in one pass (a residual block's end), without `output`, through a
+    /// ReLU when `relu`.
     public func forward(
         _ y: UnsafePointer<Float>, addingTo x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-        batch: Int, points: Int
+        batch: Int, points: Int, relu: Bool = true
     ) {
-        apply(y, residual: x, into: out, batch: batch, points: points)
+        apply(y, residual: x, relu: relu, into: out, batch: batch, points: points)
     }
 
     /// The gates of `y`, then each channel of `y` times its gate (plus `residual` and a ReLU when
     /// given), channels spread over the cores: the pass over the board is most of the gate's cost.
     @discardableResult
     private func apply(
-        _ y: UnsafePointer<Float>, residual: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>,
-        batch: Int, points: Int
+        _ y: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool = true,
+        into out: UnsafeMutablePointer<Float>, batch: Int, points: Int
     ) -> UnsafeMutablePointer<Float> {
         let c = channels
         let m = means.reserve(batch * c)
@@ -68,8 +69,10 @@ public final class SqueezeExcitation {
             for b in 0..<batch {
                 let gate = g[b * c + ch]
                 let at = (ch * batch + b) * points
-                if let r = residual {
+                if let r = residual, relu {
                     for p in 0..<points { out[at + p] = max(r[at + p] + y[at + p] * gate, 0) }
+                } else if let r = residual {
+                    for p in 0..<points { out[at + p] = r[at + p] + y[at + p] * gate }
                 } else {
                     for p in 0..<points { out[at + p] = y[at + p] * gate }
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import GoNetwork
 import NeuralNet
 
 /// Builds an ONNX graph node by node: each node's output is named after the node, each network
@@ -76,11 +77,23 @@ struct GraphBuilder {
     }
 
     /// conv → batch norm (ε = 1e-5, the running statistics) → relu if asked.
-    mutating func convBN(_ x: String, conv c: String, bn: String, relu: Bool, group: Bool = false) -> String {
+    mutating func convBN(
+        _ x: String, conv c: String, bn: String, activation: Architecture.Family.TrunkActivation?, group: Bool = false
+    ) -> String {
         let y = conv(x, c, group: group)
         let inputs = [y] + ["weight", "bias", "running_mean", "running_var"].map { tensor("\(bn).\($0)") }
         let z = node("BatchNormalization", inputs, name: bn, float: ["epsilon": 1e-5])
-        return relu ? node("Relu", [z], name: "\(bn).relu") : z
+        return activation.map { activate(z, $0, name: bn) } ?? z
+    }
+
+    /// `f(x)` as ONNX writes it: Relu; swish as `Mul(x, Sigmoid(x))`, the form PyTorch's SiLU exports
+    /// to (opset 17 has no Swish); HardSwish. Nodes named `NAME.relu`, `NAME.swish`, `NAME.hard_swish`.
+    mutating func activate(_ x: String, _ f: Architecture.Family.TrunkActivation, name: String) -> String {
+        switch f {
+        case .relu: return node("Relu", [x], name: "\(name).relu")
+        case .swish: return node("Mul", [x, node("Sigmoid", [x], name: "\(name).sigmoid")], name: "\(name).swish")
+        case .hardSwish: return node("HardSwish", [x], name: "\(name).hard_swish")
+        }
     }
 
     /// A dense layer `prefix.weight` [out, in], `prefix.bias` [out]: Gemm with B transposed.

@@ -5,7 +5,7 @@ import SwiftProtobuf
 /// Any gonet network as an ONNX model (opset 17, IR version 8): input `planes` [N, 6, 19, 19],
 /// outputs `policy` [N, 362] (logits) and `value` [N, 1] (tanh), N free. Every layer is written as
 /// the ONNX operator it is (Conv, BatchNormalization with the running statistics, Relu, Add,
-/// Flatten, Gemm, ReduceMean, ReduceMax, Concat, Unsqueeze, Sigmoid, Mul, Tanh), its tensors under their network-file names, so a
+/// Flatten, Gemm, ReduceMean, ReduceMax, Concat, Unsqueeze, Sigmoid, Mul, HardSwish, Tanh), its tensors under their network-file names, so a
 /// runtime computes what gonet computes and an importer finds the same names. docs/ONNX.md.
 public enum ONNXExport {
     /// Opset 17: the last whose ReduceMean takes its axes as an attribute, supported by every
@@ -26,26 +26,29 @@ public enum ONNXExport {
             return model(g, net)
         case .family(let f): a = f
         }
-        var x = g.convBN("planes", conv: "stem.conv", bn: "stem.bn", relu: true)
+        let f = a.activation
+        var x = g.convBN("planes", conv: "stem.conv", bn: "stem.bn", activation: f)
         for i in 0..<a.blocks {
             let b = "blocks.\(i)"
             switch a.trunk {
             case .resnet:
                 let h = firstUnit(
-                    &g, x, conv: "\(b).conv1", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil)
-                var y = g.convBN(h, conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
+                    &g, x, conv: "\(b).conv1", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil,
+                    activation: f)
+                var y = g.convBN(h, conv: "\(b).conv2", bn: "\(b).bn2", activation: nil)
                 if a.squeezeExcitation > 0 { y = g.excite(y, "\(b).se") }
-                x = g.node("Relu", [g.node("Add", [x, y], name: "\(b).add")], name: "\(b).relu")
+                x = g.activate(g.node("Add", [x, y], name: "\(b).add"), f, name: b)
             case .mobile:
                 let e = firstUnit(
-                    &g, x, conv: "\(b).expand", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil)
-                var d = g.convBN(e, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, group: true)
+                    &g, x, conv: "\(b).expand", bn: "\(b).bn1", pool: a.pools(block: i) ? "\(b).pool" : nil,
+                    activation: f)
+                var d = g.convBN(e, conv: "\(b).depthwise", bn: "\(b).bn2", activation: f, group: true)
                 if a.squeezeExcitation > 0 { d = g.excite(d, "\(b).se") }
-                let p = g.convBN(d, conv: "\(b).project", bn: "\(b).bn3", relu: false)
+                let p = g.convBN(d, conv: "\(b).project", bn: "\(b).bn3", activation: nil)
                 x = g.node("Add", [x, p], name: "\(b).add")
             }
         }
-        let ph = g.convBN(x, conv: "policy.conv", bn: "policy.bn", relu: true)
+        let ph = g.convBN(x, conv: "policy.conv", bn: "policy.bn", activation: .relu)
         switch a.policyHead {
         case .fc:
             let flat = g.node("Flatten", [ph], name: "policy.flatten", int: ["axis": 1])
@@ -57,7 +60,7 @@ public enum ONNXExport {
             let pass = g.gemm(pooled, "policy.pass")
             g.node("Concat", [boardFlat, pass], name: "policy.concat", int: ["axis": 1], output: "policy")
         }
-        let vh = g.convBN(x, conv: "value.conv", bn: "value.bn", relu: true)
+        let vh = g.convBN(x, conv: "value.conv", bn: "value.bn", activation: .relu)
         let v0 =
             a.valueHead == .fc
             ? g.node("Flatten", [vh], name: "value.flatten", int: ["axis": 1]) : g.mean(vh, name: "value.mean")
@@ -66,14 +69,15 @@ public enum ONNXExport {
         return model(g, net)
     }
 
-    /// A block's first unit: conv → batch norm (+ the global pooling bias of `x`) → relu.
-    private static func firstUnit(_ g: inout GraphBuilder, _ x: String, conv: String, bn: String, pool: String?)
-        -> String
-    {
-        guard let pool else { return g.convBN(x, conv: conv, bn: bn, relu: true) }
-        let y = g.convBN(x, conv: conv, bn: bn, relu: false)
+    /// A block's first unit: conv → batch norm (+ the global pooling bias of `x`) → activation.
+    private static func firstUnit(
+        _ g: inout GraphBuilder, _ x: String, conv: String, bn: String, pool: String?,
+        activation f: Architecture.Family.TrunkActivation
+    ) -> String {
+        guard let pool else { return g.convBN(x, conv: conv, bn: bn, activation: f) }
+        let y = g.convBN(x, conv: conv, bn: bn, activation: nil)
         let sum = g.node("Add", [y, g.poolBias(x, pool)], name: "\(pool).add")
-        return g.node("Relu", [sum], name: "\(bn).relu")
+        return g.activate(sum, f, name: bn)
     }
 
     /// The model around a finished graph: inputs, outputs, opset and metadata.

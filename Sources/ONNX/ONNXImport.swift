@@ -79,6 +79,11 @@ private struct Matcher {
     let g: ONNXGraph
     let path: String
     var tensors: [String: Tensor] = [:]
+    /// The trunk's nonlinearity, as its stem showed it; every trunk unit must use the same.
+    var trunkActivation: Architecture.Family.TrunkActivation?
+
+    /// What follows a unit's batch norm: nothing, ReLU (the heads), or the trunk's activation.
+    enum Nonlinearity { case none, relu, trunk }
     /// gonet's batch-norm ε: a graph's own ε is folded into the variance.
     static let epsilon: Float = 1e-5
 
@@ -126,7 +131,7 @@ private struct Matcher {
         }
         let stemConv = try next(
             x, ["Conv"], after: Node(name: g.input, op: "input", inputs: [], outputs: [], attributes: [:]))
-        var (t, filters) = try unit(stemConv, conv: "stem.conv", bn: "stem.bn", relu: true)
+        var (t, filters) = try unit(stemConv, conv: "stem.conv", bn: "stem.bn", activation: .trunk)
         a.filters = filters
         a.blocks = 0
         var trunk: Architecture.Family.Trunk?
@@ -149,31 +154,35 @@ private struct Matcher {
             var y: String
             switch kind {
             case .resnet:
-                let (h, _) = try unit(first, conv: "\(b).conv1", bn: "\(b).bn1", relu: true, bias: bias)
-                (y, _) = try unit(try next(h, ["Conv"], after: first), conv: "\(b).conv2", bn: "\(b).bn2", relu: false)
+                let (h, _) = try unit(first, conv: "\(b).conv1", bn: "\(b).bn1", activation: .trunk, bias: bias)
+                (y, _) = try unit(
+                    try next(h, ["Conv"], after: first), conv: "\(b).conv2", bn: "\(b).bn2", activation: .none)
                 excitations.append(try excitation(&y, prefix: "\(b).se"))
             case .mobile:
-                let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", relu: true, bias: bias)
+                let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", activation: .trunk, bias: bias)
                 a.expansion = width
                 let dw = try next(e, ["Conv"], after: first)
-                var (d, _) = try unit(dw, conv: "\(b).depthwise", bn: "\(b).bn2", relu: true, depthwise: true)
+                var (d, _) = try unit(
+                    dw, conv: "\(b).depthwise", bn: "\(b).bn2", activation: .trunk, depthwise: true)
                 excitations.append(try excitation(&d, prefix: "\(b).se"))
-                (y, _) = try unit(try next(d, ["Conv"], after: dw), conv: "\(b).project", bn: "\(b).bn3", relu: false)
+                (y, _) = try unit(
+                    try next(d, ["Conv"], after: dw), conv: "\(b).project", bn: "\(b).bn3", activation: .none)
             }
             guard Set(add.inputs) == [t, y], g.consumers(of: y).count == 1 else {
                 throw fail(add, "a block's sum must add the block's input and its last batch norm")
             }
             if kind == .resnet {
-                t = try next(add.outputs[0], ["Relu"], after: add).outputs[0]
+                t = try activated(add.outputs[0], after: add)
             } else {
-                if g.consumers(of: add.outputs[0]).contains(where: { $0.op == "Relu" }) {
-                    throw fail(add, "a mobile block's sum goes through Relu: not gonet's mobile block")
+                if g.consumers(of: add.outputs[0]).contains(where: { Self.activations.contains($0.op) }) {
+                    throw fail(add, "a mobile block's sum goes through an activation: not gonet's mobile block")
                 }
                 t = add.outputs[0]
             }
             a.blocks += 1
         }
         a.trunk = trunk ?? .resnet
+        a.activation = trunkActivation ?? .relu
         if let e = excitations.first {
             guard excitations.allSatisfy({ $0 == e }) else {
                 throw ONNXError(
@@ -293,7 +302,8 @@ private struct Matcher {
     /// Conv → [BatchNormalization] → [Add `bias`] → [Relu], stored as gonet's `conv` weight and
     /// `bn` statistics.
     mutating func unit(
-        _ c: Node, conv: String, bn: String, relu: Bool, depthwise: Bool = false, bias added: String? = nil
+        _ c: Node, conv: String, bn: String, activation: Nonlinearity, depthwise: Bool = false,
+        bias added: String? = nil
     ) throws -> (String, Int) {
         guard c.op == "Conv" else { throw fail(c, "gonet expects Conv here") }
         let w = try constant(c, 1)
@@ -352,11 +362,45 @@ private struct Matcher {
             }
             value = sum.outputs[0]
         }
-        if relu {
-            let r = try next(value, ["Relu"], after: g.nodes.first { $0.outputs.contains(value) } ?? c)
-            value = r.outputs[0]
+        let last = g.nodes.first { $0.outputs.contains(value) } ?? c
+        switch activation {
+        case .none: break
+        case .relu: value = try next(value, ["Relu"], after: last).outputs[0]
+        case .trunk: value = try activated(value, after: last)
         }
         return (value, out)
+    }
+
+    /// The ops that start an activation the family's trunk may use.
+    static let activations: Set<String> = ["Relu", "HardSwish", "Sigmoid"]
+
+    /// The value after the trunk's activation of `value`: Relu, HardSwish, or swish written as
+    /// `Mul(x, Sigmoid(x))` (PyTorch's SiLU). The first one seen is the trunk's; every other trunk
+    /// unit must use the same.
+    mutating func activated(_ value: String, after n: Node) throws -> String {
+        let cs = g.consumers(of: value)
+        let found: Architecture.Family.TrunkActivation
+        let out: String
+        if cs.count == 1, let c = cs.first, c.op == "Relu" || c.op == "HardSwish" {
+            (found, out) = (c.op == "Relu" ? .relu : .hardSwish, c.outputs[0])
+        } else if cs.count == 2, let s = cs.first(where: { $0.op == "Sigmoid" }),
+            let m = cs.first(where: { $0.op == "Mul" }), Set(m.inputs) == [value, s.outputs[0]],
+            g.consumers(of: s.outputs[0]).count == 1
+        {
+            (found, out) = (.swish, m.outputs[0])
+        } else {
+            throw fail(
+                n,
+                "its output feeds \(cs.map(\.label).joined(separator: ", ")); gonet expects Relu, HardSwish or x·Sigmoid(x) (swish)"
+            )
+        }
+        if let trunkActivation, trunkActivation != found {
+            throw fail(
+                n, "\(found.rawValue) after \(trunkActivation.rawValue) in the trunk: gonet's trunk uses one activation"
+            )
+        }
+        trunkActivation = found
+        return out
     }
 
     /// Flatten, Reshape, Squeeze (shape bookkeeping gonet does not need) skipped; returns the
@@ -463,7 +507,7 @@ private struct Matcher {
     }
 
     mutating func policy(_ c: Node) throws -> (softmax: Bool, Architecture.Family.PolicyHead, Int) {
-        let (h, p) = try unit(c, conv: "policy.conv", bn: "policy.bn", relu: true)
+        let (h, p) = try unit(c, conv: "policy.conv", bn: "policy.bn", activation: .relu)
         let hNode = g.nodes.first { $0.outputs.contains(h) } ?? c
         let cs = g.consumers(of: h)
         let logits: String
@@ -500,7 +544,7 @@ private struct Matcher {
     }
 
     mutating func value(_ c: Node) throws -> (sigmoid: Bool, Architecture.Family.ValueHead, Int, Int) {
-        let (h, v) = try unit(c, conv: "value.conv", bn: "value.bn", relu: true)
+        let (h, v) = try unit(c, conv: "value.conv", bn: "value.bn", activation: .relu)
         let hNode = g.nodes.first { $0.outputs.contains(h) } ?? c
         let cs = g.consumers(of: h)
         var x: String

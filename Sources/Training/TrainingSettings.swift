@@ -90,6 +90,7 @@ extension TrainingConfiguration {
             integer(
                 "squeeze-excitation", \.architecture.squeezeExcitation, 0...a.heads.upperBound,
                 "Hidden units of a squeeze-and-excitation gate in every block (0: none)."),
+            choice("activation", \.architecture.activation, "The trunk's activation (the heads keep ReLU)."),
             integer("steps", \.steps, big, "Training steps."),
             integer("epochs", \.epochs, 1...100_000, "Passes over the training data."),
             integer("batch", \.batch, 1...65_536, "Batch size."),

@@ -12,20 +12,20 @@ struct NetCommand: ParsableCommand {
 
 /// The architecture flags `net new` and `train` share, with docs/FORMATS.md's defaults.
 struct ArchitectureOptions: ParsableArguments {
-    @Option(help: "Trunk: resnet or mobile.")
-    var trunk = "resnet"
+    @Option(help: "Trunk.")
+    var trunk = Architecture.Family.Trunk.resnet
     @Option(help: "Residual blocks.")
     var blocks = 6
     @Option(help: "Trunk filters.")
     var filters = 64
     @Option(help: "Inner width of a mobile block (default 4 × filters).")
     var expansion: Int?
-    @Option(help: "Policy head: fc or conv.")
-    var policyHead = "fc"
+    @Option(help: "Policy head.")
+    var policyHead = Architecture.Family.PolicyHead.fc
     @Option(help: "Policy head filters.")
     var policyFilters = 2
-    @Option(help: "Value head: fc or pool.")
-    var valueHead = "fc"
+    @Option(help: "Value head.")
+    var valueHead = Architecture.Family.ValueHead.fc
     @Option(help: "Value head filters.")
     var valueFilters = 1
     @Option(help: "Value head hidden units.")
@@ -34,22 +34,16 @@ struct ArchitectureOptions: ParsableArguments {
     var globalPoolEvery = 0
     @Option(help: "Hidden units of a squeeze-and-excitation gate in every block (0: none).")
     var squeezeExcitation = 0
+    @Option(help: "The trunk's activation (the heads keep ReLU).")
+    var activation = Architecture.Family.TrunkActivation.relu
 
     func architecture() throws -> Architecture.Family {
-        guard let t = Architecture.Family.Trunk(rawValue: trunk) else {
-            throw ValidationError("--trunk must be resnet or mobile, not \(trunk)")
-        }
-        guard let p = Architecture.Family.PolicyHead(rawValue: policyHead) else {
-            throw ValidationError("--policy-head must be fc or conv, not \(policyHead)")
-        }
-        guard let v = Architecture.Family.ValueHead(rawValue: valueHead) else {
-            throw ValidationError("--value-head must be fc or pool, not \(valueHead)")
-        }
         let a = Architecture.Family(
-            trunk: t, blocks: blocks, filters: filters,
-            expansion: t == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
-            policyHead: p, policyFilters: policyFilters, valueHead: v, valueFilters: valueFilters,
-            valueHidden: valueHidden, globalPoolEvery: globalPoolEvery, squeezeExcitation: squeezeExcitation)
+            trunk: trunk, blocks: blocks, filters: filters,
+            expansion: trunk == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
+            policyHead: policyHead, policyFilters: policyFilters, valueHead: valueHead, valueFilters: valueFilters,
+            valueHidden: valueHidden, globalPoolEvery: globalPoolEvery, squeezeExcitation: squeezeExcitation,
+            activation: activation)
         // The limits a network file is loaded with, so `net new` never writes what `load` refuses,
         // named by the option each size came from (`value_hidden` is `--value-hidden`).
         if let bad = a.outOfRange {
@@ -165,3 +159,8 @@ struct NetForward: ParsableCommand {
         }
     }
 }
+
+extension Architecture.Family.Trunk: ExpressibleByArgument {}
+extension Architecture.Family.PolicyHead: ExpressibleByArgument {}
+extension Architecture.Family.ValueHead: ExpressibleByArgument {}
+extension Architecture.Family.TrunkActivation: ExpressibleByArgument {}

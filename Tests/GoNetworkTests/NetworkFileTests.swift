@@ -42,6 +42,33 @@ final class NetworkFileTests: XCTestCase {
         XCTAssertEqual(probs[0..<362].reduce(0, +), 1, accuracy: 1e-5)
     }
 
+    /// The trunk's activation is written only when it is not ReLU, read back, and refused by name
+    /// when unknown.
+    func testTheTrunksActivationRoundTrips() throws {
+        var a = Architecture.Family(
+            trunk: .resnet, blocks: 1, filters: 4, policyHead: .conv, policyFilters: 1, valueHead: .pool,
+            valueFilters: 1, valueHidden: 4)
+        XCTAssertFalse(a.json.contains("activation"))
+        for f in Architecture.Family.TrunkActivation.allCases {
+            a.activation = f
+            let net = FamilyNetwork(a)
+            net.initialize(seed: 4)
+            let path = dir.appendingPathComponent("\(f).safetensors").path
+            try net.save(path: path)
+            let back = try NetworkFile.load(path: path)
+            XCTAssertEqual(back.architecture, .family(a))
+            let planes = (0..<(6 * 361)).map { Float($0 % 5 == 0 ? 1 : 0) }
+            XCTAssertEqual(net.evaluate(planes: planes, batch: 1).value, back.evaluate(planes: planes, batch: 1).value)
+        }
+        XCTAssertTrue(a.json.contains("\"activation\": \"hard-swish\""), a.json)
+        XCTAssertEqual(
+            a.summary, "resnet 1x4, hard-swish, conv policy head (1 filters), pool value head (1 filters, 4 hidden)")
+        let json = a.json.replacingOccurrences(of: "hard-swish", with: "gelu")
+        XCTAssertThrowsError(try Architecture(json: json)) { error in
+            XCTAssertEqual("\(error)", "unknown activation \"gelu\" (relu, swish or hard-swish)")
+        }
+    }
+
     func testSeededInitialisationIsReproducible() {
         let a = Architecture.Family(trunk: .resnet, blocks: 1, filters: 4)
         let x = FamilyNetwork(a)

@@ -69,6 +69,18 @@ final class ONNXExportTests: XCTestCase {
         Architecture.Family(
             trunk: .mobile, blocks: 2, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 2,
             valueHead: .pool, valueFilters: 2, valueHidden: 4, squeezeExcitation: 2),
+        Architecture.Family(
+            trunk: .resnet, blocks: 2, filters: 6, policyHead: .conv, policyFilters: 2, valueHead: .pool,
+            valueFilters: 2, valueHidden: 4, globalPoolEvery: 2, squeezeExcitation: 3, activation: .swish),
+        Architecture.Family(
+            trunk: .resnet, blocks: 1, filters: 5, policyHead: .fc, policyFilters: 1, valueHead: .fc,
+            valueFilters: 1, valueHidden: 3, activation: .hardSwish),
+        Architecture.Family(
+            trunk: .mobile, blocks: 2, filters: 4, expansion: 8, policyHead: .fc, policyFilters: 2,
+            valueHead: .pool, valueFilters: 2, valueHidden: 4, globalPoolEvery: 1, activation: .swish),
+        Architecture.Family(
+            trunk: .mobile, blocks: 2, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 2,
+            valueHead: .fc, valueFilters: 1, valueHidden: 4, squeezeExcitation: 2, activation: .hardSwish),
     ]
 
     /// A network with random weights and batch-norm statistics far from the identity, so that

@@ -46,7 +46,10 @@ final class NetCommandTests: XCTestCase {
     func testBadArchitectureFlags() throws {
         let r = try runGonet(["net", "new", "--trunk", "vit", "-o", dir.appendingPathComponent("x").path])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stderr.contains("--trunk must be resnet or mobile, not vit"), r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains(
+                "The value 'vit' is invalid for '--trunk <trunk>'. Please provide one of 'resnet' and 'mobile'."),
+            r.stderr)
         // One table of limits: what `net new` accepts, `load` accepts (--filters 2000 once
         // passed the command line and wrote a file that load refused).
         for (flag, value, message) in [
