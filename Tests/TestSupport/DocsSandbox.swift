@@ -277,7 +277,8 @@ public final class DocsSandbox {
         public let message: String
         /// An error saying `message`.
         public init(message: String) { self.message = message }
-        /// The message.        public var description: String { message }
+        /// The message.
+        public var description: String { message }
     }
 
     /// A TCP port nobody listens on now.
