@@ -6,22 +6,7 @@
 // x86-64 or the build's CPU. The Swift versions ran as pairs of SSE registers: the two transforms
 // took 35% of the budget network's inference at batch 8 (perf, AMD EPYC).
 #include "CKernels.h"
-
-#include <string.h>
-
-// The vector helpers are always inlined into code of one target, so no 256-bit value crosses a
-// call with the baseline ABI.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-typedef float lane __attribute__((ext_vector_type(8)));
-
-static inline __attribute__((always_inline)) lane load(const float *p) {
-    lane v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline __attribute__((always_inline)) void store(float *p, lane v) { memcpy(p, &v, sizeof v); }
+#include "Lanes.h"
 
 // V[xi][k - t0][c] = (Bᵀ·d·B)[xi] for the 6x6 patch d at tile k of a board's grid.
 static inline __attribute__((always_inline)) void input_body(
@@ -60,14 +45,13 @@ static inline __attribute__((always_inline)) void input_body(
     }
 }
 
-// y = Aᵀ·m·A + bias (+ residual), ReLU'd, for the tiles t0..<t1 of a board's grid; only points on
-// the board are written.
+// y = f(Aᵀ·m·A + bias (+ residual)) for the tiles t0..<t1 of a board's grid, f the activation
+// `kind`; only points on the board are written.
 static inline __attribute__((always_inline)) void output_body(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
-    const float *bias, const float *residual, int relu) {
+    const float *bias, const float *residual, int kind) {
     const size_t stride = (size_t)(t1 - t0) * fp;
     const size_t row = (size_t)grid_x * fp;
-    const lane zero = 0;
     for (int k = t0; k < t1; k++) {
         const int i = k / tiles_x, j = k % tiles_x;
         const int rows = height - 4 * i < 4 ? height - 4 * i : 4;
@@ -98,7 +82,7 @@ static inline __attribute__((always_inline)) void output_body(
                 for (int c = 0; c < columns; c++) {
                     lane value = out[c] + b;
                     if (residual) value += load(residual + at + (size_t)c * fp);
-                    if (relu) value = value < zero ? zero : value;
+                    value = activate_lanes(value, kind);
                     store(y + at + (size_t)c * fp, value);
                 }
             }
@@ -116,8 +100,8 @@ GONET_AVX2 static void input_avx2(
 
 GONET_AVX2 static void output_avx2(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
-    const float *bias, const float *residual, int relu) {
-    output_body(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, relu);
+    const float *bias, const float *residual, int kind) {
+    output_body(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, kind);
 }
 
 static int avx2(void) {
@@ -142,12 +126,12 @@ void gonet_winograd_input(
 
 void gonet_winograd_output_grid(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
-    const float *bias, const float *residual, int relu) {
+    const float *bias, const float *residual, int kind) {
 #if defined(__x86_64__)
     if (avx2()) {
-        output_avx2(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, relu);
+        output_avx2(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, kind);
         return;
     }
 #endif
-    output_body(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, relu);
+    output_body(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, kind);
 }

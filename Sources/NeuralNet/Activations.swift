@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Element-wise activations over contiguous floats.
@@ -56,23 +57,24 @@ public enum Activation: String, CaseIterable, Sendable {
     /// such a unit keeps its pre-activation for backward.
     public var needsInput: Bool { self == .swish || self == .hardSwish }
 
+    /// The kernels' code for it (CKernels' GONET_ACTIVATION_*).
+    var kernel: Int32 {
+        switch self {
+        case .identity: return 0
+        case .relu: return 1
+        case .swish: return 2
+        case .hardSwish: return 3
+        }
+    }
+
     /// y = f(z) in place over `count` floats, spread over the cores for large counts.
     public func apply(_ z: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .identity: return
         case .relu: Activations.relu(z, z, count: count)
         case .swish, .hardSwish:
-            let swish = self == .swish
-            let grain = 1 << 14
-            // An exponential costs about 20 simple operations.
-            Parallel.forEach((count + grain - 1) / grain, work: count * 20) { chunk in
-                let range = chunk * grain..<min(count, (chunk + 1) * grain)
-                if swish {
-                    for i in range { z[i] = z[i] / (1 + expf(-z[i])) }
-                } else {
-                    for i in range { z[i] = z[i] * min(max(z[i] + 3, 0), 6) / 6 }
-                }
-            }
+            let kind = kernel
+            Self.chunks(count) { range in gonet_activation(z + range.lowerBound, range.count, kind) }
         }
     }
 
@@ -85,18 +87,22 @@ public enum Activation: String, CaseIterable, Sendable {
         switch self {
         case .identity: if dz != UnsafeMutablePointer(mutating: dy) { dz.update(from: dy, count: count) }
         case .relu: Activations.reluBackward(y, dy, dz, count: count)
-        case .swish:
+        case .swish, .hardSwish:
+            let kind = kernel
             let z = z!
-            for i in 0..<count {
-                let s = 1 / (1 + expf(-z[i]))
-                dz[i] = dy[i] * s * (1 + z[i] * (1 - s))
+            Self.chunks(count) { range in
+                let at = range.lowerBound
+                gonet_activation_gradient(z + at, dy + at, dz + at, range.count, kind)
             }
-        case .hardSwish:
-            let z = z!
-            for i in 0..<count {
-                let v = z[i]
-                dz[i] = v <= -3 ? 0 : v >= 3 ? dy[i] : dy[i] * (2 * v + 3) / 6
-            }
+        }
+    }
+
+    /// `body` over 0..<count in chunks, spread over the cores when the count is large: an
+    /// exponential costs about 20 simple operations.
+    private static func chunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let grain = 1 << 14
+        Parallel.forEach((count + grain - 1) / grain, work: count * 20) { chunk in
+            body(chunk * grain..<min(count, (chunk + 1) * grain))
         }
     }
 }

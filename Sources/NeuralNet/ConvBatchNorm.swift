@@ -182,9 +182,9 @@ public final class ConvBatchNorm {
     }
 
     /// Whether the unit runs on activations in the grid layout (`forwardInferenceGrid`): a 3x3
-    /// convolution by Winograd, ending in ReLU or nothing (the output transform fuses only those).
+    /// convolution by Winograd.
     public var runsOnGrid: Bool {
-        if case .standard(let c) = kind { return c.kernel == 3 && c.useWinograd && !activation.needsInput }
+        if case .standard(let c) = kind { return c.kernel == 3 && c.useWinograd }
         return false
     }
 
@@ -203,7 +203,8 @@ public final class ConvBatchNorm {
         }
         paddedBias.withUnsafeBufferPointer { b in
             wino.forwardGrid(
-                x, y, batch: batch, workspace: columns, bias: b.baseAddress!, residual: residual, relu: relu)
+                x, y, batch: batch, workspace: columns, bias: b.baseAddress!, residual: residual,
+                activation: activation)
         }
     }
 

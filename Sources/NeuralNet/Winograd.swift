@@ -178,7 +178,7 @@ public final class Winograd {
     /// Floats of one board in the grid layout (`gridY × gridX` points of `channels` floats).
     public func gridBoardSize(channels: Int) -> Int { gridY * gridX * channels }
 
-    /// y = w ⊛ x + bias (+ residual), ReLU'd when asked, on activations in the grid layout:
+    /// y = f(w ⊛ x + bias (+ residual)), f the `activation`, on activations in the grid layout:
     /// `[B][gridY][gridX][C padded to 8]`, a board's point (r, c) at grid point (r + 1, c + 1), zero
     /// elsewhere (see `GridLayout`). x has `cPad` channels, y and the residual `fPad`; only y's board
     /// points are written, so its zero border stays. `bias` holds `fPad` floats, zero past the
@@ -186,7 +186,7 @@ public final class Winograd {
     /// no transpose out of it.
     public func forwardGrid(
         _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, workspace: Buffer,
-        bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool
+        bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?, activation: Activation
     ) {
         let tpb = tilesPerBoard
         let cp = cPad
@@ -200,7 +200,7 @@ public final class Winograd {
             WinogradProducts.run(v, vStride: count * cp, u, m, rows: count, cp: cp, fp: fp)
             transformOutputToGrid(
                 m, y + b * outBoard, tiles: t0..<t1, bias: bias, residual: residual.map { $0 + b * outBoard },
-                relu: relu)
+                activation: activation)
         }
     }
 }

@@ -135,16 +135,16 @@ extension Winograd {
         }
     }
 
-    /// y = Aᵀ·m·A + bias (+ residual), ReLU'd when asked, for the tiles `tiles` of one board in the
-    /// grid layout (m: `[36][tiles.count][fPad]`; y and the residual: the board's grid, `fPad`
+    /// y = f(Aᵀ·m·A + bias (+ residual)), f the `activation`, for the tiles `tiles` of one board in
+    /// the grid layout (m: `[36][tiles.count][fPad]`; y and the residual: the board's grid, `fPad`
     /// channels): only the outputs that lie on the board are written.
     func transformOutputToGrid(
         _ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, tiles: Range<Int>, bias: UnsafePointer<Float>,
-        residual: UnsafePointer<Float>?, relu: Bool
+        residual: UnsafePointer<Float>?, activation: Activation
     ) {
         gonet_winograd_output_grid(
             m, y, Int32(tiles.lowerBound), Int32(tiles.upperBound), Int32(tilesX), Int32(gridX), Int32(height),
-            Int32(width), Int32(fPad), bias, residual, relu ? 1 : 0)
+            Int32(width), Int32(fPad), bias, residual, activation.kernel)
     }
 
     /// Writes a staged row of tiles (`stage[(r · 4·tilesX + x) · fPad + c]`, channel-inner) to the

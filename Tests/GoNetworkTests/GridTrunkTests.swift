@@ -6,9 +6,12 @@ import XCTest
 final class GridTrunkTests: XCTestCase {
     /// A resnet whose batch norms have non-trivial statistics (so folding matters), with `filters`
     /// channels (12 pads to 16 in the grid).
-    func network(filters: Int, excitation: Int = 0) -> FamilyNetwork {
+    func network(
+        filters: Int, excitation: Int = 0, activation: Architecture.Family.TrunkActivation = .relu
+    ) -> FamilyNetwork {
         var family = Architecture.Family(trunk: .resnet, blocks: 2, filters: filters)
         family.squeezeExcitation = excitation
+        family.activation = activation
         let net = FamilyNetwork(family)
         net.initialize(seed: 5)
         for p in net.parameters where p.name.contains("running") || p.name.contains("bn") {
@@ -36,8 +39,10 @@ final class GridTrunkTests: XCTestCase {
         defer { Parallel.threads = saved }
         for threads in [1, 2] {
             Parallel.threads = threads
-            for filters in [12, 32] {
-                let net = network(filters: filters)
+            for (filters, activation) in [(12, .relu), (32, .relu), (12, .swish), (32, .hardSwish)]
+                as [(Int, Architecture.Family.TrunkActivation)]
+            {
+                let net = network(filters: filters, activation: activation)
                 XCTAssertTrue(net.trunkOnGrid)
                 for batch in [1, 3] {
                     let planes = (0..<(batch * Features.planes * Features.points)).map {
@@ -51,7 +56,7 @@ final class GridTrunkTests: XCTestCase {
                         let scale = reference.map { abs($0) }.max()!
                         for i in reference.indices where abs(grid[i] - reference[i]) > 1e-4 * scale {
                             XCTFail(
-                                "\(filters) filters, batch \(batch), \(threads) threads, channel-major \(channelMajor): output \(i) \(grid[i]) vs \(reference[i])"
+                                "\(filters) filters, \(activation), batch \(batch), \(threads) threads, channel-major \(channelMajor): output \(i) \(grid[i]) vs \(reference[i])"
                             )
                             break
                         }

@@ -21,10 +21,20 @@ void gonet_winograd_input(
     const float *grid, float *v, int t0, int t1, int tiles_x, int grid_x, int cp, size_t stride);
 
 /// Winograd's output transform for tiles t0..<t1 of one board (m: `[36][t1 - t0][fp]`), plus
-/// bias (fp floats), plus the residual (the board's grid, or NULL), ReLU'd when relu is nonzero,
-/// written to the board points of the board's grid y (`[grid rows][grid_x][fp]`).
+/// bias (fp floats), plus the residual (the board's grid, or NULL), through the activation `kind`
+/// (GONET_ACTIVATION_*), written to the board points of the board's grid y (`[grid rows][grid_x][fp]`).
 void gonet_winograd_output_grid(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
-    const float *bias, const float *residual, int relu);
+    const float *bias, const float *residual, int kind);
+
+/// The activations the kernels apply: none, ReLU, swish (x·sigmoid(x)), hard swish
+/// (x·min(max(x + 3, 0), 6)/6).
+enum { GONET_ACTIVATION_IDENTITY = 0, GONET_ACTIVATION_RELU = 1, GONET_ACTIVATION_SWISH = 2, GONET_ACTIVATION_HARD_SWISH = 3 };
+
+/// z ← f(z) for the n floats at z, f the activation `kind`.
+void gonet_activation(float *z, size_t n, int kind);
+
+/// dz ← dy · f′(z) for n floats, f swish or hard swish (`kind`); dy and dz may be the same.
+void gonet_activation_gradient(const float *z, const float *dy, float *dz, size_t n, int kind);
 
 #endif
