@@ -5,8 +5,9 @@
     gonet net info mynet.safetensors            # gonet's own file: plays, evaluates, enters tournaments
     gonet tournament submit DIR mynet.safetensors --name me
 
-The network is one of gonet's family (docs/FORMATS.md): a residual trunk, the `conv` policy head
-and the `pool` value head, small enough for a 100,000-parameter budget. It is written twice:
+The network is one of gonet's family (docs/FORMATS.md): a residual trunk (ReLU, or swish or hard
+swish with --activation), the `conv` policy head and the `pool` value head, small enough for a
+100,000-parameter budget. It is written twice:
 `mynet.safetensors` in gonet's network format (tensor names as docs/FORMATS.md gives them) and
 `mynet.onnx` (torch.onnx.export) for any ONNX runtime. Needs torch and numpy only.
 """
@@ -62,31 +63,40 @@ class ConvBN(nn.Module):
         return self.bn(self.conv(x))
 
 
+# The trunk's activation by gonet's name for it (the heads keep ReLU); PyTorch exports SiLU as
+# x·Sigmoid(x) and Hardswish as HardSwish, which gonet's importer reads as the family.
+ACTIVATIONS = {"relu": F.relu, "swish": F.silu, "hard-swish": F.hardswish}
+
+
 class Block(nn.Module):
-    def __init__(self, f):
+    def __init__(self, f, act):
         super().__init__()
+        self.act = act
         self.conv1 = nn.Conv2d(f, f, 3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(f)
         self.conv2 = nn.Conv2d(f, f, 3, padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(f)
 
     def forward(self, x):
-        y = F.relu(self.bn1(self.conv1(x)))
-        return F.relu(x + self.bn2(self.conv2(y)))
+        y = self.act(self.bn1(self.conv1(x)))
+        return self.act(x + self.bn2(self.conv2(y)))
 
 
 class GoNet(nn.Module):
     """gonet's resnet trunk with the conv policy head and the pool value head."""
 
-    def __init__(self, blocks, filters, policy_filters, value_filters, value_hidden):
+    def __init__(self, blocks, filters, policy_filters, value_filters, value_hidden, activation="relu"):
         super().__init__()
         self.architecture = {
             "trunk": "resnet", "blocks": blocks, "filters": filters,
             "policy_head": "conv", "policy_filters": policy_filters,
             "value_head": "pool", "value_filters": value_filters, "value_hidden": value_hidden,
         }
+        if activation != "relu":
+            self.architecture["activation"] = activation
+        self.act = ACTIVATIONS[activation]
         self.stem = ConvBN(6, filters, 3)
-        self.blocks = nn.ModuleList([Block(filters) for _ in range(blocks)])
+        self.blocks = nn.ModuleList([Block(filters, self.act) for _ in range(blocks)])
         self.policy = nn.Module()
         self.policy.conv = nn.Conv2d(filters, policy_filters, 1, bias=False)
         self.policy.bn = nn.BatchNorm2d(policy_filters)
@@ -99,7 +109,7 @@ class GoNet(nn.Module):
         self.value.fc2 = nn.Linear(value_hidden, 1)
 
     def forward(self, planes):
-        x = F.relu(self.stem(planes))
+        x = self.act(self.stem(planes))
         for b in self.blocks:
             x = b(x)
         h = F.relu(self.policy.bn(self.policy.conv(x)))
@@ -132,11 +142,13 @@ def main():
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--blocks", type=int, default=2)
     p.add_argument("--filters", type=int, default=24)
+    p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu", help="the trunk's activation")
     args = p.parse_args()
     torch.manual_seed(1)
     torch.set_num_threads(2)
 
-    net = GoNet(args.blocks, args.filters, policy_filters=2, value_filters=2, value_hidden=16)
+    net = GoNet(
+        args.blocks, args.filters, policy_filters=2, value_filters=2, value_hidden=16, activation=args.activation)
     params = sum(t.numel() for n, t in net.named_parameters())
     print(f"{params} parameters ({json.dumps(net.architecture)})")
     opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9, weight_decay=1e-4, nesterov=True)
