@@ -53,13 +53,15 @@ extension Architecture {
         public var squeezeExcitation: Int
         /// The trunk's nonlinearity.
         public var activation: TrunkActivation
+        /// The side of a mobile block's depthwise filters: 3 or 5 (resnet: 3, unused).
+        public var depthwiseKernel: Int
 
         /// A shape of the family; `validate()` checks it against the limits.
         public init(
             trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
             policyHead: PolicyHead = .fc, policyFilters: Int = 2,
             valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256, globalPoolEvery: Int = 0,
-            squeezeExcitation: Int = 0, activation: TrunkActivation = .relu
+            squeezeExcitation: Int = 0, activation: TrunkActivation = .relu, depthwiseKernel: Int = 3
         ) {
             self.trunk = trunk
             self.blocks = blocks
@@ -73,6 +75,7 @@ extension Architecture {
             self.globalPoolEvery = globalPoolEvery
             self.squeezeExcitation = squeezeExcitation
             self.activation = activation
+            self.depthwiseKernel = depthwiseKernel
         }
 
         /// Whether block `i` (from 0) has a global pooling bias.
@@ -85,6 +88,9 @@ extension Architecture {
                     "architecture \"\(bad.key)\" must be an integer in \(bad.range.lowerBound)…\(bad.range.upperBound), not \(bad.value)"
                 )
             }
+            guard depthwiseKernel != 4 else {
+                throw NetworkError("architecture \"depthwise_kernel\" must be 3 or 5, not 4")
+            }
         }
 
         /// The first size outside the limits, with its metadata key ("value_hidden") and range: what
@@ -94,6 +100,7 @@ extension Architecture {
             let checks: [(key: String, value: Int, range: ClosedRange<Int>)] =
                 [
                     ("blocks", blocks, limits.blocks), ("filters", filters, limits.filters),
+                    ("depthwise_kernel", depthwiseKernel, 3...5),
                     ("policy_filters", policyFilters, limits.heads),
                     ("value_filters", valueFilters, limits.heads),
                     ("value_hidden", valueHidden, limits.hidden),
@@ -144,6 +151,10 @@ extension Architecture {
             globalPoolEvery = try int("global_pool_every", 0...limits.blocks.upperBound, default: 0)
             squeezeExcitation = try int("squeeze_excitation", 0...limits.heads.upperBound, default: 0)
             activation = try choice("activation", default: .relu)
+            depthwiseKernel = trunk == .mobile ? try int("depthwise_kernel", 3...5, default: 3) : 3
+            guard depthwiseKernel != 4 else {
+                throw NetworkError("architecture \"depthwise_kernel\" must be 3 or 5, not 4")
+            }
         }
 
         /// The `architecture` metadata JSON, keys in docs/FORMATS.md's order.
@@ -159,13 +170,17 @@ extension Architecture {
             if globalPoolEvery > 0 { parts.append("\"global_pool_every\": \(globalPoolEvery)") }
             if squeezeExcitation > 0 { parts.append("\"squeeze_excitation\": \(squeezeExcitation)") }
             if activation != .relu { parts.append("\"activation\": \"\(activation.rawValue)\"") }
+            if trunk == .mobile && depthwiseKernel != 3 { parts.append("\"depthwise_kernel\": \(depthwiseKernel)") }
             return "{" + parts.joined(separator: ", ") + "}"
         }
 
         /// `resnet 6x64, fc policy head (2 filters), fc value head (1 filters, 256 hidden)`.
         public var summary: String {
             let t =
-                trunk == .resnet ? "resnet \(blocks)x\(filters)" : "mobile \(blocks)x\(filters) expansion \(expansion)"
+                trunk == .resnet
+                ? "resnet \(blocks)x\(filters)"
+                : "mobile \(blocks)x\(filters) expansion \(expansion)"
+                    + (depthwiseKernel != 3 ? " depthwise \(depthwiseKernel)x\(depthwiseKernel)" : "")
             let pooling =
                 (globalPoolEvery > 0 ? ", global pooling every \(globalPoolEvery) blocks" : "")
                 + (squeezeExcitation > 0 ? ", squeeze-excitation \(squeezeExcitation)" : "")

@@ -75,7 +75,8 @@ public final class FamilyNetwork: PolicyValueNetwork {
                     activation: a.activation.activation)
             }
             return MobileBlock(
-                "blocks.\(i)", filters: f, expansion: a.expansion, pooling: a.pools(block: i),
+                "blocks.\(i)", filters: f, expansion: a.expansion, kernel: a.depthwiseKernel,
+                pooling: a.pools(block: i),
                 excitation: a.squeezeExcitation, activation: a.activation.activation)
         }
         let p = a.policyFilters

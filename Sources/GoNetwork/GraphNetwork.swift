@@ -39,7 +39,7 @@ public final class GraphNetwork: PolicyValueNetwork {
             switch (n.op, inputShape(n.inputs[0])) {
             case (.conv, .board(let c)):
                 if n.depthwise == true {
-                    let d = DepthwiseConv2D(name, channels: c, bias: true)
+                    let d = DepthwiseConv2D(name, channels: c, kernel: n.kernel ?? 3, bias: true)
                     depthwise[i] = d
                     weights.append([d.weight, d.bias!])
                 } else {
@@ -104,7 +104,7 @@ public final class GraphNetwork: PolicyValueNetwork {
         var total = 0
         for i in spec.nodes.indices {
             if let c = convs[i] { total += c.macsPerPoint * Self.points }
-            if let d = depthwise[i] { total += d.channels * 9 * Self.points }
+            if let d = depthwise[i] { total += d.channels * d.taps * Self.points }
             if let d = denses[i] { total += d.inputs * d.outputs }
         }
         return total

@@ -41,7 +41,8 @@ public struct GraphSpec: Codable, Sendable, Equatable {
 
     /// What a node does. Board tensors are [C, 19, 19] per sample, vectors [K].
     public enum Op: String, Codable, Sendable, CaseIterable {
-        /// 1x1 or 3x3 convolution, stride 1, board kept (weight [C', C, k, k] or [C, 1, 3, 3] depthwise, bias [C']).
+        /// 1x1 or 3x3 convolution, stride 1, board kept (weight [C', C, k, k], or [C, 1, k, k] depthwise with k 3
+        /// or 5, bias [C']).
         case conv
         /// Per-channel (board) or per-element (vector) `weight · x + bias`: a batch norm that follows no convolution.
         case scaleShift = "scale_shift"
@@ -155,7 +156,9 @@ public struct GraphSpec: Codable, Sendable, Equatable {
             case .conv:
                 guard case .board(let c) = ins[0] else { throw fail("a convolution reads a board tensor") }
                 if n.depthwise == true {
-                    guard n.kernel == 3, n.channels == c else { throw fail("a depthwise convolution is 3x3, C to C") }
+                    guard n.kernel == 3 || n.kernel == 5, n.channels == c else {
+                        throw fail("a depthwise convolution is 3x3 or 5x5, C to C")
+                    }
                     shape = .board(c)
                 } else {
                     guard n.kernel == 1 || n.kernel == 3 else { throw fail("kernel 1 or 3, not \(n.kernel ?? 0)") }
@@ -206,7 +209,7 @@ public struct GraphSpec: Codable, Sendable, Equatable {
             activations += shape.count
             switch (n.op, ins[0], shape) {
             case (.conv, .board(let c), .board(let o)):
-                weights += n.depthwise == true ? 10 * c : o * (c * n.kernel! * n.kernel! + 1)
+                weights += n.depthwise == true ? (n.kernel! * n.kernel! + 1) * c : o * (c * n.kernel! * n.kernel! + 1)
             case (.dense, .vector(let k), .vector(let o)): weights += o * (k + 1)
             case (.scaleShift, .board(let c), _), (.scaleShift, .vector(let c), _): weights += 2 * c
             default: break

@@ -148,7 +148,8 @@ final class MobileBlock: TrunkBlock {
     private var projected: UnsafeMutablePointer<Float> { excitation?.output.pointer ?? depthwise.output.pointer }
 
     init(
-        _ name: String, filters f: Int, expansion e: Int, pooling: Bool, excitation hidden: Int, activation: Activation
+        _ name: String, filters f: Int, expansion e: Int, kernel: Int, pooling: Bool, excitation hidden: Int,
+        activation: Activation
     ) {
         pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: e) : nil
         excitation = hidden > 0 ? SqueezeExcitation(name + ".se", channels: e, hidden: hidden) : nil
@@ -156,7 +157,8 @@ final class MobileBlock: TrunkBlock {
             .standard(Conv2D(name + ".expand", in: f, out: e, kernel: 1)), bn: BatchNorm(name + ".bn1", channels: e),
             activation: activation)
         depthwise = ConvBatchNorm(
-            .depthwise(DepthwiseConv2D(name + ".depthwise", channels: e)), bn: BatchNorm(name + ".bn2", channels: e),
+            .depthwise(DepthwiseConv2D(name + ".depthwise", channels: e, kernel: kernel)),
+            bn: BatchNorm(name + ".bn2", channels: e),
             activation: activation)
         project = ConvBatchNorm(
             .standard(Conv2D(name + ".project", in: e, out: f, kernel: 1)), bn: BatchNorm(name + ".bn3", channels: f),

@@ -62,7 +62,7 @@ public final class ConvBatchNorm {
     public var macsPerPoint: Int {
         switch kind {
         case .standard(let c): return c.macsPerPoint
-        case .depthwise(let d): return d.channels * 9
+        case .depthwise(let d): return d.channels * d.taps
         }
     }
 

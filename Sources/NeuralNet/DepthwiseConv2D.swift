@@ -1,6 +1,7 @@
-/// A 3x3 depthwise convolution (one filter per channel), stride 1, same padding, no bias by default.
+/// A 3x3 or 5x5 depthwise convolution (one filter per channel), stride 1, same padding, no bias
+/// by default.
 public final class DepthwiseConv2D {
-    /// `[C, 1, 3, 3]`.
+    /// `[C, 1, k, k]`.
     public let weight: Parameter
     /// `[C]`, when the layer has a bias.
     public let bias: Parameter?
@@ -10,41 +11,51 @@ public final class DepthwiseConv2D {
     public let height: Int
     /// Columns of the board.
     public let width: Int
+    /// The filters' side: 3 or 5.
+    public let kernel: Int
+    /// Weights a channel: kernel².
+    public var taps: Int { kernel * kernel }
 
-    /// A 3x3 depthwise convolution of `channels`, named `name` in network files.
-    public init(_ name: String, channels: Int, bias: Bool = false, height: Int = 19, width: Int = 19) {
+    /// A `kernel`×`kernel` depthwise convolution of `channels`, named `name` in network files.
+    public init(
+        _ name: String, channels: Int, kernel: Int = 3, bias: Bool = false, height: Int = 19, width: Int = 19
+    ) {
+        precondition(kernel == 3 || kernel == 5, "depthwise convolutions are 3x3 or 5x5")
         self.channels = channels
         self.height = height
         self.width = width
-        weight = Parameter(name + ".weight", shape: [channels, 1, 3, 3], decays: true)
+        self.kernel = kernel
+        weight = Parameter(name + ".weight", shape: [channels, 1, kernel, kernel], decays: true)
         self.bias = bias ? Parameter(name + ".bias", shape: [channels]) : nil
     }
 
     /// Calls body(k, yFrom, yTo, xFrom, xTo, offset): output points (y, x) in the ranges read input at (y, x) + offset.
     @inline(__always)
-    func taps(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
-        for k in 0..<9 {
-            let dy = k / 3 - 1
-            let dx = k % 3 - 1
+    func forEachTap(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+        let r = kernel / 2
+        for k in 0..<taps {
+            let dy = k / kernel - r
+            let dx = k % kernel - r
             body(k, max(0, -dy), min(height, height - dy), max(0, -dx), min(width, width - dx), dy * width + dx)
         }
     }
 
-    /// y = each channel of x convolved with its own 3x3 filter (+ bias), zero padding.
+    /// y = each channel of x convolved with its own filter (+ bias), zero padding.
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
         let hw = height * width
         let n = batch * hw
         let w = width
         weight.value.withUnsafeBufferPointer { wt in
             let bias = self.bias?.value
-            Parallel.forEach(channels, work: channels * n * 9) { c in
-                let f = wt.baseAddress! + c * 9
+            let kk = taps
+            Parallel.forEach(channels, work: channels * n * kk) { c in
+                let f = wt.baseAddress! + c * kk
                 let b0 = bias?[c] ?? 0
                 for b in 0..<batch {
                     let src = x + c * n + b * hw
                     let dst = y + c * n + b * hw
                     dst.update(repeating: b0, count: hw)
-                    taps { k, y0, y1, x0, x1, off in
+                    forEachTap { k, y0, y1, x0, x1, off in
                         let wk = f[k]
                         for yy in y0..<y1 {
                             let d = dst + yy * w
@@ -65,20 +76,21 @@ public final class DepthwiseConv2D {
         let n = batch * hw
         let w = width
         let wt = weight.value
-        var grad = [Float](repeating: 0, count: channels * 9)
+        let kk = taps
+        var grad = [Float](repeating: 0, count: channels * kk)
         var biasGrad = [Float](repeating: 0, count: channels)
         grad.withUnsafeMutableBufferPointer { g in
             biasGrad.withUnsafeMutableBufferPointer { bg in
                 let gp = g.baseAddress!
                 let bgp = bg.baseAddress!
-                Parallel.forEach(channels, work: channels * n * 18) { c in
-                    var acc = (0..<9).map { _ in Float(0) }
+                Parallel.forEach(channels, work: channels * n * 2 * kk) { c in
+                    var acc = [Float](repeating: 0, count: kk)
                     var bsum: Float = 0
                     for b in 0..<batch {
                         let src = x + c * n + b * hw
                         let d = dy + c * n + b * hw
                         bsum += Float(Sums.sum(d, hw))
-                        taps { k, y0, y1, x0, x1, off in
+                        forEachTap { k, y0, y1, x0, x1, off in
                             var s: Float = 0
                             for yy in y0..<y1 {
                                 let dr = d + yy * w
@@ -90,8 +102,8 @@ public final class DepthwiseConv2D {
                         if let dx {
                             let o = dx + c * n + b * hw
                             o.update(repeating: 0, count: hw)
-                            taps { k, y0, y1, x0, x1, off in
-                                let wk = wt[c * 9 + k]
+                            forEachTap { k, y0, y1, x0, x1, off in
+                                let wk = wt[c * kk + k]
                                 for yy in y0..<y1 {
                                     let dr = d + yy * w
                                     let orow = o + yy * w + off
@@ -100,7 +112,7 @@ public final class DepthwiseConv2D {
                             }
                         }
                     }
-                    for k in 0..<9 { gp[c * 9 + k] = acc[k] }
+                    for k in 0..<kk { gp[c * kk + k] = acc[k] }
                     bgp[c] = bsum
                 }
             }

@@ -248,7 +248,9 @@ struct GraphTranslator {
             return
         }
         guard case .board(let c) = x.layout else { throw fail(n, "gonet convolves board tensors [N, C, 19, 19]") }
-        guard k == 1 || k == 3 else { throw fail(n, "a \(k)x\(k) kernel: gonet's convolutions are 1x1 or 3x3") }
+        guard k == 1 || k == 3 || (k == 5 && group > 1) else {
+            throw fail(n, "a \(k)x\(k) kernel: gonet's convolutions are 1x1 or 3x3 (and 5x5 depthwise)")
+        }
         guard n.keepsBoard(kernel: k) else { throw fail(n, "padding must keep the board 19x19") }
         var node = GraphSpec.Node(.conv, [x.node])
         node.kernel = k
@@ -256,10 +258,11 @@ struct GraphTranslator {
         if group == 1 {
             guard w.dims[1] == c else { throw fail(n, "a weight for \(w.dims[1]) input channels; the input has \(c)") }
         } else {
-            guard group == c, out == c, w.dims[1] == 1, k == 3 else {
+            guard group == c, out == c, w.dims[1] == 1, k == 3 || k == 5 else {
                 throw fail(
                     n,
-                    "group \(group): gonet reads ordinary and depthwise 3x3 (group = channels = outputs) convolutions")
+                    "group \(group): gonet reads ordinary and depthwise 3x3 or 5x5 (group = channels = outputs) convolutions"
+                )
             }
             node.depthwise = true
         }

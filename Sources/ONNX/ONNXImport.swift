@@ -162,6 +162,14 @@ private struct Matcher {
                 let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", activation: .trunk, bias: bias)
                 a.expansion = width
                 let dw = try next(e, ["Conv"], after: first)
+                let side = try constant(dw, 1).dims.last ?? 0
+                if a.blocks > 0 && side != a.depthwiseKernel {
+                    throw fail(
+                        dw,
+                        "a \(side)x\(side) depthwise filter after \(a.depthwiseKernel)x\(a.depthwiseKernel) ones: gonet's family uses one size"
+                    )
+                }
+                a.depthwiseKernel = side
                 var (d, _) = try unit(
                     dw, conv: "\(b).depthwise", bn: "\(b).bn2", activation: .trunk, depthwise: true)
                 excitations.append(try excitation(&d, prefix: "\(b).se"))
@@ -307,8 +315,11 @@ private struct Matcher {
     ) throws -> (String, Int) {
         guard c.op == "Conv" else { throw fail(c, "gonet expects Conv here") }
         let w = try constant(c, 1)
-        guard w.dims.count == 4, w.dims[2] == w.dims[3], [1, 3].contains(w.dims[2]) else {
-            throw fail(c, "weight shape \(w.dims): gonet's convolutions are 1x1 or 3x3")
+        guard w.dims.count == 4, w.dims[2] == w.dims[3], (depthwise ? [3, 5] : [1, 3]).contains(w.dims[2]) else {
+            throw fail(
+                c,
+                "weight shape \(w.dims): gonet's convolutions are \(depthwise ? "3x3 or 5x5 (depthwise)" : "1x1 or 3x3")"
+            )
         }
         let out = w.dims[0]
         let k = w.dims[2]

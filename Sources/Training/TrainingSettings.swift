@@ -79,6 +79,9 @@ extension TrainingConfiguration {
             integer("blocks", \.architecture.blocks, a.blocks, "Residual blocks."),
             integer("filters", \.architecture.filters, a.filters, "Trunk filters."),
             integer("expansion", \.architecture.expansion, a.expansion, "Mobile block width (0: 4 × filters)."),
+            integer(
+                "depthwise-kernel", \.architecture.depthwiseKernel, 3...5,
+                "Side of a mobile block's depthwise filters: 3 or 5."),
             choice("policy-head", \.architecture.policyHead, "Policy head."),
             integer("policy-filters", \.architecture.policyFilters, a.heads, "Policy head filters."),
             choice("value-head", \.architecture.valueHead, "Value head."),

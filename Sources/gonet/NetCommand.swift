@@ -36,6 +36,8 @@ struct ArchitectureOptions: ParsableArguments {
     var squeezeExcitation = 0
     @Option(help: "The trunk's activation (the heads keep ReLU).")
     var activation = Architecture.Family.TrunkActivation.relu
+    @Option(help: "Side of a mobile block's depthwise filters: 3 or 5.")
+    var depthwiseKernel = 3
 
     func architecture() throws -> Architecture.Family {
         let a = Architecture.Family(
@@ -43,9 +45,12 @@ struct ArchitectureOptions: ParsableArguments {
             expansion: trunk == .mobile ? (expansion ?? Architecture.defaultExpansion(filters: filters)) : 0,
             policyHead: policyHead, policyFilters: policyFilters, valueHead: valueHead, valueFilters: valueFilters,
             valueHidden: valueHidden, globalPoolEvery: globalPoolEvery, squeezeExcitation: squeezeExcitation,
-            activation: activation)
+            activation: activation, depthwiseKernel: depthwiseKernel)
         // The limits a network file is loaded with, so `net new` never writes what `load` refuses,
         // named by the option each size came from (`value_hidden` is `--value-hidden`).
+        guard depthwiseKernel == 3 || depthwiseKernel == 5 else {
+            throw ValidationError("--depthwise-kernel must be 3 or 5, not \(depthwiseKernel)")
+        }
         if let bad = a.outOfRange {
             throw ValidationError(
                 "--\(bad.key.replacingOccurrences(of: "_", with: "-")) must be an integer in \(bad.range.lowerBound)…\(bad.range.upperBound), not \(bad.value)"

@@ -69,6 +69,37 @@ final class NetworkFileTests: XCTestCase {
         }
     }
 
+    /// A mobile trunk's depthwise filter side is kept in the file (5x5 filters: 25 weights a
+    /// channel) and anything but 3 or 5 refused.
+    func testTheDepthwiseKernelRoundTrips() throws {
+        let a = Architecture.Family(
+            trunk: .mobile, blocks: 1, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 1,
+            valueHead: .pool, valueFilters: 1, valueHidden: 4, depthwiseKernel: 5)
+        XCTAssertEqual(
+            FamilyNetwork(a).parameterCount
+                - FamilyNetwork(
+                    Architecture.Family(
+                        trunk: .mobile, blocks: 1, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 1,
+                        valueHead: .pool, valueFilters: 1, valueHidden: 4)
+                ).parameterCount, 8 * (25 - 9))
+        let net = FamilyNetwork(a)
+        net.initialize(seed: 2)
+        let path = dir.appendingPathComponent("dw5.safetensors").path
+        try net.save(path: path)
+        let back = try NetworkFile.load(path: path)
+        XCTAssertEqual(back.architecture, .family(a))
+        XCTAssertTrue(a.json.contains("\"depthwise_kernel\": 5"), a.json)
+        XCTAssertTrue(a.summary.hasPrefix("mobile 1x4 expansion 8 depthwise 5x5,"), a.summary)
+        for (side, message) in [
+            (4, "architecture \"depthwise_kernel\" must be 3 or 5, not 4"),
+            (7, "architecture \"depthwise_kernel\" must be an integer in 3…5, not 7"),
+        ] {
+            XCTAssertThrowsError(try Architecture(json: a.json.replacingOccurrences(of: ": 5}", with: ": \(side)}"))) {
+                XCTAssertEqual("\($0)", message)
+            }
+        }
+    }
+
     func testSeededInitialisationIsReproducible() {
         let a = Architecture.Family(trunk: .resnet, blocks: 1, filters: 4)
         let x = FamilyNetwork(a)

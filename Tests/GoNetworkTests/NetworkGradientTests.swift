@@ -164,6 +164,19 @@ final class NetworkGradientTests: XCTestCase {
         }
     }
 
+    /// 5x5 depthwise filters in mobile blocks (their taps reach two points past the board's edge).
+    func testFiveByFiveDepthwiseFilters() {
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 2,
+                valueHead: .pool, valueFilters: 2, valueHidden: 4, depthwiseKernel: 5))
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 1, filters: 3, expansion: 5, policyHead: .fc, policyFilters: 1,
+                valueHead: .fc, valueFilters: 1, valueHidden: 3, squeezeExcitation: 2, activation: .swish,
+                depthwiseKernel: 5), steps: [3e-5, 5e-5, 8e-5])
+    }
+
     func testMobileConvPolicyPoolValue() {
         check(
             Architecture.Family(

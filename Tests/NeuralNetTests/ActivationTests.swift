@@ -37,7 +37,8 @@ final class ActivationTests: XCTestCase {
             z.withUnsafeBufferPointer { zp in
                 dy.withUnsafeBufferPointer { dp in
                     dz.withUnsafeMutableBufferPointer {
-                        f.backward(input: zp.baseAddress!, output: zp.baseAddress!, dp.baseAddress!, $0.baseAddress!, count: n)
+                        f.backward(
+                            input: zp.baseAddress!, output: zp.baseAddress!, dp.baseAddress!, $0.baseAddress!, count: n)
                     }
                 }
             }

@@ -81,6 +81,10 @@ final class ONNXExportTests: XCTestCase {
         Architecture.Family(
             trunk: .mobile, blocks: 2, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 2,
             valueHead: .fc, valueFilters: 1, valueHidden: 4, squeezeExcitation: 2, activation: .hardSwish),
+        Architecture.Family(
+            trunk: .mobile, blocks: 2, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 2,
+            valueHead: .pool, valueFilters: 2, valueHidden: 4, globalPoolEvery: 2, activation: .swish,
+            depthwiseKernel: 5),
     ]
 
     /// A network with random weights and batch-norm statistics far from the identity, so that

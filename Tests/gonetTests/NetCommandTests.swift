@@ -50,6 +50,11 @@ final class NetCommandTests: XCTestCase {
             r.stderr.contains(
                 "The value 'vit' is invalid for '--trunk <trunk>'. Please provide one of 'resnet' and 'mobile'."),
             r.stderr)
+        let four = try runGonet([
+            "net", "new", "--trunk", "mobile", "--depthwise-kernel", "4", "-o", dir.appendingPathComponent("x").path,
+        ])
+        XCTAssertNotEqual(four.status, 0)
+        XCTAssertTrue(four.stderr.contains("--depthwise-kernel must be 3 or 5, not 4"), four.stderr)
         // One table of limits: what `net new` accepts, `load` accepts (--filters 2000 once
         // passed the command line and wrote a file that load refused).
         for (flag, value, message) in [
