@@ -42,6 +42,18 @@ final class NetworkFileTests: XCTestCase {
         XCTAssertEqual(probs[0..<362].reduce(0, +), 1, accuracy: 1e-5)
     }
 
+    /// A network of `a` with seeded weights, and what loading its file gives back (checked to have
+    /// the same architecture).
+    func savedAndLoaded(_ a: Architecture.Family, seed: UInt64) throws -> (FamilyNetwork, PolicyValueNetwork) {
+        let net = FamilyNetwork(a)
+        net.initialize(seed: seed)
+        let path = dir.appendingPathComponent("\(UUID().uuidString).safetensors").path
+        try net.save(path: path)
+        let back = try NetworkFile.load(path: path)
+        XCTAssertEqual(back.architecture, .family(a))
+        return (net, back)
+    }
+
     /// The trunk's activation is written only when it is not ReLU, read back, and refused by name
     /// when unknown.
     func testTheTrunksActivationRoundTrips() throws {
@@ -51,12 +63,7 @@ final class NetworkFileTests: XCTestCase {
         XCTAssertFalse(a.json.contains("activation"))
         for f in Architecture.Family.TrunkActivation.allCases {
             a.activation = f
-            let net = FamilyNetwork(a)
-            net.initialize(seed: 4)
-            let path = dir.appendingPathComponent("\(f).safetensors").path
-            try net.save(path: path)
-            let back = try NetworkFile.load(path: path)
-            XCTAssertEqual(back.architecture, .family(a))
+            let (net, back) = try savedAndLoaded(a, seed: 4)
             let planes = (0..<(6 * 361)).map { Float($0 % 5 == 0 ? 1 : 0) }
             XCTAssertEqual(net.evaluate(planes: planes, batch: 1).value, back.evaluate(planes: planes, batch: 1).value)
         }
@@ -82,12 +89,8 @@ final class NetworkFileTests: XCTestCase {
                         trunk: .mobile, blocks: 1, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 1,
                         valueHead: .pool, valueFilters: 1, valueHidden: 4)
                 ).parameterCount, 8 * (25 - 9))
-        let net = FamilyNetwork(a)
-        net.initialize(seed: 2)
-        let path = dir.appendingPathComponent("dw5.safetensors").path
-        try net.save(path: path)
-        let back = try NetworkFile.load(path: path)
-        XCTAssertEqual(back.architecture, .family(a))
+        let (net, back) = try savedAndLoaded(a, seed: 2)
+        XCTAssertEqual(net.parameters.map(\.value), back.parameters.map(\.value))
         XCTAssertTrue(a.json.contains("\"depthwise_kernel\": 5"), a.json)
         XCTAssertTrue(a.summary.hasPrefix("mobile 1x4 expansion 8 depthwise 5x5,"), a.summary)
         for (side, message) in [

@@ -65,7 +65,7 @@ public final class DocsSandbox {
     /// and a worker with `--wait` once it waits; both are then stopped with SIGTERM, as systemd
     /// would. Other commands get 5 minutes.
     public func run(_ command: DocumentedCommand) throws -> Outcome {
-        var words = Self.scaled(command.words, freePort: Self.freePort).map { word -> String in
+        var words = Self.scaled(command.words, freePort: { LocalPort.free() ?? 0 }).map { word -> String in
             word.hasPrefix("/tmp/") ? directory.path + word : word
         }
         for (i, word) in words.enumerated() where word.hasPrefix("postgres://") {
@@ -82,7 +82,7 @@ public final class DocsSandbox {
             let deadline = Date().addingTimeInterval(60)
             while process.isRunning && Date() < deadline && !succeeded {
                 if let port {
-                    succeeded = Self.httpStatus(port: port) == 200
+                    succeeded = LocalPort.httpStatus(port) == 200
                 } else {
                     succeeded = text(out).contains("waiting for") || text(out).contains("worker ")
                 }
@@ -279,44 +279,5 @@ public final class DocsSandbox {
         public init(message: String) { self.message = message }
         /// The message.
         public var description: String { message }
-    }
-
-    /// A TCP port nobody listens on now.
-    public static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// The status code of `GET /` on 127.0.0.1:`port`, or nil when nothing answers.
-    public static func httpStatus(port: Int) -> Int? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { return nil }
-        let request = "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-        guard write(fd, request, request.utf8.count) == request.utf8.count else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let n = read(fd, &buffer, buffer.count)
-        guard n > 12 else { return nil }
-        // "HTTP/1.1 200 OK"
-        return Int(String(decoding: buffer[9..<12], as: UTF8.self))
     }
 }
