@@ -124,6 +124,41 @@ final class ONNXImportTests: XCTestCase {
 extension ONNXImportTests {
     /// A graph network (outside gonet's family) exported again gives ONNX Runtime gonet's outputs,
     /// and imported again it is the same network.
+    /// A 5x5 depthwise convolution outside the family (here with a bias and a LeakyRelu) imports
+    /// as a graph network that gives ONNX Runtime's outputs; a 7x7 one is refused by node.
+    func testAFiveByFiveDepthwiseGraphImports() throws {
+        let py = try python()
+        var spec = GraphSpec(
+            nodes: [
+                .init(.conv, [-1]), .init(.conv, [0]), .init(.leakyRelu, [1]), .init(.mean, [2]),
+                .init(.dense, [3]), .init(.dense, [3]), .init(.tanh, [5]),
+            ], policy: 4, value: 6)
+        spec.nodes[0].channels = 4
+        spec.nodes[0].kernel = 3
+        spec.nodes[1].channels = 4
+        spec.nodes[1].kernel = 5
+        spec.nodes[1].depthwise = true
+        spec.nodes[2].a = 0.1
+        spec.nodes[4].channels = 362
+        spec.nodes[5].channels = 1
+        let net = try GraphNetwork(spec)
+        net.initialize(seed: 6)
+        let model = "\(scratch!)/dw5-graph.onnx"
+        try ONNXExport.write(net, to: model)
+        let (back, _) = try ONNXImport.network(path: model)
+        XCTAssertEqual(back.architecture, .graph(spec))
+        let planes = try PlanesBatch(batch: 2, seed: 8, in: scratch)
+        let ort = try planes.runtime(model, python: py, prefix: "\(scratch!)/dw5-graph")
+        let (policy, value) = planes.gonet(back)
+        assertClose(ort.policy, policy, "policy of a 5x5 depthwise graph")
+        assertClose(ort.value, value, "value of a 5x5 depthwise graph")
+
+        spec.nodes[1].kernel = 7
+        XCTAssertThrowsError(try GraphNetwork(spec)) {
+            XCTAssertTrue("\($0)".contains("a depthwise convolution is 3x3 or 5x5, C to C"), "\($0)")
+        }
+    }
+
     func testGraphNetworksExportToONNXAndBack() throws {
         let py = try python()
         let planes = try PlanesBatch(batch: 2, seed: 4, in: scratch)
