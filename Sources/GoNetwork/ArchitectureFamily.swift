@@ -26,6 +26,23 @@ extension Architecture {
             }
         }
 
+        /// A mobile block's depthwise filters: all 3x3, all 5x5, or mixed (MixNet's MixConv: 3x3 on
+        /// the first half of the channels, 5x5 on the rest).
+        public enum DepthwiseKernel: String, CaseIterable, Sendable {
+            case three = "3"
+            case five = "5"
+            case mixed
+
+            /// The filter side of each channel group, in channel order.
+            public var kernels: [Int] {
+                switch self {
+                case .three: return [3]
+                case .five: return [5]
+                case .mixed: return [3, 5]
+                }
+            }
+        }
+
         /// The trunk's kind.
         public var trunk: Trunk
         /// Blocks of the trunk.
@@ -53,15 +70,15 @@ extension Architecture {
         public var squeezeExcitation: Int
         /// The trunk's nonlinearity.
         public var activation: TrunkActivation
-        /// The side of a mobile block's depthwise filters: 3 or 5 (resnet: 3, unused).
-        public var depthwiseKernel: Int
+        /// A mobile block's depthwise filters (resnet: 3x3, unused).
+        public var depthwiseKernel: DepthwiseKernel
 
         /// A shape of the family; `validate()` checks it against the limits.
         public init(
             trunk: Trunk = .resnet, blocks: Int = 6, filters: Int = 64, expansion: Int = 0,
             policyHead: PolicyHead = .fc, policyFilters: Int = 2,
             valueHead: ValueHead = .fc, valueFilters: Int = 1, valueHidden: Int = 256, globalPoolEvery: Int = 0,
-            squeezeExcitation: Int = 0, activation: TrunkActivation = .relu, depthwiseKernel: Int = 3
+            squeezeExcitation: Int = 0, activation: TrunkActivation = .relu, depthwiseKernel: DepthwiseKernel = .three
         ) {
             self.trunk = trunk
             self.blocks = blocks
@@ -88,9 +105,6 @@ extension Architecture {
                     "architecture \"\(bad.key)\" must be an integer in \(bad.range.lowerBound)…\(bad.range.upperBound), not \(bad.value)"
                 )
             }
-            guard depthwiseKernel != 4 else {
-                throw NetworkError("architecture \"depthwise_kernel\" must be 3 or 5, not 4")
-            }
         }
 
         /// The first size outside the limits, with its metadata key ("value_hidden") and range: what
@@ -100,7 +114,6 @@ extension Architecture {
             let checks: [(key: String, value: Int, range: ClosedRange<Int>)] =
                 [
                     ("blocks", blocks, limits.blocks), ("filters", filters, limits.filters),
-                    ("depthwise_kernel", depthwiseKernel, 3...5),
                     ("policy_filters", policyFilters, limits.heads),
                     ("value_filters", valueFilters, limits.heads),
                     ("value_hidden", valueHidden, limits.hidden),
@@ -151,9 +164,15 @@ extension Architecture {
             globalPoolEvery = try int("global_pool_every", 0...limits.blocks.upperBound, default: 0)
             squeezeExcitation = try int("squeeze_excitation", 0...limits.heads.upperBound, default: 0)
             activation = try choice("activation", default: .relu)
-            depthwiseKernel = trunk == .mobile ? try int("depthwise_kernel", 3...5, default: 3) : 3
-            guard depthwiseKernel != 4 else {
-                throw NetworkError("architecture \"depthwise_kernel\" must be 3 or 5, not 4")
+            // 3 and 5 are written as numbers, "mixed" as a string; either is read as its text.
+            let side = obj["depthwise_kernel"].map { ($0 as? String) ?? "\($0)" }
+            if trunk == .mobile, let side {
+                guard let k = DepthwiseKernel(rawValue: side) else {
+                    throw NetworkError("architecture \"depthwise_kernel\" must be 3, 5 or \"mixed\", not \(side)")
+                }
+                depthwiseKernel = k
+            } else {
+                depthwiseKernel = .three
             }
         }
 
@@ -170,7 +189,11 @@ extension Architecture {
             if globalPoolEvery > 0 { parts.append("\"global_pool_every\": \(globalPoolEvery)") }
             if squeezeExcitation > 0 { parts.append("\"squeeze_excitation\": \(squeezeExcitation)") }
             if activation != .relu { parts.append("\"activation\": \"\(activation.rawValue)\"") }
-            if trunk == .mobile && depthwiseKernel != 3 { parts.append("\"depthwise_kernel\": \(depthwiseKernel)") }
+            switch (trunk, depthwiseKernel) {
+            case (.resnet, _), (.mobile, .three): break
+            case (.mobile, .five): parts.append("\"depthwise_kernel\": 5")
+            case (.mobile, .mixed): parts.append("\"depthwise_kernel\": \"mixed\"")
+            }
             return "{" + parts.joined(separator: ", ") + "}"
         }
 
@@ -180,7 +203,7 @@ extension Architecture {
                 trunk == .resnet
                 ? "resnet \(blocks)x\(filters)"
                 : "mobile \(blocks)x\(filters) expansion \(expansion)"
-                    + (depthwiseKernel != 3 ? " depthwise \(depthwiseKernel)x\(depthwiseKernel)" : "")
+                    + [.three: "", .five: " depthwise 5x5", .mixed: " depthwise 3x3+5x5"][depthwiseKernel]!
             let pooling =
                 (globalPoolEvery > 0 ? ", global pooling every \(globalPoolEvery) blocks" : "")
                 + (squeezeExcitation > 0 ? ", squeeze-excitation \(squeezeExcitation)" : "")

@@ -75,7 +75,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
                     activation: a.activation.activation)
             }
             return MobileBlock(
-                "blocks.\(i)", filters: f, expansion: a.expansion, kernel: a.depthwiseKernel,
+                "blocks.\(i)", filters: f, expansion: a.expansion, kernels: a.depthwiseKernel.kernels,
                 pooling: a.pools(block: i),
                 excitation: a.squeezeExcitation, activation: a.activation.activation)
         }

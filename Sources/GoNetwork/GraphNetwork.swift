@@ -41,7 +41,7 @@ public final class GraphNetwork: PolicyValueNetwork {
                 if n.depthwise == true {
                     let d = DepthwiseConv2D(name, channels: c, kernel: n.kernel ?? 3, bias: true)
                     depthwise[i] = d
-                    weights.append([d.weight, d.bias!])
+                    weights.append(d.weights + [d.bias!])
                 } else {
                     let conv = Conv2D(name, in: c, out: n.channels!, kernel: n.kernel!, bias: true)
                     convs[i] = conv
@@ -104,7 +104,7 @@ public final class GraphNetwork: PolicyValueNetwork {
         var total = 0
         for i in spec.nodes.indices {
             if let c = convs[i] { total += c.macsPerPoint * Self.points }
-            if let d = depthwise[i] { total += d.channels * d.taps * Self.points }
+            if let d = depthwise[i] { total += d.weightCount * Self.points }
             if let d = denses[i] { total += d.inputs * d.outputs }
         }
         return total
@@ -169,6 +169,9 @@ public final class GraphNetwork: PolicyValueNetwork {
                 binary(n.op, i, value, y, batch: batch)
             case .concat:
                 concat(i, value, y, batch: batch)
+            case .slice:
+                // Channel-major: a run of channels is one contiguous run of floats.
+                y.update(from: a + n.first! * batch * p, count: count)
             case .mean:
                 guard case .board(let c) = shape(n.inputs[0]) else { break }
                 Reshape.meanPool(a, y, channels: c, batch: batch, points: p)

@@ -11,8 +11,10 @@ public struct GraphSpec: Codable, Sendable, Equatable {
         public var op: Op
         /// Indices of the nodes it reads (−1: the input planes).
         public var inputs: [Int]
-        /// conv: output channels (dense: outputs); concat of board tensors: unused.
+        /// conv: output channels (dense: outputs; slice: channels kept); concat of board tensors: unused.
         public var channels: Int?
+        /// slice: the first channel kept.
+        public var first: Int?
         /// conv: 1 or 3; pools: the window (odd, at most 19).
         public var kernel: Int?
         /// conv: true for a depthwise convolution (one filter per channel).
@@ -33,7 +35,7 @@ public struct GraphSpec: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case op, inputs, channels, kernel, depthwise, a, b
+            case op, inputs, channels, first, kernel, depthwise, a, b
             case channelsLast = "channels_last"
             case countPadding = "count_padding"
         }
@@ -59,6 +61,8 @@ public struct GraphSpec: Codable, Sendable, Equatable {
         case add, mul
         /// Board tensors along channels, or vectors end to end.
         case concat
+        /// Board [C] → board [channels]: channels `first` ..< `first + channels` (an ONNX Split or Slice).
+        case slice
         /// Board [C] → vector [C]: the mean over the 361 points.
         case mean
         /// Board [C] → vector [C]: the maximum over the 361 points.
@@ -192,6 +196,13 @@ public struct GraphSpec: Codable, Sendable, Equatable {
                 } else {
                     throw fail("inputs \(ins) are not all board tensors or all vectors within the limits")
                 }
+            case .slice:
+                guard case .board(let c) = ins[0] else { throw fail("a slice reads a board tensor") }
+                let k = try channels()
+                guard let f = n.first else { throw fail("a slice needs \"first\"") }
+                // Compared without adding: a hostile file's first channel may be near Int.max.
+                guard f >= 0, f <= c - k else { throw fail("channels from \(f), \(k) of them, of \(c)") }
+                shape = .board(k)
             case .mean, .max:
                 guard case .board(let c) = ins[0] else { throw fail("a \(n.op) over the board reads a board tensor") }
                 shape = .vector(c)

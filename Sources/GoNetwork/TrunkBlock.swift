@@ -148,7 +148,7 @@ final class MobileBlock: TrunkBlock {
     private var projected: UnsafeMutablePointer<Float> { excitation?.output.pointer ?? depthwise.output.pointer }
 
     init(
-        _ name: String, filters f: Int, expansion e: Int, kernel: Int, pooling: Bool, excitation hidden: Int,
+        _ name: String, filters f: Int, expansion e: Int, kernels: [Int], pooling: Bool, excitation hidden: Int,
         activation: Activation
     ) {
         pool = pooling ? GlobalPoolBias(name + ".pool", channels: f, outputs: e) : nil
@@ -157,7 +157,7 @@ final class MobileBlock: TrunkBlock {
             .standard(Conv2D(name + ".expand", in: f, out: e, kernel: 1)), bn: BatchNorm(name + ".bn1", channels: e),
             activation: activation)
         depthwise = ConvBatchNorm(
-            .depthwise(DepthwiseConv2D(name + ".depthwise", channels: e, kernel: kernel)),
+            .depthwise(DepthwiseConv2D(name + ".depthwise", channels: e, kernels: kernels)),
             bn: BatchNorm(name + ".bn2", channels: e),
             activation: activation)
         project = ConvBatchNorm(

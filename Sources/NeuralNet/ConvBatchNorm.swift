@@ -50,19 +50,19 @@ public final class ConvBatchNorm {
 
     /// Convolution weight and batch-norm parameters and statistics.
     public var parameters: [Parameter] {
-        let w: Parameter
+        let w: [Parameter]
         switch kind {
-        case .standard(let c): w = c.weight
-        case .depthwise(let d): w = d.weight
+        case .standard(let c): w = [c.weight]
+        case .depthwise(let d): w = d.weights
         }
-        return [w, bn.weight, bn.bias, bn.runningMean, bn.runningVar]
+        return w + [bn.weight, bn.bias, bn.runningMean, bn.runningVar]
     }
 
     /// Multiply-adds per point.
     public var macsPerPoint: Int {
         switch kind {
         case .standard(let c): return c.macsPerPoint
-        case .depthwise(let d): return d.channels * d.taps
+        case .depthwise(let d): return d.weightCount
         }
     }
 
@@ -154,10 +154,7 @@ public final class ConvBatchNorm {
                     BLAS.gemm(m: outChannels, n: n, k: k, a: w.baseAddress!, lda: k, b: cols, ldb: n, c: out, ldc: n)
                 }
             case .depthwise(let d):
-                let saved = d.weight.value
-                d.weight.value = foldedWeights
-                d.forward(x, out, batch: batch)
-                d.weight.value = saved
+                d.forward(x, out, batch: batch, weights: foldedWeights)
             }
         }
         let relu = self.relu
@@ -210,15 +207,22 @@ public final class ConvBatchNorm {
 
     func fold() {
         let (scale, shift) = bn.folded()
-        let w: [Float]
+        // Channel o's weights: per·o ..< per·(o + 1), or a depthwise filter where its group puts it.
+        let filter: (Int) -> Range<Int>
         switch kind {
-        case .standard(let c): w = c.weight.value
-        case .depthwise(let d): w = d.weight.value
+        case .standard(let c):
+            foldedWeights = c.weight.value
+            let per = foldedWeights.count / outChannels
+            filter = { $0 * per..<($0 + 1) * per }
+        case .depthwise(let d):
+            foldedWeights = d.flatWeights
+            filter = {
+                let (offset, k) = d.filter(of: $0)
+                return offset..<offset + k * k
+            }
         }
-        let per = w.count / outChannels
-        foldedWeights = w
         for o in 0..<outChannels {
-            for i in 0..<per { foldedWeights[o * per + i] *= scale[o] }
+            for i in filter(o) { foldedWeights[i] *= scale[o] }
         }
         foldedBias = shift
         paddedBias = []

@@ -1,8 +1,24 @@
-/// A 3x3 or 5x5 depthwise convolution (one filter per channel), stride 1, same padding, no bias
-/// by default.
+import CKernels
+
+/// A depthwise convolution (one filter per channel), stride 1, same padding, no bias by default.
+/// Its channels come in one or more groups, each with its own filter side (3 or 5): one group is
+/// an ordinary depthwise convolution, two are MixNet's MixConv (3x3 on the first channels, 5x5 on
+/// the rest), which sees farther at little more cost.
 public final class DepthwiseConv2D {
-    /// `[C, 1, k, k]`.
-    public let weight: Parameter
+    /// A run of channels whose filters share a side.
+    public struct Group {
+        /// The group's channels.
+        public let channels: Range<Int>
+        /// The filters' side: 3 or 5.
+        public let kernel: Int
+        /// `[channels, 1, kernel, kernel]`.
+        public let weight: Parameter
+        /// Where the group's filters start in `flatWeights`.
+        let offset: Int
+    }
+
+    /// The channel groups, in channel order.
+    public let groups: [Group]
     /// `[C]`, when the layer has a bias.
     public let bias: Parameter?
     /// Channels (each convolved alone).
@@ -11,58 +27,81 @@ public final class DepthwiseConv2D {
     public let height: Int
     /// Columns of the board.
     public let width: Int
-    /// The filters' side: 3 or 5.
-    public let kernel: Int
-    /// Weights a channel: kernel².
-    public var taps: Int { kernel * kernel }
+    /// Each group's weight, in channel order.
+    public var weights: [Parameter] { groups.map(\.weight) }
+    /// Weights of every channel (multiply-adds per point).
+    public let weightCount: Int
+    /// Each channel's group, `[C]`.
+    private let groupOf: [Int]
 
-    /// A `kernel`×`kernel` depthwise convolution of `channels`, named `name` in network files.
-    public init(
+    /// A `kernel`×`kernel` depthwise convolution of `channels`, its weight named `name.weight`.
+    public convenience init(
         _ name: String, channels: Int, kernel: Int = 3, bias: Bool = false, height: Int = 19, width: Int = 19
     ) {
-        precondition(kernel == 3 || kernel == 5, "depthwise convolutions are 3x3 or 5x5")
+        self.init(name, channels: channels, kernels: [kernel], bias: bias, height: height, width: width)
+    }
+
+    /// A depthwise convolution whose channels are split into one group per entry of `kernels`, as
+    /// evenly as they go with the remainder in the first (MixNet's split). One group's weight is
+    /// named `name.weight`, several `name.0.weight`, `name.1.weight`, … (a PyTorch ModuleList's names).
+    public init(
+        _ name: String, channels: Int, kernels: [Int], bias: Bool = false, height: Int = 19, width: Int = 19
+    ) {
+        precondition(kernels.allSatisfy { $0 == 3 || $0 == 5 }, "depthwise convolutions are 3x3 or 5x5")
+        precondition(!kernels.isEmpty && kernels.count <= channels, "one to \(channels) channel groups")
+        precondition((1...64).contains(height) && (1...64).contains(width), "boards up to 64x64")
         self.channels = channels
         self.height = height
         self.width = width
-        self.kernel = kernel
-        weight = Parameter(name + ".weight", shape: [channels, 1, kernel, kernel], decays: true)
+        var groups: [Group] = []
+        var groupOf: [Int] = []
+        var start = 0
+        var offset = 0
+        for (i, k) in kernels.enumerated() {
+            let size = channels / kernels.count + (i == 0 ? channels % kernels.count : 0)
+            let weightName = kernels.count == 1 ? name + ".weight" : "\(name).\(i).weight"
+            groups.append(
+                Group(
+                    channels: start..<start + size, kernel: k,
+                    weight: Parameter(weightName, shape: [size, 1, k, k], decays: true), offset: offset))
+            groupOf += [Int](repeating: i, count: size)
+            start += size
+            offset += size * k * k
+        }
+        self.groups = groups
+        self.groupOf = groupOf
+        weightCount = offset
         self.bias = bias ? Parameter(name + ".bias", shape: [channels]) : nil
     }
 
-    /// Calls body(k, yFrom, yTo, xFrom, xTo, offset): output points (y, x) in the ranges read input at (y, x) + offset.
-    @inline(__always)
-    func forEachTap(_ body: (Int, Int, Int, Int, Int, Int) -> Void) {
-        let r = kernel / 2
-        for k in 0..<taps {
-            let dy = k / kernel - r
-            let dx = k % kernel - r
-            body(k, max(0, -dy), min(height, height - dy), max(0, -dx), min(width, width - dx), dy * width + dx)
-        }
+    /// Every channel's filter, concatenated in channel order: channel c's at `filter(of: c)`.
+    public var flatWeights: [Float] { groups.flatMap(\.weight.value) }
+
+    /// Where channel `c`'s filter starts in `flatWeights`, and its side.
+    public func filter(of c: Int) -> (offset: Int, kernel: Int) {
+        let g = groups[groupOf[c]]
+        return (g.offset + (c - g.channels.lowerBound) * g.kernel * g.kernel, g.kernel)
     }
 
-    /// y = each channel of x convolved with its own filter (+ bias), zero padding.
-    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
+    /// y = each channel of x convolved with its own filter (+ bias), zero padding; with `weights`
+    /// (laid out as `flatWeights`) in place of the layer's own.
+    public func forward(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, weights: [Float]? = nil
+    ) {
         let hw = height * width
         let n = batch * hw
         let w = width
-        weight.value.withUnsafeBufferPointer { wt in
+        let all = weights ?? flatWeights
+        precondition(all.count == weightCount, "\(all.count) depthwise weights for \(weightCount)")
+        all.withUnsafeBufferPointer { wt in
             let bias = self.bias?.value
-            let kk = taps
-            Parallel.forEach(channels, work: channels * n * kk) { c in
-                let f = wt.baseAddress! + c * kk
+            Parallel.forEach(channels, work: weightCount * n) { c in
+                let (offset, kernel) = filter(of: c)
                 let b0 = bias?[c] ?? 0
                 for b in 0..<batch {
-                    let src = x + c * n + b * hw
-                    let dst = y + c * n + b * hw
-                    dst.update(repeating: b0, count: hw)
-                    forEachTap { k, y0, y1, x0, x1, off in
-                        let wk = f[k]
-                        for yy in y0..<y1 {
-                            let d = dst + yy * w
-                            let s = src + yy * w + off
-                            for xx in x0..<x1 { d[xx] += wk * s[xx] }
-                        }
-                    }
+                    gonet_depthwise_board(
+                        x + c * n + b * hw, wt.baseAddress! + offset, b0, y + c * n + b * hw, Int32(height),
+                        Int32(width), Int32(kernel), 0)
                 }
             }
         }
@@ -74,50 +113,35 @@ public final class DepthwiseConv2D {
     ) {
         let hw = height * width
         let n = batch * hw
-        let w = width
-        let wt = weight.value
-        let kk = taps
-        var grad = [Float](repeating: 0, count: channels * kk)
+        let wt = flatWeights
+        var grad = [Float](repeating: 0, count: weightCount)
         var biasGrad = [Float](repeating: 0, count: channels)
-        grad.withUnsafeMutableBufferPointer { g in
-            biasGrad.withUnsafeMutableBufferPointer { bg in
-                let gp = g.baseAddress!
-                let bgp = bg.baseAddress!
-                Parallel.forEach(channels, work: channels * n * 2 * kk) { c in
-                    var acc = [Float](repeating: 0, count: kk)
-                    var bsum: Float = 0
-                    for b in 0..<batch {
-                        let src = x + c * n + b * hw
-                        let d = dy + c * n + b * hw
-                        bsum += Float(Sums.sum(d, hw))
-                        forEachTap { k, y0, y1, x0, x1, off in
-                            var s: Float = 0
-                            for yy in y0..<y1 {
-                                let dr = d + yy * w
-                                let sr = src + yy * w + off
-                                for xx in x0..<x1 { s += dr[xx] * sr[xx] }
-                            }
-                            acc[k] += s
-                        }
-                        if let dx {
-                            let o = dx + c * n + b * hw
-                            o.update(repeating: 0, count: hw)
-                            forEachTap { k, y0, y1, x0, x1, off in
-                                let wk = wt[c * kk + k]
-                                for yy in y0..<y1 {
-                                    let dr = d + yy * w
-                                    let orow = o + yy * w + off
-                                    for xx in x0..<x1 { orow[xx] += wk * dr[xx] }
-                                }
+        wt.withUnsafeBufferPointer { wp in
+            grad.withUnsafeMutableBufferPointer { g in
+                biasGrad.withUnsafeMutableBufferPointer { bg in
+                    let (w, gp, bgp) = (wp.baseAddress!, g.baseAddress!, bg.baseAddress!)
+                    Parallel.forEach(channels, work: weightCount * n * 2) { c in
+                        let (offset, kernel) = filter(of: c)
+                        var bsum: Float = 0
+                        for b in 0..<batch {
+                            let at = c * n + b * hw
+                            bsum += Float(Sums.sum(dy + at, hw))
+                            gonet_depthwise_weight_gradient(
+                                x + at, dy + at, gp + offset, Int32(height), Int32(width), Int32(kernel))
+                            if let dx {
+                                // dx is dy through the filter turned by 180°.
+                                gonet_depthwise_board(
+                                    dy + at, w + offset, 0, dx + at, Int32(height), Int32(width), Int32(kernel), 1)
                             }
                         }
+                        bgp[c] = bsum
                     }
-                    for k in 0..<kk { gp[c * kk + k] = acc[k] }
-                    bgp[c] = bsum
                 }
             }
         }
-        weight.grad = grad
+        for g in groups {
+            g.weight.grad = Array(grad[g.offset..<g.offset + g.weight.value.count])
+        }
         if let bias { bias.grad = biasGrad }
     }
 }

@@ -76,11 +76,36 @@ struct GraphBuilder {
             ints: ["kernel_shape": [k, k], "pads": [k / 2, k / 2, k / 2, k / 2], "strides": [1, 1]])
     }
 
-    /// conv → batch norm (ε = 1e-5, the running statistics) → relu if asked.
+    /// A depthwise convolution `prefix.weight`, or MixConv's groups `prefix.0.weight`,
+    /// `prefix.1.weight`, … as PyTorch exports it: Split along channels, one depthwise Conv a
+    /// group, Concat.
+    mutating func depthwise(_ x: String, _ prefix: String) -> String {
+        guard parameters["\(prefix).weight"] == nil else { return conv(x, prefix, group: true) }
+        let groups = (0...).prefix { parameters["\(prefix).\($0).weight"] != nil }
+        let sizes = groups.map { Float(parameters["\(prefix).\($0).weight"]!.shape[0]) }
+        let split = constant("\(prefix).split.sizes", [sizes.count], sizes, integer: true)
+        let parts = groups.map { "\(prefix).split.\($0)" }
+        var n = Onnx_NodeProto()
+        n.opType = "Split"
+        n.name = "\(prefix).split"
+        n.input = [x, split]
+        n.output = parts
+        var axis = Onnx_AttributeProto()
+        axis.name = "axis"
+        axis.type = .int
+        axis.i = 1
+        n.attribute = [axis]
+        nodes.append(n)
+        let convolved = groups.map { conv(parts[$0], "\(prefix).\($0)", group: true) }
+        return node("Concat", convolved, name: "\(prefix).concat", int: ["axis": 1])
+    }
+
+    /// conv → batch norm (ε = 1e-5, the running statistics) → relu if asked; the convolution
+    /// depthwise (one group of filters, or MixConv's) when `group`.
     mutating func convBN(
         _ x: String, conv c: String, bn: String, activation: Architecture.Family.TrunkActivation?, group: Bool = false
     ) -> String {
-        let y = conv(x, c, group: group)
+        let y = group ? depthwise(x, c) : conv(x, c)
         let inputs = [y] + ["weight", "bias", "running_mean", "running_var"].map { tensor("\(bn).\($0)") }
         let z = node("BatchNormalization", inputs, name: bn, float: ["epsilon": 1e-5])
         return activation.map { activate(z, $0, name: bn) } ?? z

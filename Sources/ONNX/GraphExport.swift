@@ -53,6 +53,14 @@ extension GraphBuilder {
                 }
                 y = node(n.op == .add ? "Add" : "Mul", [a, b], name: name)
             case .concat: y = node("Concat", n.inputs.map(input), name: name, int: ["axis": 1])
+            case .slice:
+                let f = Float(n.first ?? 0)
+                let range = [
+                    constant("\(name).starts", [1], [f], integer: true),
+                    constant("\(name).ends", [1], [f + Float(n.channels ?? 0)], integer: true),
+                    constant("\(name).axes", [1], [1], integer: true),
+                ]
+                y = node("Slice", [x] + range, name: name)
             case .mean: y = mean(x, name: name)
             case .max: y = node("ReduceMax", [x], name: name, int: ["keepdims": 0], ints: ["axes": [2, 3]])
             case .maxPool, .avgPool:

@@ -138,7 +138,7 @@ struct GraphTranslator {
     }
 
     private mutating func translate(_ n: Node) throws {
-        guard n.outputs.count == 1 || ["BatchNormalization", "Dropout"].contains(n.op) else {
+        guard n.outputs.count == 1 || ["BatchNormalization", "Dropout", "Split"].contains(n.op) else {
             throw fail(n, "\(n.outputs.count) outputs")
         }
         switch n.op {
@@ -173,6 +173,8 @@ struct GraphTranslator {
             values[n.outputs[0]] = x
         case "Add", "Mul", "Sub", "Div": try arithmetic(n)
         case "Concat": try concat(n)
+        case "Split": try split(n)
+        case "Slice": try slice(n)
         case "GlobalAveragePool", "ReduceMean", "GlobalMaxPool", "ReduceMax":
             let isMax = n.op.hasSuffix("Max") || n.op == "GlobalMaxPool"
             let x = try input(n, 0)
@@ -420,6 +422,58 @@ struct GraphTranslator {
             throw fail(n, "gonet concatenates tensors of one kind (board, or vectors)")
         }
         emit(GraphSpec.Node(.concat, xs.map(\.node)), layout, for: n)
+    }
+
+    /// A Split along channels (MixConv's groups): one slice node per part.
+    private mutating func split(_ n: Node) throws {
+        let x = try input(n, 0)
+        guard case .board(let c) = x.layout, (n.int("axis") ?? 0) == 1 else {
+            throw fail(n, "gonet splits board tensors [N, C, 19, 19] along channels (axis 1)")
+        }
+        guard let sizes = g.splitSizes(n, channels: c) else {
+            throw fail(n, "its parts do not divide the \(c) channels")
+        }
+        var first = 0
+        for (size, output) in zip(sizes, n.outputs) {
+            var node = GraphSpec.Node(.slice, [x.node])
+            (node.first, node.channels) = (first, size)
+            nodes.append(node)
+            values[output] = Value(node: nodes.count - 1, layout: .board(size))
+            first += size
+        }
+    }
+
+    /// A Slice of channels (`x[:, a:b]`), step 1.
+    private mutating func slice(_ n: Node) throws {
+        let x = try input(n, 0)
+        guard case .board(let c) = x.layout else {
+            throw fail(n, "gonet slices board tensors [N, C, 19, 19] along channels")
+        }
+        // Opset 10 on: starts, ends, axes, steps as inputs; before: attributes.
+        func list(_ i: Int, _ key: String) throws -> [Float]? {
+            if let v = n.ints(key) { return v.map { Float($0) } }
+            guard i < n.inputs.count, !n.inputs[i].isEmpty else { return nil }
+            guard let k = g.constants[n.inputs[i]] else { throw fail(n, "its \(key) must be a constant") }
+            return k.values
+        }
+        let axes = try list(3, "axes")
+        let steps = try list(4, "steps")
+        guard let starts = try list(1, "starts"), let ends = try list(2, "ends"), starts.count == 1, ends.count == 1,
+            axes == [1], steps == nil || steps == [1]
+        else {
+            throw fail(n, "gonet slices one range of channels (axes [1], step 1)")
+        }
+        // Python's rules: negative counts from the end, anything past it (PyTorch's INT64_MAX) is the end.
+        func clamp(_ v: Float) -> Int {
+            guard v.isFinite else { return v > 0 ? c : 0 }
+            let i = v < 0 ? max(Float(c) + v, 0) : min(v, Float(c))
+            return Int(i)
+        }
+        let (from, to) = (clamp(starts[0]), clamp(ends[0]))
+        guard to > from else { throw fail(n, "channels \(from)..<\(to) of \(c): nothing left") }
+        var node = GraphSpec.Node(.slice, [x.node])
+        (node.first, node.channels) = (from, to - from)
+        emit(node, .board(to - from), for: n)
     }
 
     private mutating func pool(_ n: Node) throws {

@@ -5,7 +5,7 @@ import SwiftProtobuf
 /// Any gonet network as an ONNX model (opset 17, IR version 8): input `planes` [N, 6, 19, 19],
 /// outputs `policy` [N, 362] (logits) and `value` [N, 1] (tanh), N free. Every layer is written as
 /// the ONNX operator it is (Conv, BatchNormalization with the running statistics, Relu, Add,
-/// Flatten, Gemm, ReduceMean, ReduceMax, Concat, Unsqueeze, Sigmoid, Mul, HardSwish, Tanh), its tensors under their network-file names, so a
+/// Flatten, Gemm, ReduceMean, ReduceMax, Concat, Split, Slice, Unsqueeze, Sigmoid, Mul, HardSwish, Tanh), its tensors under their network-file names, so a
 /// runtime computes what gonet computes and an importer finds the same names. docs/ONNX.md.
 public enum ONNXExport {
     /// Opset 17: the last whose ReduceMean takes its axes as an attribute, supported by every

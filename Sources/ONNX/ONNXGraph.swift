@@ -170,6 +170,28 @@ struct ONNXGraph {
 
     func consumers(of value: String) -> [Node] { nodes.filter { $0.inputs.contains(value) } }
 
+    /// The channels of each output of Split node `n` over `channels`: its `split` input (opset 13
+    /// on) or attribute (before), else equal parts (the last smaller when they do not divide, as
+    /// opset 18 has it); nil when they do not add up or are not whole numbers.
+    func splitSizes(_ n: Node, channels: Int) -> [Int]? {
+        let parts = n.outputs.count
+        guard parts > 0 else { return nil }
+        var given = n.ints("split")
+        if given == nil, n.inputs.count > 1, !n.inputs[1].isEmpty {
+            guard let c = constants[n.inputs[1]], let v = Self.integers(c.values) else { return nil }
+            given = v
+        }
+        if let given {
+            guard given.count == parts, given.allSatisfy({ $0 > 0 }), given.reduce(0, +) == Int64(channels) else {
+                return nil
+            }
+            return given.map { Int($0) }
+        }
+        let each = (channels + parts - 1) / parts
+        let sizes = (0..<parts).map { min(each, max(0, channels - $0 * each)) }
+        return sizes.allSatisfy { $0 > 0 } ? sizes : nil
+    }
+
     /// A constant's values as integers (axes, shapes), nil when one is not a whole number of a
     /// sane size: a hostile model's 1e30 or NaN must not trap the conversion.
     static func integers(_ values: [Float]) -> [Int64]? {

@@ -161,17 +161,25 @@ private struct Matcher {
             case .mobile:
                 let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", activation: .trunk, bias: bias)
                 a.expansion = width
-                let dw = try next(e, ["Conv"], after: first)
-                let side = try constant(dw, 1).dims.last ?? 0
-                if a.blocks > 0 && side != a.depthwiseKernel {
+                let dw = try next(e, ["Conv", "Split"], after: first)
+                let kind: Architecture.Family.DepthwiseKernel
+                var d: String
+                if dw.op == "Split" {
+                    kind = .mixed
+                    (d, _) = try mixedUnit(dw, conv: "\(b).depthwise", bn: "\(b).bn2")
+                } else {
+                    let side = try constant(dw, 1).dims.last ?? 0
+                    kind = side == 5 ? .five : .three
+                    (d, _) = try unit(
+                        dw, conv: "\(b).depthwise", bn: "\(b).bn2", activation: .trunk, depthwise: true)
+                }
+                if a.blocks > 0 && kind != a.depthwiseKernel {
                     throw fail(
                         dw,
-                        "a \(side)x\(side) depthwise filter after \(a.depthwiseKernel)x\(a.depthwiseKernel) ones: gonet's family uses one size"
+                        "\(kind.rawValue) depthwise filters after \(a.depthwiseKernel.rawValue) ones: gonet's family uses one kind"
                     )
                 }
-                a.depthwiseKernel = side
-                var (d, _) = try unit(
-                    dw, conv: "\(b).depthwise", bn: "\(b).bn2", activation: .trunk, depthwise: true)
+                a.depthwiseKernel = kind
                 excitations.append(try excitation(&d, prefix: "\(b).se"))
                 (y, _) = try unit(
                     try next(d, ["Conv"], after: dw), conv: "\(b).project", bn: "\(b).bn3", activation: .none)
@@ -313,6 +321,53 @@ private struct Matcher {
         _ c: Node, conv: String, bn: String, activation: Nonlinearity, depthwise: Bool = false,
         bias added: String? = nil
     ) throws -> (String, Int) {
+        let (out, bias) = try convolution(c, conv: conv, depthwise: depthwise)
+        let value = try normalized(c.outputs[0], from: c, out: out, bias: bias, bn: bn, activation: activation, added)
+        return (value, out)
+    }
+
+    /// MixConv as PyTorch exports it: Split along channels → one depthwise Conv a group (3x3,
+    /// then 5x5) → Concat → [BatchNormalization] → activation, stored as gonet's `conv.0`,
+    /// `conv.1` weights and `bn` statistics. The groups must be the family's even split.
+    mutating func mixedUnit(_ split: Node, conv: String, bn: String) throws -> (String, Int) {
+        guard split.op == "Split", (split.int("axis") ?? 0) == 1 else {
+            throw fail(split, "gonet splits a mixed depthwise convolution's input along channels (axis 1)")
+        }
+        let convs = try split.outputs.map { try next($0, ["Conv"], after: split) }
+        guard convs.count == 2 else {
+            throw fail(split, "\(convs.count) groups: gonet's family mixes two (3x3 then 5x5)")
+        }
+        var out = 0
+        var bias: [Float] = []
+        var sides: [Int] = []
+        for (i, c) in convs.enumerated() {
+            let (o, b) = try convolution(c, conv: "\(conv).\(i)", depthwise: true)
+            sides.append(try constant(c, 1).dims.last ?? 0)
+            out += o
+            bias += b
+        }
+        let sizes = convs.map { (try? constant($0, 1).dims.first) ?? 0 }
+        guard g.splitSizes(split, channels: out) == sizes else {
+            throw fail(split, "its parts are not the \(sizes) channels its convolutions read")
+        }
+        guard sides == [3, 5] else {
+            throw fail(split, "groups of \(sides.map { "\($0)x\($0)" }) filters: gonet's family mixes 3x3 then 5x5")
+        }
+        guard sizes == [out - out / 2, out / 2] else {
+            throw fail(split, "groups of \(sizes) channels: gonet's family splits evenly, the odd channel first")
+        }
+        let concat = try next(convs[0].outputs[0], ["Concat"], after: convs[0])
+        guard concat.inputs == convs.map({ $0.outputs[0] }), (concat.int("axis") ?? 0) == 1 else {
+            throw fail(concat, "gonet concatenates the groups in order along channels")
+        }
+        let value = try normalized(
+            concat.outputs[0], from: concat, out: out, bias: bias, bn: bn, activation: .trunk, nil)
+        return (value, out)
+    }
+
+    /// Checks a Conv as gonet runs it and stores its weight as `conv.weight`; returns its output
+    /// channels and bias.
+    private mutating func convolution(_ c: Node, conv: String, depthwise: Bool) throws -> (Int, [Float]) {
         guard c.op == "Conv" else { throw fail(c, "gonet expects Conv here") }
         let w = try constant(c, 1)
         guard w.dims.count == 4, w.dims[2] == w.dims[3], (depthwise ? [3, 5] : [1, 3]).contains(w.dims[2]) else {
@@ -342,7 +397,16 @@ private struct Matcher {
         tensors["\(conv).weight"] = Tensor(shape: w.dims, data: w.values)
         let bias = c.inputs.count > 2 ? try constant(c, 2).values : [Float](repeating: 0, count: out)
         guard bias.count == out else { throw fail(c, "a bias of \(bias.count) for \(out) channels") }
-        var value = c.outputs[0]
+        return (out, bias)
+    }
+
+    /// `value` (the output of `c`) → [BatchNormalization] → [Add `added`] → activation, stored as
+    /// `bn`'s statistics with the convolution's `bias` taken into them.
+    private mutating func normalized(
+        _ value: String, from c: Node, out: Int, bias: [Float], bn: String, activation: Nonlinearity,
+        _ added: String?
+    ) throws -> String {
+        var value = value
         let cs = g.consumers(of: value)
         var scale = [Float](repeating: 1, count: out)
         var shift = bias
@@ -379,7 +443,7 @@ private struct Matcher {
         case .relu: value = try next(value, ["Relu"], after: last).outputs[0]
         case .trunk: value = try activated(value, after: last)
         }
-        return (value, out)
+        return value
     }
 
     /// The ops that start an activation the family's trunk may use.

@@ -79,9 +79,9 @@ extension TrainingConfiguration {
             integer("blocks", \.architecture.blocks, a.blocks, "Residual blocks."),
             integer("filters", \.architecture.filters, a.filters, "Trunk filters."),
             integer("expansion", \.architecture.expansion, a.expansion, "Mobile block width (0: 4 × filters)."),
-            integer(
-                "depthwise-kernel", \.architecture.depthwiseKernel, 3...5,
-                "Side of a mobile block's depthwise filters: 3 or 5."),
+            choice(
+                "depthwise-kernel", \.architecture.depthwiseKernel,
+                "A mobile block's depthwise filters (mixed: 3x3 on half the channels, 5x5 on the rest)."),
             choice("policy-head", \.architecture.policyHead, "Policy head."),
             integer("policy-filters", \.architecture.policyFilters, a.heads, "Policy head filters."),
             choice("value-head", \.architecture.valueHead, "Value head."),
@@ -335,7 +335,8 @@ extension TrainingConfiguration {
             key: key, help: help + " " + names.joined(separator: ", ") + ".",
             defaultText: TrainingConfiguration()[keyPath: kp].rawValue, isList: false
         ) {
-            guard let s = $1 as? String, let v = E(rawValue: s) else {
+            // A number is read as its text: `"depthwise-kernel": 5` means "5".
+            guard let s = ($1 as? String) ?? ($1 as? NSNumber).map({ "\($0)" }), let v = E(rawValue: s) else {
                 throw bad(key, $1, "expected one of \(names.joined(separator: ", "))")
             }
             $0[keyPath: kp] = v

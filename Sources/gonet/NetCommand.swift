@@ -36,8 +36,8 @@ struct ArchitectureOptions: ParsableArguments {
     var squeezeExcitation = 0
     @Option(help: "The trunk's activation (the heads keep ReLU).")
     var activation = Architecture.Family.TrunkActivation.relu
-    @Option(help: "Side of a mobile block's depthwise filters: 3 or 5.")
-    var depthwiseKernel = 3
+    @Option(help: "A mobile block's depthwise filters (mixed: 3x3 on half the channels, 5x5 on the rest).")
+    var depthwiseKernel = Architecture.Family.DepthwiseKernel.three
 
     func architecture() throws -> Architecture.Family {
         let a = Architecture.Family(
@@ -48,9 +48,6 @@ struct ArchitectureOptions: ParsableArguments {
             activation: activation, depthwiseKernel: depthwiseKernel)
         // The limits a network file is loaded with, so `net new` never writes what `load` refuses,
         // named by the option each size came from (`value_hidden` is `--value-hidden`).
-        guard depthwiseKernel == 3 || depthwiseKernel == 5 else {
-            throw ValidationError("--depthwise-kernel must be 3 or 5, not \(depthwiseKernel)")
-        }
         if let bad = a.outOfRange {
             throw ValidationError(
                 "--\(bad.key.replacingOccurrences(of: "_", with: "-")) must be an integer in \(bad.range.lowerBound)…\(bad.range.upperBound), not \(bad.value)"
@@ -169,3 +166,4 @@ extension Architecture.Family.Trunk: ExpressibleByArgument {}
 extension Architecture.Family.PolicyHead: ExpressibleByArgument {}
 extension Architecture.Family.ValueHead: ExpressibleByArgument {}
 extension Architecture.Family.TrunkActivation: ExpressibleByArgument {}
+extension Architecture.Family.DepthwiseKernel: ExpressibleByArgument {}

@@ -76,12 +76,12 @@ final class NetworkFileTests: XCTestCase {
         }
     }
 
-    /// A mobile trunk's depthwise filter side is kept in the file (5x5 filters: 25 weights a
-    /// channel) and anything but 3 or 5 refused.
+    /// A mobile trunk's depthwise filters are kept in the file (5x5 filters: 25 weights a
+    /// channel; mixed: 3x3 and 5x5 groups) and anything but 3, 5 or "mixed" refused.
     func testTheDepthwiseKernelRoundTrips() throws {
         let a = Architecture.Family(
             trunk: .mobile, blocks: 1, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 1,
-            valueHead: .pool, valueFilters: 1, valueHidden: 4, depthwiseKernel: 5)
+            valueHead: .pool, valueFilters: 1, valueHidden: 4, depthwiseKernel: .five)
         XCTAssertEqual(
             FamilyNetwork(a).parameterCount
                 - FamilyNetwork(
@@ -93,9 +93,22 @@ final class NetworkFileTests: XCTestCase {
         XCTAssertEqual(net.parameters.map(\.value), back.parameters.map(\.value))
         XCTAssertTrue(a.json.contains("\"depthwise_kernel\": 5"), a.json)
         XCTAssertTrue(a.summary.hasPrefix("mobile 1x4 expansion 8 depthwise 5x5,"), a.summary)
+        var mixed = a
+        mixed.depthwiseKernel = .mixed
+        let (mixedNet, mixedBack) = try savedAndLoaded(mixed, seed: 3)
+        XCTAssertEqual(mixedNet.parameters.map(\.value), mixedBack.parameters.map(\.value))
+        XCTAssertEqual(mixedBack.architecture, .family(mixed))
+        XCTAssertTrue(mixed.json.contains("\"depthwise_kernel\": \"mixed\""), mixed.json)
+        XCTAssertTrue(mixed.summary.hasPrefix("mobile 1x4 expansion 8 depthwise 3x3+5x5,"), mixed.summary)
+        // Four channels of 3x3 filters and four of 5x5: 4 · (25 − 9) more weights than 3x3 alone.
+        XCTAssertEqual(
+            mixedNet.parameters.filter { $0.name.hasPrefix("blocks.0.depthwise") }.map(\.name),
+            ["blocks.0.depthwise.0.weight", "blocks.0.depthwise.1.weight"])
+        XCTAssertEqual(FamilyNetwork(a).parameterCount - FamilyNetwork(mixed).parameterCount, 4 * (25 - 9))
         for (side, message) in [
-            (4, "architecture \"depthwise_kernel\" must be 3 or 5, not 4"),
-            (7, "architecture \"depthwise_kernel\" must be an integer in 3…5, not 7"),
+            ("4", "architecture \"depthwise_kernel\" must be 3, 5 or \"mixed\", not 4"),
+            ("\"7\"", "architecture \"depthwise_kernel\" must be 3, 5 or \"mixed\", not 7"),
+            ("\"mix\"", "architecture \"depthwise_kernel\" must be 3, 5 or \"mixed\", not mix"),
         ] {
             XCTAssertThrowsError(try Architecture(json: a.json.replacingOccurrences(of: ": 5}", with: ": \(side)}"))) {
                 XCTAssertEqual("\($0)", message)
@@ -250,6 +263,21 @@ extension NetworkFileTests {
                 "{\"nodes\": [{\"op\": \"conv\", \"inputs\": [-1], \"channels\": 8, \"kernel\": 5}], \"policy\": 0, \"value\": 0}"
             ),
             "graph node 0 (conv): kernel 1 or 3, not 5")
+        // A slice past the channels it reads, or with no first channel.
+        XCTAssertEqual(
+            refusal(
+                "{\"nodes\": [{\"op\": \"slice\", \"inputs\": [-1], \"first\": 4, \"channels\": 3}], \"policy\": 0, \"value\": 0}"
+            ),
+            "graph node 0 (slice): channels from 4, 3 of them, of 6")
+        XCTAssertEqual(
+            refusal(
+                "{\"nodes\": [{\"op\": \"slice\", \"inputs\": [-1], \"channels\": 3}], \"policy\": 0, \"value\": 0}"),
+            "graph node 0 (slice): a slice needs \"first\"")
+        XCTAssertEqual(
+            refusal(
+                "{\"nodes\": [{\"op\": \"slice\", \"inputs\": [-1], \"first\": 9223372036854775807, \"channels\": 3}], \"policy\": 0, \"value\": 0}"
+            ),
+            "graph node 0 (slice): channels from 9223372036854775807, 3 of them, of 6")
         XCTAssertEqual(
             refusal("{\"nodes\": [\(mean), \(mean), \(dense1), \(dense1)], \"policy\": 2, \"value\": 3}"),
             "graph's policy node 2 must give 362 values")

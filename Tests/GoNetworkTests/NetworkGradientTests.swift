@@ -169,12 +169,29 @@ final class NetworkGradientTests: XCTestCase {
         check(
             Architecture.Family(
                 trunk: .mobile, blocks: 2, filters: 4, expansion: 6, policyHead: .conv, policyFilters: 2,
-                valueHead: .pool, valueFilters: 2, valueHidden: 4, depthwiseKernel: 5))
+                valueHead: .pool, valueFilters: 2, valueHidden: 4, depthwiseKernel: .five))
         check(
             Architecture.Family(
                 trunk: .mobile, blocks: 1, filters: 3, expansion: 5, policyHead: .fc, policyFilters: 1,
                 valueHead: .fc, valueFilters: 1, valueHidden: 3, squeezeExcitation: 2, activation: .swish,
-                depthwiseKernel: 5), steps: [3e-5, 5e-5, 8e-5])
+                depthwiseKernel: .five), steps: [3e-5, 5e-5, 8e-5])
+    }
+
+    /// Mixed depthwise filters (3x3 on the first channels, 5x5 on the rest; an odd width puts the
+    /// odd channel in the 3x3 group), with a pooling bias and a gate around them. The second
+    /// network's steps stay at 3e-5 and below: a head ReLU's kink lies within 1e-4 of its weights
+    /// along the 3x3 group's direction (the finite difference drifts from −0.25 at 3e-5 to −0.29 at
+    /// 1e-4, against an analytic −0.249).
+    func testMixedDepthwiseFilters() {
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 2, filters: 4, expansion: 7, policyHead: .conv, policyFilters: 2,
+                valueHead: .pool, valueFilters: 2, valueHidden: 4, depthwiseKernel: .mixed))
+        check(
+            Architecture.Family(
+                trunk: .mobile, blocks: 1, filters: 3, expansion: 6, policyHead: .fc, policyFilters: 1,
+                valueHead: .fc, valueFilters: 1, valueHidden: 3, globalPoolEvery: 1, squeezeExcitation: 2,
+                activation: .swish, depthwiseKernel: .mixed), steps: [1e-5, 2e-5, 3e-5])
     }
 
     func testMobileConvPolicyPoolValue() {

@@ -43,31 +43,67 @@ final class LayerGradientTests: XCTestCase {
             "conv\(kernel) input", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
     }
 
+    /// One 3x3 group, one 5x5 group, and MixConv's 3x3 then 5x5 groups over 5 channels (3 and 2).
     func testDepthwise() {
-        let c = 3
-        let n = batch * h * w
-        let d = DepthwiseConv2D("d", channels: c, height: h, width: w)
-        d.weight.value = noise(d.weight.count, seed: 5)
-        var x = noise(c * n, seed: 6)
-        let r = noise(c * n, seed: 7)
-        let y = Buffer(c * n)
-        func loss() -> Double {
-            x.withUnsafeBufferPointer { d.forward($0.baseAddress!, y.pointer, batch: batch) }
-            return dot(y.pointer, r)
-        }
-        _ = loss()
-        var dx = [Float](repeating: 0, count: c * n)
-        x.withUnsafeBufferPointer { xp in
-            r.withUnsafeBufferPointer { rp in
-                dx.withUnsafeMutableBufferPointer {
-                    d.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch)
+        for kernels in [[3], [5], [3, 5]] {
+            let c = 5
+            let n = batch * h * w
+            let d = DepthwiseConv2D("d", channels: c, kernels: kernels, height: h, width: w)
+            for (i, p) in d.weights.enumerated() { p.value = noise(p.count, seed: 5 + UInt64(i)) }
+            var x = noise(c * n, seed: 6)
+            let r = noise(c * n, seed: 7)
+            let y = Buffer(c * n)
+            func loss() -> Double {
+                x.withUnsafeBufferPointer { d.forward($0.baseAddress!, y.pointer, batch: batch) }
+                return dot(y.pointer, r)
+            }
+            _ = loss()
+            var dx = [Float](repeating: 0, count: c * n)
+            x.withUnsafeBufferPointer { xp in
+                r.withUnsafeBufferPointer { rp in
+                    dx.withUnsafeMutableBufferPointer {
+                        d.backward(xp.baseAddress!, rp.baseAddress!, $0.baseAddress!, batch: batch)
+                    }
                 }
             }
+            for p in d.weights {
+                checkGradient(
+                    "depthwise \(kernels) \(p.name)", count: p.count, analytic: p.grad,
+                    get: { p.value[$0] }, set: { p.value[$0] = $1 }, loss: loss)
+            }
+            checkGradient(
+                "depthwise \(kernels) input", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 },
+                loss: loss)
         }
-        checkGradient(
-            "depthwise weight", count: d.weight.count, analytic: d.weight.grad,
-            get: { d.weight.value[$0] }, set: { d.weight.value[$0] = $1 }, loss: loss)
-        checkGradient("depthwise input", count: x.count, analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
+    }
+
+    /// MixConv's groups: channels split evenly with the remainder first, named as a PyTorch
+    /// ModuleList names them, each channel convolved by its own group's filter.
+    func testMixedDepthwiseGroups() {
+        let d = DepthwiseConv2D("m", channels: 7, kernels: [3, 5], height: h, width: w)
+        XCTAssertEqual(d.groups.map(\.channels), [0..<4, 4..<7])
+        XCTAssertEqual(d.weights.map(\.name), ["m.0.weight", "m.1.weight"])
+        XCTAssertEqual(d.weights.map(\.shape), [[4, 1, 3, 3], [3, 1, 5, 5]])
+        XCTAssertEqual(d.weightCount, 4 * 9 + 3 * 25)
+        XCTAssertEqual(DepthwiseConv2D("one", channels: 7).weights.map(\.name), ["one.weight"])
+        // A unit impulse at the centre: each channel's output is its own filter, mirrored.
+        d.weights[0].value = (0..<36).map { Float($0) }
+        d.weights[1].value = (0..<75).map { Float(100 + $0) }
+        let hw = h * w
+        var x = [Float](repeating: 0, count: 7 * hw)
+        let (cy, cx) = (h / 2, w / 2)
+        for c in 0..<7 { x[c * hw + cy * w + cx] = 1 }
+        let y = Buffer(7 * hw)
+        x.withUnsafeBufferPointer { d.forward($0.baseAddress!, y.pointer, batch: 1) }
+        for c in 0..<7 {
+            let (offset, k) = d.filter(of: c)
+            XCTAssertEqual(k, c < 4 ? 3 : 5)
+            let flat = d.flatWeights
+            for t in 0..<k * k {
+                let (dy, dx) = (t / k - k / 2, t % k - k / 2)
+                XCTAssertEqual(y.pointer[c * hw + (cy - dy) * w + (cx - dx)], flat[offset + t], "channel \(c) tap \(t)")
+            }
+        }
     }
 
     func testBatchNormTrainingWithResidualAndReLU() {

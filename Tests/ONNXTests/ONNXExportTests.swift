@@ -84,7 +84,10 @@ final class ONNXExportTests: XCTestCase {
         Architecture.Family(
             trunk: .mobile, blocks: 2, filters: 4, expansion: 8, policyHead: .conv, policyFilters: 2,
             valueHead: .pool, valueFilters: 2, valueHidden: 4, globalPoolEvery: 2, activation: .swish,
-            depthwiseKernel: 5),
+            depthwiseKernel: .five),
+        Architecture.Family(
+            trunk: .mobile, blocks: 2, filters: 4, expansion: 7, policyHead: .conv, policyFilters: 2,
+            valueHead: .fc, valueFilters: 1, valueHidden: 4, squeezeExcitation: 2, depthwiseKernel: .mixed),
     ]
 
     /// A network with random weights and batch-norm statistics far from the identity, so that

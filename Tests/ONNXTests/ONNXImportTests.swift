@@ -122,8 +122,40 @@ final class ONNXImportTests: XCTestCase {
 }
 
 extension ONNXImportTests {
-    /// A graph network (outside gonet's family) exported again gives ONNX Runtime gonet's outputs,
-    /// and imported again it is the same network.
+    /// MixConv as PyTorch exports it: a Split (sizes as an input) into depthwise convolutions of
+    /// 3x3 and 5x5, a Concat. Uneven groups and a Slice of channels (end INT64_MAX) import as a graph,
+    /// the family's shape with folded batch norms as a native mixed mobile network; both give ONNX
+    /// Runtime's outputs, and each exports again to the same network.
+    func testSplitChannelsImportAsGraphAndAsTheMixedFamily() throws {
+        let py = try python()
+        XCTAssertEqual(system("'\(py)' '\(repository)/Tests/ONNXTests/split_graph.py' '\(scratch!)'"), 0)
+        let planes = try PlanesBatch(batch: 2, seed: 12, in: scratch)
+        for name in ["mixconv-graph", "mixconv-family"] {
+            let model = "\(scratch!)/\(name).onnx"
+            let (net, _) = try ONNXImport.network(path: model)
+            switch net.architecture {
+            case .graph(let spec):
+                XCTAssertEqual(name, "mixconv-graph")
+                let slices = spec.nodes.filter { $0.op == .slice }.map { [$0.first!, $0.channels!] }
+                XCTAssertEqual(slices, [[0, 3], [3, 2], [5, 2], [2, 5]])
+            case .family(let a):
+                XCTAssertEqual(name, "mixconv-family")
+                XCTAssertEqual(a.depthwiseKernel, .mixed)
+                XCTAssertEqual(a.expansion, 7)
+            }
+            let ort = try planes.runtime(model, python: py, prefix: "\(scratch!)/\(name)")
+            let (policy, value) = planes.gonet(net)
+            assertClose(ort.policy, policy, "policy of \(name)")
+            assertClose(ort.value, value, "value of \(name)")
+            let again = "\(scratch!)/\(name)-again.onnx"
+            try ONNXExport.write(net, to: again)
+            let (back, _) = try ONNXImport.network(path: again)
+            XCTAssertEqual(back.architecture, net.architecture, name)
+            let ortAgain = try planes.runtime(again, python: py, prefix: "\(scratch!)/\(name)-again")
+            assertClose(ortAgain.policy, policy, "policy of \(name) exported again")
+        }
+    }
+
     /// A 5x5 depthwise convolution outside the family (here with a bias and a LeakyRelu) imports
     /// as a graph network that gives ONNX Runtime's outputs; a 7x7 one is refused by node.
     func testAFiveByFiveDepthwiseGraphImports() throws {
@@ -159,6 +191,8 @@ extension ONNXImportTests {
         }
     }
 
+    /// A graph network (outside gonet's family) exported again gives ONNX Runtime gonet's outputs,
+    /// and imported again it is the same network.
     func testGraphNetworksExportToONNXAndBack() throws {
         let py = try python()
         let planes = try PlanesBatch(batch: 2, seed: 4, in: scratch)

@@ -328,6 +328,14 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try taught.validate()) {
             XCTAssertEqual("\($0)", "\(taught.teacher!): cannot open: no such file or not readable")
         }
+        // A choice given as a JSON number is read as its text; flags give text.
+        try "{\"trunk\": \"mobile\", \"depthwise-kernel\": 5}".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TrainingConfiguration.load(path: path).architecture.depthwiseKernel, .five)
+        try c.set("depthwise-kernel", "mixed")
+        XCTAssertEqual(c.architecture.depthwiseKernel, .mixed)
+        XCTAssertThrowsError(try c.set("depthwise-kernel", 7)) {
+            XCTAssertEqual("\($0)", "\"depthwise-kernel\": expected one of 3, 5, mixed, not 7")
+        }
         // The architecture's one table of limits applies to training settings too.
         XCTAssertThrowsError(try loaded.set("filters", 2000)) {
             XCTAssertTrue("\($0)".contains("1…1024") || "\($0)".contains("1...1024"), "\($0)")

@@ -54,7 +54,10 @@ final class NetCommandTests: XCTestCase {
             "net", "new", "--trunk", "mobile", "--depthwise-kernel", "4", "-o", dir.appendingPathComponent("x").path,
         ])
         XCTAssertNotEqual(four.status, 0)
-        XCTAssertTrue(four.stderr.contains("--depthwise-kernel must be 3 or 5, not 4"), four.stderr)
+        XCTAssertTrue(
+            four.stderr.contains(
+                "The value '4' is invalid for '--depthwise-kernel <depthwise-kernel>'. Please provide one of '3', '5' or 'mixed'."
+            ), four.stderr)
         // One table of limits: what `net new` accepts, `load` accepts (--filters 2000 once
         // passed the command line and wrote a file that load refused).
         for (flag, value, message) in [

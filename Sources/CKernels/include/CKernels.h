@@ -37,4 +37,15 @@ void gonet_activation(float *z, size_t n, int kind);
 /// dz ← dy · f′(z) for n floats, f swish or hard swish (`kind`); dy and dz may be the same.
 void gonet_activation_gradient(const float *z, const float *dy, float *dz, size_t n, int kind);
 
+/// One board of one channel of a depthwise convolution: y (height × width) = bias + the k×k
+/// correlation of x (height × width) with w (k·k, row-major), zero padding, k 3 or 5; with `flip`
+/// the filter is turned by 180° (the input gradient: dy through the flipped filter). Boards up
+/// to 64 × 64.
+void gonet_depthwise_board(
+    const float *x, const float *w, float bias, float *y, int height, int width, int k, int flip);
+
+/// g[t] += Σ over the board of dy[p] · x[p + tap t's offset] (zero padding) for the k·k taps t:
+/// the weight gradient of `gonet_depthwise_board` for one board of one channel.
+void gonet_depthwise_weight_gradient(const float *x, const float *dy, float *g, int height, int width, int k);
+
 #endif
