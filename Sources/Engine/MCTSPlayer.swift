@@ -208,10 +208,15 @@ public final class MCTSPlayer: Ranker {
     // MARK: Search
 
     /// Selects up to `batchSize` leaves under virtual loss, evaluates them together, backs up.
+    /// A descent that reaches a leaf already in the batch (a collision) keeps its virtual loss
+    /// until the batch is backed up, so the next descents turn elsewhere and the batch fills;
+    /// after `batchSize` collisions the batch goes as it is (a tree that narrow has nothing
+    /// else worth evaluating now).
     func runBatch(_ root: SearchNode, _ rootGame: Game) {
         var leaves: [(SearchNode, Game, [SearchNode])] = []
         var terminal: [([SearchNode], Double)] = []
-        for _ in 0..<settings.batchSize {
+        var collided: [[SearchNode]] = []
+        while leaves.count + terminal.count < settings.batchSize && collided.count < settings.batchSize {
             var node = root
             var game = rootGame
             var path = [root]
@@ -233,17 +238,22 @@ public final class MCTSPlayer: Ranker {
             for n in path { n.virtualLoss += 1 }
             if let value {
                 terminal.append((path, value))
-            } else if leaves.contains(where: { $0.0 === node }) {
-                for n in path { n.virtualLoss -= 1 }
-                break
+                lastPlayouts += 1
+            } else if node.pending {
+                collided.append(path)
             } else {
+                node.pending = true
                 leaves.append((node, game, path))
+                lastPlayouts += 1
             }
-            lastPlayouts += 1
         }
         evaluate(leaves.map { ($0.0, $0.1) })
-        for (leaf, game, path) in leaves { backup(path, leafValue(leaf, game)) }
+        for (leaf, game, path) in leaves {
+            leaf.pending = false
+            backup(path, leafValue(leaf, game))
+        }
         for (path, v) in terminal { backup(path, v) }
+        for path in collided { for n in path { n.virtualLoss -= 1 } }
     }
 
     /// PUCT with first-play urgency reduction.

@@ -10,6 +10,8 @@ final class SearchNode {
     var valueSum: Double = 0
     var virtualLoss = 0
     var expanded = false
+    /// In the batch being gathered, waiting for its evaluation.
+    var pending = false
     /// Set once the network's value of this position is known (for the player to move here).
     var evaluated = false
     var networkValue: Double = 0
