@@ -6,14 +6,14 @@
 #include "CKernels.h"
 #include "Lanes.h"
 
-static inline __attribute__((always_inline)) void forward_body(float *z, size_t n, int kind) {
+static inline __attribute__((always_inline)) void forward_body(const float *x, float *y, size_t n, int kind) {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) store(z + i, activate_lanes(load(z + i), kind));
+    for (; i + 8 <= n; i += 8) store(y + i, activate_lanes(load(x + i), kind));
     if (i < n) {
         float tail[8] = {0};
-        memcpy(tail, z + i, (n - i) * sizeof(float));
+        memcpy(tail, x + i, (n - i) * sizeof(float));
         store(tail, activate_lanes(load(tail), kind));
-        memcpy(z + i, tail, (n - i) * sizeof(float));
+        memcpy(y + i, tail, (n - i) * sizeof(float));
     }
 }
 
@@ -50,20 +50,20 @@ static int avx2(void) {
     if (known < 0) known = gonet_kernels_available();
     return known;
 }
-GONET_AVX2 static void forward_avx2(float *z, size_t n, int kind) { forward_body(z, n, kind); }
+GONET_AVX2 static void forward_avx2(const float *x, float *y, size_t n, int kind) { forward_body(x, y, n, kind); }
 GONET_AVX2 static void backward_avx2(const float *z, const float *dy, float *dz, size_t n, int kind) {
     backward_body(z, dy, dz, n, kind);
 }
 #endif
 
-void gonet_activation(float *z, size_t n, int kind) {
+void gonet_activation(const float *x, float *y, size_t n, int kind) {
 #if defined(__x86_64__)
     if (avx2()) {
-        forward_avx2(z, n, kind);
+        forward_avx2(x, y, n, kind);
         return;
     }
 #endif
-    forward_body(z, n, kind);
+    forward_body(x, y, n, kind);
 }
 
 void gonet_activation_gradient(const float *z, const float *dy, float *dz, size_t n, int kind) {

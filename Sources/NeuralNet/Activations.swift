@@ -74,7 +74,18 @@ public enum Activation: String, CaseIterable, Sendable {
         case .relu: Activations.relu(z, z, count: count)
         case .swish, .hardSwish:
             let kind = kernel
-            Self.chunks(count) { range in gonet_activation(z + range.lowerBound, range.count, kind) }
+            Self.chunks(count) { range in
+                gonet_activation(z + range.lowerBound, z + range.lowerBound, range.count, kind)
+            }
+        }
+    }
+
+    /// y = f(x) over `count` floats on the calling thread (for loops already spread over the cores).
+    public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .identity: if y != UnsafeMutablePointer(mutating: x) { y.update(from: x, count: count) }
+        case .relu: Activations.relu(x, y, count: count)
+        case .swish, .hardSwish: gonet_activation(x, y, count, kernel)
         }
     }
 

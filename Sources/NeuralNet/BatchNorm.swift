@@ -30,10 +30,12 @@ public final class BatchNorm {
         invStd = [Float](repeating: 1, count: channels)
     }
 
-    /// Training: normalises x in place (x becomes x̂, kept for backward), y = γx̂ + β (+ residual), ReLU'd when asked.
+    /// Training: normalises x in place (x becomes x̂, kept for backward), y = γx̂ + β (+ residual),
+    /// ReLU'd when asked; with `smooth`, γx̂ + β (+ residual) goes to its `keep` and y is its activation.
     public func forwardTraining(
         _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int,
-        residual: UnsafePointer<Float>? = nil, relu: Bool
+        residual: UnsafePointer<Float>? = nil, relu: Bool,
+        then smooth: (Activation, keep: UnsafeMutablePointer<Float>)? = nil
     ) {
         let g = weight.value
         let b = bias.value
@@ -58,9 +60,13 @@ public final class BatchNorm {
                         ip[c] = istd
                         mp[c] = (1 - m) * mp[c] + m * Float(mean)
                         vp[c] = (1 - m) * vp[c] + m * Float(n > 1 ? sq / Double(n - 1) : variance)
+                        // A smooth activation follows while the channel is still in cache: the
+                        // normalised row goes to `keep` (for backward), its activation to y.
+                        let normalised = smooth.map { $0.keep + c * n } ?? out
                         BatchNorm.normalise(
-                            row, out, n: n, mean: Float(mean), invStd: istd, scale: g[c], shift: b[c],
+                            row, normalised, n: n, mean: Float(mean), invStd: istd, scale: g[c], shift: b[c],
                             residual: residual.map { $0 + c * n }, relu: relu)
+                        if let (f, _) = smooth { f.apply(normalised, into: out, count: n) }
                     }
                 }
             }
@@ -102,12 +108,19 @@ public final class BatchNorm {
                     let dyr = dy + c * n
                     let dxr = dx + c * n
                     let dres = dResidual.map { $0 + c * n }
-                    // The masked gradient goes to dx first (or to the residual's gradient), then is read back.
-                    let masked = dres ?? dxr
+                    // Under a ReLU the masked gradient goes to dx first (or to the residual's
+                    // gradient), then is read back; without one it is dy, copied only where the
+                    // residual's gradient is asked for.
+                    let masked: UnsafePointer<Float>
                     if relu {
-                        BatchNorm.maskByPositive(yr, dyr, masked, n: n)
-                    } else if masked != UnsafeMutablePointer(mutating: dyr) {
-                        masked.update(from: dyr, count: n)
+                        let m = dres ?? dxr
+                        BatchNorm.maskByPositive(yr, dyr, m, n: n)
+                        masked = UnsafePointer(m)
+                    } else if let dres {
+                        if dres != UnsafeMutablePointer(mutating: dyr) { dres.update(from: dyr, count: n) }
+                        masked = UnsafePointer(dres)
+                    } else {
+                        masked = dyr
                     }
                     let sg = Sums.dot(masked, xr, n)
                     let sb = Sums.sum(masked, n)

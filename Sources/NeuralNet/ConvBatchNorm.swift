@@ -91,10 +91,12 @@ public final class ConvBatchNorm {
         case .standard(let c): c.forward(x, pre, batch: batch, columns: columns, keepForBackward: true)
         case .depthwise(let d): d.forward(x, pre, batch: batch)
         }
-        bn.forwardTraining(pre, out, n: n, residual: residual, relu: relu)
         if activation.needsInput {
-            preActivation.reserve(outChannels * n).update(from: out, count: outChannels * n)
-            activation.apply(out, count: outChannels * n)
+            bn.forwardTraining(
+                pre, out, n: n, residual: residual, relu: false,
+                then: (activation, keep: preActivation.reserve(outChannels * n)))
+        } else {
+            bn.forwardTraining(pre, out, n: n, residual: residual, relu: relu)
         }
         foldedValid = false
     }
@@ -114,12 +116,7 @@ public final class ConvBatchNorm {
                 input: preActivation.pointer, output: output.pointer, dOut, g, count: outChannels * n)
             dOut = UnsafePointer(g)
         }
-        if relu || dResidual == nil {
-            bn.backward(normalized.pointer, output.pointer, dOut, d, n: n, relu: relu, dResidual: dResidual)
-        } else {
-            bn.backward(normalized.pointer, output.pointer, dOut, d, n: n, relu: false, dResidual: nil)
-            dResidual!.update(from: dOut, count: outChannels * n)
-        }
+        bn.backward(normalized.pointer, output.pointer, dOut, d, n: n, relu: relu, dResidual: dResidual)
         switch kind {
         case .standard(let c): c.backward(x, d, dx, batch: batch, columns: columns)
         case .depthwise(let dw): dw.backward(x, d, dx, batch: batch)

@@ -31,8 +31,8 @@ void gonet_winograd_output_grid(
 /// (x·min(max(x + 3, 0), 6)/6).
 enum { GONET_ACTIVATION_IDENTITY = 0, GONET_ACTIVATION_RELU = 1, GONET_ACTIVATION_SWISH = 2, GONET_ACTIVATION_HARD_SWISH = 3 };
 
-/// z ← f(z) for the n floats at z, f the activation `kind`.
-void gonet_activation(float *z, size_t n, int kind);
+/// y ← f(x) for n floats, f the activation `kind`; x and y may be the same.
+void gonet_activation(const float *x, float *y, size_t n, int kind);
 
 /// dz ← dy · f′(z) for n floats, f swish or hard swish (`kind`); dy and dz may be the same.
 void gonet_activation_gradient(const float *z, const float *dy, float *dz, size_t n, int kind);
