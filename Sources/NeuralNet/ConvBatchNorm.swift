@@ -139,6 +139,8 @@ public final class ConvBatchNorm {
             if activation.needsInput { activation.apply(out, count: outChannels * n) }
             return
         }
+        // A depthwise kernel adds the bias as it writes each board.
+        var biasAdded = false
         foldedWeights.withUnsafeBufferPointer { w in
             switch kind {
             case .standard(let c):
@@ -151,28 +153,31 @@ public final class ConvBatchNorm {
                     BLAS.gemm(m: outChannels, n: n, k: k, a: w.baseAddress!, lda: k, b: cols, ldb: n, c: out, ldc: n)
                 }
             case .depthwise(let d):
-                d.forward(x, out, batch: batch, weights: foldedWeights)
+                d.forward(x, out, batch: batch, weights: foldedWeights, bias: foldedBias)
+                biasAdded = true
             }
         }
-        let relu = self.relu
+        if biasAdded && residual == nil && activation == .identity { return }
+        let (relu, activation) = (self.relu, self.activation)
+        // Bias, residual and the activation in one pass over each channel, while it is in cache.
         foldedBias.withUnsafeBufferPointer { b in
             Parallel.forEach(outChannels, work: outChannels * n) { o in
                 let row = out + o * n
-                let bias = b[o]
+                let bias = biasAdded ? 0 : b[o]
                 if let r = residual.map({ $0 + o * n }) {
                     for i in 0..<n {
                         let v = row[i] + bias + r[i]
                         row[i] = relu ? max(v, 0) : v
                     }
-                } else {
+                } else if !biasAdded || relu {
                     for i in 0..<n {
                         let v = row[i] + bias
                         row[i] = relu ? max(v, 0) : v
                     }
                 }
+                if activation.needsInput { activation.apply(row, into: row, count: n) }
             }
         }
-        if activation.needsInput { activation.apply(out, count: outChannels * n) }
     }
 
     /// Whether the unit runs on activations in the grid layout (`forwardInferenceGrid`): a 3x3

@@ -84,17 +84,19 @@ public final class DepthwiseConv2D {
     }
 
     /// y = each channel of x convolved with its own filter (+ bias), zero padding; with `weights`
-    /// (laid out as `flatWeights`) in place of the layer's own.
+    /// (laid out as `flatWeights`) and `bias` (one a channel) in place of the layer's own.
     public func forward(
-        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, weights: [Float]? = nil
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, weights: [Float]? = nil,
+        bias: [Float]? = nil
     ) {
         let hw = height * width
         let n = batch * hw
-        let w = width
         let all = weights ?? flatWeights
         precondition(all.count == weightCount, "\(all.count) depthwise weights for \(weightCount)")
+        precondition(
+            bias.map { $0.count == channels } ?? true, "a bias of \(bias?.count ?? 0) for \(channels) channels")
         all.withUnsafeBufferPointer { wt in
-            let bias = self.bias?.value
+            let bias = bias ?? self.bias?.value
             Parallel.forEach(channels, work: weightCount * n) { c in
                 let (offset, kernel) = filter(of: c)
                 let b0 = bias?[c] ?? 0

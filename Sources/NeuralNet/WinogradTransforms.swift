@@ -82,11 +82,8 @@ extension Winograd {
     ) {
         let h = height
         let w = width
-        let hw = h * w
-        let n = batch * hw
         let tx = tilesX
         let fp = fPad
-        let f = outChannels
         let stride = tiles.count * fp
         let rowWidth = 4 * tx
         withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
