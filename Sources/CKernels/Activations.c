@@ -44,12 +44,6 @@ static inline __attribute__((always_inline)) void backward_body(
 }
 
 #if defined(__x86_64__)
-#define GONET_AVX2 __attribute__((target("avx2,fma")))
-static int avx2(void) {
-    static int known = -1;
-    if (known < 0) known = gonet_kernels_available();
-    return known;
-}
 GONET_AVX2 static void forward_avx2(const float *x, float *y, size_t n, int kind) { forward_body(x, y, n, kind); }
 GONET_AVX2 static void backward_avx2(const float *z, const float *dy, float *dz, size_t n, int kind) {
     backward_body(z, dy, dz, n, kind);
@@ -58,7 +52,7 @@ GONET_AVX2 static void backward_avx2(const float *z, const float *dy, float *dz,
 
 void gonet_activation(const float *x, float *y, size_t n, int kind) {
 #if defined(__x86_64__)
-    if (avx2()) {
+    if (gonet_avx2()) {
         forward_avx2(x, y, n, kind);
         return;
     }
@@ -68,7 +62,7 @@ void gonet_activation(const float *x, float *y, size_t n, int kind) {
 
 void gonet_activation_gradient(const float *z, const float *dy, float *dz, size_t n, int kind) {
 #if defined(__x86_64__)
-    if (avx2()) {
+    if (gonet_avx2()) {
         backward_avx2(z, dy, dz, n, kind);
         return;
     }

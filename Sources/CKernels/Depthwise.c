@@ -67,12 +67,6 @@ static inline __attribute__((always_inline)) void weight_gradient_body(
 }
 
 #if defined(__x86_64__)
-#define GONET_AVX2 __attribute__((target("avx2,fma")))
-static int avx2(void) {
-    static int known = -1;
-    if (known < 0) known = gonet_kernels_available();
-    return known;
-}
 GONET_AVX2 static void board_avx2(
     const float *x, const float *w, float bias, float *y, int height, int width, int k, int flip) {
     board_body(x, w, bias, y, height, width, k, flip);
@@ -85,7 +79,7 @@ GONET_AVX2 static void weight_gradient_avx2(const float *x, const float *dy, flo
 void gonet_depthwise_board(
     const float *x, const float *w, float bias, float *y, int height, int width, int k, int flip) {
 #if defined(__x86_64__)
-    if (avx2()) {
+    if (gonet_avx2()) {
         board_avx2(x, w, bias, y, height, width, k, flip);
         return;
     }
@@ -95,7 +89,7 @@ void gonet_depthwise_board(
 
 void gonet_depthwise_weight_gradient(const float *x, const float *dy, float *g, int height, int width, int k) {
 #if defined(__x86_64__)
-    if (avx2()) {
+    if (gonet_avx2()) {
         weight_gradient_avx2(x, dy, g, height, width, k);
         return;
     }

@@ -6,6 +6,20 @@
 
 #include <string.h>
 
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+// A kernel's AVX2/FMA build, compiled beside its baseline build and chosen at run time.
+#define GONET_AVX2 __attribute__((target("avx2,fma")))
+
+// Whether this CPU runs the AVX2/FMA builds (`gonet_kernels_available`, asked once).
+static inline int gonet_avx2(void) {
+    static int known = -1;
+    if (known < 0) known = gonet_kernels_available();
+    return known;
+}
+#endif
+
 // No 256-bit value crosses a call with the baseline ABI: the helpers are always inlined.
 #pragma clang diagnostic ignored "-Wpsabi"
 

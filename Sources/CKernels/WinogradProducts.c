@@ -9,11 +9,10 @@
 // AMD EPYC). Compiled for AVX2 and FMA only in this file, chosen at run time, so the binary still
 // runs on any x86-64 CPU.
 #include "CKernels.h"
+#include "Lanes.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-#define GONET_AVX2 __attribute__((target("avx2,fma")))
 
 bool gonet_kernels_available(void) {
     __builtin_cpu_init();

@@ -91,7 +91,6 @@ static inline __attribute__((always_inline)) void output_body(
 }
 
 #if defined(__x86_64__)
-#define GONET_AVX2 __attribute__((target("avx2,fma")))
 
 GONET_AVX2 static void input_avx2(
     const float *grid, float *v, int t0, int t1, int tiles_x, int grid_x, int cp, size_t stride) {
@@ -104,19 +103,12 @@ GONET_AVX2 static void output_avx2(
     output_body(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, kind);
 }
 
-static int avx2(void) {
-    static int known = -1;
-    if (known < 0) known = gonet_kernels_available();
-    return known;
-}
-#else
-static int avx2(void) { return 0; }
 #endif
 
 void gonet_winograd_input(
     const float *grid, float *v, int t0, int t1, int tiles_x, int grid_x, int cp, size_t stride) {
 #if defined(__x86_64__)
-    if (avx2()) {
+    if (gonet_avx2()) {
         input_avx2(grid, v, t0, t1, tiles_x, grid_x, cp, stride);
         return;
     }
@@ -128,7 +120,7 @@ void gonet_winograd_output_grid(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
     const float *bias, const float *residual, int kind) {
 #if defined(__x86_64__)
-    if (avx2()) {
+    if (gonet_avx2()) {
         output_avx2(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, kind);
         return;
     }

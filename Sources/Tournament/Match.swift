@@ -126,7 +126,8 @@ public final class Match: Sendable {
 
     /// Sets the match up in `tournament`: registers A and B in a new one (unless `registering` is
     /// false: then a side missing is an error), or checks that the one there is this match (same
-    /// engines, network bytes and settings; the game count may change).
+    /// engines, network bytes and settings; the game count may change). A summary (`registering`
+    /// false) plays nothing, so it reads the match whatever komi, seed or time it was played with.
     public init(tournament: Tournament, settings: MatchSettings, registering: Bool = true) throws {
         self.tournament = tournament
         self.settings = settings
@@ -134,7 +135,7 @@ public final class Match: Sendable {
         var wanted = try settings.config()
         wanted.gamesPerPairing = tournament.config.gamesPerPairing
         wanted.concurrency = tournament.config.concurrency
-        guard wanted == tournament.config else {
+        guard wanted == tournament.config || !registering else {
             let keys = wanted.keysDiffering(from: tournament.config)
             let differ = keys.count == 1 ? "differs" : "differ"
             throw TournamentError(

@@ -179,6 +179,14 @@ final class MatchTests: XCTestCase {
                 "2 games: A 2 wins, 0 draws, 0 losses: 100.0% [34.2%, 100.0%], Elo +inf [-113, +inf] (95%)"),
             "\(read.report(games))")
         XCTAssertEqual(try read.tournament.store.status().waiting, 0)
+        // A summary asked without the settings the match was played with still reads it.
+        var plain = settings(games: 2)
+        plain.secondsPerMove = 10
+        plain.seed = 9
+        XCTAssertEqual(try Match.open(directory: dir, settings: plain, creating: false).results().count, 2)
+        XCTAssertThrowsError(try Match.open(directory: dir, settings: plain)) {
+            XCTAssertTrue("\($0)".contains("(its secondsPerMove, seed differ from this command's)"), "\($0)")
+        }
     }
 
     func testAnotherMatchInTheSameDirectoryIsRefused() throws {
