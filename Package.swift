@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(
             name: "GoRecordsTests", dependencies: ["TestSupport", "GoRecords", "GoRules", "GTP"], exclude: ["Records"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "GoNetworkTests", dependencies: ["TestSupport", "GoNetwork", "NeuralNet"]),
+        .testTarget(
+            name: "GoNetworkTests", dependencies: ["TestSupport", "GoNetwork", "NeuralNet"], exclude: ["Fixtures"]),
         .testTarget(
             name: "EngineTests",
             dependencies: ["TestSupport", "Engine", "GoNetwork", "GoRules", "GoRecords", "NeuralNet", "GTP", "gonet"],

@@ -3,14 +3,22 @@ import NeuralNet
 import TestSupport
 import XCTest
 
-/// The PyTorch reference fixtures in the test data folder's `fixtures` (`$GONET_SHARED`, or
-/// `shared` beside the checkout; CONTRIBUTING.md).
+/// The PyTorch reference fixtures: the plain family's networks in the test data folder's
+/// `fixtures` (`$GONET_SHARED`, or `shared` beside the checkout; CONTRIBUTING.md), and the networks
+/// with global pooling, gates, smooth activations and 5x5 or mixed depthwise filters committed
+/// beside these tests (`Fixtures/make_fixtures.py` made them).
 enum Fixtures {
     static let names = ["resnet-2x8", "mobile-2x8e16", "resnet-1x4-h3", "mobile-3x8e24-conv"]
+    static let blockNames = [
+        "resnet-3x8-pool-se-swish", "resnet-2x8-pool-se", "mobile-2x8e13-mixed-hswish", "mobile-3x8e16-k5-se-swish",
+    ]
 
     static let directory = TestPaths.sharedData.appendingPathComponent("fixtures")
+    static let committed = TestPaths.packageRoot.appendingPathComponent("Tests/GoNetworkTests/Fixtures")
 
     static func path(_ file: String) throws -> String {
+        let mine = committed.appendingPathComponent(file).path
+        if FileManager.default.fileExists(atPath: mine) { return mine }
         let p = directory.appendingPathComponent(file).path
         guard FileManager.default.fileExists(atPath: p) else { throw XCTSkip("fixture \(p) is missing") }
         return p
