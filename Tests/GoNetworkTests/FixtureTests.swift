@@ -47,6 +47,55 @@ final class FixtureTests: XCTestCase {
         try checkTrainingStep(Fixtures.blockNames + Fixtures.names, winograd: true, tolerance: 3e-4)
     }
 
+    /// The training-only heads (the opponent's reply with a game's end ignored, the score on
+    /// counted games) and a soft policy target, on a pooled, gated swish trunk.
+    func testTrainingHeadsAndSoftTargetsMatchPyTorch() throws {
+        for winograd in [false, true] {
+            let name = "resnet-3x8-pool-se-swish"
+            let tolerance: Float = winograd ? 3e-4 : 1e-4
+            let net = try NetworkFile.loadFamily(path: Fixtures.path("\(name).safetensors"))
+            net.useWinograd = winograd
+            net.addReplyHead(seed: 1)
+            net.addScoreHead(seed: 2)
+            let ref = try Fixtures.read("\(name)-heads-train.safetensors")
+            let heads = net.trainingParameters.filter { !net.parameters.map(\.name).contains($0.name) }
+            XCTAssertEqual(heads.map(\.name).sorted(), ["reply.out.bias", "reply.out.weight", "reply.pass.bias",
+                "reply.pass.weight", "score.fc.bias", "score.fc.weight"])
+            for p in heads { p.value = try XCTUnwrap(ref.tensor("init.\(p.name)"), p.name).data }
+            var batch = TrainingBatch(
+                planes: ref.tensor("planes")!.data,
+                policyTargets: ref.tensor("policy_target")!.data.map { Int32($0) },
+                valueTargets: ref.tensor("value_target")!.data, valueMask: ref.tensor("value_mask")!.data,
+                replyTargets: ref.tensor("reply_target")!.data.map { Int32($0) },
+                scoreTargets: ref.tensor("score_target")!.data, scoreMask: ref.tensor("score_mask")!.data)
+            batch.policyDistribution = ref.tensor("policy_distribution")!.data
+            let loss = net.lossAndGradients(batch, weights: LossWeights(policy: 1, value: 0.5, reply: 0.7, score: 0.3))
+            for (what, mine) in [
+                ("policy_loss", loss.policy), ("value_loss", loss.value), ("reply_loss", loss.reply),
+                ("score_loss", loss.score), ("loss", loss.total),
+            ] {
+                assertClose([Float(mine)], ref.tensor(what)!.data, "\(name) \(what)", tolerance: tolerance)
+            }
+            let largestGradient = ref.entries.keys.filter { $0.hasPrefix("grad.") }.compactMap {
+                ref.tensor($0)?.data.map(abs).max()
+            }.max()!
+            let trained = net.trainingParameters.filter(\.trainable)
+            XCTAssertEqual(
+                trained.map { "grad.\($0.name)" }.sorted(), ref.entries.keys.filter { $0.hasPrefix("grad.") }.sorted())
+            for p in trained {
+                assertClose(
+                    p.grad, try XCTUnwrap(ref.tensor("grad.\(p.name)")).data, "\(name) grad.\(p.name)",
+                    minimumFloor: 1e-3 * largestGradient, tolerance: tolerance)
+            }
+            SGD(momentum: 0.9).step(trained, lr: 0.1)
+            for p in net.trainingParameters {
+                assertClose(
+                    p.value, try XCTUnwrap(ref.tensor("after.\(p.name)")).data, "\(name) after.\(p.name)",
+                    tolerance: tolerance)
+            }
+        }
+    }
+
     func checkTrainingStep(_ names: [String], winograd: Bool, tolerance: Float) throws {
         for name in names {
             let net = try NetworkFile.loadFamily(path: Fixtures.path("\(name).safetensors"))

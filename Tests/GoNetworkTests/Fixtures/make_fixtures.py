@@ -160,7 +160,29 @@ class Net(nn.Module):
             logits = torch.cat([self.policy.out(p).flatten(1), getattr(self.policy, "pass")(p.mean(dim=(2, 3)))], 1)
         v = F.relu(self.value.bn(self.value.conv(x)))
         v = v.flatten(1) if self.a["value_head"] == "fc" else v.mean(dim=(2, 3))
-        return logits, torch.tanh(self.value.fc2(F.relu(self.value.fc1(v))))
+        hidden = F.relu(self.value.fc1(v))
+        # What the training-only heads read: the policy head's features and the value's hidden layer.
+        self.features = (p, hidden)
+        return logits, torch.tanh(self.value.fc2(hidden))
+
+
+class TrainingHeads(nn.Module):
+    """The training-only heads of gonet's checkpoints: the opponent's reply (`reply.out`, a 1x1
+    convolution of the policy features to the 361 points, and `reply.pass` over their mean) and
+    the score (`score.fc` on the value head's hidden layer, in units of 10 points)."""
+
+    def __init__(self, policy_filters, value_hidden):
+        super().__init__()
+        self.reply = nn.Module()
+        self.reply.out = nn.Conv2d(policy_filters, 1, 1)
+        setattr(self.reply, "pass", nn.Linear(policy_filters, 1))
+        self.score = nn.Module()
+        self.score.fc = nn.Linear(value_hidden, 1)
+
+    def forward(self, features):
+        p, hidden = features
+        reply = torch.cat([self.reply.out(p).flatten(1), getattr(self.reply, "pass")(p.mean(dim=(2, 3)))], 1)
+        return reply, self.score.fc(hidden)[:, 0]
 
 
 def randomize(net, generator):
@@ -255,6 +277,65 @@ def make(directory, name, architecture, seed):
                       {"policy_weight": "1.0", "value_weight": "0.5"})
 
 
+def make_heads(directory, name, seed):
+    """NAME-heads-train.safetensors: one training step of NAME's network with the reply and score
+    heads and a soft policy target. Besides the tensors of NAME-train: `init.T` for the heads'
+    starting tensors, `reply_target` (−1 where the game ended: no loss), `score_target` in
+    points, `score_mask`, `policy_distribution` [8, 362] (taken instead of `policy_target`), and
+    `reply_loss` = Σ cross-entropy over the samples with a reply / 8, `score_loss` = Σ mask ·
+    (s − t/10)² / 8; `loss` = policy + 0.5 · value + 0.7 · reply + 0.3 · score."""
+    generator = torch.Generator().manual_seed(seed)
+    net = read_network(os.path.join(directory, name + ".safetensors"))
+    heads = TrainingHeads(net.a["policy_filters"], net.a["value_hidden"]).double()
+    randomize(heads, generator)
+    x = planes(8, generator)
+    policy_distribution = torch.softmax(2 * torch.randn(8, 362, generator=generator, dtype=torch.float64), 1)
+    value_target = torch.tensor([1, -1, 1, 0, -1, 1, -1, 1], dtype=torch.float64)
+    value_mask = torch.tensor([1, 1, 0, 1, 1, 1, 0, 1], dtype=torch.float64)
+    reply_target = torch.randint(0, 362, (8,), generator=generator)
+    reply_target[2], reply_target[5] = -1, 361
+    score_target = torch.tensor([3.5, -12.5, 0, 0.5, -40.5, 7.5, 0, 101.5], dtype=torch.float64)
+    score_mask = torch.tensor([1, 1, 0, 1, 1, 1, 0, 1], dtype=torch.float64)
+    out = {"planes": x, "policy_target": torch.zeros(8, dtype=torch.float64),
+           "policy_distribution": policy_distribution, "value_target": value_target, "value_mask": value_mask,
+           "reply_target": reply_target.double(), "score_target": score_target, "score_mask": score_mask}
+    for n, t in heads.state_dict().items():
+        out["init." + n] = t.clone()
+    net.train()
+    logits, value = net(x)
+    reply, score = heads(net.features)
+    policy_loss = -(policy_distribution * torch.log_softmax(logits, 1)).sum() / 8
+    value_loss = (value_mask * (value[:, 0] - value_target) ** 2).sum() / 8
+    reply_loss = F.cross_entropy(reply, reply_target, ignore_index=-1, reduction="sum") / 8
+    score_loss = (score_mask * (score - score_target / 10) ** 2).sum() / 8
+    loss = policy_loss + 0.5 * value_loss + 0.7 * reply_loss + 0.3 * score_loss
+    loss.backward()
+    out.update({"policy_logits": logits, "value_output": value, "policy_loss": policy_loss.reshape(1),
+                "value_loss": value_loss.reshape(1), "reply_loss": reply_loss.reshape(1),
+                "score_loss": score_loss.reshape(1), "loss": loss.reshape(1)})
+    for n, p in list(net.named_parameters()) + list(heads.named_parameters()):
+        out["grad." + n] = p.grad
+    torch.optim.SGD(list(net.parameters()) + list(heads.parameters()), lr=0.1, momentum=0.9).step()
+    for n, t in list(tensors_of(net).items()) + list(heads.state_dict().items()):
+        out["after." + n] = t
+    write_safetensors(os.path.join(directory, name + "-heads-train.safetensors"), out, {
+        "policy_weight": "1.0", "value_weight": "0.5", "reply_weight": "0.7", "score_weight": "0.3"})
+
+
+def read_network(path):
+    """The network of a network file, in float64."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    net = Net(json.loads(header.pop("__metadata__")["architecture"])).double()
+    tensors = {name: torch.frombuffer(bytearray(data[e["data_offsets"][0]:e["data_offsets"][1]]), dtype=torch.float32)
+               .reshape(e["shape"]).double() for name, e in header.items()}
+    missing, unexpected = net.load_state_dict(tensors, strict=False)
+    assert not unexpected and all(m.endswith("num_batches_tracked") for m in missing), (missing, unexpected)
+    return net
+
+
 # Every block beyond the plain family: pooled and plain blocks in one trunk, gates with and without
 # a smooth activation (ReLU has its own fused path), each activation and depthwise filter side, both
 # value heads. The policy heads are `conv` (the plain fixtures cover `fc`, whose 130,000 weights
@@ -283,3 +364,4 @@ if __name__ == "__main__":
     for i, (name, architecture) in enumerate(NETWORKS.items()):
         make(directory, name, architecture, seed=11 + i)
         print(name, sum(p.numel() for p in Net(architecture).parameters()), "parameters")
+    make_heads(directory, "resnet-3x8-pool-se-swish", seed=31)
