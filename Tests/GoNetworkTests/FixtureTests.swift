@@ -59,8 +59,12 @@ final class FixtureTests: XCTestCase {
             net.addScoreHead(seed: 2)
             let ref = try Fixtures.read("\(name)-heads-train.safetensors")
             let heads = net.trainingParameters.filter { !net.parameters.map(\.name).contains($0.name) }
-            XCTAssertEqual(heads.map(\.name).sorted(), ["reply.out.bias", "reply.out.weight", "reply.pass.bias",
-                "reply.pass.weight", "score.fc.bias", "score.fc.weight"])
+            XCTAssertEqual(
+                heads.map(\.name).sorted(),
+                [
+                    "reply.out.bias", "reply.out.weight", "reply.pass.bias",
+                    "reply.pass.weight", "score.fc.bias", "score.fc.weight",
+                ])
             for p in heads { p.value = try XCTUnwrap(ref.tensor("init.\(p.name)"), p.name).data }
             var batch = TrainingBatch(
                 planes: ref.tensor("planes")!.data,
