@@ -32,6 +32,8 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// score for the side to move in units of 10 points), present only while training with a
     /// score weight.
     private(set) var scoreHead: Dense?
+    /// The ownership head, present only while training with an ownership weight.
+    private(set) var ownershipHead: OwnershipHead?
 
     let scratch = Scratch()
     let input = Buffer()
@@ -58,6 +60,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
     let dReplyLogits = Buffer()
     let scores = Buffer()
     let dScores = Buffer()
+    let dOwned = Buffer()
     let dScoreHidden = Buffer()
 
     /// A network with every weight zero and batch norms at identity; see `initialize(seed:)`.
@@ -118,6 +121,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// heads' that the file does not keep.
     public var trainingParameters: [Parameter] {
         parameters + (replyHead?.parameters ?? []) + (scoreHead.map { [$0.weight, $0.bias] } ?? [])
+            + (ownershipHead?.parameters ?? [])
     }
 
     /// Whether the opponent's-reply head is attached (see `addReplyHead(seed:)`).
@@ -143,6 +147,16 @@ public final class FamilyNetwork: PolicyValueNetwork {
         let std = (2 / Double(family.valueHidden)).squareRoot()
         head.weight.value = (0..<head.weight.count).map { _ in Float(std * rng.normal()) }
         scoreHead = head
+    }
+
+    /// Attaches the training-only ownership head, He-initialised from `seed`; `lossAndGradients`
+    /// trains it on counted games when the ownership weight is above zero.
+    public func addOwnershipHead(seed: UInt64) {
+        let head = OwnershipHead(features: family.valueFilters)
+        var rng = RandomSource(seed: seed)
+        let std = (2 / Double(family.valueFilters)).squareRoot()
+        head.out.weight.value = (0..<head.out.weight.count).map { _ in Float(std * rng.normal()) }
+        ownershipHead = head
     }
 
     /// Floating-point operations of one position's forward pass (2 per multiply-add of the convolutions and dense layers).

@@ -2,11 +2,12 @@ import NeuralNet
 
 extension FamilyNetwork {
     /// Gradients of every trainable parameter from the gradients at the logits and values (and
-    /// at the reply head's logits and the score head's output, when they ran), after a training
-    /// forward pass of the same batch.
+    /// at the reply head's logits, the score head's output and the ownership head's, when they
+    /// ran), after a training forward pass of the same batch.
     public func backward(
         batch: Int, dLogits dl: UnsafePointer<Float>, dValues dv: UnsafePointer<Float>,
-        dReply: UnsafePointer<Float>? = nil, dScore: UnsafePointer<Float>? = nil
+        dReply: UnsafePointer<Float>? = nil, dScore: UnsafePointer<Float>? = nil,
+        dOwnership: UnsafePointer<Float>? = nil
     ) {
         let n = batch * Self.points
         let f = family.filters
@@ -64,6 +65,10 @@ extension FamilyNetwork {
             let dPooled = dFlat.reserve(batch * v)
             valueFC1.backward(valueIn.pointer, dHidden, dPooled, batch: batch)
             Reshape.meanPoolBackward(dPooled, dvh, channels: v, batch: batch, points: Self.points)
+        }
+        if let dOwnership, let ownershipHead {
+            ownershipHead.backward(
+                valueUnit.output.pointer, dOwned: dOwnership, addingTo: dvh, batch: batch, columns: scratch.columns)
         }
         valueUnit.backward(
             trunkOut, dvh, dT2, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
@@ -134,11 +139,36 @@ extension FamilyNetwork {
             }
             dScore = dy
         }
-        backward(batch: b, dLogits: dl, dValues: dv, dReply: dReply, dScore: dScore)
+        // The ownership head on counted games: the squared error averaged over the board, so that
+        // its weight compares with the value's.
+        var ownershipLoss = 0.0
+        var dOwnership: UnsafeMutablePointer<Float>?
+        let points = Self.points
+        if let ownershipHead, weights.ownership > 0, batch.ownershipTargets.count == b * points,
+            batch.ownershipMask.count == b
+        {
+            let y = ownershipHead.forward(valueUnit.output.pointer, batch: b, columns: scratch.columns)
+            let dy = dOwned.reserve(b * points)
+            let g = weights.ownership * 2 / Float(b * points)
+            var total = 0.0
+            for s in 0..<b {
+                let m = batch.ownershipMask[s]
+                for i in s * points..<(s + 1) * points {
+                    let e = y[i] - batch.ownershipTargets[i]
+                    total += Double(m * e * e)
+                    dy[i] = g * m * e
+                }
+            }
+            ownershipLoss = total / Double(b * points)
+            dOwnership = dy
+        }
+        backward(batch: b, dLogits: dl, dValues: dv, dReply: dReply, dScore: dScore, dOwnership: dOwnership)
         let l2 = Loss.l2(trainingParameters, coefficient: weights.l2)
         let total =
             Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + Double(weights.reply) * replyLoss
-            + Double(weights.score) * scoreLoss + l2
-        return LossValue(policy: policyLoss, value: valueLoss, reply: replyLoss, score: scoreLoss, total: total)
+            + Double(weights.score) * scoreLoss + Double(weights.ownership) * ownershipLoss + l2
+        return LossValue(
+            policy: policyLoss, value: valueLoss, reply: replyLoss, score: scoreLoss, ownership: ownershipLoss,
+            total: total)
     }
 }

@@ -20,6 +20,11 @@ public struct TrainingBatch: Sendable {
     public var scoreTargets: [Float]
     /// 1 where the game was counted to the end, 0 where it was not (resigned, timed out).
     public var scoreMask: [Float]
+    /// Who owns each point at the end of a counted game, `[B][361]` from the side to move's view
+    /// (+1 its, −1 the opponent's, 0 neutral); empty when the batch carries none.
+    public var ownershipTargets: [Float] = []
+    /// 1 where the game was counted and its end could be judged, 0 elsewhere (no ownership loss).
+    public var ownershipMask: [Float] = []
     /// Soft policy targets `[B][362]` (a teacher's distribution mixed with the move played),
     /// which the loss takes instead of `policyTargets` when present; empty otherwise.
     public var policyDistribution: [Float] = []
@@ -55,13 +60,18 @@ public struct LossWeights: Sendable, Equatable {
     public var reply: Float
     /// Weight of the score head's squared error, in units of 10 points (0: not trained).
     public var score: Float
+    /// Weight of the ownership head's squared error, averaged over the board (0: not trained).
+    public var ownership: Float
 
     /// The weights of each term.
-    public init(policy: Float = 1, value: Float = 1, l2: Float = 0, reply: Float = 0, score: Float = 0) {
+    public init(
+        policy: Float = 1, value: Float = 1, l2: Float = 0, reply: Float = 0, score: Float = 0, ownership: Float = 0
+    ) {
         self.policy = policy
         self.value = value
         self.l2 = l2
         self.reply = reply
         self.score = score
+        self.ownership = ownership
     }
 }

@@ -10,15 +10,20 @@ public struct LossValue: Sendable, Equatable {
     public var reply: Double
     /// Σ mask·(score − target)² / B of the score head, in units of 10 points (0 without it).
     public var score: Double
+    /// Σ mask·Σ points (ownership − target)² / (361·B) of the ownership head (0 without it).
+    public var ownership: Double
     /// The weighted sum of the terms (+ L2 when it is added).
     public var total: Double
 
     /// The terms and their weighted total.
-    public init(policy: Double, value: Double, reply: Double = 0, score: Double = 0, total: Double) {
+    public init(
+        policy: Double, value: Double, reply: Double = 0, score: Double = 0, ownership: Double = 0, total: Double
+    ) {
         self.policy = policy
         self.value = value
         self.reply = reply
         self.score = score
+        self.ownership = ownership
         self.total = total
     }
 }

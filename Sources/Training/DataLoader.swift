@@ -9,7 +9,7 @@ public struct LoaderConfiguration: Sendable {
     public var files: [String]
     /// Samples a batch.
     public var batchSize: Int = 256
-    /// Positions held for shuffling (372 bytes each).
+    /// Positions held for shuffling (464 bytes each).
     public var shuffleBuffer: Int = 200_000
     /// Seed of the shuffle and the symmetries.
     public var seed: UInt64 = 1
@@ -30,6 +30,8 @@ public struct LoaderConfiguration: Sendable {
     /// Use one position in this many (counted across games, so each game gives a different
     /// offset): a capped sample then spans many games instead of the first few.
     public var keepEvery: Int = 1
+    /// Judge the end of each counted game for the ownership head's targets (about 10 ms a game).
+    public var ownership = false
 
     /// A loader of `files` with the defaults.
     public init(files: [String]) { self.files = files }
@@ -181,7 +183,7 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
             sawGame = true
             var positions = 0
             var alive = true
-            let legal = SampleCoding.replay(g, scratch: r.scratch) { s in
+            let legal = SampleCoding.replay(g, scratch: r.scratch, ownership: c.ownership) { s in
                 r.seen += 1
                 guard r.seen % r.keepEvery == 0 else { return }
                 positions += 1
@@ -210,7 +212,8 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
 
     /// Encodes a batch and queues it, waiting while the queue is full; false when stopping.
     func deliver(_ samples: [UInt8], _ symmetries: [Int], count: Int) -> Bool {
-        let batch = Self.encode(samples, symmetries, count: count, threads: configuration.threads)
+        let batch = Self.encode(
+            samples, symmetries, count: count, threads: configuration.threads, ownership: configuration.ownership)
         queue.lock()
         defer { queue.unlock() }
         while ready.count >= configuration.queueDepth && !stopping { queue.wait() }
@@ -220,8 +223,11 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
         return true
     }
 
-    /// Planes `[6][B·361]` and targets of `count` coded samples, each under its symmetry.
-    static func encode(_ samples: [UInt8], _ symmetries: [Int], count: Int, threads: Int) -> TrainingBatch {
+    /// Planes `[6][B·361]` and targets of `count` coded samples, each under its symmetry; the
+    /// final owners too when `ownership`.
+    static func encode(
+        _ samples: [UInt8], _ symmetries: [Int], count: Int, threads: Int, ownership: Bool = false
+    ) -> TrainingBatch {
         let width = SampleCoding.width
         var planes = [Float](repeating: 0, count: 6 * count * Features.points)
         var targets = [Int32](repeating: 0, count: count)
@@ -230,6 +236,8 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
         var replies = [Int32](repeating: -1, count: count)
         var scores = [Float](repeating: 0, count: count)
         var scoreMask = [Float](repeating: 0, count: count)
+        var owners = [Float](repeating: 0, count: ownership ? count * Features.points : 0)
+        var ownersMask = [Float](repeating: 0, count: ownership ? count : 0)
         samples.withUnsafeBufferPointer { sp in
             planes.withUnsafeMutableBufferPointer { pp in
                 let src = sp.baseAddress!
@@ -263,12 +271,21 @@ public final class DataLoader: @unchecked Sendable {  // What the reader thread 
                         scores[b] = score
                         scoreMask[b] = 1
                     }
+                    if ownership {
+                        owners.withUnsafeMutableBufferPointer { o in
+                            let row = o.baseAddress! + b * Features.points
+                            if SampleCoding.ownership(s, symmetry: symmetries[b], into: row) { ownersMask[b] = 1 }
+                        }
+                    }
                 }
             }
         }
-        return TrainingBatch(
+        var batch = TrainingBatch(
             planes: planes, policyTargets: targets, valueTargets: values, valueMask: mask, replyTargets: replies,
             scoreTargets: scores, scoreMask: scoreMask, channelMajor: true)
+        batch.ownershipTargets = owners
+        batch.ownershipMask = ownersMask
+        return batch
     }
 }
 

@@ -22,6 +22,8 @@ public struct Metrics: Sendable, Equatable {
     var replyLossSum: Double = 0
     /// The score head's squared error summed per batch (training with the head only).
     var scoreLossSum: Double = 0
+    /// The ownership head's squared error summed per batch (training with the head only).
+    var ownershipLossSum: Double = 0
     /// Batches whose loss was summed.
     public var batches = 0
     /// Seconds of training or evaluation these metrics cover.
@@ -44,6 +46,8 @@ public struct Metrics: Sendable, Equatable {
     public var replyLoss: Double { batches > 0 ? replyLossSum / Double(batches) : 0 }
     /// Mean squared error of the score head per batch, in units of 10 points (0 without it).
     public var scoreLoss: Double { batches > 0 ? scoreLossSum / Double(batches) : 0 }
+    /// Mean squared error of the ownership head per point and batch (0 without it).
+    public var ownershipLoss: Double { batches > 0 ? ownershipLossSum / Double(batches) : 0 }
     /// Mean total loss per batch.
     public var loss: Double { batches > 0 ? lossSum / Double(batches) : 0 }
     /// Positions measured per second.
@@ -95,6 +99,7 @@ public struct Metrics: Sendable, Equatable {
         lossSum += o.lossSum
         replyLossSum += o.replyLossSum
         scoreLossSum += o.scoreLossSum
+        ownershipLossSum += o.ownershipLossSum
         batches += o.batches
         seconds += o.seconds
     }
@@ -108,6 +113,7 @@ public struct Metrics: Sendable, Equatable {
         if batches > 0 { j["loss"] = loss }
         if replyLossSum > 0 { j["reply_loss"] = replyLoss }
         if scoreLossSum > 0 { j["score_loss"] = scoreLoss }
+        if ownershipLossSum > 0 { j["ownership_loss"] = ownershipLoss }
         return j
     }
 }

@@ -4,20 +4,34 @@ import GoRules
 
 /// The fixed-width bytes a sample takes in the shuffle buffer: 361 point codes, side to move,
 /// their last move (u16, 0xFFFF for none), the target move (u16), value (−1, 0, +1) and mask,
-/// the opponent's reply to the target (u16, 0xFFFF where the game ended), and the final score for
-/// the side to move in half points (i16, 0x7FFF where the game was not counted).
+/// the opponent's reply to the target (u16, 0xFFFF where the game ended), the final score for
+/// the side to move in half points (i16, 0x7FFF where the game was not counted), then whether the
+/// game's final owners follow (u8) and the owners, 2 bits a point (0 neutral, 1 Black, 2 White).
 enum SampleCoding {
-    static let width = 372
+    static let width = 464
+    private static let ownershipFlag = 372
+    private static let ownershipBytes = 373
     /// The score of a counted game is kept up to this many points either way: a larger margin is
     /// a typo or a hostile record, and the whole board is 361.
     static let scoreLimit = 400.0
 
-    /// Replays a record and writes each position's sample into `scratch` before calling `body`.
-    /// The record was checked at import; a move the board refuses ends the replay (returns false).
+    /// Replays a record and writes each position's sample into `scratch` before calling `body`,
+    /// with the game's final owners when `ownership` is set and the game has them
+    /// (`FinalOwnership`). The record was checked at import; a move the board refuses ends the
+    /// replay (returns false).
     @discardableResult
     static func replay(
-        _ r: GameRecord, scratch: UnsafeMutablePointer<UInt8>, _ body: (UnsafeMutablePointer<UInt8>) -> Void
+        _ r: GameRecord, scratch: UnsafeMutablePointer<UInt8>, ownership: Bool = false,
+        _ body: (UnsafeMutablePointer<UInt8>) -> Void
     ) -> Bool {
+        (scratch + ownershipFlag).update(repeating: 0, count: width - ownershipFlag)
+        if ownership, let owners = FinalOwnership.of(r) {
+            scratch[ownershipFlag] = 1
+            for (i, o) in owners.enumerated() {
+                let code: UInt8 = o == .black ? 1 : o == .white ? 2 : 0
+                scratch[ownershipBytes + i / 4] |= code << (2 * (i % 4))
+            }
+        }
         var board = Board(size: Board.standardSize)
         var last: PlayedMove? = nil
         var margin: Double?
@@ -73,6 +87,19 @@ enum SampleCoding {
     static func score(_ s: UnsafePointer<UInt8>) -> Float? {
         let v = Int16(bitPattern: UInt16(s[370]) | UInt16(s[371]) << 8)
         return v == 0x7FFF ? nil : Float(v) / 2
+    }
+
+    /// Writes the final owners from the side to move's view (+1 its, −1 the opponent's, 0
+    /// neutral) into `out[361]`, each point moved by `symmetry`; false (nothing written) where the
+    /// sample has none.
+    static func ownership(_ s: UnsafePointer<UInt8>, symmetry: Int, into out: UnsafeMutablePointer<Float>) -> Bool {
+        guard s[ownershipFlag] == 1 else { return false }
+        let mine: UInt8 = toMove(s) == .black ? 1 : 2
+        for i in 0..<Features.points {
+            let code = (s[ownershipBytes + i / 4] >> (2 * (i % 4))) & 3
+            out[Symmetry.apply(symmetry, i)] = code == 0 ? 0 : code == mine ? 1 : -1
+        }
+        return true
     }
 
     /// The sample as a value (tests, `games planes`).

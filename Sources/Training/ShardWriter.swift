@@ -22,6 +22,8 @@ public struct ShardOptions: Sendable {
     public var seed: UInt64 = 1
     /// Positions mixed before one is written: the training loader's default.
     public var shuffleBuffer = 200_000
+    /// Add the final owners of counted games (`ownership_target`, `ownership_mask`).
+    public var ownership = false
 
     /// Shards of `archives` in `directory` with the defaults.
     public init(archives: [String], directory: String) {
@@ -115,6 +117,7 @@ public enum ShardWriter {
         c.validationFraction = o.validationFraction
         c.validation = validation
         c.randomSymmetry = o.symmetries
+        c.ownership = o.ownership
         c.epochs = 1
         let loader = try DataLoader(c)
         defer { loader.stop() }
@@ -133,7 +136,8 @@ public enum ShardWriter {
     }
 
     /// One shard: `planes` F32 [N, 6, 19, 19], `policy_target` I64 [N], `value_target` and
-    /// `value_mask` F32 [N], `reply_target` I64 [N], `score_target` and `score_mask` F32 [N].
+    /// `value_mask` F32 [N], `reply_target` I64 [N], `score_target` and `score_mask` F32 [N]; with
+    /// the owners, `ownership_target` F32 [N, 19, 19] and `ownership_mask` F32 [N].
     static func shard(_ b: TrainingBatch, _ o: ShardOptions, split: String) -> SafeTensors {
         let n = b.count
         let points = Features.points
@@ -157,6 +161,10 @@ public enum ShardWriter {
         file.set("reply_target", int64: b.replyTargets.map(Int64.init), shape: [n])
         file.set("score_target", Tensor(shape: [n], data: b.scoreTargets))
         file.set("score_mask", Tensor(shape: [n], data: b.scoreMask))
+        if o.ownership {
+            file.set("ownership_target", Tensor(shape: [n, 19, 19], data: b.ownershipTargets))
+            file.set("ownership_mask", Tensor(shape: [n], data: b.ownershipMask))
+        }
         file.metadata = [
             "format": ShardWriter.format, "features": NetworkFile.features, "split": split,
             "symmetries": o.symmetries ? "random" : "none", "seed": String(o.seed),

@@ -67,6 +67,7 @@ public final class Trainer {
         // Its own seed, so that the trunk starts as it would without the head.
         if configuration.replyWeight > 0 { network.addReplyHead(seed: configuration.seed &+ 0x5EED) }
         if configuration.scoreWeight > 0 { network.addScoreHead(seed: configuration.seed &+ 0x5C0E) }
+        if configuration.ownershipWeight > 0 { network.addOwnershipHead(seed: configuration.seed &+ 0x0A1E) }
         teacher = try configuration.teacher.map {
             try Teacher(path: $0, weight: configuration.teacherWeight, temperature: configuration.teacherTemperature)
         }
@@ -102,7 +103,8 @@ public final class Trainer {
         let loader = try DataLoader(loaderConfiguration(skipping: run.step))
         defer { loader.stop() }
         let weights = LossWeights(
-            policy: c.policyWeight, value: c.valueWeight, l2: c.l2, reply: c.replyWeight, score: c.scoreWeight)
+            policy: c.policyWeight, value: c.valueWeight, l2: c.l2, reply: c.replyWeight, score: c.scoreWeight,
+            ownership: c.ownershipWeight)
         let params = network.trainingParameters.filter(\.trainable)
         var interval = Metrics()
         var intervalStart = Date()
@@ -197,6 +199,7 @@ public final class Trainer {
         lc.epochs = c.epochs
         lc.threads = max(1, c.threads - 1)
         lc.skipBatches = batches
+        lc.ownership = c.ownershipWeight > 0
         return lc
     }
 
@@ -223,6 +226,7 @@ public final class Trainer {
         interval.lossSum += loss.total
         interval.replyLossSum += loss.reply
         interval.scoreLossSum += loss.score
+        interval.ownershipLossSum += loss.ownership
         interval.batches += 1
     }
 

@@ -52,6 +52,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var replyWeight: Float = 0
     /// Weight of the score head's loss (counted games, units of 10 points); 0 trains no such head.
     public var scoreWeight: Float = 0
+    /// Weight of the ownership head's loss (counted games' final owners); 0 trains no such head.
+    public var ownershipWeight: Float = 0
     /// A network file whose policy and value are mixed into the targets (distillation).
     public var teacher: String?
     /// The teacher's share of each target.
@@ -136,7 +138,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "optimizer": optimizer.rawValue, "momentum": momentum, "lr": lr, "lr_schedule": lrSchedule.rawValue,
             "warmup": warmup,
             "policy_weight": policyWeight, "value_weight": valueWeight, "reply_weight": replyWeight,
-            "score_weight": scoreWeight, "l2": l2,
+            "score_weight": scoreWeight, "ownership_weight": ownershipWeight, "l2": l2,
             "seed": seed,
             "architecture": architecture.json,
         ]

@@ -57,6 +57,7 @@ public struct LogEntry: Sendable, Equatable {
             m.lossSum = loss
             m.replyLossSum = (d["reply_loss"] as? Double) ?? 0
             m.scoreLossSum = (d["score_loss"] as? Double) ?? 0
+            m.ownershipLossSum = (d["ownership_loss"] as? Double) ?? 0
         }
         self.init(
             kind: kind, step: step, samples: (d["samples"] as? Int) ?? 0, elapsed: elapsed,

@@ -21,6 +21,7 @@ public enum TrainingPlot {
         // intervals', each shown when the run trained it.
         let trainOnly: [(String, (LogEntry) -> Double)] = [
             ("reply loss", { $0.metrics.replyLoss }), ("score loss", { $0.metrics.scoreLoss }),
+            ("ownership loss", { $0.metrics.ownershipLoss }),
         ]
         var auxiliary: [String: [LogEntry]] = [:]
         for (name, value) in trainOnly {

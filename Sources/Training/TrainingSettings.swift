@@ -115,6 +115,9 @@ extension TrainingConfiguration {
             number(
                 "score-weight", \.scoreWeight, 0...1000,
                 "Weight of the score head on counted games (training only; 0: none)."),
+            number(
+                "ownership-weight", \.ownershipWeight, 0...1000,
+                "Weight of the ownership head on counted games (training only; 0: none)."),
             text("teacher", \.teacher, "A network whose policy and value are mixed into the targets (distillation)."),
             number("teacher-weight", \.teacherWeight, 0...1, "The teacher's share of each target."),
             number(

@@ -19,6 +19,8 @@ struct GamesShards: ParsableCommand {
     @Option(help: "Fraction of games (by a stable hash) written as validation-*.safetensors.")
     var validationFraction = 0.0
     @Option(help: "Random seed (shuffle and symmetries).") var seed: UInt64 = 1
+    @Flag(help: "Add who owns each point at the end of counted games (ownership_target, ownership_mask).")
+    var ownership = false
 
     func run() throws {
         var o = ShardOptions(archives: archives, directory: output)
@@ -26,6 +28,7 @@ struct GamesShards: ParsableCommand {
         o.symmetries = symmetries
         o.validationFraction = validationFraction
         o.seed = seed
+        o.ownership = ownership
         // The positions of each split, counted from the records, for the bar.
         let train = Evaluator.countPositions(files: archives, validationFraction: validationFraction, validation: false)
         let held = Evaluator.countPositions(files: archives, validationFraction: validationFraction, validation: true)

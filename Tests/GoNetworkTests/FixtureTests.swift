@@ -47,8 +47,8 @@ final class FixtureTests: XCTestCase {
         try checkTrainingStep(Fixtures.blockNames + Fixtures.names, winograd: true, tolerance: 3e-4)
     }
 
-    /// The training-only heads (the opponent's reply with a game's end ignored, the score on
-    /// counted games) and a soft policy target, on a pooled, gated swish trunk.
+    /// The training-only heads (the opponent's reply with a game's end ignored, the score and the
+    /// final ownership on counted games) and a soft policy target, on a pooled, gated swish trunk.
     func testTrainingHeadsAndSoftTargetsMatchPyTorch() throws {
         for winograd in [false, true] {
             let name = "resnet-3x8-pool-se-swish"
@@ -57,12 +57,14 @@ final class FixtureTests: XCTestCase {
             net.useWinograd = winograd
             net.addReplyHead(seed: 1)
             net.addScoreHead(seed: 2)
+            net.addOwnershipHead(seed: 3)
             let ref = try Fixtures.read("\(name)-heads-train.safetensors")
             let heads = net.trainingParameters.filter { !net.parameters.map(\.name).contains($0.name) }
             XCTAssertEqual(
                 heads.map(\.name).sorted(),
                 [
-                    "reply.out.bias", "reply.out.weight", "reply.pass.bias",
+                    "ownership.out.bias", "ownership.out.weight", "reply.out.bias", "reply.out.weight",
+                    "reply.pass.bias",
                     "reply.pass.weight", "score.fc.bias", "score.fc.weight",
                 ])
             for p in heads { p.value = try XCTUnwrap(ref.tensor("init.\(p.name)"), p.name).data }
@@ -73,10 +75,14 @@ final class FixtureTests: XCTestCase {
                 replyTargets: ref.tensor("reply_target")!.data.map { Int32($0) },
                 scoreTargets: ref.tensor("score_target")!.data, scoreMask: ref.tensor("score_mask")!.data)
             batch.policyDistribution = ref.tensor("policy_distribution")!.data
-            let loss = net.lossAndGradients(batch, weights: LossWeights(policy: 1, value: 0.5, reply: 0.7, score: 0.3))
+            batch.ownershipTargets = ref.tensor("ownership_target")!.data
+            batch.ownershipMask = ref.tensor("ownership_mask")!.data
+            let loss = net.lossAndGradients(
+                batch, weights: LossWeights(policy: 1, value: 0.5, reply: 0.7, score: 0.3, ownership: 0.4))
             for (what, mine) in [
                 ("policy_loss", loss.policy), ("value_loss", loss.value), ("reply_loss", loss.reply),
-                ("score_loss", loss.score), ("loss", loss.total),
+                ("score_loss", loss.score), ("ownership_loss", loss.ownership),
+                ("loss", loss.total),
             ] {
                 assertClose([Float(mine)], ref.tensor(what)!.data, "\(name) \(what)", tolerance: tolerance)
             }

@@ -118,6 +118,37 @@ final class ShardWriterTests: XCTestCase {
         XCTAssertNotEqual(try positions("\(dir!)/sym/\(s.train.files[0])").sorted(), try expected(records))
     }
 
+    /// With `--ownership`, the owners of a counted game add up to its score: these games are
+    /// counted by area, so the side to move's points less the opponent's are its score plus komi
+    /// (minus komi for White), under every symmetry.
+    func testOwnershipTargetsAddUpToTheScore() throws {
+        var o = ShardOptions(archives: [archive], directory: "\(dir!)/own")
+        o.positions = 100_000
+        o.symmetries = true
+        o.ownership = true
+        let s = try ShardWriter.write(o)
+        let f = try SafeTensors.read(path: "\(dir!)/own/\(s.train.files[0])")
+        let owners = try XCTUnwrap(f.tensor("ownership_target"))
+        let mask = try XCTUnwrap(f.tensor("ownership_mask")).data
+        let score = try XCTUnwrap(f.tensor("score_target")).data
+        let planes = try XCTUnwrap(f.tensor("planes")).data
+        XCTAssertEqual(owners.shape, [mask.count, 19, 19])
+        let komi = Float(records[0].komi)
+        var carried = 0
+        for n in 0..<mask.count where mask[n] == 1 {
+            let row = owners.data[(n * 361)..<((n + 1) * 361)]
+            XCTAssertTrue(row.allSatisfy { $0 == 1 || $0 == -1 || $0 == 0 })
+            let white = planes[n * 2166 + 5 * 361] == 1
+            XCTAssertEqual(row.reduce(0, +), score[n] + (white ? -komi : komi), "position \(n)")
+            carried += 1
+        }
+        XCTAssertGreaterThan(carried, mask.count / 3)
+        o.ownership = false
+        o.directory = "\(dir!)/none"
+        let without = try ShardWriter.write(o)
+        XCTAssertNil(try SafeTensors.read(path: "\(dir!)/none/\(without.train.files[0])").tensor("ownership_target"))
+    }
+
     func testBadOptionsAreRefusedByName() {
         var o = ShardOptions(archives: [archive], directory: "\(dir!)/bad")
         o.positions = 0

@@ -89,15 +89,17 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: second.plotPath))
     }
 
-    func testTheReplyAndScoreHeadsTrainResumeExactlyAndStayOutOfTheNetworkFile() throws {
+    func testTheReplyScoreAndOwnershipHeadsTrainResumeExactlyAndStayOutOfTheNetworkFile() throws {
         var c = config("reply")
         c.replyWeight = 0.5
         c.scoreWeight = 0.5
+        c.ownershipWeight = 0.5
         let straight = try Trainer(c)
         try straight.run()
         var split = config("reply-split")
         split.replyWeight = 0.5
         split.scoreWeight = 0.5
+        split.ownershipWeight = 0.5
         let first = try Trainer(split)
         try first.run { event in
             if case .interval(let e, _) = event, e.step >= 4 { Trainer.stopRequested = true }
@@ -120,6 +122,12 @@ final class TrainerTests: XCTestCase {
         let log = try String(contentsOfFile: straight.logPath, encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(log.filter { $0.contains("\"kind\":\"train\"") }.allSatisfy { $0.contains("\"reply_loss\":") })
         XCTAssertTrue(log.filter { $0.contains("\"kind\":\"train\"") }.allSatisfy { $0.contains("\"score_loss\":") })
+        XCTAssertTrue(
+            log.filter { $0.contains("\"kind\":\"train\"") }.allSatisfy { $0.contains("\"ownership_loss\":") })
+        let ownership = try XCTUnwrap(straight.network.trainingParameters.first { $0.name == "ownership.out.weight" })
+        fresh.addOwnershipHead(seed: c.seed &+ 0x0A1E)
+        XCTAssertNotEqual(
+            try XCTUnwrap(fresh.trainingParameters.first { $0.name == "ownership.out.weight" }).value, ownership.value)
         XCTAssertTrue(second.network.trainingParameters.contains { $0.name == "score.fc.weight" })
         // The checkpoint keeps the head; the network file plays without it and counts only what plays.
         let checkpoint = try SafeTensors.read(path: straight.checkpointPath)
@@ -127,7 +135,11 @@ final class TrainerTests: XCTestCase {
         let file = try SafeTensors.read(path: c.output)
         XCTAssertNil(file.tensor("reply.out.weight"))
         XCTAssertNotNil(checkpoint.tensor("score.fc.weight"))
-        XCTAssertTrue(file.entries.keys.allSatisfy { !$0.hasPrefix("reply.") && !$0.hasPrefix("score.") })
+        XCTAssertNotNil(checkpoint.tensor("ownership.out.bias"))
+        XCTAssertTrue(
+            file.entries.keys.allSatisfy {
+                !$0.hasPrefix("reply.") && !$0.hasPrefix("score.") && !$0.hasPrefix("ownership.")
+            })
         let saved = try NetworkFile.load(path: c.output)
         XCTAssertEqual(saved.parameterCount, FamilyNetwork(c.architecture).parameterCount)
         XCTAssertTrue(try XCTUnwrap(saved.metadata["training"]).contains("\"reply_weight\":0.5"))

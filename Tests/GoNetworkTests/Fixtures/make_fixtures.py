@@ -158,31 +158,35 @@ class Net(nn.Module):
             logits = self.policy.fc(p.flatten(1))
         else:
             logits = torch.cat([self.policy.out(p).flatten(1), getattr(self.policy, "pass")(p.mean(dim=(2, 3)))], 1)
-        v = F.relu(self.value.bn(self.value.conv(x)))
-        v = v.flatten(1) if self.a["value_head"] == "fc" else v.mean(dim=(2, 3))
+        board = F.relu(self.value.bn(self.value.conv(x)))
+        v = board.flatten(1) if self.a["value_head"] == "fc" else board.mean(dim=(2, 3))
         hidden = F.relu(self.value.fc1(v))
-        # What the training-only heads read: the policy head's features and the value's hidden layer.
-        self.features = (p, hidden)
+        # What the training-only heads read: the policy head's features, the value head's hidden
+        # layer and its features on the board.
+        self.features = (p, hidden, board)
         return logits, torch.tanh(self.value.fc2(hidden))
 
 
 class TrainingHeads(nn.Module):
     """The training-only heads of gonet's checkpoints: the opponent's reply (`reply.out`, a 1x1
-    convolution of the policy features to the 361 points, and `reply.pass` over their mean) and
-    the score (`score.fc` on the value head's hidden layer, in units of 10 points)."""
+    convolution of the policy features to the 361 points, and `reply.pass` over their mean), the
+    score (`score.fc` on the value head's hidden layer, in units of 10 points) and the final
+    ownership (`ownership.out`, a 1x1 convolution of the value head's board features, tanh)."""
 
-    def __init__(self, policy_filters, value_hidden):
+    def __init__(self, policy_filters, value_filters, value_hidden):
         super().__init__()
         self.reply = nn.Module()
         self.reply.out = nn.Conv2d(policy_filters, 1, 1)
         setattr(self.reply, "pass", nn.Linear(policy_filters, 1))
         self.score = nn.Module()
         self.score.fc = nn.Linear(value_hidden, 1)
+        self.ownership = nn.Module()
+        self.ownership.out = nn.Conv2d(value_filters, 1, 1)
 
     def forward(self, features):
-        p, hidden = features
+        p, hidden, board = features
         reply = torch.cat([self.reply.out(p).flatten(1), getattr(self.reply, "pass")(p.mean(dim=(2, 3)))], 1)
-        return reply, self.score.fc(hidden)[:, 0]
+        return reply, self.score.fc(hidden)[:, 0], torch.tanh(self.ownership.out(board)).flatten(1)
 
 
 def randomize(net, generator):
@@ -281,12 +285,14 @@ def make_heads(directory, name, seed):
     """NAME-heads-train.safetensors: one training step of NAME's network with the reply and score
     heads and a soft policy target. Besides the tensors of NAME-train: `init.T` for the heads'
     starting tensors, `reply_target` (−1 where the game ended: no loss), `score_target` in
-    points, `score_mask`, `policy_distribution` [8, 362] (taken instead of `policy_target`), and
-    `reply_loss` = Σ cross-entropy over the samples with a reply / 8, `score_loss` = Σ mask ·
-    (s − t/10)² / 8; `loss` = policy + 0.5 · value + 0.7 · reply + 0.3 · score."""
+    points, `score_mask`, `ownership_target` [8, 361] (+1, −1, 0), `ownership_mask`,
+    `policy_distribution` [8, 362] (taken instead of `policy_target`), and `reply_loss` = Σ
+    cross-entropy over the samples with a reply / 8, `score_loss` = Σ mask · (s − t/10)² / 8,
+    `ownership_loss` = Σ mask · Σ points (o − t)² / (361 · 8); `loss` = policy + 0.5 · value +
+    0.7 · reply + 0.3 · score + 0.4 · ownership."""
     generator = torch.Generator().manual_seed(seed)
     net = read_network(os.path.join(directory, name + ".safetensors"))
-    heads = TrainingHeads(net.a["policy_filters"], net.a["value_hidden"]).double()
+    heads = TrainingHeads(net.a["policy_filters"], net.a["value_filters"], net.a["value_hidden"]).double()
     randomize(heads, generator)
     x = planes(8, generator)
     policy_distribution = torch.softmax(2 * torch.randn(8, 362, generator=generator, dtype=torch.float64), 1)
@@ -296,30 +302,36 @@ def make_heads(directory, name, seed):
     reply_target[2], reply_target[5] = -1, 361
     score_target = torch.tensor([3.5, -12.5, 0, 0.5, -40.5, 7.5, 0, 101.5], dtype=torch.float64)
     score_mask = torch.tensor([1, 1, 0, 1, 1, 1, 0, 1], dtype=torch.float64)
+    ownership_target = torch.randint(-1, 2, (8, 361), generator=generator).double()
+    ownership_mask = torch.tensor([1, 0, 1, 1, 0, 1, 1, 1], dtype=torch.float64)
     out = {"planes": x, "policy_target": torch.zeros(8, dtype=torch.float64),
            "policy_distribution": policy_distribution, "value_target": value_target, "value_mask": value_mask,
-           "reply_target": reply_target.double(), "score_target": score_target, "score_mask": score_mask}
+           "reply_target": reply_target.double(), "score_target": score_target, "score_mask": score_mask,
+           "ownership_target": ownership_target, "ownership_mask": ownership_mask}
     for n, t in heads.state_dict().items():
         out["init." + n] = t.clone()
     net.train()
     logits, value = net(x)
-    reply, score = heads(net.features)
+    reply, score, owned = heads(net.features)
     policy_loss = -(policy_distribution * torch.log_softmax(logits, 1)).sum() / 8
     value_loss = (value_mask * (value[:, 0] - value_target) ** 2).sum() / 8
     reply_loss = F.cross_entropy(reply, reply_target, ignore_index=-1, reduction="sum") / 8
     score_loss = (score_mask * (score - score_target / 10) ** 2).sum() / 8
-    loss = policy_loss + 0.5 * value_loss + 0.7 * reply_loss + 0.3 * score_loss
+    ownership_loss = (ownership_mask[:, None] * (owned - ownership_target) ** 2).sum() / (361 * 8)
+    loss = policy_loss + 0.5 * value_loss + 0.7 * reply_loss + 0.3 * score_loss + 0.4 * ownership_loss
     loss.backward()
     out.update({"policy_logits": logits, "value_output": value, "policy_loss": policy_loss.reshape(1),
                 "value_loss": value_loss.reshape(1), "reply_loss": reply_loss.reshape(1),
-                "score_loss": score_loss.reshape(1), "loss": loss.reshape(1)})
+                "score_loss": score_loss.reshape(1), "ownership_loss": ownership_loss.reshape(1),
+                "loss": loss.reshape(1)})
     for n, p in list(net.named_parameters()) + list(heads.named_parameters()):
         out["grad." + n] = p.grad
     torch.optim.SGD(list(net.parameters()) + list(heads.parameters()), lr=0.1, momentum=0.9).step()
     for n, t in list(tensors_of(net).items()) + list(heads.state_dict().items()):
         out["after." + n] = t
     write_safetensors(os.path.join(directory, name + "-heads-train.safetensors"), out, {
-        "policy_weight": "1.0", "value_weight": "0.5", "reply_weight": "0.7", "score_weight": "0.3"})
+        "policy_weight": "1.0", "value_weight": "0.5", "reply_weight": "0.7", "score_weight": "0.3",
+        "ownership_weight": "0.4"})
 
 
 def read_network(path):
