@@ -11,8 +11,8 @@ struct BenchNN: ParsableCommand {
             "Inference and training throughput of resnet sizes, side by side with a PyTorch/ONNX Runtime reference run.",
         discussion: """
             Sizes: small (resnet 6x32), medium (6x64), large (10x128), fc heads, the sizes of the PyTorch reference \
-            script (torch_reference.py). Run that script just before (its --json FILE) and pass the file with \
-            --reference to print the ratios side by side.
+            script (scripts/torch-reference, in a Python with torch). Run that script just before (its --json FILE) \
+            and pass the file with --reference to print the ratios side by side.
 
             ONNX Runtime is timed in the same run, each network exported to ONNX, when a Python with onnxruntime \
             and numpy is at hand (--onnx-python, or .venv-onnx/bin/python in the current directory, which \
@@ -28,9 +28,9 @@ struct BenchNN: ParsableCommand {
     var sizes = ["small", "medium", "large"]
     @Option(help: "Threads for OpenBLAS and element-wise loops.")
     var threads = 2
-    @Option(help: "Write rows in torch_reference.py's JSON format.")
+    @Option(help: "Write rows in scripts/torch-reference's JSON format.")
     var json: String?
-    @Option(help: "A torch_reference.py JSON file to compare with.")
+    @Option(help: "A JSON file of scripts/torch-reference to compare with.")
     var reference: String?
     @Option(help: "Minimum seconds per measurement.")
     var minTime = 2.0
@@ -258,7 +258,7 @@ struct BenchNN: ParsableCommand {
     }
 }
 
-/// Rows of a torch_reference.py JSON file.
+/// Rows of a scripts/torch-reference JSON file.
 struct ReferenceRows {
     let rows: [[String: Any]]
 
@@ -267,7 +267,7 @@ struct ReferenceRows {
             let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let rows = obj["rows"] as? [[String: Any]]
         else {
-            throw ValidationError("\(path): not a torch_reference.py JSON file")
+            throw ValidationError("\(path): not a JSON file of scripts/torch-reference")
         }
         self.rows = rows
     }

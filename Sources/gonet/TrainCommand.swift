@@ -55,8 +55,11 @@ struct TrainCommand: ParsableCommand {
                 switch event {
                 case .interval(let e, let total):
                     let m = e.metrics
+                    // The training-only heads' losses, each where the run trains it.
+                    let heads = [("reply", m.replyLoss), ("score", m.scoreLoss), ("ownership", m.ownershipLoss)]
+                        .filter { $0.1 > 0 }.map { " \($0.0) \(Report.fixed($0.1, 3))" }.joined()
                     let text =
-                        "step \(e.step)/\(total) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))%\(m.replyLoss > 0 ? " reply \(Report.fixed(m.replyLoss, 3))" : "")\(m.scoreLoss > 0 ? " score \(Report.fixed(m.scoreLoss, 3))" : "") \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
+                        "step \(e.step)/\(total) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))%\(heads) \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
                     if bar.isTerminal {
                         bar.update(fraction: Double(e.step) / Double(total), text: text)
                     } else {
