@@ -43,7 +43,8 @@ public struct SearchSettings: Sendable {
     /// had a balanced accuracy of 64% at moves 100–149, 67% at 150–199, 73% at 200–249 and 82% after.
     /// 0.5 is AlphaGo's mixing weight; measured with `gonet match`, medium network at 400 visits
     /// against level 10, 60 games each on the same openings: 50–10 (83.3% [72.0, 90.7]) with it
-    /// and the symmetries, 45–14 (76.3% [64.0, 85.3]) without either. 0 turns playouts off.
+    /// and the symmetries, 45–14 (76.3% [64.0, 85.3]) without either. The budget network, 30 games
+    /// each on the same day: 24–6 with it, 25–5 at 0 (docs/STRENGTH.md). 0 turns playouts off.
     public var playoutWeight: Double = 0.5
     /// Random playouts per leaf when `playoutWeight` > 0. 4 make a 400-visit search on the medium
     /// network 12% slower (9 positions at moves 150–250, one thread: 0.64 s → 0.72 s a move).
