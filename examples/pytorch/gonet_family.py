@@ -75,12 +75,15 @@ class MixedDepthwise(nn.ModuleList):
 
     def __init__(self, e):
         self.split = (e + 1) // 2
+        self.sizes = [self.split, e - self.split]
         super().__init__([
             nn.Conv2d(self.split, self.split, 3, padding=1, groups=self.split, bias=False),
             nn.Conv2d(e - self.split, e - self.split, 5, padding=2, groups=e - self.split, bias=False)])
 
     def forward(self, x):
-        return torch.cat([self[0](x[:, :self.split]), self[1](x[:, self.split:])], dim=1)
+        # torch.split exports as ONNX Split, which `gonet net import` reads as this family's MixConv.
+        three, five = torch.split(x, self.sizes, dim=1)
+        return torch.cat([self[0](three), self[1](five)], dim=1)
 
 
 class MobileBlock(nn.Module):

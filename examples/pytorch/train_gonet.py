@@ -5,22 +5,29 @@
     gonet net info mynet.safetensors            # gonet's own file: plays, evaluates, enters tournaments
     gonet tournament submit DIR mynet.safetensors --name me
 
-The network is one of gonet's family (docs/FORMATS.md): a residual trunk (ReLU, or swish or hard
-swish with --activation), the `conv` policy head and the `pool` value head, small enough for a
-100,000-parameter budget. It is written twice:
-`mynet.safetensors` in gonet's network format (tensor names as docs/FORMATS.md gives them) and
-`mynet.onnx` (torch.onnx.export) for any ONNX runtime. Needs torch and numpy only.
+The network is one of gonet's family (docs/FORMATS.md), built by gonet_family.py beside this
+file: by default a residual trunk (ReLU, or swish or hard swish with --activation), the `conv`
+policy head and the `pool` value head, small enough for a 100,000-parameter budget; any other
+member with --architecture JSON (the network file's architecture, e.g. a mobile trunk with mixed
+depthwise filters and global pooling). --reply-weight, --score-weight and --ownership-weight
+train gonet's training-only heads on the shards' targets (ownership needs `games shards
+--ownership`) with docs/FORMATS.md's loss; they are not written to the file. The network is
+written twice: `mynet.safetensors` in gonet's network format (tensor names as docs/FORMATS.md
+gives them) and `mynet.onnx` (torch.onnx.export) for any ONNX runtime. Needs torch and numpy.
 """
 import argparse
 import glob
 import json
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gonet_family import ACTIVATIONS, Net, TrainingHeads, write_network  # noqa: E402
 
 
 def read_safetensors(path):
@@ -39,95 +46,6 @@ def read_safetensors(path):
     return out
 
 
-def write_safetensors(path, tensors, metadata):
-    """float32 tensors and string metadata as a safetensors file."""
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name, array in tensors.items():
-        raw = np.ascontiguousarray(array, dtype=np.float32).tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-
-class ConvBN(nn.Module):
-    def __init__(self, cin, cout, k):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, k, padding=k // 2, bias=False)
-        self.bn = nn.BatchNorm2d(cout, eps=1e-5)
-
-    def forward(self, x):
-        return self.bn(self.conv(x))
-
-
-# The trunk's activation by gonet's name for it (the heads keep ReLU); PyTorch exports SiLU as
-# x·Sigmoid(x) and Hardswish as HardSwish, which gonet's importer reads as the family.
-ACTIVATIONS = {"relu": F.relu, "swish": F.silu, "hard-swish": F.hardswish}
-
-
-class Block(nn.Module):
-    def __init__(self, f, act):
-        super().__init__()
-        self.act = act
-        self.conv1 = nn.Conv2d(f, f, 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(f)
-        self.conv2 = nn.Conv2d(f, f, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(f)
-
-    def forward(self, x):
-        y = self.act(self.bn1(self.conv1(x)))
-        return self.act(x + self.bn2(self.conv2(y)))
-
-
-class GoNet(nn.Module):
-    """gonet's resnet trunk with the conv policy head and the pool value head."""
-
-    def __init__(self, blocks, filters, policy_filters, value_filters, value_hidden, activation="relu"):
-        super().__init__()
-        self.architecture = {
-            "trunk": "resnet", "blocks": blocks, "filters": filters,
-            "policy_head": "conv", "policy_filters": policy_filters,
-            "value_head": "pool", "value_filters": value_filters, "value_hidden": value_hidden,
-        }
-        if activation != "relu":
-            self.architecture["activation"] = activation
-        self.act = ACTIVATIONS[activation]
-        self.stem = ConvBN(6, filters, 3)
-        self.blocks = nn.ModuleList([Block(filters, self.act) for _ in range(blocks)])
-        self.policy = nn.Module()
-        self.policy.conv = nn.Conv2d(filters, policy_filters, 1, bias=False)
-        self.policy.bn = nn.BatchNorm2d(policy_filters)
-        self.policy.out = nn.Conv2d(policy_filters, 1, 1, bias=True)
-        self.policy.pass_ = nn.Linear(policy_filters, 1)
-        self.value = nn.Module()
-        self.value.conv = nn.Conv2d(filters, value_filters, 1, bias=False)
-        self.value.bn = nn.BatchNorm2d(value_filters)
-        self.value.fc1 = nn.Linear(value_filters, value_hidden)
-        self.value.fc2 = nn.Linear(value_hidden, 1)
-
-    def forward(self, planes):
-        x = self.act(self.stem(planes))
-        for b in self.blocks:
-            x = b(x)
-        h = F.relu(self.policy.bn(self.policy.conv(x)))
-        board = torch.flatten(self.policy.out(h), 1)
-        policy = torch.cat([board, self.policy.pass_(h.mean(dim=(2, 3)))], dim=1)
-        v = F.relu(self.value.bn(self.value.conv(x))).mean(dim=(2, 3))
-        value = torch.tanh(self.value.fc2(F.relu(self.value.fc1(v))))
-        return policy, value
-
-    def gonet_tensors(self):
-        """The state dict under docs/FORMATS.md's names (no num_batches_tracked; pass, not pass_)."""
-        return {
-            name.replace("policy.pass_.", "policy.pass."): t.detach().numpy()
-            for name, t in self.state_dict().items()
-            if not name.endswith("num_batches_tracked")
-        }
-
-
 def shards(directory, split):
     for path in sorted(glob.glob(os.path.join(directory, f"{split}-*.safetensors"))):
         yield read_safetensors(path)
@@ -143,28 +61,50 @@ def main():
     p.add_argument("--blocks", type=int, default=2)
     p.add_argument("--filters", type=int, default=24)
     p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu", help="the trunk's activation")
+    p.add_argument("--architecture", help="a whole architecture as JSON (docs/FORMATS.md), instead of the above")
+    p.add_argument("--reply-weight", type=float, default=0, help="the opponent's-reply head (training only)")
+    p.add_argument("--score-weight", type=float, default=0, help="the score head, counted games (training only)")
+    p.add_argument("--ownership-weight", type=float, default=0, help="the ownership head (shards --ownership)")
     args = p.parse_args()
     torch.manual_seed(1)
     torch.set_num_threads(2)
 
-    net = GoNet(
-        args.blocks, args.filters, policy_filters=2, value_filters=2, value_hidden=16, activation=args.activation)
+    architecture = json.loads(args.architecture) if args.architecture else {
+        "trunk": "resnet", "blocks": args.blocks, "filters": args.filters, "policy_head": "conv",
+        "policy_filters": 2, "value_head": "pool", "value_filters": 2, "value_hidden": 16}
+    if args.activation != "relu":
+        architecture["activation"] = args.activation
+    net = Net(architecture)
     params = sum(t.numel() for n, t in net.named_parameters())
-    print(f"{params} parameters ({json.dumps(net.architecture)})")
-    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9, weight_decay=1e-4, nesterov=True)
+    print(f"{params} parameters ({json.dumps(architecture)})")
+    weights = {"reply": args.reply_weight, "score": args.score_weight, "ownership": args.ownership_weight}
+    heads = TrainingHeads(architecture["policy_filters"], architecture["value_filters"], architecture["value_hidden"])
+    trained = list(net.parameters()) + (list(heads.parameters()) if any(weights.values()) else [])
+    opt = torch.optim.SGD(trained, lr=args.lr, momentum=0.9, weight_decay=1e-4, nesterov=True)
     step = 0
     while step < args.steps:
         for shard in shards(args.shards, "train"):
+            if args.ownership_weight and "ownership_target" not in shard:
+                sys.exit(f"{args.shards}: the shards have no ownership_target (write them with --ownership)")
             n = len(shard["policy_target"])
             for start in range(0, n - args.batch + 1, args.batch):
-                sl = slice(start, start + args.batch)
-                planes = torch.from_numpy(shard["planes"][sl].copy())
-                target = torch.from_numpy(shard["policy_target"][sl].copy())
-                z = torch.from_numpy(shard["value_target"][sl].copy())
-                mask = torch.from_numpy(shard["value_mask"][sl].copy())
-                policy, value = net(planes)
-                # docs/FORMATS.md's loss: cross-entropy + masked squared error over the batch.
-                loss = F.cross_entropy(policy, target) + (mask * (value[:, 0] - z) ** 2).sum() / len(z)
+                batch = {k: torch.from_numpy(v[start:start + args.batch].copy()) for k, v in shard.items()}
+                policy, value = net(batch["planes"])
+                b = len(policy)
+                # docs/FORMATS.md's loss: cross-entropy + masked squared error over the batch, then
+                # the training-only heads, each a sum over the positions that have its target / B.
+                loss = F.cross_entropy(policy, batch["policy_target"]) + (
+                    batch["value_mask"] * (value[:, 0] - batch["value_target"]) ** 2).sum() / b
+                if any(weights.values()):
+                    reply, score, owned = heads(net.features)
+                    loss = loss + weights["reply"] * F.cross_entropy(
+                        reply, batch["reply_target"], ignore_index=-1, reduction="sum") / b
+                    loss = loss + weights["score"] * (
+                        batch["score_mask"] * (score - batch["score_target"] / 10) ** 2).sum() / b
+                    if weights["ownership"]:
+                        t = batch["ownership_target"].flatten(1)
+                        loss = loss + weights["ownership"] * (
+                            batch["ownership_mask"][:, None] * (owned - t) ** 2).sum() / (361 * b)
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
@@ -186,12 +126,8 @@ def main():
     if total:
         print(f"validation: {correct / total:.1%} of {total} moves predicted")
 
-    meta = {
-        "format": "gonet-network/1", "features": "planes6-v1",
-        "architecture": json.dumps(net.architecture), "name": os.path.basename(args.output),
-        "notes": f"PyTorch, {args.steps} steps on {args.shards}",
-    }
-    write_safetensors(args.output + ".safetensors", net.gonet_tensors(), meta)
+    write_network(args.output + ".safetensors", net, {
+        "name": os.path.basename(args.output), "notes": f"PyTorch, {args.steps} steps on {args.shards}"})
     empty = torch.zeros(1, 6, 19, 19)
     empty[:, 2] = 1  # every point empty, Black to move
     torch.onnx.export(
