@@ -36,6 +36,9 @@ struct GraphTranslator {
         case vector(Int)
         /// [N, C, 1, 1]: a vector ONNX keeps four-dimensional (squeeze-and-excitation).
         case pixel(Int)
+        /// [N, C, 1]: halfway between a vector and a pixel (PyTorch's `x[:, :, None, None]` exports
+        /// two Unsqueezes), only squeezed or unsqueezed further.
+        case column(Int)
     }
 
     private var values: [String: Value] = [:]
@@ -127,7 +130,7 @@ struct GraphTranslator {
     /// Channels of a layout, as gonet's graph shape sees them.
     private func width(_ l: Layout) -> Int {
         switch l {
-        case .board(let c), .boardChannelsLast(let c), .vector(let c), .pixel(let c): return c
+        case .board(let c), .boardChannelsLast(let c), .vector(let c), .pixel(let c), .column(let c): return c
         }
     }
 
@@ -516,14 +519,13 @@ struct GraphTranslator {
                 throw fail(n, "the first dimension must be the batch (0 or -1), not \(first)")
             }
         case "Squeeze", "Unsqueeze":
-            target = nil
-            // Between [N, C] and [N, C, 1, 1] only: the axes are 2 and 3 (or, squeezing, all ones).
-            let axes = n.ints("axes") ?? constant(n, 1).flatMap { ONNXGraph.integers($0.values) }
-            // Both name axes of the four-dimensional side.
-            let normalized = axes.map { Set($0.map { $0 < 0 ? $0 + 4 : $0 }) }
-            if width(x.layout) > 1, !(normalized == [2, 3] || (n.op == "Squeeze" && normalized == nil)) {
-                throw fail(n, "gonet reads \(n.op) of axes 2 and 3 only (between [N, C] and [N, C, 1, 1])")
+            if width(x.layout) > 1 {
+                var y = x
+                y.layout = try squeezed(n, x.layout)
+                values[n.outputs[0]] = y
+                return
             }
+            target = nil
         default: break
         }
         let out: Layout
@@ -554,6 +556,32 @@ struct GraphTranslator {
         var y = x
         y.layout = out
         values[n.outputs[0]] = y
+    }
+
+    /// The layout a Squeeze or Unsqueeze of more than one channel gives: between [N, C], [N, C, 1]
+    /// and [N, C, 1, 1] only, adding or taking away axes 2 and 3 (squeezing without axes takes
+    /// every 1 away).
+    private func squeezed(_ n: Node, _ layout: Layout) throws -> Layout {
+        let axes = n.ints("axes") ?? constant(n, 1).flatMap { ONNXGraph.integers($0.values) }
+        let rank: Int
+        switch layout {
+        case .vector: rank = 2
+        case .column: rank = 3
+        default: rank = 4
+        }
+        // Negative axes count from the end of the side that has them: Unsqueeze's output.
+        let sideRank = n.op == "Unsqueeze" ? rank + (axes?.count ?? 0) : rank
+        let named = axes.map { Set($0.map { Int($0) < 0 ? Int($0) + sideRank : Int($0) }) }
+        switch (layout, n.op, named) {
+        case (.vector(let c), "Unsqueeze", [2, 3]?), (.column(let c), "Unsqueeze", [3]?): return .pixel(c)
+        case (.vector(let c), "Unsqueeze", [2]?), (.pixel(let c), "Squeeze", [3]?): return .column(c)
+        case (.pixel(let c), "Squeeze", [2, 3]?), (.pixel(let c), "Squeeze", nil), (.column(let c), "Squeeze", [2]?),
+            (.column(let c), "Squeeze", nil), (.vector(let c), "Squeeze", nil):
+            return .vector(c)
+        default:
+            throw fail(
+                n, "gonet reads \(n.op) of axes 2 and 3 only (between [N, C], [N, C, 1] and [N, C, 1, 1])")
+        }
     }
 
     /// Gemm (alpha and beta folded in), or MatMul by a constant [K, M] (its bias from an Add after it).

@@ -123,7 +123,8 @@ final class ONNXImportTests: XCTestCase {
 
 extension ONNXImportTests {
     /// MixConv as PyTorch exports it: a Split (sizes as an input) into depthwise convolutions of
-    /// 3x3 and 5x5, a Concat. Uneven groups and a Slice of channels (end INT64_MAX) import as a graph,
+    /// 3x3 and 5x5, a Concat. Uneven groups, a gate brought to [N, C, 1, 1] by two Unsqueezes and a
+    /// Slice of channels (end INT64_MAX) import as a graph,
     /// the family's shape with folded batch norms as a native mixed mobile network; both give ONNX
     /// Runtime's outputs, and each exports again to the same network.
     func testSplitChannelsImportAsGraphAndAsTheMixedFamily() throws {

@@ -4,7 +4,9 @@ usage: split_graph.py OUT_DIR   (writes mixconv-graph.onnx and mixconv-family.on
 
 - mixconv-graph.onnx (outside gonet's family): a 3x3 convolution to 7 channels, Split into 3, 2
   and 2 channels (opset 13's sizes input), depthwise 3x3, 5x5 and 3x3 convolutions with biases,
-  Concat, Relu, a Slice of channels 2 to the end (PyTorch's x[:, 2:], its end INT64_MAX), a mean
+  Concat, Relu, a gate of the channels' means through a Gemm and a Sigmoid, brought to
+  [N, 7, 1, 1] by two Unsqueezes (axes 2, then −1: PyTorch's `g[:, :, None, None]`) and
+  multiplied in, a Slice of channels 2 to the end (PyTorch's x[:, 2:], its end INT64_MAX), a mean
   over the board, a Gemm policy and a Gemm + Tanh value;
 - mixconv-family.onnx: gonet's mobile family with mixed depthwise filters as PyTorch exports it in
   eval mode: batch norms folded into convolution biases, no BatchNormalization node, the Split's
@@ -81,6 +83,12 @@ def save(path):
 stem = conv("planes", "stem", 6, 7, 3)
 mixed = mixconv(stem, "mix", 7, [3, 5, 3], [3, 2, 2])
 relu = op("Relu", [mixed], "relu")
+squeezed = op("ReduceMean", [relu], "gate.mean", axes=[2, 3], keepdims=0)
+gate = op("Sigmoid", [op("Gemm", [squeezed, weight("gate.w", (7, 7)), weight("gate.b", (7,))], "gate.fc", transB=1)],
+          "gate.sigmoid")
+column = op("Unsqueeze", [gate, const("gate.axis2", [2], np.int64)], "gate.column")
+pixel = op("Unsqueeze", [column, const("gate.axis3", [-1], np.int64)], "gate.pixel")
+relu = op("Mul", [relu, pixel], "gated")
 starts, ends, axes = const("s.starts", [2], np.int64), const("s.ends", [2**63 - 1], np.int64), const("s.axes", [1], np.int64)
 sliced = op("Slice", [relu, starts, ends, axes], "slice")
 heads(sliced, 5)
