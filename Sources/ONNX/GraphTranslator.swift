@@ -452,27 +452,10 @@ struct GraphTranslator {
         guard case .board(let c) = x.layout else {
             throw fail(n, "gonet slices board tensors [N, C, 19, 19] along channels")
         }
-        // Opset 10 on: starts, ends, axes, steps as inputs; before: attributes.
-        func list(_ i: Int, _ key: String) throws -> [Float]? {
-            if let v = n.ints(key) { return v.map { Float($0) } }
-            guard i < n.inputs.count, !n.inputs[i].isEmpty else { return nil }
-            guard let k = g.constants[n.inputs[i]] else { throw fail(n, "its \(key) must be a constant") }
-            return k.values
+        guard let range = g.channelRange(n, channels: c) else {
+            throw fail(n, "gonet slices one range of channels (axes [1], step 1, constant bounds)")
         }
-        let axes = try list(3, "axes")
-        let steps = try list(4, "steps")
-        guard let starts = try list(1, "starts"), let ends = try list(2, "ends"), starts.count == 1, ends.count == 1,
-            axes == [1], steps == nil || steps == [1]
-        else {
-            throw fail(n, "gonet slices one range of channels (axes [1], step 1)")
-        }
-        // Python's rules: negative counts from the end, anything past it (PyTorch's INT64_MAX) is the end.
-        func clamp(_ v: Float) -> Int {
-            guard v.isFinite else { return v > 0 ? c : 0 }
-            let i = v < 0 ? max(Float(c) + v, 0) : min(v, Float(c))
-            return Int(i)
-        }
-        let (from, to) = (clamp(starts[0]), clamp(ends[0]))
+        let (from, to) = (range.lowerBound, range.upperBound)
         guard to > from else { throw fail(n, "channels \(from)..<\(to) of \(c): nothing left") }
         var node = GraphSpec.Node(.slice, [x.node])
         (node.first, node.channels) = (from, to - from)

@@ -192,6 +192,29 @@ struct ONNXGraph {
         return sizes.allSatisfy { $0 > 0 } ? sizes : nil
     }
 
+    /// The channels a Slice of a `channels`-channel board takes (`x[:, a:b]`: one range along
+    /// axis 1, step 1, its bounds constants or attributes, negative counting from the end and
+    /// anything past the end, PyTorch's INT64_MAX, meaning the end); nil for any other Slice.
+    func channelRange(_ n: Node, channels c: Int) -> Range<Int>? {
+        // Opset 10 on: starts, ends, axes, steps as inputs; before: attributes.
+        func list(_ i: Int, _ key: String) -> [Float]?? {
+            if let v = n.ints(key) { return v.map { Float($0) } }
+            guard i < n.inputs.count, !n.inputs[i].isEmpty else { return .some(nil) }
+            guard let k = constants[n.inputs[i]] else { return nil }
+            return k.values
+        }
+        guard n.op == "Slice", let axes = list(3, "axes"), let steps = list(4, "steps"),
+            let starts = list(1, "starts") ?? nil, let ends = list(2, "ends") ?? nil, starts.count == 1,
+            ends.count == 1, axes == [1], steps == nil || steps == [1]
+        else { return nil }
+        func clamp(_ v: Float) -> Int {
+            guard v.isFinite else { return v > 0 ? c : 0 }
+            return Int(v < 0 ? max(Float(c) + v, 0) : min(v, Float(c)))
+        }
+        let (from, to) = (clamp(starts[0]), clamp(ends[0]))
+        return from..<max(from, to)
+    }
+
     /// A constant's values as integers (axes, shapes), nil when one is not a whole number of a
     /// sane size: a hostile model's 1e30 or NaN must not trap the conversion.
     static func integers(_ values: [Float]) -> [Int64]? {

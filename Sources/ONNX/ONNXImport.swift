@@ -161,10 +161,16 @@ private struct Matcher {
             case .mobile:
                 let (e, width) = try unit(first, conv: "\(b).expand", bn: "\(b).bn1", activation: .trunk, bias: bias)
                 a.expansion = width
-                let dw = try next(e, ["Conv", "Split"], after: first)
+                // PyTorch's `x[:, :k]` and `x[:, k:]` export a MixConv as two Slices of one tensor.
+                let slices = g.consumers(of: e)
+                let sliced = slices.count == 2 && slices.allSatisfy { $0.op == "Slice" }
+                let dw = try sliced ? slices[0] : next(e, ["Conv", "Split"], after: first)
                 let kind: Architecture.Family.DepthwiseKernel
                 var d: String
-                if dw.op == "Split" {
+                if sliced {
+                    kind = .mixed
+                    (d, _) = try mixedUnit(slices: slices, width: width, conv: "\(b).depthwise", bn: "\(b).bn2")
+                } else if dw.op == "Split" {
                     kind = .mixed
                     (d, _) = try mixedUnit(dw, conv: "\(b).depthwise", bn: "\(b).bn2")
                 } else {
@@ -334,6 +340,34 @@ private struct Matcher {
             throw fail(split, "gonet splits a mixed depthwise convolution's input along channels (axis 1)")
         }
         let convs = try split.outputs.map { try next($0, ["Conv"], after: split) }
+        let graph = g
+        return try mixedGroups(convs, from: split, conv: conv, bn: bn) { sizes, out in
+            graph.splitSizes(split, channels: out) == sizes
+        }
+    }
+
+    /// MixConv written with slices: two Slices of the `width`-channel input (`x[:, :k]`,
+    /// `x[:, k:]`, in either order), each into its depthwise Conv, then as `mixedUnit`.
+    mutating func mixedUnit(slices: [Node], width: Int, conv: String, bn: String) throws -> (String, Int) {
+        var ranges: [(range: Range<Int>, node: Node)] = []
+        for s in slices {
+            guard let r = g.channelRange(s, channels: width), !r.isEmpty else {
+                throw fail(s, "gonet reads a mixed depthwise convolution's slices as ranges of channels")
+            }
+            ranges.append((r, s))
+        }
+        ranges.sort { $0.range.lowerBound < $1.range.lowerBound }
+        let convs = try ranges.map { try next($0.node.outputs[0], ["Conv"], after: $0.node) }
+        return try mixedGroups(convs, from: ranges[0].node, conv: conv, bn: bn) { sizes, out in
+            out == width && ranges.map(\.range) == [0..<sizes[0], sizes[0]..<width]
+        }
+    }
+
+    /// The two depthwise convolutions of a MixConv, the groups checked by `cover` (the sizes the
+    /// convolutions read, and their channels in all), the Concat after them, the batch norm.
+    private mutating func mixedGroups(
+        _ convs: [Node], from split: Node, conv: String, bn: String, cover: ([Int], Int) -> Bool
+    ) throws -> (String, Int) {
         guard convs.count == 2 else {
             throw fail(split, "\(convs.count) groups: gonet's family mixes two (3x3 then 5x5)")
         }
@@ -347,7 +381,7 @@ private struct Matcher {
             bias += b
         }
         let sizes = convs.map { (try? constant($0, 1).dims.first) ?? 0 }
-        guard g.splitSizes(split, channels: out) == sizes else {
+        guard cover(sizes, out) else {
             throw fail(split, "its parts are not the \(sizes) channels its convolutions read")
         }
         guard sides == [3, 5] else {

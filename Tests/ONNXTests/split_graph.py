@@ -10,7 +10,9 @@ usage: split_graph.py OUT_DIR   (writes mixconv-graph.onnx and mixconv-family.on
   over the board, a Gemm policy and a Gemm + Tanh value;
 - mixconv-family.onnx: gonet's mobile family with mixed depthwise filters as PyTorch exports it in
   eval mode: batch norms folded into convolution biases, no BatchNormalization node, the Split's
-  sizes as an input.
+  sizes as an input;
+- mixconv-sliced.onnx: the same network with the MixConv written as slices (`x[:, :4]` and
+  `x[:, 4:]`, exported as two Slice nodes, the second ending at INT64_MAX).
 """
 import sys
 
@@ -48,6 +50,17 @@ def op(kind, inputs, name, **attrs):
     return name
 
 
+def sliced_mixconv(x, name, channels, kernels, sizes):
+    # The 5x5 part first in the graph: the order of the slices in the file does not matter.
+    parts = []
+    for i, (s, k) in reversed(list(enumerate(zip(sizes, kernels)))):
+        start = sum(sizes[:i])
+        end = 2**63 - 1 if i == len(sizes) - 1 else start + s
+        bounds = [const(f"{name}.{i}.{b}", [v], np.int64) for b, v in (("starts", start), ("ends", end), ("axes", 1))]
+        parts.insert(0, conv(op("Slice", [x] + bounds, f"{name}.slice{i}"), f"{name}.{i}", s, s, k, group=s))
+    return op("Concat", parts, name + ".concat", axis=1)
+
+
 def mixconv(x, name, channels, kernels, sizes):
     parts = [f"{name}.part{i}" for i in range(len(sizes))]
     split = const(name + ".sizes", sizes, np.int64)
@@ -80,6 +93,22 @@ def save(path):
     onnx.save(model, path)
 
 
+def family(mix):
+    t = op("Relu", [conv("planes", "stem", 6, 4, 3)], "stem.relu")
+    e = op("Relu", [conv(t, "expand", 4, 7, 1)], "expand.relu")
+    d = op("Relu", [mix(e, "dw", 7, [3, 5], [4, 3])], "dw.relu")
+    p = conv(d, "project", 7, 4, 1)
+    t = op("Add", [t, p], "add")
+    ph = op("Relu", [conv(t, "pconv", 4, 2, 1)], "pconv.relu")
+    pf = op("Flatten", [ph], "pflat", axis=1)
+    op("Gemm", [pf, weight("policy.w", (362, 722), 0.05), weight("policy.b", (362,))], "policy", transB=1)
+    vh = op("Relu", [conv(t, "vconv", 4, 1, 1)], "vconv.relu")
+    vf = op("Flatten", [vh], "vflat", axis=1)
+    v1 = op("Relu", [op("Gemm", [vf, weight("v1.w", (3, 361), 0.05), weight("v1.b", (3,))], "v1", transB=1)], "v1.relu")
+    v2 = op("Gemm", [v1, weight("v2.w", (1, 3)), weight("v2.b", (1,))], "v2", transB=1)
+    op("Tanh", [v2], "value")
+
+
 stem = conv("planes", "stem", 6, 7, 3)
 mixed = mixconv(stem, "mix", 7, [3, 5, 3], [3, 2, 2])
 relu = op("Relu", [mixed], "relu")
@@ -94,20 +123,10 @@ sliced = op("Slice", [relu, starts, ends, axes], "slice")
 heads(sliced, 5)
 save(f"{out}/mixconv-graph.onnx")
 
-# gonet's mobile family, one block of 4 channels expanded to 7, folded batch norms.
-inits.clear()
-nodes.clear()
-t = op("Relu", [conv("planes", "stem", 6, 4, 3)], "stem.relu")
-e = op("Relu", [conv(t, "expand", 4, 7, 1)], "expand.relu")
-d = op("Relu", [mixconv(e, "dw", 7, [3, 5], [4, 3])], "dw.relu")
-p = conv(d, "project", 7, 4, 1)
-t = op("Add", [t, p], "add")
-ph = op("Relu", [conv(t, "pconv", 4, 2, 1)], "pconv.relu")
-pf = op("Flatten", [ph], "pflat", axis=1)
-op("Gemm", [pf, weight("policy.w", (362, 722), 0.05), weight("policy.b", (362,))], "policy", transB=1)
-vh = op("Relu", [conv(t, "vconv", 4, 1, 1)], "vconv.relu")
-vf = op("Flatten", [vh], "vflat", axis=1)
-v1 = op("Relu", [op("Gemm", [vf, weight("v1.w", (3, 361), 0.05), weight("v1.b", (3,))], "v1", transB=1)], "v1.relu")
-v2 = op("Gemm", [v1, weight("v2.w", (1, 3)), weight("v2.b", (1,))], "v2", transB=1)
-op("Tanh", [v2], "value")
-save(f"{out}/mixconv-family.onnx")
+# gonet's mobile family, one block of 4 channels expanded to 7, folded batch norms; the MixConv
+# as a Split, then as two Slices.
+for kind in ("family", "sliced"):
+    inits.clear()
+    nodes.clear()
+    family(mixconv if kind == "family" else sliced_mixconv)
+    save(f"{out}/mixconv-{kind}.onnx")
