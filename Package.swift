@@ -95,7 +95,8 @@ let package = Package(
             dependencies: [
                 "TestSupport",
                 "Tournament", "StoreContract", "GTP", "GoRules", "GoRecords", "GoNetwork", "NeuralNet", "gonet",
-            ]),
+            ],
+            exclude: ["Engines"]),
         .testTarget(
             name: "TournamentPostgresTests",
             dependencies: [
@@ -104,7 +105,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ONNXTests", dependencies: ["TestSupport", "ONNX", "GoNetwork", "NeuralNet", "GoRules"],
-            exclude: ["run_onnx.py", "Fixtures"]),
+            exclude: ["run_onnx.py", "split_graph.py", "Fixtures"]),
         .testTarget(
             name: "CourseServerTests",
             dependencies: [
