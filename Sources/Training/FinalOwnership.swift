@@ -9,8 +9,9 @@ import GoRules
 public enum FinalOwnership {
     /// How far the judged area margin may be from the recorded one, in points. Records counted
     /// under territory rules (Korean, Japanese: most human games) differ from an area count by the
-    /// stones each side played and lost, usually a point or two; measured on the counted games of
-    /// the Tygem months, 3 keeps most of them (docs/training.md gives the share).
+    /// stones each side played and lost, usually a point or two. With 3, 92% of the counted
+    /// positions of the 3,000 Tygem games in `Games/` keep their targets (`games shards
+    /// --ownership`: 186,349 of 203,409), and 21 of the first 25 counted GNU Go self-play games.
     static let tolerance = 3.0
 
     /// Playouts of the judgement: `Territory`'s default, whose count matched GNU Go's dead stones
