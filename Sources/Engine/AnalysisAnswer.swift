@@ -26,7 +26,7 @@ struct AnalysisAnswer {
         let sign = perspective.sign(toMove: toMove)
         // A win rate for the side to move, told from the perspective.
         func rate(_ w: Double) -> Double { sign > 0 ? w : 1 - w }
-        func lead(_ w: Double) -> Double { sign * ScoreLead.points(winrate: w) }
+        func told(_ lead: Double) -> Double { sign * (lead.isFinite ? lead : 0) }
         let ownershipSign: Double =
             perspective == .sideToMove ? (toMove == .black ? 1 : -1) : (perspective == .black ? 1 : -1)
         let shown = decision.candidates.filter { $0.visits > 0 }.prefix(Self.mostCandidates)
@@ -34,7 +34,7 @@ struct AnalysisAnswer {
             var info: [String: Any] = [
                 "move": Coordinates.gtp(c.move, size: Board.standardSize), "visits": c.visits,
                 "winrate": rate(c.winrate),
-                "scoreLead": lead(c.winrate), "scoreMean": lead(c.winrate), "scoreSelfplay": lead(c.winrate),
+                "scoreLead": told(c.lead), "scoreMean": told(c.lead), "scoreSelfplay": told(c.lead),
                 "prior": c.prior, "order": order, "pv": c.pv.map { Coordinates.gtp($0, size: Board.standardSize) },
             ]
             if includePVVisits { info["pvVisits"] = c.pvVisits.isEmpty ? c.pv.map { _ in c.visits } : c.pvVisits }
@@ -45,8 +45,8 @@ struct AnalysisAnswer {
         var answer: [String: Any] = [
             "id": id, "turnNumber": turn, "isDuringSearch": duringSearch, "moveInfos": infos,
             "rootInfo": [
-                "winrate": rate(decision.winrate), "scoreLead": lead(decision.winrate),
-                "scoreSelfplay": lead(decision.winrate), "visits": visits,
+                "winrate": rate(decision.winrate), "scoreLead": told(decision.lead),
+                "scoreSelfplay": told(decision.lead), "visits": visits,
                 "currentPlayer": toMove.letter, "thisHash": Self.hex(game.board.hash, toMove),
             ] as [String: Any],
         ]

@@ -59,7 +59,8 @@ public final class AnalysisEngine: @unchecked Sendable {  // Its queue and outpu
     private var threads: [Thread] = []
     private let outputLock = NSLock()
     private let write: (String) -> Void
-    /// Random playouts behind each ownership answer (`Territory.defaultPlayouts`).
+    /// Random playouts behind each ownership answer where the network has no ownership head
+    /// (`Territory.defaultPlayouts`).
     public var ownershipPlayouts = Territory.defaultPlayouts
 
     /// The longest line read: a 1,000-move query is about 15 KB; beyond a megabyte a line is not a query.
@@ -285,8 +286,8 @@ public final class AnalysisEngine: @unchecked Sendable {  // Its queue and outpu
         player.control.reportInterval = q.reportEvery ?? 0.2
         let ownership =
             q.includeOwnership
-            ? Territory(game.board, toMove: game.toMove, playouts: ownershipPlayouts, seed: UInt64(task.turn) &+ 1)
-                .ownership : nil
+            ? AnalysisOwnership.black(
+                game, network: worker.network, playouts: ownershipPlayouts, seed: UInt64(task.turn) &+ 1) : nil
         let policy = q.includePolicy ? worker.network.evaluate([EncodedPosition(game)]).policy : nil
         var answer = AnalysisAnswer(
             id: q.id, turn: task.turn, game: game,
@@ -314,14 +315,10 @@ public final class AnalysisEngine: @unchecked Sendable {  // Its queue and outpu
         if q.includeMovesOwnership {
             var each: [Move: [Double]] = [:]
             for c in decision.candidates.prefix(AnalysisAnswer.mostCandidates) where c.visits > 0 {
-                var after = game.board
-                guard game.legality(c.move, for: game.toMove) == .legal else { continue }
-                after.play(c.move, game.toMove)
-                each[c.move] =
-                    Territory(
-                        after, toMove: game.toMove.opponent, playouts: ownershipPlayouts, seed: UInt64(task.turn) &+ 1
-                    )
-                    .ownership
+                var after = game
+                guard (try? after.play(c.move)) != nil else { continue }
+                each[c.move] = AnalysisOwnership.black(
+                    after, network: worker.network, playouts: ownershipPlayouts, seed: UInt64(task.turn) &+ 1)
             }
             answer.movesOwnership = each
         }

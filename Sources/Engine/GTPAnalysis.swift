@@ -31,7 +31,7 @@ extension GTPEngine {
 
     /// One analysis line: `info move Q16 visits 12 winrate 5321 prior 1234 order 0 pv Q16 D4 …` for
     /// Leela Zero (win rate and prior in 1/10000), the same keys with 0…1 values and the score lead
-    /// (`ScoreLead`, as `scoreMean` and `scoreLead`) for KataGo, then KataGo's `ownership` (361
+    /// (`MoveInfo.lead`, as `scoreMean` and `scoreLead`) for KataGo, then KataGo's `ownership` (361
     /// values, +1 the side to move's) when asked for.
     public static func infoLine(_ d: Decision, request: AnalyzeRequest, format: AnalysisFormat, ownership: [Double]?)
         -> String
@@ -44,7 +44,7 @@ extension GTPEngine {
             let rates =
                 format == .leelaZero
                 ? "winrate \(permyriad(c.winrate)) prior \(permyriad(c.prior))"
-                : "winrate \(fraction(c.winrate)) scoreMean \(lead(c.winrate)) scoreLead \(lead(c.winrate)) "
+                : "winrate \(fraction(c.winrate)) scoreMean \(points(c.lead)) scoreLead \(points(c.lead)) "
                     + "prior \(fraction(c.prior))"
             return
                 "info move \(Coordinates.gtp(c.move, size: Board.standardSize)) visits \(c.visits) \(rates) order \(i) pv \(pv)"
@@ -58,14 +58,18 @@ extension GTPEngine {
 
     static func fraction(_ x: Double) -> String { String(format: "%.6f", x.isFinite ? x : 0) }
 
-    /// The score lead of a win rate, in points with two decimals.
-    static func lead(_ winrate: Double) -> String { String(format: "%.2f", ScoreLead.points(winrate: winrate)) }
+    /// A score lead in points with two decimals.
+    static func points(_ lead: Double) -> String { String(format: "%.2f", lead.isFinite ? lead : 0) }
 
-    /// The judgement's ownership from `color`'s view (KataGo's side-to-move default), rows from the top.
+    /// The ownership (`AnalysisOwnership`) from `color`'s view (KataGo's side-to-move default),
+    /// rows from the top.
     func ownershipForAnalysis(_ color: Stone) -> [Double] {
-        let t = judgement()
+        // The position as analysed: `color` to move (a client may ask for either side).
+        let black = AnalysisOwnership.black(
+            Moves.withMover(game, color), network: game.size == Board.standardSize ? player.analysisNetwork : nil,
+            playouts: judgementPlayouts, seed: UInt64(game.moves.count) &+ 1)
         let sign: Double = color == .black ? 1 : -1
-        return (0..<game.size * game.size).map { sign * t.ownership[$0] }
+        return black.map { sign * $0 }
     }
 
     /// Streams analysis on a background thread until `stopAnalysis()`.

@@ -77,6 +77,8 @@ public struct SearchSettings: Sendable {
 /// passed without a search.
 public final class MCTSPlayer: Ranker {
     let network: PolicyValueNetwork
+    /// Whether the network has a score head, whose leads the search then averages as it does values.
+    let scores: Bool
     /// The search's settings, changeable between moves.
     public var settings: SearchSettings
     var root: SearchNode?
@@ -100,11 +102,15 @@ public final class MCTSPlayer: Ranker {
     public init(network: PolicyValueNetwork, settings: SearchSettings = SearchSettings()) {
         self.network = network
         self.settings = settings
+        scores = network.analysisHeads.contains(.score)
         rng = RandomSource(seed: settings.seed)
     }
 
     /// A search: more visits can change its choice.
     public var searches: Bool { true }
+
+    /// The network it plays, whose analysis heads an analysis reads.
+    public var analysisNetwork: PolicyValueNetwork? { network }
 
     /// Forgets the search tree (a new game or a position set up anew).
     public func reset() {
@@ -184,7 +190,7 @@ public final class MCTSPlayer: Ranker {
         let s = summary(r, g)
         // The search's win rate counts only on a search of some size: a handful of visits says little.
         return Ranking(
-            candidates: s.candidates, winrate: s.winrate, searched: true, visits: r.visits,
+            candidates: s.candidates, winrate: s.winrate, scoreLead: s.scoreLead, searched: true, visits: r.visits,
             trusted: r.visits >= min(visits, Self.resignMinimumVisits))
     }
 
@@ -215,13 +221,14 @@ public final class MCTSPlayer: Ranker {
     /// else worth evaluating now).
     func runBatch(_ root: SearchNode, _ rootGame: Game) {
         var leaves: [(SearchNode, Game, [SearchNode])] = []
-        var terminal: [([SearchNode], Double)] = []
+        var terminal: [([SearchNode], Double, Double)] = []
         var collided: [[SearchNode]] = []
         while leaves.count + terminal.count < settings.batchSize && collided.count < settings.batchSize {
             var node = root
             var game = rootGame
             var path = [root]
             var value: Double? = nil
+            var margin = 0.0
             while node.expanded {
                 let i = select(node)
                 let move = node.moves[i]
@@ -233,12 +240,13 @@ public final class MCTSPlayer: Ranker {
                     // Two passes: the board's Tromp-Taylor result, for the player to move now.
                     let s = game.score()
                     value = s.winner == nil ? 0 : (s.winner == game.toMove ? 1 : -1)
+                    margin = game.toMove == .black ? s.margin : -s.margin
                     break
                 }
             }
             for n in path { n.virtualLoss += 1 }
             if let value {
-                terminal.append((path, value))
+                terminal.append((path, value, margin))
                 lastPlayouts += 1
             } else if node.pending {
                 collided.append(path)
@@ -251,9 +259,9 @@ public final class MCTSPlayer: Ranker {
         evaluate(leaves.map { ($0.0, $0.1) })
         for (leaf, game, path) in leaves {
             leaf.pending = false
-            backup(path, leafValue(leaf, game))
+            backup(path, leafValue(leaf, game), score: leaf.networkScore)
         }
-        for (path, v) in terminal { backup(path, v) }
+        for (path, v, margin) in terminal { backup(path, v, score: margin) }
         for path in collided { for n in path { n.virtualLoss -= 1 } }
     }
 
@@ -303,15 +311,19 @@ public final class MCTSPlayer: Ranker {
         return (1 - w) * leaf.networkValue + w * sum / Double(settings.playoutsPerLeaf)
     }
 
-    /// Values from the leaf's side to move, up the path with alternating signs; removes virtual losses.
-    func backup(_ path: [SearchNode], _ leafValue: Double) {
+    /// Values (and score leads) from the leaf's side to move, up the path with alternating signs;
+    /// removes virtual losses.
+    func backup(_ path: [SearchNode], _ leafValue: Double, score: Double) {
         // The leaf's value for the player who moved into it is the opposite of its own.
         var v = -leafValue
+        var lead = -score
         for n in path.reversed() {
             n.virtualLoss -= 1
             n.visits += 1
             n.valueSum += v
+            n.scoreSum += lead
             v = -v
+            lead = -lead
         }
     }
 
@@ -321,10 +333,13 @@ public final class MCTSPlayer: Ranker {
         guard !items.isEmpty else { return }
         let symmetry = settings.symmetries ? rng.below(8) : 0
         let (policy, values) = network.evaluate(items.map { EncodedPosition($0.1) }, symmetry: symmetry)
+        // A lead is a number of points: the same in every orientation.
+        let leads = scores ? network.lastScores(batch: items.count) : nil
         lastEvaluations += items.count
         for (k, (node, game)) in items.enumerated() {
             expand(node, game)
             setPriors(node, policy[(k * Features.moves)..<((k + 1) * Features.moves)], value: values[k])
+            if let leads { node.networkScore = Double(leads[k]) }
         }
     }
 
@@ -339,9 +354,11 @@ public final class MCTSPlayer: Ranker {
     /// its moves and children and takes the averaged priors.
     func evaluateRoot(_ node: SearchNode, _ game: Game) {
         let (policy, values) = network.evaluateSymmetric([EncodedPosition(game)])
+        let leads = scores ? network.lastScores(batch: 8) : nil
         lastEvaluations += 8
         if !node.expanded { expand(node, game) }
         setPriors(node, policy[...], value: values[0])
+        if let leads { node.networkScore = Double(leads.reduce(0, +) / 8) }
     }
 
     /// The node's priors over its moves from one position's policy `[362]`, renormalised.
@@ -374,7 +391,7 @@ public final class MCTSPlayer: Ranker {
                 unvisited.append(
                     MoveInfo(
                         move: r.moves[i], visits: 0, winrate: (r.networkValue + 1) / 2, prior: Double(r.priors[i]),
-                        pv: [r.moves[i]]))
+                        pv: [r.moves[i]], scoreLead: scores ? r.networkScore : nil))
                 continue
             }
             var pv = [r.moves[i]]
@@ -391,11 +408,13 @@ public final class MCTSPlayer: Ranker {
             infos.append(
                 MoveInfo(
                     move: r.moves[i], visits: c.visits, winrate: (c.q() + 1) / 2, prior: Double(r.priors[i]), pv: pv,
-                    pvVisits: pvVisits))
+                    pvVisits: pvVisits, scoreLead: scores ? c.scoreSum / Double(c.visits) : nil))
         }
         infos.sort { ($0.visits, $0.prior) > ($1.visits, $1.prior) }
         let winrate = infos.first?.winrate ?? (r.networkValue + 1) / 2
+        let lead = scores ? infos.first?.scoreLead ?? r.networkScore : nil
         infos += unvisited.sorted { $0.prior > $1.prior }
-        return Decision(move: infos.first?.move ?? .pass, resign: false, candidates: infos, winrate: winrate)
+        return Decision(
+            move: infos.first?.move ?? .pass, resign: false, candidates: infos, winrate: winrate, scoreLead: lead)
     }
 }

@@ -15,16 +15,26 @@ public struct MoveInfo: Sendable, Equatable {
     public var pv: [Move]
     /// The visits of each move of `pv` (empty where the player does not search).
     public var pvVisits: [Int]
+    /// The player to move's final margin in points after the move, from the network's score head
+    /// (averaged over the search); nil where the network has none.
+    public var scoreLead: Double?
 
     /// A candidate with its figures.
-    public init(move: Move, visits: Int, winrate: Double, prior: Double, pv: [Move], pvVisits: [Int] = []) {
+    public init(
+        move: Move, visits: Int, winrate: Double, prior: Double, pv: [Move], pvVisits: [Int] = [],
+        scoreLead: Double? = nil
+    ) {
         self.move = move
         self.visits = visits
         self.winrate = winrate
         self.prior = prior
         self.pv = pv
         self.pvVisits = pvVisits
+        self.scoreLead = scoreLead
     }
+
+    /// The score lead a client is shown: the score head's, or the win rate told in points.
+    public var lead: Double { scoreLead ?? ScoreLead.points(winrate: winrate) }
 }
 
 /// A player's decision: the move (or resignation) and the candidates it weighed, best first.
@@ -37,14 +47,21 @@ public struct Decision: Sendable {
     public var candidates: [MoveInfo]
     /// Win probability of the side to move before the move.
     public var winrate: Double
+    /// The side to move's final margin in points from the network's score head; nil where the
+    /// network has none.
+    public var scoreLead: Double?
 
-    /// A decision with its candidates and the player's win rate.
-    public init(move: Move, resign: Bool, candidates: [MoveInfo], winrate: Double) {
+    /// A decision with its candidates and the player's win rate (and score lead).
+    public init(move: Move, resign: Bool, candidates: [MoveInfo], winrate: Double, scoreLead: Double? = nil) {
         self.move = move
         self.resign = resign
         self.candidates = candidates
         self.winrate = winrate
+        self.scoreLead = scoreLead
     }
+
+    /// The score lead a client is shown: the score head's, or the win rate told in points.
+    public var lead: Double { scoreLead ?? ScoreLead.points(winrate: winrate) }
 }
 
 /// What an analysis client asks of the next searches, beyond the player's own settings.
@@ -77,6 +94,8 @@ public protocol Player: AnyObject {
     /// Whether thinking longer can change its decision (a search does; a policy does not, so an
     /// analysis of it waits for the next request instead of asking again).
     var searches: Bool { get }
+    /// The network whose analysis heads (`AnalysisHeads`) an analysis reads; nil where none.
+    var analysisNetwork: PolicyValueNetwork? { get }
 }
 
 extension Player {
@@ -95,6 +114,8 @@ extension Player {
     public func reset() {}
     /// Players without a search give the same answer however long they think.
     public var searches: Bool { false }
+    /// Players without a network have no heads to read.
+    public var analysisNetwork: PolicyValueNetwork? { nil }
 }
 
 /// Move helpers every player shares.

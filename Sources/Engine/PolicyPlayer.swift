@@ -35,6 +35,9 @@ public final class PolicyPlayer: Ranker {
         rng = RandomSource(seed: seed)
     }
 
+    /// The network it plays, whose analysis heads an analysis reads.
+    public var analysisNetwork: PolicyValueNetwork? { network }
+
     /// The move, as the conductor (`Ranker.conduct`) makes it of this player's ranking.
     public func decide(
         _ game: Game, color: Stone, seconds: Double?, restrictions: MoveRestrictions,
@@ -52,7 +55,7 @@ public final class PolicyPlayer: Ranker {
 
     /// The allowed moves by prior, each with the value's win rate.
     func rank(_ g: Game, allowed: Set<Move>, seconds: Double?, analysis: ((Decision) -> Void)?) -> Ranking {
-        let (policy, winrate) = evaluate(g)
+        let (policy, winrate, lead) = evaluate(g)
         var candidates = allowed.compactMap(\.point).map { p -> MoveInfo in
             // A non-finite output (a network that overflows on this position) counts as no prior.
             let prior =
@@ -60,21 +63,25 @@ public final class PolicyPlayer: Ranker {
                 ? Double(policy[p.index(size: Board.standardSize)]) : 0
             // No search: a move's "visits" are its prior in thousandths, so clients rank and show it.
             return MoveInfo(
-                move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)])
+                move: .play(p), visits: Int((prior * 1000).rounded()), winrate: winrate, prior: prior, pv: [.play(p)],
+                scoreLead: lead)
         }
         // Highest prior first; equal priors in board order, so that the choice never depends on a set's order.
         candidates.sort { ($0.prior, $1.move.point!) > ($1.prior, $0.move.point!) }
-        return Ranking(candidates: candidates, winrate: winrate, searched: false, visits: 0, trusted: false)
+        return Ranking(
+            candidates: candidates, winrate: winrate, scoreLead: lead, searched: false, visits: 0, trusted: false)
     }
 
     /// The policy's favourite, or a sample at the temperature.
     func pick(_ candidates: [MoveInfo]) -> Move { temperature > 0 ? sample(candidates) : candidates[0].move }
 
-    /// The policy and the value's win rate of one position.
-    private func evaluate(_ g: Game) -> (policy: [Float], winrate: Double) {
+    /// The policy, the value's win rate and the score head's lead (where the network has one)
+    /// of one position.
+    private func evaluate(_ g: Game) -> (policy: [Float], winrate: Double, lead: Double?) {
         let (policy, value) =
             symmetries ? network.evaluateSymmetric([EncodedPosition(g)]) : network.evaluate([EncodedPosition(g)])
-        return (policy, Double(value[0] + 1) / 2)
+        let leads = network.lastScores(batch: symmetries ? 8 : 1)
+        return (policy, Double(value[0] + 1) / 2, leads.map { Double($0.reduce(0, +)) / Double($0.count) })
     }
 
     func sample(_ c: [MoveInfo]) -> Move {

@@ -7,6 +7,8 @@ struct Ranking {
     var candidates: [MoveInfo]
     /// The win rate of the side to move.
     var winrate: Double
+    /// The side to move's score lead from the network's score head, where it has one.
+    var scoreLead: Double? = nil
     /// Whether the candidates' visits and win rates come from a search (a policy has neither).
     var searched: Bool
     /// The root's visits (a search's), against which a replacement's visits are weighed.
@@ -71,7 +73,9 @@ extension Ranker {
             {
                 move = replacement(ranked, ranking, judge, cleanup: cleanup, passPermitted: permitted(.pass)) ?? move
             }
-            decision = Decision(move: move, resign: false, candidates: ranking.candidates, winrate: ranking.winrate)
+            decision = Decision(
+                move: move, resign: false, candidates: ranking.candidates, winrate: ranking.winrate,
+                scoreLead: ranking.scoreLead)
             let resignRate =
                 ranking.searched
                 ? (ranking.trusted ? ranking.winrate : nil)

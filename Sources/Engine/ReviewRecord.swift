@@ -46,6 +46,11 @@ public enum ReviewRecord {
         p.toMove == .black ? p.decision.winrate : 1 - p.decision.winrate
     }
 
+    /// Black's score lead at a position, in points.
+    static func blackLead(_ p: ReviewedPosition) -> Double {
+        p.toMove == .black ? p.decision.lead : -p.decision.lead
+    }
+
     /// Lizzie's `LZ` value: the name, the win rate of the side that just moved (Lizzie stores
     /// 100 minus the side to move's), the visits, then the candidates as `lz-analyze` prints them.
     static func lizzie(_ p: ReviewedPosition) -> String {
@@ -58,7 +63,7 @@ public enum ReviewRecord {
     /// The words: the position's standing, the move's cost, the best candidates.
     static func comment(_ p: ReviewedPosition, before: ReviewedPosition?, played: SGFProperty?) -> String {
         let black = blackWinrate(p)
-        let lead = ScoreLead.points(winrate: black)
+        let lead = blackLead(p)
         let visits = p.decision.candidates.reduce(0) { $0 + $1.visits }
         var lines = [
             "gonet: Black \(percent(black)), \(lead >= 0 ? "B" : "W")+\(String(format: "%.1f", abs(lead))) (\(visits) visits)"
@@ -67,7 +72,8 @@ public enum ReviewRecord {
             // The mover's win rate before the move (its best) and after it (the opponent's to move).
             let was = mover == .black ? blackWinrate(before) : 1 - blackWinrate(before)
             let now = mover == .black ? black : 1 - black
-            let points = ScoreLead.points(winrate: was) - ScoreLead.points(winrate: now)
+            // The mover's lead before the move less after it: the points the move lost.
+            let points = mover == .black ? blackLead(before) - blackLead(p) : blackLead(p) - blackLead(before)
             var line = "\(played.id) \(played.values.first.map { vertex($0) } ?? "pass"): "
             line += String(format: "%+.1f%%", 100 * (now - was)) + String(format: ", %+.1f points", -points)
             if let best = before.decision.candidates.first,

@@ -15,6 +15,11 @@ final class SearchNode {
     /// Set once the network's value of this position is known (for the player to move here).
     var evaluated = false
     var networkValue: Double = 0
+    /// Σ of the score head's leads backed up through this node, for the player who moved here
+    /// (tracked only when the network has the head).
+    var scoreSum: Double = 0
+    /// The score head's lead at this position, for the player to move here.
+    var networkScore: Double = 0
 
     /// Mean value for the player who moved here, counting pending (virtual) visits as losses.
     @inline(__always) func q(virtualLossWeight: Double = 1) -> Double {

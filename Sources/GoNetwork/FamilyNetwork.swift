@@ -29,11 +29,11 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// The opponent's-reply head, present only while training with a reply weight.
     private(set) var replyHead: ReplyHead?
     /// The score head (a dense unit over the value head's hidden layer, predicting the final
-    /// score for the side to move in units of 10 points), present only while training with a
-    /// score weight.
-    private(set) var scoreHead: Dense?
-    /// The ownership head, present only while training with an ownership weight.
-    private(set) var ownershipHead: OwnershipHead?
+    /// score for the side to move in units of 10 points), present while training with a score
+    /// weight or loaded from a heads file (`HeadsFile`).
+    var scoreHead: Dense?
+    /// The ownership head, present while training with an ownership weight or loaded from a heads file.
+    var ownershipHead: OwnershipHead?
 
     let scratch = Scratch()
     let input = Buffer()
@@ -120,8 +120,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// The parameters a training run updates and checkpoints: the file's, and the auxiliary
     /// heads' that the file does not keep.
     public var trainingParameters: [Parameter] {
-        parameters + (replyHead?.parameters ?? []) + (scoreHead.map { [$0.weight, $0.bias] } ?? [])
-            + (ownershipHead?.parameters ?? [])
+        parameters + (replyHead?.parameters ?? []) + analysisHeadParameters
     }
 
     /// Whether the opponent's-reply head is attached (see `addReplyHead(seed:)`).

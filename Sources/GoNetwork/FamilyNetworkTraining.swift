@@ -123,6 +123,24 @@ extension FamilyNetwork {
             }
             dReply = dz
         }
+        let heads = analysisHeadLosses(batch, weights: weights)
+        backward(
+            batch: b, dLogits: dl, dValues: dv, dReply: dReply, dScore: heads.dScore, dOwnership: heads.dOwnership)
+        let l2 = Loss.l2(trainingParameters, coefficient: weights.l2)
+        let total =
+            Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + Double(weights.reply) * replyLoss
+            + Double(weights.score) * heads.score + Double(weights.ownership) * heads.ownership + l2
+        return LossValue(
+            policy: policyLoss, value: valueLoss, reply: replyLoss, score: heads.score, ownership: heads.ownership,
+            total: total)
+    }
+
+    /// The score and ownership heads' losses on the last forward pass (each head attached,
+    /// weighted above zero, with its targets in the batch), and the gradients at their outputs.
+    func analysisHeadLosses(_ batch: TrainingBatch, weights: LossWeights) -> (
+        score: Double, ownership: Double, dScore: UnsafeMutablePointer<Float>?, dOwnership: UnsafeMutablePointer<Float>?
+    ) {
+        let b = batch.count
         // The score head on counted games, in units of 10 points so its error weighs like the value's.
         var scoreLoss = 0.0
         var dScore: UnsafeMutablePointer<Float>?
@@ -162,13 +180,31 @@ extension FamilyNetwork {
             ownershipLoss = total / Double(b * points)
             dOwnership = dy
         }
-        backward(batch: b, dLogits: dl, dValues: dv, dReply: dReply, dScore: dScore, dOwnership: dOwnership)
-        let l2 = Loss.l2(trainingParameters, coefficient: weights.l2)
-        let total =
-            Double(weights.policy) * policyLoss + Double(weights.value) * valueLoss + Double(weights.reply) * replyLoss
-            + Double(weights.score) * scoreLoss + Double(weights.ownership) * ownershipLoss + l2
-        return LossValue(
-            policy: policyLoss, value: valueLoss, reply: replyLoss, score: scoreLoss, ownership: ownershipLoss,
-            total: total)
+        return (scoreLoss, ownershipLoss, dScore, dOwnership)
+    }
+
+    /// `--heads-only` training: the network runs as it plays (inference, batch norm folded, never
+    /// changed) and only the score and ownership heads' parameters get gradients.
+    public func analysisHeadsLossAndGradients(_ batch: TrainingBatch, weights: LossWeights) -> LossValue {
+        let b = batch.count
+        let n = b * Self.points
+        batch.planes.withUnsafeBufferPointer {
+            _ = forward(planes: $0.baseAddress!, batch: b, training: false, channelMajor: batch.channelMajor)
+        }
+        let heads = analysisHeadLosses(batch, weights: weights)
+        if let dScore = heads.dScore, let scoreHead { scoreHead.backward(valueHidden.pointer, dScore, nil, batch: b) }
+        if let dOwned = heads.dOwnership, let ownershipHead {
+            // The features' gradient goes nowhere: the network stays as it is.
+            let sink = dHead.reserve(family.valueFilters * n)
+            ownershipHead.backward(
+                valueUnit.output.pointer, dOwned: dOwned, addingTo: sink, batch: b, columns: scratch.columns)
+        }
+        let total = Double(weights.score) * heads.score + Double(weights.ownership) * heads.ownership
+        return LossValue(policy: 0, value: 0, reply: 0, score: heads.score, ownership: heads.ownership, total: total)
+    }
+
+    /// The score and ownership heads' parameters, what `--heads-only` trains.
+    public var analysisHeadParameters: [Parameter] {
+        (scoreHead.map { [$0.weight, $0.bias] } ?? []) + (ownershipHead?.parameters ?? [])
     }
 }

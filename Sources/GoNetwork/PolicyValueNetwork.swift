@@ -27,6 +27,23 @@ public protocol PolicyValueNetwork: AnyObject {
     )
     /// The logits `[B][362]` and values `[B]` of the last forward pass (valid until the next one).
     var lastOutputs: (logits: UnsafePointer<Float>, values: UnsafePointer<Float>) { get }
+    /// The analysis heads the network carries (`AnalysisHeads`; none by default).
+    var analysisHeads: AnalysisHeads { get }
+    /// The score head's output for the last forward pass: the side to move's final margin in
+    /// points `[B]`, or nil without the head.
+    func lastScores(batch: Int) -> [Float]?
+    /// The ownership head's output for the last forward pass, `[B][361]`, +1 the side to move, or
+    /// nil without the head.
+    func lastOwnership(batch: Int) -> [Float]?
+}
+
+extension PolicyValueNetwork {
+    /// Networks without analysis heads (graphs imported from ONNX).
+    public var analysisHeads: AnalysisHeads { [] }
+    /// Networks without a score head have no score.
+    public func lastScores(batch: Int) -> [Float]? { nil }
+    /// Networks without an ownership head have no ownership.
+    public func lastOwnership(batch: Int) -> [Float]? { nil }
 }
 
 extension PolicyValueNetwork {

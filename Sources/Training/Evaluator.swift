@@ -1,6 +1,7 @@
 import Foundation
 import GoNetwork
 import GoRecords
+import GoRules
 import NeuralNet
 
 /// Metrics of a network over archives, in inference mode (batch norm folded).
@@ -9,11 +10,13 @@ public enum Evaluator {
     /// With `symmetries`, policy probabilities and values are averaged over all 8 symmetries.
     /// `every` keeps one position in that many, so a capped evaluation spans many games: positions
     /// of one game share its result, and the first N positions of an archive are only ~N/200 games.
-    /// `progress` hears the positions evaluated so far after each batch.
+    /// `progress` hears the positions evaluated so far after each batch. A network with analysis
+    /// heads (`AnalysisHeads`) has them measured too, on the counted games' positions; one without,
+    /// with `estimates`, has what analysis shows in their place (`estimatesWithoutHeads`).
     public static func evaluate(
         _ net: PolicyValueNetwork, files: [String], validationFraction: Double = 0, validation: Bool = false,
         maxPositions: Int = .max, every: Int = 1, batch: Int = 256, symmetries: Bool = false,
-        threads: Int = 1, progress: (Int) -> Void = { _ in }
+        estimates: Bool = false, threads: Int = 1, progress: (Int) -> Void = { _ in }
     ) throws -> Metrics {
         var c = LoaderConfiguration(files: files)
         c.keepEvery = every
@@ -24,6 +27,8 @@ public enum Evaluator {
         c.validation = validation
         c.epochs = 1
         c.threads = threads
+        let heads = net.analysisHeads
+        c.ownership = heads.contains(.ownership) || (heads.isEmpty && estimates)
         let loader = try DataLoader(c)
         defer { loader.stop() }
         var m = Metrics()
@@ -45,6 +50,23 @@ public enum Evaluator {
                 }
                 m.add(logits: l, values: v, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
             }
+            if !heads.isEmpty {
+                // The heads read the plain orientation's forward pass (the symmetric one ends on another).
+                if symmetries {
+                    b.planes.withUnsafeBufferPointer {
+                        _ = net.forward(planes: $0.baseAddress!, batch: b.count, channelMajor: true)
+                    }
+                }
+                m.addHeads(score: net.lastScores(batch: b.count), ownership: net.lastOwnership(batch: b.count), b)
+            } else if estimates {
+                if symmetries {
+                    b.planes.withUnsafeBufferPointer {
+                        _ = net.forward(planes: $0.baseAddress!, batch: b.count, channelMajor: true)
+                    }
+                }
+                let (score, ownership) = estimatesWithoutHeads(b, values: net.lastValues(batch: b.count))
+                m.addHeads(score: score, ownership: ownership, b)
+            }
             progress(m.positions)
         }
         m.seconds = Date().timeIntervalSince(start)
@@ -52,6 +74,39 @@ public enum Evaluator {
         let errors = loader.statistics.errors
         if !errors.isEmpty { throw TrainingError(.file, errors.joined(separator: "; ")) }
         return m
+    }
+
+    /// What analysis shows for a network without heads, on a batch's counted positions: the win
+    /// rate told in points (`ScoreLead`) and the share of random playouts (`Territory`, its
+    /// default playouts) that end with each point the side to move's. Other positions get zeros,
+    /// which `Metrics.addHeads` skips.
+    static func estimatesWithoutHeads(_ b: TrainingBatch, values: [Float]) -> (score: [Float], ownership: [Float]) {
+        let n = b.count
+        let points = Features.points
+        var score = [Float](repeating: 0, count: n)
+        var ownership = [Float](repeating: 0, count: n * points)
+        for s in 0..<n {
+            if b.scoreMask.count == n, b.scoreMask[s] > 0 {
+                score[s] = Float(ScoreLead.points(winrate: Double(values[s] + 1) / 2))
+            }
+            guard b.ownershipMask.count == n, b.ownershipMask[s] > 0 else { continue }
+            // The board from the planes (channel-major): ours, theirs, and White to move in plane 5.
+            let plane = { (k: Int, i: Int) in b.planes[k * n * points + s * points + i] }
+            let toMove: Stone = plane(5, 0) > 0 ? .white : .black
+            var board = Board(size: Board.standardSize)
+            for i in 0..<points {
+                let p = Point(x: i % Board.standardSize, y: i / Board.standardSize)
+                if plane(0, i) > 0 {
+                    board.place(p, toMove)
+                } else if plane(1, i) > 0 {
+                    board.place(p, toMove.opponent)
+                }
+            }
+            let black = Territory(board, toMove: toMove, seed: UInt64(s) &+ 1).ownership
+            let sign: Float = toMove == .black ? 1 : -1
+            for i in 0..<points { ownership[s * points + i] = sign * Float(black[i]) }
+        }
+        return (score, ownership)
     }
 
     /// Positions the loader would read from `files` (19x19 games without setup, on the asked side
@@ -115,8 +170,12 @@ extension TrainingBatch {
         for p in 0..<6 {
             planes += self.planes[(p * n * Features.points)..<(p * n * Features.points + k * Features.points)]
         }
-        return TrainingBatch(
+        var b = TrainingBatch(
             planes: planes, policyTargets: Array(policyTargets.prefix(k)), valueTargets: Array(valueTargets.prefix(k)),
-            valueMask: Array(valueMask.prefix(k)), channelMajor: true)
+            valueMask: Array(valueMask.prefix(k)), replyTargets: Array(replyTargets.prefix(k)),
+            scoreTargets: Array(scoreTargets.prefix(k)), scoreMask: Array(scoreMask.prefix(k)), channelMajor: true)
+        b.ownershipTargets = Array(ownershipTargets.prefix(k * Features.points))
+        b.ownershipMask = Array(ownershipMask.prefix(k))
+        return b
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GoNetwork
 import NeuralNet
 
-/// Policy and value metrics over a set of positions.
+/// Policy and value metrics over a set of positions (and the analysis heads', where measured).
 public struct Metrics: Sendable, Equatable {
     /// Positions measured.
     public var positions = 0
@@ -24,6 +24,13 @@ public struct Metrics: Sendable, Equatable {
     var scoreLossSum: Double = 0
     /// The ownership head's squared error summed per batch (training with the head only).
     var ownershipLossSum: Double = 0
+    /// Counted positions the score head was measured on, and Σ |score − result| in points.
+    public internal(set) var scored = 0
+    var scoreErrorSum: Double = 0
+    /// Owned points of counted positions the ownership head was measured on, and how many it
+    /// gave to their owner.
+    public internal(set) var ownedPoints = 0
+    var ownedRight = 0
     /// Batches whose loss was summed.
     public var batches = 0
     /// Seconds of training or evaluation these metrics cover.
@@ -48,6 +55,10 @@ public struct Metrics: Sendable, Equatable {
     public var scoreLoss: Double { batches > 0 ? scoreLossSum / Double(batches) : 0 }
     /// Mean squared error of the ownership head per point and batch (0 without it).
     public var ownershipLoss: Double { batches > 0 ? ownershipLossSum / Double(batches) : 0 }
+    /// Mean absolute error of the score head in points, over counted positions (0 without it).
+    public var scoreError: Double { scored > 0 ? scoreErrorSum / Double(scored) : 0 }
+    /// Share of the counted positions' owned points the ownership head gives to their owner.
+    public var ownershipAccuracy: Double { ownedPoints > 0 ? Double(ownedRight) / Double(ownedPoints) : 0 }
     /// Mean total loss per batch.
     public var loss: Double { batches > 0 ? lossSum / Double(batches) : 0 }
     /// Positions measured per second.
@@ -86,6 +97,27 @@ public struct Metrics: Sendable, Equatable {
         positions += b
     }
 
+    /// Adds the analysis heads' outputs on a batch (score `[B]` in points, ownership `[B][361]`),
+    /// measured where the batch has their targets (counted games).
+    public mutating func addHeads(score: [Float]?, ownership: [Float]?, _ batch: TrainingBatch) {
+        let b = batch.count
+        if let score, batch.scoreMask.count == b {
+            for s in 0..<b where batch.scoreMask[s] > 0 {
+                scored += 1
+                scoreErrorSum += Double(abs(score[s] - batch.scoreTargets[s]))
+            }
+        }
+        let points = Features.points
+        if let ownership, batch.ownershipMask.count == b, batch.ownershipTargets.count == b * points {
+            for s in 0..<b where batch.ownershipMask[s] > 0 {
+                for i in s * points..<(s + 1) * points where batch.ownershipTargets[i] != 0 {
+                    ownedPoints += 1
+                    if (ownership[i] > 0) == (batch.ownershipTargets[i] > 0) { ownedRight += 1 }
+                }
+            }
+        }
+    }
+
     /// Adds another set's counts to these.
     public mutating func merge(_ o: Metrics) {
         positions += o.positions
@@ -100,6 +132,10 @@ public struct Metrics: Sendable, Equatable {
         replyLossSum += o.replyLossSum
         scoreLossSum += o.scoreLossSum
         ownershipLossSum += o.ownershipLossSum
+        scored += o.scored
+        scoreErrorSum += o.scoreErrorSum
+        ownedPoints += o.ownedPoints
+        ownedRight += o.ownedRight
         batches += o.batches
         seconds += o.seconds
     }
@@ -114,6 +150,8 @@ public struct Metrics: Sendable, Equatable {
         if replyLossSum > 0 { j["reply_loss"] = replyLoss }
         if scoreLossSum > 0 { j["score_loss"] = scoreLoss }
         if ownershipLossSum > 0 { j["ownership_loss"] = ownershipLoss }
+        if scored > 0 { j["score_error"] = scoreError }
+        if ownedPoints > 0 { j["ownership_accuracy"] = ownershipAccuracy }
         return j
     }
 }

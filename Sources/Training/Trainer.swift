@@ -105,7 +105,8 @@ public final class Trainer {
         let weights = LossWeights(
             policy: c.policyWeight, value: c.valueWeight, l2: c.l2, reply: c.replyWeight, score: c.scoreWeight,
             ownership: c.ownershipWeight)
-        let params = network.trainingParameters.filter(\.trainable)
+        let params =
+            c.headsOnly ? network.analysisHeadParameters : network.trainingParameters.filter(\.trainable)
         var interval = Metrics()
         var intervalStart = Date()
         let firstStep = run.step
@@ -138,7 +139,8 @@ public final class Trainer {
             let lr = schedule.rate(at: run.step)
             try step(batch, results: results, weights: weights, run: run, into: &interval)
             optimizer.step(params, lr: lr)
-            network.weightsChanged()
+            // The heads have nothing folded; the network they read does not change.
+            if !c.headsOnly { network.weightsChanged() }
             run.step += 1
             run.samples += batch.count
             if run.step % c.logEvery == 0 || run.step == total {
@@ -209,7 +211,10 @@ public final class Trainer {
         _ batch: TrainingBatch, results: (targets: [Float], mask: [Float]), weights: LossWeights, run: Progress,
         into interval: inout Metrics
     ) throws {
-        let loss = network.lossAndGradients(batch, weights: weights)
+        let loss =
+            configuration.headsOnly
+            ? network.analysisHeadsLossAndGradients(batch, weights: weights)
+            : network.lossAndGradients(batch, weights: weights)
         guard loss.total.isFinite else {
             let kept =
                 run.lastGood >= 0
@@ -228,6 +233,11 @@ public final class Trainer {
         interval.scoreLossSum += loss.score
         interval.ownershipLossSum += loss.ownership
         interval.batches += 1
+        if configuration.headsOnly {
+            interval.addHeads(
+                score: network.lastScores(batch: batch.count), ownership: network.lastOwnership(batch: batch.count),
+                batch)
+        }
     }
 
     /// A validation pass, logged, plotted and reported.
@@ -253,7 +263,8 @@ public final class Trainer {
         report(.checkpoint(step: run.step, path: checkpointPath))
     }
 
-    /// The network file, with what produced it in its metadata.
+    /// The network file, with what produced it in its metadata, and its analysis heads' file
+    /// beside it; with `--heads-only`, the heads file alone.
     private func saveNetwork(_ run: Progress) throws {
         var training = configuration.json
         training["steps_done"] = run.step
@@ -263,12 +274,20 @@ public final class Trainer {
         // The settings' architecture is only the default when `--network` decides it.
         training["architecture"] = network.architecture.json
         if let parent { training["parent"] = parent }
-        network.metadata["training"] = String(
+        let trainingJSON = String(
             decoding: try JSONSerialization.data(withJSONObject: training, options: [.sortedKeys]), as: UTF8.self)
+        if configuration.headsOnly {
+            try network.saveHeads(path: configuration.output, training: trainingJSON)
+            return
+        }
+        network.metadata["training"] = trainingJSON
         // Named for its own file, not for the network it continued.
         network.metadata["name"] = URL(fileURLWithPath: stem).lastPathComponent
         network.metadata["created"] = ISO8601DateFormatter().string(from: Date())
         try network.save(path: configuration.output)
+        if !network.analysisHeads.isEmpty {
+            try network.saveHeads(path: HeadsFile.path(besideNetwork: configuration.output), training: trainingJSON)
+        }
     }
 
     /// One validation position in `validationEvery` (at most 64; found once by counting the

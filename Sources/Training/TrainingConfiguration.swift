@@ -54,6 +54,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var scoreWeight: Float = 0
     /// Weight of the ownership head's loss (counted games' final owners); 0 trains no such head.
     public var ownershipWeight: Float = 0
+    /// Train only the score and ownership heads of `network`, which runs as it plays and is
+    /// never changed; `output` names the heads file.
+    public var headsOnly = false
     /// A network file whose policy and value are mixed into the targets (distillation).
     public var teacher: String?
     /// The teacher's share of each target.
@@ -106,6 +109,22 @@ public struct TrainingConfiguration: Sendable, Equatable {
             architecture.expansion = Architecture.defaultExpansion(filters: architecture.filters)
         }
         do { try architecture.validate() } catch { throw TrainingError(.setting, "\(error)") }
+        if headsOnly {
+            guard network != nil else {
+                throw TrainingError(.setting, "--heads-only trains the heads of a network: give --network FILE")
+            }
+            guard scoreWeight > 0 || ownershipWeight > 0 else {
+                throw TrainingError(
+                    .setting, "--heads-only: give --score-weight or --ownership-weight (or both) above 0")
+            }
+            guard replyWeight == 0, teacher == nil else {
+                throw TrainingError(.setting, "--heads-only trains no reply head and uses no teacher")
+            }
+            guard output.hasSuffix(".heads.safetensors") else {
+                throw TrainingError(
+                    .setting, "--heads-only: -o names the heads file, NAME.heads.safetensors beside NAME.safetensors")
+            }
+        }
         for f in data + validationData + [teacher].compactMap({ $0 })
         where !FileManager.default.isReadableFile(atPath: f) {
             throw TrainingError(.file, "\(f): cannot open: no such file or not readable")

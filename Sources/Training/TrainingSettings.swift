@@ -114,10 +114,13 @@ extension TrainingConfiguration {
                 "Weight of the opponent's-reply head (training only; 0: none)."),
             number(
                 "score-weight", \.scoreWeight, 0...1000,
-                "Weight of the score head on counted games (training only; 0: none)."),
+                "Weight of the score head on counted games (kept in NAME.heads.safetensors; 0: none)."),
             number(
                 "ownership-weight", \.ownershipWeight, 0...1000,
-                "Weight of the ownership head on counted games (training only; 0: none)."),
+                "Weight of the ownership head on counted games (kept in NAME.heads.safetensors; 0: none)."),
+            flag(
+                "heads-only", \.headsOnly,
+                "Train only the score and ownership heads of --network, which stays as it is; -o names the heads file."),
             text("teacher", \.teacher, "A network whose policy and value are mixed into the targets (distillation)."),
             number("teacher-weight", \.teacherWeight, 0...1, "The teacher's share of each target."),
             number(

@@ -44,11 +44,11 @@ struct AnalysisCommand: ParsableCommand {
         var workers: [AnalysisEngine.Worker] = []
         var summary = ""
         for _ in 0..<searchers {
-            let net = try failing("gonet analysis") { try NetworkFile.load(path: play.network) }
+            let net = try play.loadNetwork(command: "gonet analysis")
             let player: Player
             do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
             workers.append(AnalysisEngine.Worker(player: player, network: net))
-            summary = net.architecture.summary
+            summary = net.architecture.summary + PlayOptions.headsDescription(net)
         }
         printError(
             "gonet analysis: \(play.network) (\(summary)), \(play.description(settings)), "

@@ -40,7 +40,7 @@ struct AnalyzeCommand: ParsableCommand {
         Parallel.threads = 1
         var workers: [AnalysisEngine.Worker] = []
         for _ in 0..<play.threads {
-            let net = try failing("gonet analyze") { try NetworkFile.load(path: play.network) }
+            let net = try play.loadNetwork(command: "gonet analyze")
             let player: Player
             do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
             workers.append(AnalysisEngine.Worker(player: player, network: net))

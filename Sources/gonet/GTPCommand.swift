@@ -41,10 +41,12 @@ struct GTPCommand: ParsableCommand {
         settings.resignThreshold = resignThreshold
         settings.search.dirichletNoise = noise
         Parallel.threads = play.threads
-        let net = try failing("gonet gtp") { try NetworkFile.load(path: play.network) }
+        let net = try play.loadNetwork(command: "gonet gtp")
         let player: Player
         do { player = try settings.player(network: net) } catch { throw ValidationError(error.message) }
-        printError("gonet gtp: \(play.network) (\(net.architecture.summary)), \(play.description(settings))")
+        printError(
+            "gonet gtp: \(play.network) (\(net.architecture.summary)\(PlayOptions.headsDescription(net))), \(play.description(settings))"
+        )
         ParentWatch.exitWhenOrphaned()
         // Lizzie splits the answer at spaces and dots and needs a minor version of at least 15.
         let engine = GTPEngine(

@@ -92,20 +92,26 @@ struct NetNew: ParsableCommand {
 
 struct NetInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "Show a network's architecture, size, cost and metadata.",
+        commandName: "info", abstract: "Show a network's architecture, size, cost and metadata (and its heads').",
         discussion: """
+            A heads file (NAME.heads.safetensors) is checked against the network beside it.
+
             EXAMPLES:
               gonet net info Networks/*.safetensors
             """)
 
-    @Argument(help: "Network files.")
+    @Argument(help: "Network files (and heads files).")
     var files: [String]
 
     func run() throws {
         var failed = false
         for file in files {
             do {
-                let net = try NetworkFile.load(path: file)
+                if file.hasSuffix(".heads.safetensors") {
+                    try headsInfo(file)
+                    continue
+                }
+                let net = try HeadsFile.loadNetwork(path: file, heads: .beside)
                 print(file)
                 print("  architecture  \(net.architecture.summary)")
                 print("  parameters    \(Report.count(net.parameterCount))")
@@ -125,12 +131,26 @@ struct NetInfo: ParsableCommand {
                     print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(net.metadata[key]!)")
                 }
                 print("  format        \(net.metadata["format"] ?? ""), features \(net.metadata["features"] ?? "")")
+                if !net.analysisHeads.isEmpty {
+                    print(
+                        "  heads        \(PlayOptions.headsDescription(net).dropFirst()) (\(HeadsFile.path(besideNetwork: file)))"
+                    )
+                }
             } catch {
                 printError("gonet: \(error)")
                 failed = true
             }
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// A heads file: which heads, and whether they fit the network beside it.
+    private func headsInfo(_ file: String) throws {
+        let network = String(file.dropLast(".heads.safetensors".count)) + ".safetensors"
+        let net = try HeadsFile.loadNetwork(path: network, heads: .file(file))
+        print(file)
+        print("  heads        \(PlayOptions.headsDescription(net).dropFirst()) of \(network)")
+        print("  format        \(HeadsFile.format), network digest \(net.digest)")
     }
 }
 

@@ -7,6 +7,12 @@ import NeuralNet
 /// every knob of the search (each command has its own `--mode` and default).
 struct PlayOptions: ParsableArguments {
     @Option(help: "The network file.") var network: String
+    @Option(
+        help: ArgumentHelp(
+            "The network's ownership and score heads: a heads file, or none.",
+            discussion: "Default: NAME.heads.safetensors beside the network NAME.safetensors, when it exists.",
+            valueName: "file|none"))
+    var heads = HeadsFile.Choice.beside
     @Option(help: "Playouts per move in mcts mode (default 400; with --seconds-per-move alone, no cap).")
     var visits: Int?
     @Option(
@@ -30,6 +36,18 @@ struct PlayOptions: ParsableArguments {
         Int?
     @Option(help: "From this move on, a winning player plays no stone the playouts expect to die (default 230).")
     var safePlayFromMove: Int?
+
+    /// The network file with its heads, or the failure that names what is wrong.
+    func loadNetwork(command: String) throws -> PolicyValueNetwork {
+        try failing(command) { try HeadsFile.loadNetwork(path: network, heads: heads) }
+    }
+
+    /// ", ownership and score heads" and the like, for the log line.
+    static func headsDescription(_ net: PolicyValueNetwork) -> String {
+        let h = net.analysisHeads
+        let names = [h.contains(.ownership) ? "ownership" : nil, h.contains(.score) ? "score" : nil].compactMap { $0 }
+        return names.isEmpty ? "" : ", \(names.joined(separator: " and ")) heads"
+    }
 
     /// The seconds per move under either spelling (the old one with a notice).
     func secondsPerMove(command: String) -> Double? {
@@ -69,3 +87,14 @@ struct PlayOptions: ParsableArguments {
 }
 
 extension PlayMode: ExpressibleByArgument {}
+
+extension HeadsFile.Choice: ExpressibleByArgument {
+    /// `none`, or a heads file.
+    public init?(argument: String) {
+        guard !argument.isEmpty else { return nil }
+        self = argument == "none" ? .none : .file(argument)
+    }
+
+    /// How `--help` names the default.
+    public var defaultValueDescription: String { "beside the network" }
+}

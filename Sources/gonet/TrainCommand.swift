@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
                     bar.finish()
                     let m = e.metrics
                     print(
-                        "\(Report.fixed(e.elapsed / 60, 1)) min  validation at step \(e.step): policy loss \(Report.fixed(m.policyLoss, 3)), top-1 \(Report.fixed(100 * m.top1Accuracy, 2))%, top-5 \(Report.fixed(100 * m.top5Accuracy, 2))%, value MSE \(Report.fixed(m.valueMSE, 3)), value sign \(Report.fixed(100 * m.valueSignAccuracy, 1))% (\(Report.count(m.positions)) positions)"
+                        "\(Report.fixed(e.elapsed / 60, 1)) min  validation at step \(e.step): policy loss \(Report.fixed(m.policyLoss, 3)), top-1 \(Report.fixed(100 * m.top1Accuracy, 2))%, top-5 \(Report.fixed(100 * m.top5Accuracy, 2))%, value MSE \(Report.fixed(m.valueMSE, 3)), value sign \(Report.fixed(100 * m.valueSignAccuracy, 1))%\(Self.headsSummary(m)) (\(Report.count(m.positions)) positions)"
                     )
                 case .checkpoint(let step, let path):
                     if !bar.isTerminal { print("checkpoint at step \(step): \(path)") }
@@ -80,14 +80,28 @@ struct TrainCommand: ParsableCommand {
             }
             bar.finish()
             if Trainer.stopRequested { throw ExitCode(130) }
-            print(
-                "wrote \(c.output): validation top-1 \(Report.fixed(100 * final.top1Accuracy, 2))%, policy loss \(Report.fixed(final.policyLoss, 3)), value MSE \(Report.fixed(final.valueMSE, 3))"
-            )
+            if c.headsOnly {
+                print("wrote \(c.output): validation\(Self.headsSummary(final))")
+            } else {
+                print(
+                    "wrote \(c.output): validation top-1 \(Report.fixed(100 * final.top1Accuracy, 2))%, policy loss \(Report.fixed(final.policyLoss, 3)), value MSE \(Report.fixed(final.valueMSE, 3))\(Self.headsSummary(final))"
+                )
+            }
         } catch let e as TrainingError where e.kind == .stopped {
             bar.finish()
             printError("gonet: training stopped: \(e.message)")
             throw ExitCode(1)
         }
+    }
+}
+
+extension TrainCommand {
+    /// ", score error 12.3 points, ownership 81.2%" where the analysis heads were measured.
+    static func headsSummary(_ m: Metrics) -> String {
+        var s = ""
+        if m.scored > 0 { s += ", score error \(Report.fixed(m.scoreError, 2)) points" }
+        if m.ownedPoints > 0 { s += ", ownership \(Report.fixed(100 * m.ownershipAccuracy, 1))%" }
+        return s
     }
 }
 
@@ -101,11 +115,22 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: "The network file.") var network: String?
     @Option(help: .hidden) var net: String?
+    @Option(
+        help: ArgumentHelp(
+            "The network's ownership and score heads, measured on counted games: a heads file, or none.",
+            discussion: "Default: NAME.heads.safetensors beside the network NAME.safetensors, when it exists.",
+            valueName: "file|none"))
+    var heads = HeadsFile.Choice.beside
     @Option(parsing: .upToNextOption, help: "Archives (*.games.zst).") var data: [String]
     @Option(help: "Evaluate at most this many positions.") var positions: Int?
     @Option(help: "Use one position in N, so a --positions sample spans many games (default 1: all).") var every = 1
     @Option(help: "Only the validation side of this split fraction (as in training).") var validationFraction: Double?
     @Flag(help: "Average policy and value over the 8 symmetries.") var symmetries = false
+    @Flag(
+        help:
+            "For a network without heads, measure the score lead and ownership analysis shows in their place (the win rate in points, 128 random playouts) on counted games."
+    )
+    var estimates = false
     @Option(help: "Threads.") var threads = 2
 
     func validate() throws {
@@ -117,7 +142,7 @@ struct EvalCommand: ParsableCommand {
         if self.net != nil { printError("gonet eval: --net is now spelled --network") }
         let net = self.network ?? self.net ?? ""
         Parallel.threads = threads
-        let network = try failing { try NetworkFile.load(path: net) }
+        let network = try failing { try HeadsFile.loadNetwork(path: net, heads: heads) }
         // The positions the loader will keep, counted from the records, for the bar.
         let available = Evaluator.countPositions(
             files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil)
@@ -127,7 +152,7 @@ struct EvalCommand: ParsableCommand {
             try Evaluator.evaluate(
                 network, files: data, validationFraction: validationFraction ?? 0,
                 validation: validationFraction != nil,
-                maxPositions: positions ?? .max, every: every, symmetries: symmetries, threads: 1
+                maxPositions: positions ?? .max, every: every, symmetries: symmetries, estimates: estimates, threads: 1
             ) { done in
                 bar.update(fraction: Double(done) / Double(total), text: "\(Report.count(done)) positions")
             }
@@ -139,6 +164,14 @@ struct EvalCommand: ParsableCommand {
         print("  top-5          \(Report.fixed(100 * m.top5Accuracy, 2))%")
         print("  value MSE      \(Report.fixed(m.valueMSE, 4))")
         print("  value sign     \(Report.fixed(100 * m.valueSignAccuracy, 2))%")
+        if m.scored > 0 {
+            print(
+                "  score error    \(Report.fixed(m.scoreError, 2)) points (\(Report.count(m.scored)) counted positions)"
+            )
+        }
+        if m.ownedPoints > 0 {
+            print("  ownership      \(Report.fixed(100 * m.ownershipAccuracy, 2))% of owned points")
+        }
         print("  speed          \(Report.count(Int(m.samplesPerSecond))) positions/s")
     }
 }

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import GoNetwork
 import GoRules
 import TestSupport
 import XCTest

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The score lead gonet reports where KataGo reports its score head's: gonet's networks have no
-/// score head (they learn who won, not by how much), so the lead is the win rate told in points,
+/// The score lead gonet's analysis reports for a network without a score head
+/// (`AnalysisHeads.score`; one with the head reports the head's, averaged over the search, as
+/// KataGo does): a network that learned who won but not by how much has its win rate told in points,
 /// `pointsPerLogit · ln(w / (1 − w))`: 0 at an even game, growing with the odds, and ordered
 /// exactly as the win rates are, so that a GUI's "points lost" (the drop in lead from one move to
 /// the next) ranks mistakes as the search does.
