@@ -46,7 +46,7 @@ struct PlayOptions: ParsableArguments {
     static func headsDescription(_ net: PolicyValueNetwork) -> String {
         let h = net.analysisHeads
         let names = [h.contains(.ownership) ? "ownership" : nil, h.contains(.score) ? "score" : nil].compactMap { $0 }
-        return names.isEmpty ? "" : ", \(names.joined(separator: " and ")) heads"
+        return names.isEmpty ? "" : ", \(names.joined(separator: " and ")) head\(names.count > 1 ? "s" : "")"
     }
 
     /// The seconds per move under either spelling (the old one with a notice).
