@@ -204,6 +204,9 @@ public final class MCTSPlayer: Ranker {
     func restrict(_ node: SearchNode, to allowed: Set<Move>) {
         let keep = node.moves.indices.filter { allowed.contains(node.moves[$0]) }
         guard keep.count < node.moves.count, !keep.isEmpty else { return }
+        // The kept tried children stay in front (`SearchNode.tried`).
+        node.tried = keep.filter { $0 < node.tried }.count
+        node.bestUntried = -1
         node.moves = keep.map { node.moves[$0] }
         node.children = keep.map { node.children[$0] }
         var priors = keep.map { node.priors[$0] }
@@ -265,7 +268,10 @@ public final class MCTSPlayer: Ranker {
         for path in collided { for n in path { n.virtualLoss -= 1 } }
     }
 
-    /// PUCT with first-play urgency reduction.
+    /// PUCT with first-play urgency reduction, over the tried children and the best untried one
+    /// (`SearchNode.tried`: the same choice as weighing every child, ties to the lower move index,
+    /// at the cost of the few children a node has tried instead of its ~300 moves). The chosen
+    /// child's index is returned after it has joined the tried ones.
     @inline(__always)
     func select(_ node: SearchNode) -> Int {
         let parentVisits = Double(node.visits + node.virtualLoss)
@@ -273,23 +279,32 @@ public final class MCTSPlayer: Ranker {
         // The parent's value for the player choosing here.
         let parentQ = node.visits > 0 ? -node.q() : node.networkValue
         var visitedPrior: Double = 0
-        for (i, c) in node.children.enumerated() where (c?.visits ?? 0) + (c?.virtualLoss ?? 0) > 0 {
-            visitedPrior += Double(node.priors[i])
+        for i in 0..<node.tried {
+            if let c = node.children[i], c.visits + c.virtualLoss > 0 { visitedPrior += Double(node.priors[i]) }
         }
         let fpu = parentQ - settings.fpuReduction * visitedPrior.squareRoot()
-        var best = 0
+        var best = -1
         var bestScore = -Double.infinity
-        for i in node.moves.indices {
+        func weigh(_ i: Int) {
             let c = node.children[i]
             let n = Double((c?.visits ?? 0) + (c?.virtualLoss ?? 0))
             let q = n > 0 ? c!.q() : fpu
-            let u = settings.cPuct * Double(node.priors[i]) * sqrtN / (1 + n)
-            if q + u > bestScore {
-                bestScore = q + u
+            let score = q + settings.cPuct * Double(node.priors[i]) * sqrtN / (1 + n)
+            if score > bestScore
+                || (score == bestScore
+                    && node.moves[i].index(size: Board.standardSize) < node.moves[best].index(size: Board.standardSize))
+            {
+                bestScore = score
                 best = i
             }
         }
-        return best
+        for i in 0..<node.tried { weigh(i) }
+        if let i = node.findBestUntried() { weigh(i) }
+        if best >= node.tried {
+            node.markTried(best)
+            best = node.tried - 1
+        }
+        return max(best, 0)
     }
 
     /// The leaf's value for its side to move: the network's, mixed with random playouts' results
@@ -346,6 +361,8 @@ public final class MCTSPlayer: Ranker {
     /// Gives the node its moves (the sensible ones and pass) and empty children.
     private func expand(_ node: SearchNode, _ game: Game) {
         node.moves = Moves.sensible(game, game.toMove).map { .play($0) } + [.pass]
+        node.tried = 0
+        node.bestUntried = -1
         node.children = [SearchNode?](repeating: nil, count: node.moves.count)
         node.expanded = true
     }
@@ -368,6 +385,7 @@ public final class MCTSPlayer: Ranker {
         let total = priors.reduce(0, +)
         if total > 0 { priors = priors.map { $0 / total } }
         node.priors = priors
+        node.bestUntried = -1
         node.networkValue = Double(value)
         node.evaluated = true
     }
@@ -379,6 +397,7 @@ public final class MCTSPlayer: Ranker {
         if total > 0 { noise = noise.map { $0 / total } }
         let w = settings.dirichletWeight
         node.priors = zip(node.priors, noise).map { Float((1 - w) * Double($0) + w * $1) }
+        node.bestUntried = -1
     }
 
     /// Candidates by visits with win rates, priors and principal variations.
@@ -397,8 +416,11 @@ public final class MCTSPlayer: Ranker {
             var pv = [r.moves[i]]
             var pvVisits = [c.visits]
             var n = c
-            while n.expanded,
-                let j = n.children.indices.max(by: { (n.children[$0]?.visits ?? 0) < (n.children[$1]?.visits ?? 0) }),
+            // The most visited child, ties to the lower move index (children are kept in the order tried).
+            func rank(_ k: Int) -> (Int, Int) {
+                (n.children[k]?.visits ?? 0, -n.moves[k].index(size: Board.standardSize))
+            }
+            while n.expanded, let j = n.children.indices.max(by: { rank($0) < rank($1) }),
                 let next = n.children[j], next.visits > 0, pv.count < 12
             {
                 pv.append(n.moves[j])
@@ -410,10 +432,17 @@ public final class MCTSPlayer: Ranker {
                     move: r.moves[i], visits: c.visits, winrate: (c.q() + 1) / 2, prior: Double(r.priors[i]), pv: pv,
                     pvVisits: pvVisits, scoreLead: scores ? c.scoreSum / Double(c.visits) : nil))
         }
-        infos.sort { ($0.visits, $0.prior) > ($1.visits, $1.prior) }
+        // Ties to the lower move index: the order never depends on the order children were tried.
+        infos.sort {
+            ($0.visits, $0.prior, -$0.move.index(size: Board.standardSize)) > (
+                $1.visits, $1.prior, -$1.move.index(size: Board.standardSize)
+            )
+        }
         let winrate = infos.first?.winrate ?? (r.networkValue + 1) / 2
         let lead = scores ? infos.first?.scoreLead ?? r.networkScore : nil
-        infos += unvisited.sorted { $0.prior > $1.prior }
+        infos += unvisited.sorted {
+            ($0.prior, -$0.move.index(size: Board.standardSize)) > ($1.prior, -$1.move.index(size: Board.standardSize))
+        }
         return Decision(
             move: infos.first?.move ?? .pass, resign: false, candidates: infos, winrate: winrate, scoreLead: lead)
     }
