@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Runs the built `gonet` executable the way a user does.
-func runGonet(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+/// Runs the built `gonet` executable the way a user does (with `input` on its standard input).
+func runGonet(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> (
     status: Int32, stdout: String, stderr: String
 ) {
     let binary = TestPaths.products.appendingPathComponent("gonet")
@@ -16,7 +16,13 @@ func runGonet(_ arguments: [String], environment: [String: String] = [:]) throws
     let err = Pipe()
     p.standardOutput = out
     p.standardError = err
+    let stdin = Pipe()
+    if input != nil { p.standardInput = stdin }
     try p.run()
+    if let input {
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+    }
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()

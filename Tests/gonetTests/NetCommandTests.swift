@@ -43,6 +43,24 @@ final class NetCommandTests: XCTestCase {
             try Data(contentsOf: URL(fileURLWithPath: again)).suffix(11_000))
     }
 
+    func testShippedHeadsAreShownWithTheirNetworkAndRefusedByAnother() throws {
+        let xl = TestPaths.packageRoot.appendingPathComponent("Networks/budget-resnet5x32-xl.safetensors").path
+        let heads = TestPaths.packageRoot.appendingPathComponent("Networks/budget-resnet5x32-xl.heads.safetensors").path
+        let info = try runGonet(["net", "info", xl, heads])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("  heads         score head (\(heads))\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("  heads         score head of \(xl)\n"), info.stdout)
+        // The same heads on another network: the digest names the mismatch, and nothing plays.
+        let other = TestPaths.packageRoot.appendingPathComponent("Networks/budget-resnet5x32.safetensors").path
+        let gtp = try runGonet(["gtp", "--network", other, "--heads", heads], input: "name\nquit\n")
+        XCTAssertNotEqual(gtp.status, 0)
+        XCTAssertTrue(gtp.stderr.contains("\(heads): the heads were trained for another network (digest "), gtp.stderr)
+        XCTAssertEqual(gtp.stdout, "")
+        let plain = try runGonet(["gtp", "--network", xl, "--heads", "none"], input: "name\nquit\n")
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertFalse(plain.stderr.contains("score head"), plain.stderr)
+    }
+
     func testBadArchitectureFlags() throws {
         let r = try runGonet(["net", "new", "--trunk", "vit", "-o", dir.appendingPathComponent("x").path])
         XCTAssertNotEqual(r.status, 0)
