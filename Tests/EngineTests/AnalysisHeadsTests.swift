@@ -42,14 +42,8 @@ final class AnalysisHeadsTests: XCTestCase {
 
     func testKataAnalyzeShowsTheHeadsOwnershipAndLead() throws {
         let e = GTPEngine(player: PolicyPlayer(network: headedNetwork(lead: 5, owned: 0.6), symmetries: false))
-        let lines = LockedLines()
-        e.output = { lines.append($0) }
         _ = e.handle("play b D4")
-        XCTAssertEqual(e.handle("kata-analyze b interval 5 ownership true"), "=\n\n")
-        let deadline = Date().addingTimeInterval(10)
-        while lines.all.isEmpty && Date() < deadline { usleep(10_000) }
-        e.stopAnalysis()
-        let line = try XCTUnwrap(lines.all.first)
+        let line = try XCTUnwrap(firstAnalysisLine(e, "kata-analyze b interval 5 ownership true"))
         // Black to move (asked for b): the head gives the side to move 5 points and 0.6 of every point.
         XCTAssertTrue(line.hasPrefix("info move Q16 visits "), line)
         XCTAssertTrue(line.contains(" scoreMean 5.00 scoreLead 5.00 "), line)

@@ -79,14 +79,8 @@ final class AnalyzeRequestTests: XCTestCase {
 
     func testKataGoLinesCarryFractionsAndOwnership() throws {
         let e = GTPEngine(player: PolicyPlayer(network: uniformNetwork(), symmetries: false))
-        let lines = LockedLines()
-        e.output = { lines.append($0) }
         _ = e.handle("play b D4")
-        XCTAssertEqual(e.handle("7 kata-analyze w interval 5 ownership true"), "=7\n\n")
-        let deadline = Date().addingTimeInterval(10)
-        while lines.all.isEmpty && Date() < deadline { usleep(10_000) }
-        e.stopAnalysis()
-        let line = try XCTUnwrap(lines.all.first)
+        let line = try XCTUnwrap(firstAnalysisLine(e, "7 kata-analyze w interval 5 ownership true", id: "7"))
         XCTAssertTrue(line.hasPrefix("info move "), line)
         XCTAssertTrue(line.contains(" winrate 0.500000 scoreMean 0.00 scoreLead 0.00 prior 0.00"), line)
         let own = line.components(separatedBy: " ownership ")

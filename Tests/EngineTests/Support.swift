@@ -41,3 +41,15 @@ func positionFile(_ name: String, komi: Double = 0, _ stone: (Int, Int) -> Stone
     try SGFWriter.sgf(r).write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
+
+/// Starts a streaming analysis command on `engine` (its answer `=ID` checked) and returns the
+/// first line it streams within 10 s, the analysis stopped.
+func firstAnalysisLine(_ engine: GTPEngine, _ command: String, id: String = "") -> String? {
+    let lines = LockedLines()
+    engine.output = { lines.append($0) }
+    XCTAssertEqual(engine.handle(command), "=\(id)\n\n")
+    let deadline = Date().addingTimeInterval(10)
+    while lines.all.isEmpty && Date() < deadline { usleep(10_000) }
+    engine.stopAnalysis()
+    return lines.all.first
+}
