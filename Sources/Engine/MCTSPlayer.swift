@@ -299,12 +299,15 @@ public final class MCTSPlayer: Ranker {
             }
         }
         for i in 0..<node.tried { weigh(i) }
-        if let i = node.findBestUntried() { weigh(i) }
+        let untried = node.findBestUntried()
+        if let i = untried { weigh(i) }
+        // Non-finite scores (a broken network) weigh nothing: take the best untried, else the first.
+        if best < 0 { best = untried ?? 0 }
         if best >= node.tried {
             node.markTried(best)
             best = node.tried - 1
         }
-        return max(best, 0)
+        return best
     }
 
     /// The leaf's value for its side to move: the network's, mixed with random playouts' results
