@@ -59,6 +59,15 @@ public struct LogEntry: Sendable, Equatable {
             m.scoreLossSum = (d["score_loss"] as? Double) ?? 0
             m.ownershipLossSum = (d["ownership_loss"] as? Double) ?? 0
         }
+        // The analysis heads' measurements, as one position and one point standing for all.
+        if let error = d["score_error"] as? Double {
+            m.scored = 1
+            m.scoreErrorSum = error
+        }
+        if let accuracy = d["ownership_accuracy"] as? Double {
+            m.ownedPoints = 1_000_000
+            m.ownedRight = Int((accuracy * 1_000_000).rounded())
+        }
         self.init(
             kind: kind, step: step, samples: (d["samples"] as? Int) ?? 0, elapsed: elapsed,
             lr: Float((d["lr"] as? Double) ?? 0), metrics: m)

@@ -2,8 +2,9 @@ import Foundation
 import GoRecords
 
 /// An SVG of a run's curves against wall time (training intervals and validation): top-1
-/// accuracy, policy loss, value MSE, and the reply and score losses when the run trained those
-/// heads; for a browser or any image viewer.
+/// accuracy, policy loss, value MSE, the reply, score and ownership losses when the run trained
+/// those heads, and the analysis heads' score error and ownership accuracy where they were
+/// measured; for a browser or any image viewer.
 public enum TrainingPlot {
     /// An SVG of the loss and accuracy curves of `entries`.
     public static func svg(_ entries: [LogEntry], title: String) -> String {
@@ -26,6 +27,17 @@ public enum TrainingPlot {
         var auxiliary: [String: [LogEntry]] = [:]
         for (name, value) in trainOnly {
             let shown = entries.filter { $0.kind == .train && value($0) > 0 }
+            if shown.isEmpty { continue }
+            auxiliary[name] = shown
+            panels.append((name, value))
+        }
+        // The analysis heads, measured on counted games in validation (and in `--heads-only` training).
+        let heads: [(String, (LogEntry) -> Double, (LogEntry) -> Bool)] = [
+            ("score error (points)", { $0.metrics.scoreError }, { $0.metrics.scored > 0 }),
+            ("ownership accuracy", { $0.metrics.ownershipAccuracy }, { $0.metrics.ownedPoints > 0 }),
+        ]
+        for (name, value, measured) in heads {
+            let shown = entries.filter(measured)
             if shown.isEmpty { continue }
             auxiliary[name] = shown
             panels.append((name, value))

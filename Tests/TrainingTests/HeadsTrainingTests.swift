@@ -30,6 +30,13 @@ extension TrainerTests {
             .filter { $0.contains("\"kind\":\"validation\"") }
         XCTAssertTrue(
             validations.allSatisfy { $0.contains("\"score_error\":") && $0.contains("\"ownership_accuracy\":") })
+        // Read back (as a resumed run's plot reads them) and plotted.
+        let last = try XCTUnwrap(validations.last.flatMap { LogEntry(json: String($0)) })
+        XCTAssertEqual(last.metrics.scoreError, final.scoreError, accuracy: 1e-5)
+        XCTAssertEqual(last.metrics.ownershipAccuracy, final.ownershipAccuracy, accuracy: 1e-5)
+        let svg = try String(contentsOfFile: trainer.plotPath, encoding: .utf8)
+        XCTAssertTrue(svg.contains(">score error (points)</text>"))
+        XCTAssertTrue(svg.contains(">ownership accuracy</text>"))
     }
 
     func testHeadsOnlyTrainsTheHeadsAndLeavesTheNetworkAsItIs() throws {
