@@ -22,7 +22,9 @@ public struct AnalysisHeads: OptionSet, Sendable {
 public enum HeadsFile {
     /// Where a command takes a network's analysis heads from.
     public enum Choice: Sendable, Equatable {
-        /// `NAME.heads.safetensors` beside the network `NAME.safetensors`, when it exists.
+        /// `NAME.heads.safetensors` beside the network `NAME.safetensors`, when it exists and fits
+        /// (one that does not, say left from a network since retrained, is skipped: the network
+        /// plays without heads).
         case beside
         /// This file (an error when it does not fit the network).
         case file(String)
@@ -30,15 +32,19 @@ public enum HeadsFile {
         case none
     }
 
-    /// Loads the network file at `path` (`NetworkFile.load(path:)`) with its heads as `heads` says.
-    public static func loadNetwork(path: String, heads: Choice) throws(NetworkError) -> PolicyValueNetwork {
+    /// Loads the network file at `path` (`NetworkFile.load(path:)`) with its heads as `heads` says;
+    /// `skipped` hears why a heads file beside the network was not used.
+    public static func loadNetwork(
+        path: String, heads: Choice, skipped: (NetworkError) -> Void = { _ in }
+    ) throws(NetworkError) -> PolicyValueNetwork {
         let network = try NetworkFile.load(path: path)
         switch heads {
         case .none: break
         case .file(let file): try load(path: file, into: network)
         case .beside:
             let file = self.path(besideNetwork: path)
-            if FileManager.default.fileExists(atPath: file) { try load(path: file, into: network) }
+            guard FileManager.default.fileExists(atPath: file) else { break }
+            do { try load(path: file, into: network) } catch { skipped(error) }
         }
         return network
     }

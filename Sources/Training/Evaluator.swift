@@ -50,22 +50,19 @@ public enum Evaluator {
                 }
                 m.add(logits: l, values: v, targets: b.policyTargets, valueTargets: b.valueTargets, mask: b.valueMask)
             }
-            if !heads.isEmpty {
-                // The heads read the plain orientation's forward pass (the symmetric one ends on another).
+            if !heads.isEmpty || estimates {
+                // Heads and estimates read the plain orientation's forward pass (the symmetric one ends on another).
                 if symmetries {
                     b.planes.withUnsafeBufferPointer {
                         _ = net.forward(planes: $0.baseAddress!, batch: b.count, channelMajor: true)
                     }
                 }
-                m.addHeads(score: net.lastScores(batch: b.count), ownership: net.lastOwnership(batch: b.count), b)
-            } else if estimates {
-                if symmetries {
-                    b.planes.withUnsafeBufferPointer {
-                        _ = net.forward(planes: $0.baseAddress!, batch: b.count, channelMajor: true)
-                    }
+                if !heads.isEmpty {
+                    m.addHeads(score: net.lastScores(batch: b.count), ownership: net.lastOwnership(batch: b.count), b)
+                } else {
+                    let (score, ownership) = estimatesWithoutHeads(b, values: net.lastValues(batch: b.count))
+                    m.addHeads(score: score, ownership: ownership, b)
                 }
-                let (score, ownership) = estimatesWithoutHeads(b, values: net.lastValues(batch: b.count))
-                m.addHeads(score: score, ownership: ownership, b)
             }
             progress(m.positions)
         }
@@ -90,23 +87,31 @@ public enum Evaluator {
                 score[s] = Float(ScoreLead.points(winrate: Double(values[s] + 1) / 2))
             }
             guard b.ownershipMask.count == n, b.ownershipMask[s] > 0 else { continue }
-            // The board from the planes (channel-major): ours, theirs, and White to move in plane 5.
-            let plane = { (k: Int, i: Int) in b.planes[k * n * points + s * points + i] }
-            let toMove: Stone = plane(5, 0) > 0 ? .white : .black
-            var board = Board(size: Board.standardSize)
-            for i in 0..<points {
-                let p = Point(x: i % Board.standardSize, y: i / Board.standardSize)
-                if plane(0, i) > 0 {
-                    board.place(p, toMove)
-                } else if plane(1, i) > 0 {
-                    board.place(p, toMove.opponent)
-                }
-            }
+            let (board, toMove) = position(b, sample: s)
             let black = Territory(board, toMove: toMove, seed: UInt64(s) &+ 1).ownership
             let sign: Float = toMove == .black ? 1 : -1
             for i in 0..<points { ownership[s * points + i] = sign * Float(black[i]) }
         }
         return (score, ownership)
+    }
+
+    /// The stones and the side to move of sample `s` of a channel-major batch: ours in plane 0,
+    /// theirs in plane 1, White to move in plane 5.
+    static func position(_ b: TrainingBatch, sample s: Int) -> (board: Board, toMove: Stone) {
+        let n = b.count
+        let points = Features.points
+        let plane = { (k: Int, i: Int) in b.planes[k * n * points + s * points + i] }
+        let toMove: Stone = plane(5, 0) > 0 ? .white : .black
+        var board = Board(size: Board.standardSize)
+        for i in 0..<points {
+            let p = Point(index: i)
+            if plane(0, i) > 0 {
+                board.place(p, toMove)
+            } else if plane(1, i) > 0 {
+                board.place(p, toMove.opponent)
+            }
+        }
+        return (board, toMove)
     }
 
     /// Positions the loader would read from `files` (19x19 games without setup, on the asked side

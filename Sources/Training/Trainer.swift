@@ -160,7 +160,7 @@ public final class Trainer {
         for e in loader.statistics.errors { report(.note("data: \(e)")) }
         try validate(&run, lr: schedule.rate(at: max(run.step - 1, 0)), log: log, report)
         try checkpoint(&run, report)
-        try saveNetwork(run)
+        try saveNetwork(run, report)
         return run.lastValidation
     }
 
@@ -265,7 +265,7 @@ public final class Trainer {
 
     /// The network file, with what produced it in its metadata, and its analysis heads' file
     /// beside it; with `--heads-only`, the heads file alone.
-    private func saveNetwork(_ run: Progress) throws {
+    private func saveNetwork(_ run: Progress, _ report: (TrainingEvent) -> Void) throws {
         var training = configuration.json
         training["steps_done"] = run.step
         training["samples"] = run.samples
@@ -285,8 +285,13 @@ public final class Trainer {
         network.metadata["name"] = URL(fileURLWithPath: stem).lastPathComponent
         network.metadata["created"] = ISO8601DateFormatter().string(from: Date())
         try network.save(path: configuration.output)
+        let heads = HeadsFile.path(besideNetwork: configuration.output)
         if !network.analysisHeads.isEmpty {
-            try network.saveHeads(path: HeadsFile.path(besideNetwork: configuration.output), training: trainingJSON)
+            try network.saveHeads(path: heads, training: trainingJSON)
+        } else if FileManager.default.fileExists(atPath: heads) {
+            // Heads of the network this file held before: they fit no network now.
+            try FileManager.default.removeItem(atPath: heads)
+            report(.note("removed \(heads): its heads were trained for the network this run replaced"))
         }
     }
 

@@ -111,7 +111,8 @@ struct NetInfo: ParsableCommand {
                     try headsInfo(file)
                     continue
                 }
-                let net = try HeadsFile.loadNetwork(path: file, heads: .beside)
+                var skipped: NetworkError?
+                let net = try HeadsFile.loadNetwork(path: file, heads: .beside) { skipped = $0 }
                 print(file)
                 print("  architecture  \(net.architecture.summary)")
                 print("  parameters    \(Report.count(net.parameterCount))")
@@ -131,6 +132,7 @@ struct NetInfo: ParsableCommand {
                     print("  \(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(net.metadata[key]!)")
                 }
                 print("  format        \(net.metadata["format"] ?? ""), features \(net.metadata["features"] ?? "")")
+                if let skipped { print("  heads         not used: \(skipped)") }
                 if !net.analysisHeads.isEmpty {
                     print(
                         "  heads        \(PlayOptions.headsDescription(net).dropFirst()) (\(HeadsFile.path(besideNetwork: file)))"

@@ -39,7 +39,9 @@ struct PlayOptions: ParsableArguments {
 
     /// The network file with its heads, or the failure that names what is wrong.
     func loadNetwork(command: String) throws -> PolicyValueNetwork {
-        try failing(command) { try HeadsFile.loadNetwork(path: network, heads: heads) }
+        try failing(command) {
+            try HeadsFile.loadNetwork(path: network, heads: heads) { printError("\(command): heads not used: \($0)") }
+        }
     }
 
     /// ", ownership and score heads" and the like, for the log line.

@@ -142,7 +142,9 @@ struct EvalCommand: ParsableCommand {
         if self.net != nil { printError("gonet eval: --net is now spelled --network") }
         let net = self.network ?? self.net ?? ""
         Parallel.threads = threads
-        let network = try failing { try HeadsFile.loadNetwork(path: net, heads: heads) }
+        let network = try failing {
+            try HeadsFile.loadNetwork(path: net, heads: heads) { printError("gonet eval: heads not used: \($0)") }
+        }
         // The positions the loader will keep, counted from the records, for the bar.
         let available = Evaluator.countPositions(
             files: data, validationFraction: validationFraction ?? 0, validation: validationFraction != nil)

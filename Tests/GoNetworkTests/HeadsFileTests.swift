@@ -82,16 +82,22 @@ final class HeadsFileTests: XCTestCase {
         var renamed = try NetworkFile.load(path: path)
         renamed.metadata["name"] = "another name"
         try renamed.save(path: path)
-        XCTAssertNoThrow(try HeadsFile.loadNetwork(path: path, heads: .beside))
+        XCTAssertEqual(try HeadsFile.loadNetwork(path: path, heads: .file(heads)).analysisHeads, [.ownership, .score])
         // ... retraining it does not.
         renamed = try NetworkFile.load(path: path)
         renamed.parameters[0].value[0] += 0.001
         try renamed.save(path: path)
-        XCTAssertThrowsError(try HeadsFile.loadNetwork(path: path, heads: .beside)) { error in
+        XCTAssertThrowsError(try HeadsFile.loadNetwork(path: path, heads: .file(heads))) { error in
             let message = "\(error)"
             XCTAssertTrue(message.hasPrefix(heads + ": the heads were trained for another network (digest "), message)
             XCTAssertTrue(message.contains("this network's \(renamed.digest)"), message)
         }
+        // Found beside the network rather than asked for, they are skipped, saying why, and it plays.
+        var skipped: [String] = []
+        let alone = try HeadsFile.loadNetwork(path: path, heads: .beside) { skipped.append("\($0)") }
+        XCTAssertEqual(alone.analysisHeads, [])
+        XCTAssertEqual(skipped.count, 1)
+        XCTAssertTrue(skipped[0].hasPrefix(heads + ": the heads were trained for another network (digest "), skipped[0])
     }
 
     func testBrokenHeadsFilesAreRefusedWithEveryReason() throws {

@@ -1,8 +1,11 @@
 import Foundation
 import GoNetwork
+import GoRecords
+import GoRules
 import NeuralNet
-import Training
 import XCTest
+
+@testable import Training
 
 /// The analysis heads' files: written beside a trained network, or trained alone on a network
 /// that stays as it is (`--heads-only`).
@@ -66,6 +69,66 @@ extension TrainerTests {
         let log = try String(contentsOfFile: trainer.logPath, encoding: .utf8)
         XCTAssertTrue(log.contains("\"score_loss\":"))
         XCTAssertTrue(trainer.logPath.hasSuffix("base.heads.log.jsonl"))
+    }
+
+    func testRetrainingANetworkWithoutHeadsRemovesItsOldHeads() throws {
+        var c = config("again")
+        c.scoreWeight = 0.5
+        try Trainer(c).run()
+        let heads = dir.appendingPathComponent("again.heads.safetensors").path
+        XCTAssertTrue(FileManager.default.fileExists(atPath: heads))
+        // The same output trained again without heads: the old heads fit no network, so they go.
+        var notes: [String] = []
+        try Trainer(config("again")).run { if case .note(let n) = $0 { notes.append(n) } }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: heads))
+        XCTAssertTrue(
+            notes.contains("removed \(heads): its heads were trained for the network this run replaced"), "\(notes)")
+    }
+
+    func testEstimatesWithoutHeadsAreTheWinRateInPointsAndPlayouts() throws {
+        let net = FamilyNetwork(config("e").architecture)
+        net.initialize(seed: 3)
+        let m = try Evaluator.evaluate(net, files: [archive], every: 25, estimates: true)
+        // GNU Go's self-play games are counted to the end: both estimates are measured.
+        XCTAssertGreaterThan(m.scored, 0)
+        XCTAssertGreaterThan(m.ownedPoints, 0)
+        XCTAssertEqual(try Evaluator.evaluate(net, files: [archive], every: 25).scored, 0)
+        // On one batch: the score is the win rate in points where the game was counted, and the
+        // playouts' ownership, from boards rebuilt out of the planes, is right about most owned
+        // points of the games' last positions.
+        var lc = LoaderConfiguration(files: [archive])
+        lc.batchSize = 64
+        lc.shuffleBuffer = 1
+        lc.randomSymmetry = false
+        lc.ownership = true
+        lc.epochs = 1
+        let loader = try DataLoader(lc)
+        defer { loader.stop() }
+        let b = try XCTUnwrap(loader.next())
+        let values = b.planes.withUnsafeBufferPointer { p -> [Float] in
+            _ = net.forward(planes: p.baseAddress!, batch: b.count, channelMajor: true)
+            return net.lastValues(batch: b.count)
+        }
+        let (score, ownership) = Evaluator.estimatesWithoutHeads(b, values: values)
+        for s in 0..<b.count {
+            let expected = b.scoreMask[s] > 0 ? Float(ScoreLead.points(winrate: Double(values[s] + 1) / 2)) : 0
+            XCTAssertEqual(score[s], expected, "position \(s)")
+        }
+        // The playouts run on boards rebuilt from the planes: the game's own stones and side to move.
+        let record = try XCTUnwrap(try GameArchiveReader(path: archive).nextRecord())
+        var game = Game(size: 19, komi: record.komi)
+        var checked = 0
+        for (k, move) in record.moves.prefix(b.count).enumerated() {
+            let (board, toMove) = Evaluator.position(b, sample: k)
+            XCTAssertEqual(toMove, game.toMove, "move \(k)")
+            XCTAssertEqual(
+                (0..<361).map { board[Point(index: $0)] }, (0..<361).map { game.board[Point(index: $0)] }, "move \(k)")
+            let row = ownership[(k * 361)..<((k + 1) * 361)]
+            XCTAssertEqual(row.allSatisfy { $0 == 0 }, b.ownershipMask[k] == 0, "move \(k)")
+            checked += 1
+            try game.play(move.move, by: move.color)
+        }
+        XCTAssertGreaterThan(checked, 0)
     }
 
     func testHeadsOnlyNamesWhatItNeeds() throws {
