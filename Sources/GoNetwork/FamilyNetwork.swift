@@ -206,19 +206,48 @@ public final class FamilyNetwork: PolicyValueNetwork {
     public func forward(planes: UnsafePointer<Float>, batch: Int, training: Bool, channelMajor: Bool = false) -> (
         logits: UnsafePointer<Float>, values: UnsafePointer<Float>
     ) {
+        let boardStride = channelMajor ? Self.points : Self.planes * Self.points
+        let channelStride = channelMajor ? batch * Self.points : Self.points
+        let out = logits.reserve(batch * Self.moves)
+        let vals = values.reserve(batch)
+        // The heads' `lastScores`/`lastOwnership` read this pass's intermediate buffers, which
+        // hold the whole batch only when it ran in one piece.
+        let chunk = training || !analysisHeads.isEmpty ? batch : inferenceChunk
+        var start = 0
+        while start < batch {
+            let m = min(chunk, batch - start)
+            forwardPass(
+                planes + start * boardStride, boardStride: boardStride, channelStride: channelStride, batch: m,
+                training: training, logits: out + start * Self.moves, values: vals + start)
+            start += m
+        }
+        return (UnsafePointer(out), UnsafePointer(vals))
+    }
+
+    /// Boards an inference pass carries through the network at a time: larger batches run in
+    /// pieces of this size, so a piece's activations stay in the cores' caches. Chosen by `gonet
+    /// bench nn` at batch 256 (docs/RESULTS.md, "Small networks against ONNX Runtime").
+    public var inferenceChunk = 16
+
+    /// One forward pass over planes whose element (board b, plane c, point p) is at
+    /// `b · boardStride + c · channelStride + p`, writing logits `[B][362]` and values `[B]`.
+    private func forwardPass(
+        _ planes: UnsafePointer<Float>, boardStride: Int, channelStride: Int, batch: Int, training: Bool,
+        logits out: UnsafeMutablePointer<Float>, values vals: UnsafeMutablePointer<Float>
+    ) {
         let n = batch * Self.points
         var t: UnsafeMutablePointer<Float>
         if !training, let plain = GridTrunk.blocks(stem: stem, blocks) {
             t = gridTrunk.forward(
-                planes, boardStride: channelMajor ? Self.points : Self.planes * Self.points,
-                channelStride: channelMajor ? n : Self.points, batch: batch, stem: stem, blocks: plain,
-                columns: scratch.columns)
+                planes, boardStride: boardStride, channelStride: channelStride, batch: batch, stem: stem,
+                blocks: plain, columns: scratch.columns)
         } else {
             let x = input.reserve(Self.planes * n)
-            if channelMajor {
-                x.update(from: planes, count: Self.planes * n)
-            } else {
-                Reshape.fromNCHW(planes, x, channels: Self.planes, batch: batch, points: Self.points)
+            for c in 0..<Self.planes {
+                for b in 0..<batch {
+                    (x + c * n + b * Self.points).update(
+                        from: planes + b * boardStride + c * channelStride, count: Self.points)
+                }
             }
             stem.forward(x, batch: batch, training: training, scratch: scratch)
             t = stem.output.pointer
@@ -231,7 +260,6 @@ public final class FamilyNetwork: PolicyValueNetwork {
         policyUnit.forward(t, batch: batch, training: training, scratch: scratch)
         let h = policyUnit.output.pointer
         let p = family.policyFilters
-        let out = logits.reserve(batch * Self.moves)
         if let policyFC {
             let flat = policyFlat.reserve(batch * p * Self.points)
             Reshape.flatten(h, flat, channels: p, batch: batch, points: Self.points)
@@ -265,8 +293,6 @@ public final class FamilyNetwork: PolicyValueNetwork {
         Activations.relu(hidden, hidden, count: batch * family.valueHidden)
         let pre = valuePre.reserve(batch)
         valueFC2.forward(hidden, pre, batch: batch)
-        let vals = values.reserve(batch)
         Activations.tanh(pre, vals, count: batch)
-        return (UnsafePointer(out), UnsafePointer(vals))
     }
 }
