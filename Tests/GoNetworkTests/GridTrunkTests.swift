@@ -93,7 +93,9 @@ final class GridTrunkTests: XCTestCase {
                 let scale = whole.map { abs($0) }.max()!
                 XCTAssertEqual(pieces.count, whole.count)
                 for i in whole.indices where abs(pieces[i] - whole[i]) > 1e-5 * scale {
-                    XCTFail("grid \(net.trunkOnGrid), channel-major \(channelMajor): output \(i) \(pieces[i]) vs \(whole[i])")
+                    XCTFail(
+                        "grid \(net.trunkOnGrid), channel-major \(channelMajor): output \(i) \(pieces[i]) vs \(whole[i])"
+                    )
                     break
                 }
             }

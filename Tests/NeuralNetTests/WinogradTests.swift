@@ -19,6 +19,8 @@ final class WinogradTests: XCTestCase {
             compareToDirect(cin: 96, cout: 104, batch: 1, h: 7, w: 9, tolerance: 1e-4)
             compareToDirect(cin: 136, cout: 144, batch: 3, h: 4, w: 4, tolerance: 1e-4)
             compareWeightGradient(cin: 48, cout: 17, batch: 3, h: 19, w: 19)
+            // Workers with unequal numbers of boards.
+            compareWeightGradient(cin: 16, cout: 24, batch: 11, h: 19, w: 19)
         }
     }
 

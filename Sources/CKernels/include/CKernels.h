@@ -27,6 +27,21 @@ void gonet_winograd_output_grid(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
     const float *bias, const float *residual, int kind);
 
+/// Fills grid rows r0..<r1 (clamped by the caller to the grid) of board `board`'s zero-bordered
+/// grid (`[grid rows][grid_x][cp]`, grid row r holding board row r - 1, column c at grid column
+/// c + 1) from the channel-major activations x (`[cin][n]`, n = batch·height·width); channels
+/// cin..<cp are zero. cp is a multiple of 8.
+void gonet_winograd_lay_out_rows(
+    const float *x, float *grid, int board, size_t n, int r0, int r1, int cin, int cp, int height, int width,
+    int grid_x);
+
+/// Winograd's output transform for tiles t0..<t1 of board `board` (m: `[36][t1 - t0][fp]`) written
+/// to the channel-major y (`[f][n]`, n = batch·height·width) plus bias (f floats, or NULL), plus
+/// the residual (same layout as y, or NULL), ReLU'd when `relu`; `stage` holds 16·tiles_x·fp floats.
+void gonet_winograd_output_rows(
+    const float *m, float *y, int board, size_t n, int t0, int t1, int tiles_x, int height, int width, int fp,
+    int f, float *stage, const float *bias, const float *residual, int relu);
+
 /// The activations the kernels apply: none, ReLU, swish (x·sigmoid(x)), hard swish
 /// (x·min(max(x + 3, 0), 6)/6).
 enum { GONET_ACTIVATION_IDENTITY = 0, GONET_ACTIVATION_RELU = 1, GONET_ACTIVATION_SWISH = 2, GONET_ACTIVATION_HARD_SWISH = 3 };
