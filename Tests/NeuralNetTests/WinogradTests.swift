@@ -128,6 +128,55 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(backward(x2), expected)
     }
 
+    /// Random shapes, among them 1, 3 and 17 channels, batch 65 and boards from 1x1 to 21x21:
+    /// the forward pass with bias, residual and ReLU fused, and the filter gradient, against the
+    /// direct convolution with bias, residual and ReLU applied after it.
+    func testRandomShapesMatchDirect() {
+        var s: UInt64 = 0x5DEE_CE66
+        func below(_ n: Int) -> Int {
+            s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((s >> 33) % UInt64(n))
+        }
+        let channels = [1, 3, 17]
+        for round in 0..<10 {
+            let cin = round < 3 ? channels[round] : 1 + below(40)
+            let cout = round < 3 ? channels[2 - round] : 1 + below(40)
+            let batch = round == 0 ? 65 : 1 + below(3)
+            let h = round == 0 ? 19 : 1 + below(21)
+            let w = round == 0 ? 19 : 1 + below(21)
+            let conv = Conv2D("c", in: cin, out: cout, kernel: 3, height: h, width: w)
+            conv.useWinograd = false
+            conv.weight.value = noise(conv.weight.count, seed: UInt64(40 + round))
+            let n = batch * h * w
+            let x = noise(cin * n, seed: UInt64(60 + round))
+            let residual = noise(cout * n, seed: UInt64(80 + round))
+            let bias = noise(cout, seed: UInt64(100 + round))
+            var direct = [Float](repeating: 0, count: cout * n)
+            x.withUnsafeBufferPointer { xp in
+                direct.withUnsafeMutableBufferPointer {
+                    conv.forward(xp.baseAddress!, $0.baseAddress!, batch: batch, columns: Buffer())
+                }
+            }
+            let expected = direct.indices.map { max(direct[$0] + bias[$0 / n] + residual[$0], 0) }
+            let wino = Winograd(inChannels: cin, outChannels: cout, height: h, width: w)
+            conv.weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+            var fast = [Float](repeating: 9, count: cout * n)
+            x.withUnsafeBufferPointer { xp in
+                fast.withUnsafeMutableBufferPointer {
+                    wino.forward(
+                        xp.baseAddress!, $0.baseAddress!, batch: batch, workspace: Buffer(), bias: bias,
+                        residual: residual, relu: true)
+                }
+            }
+            let scale = expected.map { abs($0) }.max()!
+            for i in expected.indices where abs(fast[i] - expected[i]) > 1e-5 * max(scale, 1) {
+                XCTFail("\(cin)→\(cout), batch \(batch), \(h)x\(w): element \(i) \(fast[i]) vs \(expected[i])")
+                break
+            }
+            compareWeightGradient(cin: cin, cout: cout, batch: batch, h: h, w: w)
+        }
+    }
+
     func testBiasResidualAndReLUAreFused() {
         let wino = Winograd(inChannels: 1, outChannels: 2, height: 5, width: 5)
         let w = [Float](repeating: 0, count: 18)
