@@ -128,12 +128,36 @@ public final class GraphNetwork: PolicyValueNetwork {
     public func forward(planes: UnsafePointer<Float>, batch: Int, channelMajor: Bool) -> (
         logits: UnsafePointer<Float>, values: UnsafePointer<Float>
     ) {
+        let boardStride = channelMajor ? Self.points : Features.planes * Self.points
+        let channelStride = channelMajor ? batch * Self.points : Self.points
+        let out = logits.reserve(batch * Features.moves)
+        let v = values.reserve(batch)
+        var start = 0
+        while start < batch {
+            let m = min(inferenceChunk, batch - start)
+            forwardPass(
+                planes + start * boardStride, boardStride: boardStride, channelStride: channelStride, batch: m,
+                logits: out + start * Features.moves, values: v + start)
+            start += m
+        }
+        return (UnsafePointer(out), UnsafePointer(v))
+    }
+
+    /// Boards a pass carries through the graph at a time, as `FamilyNetwork.inferenceChunk`.
+    public var inferenceChunk = 16
+
+    /// One pass over planes whose element (board b, plane c, point p) is at
+    /// `b · boardStride + c · channelStride + p`, writing logits `[B][362]` and values `[B]`.
+    private func forwardPass(
+        _ planes: UnsafePointer<Float>, boardStride: Int, channelStride: Int, batch: Int,
+        logits out: UnsafeMutablePointer<Float>, values v: UnsafeMutablePointer<Float>
+    ) {
         let p = Self.points
         let x = input.reserve(Features.planes * batch * p)
-        if channelMajor {
-            x.update(from: planes, count: Features.planes * batch * p)
-        } else {
-            Reshape.fromNCHW(planes, x, channels: Features.planes, batch: batch, points: p)
+        for c in 0..<Features.planes {
+            for b in 0..<batch {
+                (x + (c * batch + b) * p).update(from: planes + b * boardStride + c * channelStride, count: p)
+            }
         }
         func value(_ j: Int) -> UnsafeMutablePointer<Float> { j == -1 ? x : buffers[slot[j]].pointer }
         for (i, n) in spec.nodes.enumerated() {
@@ -205,17 +229,14 @@ public final class GraphNetwork: PolicyValueNetwork {
                 }
             }
         }
-        let out = logits.reserve(batch * Features.moves)
         out.update(from: value(spec.policy), count: batch * Features.moves)
         if spec.policyIsProbabilities {
             // The logarithm of probabilities is a logit vector (softmax gives them back); zero
             // probabilities stay finite.
             for k in 0..<(batch * Features.moves) { out[k] = log(max(out[k], .leastNormalMagnitude)) }
         }
-        let v = values.reserve(batch)
         v.update(from: value(spec.value), count: batch)
         if spec.valueIsSigmoid { for b in 0..<batch { v[b] = 2 * v[b] - 1 } }
-        return (UnsafePointer(out), UnsafePointer(v))
     }
 
     private func scaleShift(

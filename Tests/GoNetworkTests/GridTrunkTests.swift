@@ -76,29 +76,4 @@ final class GridTrunkTests: XCTestCase {
         let scale = reference.map { abs($0) }.max()!
         for i in reference.indices { XCTAssertEqual(fast[i], reference[i], accuracy: 1e-4 * scale) }
     }
-
-    /// Inference on a batch larger than `inferenceChunk` runs in pieces and gives the outputs of
-    /// one pass over the whole batch, in both input layouts and on both trunk paths.
-    func testBatchesRunInPiecesGiveTheWholePassOutputs() {
-        for net in [network(filters: 12), network(filters: 16, excitation: 4)] {
-            let batch = 11
-            let planes = (0..<(batch * Features.planes * Features.points)).map {
-                Float(($0 * 5 + $0 / 7) % 3 == 0 ? 1 : 0)
-            }
-            for channelMajor in [false, true] {
-                net.inferenceChunk = batch
-                let whole = outputs(net, planes: planes, batch: batch, winograd: true, channelMajor: channelMajor)
-                net.inferenceChunk = 4
-                let pieces = outputs(net, planes: planes, batch: batch, winograd: true, channelMajor: channelMajor)
-                let scale = whole.map { abs($0) }.max()!
-                XCTAssertEqual(pieces.count, whole.count)
-                for i in whole.indices where abs(pieces[i] - whole[i]) > 1e-5 * scale {
-                    XCTFail(
-                        "grid \(net.trunkOnGrid), channel-major \(channelMajor): output \(i) \(pieces[i]) vs \(whole[i])"
-                    )
-                    break
-                }
-            }
-        }
-    }
 }
