@@ -10,6 +10,7 @@
 // WinogradTransforms.c.
 #include "CKernels.h"
 #include "Lanes.h"
+#include "WinogradTile.h"
 
 // Transposes the 8x8 block a (a[i][j] row i, column j) in place: a[j][i] afterwards.
 static inline __attribute__((always_inline)) void transpose8(lane a[8]) {
@@ -118,18 +119,8 @@ static inline __attribute__((always_inline)) void output_rows_body(
         for (int j = ja; j < jb; j++) {
             const size_t tile = (size_t)(i * tiles_x + j - t0);
             for (int g = 0; g < fp; g += 8) {
-                const float *src = m + tile * fp + g;
                 lane t[24];
-                // t = Aᵀ·m (4x6), column by column.
-                for (int s = 0; s < 6; s++) {
-                    const float *p = src + (size_t)s * stride;
-                    const lane m0 = load(p), m1 = load(p + 6 * stride), m2 = load(p + 12 * stride),
-                               m3 = load(p + 18 * stride), m4 = load(p + 24 * stride), m5 = load(p + 30 * stride);
-                    t[s] = m0 + m1 + m2 + m3 + m4;
-                    t[6 + s] = m1 - m2 + 2 * (m3 - m4);
-                    t[12 + s] = m1 + m2 + 4 * (m3 + m4);
-                    t[18 + s] = m1 - m2 + 8 * (m3 - m4) + m5;
-                }
+                winograd_output_columns(m + tile * fp + g, stride, t);
                 // Y = t·A: 4x4 outputs of 8 channels, staged at (row r, column 4j + c).
                 for (int r = 0; r < 4; r++) {
                     const lane *tr = t + 6 * r;

@@ -7,6 +7,7 @@
 // took 35% of the budget network's inference at batch 8 (perf, AMD EPYC).
 #include "CKernels.h"
 #include "Lanes.h"
+#include "WinogradTile.h"
 
 // V[xi][k - t0][c] = (Bᵀ·d·B)[xi] for the 6x6 patch d at tile k of a board's grid.
 static inline __attribute__((always_inline)) void input_body(
@@ -58,18 +59,8 @@ static inline __attribute__((always_inline)) void output_body(
         const int columns = width - 4 * j < 4 ? width - 4 * j : 4;
         const size_t origin = (size_t)(4 * i + 1) * row + (size_t)(4 * j + 1) * fp;
         for (int g = 0; g < fp; g += 8) {
-            const float *src = m + (size_t)(k - t0) * fp + g;
             lane t[24];
-            // t = Aᵀ·m (4x6), column by column.
-            for (int s = 0; s < 6; s++) {
-                const float *p = src + (size_t)s * stride;
-                const lane m0 = load(p), m1 = load(p + 6 * stride), m2 = load(p + 12 * stride),
-                           m3 = load(p + 18 * stride), m4 = load(p + 24 * stride), m5 = load(p + 30 * stride);
-                t[s] = m0 + m1 + m2 + m3 + m4;
-                t[6 + s] = m1 - m2 + 2 * (m3 - m4);
-                t[12 + s] = m1 + m2 + 4 * (m3 + m4);
-                t[18 + s] = m1 - m2 + 8 * (m3 - m4) + m5;
-            }
+            winograd_output_columns(m + (size_t)(k - t0) * fp + g, stride, t);
             const lane b = load(bias + g);
             for (int r = 0; r < rows; r++) {
                 const lane *tr = t + 6 * r;
