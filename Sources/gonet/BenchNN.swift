@@ -131,7 +131,8 @@ struct BenchNN: ParsableCommand {
                         compared(ref, size: size, mode: "training", batch: batch, live: nil))
                 }
             }
-            // The 3x3 convolution alone, trunk-sized, batch 256: its share of the machine's sgemm.
+            // The 3x3 convolution alone, trunk-sized, 256 boards: its share of the machine's sgemm, as
+            // training runs it (channel-major, the whole batch) and as inference does (below).
             let conv = Conv2D("c", in: filters, out: filters, kernel: 3)
             conv.weight.value = (0..<conv.weight.count).map { Float($0 % 17) * 0.01 }
             let x = Buffer(filters * 256 * Features.points)
@@ -142,9 +143,12 @@ struct BenchNN: ParsableCommand {
                 let s = timed { conv.forward(x.pointer, y.pointer, batch: 256, columns: cols) }
                 let g = 2 * Double(conv.macsPerPoint * Features.points * 256) / s / 1e9
                 let kernel = products.count > 1 ? " (\(choice.rawValue))" : ""
-                print(
-                    "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) conv3x3 \(filters)→\(filters) batch 256\(kernel): \(Report.fixed(g, 1)) GFLOPS = \(Report.fixed(100 * g / sgemm, 0))% of sgemm"
-                )
+                printConvolution(size, "conv3x3 \(filters)→\(filters) batch 256\(kernel)", gflops: g, sgemm: sgemm)
+                // The same layer as inference runs it: on the grid layout, in pieces of 16 boards.
+                let grid = gridConvolution(filters: filters, weights: conv.weight.value)
+                printConvolution(
+                    size, "conv3x3 \(filters)→\(filters) on the grid, 16 boards a pass\(kernel)", gflops: grid,
+                    sgemm: sgemm)
             }
         }
         WinogradProducts.forced = nil
@@ -232,6 +236,35 @@ struct BenchNN: ParsableCommand {
     }
 
     /// Median seconds of repeated calls after one warm-up, for at least `minTime` seconds and 3 runs.
+    /// A convolution's rate as a share of sgemm and of Winograd F(4x4, 3x3)'s bound (4x sgemm:
+    /// it does a quarter of the direct convolution's multiplications, by which the rate is counted).
+    func printConvolution(_ size: String, _ what: String, gflops g: Double, sgemm: Double) {
+        print(
+            "\(size.padding(toLength: 7, withPad: " ", startingAt: 0)) \(what): \(Report.fixed(g, 1)) GFLOPS = \(Report.fixed(100 * g / sgemm, 0))% of sgemm, \(Report.fixed(25 * g / sgemm, 0))% of Winograd's bound"
+        )
+    }
+
+    /// GFLOPS (counted as the direct convolution's) of a `filters`→`filters` 3x3 convolution with
+    /// bias and ReLU run as inference's trunk runs it: 256 boards on the grid layout, 16 a pass.
+    func gridConvolution(filters: Int, weights: [Float]) -> Double {
+        let wino = Winograd(inChannels: filters, outChannels: filters)
+        weights.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+        let layout = GridLayout(channels: filters)
+        let boards = 16
+        let x = Buffer(boards * layout.boardSize)
+        let y = Buffer(boards * layout.boardSize)
+        let bias = [Float](repeating: 0.01, count: layout.padded)
+        let workspace = Buffer()
+        let s = timed {
+            for _ in 0..<(256 / boards) {
+                wino.forwardGrid(
+                    x.pointer, y.pointer, batch: boards, workspace: workspace, bias: bias, residual: nil,
+                    activation: .relu)
+            }
+        }
+        return 2 * Double(9 * filters * filters * Features.points * 256) / s / 1e9
+    }
+
     func timed(_ body: () -> Void) -> Double {
         body()
         var times: [Double] = []
