@@ -210,8 +210,8 @@ public final class FamilyNetwork: PolicyValueNetwork {
         let channelStride = channelMajor ? batch * Self.points : Self.points
         let out = logits.reserve(batch * Self.moves)
         let vals = values.reserve(batch)
-        // The heads' `lastScores`/`lastOwnership` read this pass's intermediate buffers, which
-        // hold the whole batch only when it ran in one piece.
+        // The analysis heads (`lastScores`, `lastOwnership`, `--heads-only` training) read this
+        // pass's intermediate buffers, which hold the whole batch only when it ran in one piece.
         let chunk = training || !analysisHeads.isEmpty ? batch : inferenceChunk
         var start = 0
         while start < batch {
@@ -243,12 +243,9 @@ public final class FamilyNetwork: PolicyValueNetwork {
                 blocks: plain, columns: scratch.columns)
         } else {
             let x = input.reserve(Self.planes * n)
-            for c in 0..<Self.planes {
-                for b in 0..<batch {
-                    (x + c * n + b * Self.points).update(
-                        from: planes + b * boardStride + c * channelStride, count: Self.points)
-                }
-            }
+            Reshape.channelMajor(
+                planes, boardStride: boardStride, channelStride: channelStride, x, channels: Self.planes,
+                batch: batch, points: Self.points)
             stem.forward(x, batch: batch, training: training, scratch: scratch)
             t = stem.output.pointer
             for b in blocks {

@@ -154,11 +154,9 @@ public final class GraphNetwork: PolicyValueNetwork {
     ) {
         let p = Self.points
         let x = input.reserve(Features.planes * batch * p)
-        for c in 0..<Features.planes {
-            for b in 0..<batch {
-                (x + (c * batch + b) * p).update(from: planes + b * boardStride + c * channelStride, count: p)
-            }
-        }
+        Reshape.channelMajor(
+            planes, boardStride: boardStride, channelStride: channelStride, x, channels: Features.planes,
+            batch: batch, points: p)
         func value(_ j: Int) -> UnsafeMutablePointer<Float> { j == -1 ? x : buffers[slot[j]].pointer }
         for (i, n) in spec.nodes.enumerated() {
             let y = buffers[slot[i]].reserve(shapes[i].count * batch)

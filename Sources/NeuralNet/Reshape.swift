@@ -24,11 +24,18 @@ public enum Reshape {
         }
     }
 
-    /// NCHW input `[B][C][P]` to channel-major `[C][B·P]`.
-    public static func fromNCHW(
-        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, channels: Int, batch: Int, points: Int
+    /// Input planes whose element (board b, channel c, point p) is at `b · boardStride + c ·
+    /// channelStride + p` to channel-major `[C][B·P]`: NCHW input has `boardStride` C·P and
+    /// `channelStride` P; a run of boards cut from channel-major planes P and the whole batch's B·P.
+    public static func channelMajor(
+        _ x: UnsafePointer<Float>, boardStride: Int, channelStride: Int, _ y: UnsafeMutablePointer<Float>,
+        channels: Int, batch: Int, points: Int
     ) {
-        unflatten(x, y, channels: channels, batch: batch, points: points)
+        for c in 0..<channels {
+            for b in 0..<batch {
+                (y + (c * batch + b) * points).update(from: x + b * boardStride + c * channelStride, count: points)
+            }
+        }
     }
 
     /// y[b][c] = mean over p of x[c][b·P + p].
