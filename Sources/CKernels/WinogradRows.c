@@ -3,11 +3,12 @@
 // board rows out into a zero-bordered grid, and the output transform written back to
 // channel-major rows with bias, residual and ReLU.
 //
-// Both directions move 8 points × 8 channels at a time through an in-register transpose. The
-// Swift versions built each 8-channel value from 8 scalar loads and transposed by element
-// shuffles the compiler left scalar: 22% of the small network's training step (perf, AMD EPYC).
-// Compiled for AVX2/FMA beside the baseline build and chosen at run time, as in
-// WinogradTransforms.c.
+// Both directions move 8 points × 8 channels at a time through an in-register transpose; the
+// Swift versions built each 8-channel value from 8 scalar loads and transposed element by
+// element. They took 22% of a profile of `bench nn`'s small-network rows (perf, AMD EPYC); these
+// measured no faster beyond that host's noise (docs/RESULTS.md): the passes are bound by moving
+// each activation between layouts. Compiled for AVX2/FMA beside the baseline build and chosen at
+// run time, as in WinogradTransforms.c.
 #include "CKernels.h"
 #include "Lanes.h"
 #include "WinogradTile.h"

@@ -225,9 +225,12 @@ public final class FamilyNetwork: PolicyValueNetwork {
     }
 
     /// Boards an inference pass carries through the network at a time: larger batches run in
-    /// pieces of this size, so a piece's activations stay in the cores' caches. Chosen by `gonet
-    /// bench nn` at batch 256 (docs/RESULTS.md, "Small networks against ONNX Runtime").
-    public var inferenceChunk = 16
+    /// pieces of this size, so a piece's activations stay in the cores' caches.
+    public var inferenceChunk = defaultInferenceChunk
+
+    /// 16: chosen by `gonet bench nn` at batch 256 against pieces of 8, 24, 32 and 64 and none
+    /// (docs/RESULTS.md, "Small networks against ONNX Runtime"). Graph networks use it too.
+    public static let defaultInferenceChunk = 16
 
     /// One forward pass over planes whose element (board b, plane c, point p) is at
     /// `b · boardStride + c · channelStride + p`, writing logits `[B][362]` and values `[B]`.

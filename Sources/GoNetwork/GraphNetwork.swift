@@ -144,7 +144,7 @@ public final class GraphNetwork: PolicyValueNetwork {
     }
 
     /// Boards a pass carries through the graph at a time, as `FamilyNetwork.inferenceChunk`.
-    public var inferenceChunk = 16
+    public var inferenceChunk = FamilyNetwork.defaultInferenceChunk
 
     /// One pass over planes whose element (board b, plane c, point p) is at
     /// `b · boardStride + c · channelStride + p`, writing logits `[B][362]` and values `[B]`.

@@ -144,10 +144,12 @@ struct BenchNN: ParsableCommand {
                 let g = 2 * Double(conv.macsPerPoint * Features.points * 256) / s / 1e9
                 let kernel = products.count > 1 ? " (\(choice.rawValue))" : ""
                 printConvolution(size, "conv3x3 \(filters)→\(filters) batch 256\(kernel)", gflops: g, sgemm: sgemm)
-                // The same layer as inference runs it: on the grid layout, in pieces of 16 boards.
+                // The same layer as inference runs it: on the grid layout, in pieces.
                 let grid = gridConvolution(filters: filters, weights: conv.weight.value)
                 printConvolution(
-                    size, "conv3x3 \(filters)→\(filters) on the grid, 16 boards a pass\(kernel)", gflops: grid,
+                    size,
+                    "conv3x3 \(filters)→\(filters) on the grid, \(FamilyNetwork.defaultInferenceChunk) boards a pass\(kernel)",
+                    gflops: grid,
                     sgemm: sgemm)
             }
         }
@@ -235,7 +237,6 @@ struct BenchNN: ParsableCommand {
         }
     }
 
-    /// Median seconds of repeated calls after one warm-up, for at least `minTime` seconds and 3 runs.
     /// A convolution's rate as a share of sgemm and of Winograd F(4x4, 3x3)'s bound (4x sgemm:
     /// it does a quarter of the direct convolution's multiplications, by which the rate is counted).
     func printConvolution(_ size: String, _ what: String, gflops g: Double, sgemm: Double) {
@@ -245,12 +246,13 @@ struct BenchNN: ParsableCommand {
     }
 
     /// GFLOPS (counted as the direct convolution's) of a `filters`→`filters` 3x3 convolution with
-    /// bias and ReLU run as inference's trunk runs it: 256 boards on the grid layout, 16 a pass.
+    /// bias and ReLU run as inference's trunk runs it: 256 boards on the grid layout, in pieces of
+    /// `FamilyNetwork.defaultInferenceChunk`.
     func gridConvolution(filters: Int, weights: [Float]) -> Double {
         let wino = Winograd(inChannels: filters, outChannels: filters)
         weights.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
         let layout = GridLayout(channels: filters)
-        let boards = 16
+        let boards = FamilyNetwork.defaultInferenceChunk
         let x = Buffer(boards * layout.boardSize)
         let y = Buffer(boards * layout.boardSize)
         let bias = [Float](repeating: 0.01, count: layout.padded)
@@ -265,6 +267,7 @@ struct BenchNN: ParsableCommand {
         return 2 * Double(9 * filters * filters * Features.points * 256) / s / 1e9
     }
 
+    /// Median seconds of repeated calls after one warm-up, for at least `minTime` seconds and 3 runs.
     func timed(_ body: () -> Void) -> Double {
         body()
         var times: [Double] = []
