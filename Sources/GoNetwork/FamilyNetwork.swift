@@ -38,6 +38,8 @@ public final class FamilyNetwork: PolicyValueNetwork {
     let scratch = Scratch()
     let input = Buffer()
     let gridTrunk = GridTrunk()
+    /// Whether the last training pass ran the trunk on the grid (what backward must follow).
+    var trunkTrainedOnGrid = false
     let policyFlat = Buffer()
     let policyBoard = Buffer()
     let policyPooled = Buffer()
@@ -172,6 +174,15 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// pooling bias or gates, its convolutions by Winograd.
     public var trunkOnGrid: Bool { GridTrunk.blocks(stem: stem, blocks) != nil }
 
+    /// Whether training may run the trunk on the grid layout, as inference does, when the trunk
+    /// allows it (`trunkOnGrid` with ReLU). The default; false trains layer by layer, with the
+    /// same results to float rounding (what the tests compare).
+    public var trainOnGrid = true
+
+    /// Whether training runs the trunk on the grid layout: `trainOnGrid`, and a trunk that
+    /// inference runs on the grid whose units all use ReLU.
+    public var trunkTrainsOnGrid: Bool { trainOnGrid && GridTrunk.trainingBlocks(stem: stem, blocks) != nil }
+
     /// Whether 3x3 convolutions use Winograd F(4x4, 3x3) (the default: 3-4x fewer multiplications,
     /// float32 rounding about 1e-6 of the activations' scale) or the direct im2col product.
     public var useWinograd: Bool {
@@ -240,7 +251,13 @@ public final class FamilyNetwork: PolicyValueNetwork {
     ) {
         let n = batch * Self.points
         var t: UnsafeMutablePointer<Float>
-        if !training, let plain = GridTrunk.blocks(stem: stem, blocks) {
+        if training { trunkTrainedOnGrid = false }
+        if training, trainOnGrid, let plain = GridTrunk.trainingBlocks(stem: stem, blocks) {
+            t = gridTrunk.forwardTraining(
+                planes, boardStride: boardStride, channelStride: channelStride, batch: batch, stem: stem,
+                blocks: plain, columns: scratch.columns)
+            trunkTrainedOnGrid = true
+        } else if !training, let plain = GridTrunk.blocks(stem: stem, blocks) {
             t = gridTrunk.forward(
                 planes, boardStride: boardStride, channelStride: channelStride, batch: batch, stem: stem,
                 blocks: plain, columns: scratch.columns)

@@ -11,7 +11,8 @@ extension FamilyNetwork {
     ) {
         let n = batch * Self.points
         let f = family.filters
-        let trunkOut = blocks.last?.output ?? stem.output.pointer
+        let grid = trunkTrainedOnGrid ? GridTrunk.trainingBlocks(stem: stem, blocks) : nil
+        let trunkOut = grid != nil ? gridTrunk.output.pointer : blocks.last?.output ?? stem.output.pointer
         let dT = dTrunkA.reserve(f * n)
         let dT2 = dTrunkB.reserve(f * n)
 
@@ -74,6 +75,10 @@ extension FamilyNetwork {
             trunkOut, dvh, dT2, batch: batch, points: Self.points, dPre: scratch.dPre, columns: scratch.columns)
         for i in 0..<(f * n) { dT[i] += dT2[i] }
 
+        if let grid {
+            gridTrunk.backward(dT, batch: batch, stem: stem, blocks: grid, columns: scratch.columns)
+            return
+        }
         // Trunk, last block first; dOut and dx alternate between the two trunk buffers.
         var dOut = dT
         var dIn = dT2

@@ -1,15 +1,23 @@
 import NeuralNet
 
-/// Inference through a resnet trunk with its activations in the grid layout (`GridLayout`): the
-/// planes are laid out once, every 3x3 convolution reads and writes the grid directly, and only
-/// the trunk's output is turned back into the channel-major layout the heads read. Trunks with a
-/// pooling bias or a gate, and training, take the layer-by-layer path.
+/// A resnet trunk run with its activations in the grid layout (`GridLayout`), in inference and in
+/// training: the planes are laid out once, every 3x3 convolution reads and writes the grid
+/// directly, and only the trunk's output is turned back into the channel-major layout the heads
+/// read (and, in backward, the heads' gradient laid into the grid). Trunks with a pooling bias or
+/// a gate take the layer-by-layer path, and in training so do smooth activations.
 final class GridTrunk {
     /// The input planes, then three grids the blocks rotate through (input, middle, output).
     private let planes = Buffer()
     private let grids = [Buffer(), Buffer(), Buffer()]
     /// The trunk's output, channel-major `[F][B·361]`.
     let output = Buffer()
+    /// Training's input planes, kept for the stem's backward, and the gradients backward moves
+    /// between units. Each is only ever written at board points, so its border stays zero.
+    let trainingPlanes = Buffer()
+    let dTrunk = [Buffer(), Buffer()]
+    let dMiddle = Buffer()
+    let dSkip = Buffer()
+    let dPre = Buffer()
 
     /// The plain residual blocks of a trunk that runs on the grid, or nil.
     static func blocks(stem: ConvBatchNorm, _ blocks: [TrunkBlock]) -> [ResidualBlock]? {

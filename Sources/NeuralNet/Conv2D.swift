@@ -54,13 +54,7 @@ public final class Conv2D {
     ) {
         transformedBatch = 0
         if kernel == 3 && useWinograd {
-            let wino =
-                winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
-            winograd = wino
-            if winogradVersion != weight.version {
-                weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
-                winogradVersion = weight.version
-            }
+            let wino = forwardWinograd()
             let kept = keepForBackward ? transformedInput.reserve(wino.transformedInputSize(batch: batch)) : nil
             if let bias {
                 bias.value.withUnsafeBufferPointer {
@@ -123,25 +117,13 @@ public final class Conv2D {
                             ldc: n)
                     }
                 } else if useWinograd {
-                    let wino =
-                        winograd
-                        ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
-                    winograd = wino
+                    let wino = forwardWinograd()
                     let same = transformedBatch == batch && transformedSource == x
                     let kept = same ? UnsafePointer(transformedInput.pointer) : nil
                     wino.weightGradient(x, dy, g.baseAddress!, batch: batch, workspace: columns, transformed: kept)
                     transformedBatch = 0
                     if let dx {
-                        // dx is the convolution of dy with the flipped, transposed filters.
-                        let wino =
-                            winogradBackward
-                            ?? Winograd(inChannels: outChannels, outChannels: inChannels, height: height, width: width)
-                        winogradBackward = wino
-                        if winogradBackwardVersion != weight.version {
-                            wino.setWeights(w.baseAddress!, flipped: true)
-                            winogradBackwardVersion = weight.version
-                        }
-                        wino.forward(dy, dx, batch: batch, workspace: columns)
+                        backwardWinograd().forward(dy, dx, batch: batch, workspace: columns)
                     }
                 } else {
                     let cols = columns.reserve(k * n)
@@ -158,5 +140,29 @@ public final class Conv2D {
                 }
             }
         }
+    }
+
+    /// The Winograd transform of the current weights (made or refreshed when they changed).
+    func forwardWinograd() -> Winograd {
+        let wino = winograd ?? Winograd(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+        winograd = wino
+        if winogradVersion != weight.version {
+            weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!) }
+            winogradVersion = weight.version
+        }
+        return wino
+    }
+
+    /// The Winograd transform backward's dx uses: dx is the convolution of dy with the flipped,
+    /// transposed filters.
+    func backwardWinograd() -> Winograd {
+        let wino =
+            winogradBackward ?? Winograd(inChannels: outChannels, outChannels: inChannels, height: height, width: width)
+        winogradBackward = wino
+        if winogradBackwardVersion != weight.version {
+            weight.value.withUnsafeBufferPointer { wino.setWeights($0.baseAddress!, flipped: true) }
+            winogradBackwardVersion = weight.version
+        }
+        return wino
     }
 }

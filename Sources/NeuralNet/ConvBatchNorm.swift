@@ -29,6 +29,12 @@ public final class ConvBatchNorm {
     public let normalized = Buffer()
     /// The output of the last forward pass, `[out][N]`.
     public let output = Buffer()
+    /// x̂ and the output of the last training pass on the grid layout (`forwardTrainingGrid`):
+    /// buffers of their own, since only their board points are ever written and their borders
+    /// must stay zero.
+    let gridNormalized = Buffer()
+    /// The output of the last training pass on the grid layout.
+    public let gridOutput = Buffer()
     /// Folded weights and bias for inference; rebuilt after the weights change.
     var foldedWeights: [Float] = []
     var foldedBias: [Float] = []

@@ -14,14 +14,15 @@ extension Winograd {
     }
 
     /// dw[out][in][3][3] = the gradient of the loss for the filters, from the input x and the
-    /// output gradient dy (`[C][B·H·W]` layouts). Overwrites dw. `transformed`, when given, is
-    /// x's transformed input kept by `forward`, and x is not read.
+    /// output gradient dy (`[C][B·H·W]` layouts, or the grid layout with `onGrid`). Overwrites dw.
+    /// `transformed`, when given, is x's transformed input kept by `forward`, and x is not read.
     ///
-    /// Each worker takes whole boards: it lays out and transforms dy (and x, unless kept) in its
-    /// own cache-resident slot and accumulates its own dU; the workers' dU are summed at the end.
+    /// Each worker takes whole boards: it transforms dy (and x, unless kept) in its own
+    /// cache-resident slot, laid out into a grid first unless they are on one, and accumulates
+    /// its own dU; the workers' dU are summed at the end.
     func weightGradient(
         _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
-        batch: Int, workspace: Buffer, transformed: UnsafePointer<Float>? = nil
+        batch: Int, workspace: Buffer, transformed: UnsafePointer<Float>? = nil, onGrid: Bool = false
     ) {
         let tpb = tilesPerBoard
         let tiles = batch * tpb
@@ -45,14 +46,23 @@ extension Winograd {
                 if let transformed {
                     v = transformed + b * tpb * cp
                     vStride = tiles * cp
+                } else if onGrid {
+                    transformInput(x + b * gridBoardSize(channels: cp), vLocal, tiles: 0..<tpb, stride: tpb * cp)
+                    v = UnsafePointer(vLocal)
+                    vStride = tpb * cp
                 } else {
                     layOutRows(x, grid, board: b, batch: batch, gridRows: 0..<gridY, channels: inChannels, padded: cp)
                     transformInput(grid, vLocal, tiles: 0..<tpb, stride: tpb * cp)
                     v = UnsafePointer(vLocal)
                     vStride = tpb * cp
                 }
-                layOutRows(dy, grid, board: b, batch: batch, gridRows: 0..<gridY, channels: outChannels, padded: fp)
-                transformOutputGradient(grid, z, tiles: 0..<tpb, stride: tpb * fp)
+                if onGrid {
+                    transformOutputGradient(dy + b * gridBoardSize(channels: fp), z, tiles: 0..<tpb, stride: tpb * fp)
+                } else {
+                    layOutRows(
+                        dy, grid, board: b, batch: batch, gridRows: 0..<gridY, channels: outChannels, padded: fp)
+                    transformOutputGradient(grid, z, tiles: 0..<tpb, stride: tpb * fp)
+                }
                 // dU[ξ] (+)= Z[ξ]ᵀ · V[ξ] over this board's tiles.
                 let beta: Float = b == worker ? 0 : 1
                 for xi in 0..<36 {

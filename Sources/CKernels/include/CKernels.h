@@ -63,4 +63,28 @@ void gonet_depthwise_board(
 /// the weight gradient of `gonet_depthwise_board` for one board of one channel.
 void gonet_depthwise_weight_gradient(const float *x, const float *dy, float *g, int height, int width, int k);
 
+/// Batch norm's statistics over the board points of one board's grid (`[grid rows][grid_x][cp]`,
+/// board point (r, c) at grid point (r + 1, c + 1)): per channel, the sum and the sum of squared
+/// deviations from the board's own mean (cp floats each). cp is a multiple of 8.
+void gonet_grid_moments(const float *grid, int height, int width, int grid_x, int cp, float *sum, float *m2);
+
+/// Batch norm's output over one board's points: x becomes x̂ = (x − mean)·inv in place, and y gets
+/// scale·x̂ + shift (+ the residual's point, when residual is not NULL), ReLU'd when `relu`. The
+/// per-channel arrays hold cp floats; x, y and the residual are the board's grids.
+void gonet_grid_normalise(
+    float *x, float *y, const float *residual, int height, int width, int grid_x, int cp, const float *mean,
+    const float *inv, const float *scale, const float *shift, int relu);
+
+/// Batch norm's backward sums over one board's points: g = dy, masked by y > 0 when `relu` (and
+/// written to mask_out's points when it is not NULL); sum_g = Σ g and sum_gx = Σ g·x̂ per channel.
+void gonet_grid_norm_gradient_sums(
+    const float *xhat, const float *y, const float *dy, float *mask_out, int height, int width, int grid_x, int cp,
+    int relu, float *sum_g, float *sum_gx);
+
+/// Batch norm's input gradient over one board's points: dx = a·g − b − x̂·c per channel, g as in
+/// `gonet_grid_norm_gradient_sums`.
+void gonet_grid_norm_input_gradient(
+    const float *xhat, const float *y, const float *dy, float *dx, int height, int width, int grid_x, int cp,
+    int relu, const float *a, const float *b, const float *c);
+
 #endif
