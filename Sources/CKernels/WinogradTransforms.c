@@ -1,5 +1,5 @@
 // Winograd F(4x4, 3x3)'s input and output transforms on the grid layout (channels inner, 8 at a
-// time), for inference's trunk and every forward pass's input side.
+// time), for inference's trunk, every forward pass's input side and the filter gradient.
 //
 // Written once with clang's vector extension and compiled twice: for AVX2 and FMA (one register
 // a lane of 8 channels, the sums contracted into FMAs), chosen at run time, and for the baseline
@@ -81,6 +81,44 @@ static inline __attribute__((always_inline)) void output_body(
     }
 }
 
+// Z[xi][k - t0][f] = (A·d·Aᵀ)[xi] for the 4x4 block d of output gradients that tile k produced
+// (its grid has the forward input's one-point border, so the block starts one row and one column
+// in; points off the board are zero there): the filter gradient's side of the transforms.
+static inline __attribute__((always_inline)) void output_gradient_body(
+    const float *grid, float *z, int t0, int t1, int tiles_x, int grid_x, int fp, size_t stride) {
+    const size_t row = (size_t)grid_x * fp;
+    for (int k = t0; k < t1; k++) {
+        const int i = k / tiles_x, j = k % tiles_x;
+        for (int g = 0; g < fp; g += 8) {
+            const float *origin = grid + (size_t)(4 * i + 1) * row + (size_t)(4 * j + 1) * fp + g;
+            lane t[24];
+            // t = A·d (6x4), column by column.
+            for (int s = 0; s < 4; s++) {
+                const float *p = origin + (size_t)s * fp;
+                const lane d0 = load(p), d1 = load(p + row), d2 = load(p + 2 * row), d3 = load(p + 3 * row);
+                t[s] = d0;
+                t[4 + s] = d0 + d1 + d2 + d3;
+                t[8 + s] = d0 - d1 + d2 - d3;
+                t[12 + s] = d0 + 2 * d1 + 4 * d2 + 8 * d3;
+                t[16 + s] = d0 - 2 * d1 + 4 * d2 - 8 * d3;
+                t[20 + s] = d3;
+            }
+            // Z = t·Aᵀ, row by row.
+            float *out = z + (size_t)(k - t0) * fp + g;
+            for (int r = 0; r < 6; r++) {
+                const lane *tr = t + 4 * r;
+                float *o = out + (size_t)(6 * r) * stride;
+                store(o, tr[0]);
+                store(o + stride, tr[0] + tr[1] + tr[2] + tr[3]);
+                store(o + 2 * stride, tr[0] - tr[1] + tr[2] - tr[3]);
+                store(o + 3 * stride, tr[0] + 2 * tr[1] + 4 * tr[2] + 8 * tr[3]);
+                store(o + 4 * stride, tr[0] - 2 * tr[1] + 4 * tr[2] - 8 * tr[3]);
+                store(o + 5 * stride, tr[3]);
+            }
+        }
+    }
+}
+
 #if defined(__x86_64__)
 
 GONET_AVX2 static void input_avx2(
@@ -92,6 +130,11 @@ GONET_AVX2 static void output_avx2(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
     const float *bias, const float *residual, int kind) {
     output_body(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, kind);
+}
+
+GONET_AVX2 static void output_gradient_avx2(
+    const float *grid, float *z, int t0, int t1, int tiles_x, int grid_x, int fp, size_t stride) {
+    output_gradient_body(grid, z, t0, t1, tiles_x, grid_x, fp, stride);
 }
 
 #endif
@@ -117,4 +160,15 @@ void gonet_winograd_output_grid(
     }
 #endif
     output_body(m, y, t0, t1, tiles_x, grid_x, height, width, fp, bias, residual, kind);
+}
+
+void gonet_winograd_output_gradient(
+    const float *grid, float *z, int t0, int t1, int tiles_x, int grid_x, int fp, size_t stride) {
+#if defined(__x86_64__)
+    if (gonet_avx2()) {
+        output_gradient_avx2(grid, z, t0, t1, tiles_x, grid_x, fp, stride);
+        return;
+    }
+#endif
+    output_gradient_body(grid, z, t0, t1, tiles_x, grid_x, fp, stride);
 }

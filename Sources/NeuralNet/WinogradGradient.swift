@@ -1,3 +1,5 @@
+import CKernels
+
 /// The filter gradient of a 3x3 convolution through the same F(4x4, 3x3) transforms: with
 /// y = Aᵀ[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]A per tile, dg = Gᵀ[Σ over tiles (A·dy·Aᵀ) ⊙ (Bᵀ·d·B)]G.
 /// The sum over tiles is 36 products `[out × tiles] · [tiles × in]` per board: a quarter of the
@@ -84,52 +86,13 @@ extension Winograd {
     /// Z[ξ][k][f] = (A·dy·Aᵀ)[ξ] for the 4x4 block of dy each tile k of `tiles` produced (zero
     /// off the board), 8 channels at a time; row k - tiles.lowerBound of z, `stride` floats per ξ.
     /// dy's grid has the forward input's one-point border, so a tile's outputs start one row and
-    /// one column in.
+    /// one column in. In C, as the other transforms (it was 2–5% of training in Swift, perf).
     func transformOutputGradient(
         _ grid: UnsafePointer<Float>, _ z: UnsafeMutablePointer<Float>, tiles: Range<Int>, stride: Int
     ) {
-        let tx = tilesX
-        let gx = gridX
-        let fp = fPad
-        withUnsafeTemporaryAllocation(of: Lane.self, capacity: 24) { tmp in
-            let t = tmp.baseAddress!
-            for k in tiles {
-                let i = k / tx
-                let j = k % tx
-                for g in 0..<fp / 8 {
-                    let origin = grid + ((4 * i + 1) * gx + 4 * j + 1) * fp + g * 8
-                    // t = A·d (6x4), column by column.
-                    for s in 0..<4 {
-                        let p = origin + s * fp
-                        let d0 = Self.load(p)
-                        let d1 = Self.load(p + gx * fp)
-                        let d2 = Self.load(p + 2 * gx * fp)
-                        let d3 = Self.load(p + 3 * gx * fp)
-                        t[s] = d0
-                        t[4 + s] = d0 + d1 + d2 + d3
-                        t[8 + s] = d0 - d1 + d2 - d3
-                        t[12 + s] = d0 + 2 * d1 + 4 * d2 + 8 * d3
-                        t[16 + s] = d0 - 2 * d1 + 4 * d2 - 8 * d3
-                        t[20 + s] = d3
-                    }
-                    // Z = t·Aᵀ, row by row.
-                    let out = z + (k - tiles.lowerBound) * fp + g * 8
-                    for r in 0..<6 {
-                        let t0 = t[r * 4]
-                        let t1 = t[r * 4 + 1]
-                        let t2 = t[r * 4 + 2]
-                        let t3 = t[r * 4 + 3]
-                        let o = out + r * 6 * stride
-                        Self.store(t0, o)
-                        Self.store(t0 + t1 + t2 + t3, o + stride)
-                        Self.store(t0 - t1 + t2 - t3, o + 2 * stride)
-                        Self.store(t0 + 2 * t1 + 4 * t2 + 8 * t3, o + 3 * stride)
-                        Self.store(t0 - 2 * t1 + 4 * t2 - 8 * t3, o + 4 * stride)
-                        Self.store(t3, o + 5 * stride)
-                    }
-                }
-            }
-        }
+        gonet_winograd_output_gradient(
+            grid, z, Int32(tiles.lowerBound), Int32(tiles.upperBound), Int32(tilesX), Int32(gridX), Int32(fPad),
+            stride)
     }
 
     /// dw[o][c] = Gᵀ·dU[o][c]·G: each 6x6 gradient of a transformed filter back to 3x3.

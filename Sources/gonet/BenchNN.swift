@@ -132,18 +132,27 @@ struct BenchNN: ParsableCommand {
                 }
             }
             // The 3x3 convolution alone, trunk-sized, 256 boards: its share of the machine's sgemm, as
-            // training runs it (channel-major, the whole batch) and as inference does (below).
+            // training runs it (forward, input and filter gradients on the grid, the whole batch)
+            // and as inference does (below).
             let conv = Conv2D("c", in: filters, out: filters, kernel: 3)
             conv.weight.value = (0..<conv.weight.count).map { Float($0 % 17) * 0.01 }
-            let x = Buffer(filters * 256 * Features.points)
-            let y = Buffer(filters * 256 * Features.points)
+            let layout = GridLayout(channels: filters)
+            let (x, y, dx) = (
+                Buffer(256 * layout.boardSize), Buffer(256 * layout.boardSize), Buffer(256 * layout.boardSize)
+            )
             let cols = Buffer()
             for choice in products {
                 WinogradProducts.forced = choice.kernel
-                let s = timed { conv.forward(x.pointer, y.pointer, batch: 256, columns: cols) }
-                let g = 2 * Double(conv.macsPerPoint * Features.points * 256) / s / 1e9
+                let s = timed {
+                    conv.forwardGrid(x.pointer, y.pointer, batch: 256, columns: cols)
+                    conv.backwardGrid(x.pointer, y.pointer, dx.pointer, batch: 256, columns: cols)
+                }
+                // Three passes of the direct convolution's multiplications: forward, dx and dw.
+                let g = 3 * 2 * Double(conv.macsPerPoint * Features.points * 256) / s / 1e9
                 let kernel = products.count > 1 ? " (\(choice.rawValue))" : ""
-                printConvolution(size, "conv3x3 \(filters)→\(filters) batch 256\(kernel)", gflops: g, sgemm: sgemm)
+                printConvolution(
+                    size, "conv3x3 \(filters)→\(filters) training on the grid, batch 256\(kernel)", gflops: g,
+                    sgemm: sgemm)
                 // The same layer as inference runs it: on the grid layout, in pieces.
                 let grid = gridConvolution(filters: filters, weights: conv.weight.value)
                 printConvolution(

@@ -27,6 +27,12 @@ void gonet_winograd_output_grid(
     const float *m, float *y, int t0, int t1, int tiles_x, int grid_x, int height, int width, int fp,
     const float *bias, const float *residual, int kind);
 
+/// The filter gradient's transform for tiles t0..<t1 of one board's grid of output gradients
+/// (`[grid rows][grid_x][fp]`, the forward input's one-point border, zero off the board):
+/// Z[xi][k - t0][f] = (A·dy·Aᵀ)[xi] at z + xi·stride + (k - t0)·fp + f. fp is a multiple of 8.
+void gonet_winograd_output_gradient(
+    const float *grid, float *z, int t0, int t1, int tiles_x, int grid_x, int fp, size_t stride);
+
 /// Fills grid rows r0..<r1 (clamped by the caller to the grid) of board `board`'s zero-bordered
 /// grid (`[grid rows][grid_x][cp]`, grid row r holding board row r - 1, column c at grid column
 /// c + 1) from the channel-major activations x (`[cin][n]`, n = batch·height·width); channels
