@@ -174,14 +174,28 @@ public final class FamilyNetwork: PolicyValueNetwork {
     /// pooling bias or gates, its convolutions by Winograd.
     public var trunkOnGrid: Bool { GridTrunk.blocks(stem: stem, blocks) != nil }
 
-    /// Whether training may run the trunk on the grid layout, as inference does, when the trunk
-    /// allows it (`trunkOnGrid` with ReLU). The default; false trains layer by layer, with the
-    /// same results to float rounding (what the tests compare).
+    /// Whether training may run the trunk on the grid layout, as inference does, where the trunk
+    /// and the batch allow it (`trainsTrunkOnGrid(batch:)`). The default; false trains layer by
+    /// layer, with the same results to float rounding (what the tests compare).
     public var trainOnGrid = true
 
-    /// Whether training runs the trunk on the grid layout: `trainOnGrid`, and a trunk that
-    /// inference runs on the grid whose units all use ReLU.
-    public var trunkTrainsOnGrid: Bool { trainOnGrid && GridTrunk.trainingBlocks(stem: stem, blocks) != nil }
+    /// Whether training at `batch` runs the trunk on the grid layout: `trainOnGrid`, a trunk that
+    /// inference runs on the grid whose units all use ReLU, and an activation tensor of at most
+    /// `gridTrainingFloats`.
+    public func trainsTrunkOnGrid(batch: Int) -> Bool {
+        trainOnGrid && batch * GridLayout(channels: family.filters).boardSize <= Self.gridTrainingFloats
+            && GridTrunk.trainingBlocks(stem: stem, blocks) != nil
+    }
+
+    /// 2^20 floats (4 MiB): the largest activation tensor training keeps on the grid. The grid's
+    /// batch norm passes stream each tensor from memory where the layer-by-layer path works a
+    /// channel at a time in the core's cache, so the grid wins while a tensor stays near the
+    /// caches. `gonet bench nn --threads 2`, alternating rounds on AMD EPYC (medians, samples/s
+    /// on the grid against layer by layer): the small network (32 filters) at batch 64 (0.95 Mi
+    /// floats) 1,013 against 689, at 96 734 against 738, at 128 697 against 897; the medium
+    /// network (64 filters) at batch 64 (1.9 Mi floats) 328 against 319, at 96, 128 and 256
+    /// 15%, 26% and 10% slower on the grid.
+    public static let gridTrainingFloats = 1 << 20
 
     /// Whether 3x3 convolutions use Winograd F(4x4, 3x3) (the default: 3-4x fewer multiplications,
     /// float32 rounding about 1e-6 of the activations' scale) or the direct im2col product.
@@ -252,7 +266,7 @@ public final class FamilyNetwork: PolicyValueNetwork {
         let n = batch * Self.points
         var t: UnsafeMutablePointer<Float>
         if training { trunkTrainedOnGrid = false }
-        if training, trainOnGrid, let plain = GridTrunk.trainingBlocks(stem: stem, blocks) {
+        if training, trainsTrunkOnGrid(batch: batch), let plain = GridTrunk.trainingBlocks(stem: stem, blocks) {
             t = gridTrunk.forwardTraining(
                 planes, boardStride: boardStride, channelStride: channelStride, batch: batch, stem: stem,
                 blocks: plain, columns: scratch.columns)

@@ -109,9 +109,9 @@ final class GridTrainingTests: XCTestCase {
                         let b = batch(size, channelMajor: channelMajor)
                         let layers = network(filters: filters)
                         layers.trainOnGrid = false
-                        XCTAssertFalse(layers.trunkTrainsOnGrid)
+                        XCTAssertFalse(layers.trainsTrunkOnGrid(batch: size))
                         let grid = network(filters: filters)
-                        XCTAssertTrue(grid.trunkTrainsOnGrid, context)
+                        XCTAssertTrue(grid.trainsTrunkOnGrid(batch: size), context)
                         compare(step(grid, b), step(layers, b), context)
                     }
                 }
@@ -132,10 +132,19 @@ final class GridTrainingTests: XCTestCase {
         }
     }
 
+    /// Batches whose activations outgrow `gridTrainingFloats` train layer by layer.
+    func testLargeBatchesTrainLayerByLayer() {
+        let net = network(filters: 32)
+        XCTAssertTrue(net.trainsTrunkOnGrid(batch: 64))
+        XCTAssertFalse(net.trainsTrunkOnGrid(batch: 68))
+        XCTAssertTrue(network(filters: 64).trainsTrunkOnGrid(batch: 33))
+        XCTAssertFalse(network(filters: 64).trainsTrunkOnGrid(batch: 34))
+    }
+
     /// Smooth activations train layer by layer: the grid's kernels fuse only ReLU into batch norm.
     func testSmoothActivationsTrainLayerByLayer() {
         XCTAssertTrue(network(filters: 8, activation: .swish).trunkOnGrid)
-        XCTAssertFalse(network(filters: 8, activation: .swish).trunkTrainsOnGrid)
-        XCTAssertFalse(network(filters: 8, activation: .hardSwish).trunkTrainsOnGrid)
+        XCTAssertFalse(network(filters: 8, activation: .swish).trainsTrunkOnGrid(batch: 4))
+        XCTAssertFalse(network(filters: 8, activation: .hardSwish).trainsTrunkOnGrid(batch: 4))
     }
 }
