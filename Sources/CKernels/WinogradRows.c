@@ -1,5 +1,6 @@
-// Winograd F(4x4, 3x3) between channel-major activations (`[C][B·H·W]`, what training and the
-// layer-by-layer path keep) and the channel-inner tiles the transforms read and write: laying
+// Winograd F(4x4, 3x3) between channel-major activations (`[C][B·H·W]`, what the layer-by-layer
+// path keeps: training's large batches, trunks with pooling or gates) and the channel-inner tiles
+// the transforms read and write: laying
 // board rows out into a zero-bordered grid, and the output transform written back to
 // channel-major rows with bias, residual and ReLU.
 //

@@ -4,7 +4,8 @@ import NeuralNet
 /// training: the planes are laid out once, every 3x3 convolution reads and writes the grid
 /// directly, and only the trunk's output is turned back into the channel-major layout the heads
 /// read (and, in backward, the heads' gradient laid into the grid). Trunks with a pooling bias or
-/// a gate take the layer-by-layer path, and in training so do smooth activations.
+/// a gate take the layer-by-layer path, and in training so do smooth activations and batches
+/// whose activations outgrow `FamilyNetwork.gridTrainingFloats`.
 final class GridTrunk {
     /// The input planes, then three grids the blocks rotate through (input, middle, output).
     private let planes = Buffer()

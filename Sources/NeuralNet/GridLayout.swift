@@ -1,6 +1,6 @@
-/// The layout inference's trunk keeps its activations in between Winograd convolutions: each board
-/// a zero-bordered grid of points, channels inner and padded to a multiple of 8,
-/// `[B][gridY][gridX][padded]`, with board point (r, c) at grid point (r + 1, c + 1). It is the
+/// The layout a resnet trunk keeps its activations in between Winograd convolutions (inference's,
+/// and training's while the tensors are small): each board a zero-bordered grid of points,
+/// channels inner and padded to a multiple of 8, `[B][gridY][gridX][padded]`, with board point (r, c) at grid point (r + 1, c + 1). It is the
 /// layout the Winograd transforms read and write, so a trunk of 3x3 convolutions runs without
 /// laying each layer's input out or transposing its output back (together 22% of the budget
 /// network's inference at batch 64, measured with perf on an AMD EPYC).
