@@ -66,7 +66,9 @@ struct BenchNN: ParsableCommand {
         let ref = try reference.map(ReferenceRows.init(path:))
         let python = onnxRuntimePython()
         let sgemm = measureSgemm()
-        print("sgemm 2048³: \(Report.fixed(sgemm, 1)) GFLOPS (\(threads) thread\(threads == 1 ? "" : "s"))")
+        print(
+            "sgemm 2048³: \(Report.fixed(sgemm, 1)) GFLOPS (\(threads) thread\(threads == 1 ? "" : "s"), OpenBLAS's \(BLASCore.name) kernels)"
+        )
         var rows: [[String: Any]] = []
         let compare =
             (ref != nil ? "  pytorch/s  ratio" : "") + (ref != nil || python != nil ? "   onnxrt/s  ratio" : "")

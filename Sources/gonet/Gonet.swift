@@ -1,11 +1,13 @@
 import ArgumentParser
 import CStandardOutput
 import Foundation
+import NeuralNet
 
 @main
 struct Gonet: ParsableCommand {
     /// Line-buffered output, so logs piped to a file or `tail -f` show each line as it comes.
     static func main() {
+        BLASCore.restartOnBetterKernels()
         gonet_line_buffered_stdout()
         // GONET_CHECK_ARGUMENTS=1 parses and validates the command line and runs nothing: how the
         // documentation's commands are checked against the parser.

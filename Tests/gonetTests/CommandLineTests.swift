@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import TestSupport
 import XCTest
 
@@ -86,5 +87,34 @@ final class CommandLineTests: XCTestCase {
         let r = try runGonet(["gtp"])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("Missing expected argument '--network <network>'"), r.stderr)
+    }
+}
+
+/// The program restarts itself on OpenBLAS's better kernels when the library fell back to its
+/// generic ones (a CPU newer than the library), with its arguments and output intact; elsewhere it
+/// runs what OpenBLAS chose.
+final class BLASKernelTests: XCTestCase {
+    func testGonetRunsTheKernelsTheCPURuns() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = nil
+        let binary = TestPaths.products.appendingPathComponent("gonet")
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = [
+            "bench", "nn", "--threads", "1", "--networks", "Networks/budget-resnet5x32.safetensors", "--batches", "1",
+            "--no-onnx", "--min-time", "0.01",
+        ]
+        p.environment = environment
+        p.currentDirectoryURL = TestPaths.packageRoot
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        // This test process was not restarted: what OpenBLAS chose here, corrected as gonet corrects it.
+        let expected = BLASCore.correction ?? BLASCore.name
+        XCTAssertTrue(text.contains("OpenBLAS's \(expected) kernels"), text)
+        XCTAssertTrue(text.contains("budget-resnet5x32 inference       1"), text)
     }
 }

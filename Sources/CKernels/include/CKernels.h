@@ -7,6 +7,11 @@
 /// Whether this CPU runs the AVX2/FMA kernels below (x86-64 with AVX2 and FMA; false elsewhere).
 bool gonet_kernels_available(void);
 
+/// The OpenBLAS core type (its `OPENBLAS_CORETYPE` name) of the best kernels this CPU's instruction
+/// sets run: "Cooperlake" (AVX-512 with BF16), "SkylakeX" (AVX-512), "Haswell" (AVX2 and FMA), or
+/// NULL (none of those, or not x86-64).
+const char *gonet_blas_core_type(void);
+
 /// Winograd's 36 products of one chunk of tiles: for xi in 0..<36,
 /// M[xi] (rows × fp) = V[xi] (rows × cp) · U[xi] (cp × fp), all row-major, where
 /// V[xi] = v + xi·v_stride (leading dimension cp), U[xi] = u + xi·cp·fp (leading dimension fp) and
