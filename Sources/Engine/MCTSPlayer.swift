@@ -93,6 +93,8 @@ public final class MCTSPlayer: Ranker {
     private(set) var lastPlayouts = 0
     /// Network evaluations of the last search.
     public private(set) var lastEvaluations = 0
+    /// Seconds the last search spent inside the network (the rest is the search's own work).
+    public private(set) var lastNetworkSeconds = 0.0
     /// Visits already in the tree for the current position (kept from earlier searches).
     public var rootVisits: Int { root?.visits ?? 0 }
     /// An analysis client's bounds on the next searches (visits, stop, report interval).
@@ -172,6 +174,7 @@ public final class MCTSPlayer: Ranker {
         let start = Date()
         lastPlayouts = 0
         lastEvaluations = 0
+        lastNetworkSeconds = 0
         if settings.symmetries { evaluateRoot(r, g) } else if !r.evaluated { evaluate([(r, g)]) }
         // Pass pruning: while worthwhile moves remain, passing at the root is never the answer.
         restrict(r, to: allowed)
@@ -350,7 +353,10 @@ public final class MCTSPlayer: Ranker {
     func evaluate(_ items: [(SearchNode, Game)]) {
         guard !items.isEmpty else { return }
         let symmetry = settings.symmetries ? rng.below(8) : 0
-        let (policy, values) = network.evaluate(items.map { EncodedPosition($0.1) }, symmetry: symmetry)
+        let positions = items.map { EncodedPosition($0.1) }
+        let clock = ContinuousClock.now
+        let (policy, values) = network.evaluate(positions, symmetry: symmetry)
+        lastNetworkSeconds += Self.seconds(since: clock)
         // A lead is a number of points: the same in every orientation.
         let leads = scores ? network.lastScores(batch: items.count) : nil
         lastEvaluations += items.count
@@ -373,12 +379,19 @@ public final class MCTSPlayer: Ranker {
     /// Evaluates the root averaged over the 8 symmetries; a root kept from an earlier search keeps
     /// its moves and children and takes the averaged priors.
     func evaluateRoot(_ node: SearchNode, _ game: Game) {
+        let clock = ContinuousClock.now
         let (policy, values) = network.evaluateSymmetric([EncodedPosition(game)])
+        lastNetworkSeconds += Self.seconds(since: clock)
         let leads = scores ? network.lastScores(batch: 8) : nil
         lastEvaluations += 8
         if !node.expanded { expand(node, game) }
         setPriors(node, policy[...], value: values[0])
         if let leads { node.networkScore = Double(leads.reduce(0, +) / 8) }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// The node's priors over its moves from one position's policy `[362]`, renormalised.
