@@ -238,7 +238,13 @@ public final class MCTSPlayer: Ranker {
             while node.expanded {
                 let i = select(node)
                 let move = node.moves[i]
-                do { try game.play(move) } catch { break }
+                do { try game.play(move) } catch {
+                    // A repetition of an earlier position, which expansion leaves unchecked below
+                    // the root (`expand`): the move goes, and this node chooses again (pass is
+                    // always legal, so one remains).
+                    node.removeChild(i)
+                    continue
+                }
                 if node.children[i] == nil { node.children[i] = SearchNode() }
                 node = node.children[i]!
                 path.append(node)
@@ -367,9 +373,11 @@ public final class MCTSPlayer: Ranker {
         }
     }
 
-    /// Gives the node its moves (the sensible ones and pass) and empty children.
+    /// Gives the node its moves (the sensible ones and pass) and empty children. Below the root
+    /// the moves are checked against the board's rules only: the rare one that repeats an earlier
+    /// position is dropped when a descent first tries it (`runBatch`).
     private func expand(_ node: SearchNode, _ game: Game) {
-        node.moves = Moves.sensible(game, game.toMove).map { .play($0) } + [.pass]
+        node.moves = Moves.sensible(game, game.toMove, superko: node === root).map { .play($0) } + [.pass]
         node.tried = 0
         node.bestUntried = -1
         node.children = [SearchNode?](repeating: nil, count: node.moves.count)
