@@ -3,12 +3,12 @@ import CKernels
 import Dispatch
 import Synchronization
 
-/// Winograd's 36 products of one chunk of tiles, `M[xi] = V[xi] · U[xi]`, by the faster of two
-/// kernels for the shape: OpenBLAS, or a register-blocked AVX2 kernel that reads both operands in
-/// place (Sources/CKernels). Which one is measured the first time a shape runs and kept for the
-/// process, as oneDNN and cuDNN choose a convolution's algorithm: the blocked kernel won every
-/// shape of 8 to 128 channels on an AMD EPYC (2.0x on 32 channels, 1.15x on 128), but a CPU with
-/// AVX-512 gives OpenBLAS wider registers than the blocked kernel uses.
+/// Winograd's 36 products of one chunk of tiles, `M[xi] = V[xi] · U[xi]`, by the fastest kernel
+/// for the shape: OpenBLAS, or a register-blocked AVX2 or AVX-512 kernel that reads both operands
+/// in place (Sources/CKernels). Which one is measured the first time a shape runs and kept for the
+/// process, as oneDNN and cuDNN choose a convolution's algorithm: the AVX2 kernel won every shape
+/// of 8 to 128 channels on an AMD EPYC (2.0x on 32 channels, 1.15x on 128), while on a
+/// 5th-generation Xeon OpenBLAS's AVX-512 kernels beat it on 32 channels, hence the AVX-512 one.
 public enum WinogradProducts {
     /// A way to compute the products.
     public enum Kernel: String, CaseIterable, Sendable {
@@ -16,13 +16,26 @@ public enum WinogradProducts {
         case blas
         /// gonet's 6x16 AVX2/FMA register block (x86-64 CPUs with AVX2 and FMA).
         case blocked
+        /// gonet's 12x32 AVX-512 register block (x86-64 CPUs with AVX-512 F and VL).
+        case blocked512
+
+        /// Whether this CPU runs the kernel.
+        public var available: Bool {
+            switch self {
+            case .blas: true
+            case .blocked: WinogradProducts.blockedAvailable
+            case .blocked512: WinogradProducts.blocked512Available
+            }
+        }
     }
 
     /// Whether this CPU can run `.blocked`.
     public static let blockedAvailable = gonet_kernels_available()
+    /// Whether this CPU can run `.blocked512`.
+    public static let blocked512Available = gonet_kernels512_available()
 
-    /// When set, every shape uses this kernel (benchmarks and tests compare the two); `.blocked` is
-    /// ignored where the CPU lacks AVX2 and FMA.
+    /// When set, every shape uses this kernel (benchmarks and tests compare them); a kernel the CPU
+    /// cannot run is ignored (OpenBLAS's runs instead).
     public static var forced: Kernel? {
         get { forcedKernel.withLock { $0 } }
         set { forcedKernel.withLock { $0 = newValue } }
@@ -57,8 +70,8 @@ public enum WinogradProducts {
     }
 
     private static func kernel(for shape: Shape, measure: () -> Kernel) -> Kernel {
-        if let forced { return forced == .blocked && !blockedAvailable ? .blas : forced }
-        guard blockedAvailable else { return .blas }
+        if let forced { return forced.available ? forced : .blas }
+        guard blockedAvailable || blocked512Available else { return .blas }
         if let known = measured.withLock({ $0[shape] }) { return known }
         let kernel = measure()
         return measured.withLock { plans in
@@ -68,22 +81,23 @@ public enum WinogradProducts {
         }
     }
 
-    /// Times both kernels on the operands at hand, alternating, best of 3 each (a first call of
-    /// each warms its code and operands).
+    /// Times the kernels this CPU runs on the operands at hand, alternating, best of 3 each (a first
+    /// call of each warms its code and operands); ties go to the earlier of `Kernel.allCases`.
     private static func fastest(
         _ v: UnsafePointer<Float>, vStride: Int, _ u: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
         rows: Int, cp: Int, fp: Int
     ) -> Kernel {
         var best: [Kernel: UInt64] = [:]
+        let kernels = Kernel.allCases.filter(\.available)
         for round in 0..<4 {
-            for kernel in Kernel.allCases {
+            for kernel in kernels {
                 let start = DispatchTime.now().uptimeNanoseconds
                 compute(kernel, v, vStride: vStride, u, m, rows: rows, cp: cp, fp: fp)
                 let time = DispatchTime.now().uptimeNanoseconds - start
                 if round > 0 { best[kernel] = min(best[kernel] ?? .max, time) }
             }
         }
-        return best[.blocked]! <= best[.blas]! ? .blocked : .blas
+        return kernels.min { best[$0]! < best[$1]! }!
     }
 
     private static func compute(
@@ -93,6 +107,8 @@ public enum WinogradProducts {
         switch kernel {
         case .blocked:
             gonet_winograd_products(v, vStride, u, m, Int32(rows), Int32(cp), Int32(fp))
+        case .blocked512:
+            gonet_winograd_products512(v, vStride, u, m, Int32(rows), Int32(cp), Int32(fp))
         case .blas:
             for xi in 0..<36 {
                 BLAS.single(

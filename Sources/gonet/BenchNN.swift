@@ -21,7 +21,7 @@ struct BenchNN: ParsableCommand {
             EXAMPLES:
               gonet bench nn --threads 2
               gonet bench nn --batches 1 8 --networks Networks/budget-resnet5x32-xl.safetensors
-              gonet bench nn --sizes small --batches 1 8 64 --products blas blocked
+              gonet bench nn --sizes small --batches 1 8 64 --products blas blocked blocked512
             """)
 
     @Option(parsing: .upToNextOption, help: "Sizes: small, medium, large.")
@@ -51,11 +51,11 @@ struct BenchNN: ParsableCommand {
     var noOnnx = false
     @Option(
         parsing: .upToNextOption,
-        help: "Winograd product kernels to time, a row each: auto (measured per shape), blas, blocked.")
+        help: "Winograd product kernels to time, a row each: auto (measured per shape), blas, blocked, blocked512.")
     var products: [ProductChoice] = [.auto]
 
     enum ProductChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, blas, blocked
+        case auto, blas, blocked, blocked512
         var kernel: WinogradProducts.Kernel? { WinogradProducts.Kernel(rawValue: rawValue) }
     }
 

@@ -9,10 +9,8 @@ final class WinogradProductsTests: XCTestCase {
         super.tearDown()
     }
 
-    /// The kernels this CPU runs (the blocked one needs AVX2 and FMA).
-    var kernels: [WinogradProducts.Kernel] {
-        WinogradProducts.blockedAvailable ? [.blas, .blocked] : [.blas]
-    }
+    /// The kernels this CPU runs (the blocked ones need AVX2 and FMA, or AVX-512).
+    var kernels: [WinogradProducts.Kernel] { WinogradProducts.Kernel.allCases.filter(\.available) }
 
     /// Odd channel counts (1, 3, 17: padded to 8, 8, 24), the small networks' 32 and 64, a batch of
     /// 1 and of 65, and a ragged board whose 6 tiles leave the register block's rows part-filled.
@@ -25,6 +23,9 @@ final class WinogradProductsTests: XCTestCase {
             compareToDirect(cin: 32, cout: 32, batch: 65, h: 19, w: 19)
             compareToDirect(cin: 64, cout: 40, batch: 1, h: 19, w: 19)
             compareToDirect(cin: 24, cout: 72, batch: 3, h: 5, w: 9)
+            // AVX-512's tails: 40 and 56 outputs leave 8 and 24 lanes of a row's second 32.
+            compareToDirect(cin: 32, cout: 56, batch: 2, h: 19, w: 19)
+            compareToDirect(cin: 8, cout: 8, batch: 1, h: 19, w: 19)
         }
     }
 
@@ -54,7 +55,8 @@ final class WinogradProductsTests: XCTestCase {
         XCTAssertNotNil(shape, "the 25-tile, 16→16 product shape has a plan")
         guard let shape else { return }
         let chosen = WinogradProducts.plans[shape]
-        if !WinogradProducts.blockedAvailable { XCTAssertEqual(chosen, .blas) }
+        XCTAssertTrue(chosen?.available ?? false)
+        if !WinogradProducts.blockedAvailable && !WinogradProducts.blocked512Available { XCTAssertEqual(chosen, .blas) }
         compareToDirect(cin: 9, cout: 11, batch: 2, h: 19, w: 19)
         XCTAssertEqual(WinogradProducts.plans[shape], chosen, "the plan is kept")
     }

@@ -20,6 +20,14 @@ const char *gonet_blas_core_type(void);
 void gonet_winograd_products(
     const float *v, size_t v_stride, const float *u, float *m, int rows, int cp, int fp);
 
+/// Whether this CPU runs the AVX-512 products below (x86-64 with AVX-512 F and VL; false elsewhere).
+bool gonet_kernels512_available(void);
+
+/// `gonet_winograd_products` with AVX-512 (rows of 32 outputs, 12 rows a block); same operands and
+/// layout. Only call when `gonet_kernels512_available()`.
+void gonet_winograd_products512(
+    const float *v, size_t v_stride, const float *u, float *m, int rows, int cp, int fp);
+
 /// Winograd's input transform for tiles t0..<t1 of one board's grid (`[grid rows][grid_x][cp]`,
 /// tiles_x tiles a row): V[xi][k - t0][c] at v + xi·stride + (k - t0)·cp + c. cp is a multiple of 8.
 void gonet_winograd_input(
