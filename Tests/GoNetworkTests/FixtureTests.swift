@@ -36,8 +36,12 @@ final class FixtureTests: XCTestCase {
         try checkTrainingStep(Fixtures.names, winograd: false, tolerance: 1e-4)
     }
 
+    /// Direct convolutions through OpenBLAS: its kernels' summation order shows on gradients that
+    /// are sums with cancellation (a batch norm's bias gradient of 1.2e-3 came out 1.3e-4 relative
+    /// from PyTorch's with OpenBLAS's generic SSE3 kernels, under 1e-4 with its AVX2 and AVX-512 ones), so
+    /// the step is held to 2e-4.
     func testBlocksTrainingStepMatchesPyTorch() throws {
-        try checkTrainingStep(Fixtures.blockNames, winograd: false, tolerance: 1e-4)
+        try checkTrainingStep(Fixtures.blockNames, winograd: false, tolerance: 2e-4)
     }
 
     /// Winograd F(4x4, 3x3), the default, adds float32 rounding that batch statistics and the
