@@ -176,6 +176,7 @@ public final class MCTSPlayer: Ranker {
         lastEvaluations = 0
         lastNetworkSeconds = 0
         if settings.symmetries { evaluateRoot(r, g) } else if !r.evaluated { evaluate([(r, g)]) }
+        if !r.expanded { expand(r, g) }
         // Pass pruning: while worthwhile moves remain, passing at the root is never the answer.
         restrict(r, to: allowed)
         if settings.dirichletNoise { addNoise(r) }
@@ -235,13 +236,24 @@ public final class MCTSPlayer: Ranker {
             var path = [root]
             var value: Double? = nil
             var margin = 0.0
-            while node.expanded {
+            while true {
+                if !node.expanded {
+                    // A leaf waiting for the network (or in this batch already) ends the descent;
+                    // an evaluated one lists its moves now that a descent goes through it.
+                    guard node.evaluated else { break }
+                    expand(node, game)
+                }
                 let i = select(node)
                 let move = node.moves[i]
+                // Below the root expansion lists every empty point (`expand`), so a move is
+                // checked when a descent first tries it: one that fills the mover's own eye, is
+                // suicide, retakes a ko or repeats an earlier position goes, and this node chooses
+                // again (pass is always legal, so one remains).
+                if node.children[i] == nil, case .play(let p) = move, game.board.isEye(p, of: game.toMove) {
+                    node.removeChild(i)
+                    continue
+                }
                 do { try game.play(move) } catch {
-                    // A repetition of an earlier position, which expansion leaves unchecked below
-                    // the root (`expand`): the move goes, and this node chooses again (pass is
-                    // always legal, so one remains).
                     node.removeChild(i)
                     continue
                 }
@@ -354,8 +366,8 @@ public final class MCTSPlayer: Ranker {
         }
     }
 
-    /// Runs the network on the positions (in one random symmetry when `settings.symmetries`) and
-    /// expands the nodes with priors over sensible moves and pass.
+    /// Runs the network on the positions (in one random symmetry when `settings.symmetries`); the
+    /// nodes keep the policy for their expansion (`expand`).
     func evaluate(_ items: [(SearchNode, Game)]) {
         guard !items.isEmpty else { return }
         let symmetry = settings.symmetries ? rng.below(8) : 0
@@ -366,22 +378,30 @@ public final class MCTSPlayer: Ranker {
         // A lead is a number of points: the same in every orientation.
         let leads = scores ? network.lastScores(batch: items.count) : nil
         lastEvaluations += items.count
-        for (k, (node, game)) in items.enumerated() {
-            expand(node, game)
-            setPriors(node, policy[(k * Features.moves)..<((k + 1) * Features.moves)], value: values[k])
+        for (k, (node, _)) in items.enumerated() {
+            node.keep(policy: policy, at: k * Features.moves, value: values[k])
             if let leads { node.networkScore = Double(leads[k]) }
         }
     }
 
-    /// Gives the node its moves (the sensible ones and pass) and empty children. Below the root
-    /// the moves are checked against the board's rules only: the rare one that repeats an earlier
-    /// position is dropped when a descent first tries it (`runBatch`).
+    /// Gives an evaluated node its moves and pass, empty children and the priors of its kept
+    /// policy. The root lists the sensible moves (`Moves.sensible`); below it every empty point is
+    /// listed unchecked, and the few a descent ever tries are checked then (`runBatch`). Checking
+    /// every point of every node took about a quarter of the search's own work (perf of a
+    /// 20,000-visit search of the budget network, docs/RESULTS.md "The search's own work"), and a
+    /// node tries a handful. Expansion also waits for the first descent through the node: a leaf
+    /// visited once never lists its moves (a fifth of the evaluated nodes in such a search).
     private func expand(_ node: SearchNode, _ game: Game) {
-        node.moves = Moves.sensible(game, game.toMove, superko: node === root).map { .play($0) } + [.pass]
+        let points = node === root ? Moves.sensible(game, game.toMove) : game.board.emptyPoints
+        var moves: [Move] = []
+        moves.reserveCapacity(points.count + 1)
+        for p in points { moves.append(.play(p)) }
+        moves.append(.pass)
+        node.moves = moves
         node.tried = 0
-        node.bestUntried = -1
         node.children = [SearchNode?](repeating: nil, count: node.moves.count)
         node.expanded = true
+        setPriors(node)
     }
 
     /// Evaluates the root averaged over the 8 symmetries; a root kept from an earlier search keeps
@@ -392,8 +412,8 @@ public final class MCTSPlayer: Ranker {
         lastNetworkSeconds += Self.seconds(since: clock)
         let leads = scores ? network.lastScores(batch: 8) : nil
         lastEvaluations += 8
-        if !node.expanded { expand(node, game) }
-        setPriors(node, policy[...], value: values[0])
+        node.keep(policy: policy, at: 0, value: values[0])
+        if node.expanded { setPriors(node) } else { expand(node, game) }
         if let leads { node.networkScore = Double(leads.reduce(0, +) / 8) }
     }
 
@@ -402,16 +422,17 @@ public final class MCTSPlayer: Ranker {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    /// The node's priors over its moves from one position's policy `[362]`, renormalised.
-    private func setPriors(_ node: SearchNode, _ policy: ArraySlice<Float>, value: Float) {
-        let base = policy.startIndex
-        var priors = node.moves.map { policy[base + $0.index(size: Board.standardSize)] }
+    /// The node's priors over its moves from its kept policy, renormalised; the policy goes.
+    private func setPriors(_ node: SearchNode) {
+        let base = node.policyStart
+        var priors = node.policy.withUnsafeBufferPointer { policy in
+            node.moves.map { policy[base + $0.index(size: Board.standardSize)] }
+        }
         let total = priors.reduce(0, +)
-        if total > 0 { priors = priors.map { $0 / total } }
+        if total > 0 { for i in priors.indices { priors[i] /= total } }
         node.priors = priors
         node.bestUntried = -1
-        node.networkValue = Double(value)
-        node.evaluated = true
+        node.policy = []
     }
 
     func addNoise(_ node: SearchNode) {

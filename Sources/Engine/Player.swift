@@ -120,14 +120,10 @@ extension Player {
 
 /// Move helpers every player shares.
 enum Moves {
-    /// Legal moves for `color` that do not fill its own single-point eyes. With `superko` false only
-    /// the board's rules are checked (simple ko, suicide), and a move that would repeat an earlier
-    /// position is left for whoever plays it to find, as the search does when it first descends
-    /// into one: checking the history for every empty point was a fifth of the search's own work.
-    static func sensible(_ game: Game, _ color: Stone, superko: Bool = true) -> [Point] {
+    /// Legal moves for `color` that do not fill its own single-point eyes.
+    static func sensible(_ game: Game, _ color: Stone) -> [Point] {
         game.board.emptyPoints.filter { p in
-            !game.board.isEye(p, of: color)
-                && (superko ? game.legality(.play(p), for: color) : game.board.legality(.play(p), for: color)) == .legal
+            !game.board.isEye(p, of: color) && game.legality(.play(p), for: color) == .legal
         }
     }
 

@@ -31,6 +31,20 @@ final class SearchNode {
     @exclusivity(unchecked) var scoreSum: Double = 0
     /// The score head's lead at this position, for the player to move here.
     @exclusivity(unchecked) var networkScore: Double = 0
+    /// The network's policy for this position from its evaluation until the node is expanded:
+    /// the whole batch's output, shared by the batch's leaves, and where this position's 362
+    /// entries start in it. Expansion waits for the first descent through the node, so a leaf
+    /// visited once (most of a tree) never lists its moves.
+    @exclusivity(unchecked) var policy: [Float] = []
+    @exclusivity(unchecked) var policyStart = 0
+
+    /// Keeps an evaluation's policy (entries `start..<start + 362` of `policy`) and value.
+    func keep(policy: [Float], at start: Int, value: Float) {
+        self.policy = policy
+        policyStart = start
+        networkValue = Double(value)
+        evaluated = true
+    }
 
     /// Mean value for the player who moved here, counting pending (virtual) visits as losses.
     @inline(__always) func q(virtualLossWeight: Double = 1) -> Double {
@@ -51,11 +65,14 @@ final class SearchNode {
         bestUntried = -1
     }
 
-    /// Drops child `i`, a move found illegal after expansion (it has no subtree: it was never played).
+    /// Drops child `i`, a move found illegal or pointless after expansion (it has no subtree: it
+    /// was never played); the other priors are renormalised, as if it had never been listed.
     func removeChild(_ i: Int) {
         moves.remove(at: i)
         priors.remove(at: i)
         children.remove(at: i)
+        let rest = priors.reduce(0.0) { $0 + Double($1) }
+        if rest > 0 { for k in priors.indices { priors[k] = Float(Double(priors[k]) / rest) } }
         if i < tried { tried -= 1 }
         bestUntried = -1
     }
