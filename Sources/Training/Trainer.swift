@@ -6,8 +6,8 @@ import Synchronization
 
 /// What a run reports as it goes (the library prints nothing: the command line does).
 public enum TrainingEvent {
-    /// Metrics of the last log interval.
-    case interval(LogEntry, totalSteps: Int)
+    /// Metrics of the last log interval, and the run's length.
+    case interval(LogEntry, length: RunLength)
     case validation(LogEntry)
     case checkpoint(step: Int, path: String)
     case note(String)
@@ -97,8 +97,21 @@ public final class Trainer {
     public func run(_ report: (TrainingEvent) -> Void = { _ in }) throws -> Metrics {
         let c = configuration
         var run = try startingPoint(report)
-        let total = try c.steps ?? c.epochs! * ((trainingPositions() + c.batch - 1) / c.batch)
-        let schedule = c.schedule(total: total)
+        let length: RunLength =
+            if let steps = c.steps {
+                .steps(steps)
+            } else if let epochs = c.epochs {
+                .steps(try epochs * ((trainingPositions() + c.batch - 1) / c.batch))
+            } else {
+                .minutes(c.maxMinutes!)
+            }
+        let total = length.steps
+        let schedule = c.schedule(total: total ?? 0)
+        // A run as long as its time budget decays over the time.
+        func rate(at step: Int, seconds: Double) -> Float {
+            guard total == nil else { return schedule.rate(at: step) }
+            return schedule.rate(at: step, fraction: length.fraction(step: step, seconds: seconds))
+        }
         let log = try TrainingLog(path: logPath, resume: resume)
         let loader = try DataLoader(loaderConfiguration(skipping: run.step))
         defer { loader.stop() }
@@ -111,10 +124,10 @@ public final class Trainer {
         var intervalStart = Date()
         let firstStep = run.step
 
-        while run.step < total {
+        while total.map({ run.step < $0 }) ?? true {
             // The time budget ends the run as its last step would: validation, checkpoint, file.
-            if let m = c.maxMinutes, Date().timeIntervalSince(run.started) >= m * 60 {
-                report(.note("time budget of \(m) min reached at step \(run.step) of \(total)"))
+            if let m = c.maxMinutes, run.elapsed >= m * 60 {
+                report(.note("time budget of \(m) min reached at step \(run.step)\(total.map { " of \($0)" } ?? "")"))
                 break
             }
             if Self.stopRequested {
@@ -136,7 +149,7 @@ public final class Trainer {
             // The metrics measure the games' results, not the teacher's mixed targets.
             let results = (targets: batch.valueTargets, mask: batch.valueMask)
             teacher?.teach(&batch)
-            let lr = schedule.rate(at: run.step)
+            let lr = rate(at: run.step, seconds: run.elapsed)
             try step(batch, results: results, weights: weights, run: run, into: &interval)
             optimizer.step(params, lr: lr)
             // The heads have nothing folded; the network they read does not change.
@@ -148,17 +161,16 @@ public final class Trainer {
                 let e = LogEntry(
                     kind: .train, step: run.step, samples: run.samples, elapsed: run.elapsed, lr: lr, metrics: interval)
                 log.append(e)
-                report(.interval(e, totalSteps: total))
+                report(.interval(e, length: length))
                 interval = Metrics()
                 intervalStart = Date()
             }
-            if run.step % c.validateEvery == 0 && run.step < total {
-                try validate(&run, lr: schedule.rate(at: max(run.step - 1, 0)), log: log, report)
-            }
-            if run.step % c.checkpointEvery == 0 && run.step < total { try checkpoint(&run, report) }
+            let more = total.map { run.step < $0 } ?? true
+            if run.step % c.validateEvery == 0 && more { try validate(&run, lr: lr, log: log, report) }
+            if run.step % c.checkpointEvery == 0 && more { try checkpoint(&run, report) }
         }
         for e in loader.statistics.errors { report(.note("data: \(e)")) }
-        try validate(&run, lr: schedule.rate(at: max(run.step - 1, 0)), log: log, report)
+        try validate(&run, lr: rate(at: max(run.step - 1, 0), seconds: run.elapsed), log: log, report)
         try checkpoint(&run, report)
         try saveNetwork(run, report)
         return run.lastValidation

@@ -16,8 +16,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var validationPositions: Int = 20_000
     /// Steps between validation passes.
     public var validateEvery: Int = 500
-    /// Stop after this many minutes of training (with the final validation, checkpoint and
-    /// network file as at the end of `steps`); nil: no time limit.
+    /// Stop after this many minutes of training, a resumed run's earlier minutes included (with
+    /// the final validation, checkpoint and network file as at the end of `steps`); nil: no time
+    /// limit. Without `steps` or `epochs` it is the run's length, and a cosine schedule decays
+    /// over the time instead of the steps.
     public var maxMinutes: Double?
     /// A network file to continue from; otherwise `architecture` with `seed`.
     public var network: String?
@@ -104,7 +106,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if data.isEmpty { throw TrainingError(.setting, "no training data: give --data ARCHIVE…") }
         if output.isEmpty { throw TrainingError(.setting, "no output: give -o Networks/NAME.safetensors") }
         if steps != nil && epochs != nil { throw TrainingError(.setting, "give --steps or --epochs, not both") }
-        if steps == nil && epochs == nil { throw TrainingError(.setting, "give --steps N or --epochs N") }
+        if steps == nil && epochs == nil && maxMinutes == nil {
+            throw TrainingError(.setting, "give --steps N, --epochs N or --max-minutes M (a run as long as the time)")
+        }
         if architecture.trunk == .mobile && architecture.expansion == 0 {
             architecture.expansion = Architecture.defaultExpansion(filters: architecture.filters)
         }

@@ -73,7 +73,8 @@ extension TrainingConfiguration {
             // Up to a year: a longer budget is no budget.
             number(
                 "max-minutes", \.maxMinutes, 0.001...525_600,
-                "Stop after this many minutes (validation, checkpoint and network file as at the end)."),
+                "Stop after this many minutes (validation, checkpoint and network file as at the end); without --steps or --epochs, the run's length, which a cosine schedule decays over."
+            ),
             text("network", \.network, "A network file to continue training."),
             choice("trunk", \.architecture.trunk, "Trunk."),
             integer("blocks", \.architecture.blocks, a.blocks, "Residual blocks."),

@@ -53,15 +53,21 @@ struct TrainCommand: ParsableCommand {
         do {
             let final = try trainer.run { event in
                 switch event {
-                case .interval(let e, let total):
+                case .interval(let e, let length):
                     let m = e.metrics
                     // The training-only heads' losses, each where the run trains it.
                     let heads = [("reply", m.replyLoss), ("score", m.scoreLoss), ("ownership", m.ownershipLoss)]
                         .filter { $0.1 > 0 }.map { " \($0.0) \(Report.fixed($0.1, 3))" }.joined()
+                    let of =
+                        switch length {
+                        case .steps(let n): "/\(n)"
+                        case .minutes(let m):
+                            " (\(Report.fixed(e.elapsed / 60, 1)) of \(Report.fixed(m, m == m.rounded() ? 0 : 2)) min)"
+                        }
                     let text =
-                        "step \(e.step)/\(total) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))%\(heads) \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
+                        "step \(e.step)\(of) loss \(Report.fixed(m.loss, 3)) top1 \(Report.fixed(100 * m.top1Accuracy, 1))%\(heads) \(Report.count(Int(m.samplesPerSecond))) samples/s lr \(e.lr)"
                     if bar.isTerminal {
-                        bar.update(fraction: Double(e.step) / Double(total), text: text)
+                        bar.update(fraction: length.fraction(step: e.step, seconds: e.elapsed), text: text)
                     } else {
                         print("\(Report.fixed(e.elapsed / 60, 1)) min  " + text)
                     }

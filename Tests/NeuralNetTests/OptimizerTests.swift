@@ -65,5 +65,13 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(cos.rate(at: 60), 0.05, accuracy: 1e-6)
         XCTAssertEqual(cos.rate(at: 110), 0, accuracy: 1e-7)
         XCTAssertEqual(cos.rate(at: 500), 0, accuracy: 1e-7)
+        // A run as long as a time budget: the warm-up in steps, then the decay by the time's share.
+        let clock = LearningRateSchedule.cosine(base: 0.2, minimum: 0.02, warmup: 10, total: 0)
+        XCTAssertEqual(clock.rate(at: 4, fraction: 0.9), 0.1, accuracy: 1e-7)
+        XCTAssertEqual(clock.rate(at: 1000, fraction: 0), 0.2, accuracy: 1e-7)
+        XCTAssertEqual(clock.rate(at: 1000, fraction: 0.5), 0.11, accuracy: 1e-6)
+        XCTAssertEqual(clock.rate(at: 10, fraction: 1), 0.02, accuracy: 1e-7)
+        XCTAssertEqual(clock.rate(at: 10, fraction: 3), 0.02, accuracy: 1e-7)
+        XCTAssertEqual(step.rate(at: 250, fraction: 0.1), 0.025, accuracy: 1e-9)
     }
 }

@@ -408,6 +408,48 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try bad.set("max-minutes", 1e300))
     }
 
+    /// `--max-minutes` without `--steps` or `--epochs`: the run is as long as its time budget,
+    /// and its cosine schedule decays over the time.
+    func testARunAsLongAsItsTimeBudgetDecaysOverTheTime() throws {
+        var c = config("clock")
+        c.steps = nil
+        c.maxMinutes = 0.05  // 3 s
+        c.warmup = 4
+        c.lr = 0.1
+        c.validateEvery = 1_000_000
+        var lengths: [RunLength] = []
+        var rates: [(step: Int, lr: Float, seconds: Double)] = []
+        var notes: [String] = []
+        try Trainer(c).run { e in
+            switch e {
+            case .interval(let entry, let length):
+                lengths.append(length)
+                rates.append((entry.step, entry.lr, entry.elapsed))
+            case .note(let n): notes.append(n)
+            default: break
+            }
+        }
+        XCTAssertEqual(Set(lengths), [.minutes(0.05)])
+        XCTAssertTrue(notes.contains { $0.hasPrefix("time budget of 0.05 min reached at step ") }, "\(notes)")
+        XCTAssertFalse(notes.contains { $0.contains(" of \(Int.max)") })
+        let decay = rates.filter { $0.step > c.warmup }
+        XCTAssertGreaterThan(decay.count, 3, "\(rates)")
+        // Each logged rate is the cosine at the time's share when it was logged (within an
+        // interval's steps), falling to near the minimum at the end.
+        for (a, b) in zip(decay, decay.dropFirst()) { XCTAssertLessThanOrEqual(b.lr, a.lr) }
+        for r in decay {
+            let t = r.seconds / 3
+            XCTAssertEqual(Double(r.lr), 0.05 * (1 + cos(Double.pi * min(t, 1))), accuracy: 0.02, "\(r)")
+        }
+        XCTAssertLessThan(decay.last!.lr, 0.02)
+        XCTAssertNoThrow(try NetworkFile.load(path: c.output))
+        var neither = config("neither")
+        neither.steps = nil
+        XCTAssertThrowsError(try neither.validate()) {
+            XCTAssertEqual("\($0)", "give --steps N, --epochs N or --max-minutes M (a run as long as the time)")
+        }
+    }
+
     func testEvaluatorAveragesSymmetries() throws {
         let net = FamilyNetwork(config("e").architecture)
         net.initialize(seed: 1)
