@@ -26,14 +26,21 @@ final class LazyMoveChecksTests: XCTestCase {
             XCTAssertEqual(check.legality(.play(b), for: .white), .superko)
             XCTAssertEqual(check.board.legality(.play(b), for: .white), .legal)
         }
+        return try XCTUnwrap(searched(game, [a: 9, b: 8]).child(for: .play(a)))
+    }
+
+    /// The root after a 200-visit search by Black on one orientation, the network's policy
+    /// scripted by `logits`.
+    func searched(_ game: Game, _ logits: [Point: Float]) throws -> SearchNode {
         var settings = SearchSettings()
         settings.visits = 200
         settings.symmetries = false
         settings.playoutWeight = 0
-        let player = MCTSPlayer(
-            network: scriptedNetwork([a.index(size: 19): 9, b.index(size: 19): 8]), settings: settings)
+        let network = scriptedNetwork(
+            Dictionary(uniqueKeysWithValues: logits.map { ($0.key.index(size: 19), $0.value) }))
+        let player = MCTSPlayer(network: network, settings: settings)
         _ = player.decide(game, color: .black, seconds: nil, analysis: nil)
-        return try XCTUnwrap(player.root?.child(for: .play(a)))
+        return try XCTUnwrap(player.root)
     }
 
     func testARepetitionBelowTheRootIsDroppedWhenFirstTried() throws {
@@ -63,17 +70,7 @@ final class LazyMoveChecksTests: XCTestCase {
         game.setToMove(.black)
         XCTAssertTrue(game.board.isEye(eye, of: .white))
         XCTAssertEqual(game.board.legality(.play(suicide), for: .white), .suicide)
-        var settings = SearchSettings()
-        settings.visits = 200
-        settings.symmetries = false
-        settings.playoutWeight = 0
-        let player = MCTSPlayer(
-            network: scriptedNetwork([
-                a.index(size: 19): 12, eye.index(size: 19): 11, suicide.index(size: 19): 10, b.index(size: 19): 9,
-            ]),
-            settings: settings)
-        _ = player.decide(game, color: .black, seconds: nil, analysis: nil)
-        let root = try XCTUnwrap(player.root)
+        let root = try searched(game, [a: 12, eye: 11, suicide: 10, b: 9])
         // The root lists the sensible moves only: Black's own eye and White's are not among them.
         XCTAssertFalse(root.moves.contains(.play(eye)))
         XCTAssertFalse(root.moves.contains(.play(suicide)))
